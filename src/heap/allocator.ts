@@ -1,0 +1,101 @@
+/**
+ * The allocator the simulated interpreter calls (`PyObject_Malloc`/`PyMem_Malloc`, which are the
+ * same pymalloc in the default build): dispatch between pymalloc and the raw allocator, the
+ * realloc-in-place rule, and tracemalloc's view of memory (requested bytes, current and peak).
+ *
+ * Frees are sized (the caller passes the requested size), which is how the simulation keeps
+ * tracemalloc's books without a per-block trace table.
+ */
+import { AddressSpace } from './address-space.js';
+import { ChunkKind, HeapMemory, type Ref, SMALL_REQUEST_THRESHOLD, Stat } from './layout.js';
+import { Pymalloc, type PymallocOptions } from './obmalloc.js';
+import { RawAllocator } from './raw.js';
+import { HeapStats, PUBLISH_EVERY } from './stats.js';
+
+export class Allocator {
+  readonly space: AddressSpace;
+  readonly pymalloc: Pymalloc;
+  readonly raw: RawAllocator;
+  private readonly i32: Int32Array;
+  private readonly stats: Float64Array;
+  private publishCountdown = PUBLISH_EVERY;
+
+  constructor(
+    mem: HeapMemory,
+    readonly heapStats: HeapStats,
+    options: PymallocOptions,
+  ) {
+    this.i32 = mem.i32;
+    this.stats = heapStats.values;
+    this.space = new AddressSpace(mem);
+    this.pymalloc = new Pymalloc(mem, this.stats, this.space, options);
+    this.raw = new RawAllocator(mem.i32, this.stats, this.space);
+  }
+
+  /** `PyObject_Malloc(nbytes)`: returns a word index. */
+  malloc(nbytes: number): Ref {
+    const block =
+      nbytes > 0 && nbytes <= SMALL_REQUEST_THRESHOLD ? this.pymalloc.alloc(nbytes) : this.rawAlloc(nbytes);
+    const stats = this.stats;
+    const current = (stats[Stat.RequestedCurrent] += nbytes);
+    if (current > stats[Stat.RequestedPeak]) stats[Stat.RequestedPeak] = current;
+    if (--this.publishCountdown === 0) this.publish();
+    return block;
+  }
+
+  private rawAlloc(nbytes: number): Ref {
+    if (nbytes < 0 || !Number.isFinite(nbytes)) throw new RangeError(`invalid allocation size ${nbytes}`);
+    return this.raw.alloc(nbytes);
+  }
+
+  /** `PyObject_Free(block)` of a block requested with `nbytes`. */
+  free(block: Ref, nbytes: number): void {
+    if (nbytes > 0 && nbytes <= SMALL_REQUEST_THRESHOLD && this.space.kindAt(block) === ChunkKind.Arena) {
+      this.pymalloc.free(block);
+    } else {
+      this.raw.free(block, nbytes);
+    }
+    this.stats[Stat.RequestedCurrent] -= nbytes;
+    if (--this.publishCountdown === 0) this.publish();
+  }
+
+  /**
+   * `PyObject_Realloc`: a pymalloc block stays in place when the new size fits its block and is
+   * more than 3/4 of it; otherwise malloc + copy + free. A raw block stays raw (`PyMem_RawRealloc`).
+   * tracemalloc sees only the old size leave and the new one arrive, never both at once.
+   */
+  realloc(block: Ref, oldBytes: number, newBytes: number): Ref {
+    if (block === 0) return this.malloc(newBytes);
+    let moved = block;
+    if (oldBytes > 0 && oldBytes <= SMALL_REQUEST_THRESHOLD && this.space.kindAt(block) === ChunkKind.Arena) {
+      const blockSize = this.pymalloc.blockSizeAt(block);
+      if (newBytes > blockSize || 4 * newBytes <= 3 * blockSize) {
+        moved = newBytes > 0 && newBytes <= SMALL_REQUEST_THRESHOLD ? this.pymalloc.alloc(newBytes) : this.rawAlloc(newBytes);
+        this.copy(moved, block, Math.min(oldBytes, newBytes));
+        this.pymalloc.free(block);
+      }
+    } else if (!this.raw.fitsInPlace(oldBytes, newBytes)) {
+      moved = this.rawAlloc(newBytes);
+      this.copy(moved, block, Math.min(oldBytes, newBytes));
+      this.raw.free(block, oldBytes);
+    } else {
+      // Same raw class: in place; the held bytes are per class, so only the requested bytes change.
+      this.stats[Stat.RawRequested] += newBytes - oldBytes;
+    }
+    const stats = this.stats;
+    const current = (stats[Stat.RequestedCurrent] += newBytes - oldBytes);
+    if (current > stats[Stat.RequestedPeak]) stats[Stat.RequestedPeak] = current;
+    return moved;
+  }
+
+  private copy(to: Ref, from: Ref, nbytes: number): void {
+    const words = (nbytes + 3) >> 2;
+    this.i32.copyWithin(to, from, from + words);
+  }
+
+  /** Publishes the counters for other threads and restarts the countdown. */
+  publish(): void {
+    this.publishCountdown = PUBLISH_EVERY;
+    this.heapStats.publish();
+  }
+}

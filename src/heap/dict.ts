@@ -1,0 +1,604 @@
+/**
+ * dict objects and instance attributes (fact sheet §2.4, §2.5).
+ *
+ * A dict is a 64-byte object (GC head included) pointing at a keys object:
+ * `PyObject_Malloc(32 + index bytes + entry bytes × usable)`, with size = 2^k slots (at least 8),
+ * usable = 2/3 of the size, 1-byte indices up to 128 slots, entries of 16 bytes when every key is a
+ * str and 24 otherwise. It grows to the smallest power of two ≥ used × 3.
+ *
+ * Plain instances keep their attributes in values indexed by the class's shared (split) keys: a
+ * separate PyMem block (3.11, 3.12) or inline in the object (3.13+). Each new instance takes one
+ * from the shared keys' `dk_usable` until it reaches 1, which is why the first instances are larger.
+ */
+import { HeapInvariantError } from './errors.js';
+import { DictKeysKind, DKIX_DUMMY, DKIX_EMPTY, FIELD, GC, KEYS, PRE, type Ref, roundUp } from './layout.js';
+import { type ClassInfo, Kind } from './types.js';
+import type { Heap } from './heap.js';
+
+const DICT_BYTES = 64;
+const LOG2_MINSIZE = 3;
+/** `SHARED_KEYS_MAX_SIZE`: at most 30 attribute names are shared per class. */
+const SHARED_KEYS_MAX_SIZE = 30;
+/** Shared keys are created with 2^6 slots (`NEXT_LOG2_SHARED_KEYS_MAX_SIZE`). */
+const LOG2_SHARED_KEYS = 6;
+
+const usableFraction = (size: number): number => ((size << 1) / 3) | 0;
+const indexBytesFor = (log2: number): number => (log2 < 8 ? 1 : log2 < 16 ? 2 : log2 < 32 ? 4 : 8);
+
+/** Smallest log2 of a power of two ≥ minsize, at least 3. */
+export function log2KeysizeFor(minsize: number): number {
+  let log2 = LOG2_MINSIZE;
+  while (1 << log2 < minsize) log2++;
+  return log2;
+}
+
+/** Bytes requested for a keys object of 2^log2 slots. */
+export function keysBytes(log2: number, kind: DictKeysKind): number {
+  const size = 1 << log2;
+  const entry = kind === DictKeysKind.General ? 24 : 16;
+  return KEYS.HEADER_BYTES + size * indexBytesFor(log2) + usableFraction(size) * entry;
+}
+
+/** Words of the values prefix of a separate (3.11/3.12) values array of `capacity` slots. */
+const separatePrefixWords = (capacity: number): number => roundUp(capacity + 2, 8) >> 2;
+/** Bytes of a separate values array: `round_up_8(size + 2) + 8·size`. */
+const separateValuesBytes = (capacity: number): number => roundUp(capacity + 2, 8) + 8 * capacity;
+/** Bytes of 3.13+ inline values: `round_up_8(size) + 8·(size + 1)`. */
+export const inlineValuesBytes = (capacity: number): number => roundUp(capacity, 8) + 8 * (capacity + 1);
+/** Word offset of inline value 0 from the object (after its 16-byte header and an 8-byte values header). */
+const INLINE_VALUES_WORD = 6;
+const INLINE_CAPACITY_WORD = 4;
+
+/** Clears a dying dict: its entries or split values, and its keys. */
+export function clearDict(heap: Heap, d: Ref): void {
+  const i32 = heap.i32;
+  if (i32[d + GC.NEXT] !== 0) heap.untrack(d);
+  const keys = i32[d + FIELD.DICT_KEYS];
+  const owner = i32[d + FIELD.DICT_VALUES];
+  if (owner !== 0) {
+    // A materialised instance __dict__ dying before its instance: the values stay with the instance.
+    heap.i32[owner + PRE.DICT] = 0;
+  } else {
+    const n = i32[keys + KEYS.NENTRIES];
+    const { entryWords, entriesWord, keyWord, valueWord } = heap.dict.entryLayout(keys);
+    for (let e = n - 1; e >= 0; e--) {
+      const base = entriesWord + e * entryWords;
+      heap.xdecref(i32[base + keyWord]);
+      heap.xdecref(i32[base + valueWord]);
+    }
+  }
+  heap.dict.releaseKeys(keys);
+  i32[d + FIELD.DICT_KEYS] = heap.dict.emptyKeys;
+  i32[d + FIELD.DICT_VALUES] = 0;
+  i32[d + FIELD.DICT_USED] = 0;
+}
+
+/** Drops a dying plain instance's attribute values (and its materialised dict). */
+export function clearInstanceValues(heap: Heap, obj: Ref): void {
+  const i32 = heap.i32;
+  const dict = i32[obj + PRE.DICT];
+  if (dict !== 0) {
+    // A dict viewing this instance's values must stop viewing them before the instance is freed:
+    // if the program still holds `obj.__dict__` it gets its own copy, otherwise it just lets go.
+    i32[obj + PRE.DICT] = 0;
+    if (i32[dict + FIELD.DICT_VALUES] === obj) {
+      if (heap.refcount(dict) > 1) heap.dict.copyAttributesInto(dict, obj);
+      else heap.dict.stopViewing(dict);
+    }
+    heap.decref(dict);
+  }
+  const { base, capacity, block } = heap.dict.instanceValues(obj);
+  for (let i = capacity - 1; i >= 0; i--) heap.xdecref(i32[base + 2 * i]);
+  if (block !== 0) {
+    heap.allocator.free(block, separateValuesBytes(capacity));
+    i32[obj + PRE.VALUES] = 0;
+  }
+}
+
+export class DictOps {
+  /** `Py_EMPTY_KEYS`: the static keys every new dict starts with (no allocation). */
+  readonly emptyKeys: Ref;
+  private readonly keysFreeList: number[] = [];
+  private readonly keysFreeListMax: number;
+  /** Per class: attribute name → index in the shared keys (mirrors the keys object for speed). */
+  private readonly sharedIndex = new Map<Ref, Map<string, number>>();
+
+  constructor(private readonly heap: Heap) {
+    this.emptyKeys = heap.staticObject(0, KEYS.HEADER_BYTES + 8, 0);
+    const i32 = heap.i32;
+    i32[this.emptyKeys + KEYS.REFCNT] = heap.staticRefcnt;
+    i32[this.emptyKeys + KEYS.LOG2SIZE] = LOG2_MINSIZE;
+    i32[this.emptyKeys + KEYS.KIND] = DictKeysKind.Unicode;
+    i32[this.emptyKeys + KEYS.USABLE] = 0;
+    i32[this.emptyKeys + KEYS.NENTRIES] = 0;
+    this.keysFreeListMax = heap.profile.freeLists.dictKeys;
+  }
+
+  // ---- keys objects ----------------------------------------------------------------------------------
+
+  private newKeys(log2: number, kind: DictKeysKind): Ref {
+    const heap = this.heap;
+    const bytes = keysBytes(log2, kind);
+    let keys = 0;
+    if (log2 === LOG2_MINSIZE && kind === DictKeysKind.Unicode && this.keysFreeList.length > 0) keys = this.keysFreeList.pop()!;
+    else keys = heap.allocator.malloc(bytes);
+    const i32 = heap.i32;
+    i32.fill(0, keys, keys + (bytes >> 2));
+    i32[keys + KEYS.REFCNT] = 1;
+    i32[keys + KEYS.LOG2SIZE] = log2;
+    i32[keys + KEYS.KIND] = kind;
+    i32[keys + KEYS.USABLE] = usableFraction(1 << log2);
+    i32[keys + KEYS.NENTRIES] = 0;
+    heap.u8.fill(0xff, keys * 4 + KEYS.HEADER_BYTES, keys * 4 + KEYS.HEADER_BYTES + (1 << log2) * indexBytesFor(log2));
+    return keys;
+  }
+
+  /** Drops one reference to a keys object, freeing it (or keeping it on the keys free list) at zero. */
+  releaseKeys(keys: Ref): void {
+    const i32 = this.heap.i32;
+    if (keys === this.emptyKeys) return;
+    if (--i32[keys + KEYS.REFCNT] > 0) return;
+    const log2 = i32[keys + KEYS.LOG2SIZE];
+    const kind = i32[keys + KEYS.KIND] as DictKeysKind;
+    if (kind === DictKeysKind.Split) this.sharedIndex.delete(keys);
+    // Keys objects hold references to their key strings (split keys too).
+    const { entryWords, entriesWord, keyWord } = this.entryLayout(keys);
+    const n = i32[keys + KEYS.NENTRIES];
+    if (kind === DictKeysKind.Split) for (let e = n - 1; e >= 0; e--) this.heap.xdecref(i32[entriesWord + e * entryWords + keyWord]);
+    if (log2 === LOG2_MINSIZE && kind === DictKeysKind.Unicode && this.keysFreeList.length < this.keysFreeListMax) {
+      this.keysFreeList.push(keys);
+      return;
+    }
+    this.heap.allocator.free(keys, keysBytes(log2, kind === DictKeysKind.Split ? DictKeysKind.Unicode : kind));
+  }
+
+  drainKeysFreeList(): void {
+    for (const keys of this.keysFreeList) this.heap.allocator.free(keys, keysBytes(LOG2_MINSIZE, DictKeysKind.Unicode));
+    this.keysFreeList.length = 0;
+  }
+
+  /** Where a keys object's entries are and how a key and value sit in one. */
+  entryLayout(keys: Ref): { entryWords: number; entriesWord: number; keyWord: number; valueWord: number; hashWord: number } {
+    const i32 = this.heap.i32;
+    const log2 = i32[keys + KEYS.LOG2SIZE];
+    const general = i32[keys + KEYS.KIND] === DictKeysKind.General;
+    const entriesWord = keys + ((KEYS.HEADER_BYTES + (1 << log2) * indexBytesFor(log2)) >> 2);
+    return general
+      ? { entryWords: 6, entriesWord, hashWord: 0, keyWord: 2, valueWord: 4 }
+      : { entryWords: 4, entriesWord, hashWord: -1, keyWord: 0, valueWord: 2 };
+  }
+
+  private getIndex(keys: Ref, slot: number): number {
+    const heap = this.heap;
+    const log2 = heap.i32[keys + KEYS.LOG2SIZE];
+    const byte = keys * 4 + KEYS.HEADER_BYTES;
+    const w = indexBytesFor(log2);
+    if (w === 1) return heap.mem.i8[byte + slot];
+    if (w === 2) return heap.mem.i16[(byte >> 1) + slot];
+    return heap.i32[(byte >> 2) + slot * (w >> 2)];
+  }
+
+  private setIndex(keys: Ref, slot: number, ix: number): void {
+    const heap = this.heap;
+    const log2 = heap.i32[keys + KEYS.LOG2SIZE];
+    const byte = keys * 4 + KEYS.HEADER_BYTES;
+    const w = indexBytesFor(log2);
+    if (w === 1) heap.mem.i8[byte + slot] = ix;
+    else if (w === 2) heap.mem.i16[(byte >> 1) + slot] = ix;
+    else heap.i32[(byte >> 2) + slot * (w >> 2)] = ix;
+  }
+
+  /** Probes for `key`: returns the entry index, or -1 - slot of the first empty slot if absent. */
+  private lookup(keys: Ref, key: Ref, hash: number): number {
+    const i32 = this.heap.i32;
+    const mask = (1 << i32[keys + KEYS.LOG2SIZE]) - 1;
+    const { entryWords, entriesWord, keyWord } = this.entryLayout(keys);
+    let perturb = hash >>> 0;
+    let slot = perturb & mask;
+    for (;;) {
+      const ix = this.getIndex(keys, slot);
+      if (ix === DKIX_EMPTY) return -1 - slot;
+      if (ix >= 0) {
+        const k = i32[entriesWord + ix * entryWords + keyWord];
+        if (k === key || (k !== 0 && this.heap.hashOf(k) === hash && this.heap.equal(k, key))) return ix;
+      }
+      perturb >>>= 5;
+      slot = (slot * 5 + perturb + 1) & mask;
+    }
+  }
+
+  /** The first EMPTY slot on `hash`'s probe sequence (dummies are skipped, as `find_empty_slot` does). */
+  private emptySlot(keys: Ref, hash: number): number {
+    const mask = (1 << this.heap.i32[keys + KEYS.LOG2SIZE]) - 1;
+    let perturb = hash >>> 0;
+    let slot = perturb & mask;
+    while (this.getIndex(keys, slot) !== DKIX_EMPTY) {
+      perturb >>>= 5;
+      slot = (slot * 5 + perturb + 1) & mask;
+    }
+    return slot;
+  }
+
+  /** Appends an entry (references stolen) to keys with room for it. */
+  private appendEntry(keys: Ref, hash: number, key: Ref, value: Ref): number {
+    const i32 = this.heap.i32;
+    const ix = i32[keys + KEYS.NENTRIES];
+    const { entryWords, entriesWord, keyWord, valueWord, hashWord } = this.entryLayout(keys);
+    const base = entriesWord + ix * entryWords;
+    if (hashWord >= 0) i32[base + hashWord] = hash;
+    i32[base + keyWord] = key;
+    i32[base + valueWord] = value;
+    this.setIndex(keys, this.emptySlot(keys, hash), ix);
+    i32[keys + KEYS.NENTRIES] = ix + 1;
+    i32[keys + KEYS.USABLE]--;
+    return ix;
+  }
+
+  // ---- dicts -------------------------------------------------------------------------------------------
+
+  /** `{}` / `dict()`: 64 bytes, the shared empty keys, untracked until it holds a GC object (3.11–3.13). */
+  newDict(): Ref {
+    const heap = this.heap;
+    let d = heap.freeLists.pop(heap.freeLists.dict);
+    if (d !== 0) heap.reuse(d);
+    else d = heap.allocObject(Kind.Dict, DICT_BYTES);
+    const i32 = heap.i32;
+    i32[d + FIELD.DICT_USED] = 0;
+    i32[d + FIELD.DICT_VERSION] = 0;
+    i32[d + FIELD.DICT_KEYS] = this.emptyKeys;
+    i32[d + FIELD.DICT_VALUES] = 0;
+    if (heap.profile.dictTracking === 'always') heap.track(d);
+    return d;
+  }
+
+  /**
+   * A dict display `{k: v, ...}` (BUILD_MAP / `_PyDict_FromItems`): presized to hold the items when
+   * there are more than 5. Keys and values borrowed.
+   */
+  fromItems(items: readonly (readonly [Ref, Ref])[]): Ref {
+    const d = this.newDict();
+    if (items.length > usableFraction(1 << LOG2_MINSIZE)) {
+      const allStr = items.every(([k]) => this.heap.kindOf(k) === Kind.Str);
+      const log2 = log2KeysizeFor(((items.length * 3 + 1) / 2) | 0);
+      this.heap.i32[d + FIELD.DICT_KEYS] = this.newKeys(log2, allStr ? DictKeysKind.Unicode : DictKeysKind.General);
+    }
+    for (const [k, v] of items) this.setItem(d, k, v);
+    return d;
+  }
+
+  length(d: Ref): number {
+    const i32 = this.heap.i32;
+    const owner = i32[d + FIELD.DICT_VALUES];
+    if (owner !== 0) return this.instanceAttrCount(owner);
+    return i32[d + FIELD.DICT_USED];
+  }
+
+  /** `d[key] = value` (both borrowed). */
+  setItem(d: Ref, key: Ref, value: Ref): void {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const owner = i32[d + FIELD.DICT_VALUES];
+    if (owner !== 0) {
+      if (heap.kindOf(key) === Kind.Str) {
+        return this.setInstanceAttr(owner, heap.types.classInfo(heap.typeOf(owner)), heap.str.read(key), value);
+      }
+      this.convertToCombinedDict(owner);
+    }
+    const hash = heap.hashOf(key);
+    let keys = i32[d + FIELD.DICT_KEYS];
+    const isStr = heap.kindOf(key) === Kind.Str;
+    if (keys === this.emptyKeys) {
+      keys = this.newKeys(LOG2_MINSIZE, isStr ? DictKeysKind.Unicode : DictKeysKind.General);
+      i32[d + FIELD.DICT_KEYS] = keys;
+    } else if (!isStr && i32[keys + KEYS.KIND] === DictKeysKind.Unicode) {
+      keys = this.resize(d, log2KeysizeFor(i32[d + FIELD.DICT_USED] * 3), DictKeysKind.General);
+    }
+    const ix = this.lookup(keys, key, hash);
+    heap.incref(value);
+    if (ix >= 0) {
+      const { entryWords, entriesWord, valueWord } = this.entryLayout(keys);
+      const w = entriesWord + ix * entryWords + valueWord;
+      const old = i32[w];
+      i32[w] = value;
+      heap.decref(old);
+      return;
+    }
+    this.maintainTracking(d, key, value);
+    if (i32[keys + KEYS.USABLE] <= 0) {
+      keys = this.resize(d, log2KeysizeFor(i32[d + FIELD.DICT_USED] * 3), i32[keys + KEYS.KIND] as DictKeysKind);
+    }
+    heap.incref(key);
+    this.appendEntry(keys, hash, key, value);
+    i32[d + FIELD.DICT_USED]++;
+  }
+
+  /** `MAINTAIN_TRACKING`: a lazily tracked dict starts being tracked when it receives a GC object. */
+  private maintainTracking(d: Ref, key: Ref, value: Ref): void {
+    const heap = this.heap;
+    if (heap.i32[d + GC.NEXT] !== 0) return;
+    if (heap.mayBeTracked(key) || heap.mayBeTracked(value)) heap.track(d);
+  }
+
+  /** `d[key]` as a borrowed reference, or 0 if absent. */
+  getItem(d: Ref, key: Ref): Ref {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const owner = i32[d + FIELD.DICT_VALUES];
+    if (owner !== 0) return heap.kindOf(key) === Kind.Str ? heap.getAttr(owner, heap.str.read(key)) : 0;
+    const keys = i32[d + FIELD.DICT_KEYS];
+    if (keys === this.emptyKeys) return 0;
+    const ix = this.lookup(keys, key, heap.hashOf(key));
+    if (ix < 0) return 0;
+    const { entryWords, entriesWord, valueWord } = this.entryLayout(keys);
+    return i32[entriesWord + ix * entryWords + valueWord];
+  }
+
+  /** `del d[key]`: the index slot becomes DUMMY and the entry is emptied. Returns whether it was there. */
+  delItem(d: Ref, key: Ref): boolean {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    if (i32[d + FIELD.DICT_VALUES] !== 0) this.convertToCombinedDict(i32[d + FIELD.DICT_VALUES]);
+    const keys = i32[d + FIELD.DICT_KEYS];
+    if (keys === this.emptyKeys) return false;
+    const hash = heap.hashOf(key);
+    const ix = this.lookup(keys, key, hash);
+    if (ix < 0) return false;
+    const mask = (1 << i32[keys + KEYS.LOG2SIZE]) - 1;
+    let perturb = hash >>> 0;
+    let slot = perturb & mask;
+    while (this.getIndex(keys, slot) !== ix) {
+      perturb >>>= 5;
+      slot = (slot * 5 + perturb + 1) & mask;
+    }
+    this.setIndex(keys, slot, DKIX_DUMMY);
+    const { entryWords, entriesWord, keyWord, valueWord } = this.entryLayout(keys);
+    const base = entriesWord + ix * entryWords;
+    const k = i32[base + keyWord];
+    const v = i32[base + valueWord];
+    i32[base + keyWord] = 0;
+    i32[base + valueWord] = 0;
+    i32[d + FIELD.DICT_USED]--;
+    heap.decref(k);
+    heap.decref(v);
+    return true;
+  }
+
+  /** `dictresize`: new keys of 2^log2 slots holding the live entries in order; frees the old keys. */
+  private resize(d: Ref, log2: number, kind: DictKeysKind): Ref {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const old = i32[d + FIELD.DICT_KEYS];
+    const keys = this.newKeys(log2, kind === DictKeysKind.Split ? DictKeysKind.Unicode : kind);
+    const src = this.entryLayout(old);
+    const n = i32[old + KEYS.NENTRIES];
+    for (let e = 0; e < n; e++) {
+      const base = src.entriesWord + e * src.entryWords;
+      const k = i32[base + src.keyWord];
+      if (k === 0) continue;
+      this.appendEntry(keys, heap.hashOf(k), k, i32[base + src.valueWord]);
+    }
+    // The entries moved with their references; free the old keys without dropping them.
+    i32[old + KEYS.NENTRIES] = 0;
+    this.releaseKeys(old);
+    i32[d + FIELD.DICT_KEYS] = keys;
+    return keys;
+  }
+
+  /** Bytes requested by the dict object and its own keys (the `sys.getsizeof` of a combined dict). */
+  sizeof(d: Ref): number {
+    const i32 = this.heap.i32;
+    const keys = i32[d + FIELD.DICT_KEYS];
+    if (i32[d + FIELD.DICT_VALUES] !== 0) {
+      const owner = i32[d + FIELD.DICT_VALUES];
+      return DICT_BYTES + 8 * this.instanceValues(owner).capacity;
+    }
+    if (keys === this.emptyKeys) return DICT_BYTES;
+    return DICT_BYTES + keysBytes(i32[keys + KEYS.LOG2SIZE], i32[keys + KEYS.KIND] as DictKeysKind);
+  }
+
+  // ---- instances -------------------------------------------------------------------------------------
+
+  /** `_PyDict_NewKeysForClass`: 64 slots, usable capped at 30 (a raw block: 768 bytes). */
+  newSharedKeysForClass(): Ref {
+    const keys = this.newKeys(LOG2_SHARED_KEYS, DictKeysKind.Unicode);
+    const i32 = this.heap.i32;
+    i32[keys + KEYS.KIND] = DictKeysKind.Split;
+    i32[keys + KEYS.USABLE] = SHARED_KEYS_MAX_SIZE;
+    this.sharedIndex.set(keys, new Map());
+    return keys;
+  }
+
+  /** A new plain instance: the object plus its values, sized from the shared keys right now. */
+  newManagedInstance(cls: ClassInfo): Ref {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const keys = cls.sharedKeys;
+    const sizeNow = (): number => i32[keys + KEYS.NENTRIES] + i32[keys + KEYS.USABLE];
+    const takeUsable = (): void => {
+      if (i32[keys + KEYS.USABLE] > 1) i32[keys + KEYS.USABLE]--;
+    };
+    if (heap.profile.instanceValues === 'inline') {
+      // 3.13+: the allocation is sized before `_PyObject_InitInlineValues` takes one usable.
+      const capacity = sizeNow();
+      const obj = heap.allocObject(cls.id, cls.baseBytes + inlineValuesBytes(capacity));
+      takeUsable();
+      i32[obj + INLINE_CAPACITY_WORD] = capacity;
+      i32[obj + INLINE_CAPACITY_WORD + 1] = 0;
+      i32.fill(0, obj + INLINE_VALUES_WORD, obj + INLINE_VALUES_WORD + 2 * capacity);
+      heap.track(obj);
+      return obj;
+    }
+    const obj = heap.allocObject(cls.id, cls.baseBytes);
+    if (cls.weaklistWord > 0) i32[obj + cls.weaklistWord] = 0;
+    // 3.11/3.12: `init_inline_values` takes one usable, then sizes the values array.
+    takeUsable();
+    const capacity = sizeNow();
+    const block = heap.allocator.malloc(separateValuesBytes(capacity));
+    i32[block] = capacity;
+    const base = block + separatePrefixWords(capacity);
+    i32.fill(0, base, base + 2 * capacity);
+    i32[obj + PRE.VALUES] = block;
+    heap.track(obj);
+    return obj;
+  }
+
+  /** An instance's values: word of value 0, capacity, and the separate block (0 if inline or none). */
+  instanceValues(obj: Ref): { base: Ref; capacity: number; block: Ref } {
+    const i32 = this.heap.i32;
+    if (this.heap.profile.instanceValues === 'inline') {
+      return { base: obj + INLINE_VALUES_WORD, capacity: i32[obj + INLINE_CAPACITY_WORD], block: 0 };
+    }
+    const block = i32[obj + PRE.VALUES];
+    if (block === 0) return { base: 0, capacity: 0, block: 0 };
+    const capacity = i32[block];
+    return { base: block + separatePrefixWords(capacity), capacity, block };
+  }
+
+  private instanceAttrCount(obj: Ref): number {
+    const { base, capacity } = this.instanceValues(obj);
+    let n = 0;
+    for (let i = 0; i < capacity; i++) if (this.heap.i32[base + 2 * i] !== 0) n++;
+    return n;
+  }
+
+  /** Index of `name` in the class's shared keys, inserting it if the keys have room; -1 if full. */
+  private sharedKeyIndex(keys: Ref, name: string): number {
+    const index = this.sharedIndex.get(keys)!;
+    const known = index.get(name);
+    if (known !== undefined) return known;
+    const i32 = this.heap.i32;
+    if (i32[keys + KEYS.USABLE] <= 0 || i32[keys + KEYS.NENTRIES] >= SHARED_KEYS_MAX_SIZE) return -1;
+    const key = this.heap.intern(name);
+    const ix = this.appendEntry(keys, this.heap.str.hash(key), key, 0);
+    index.set(name, ix);
+    return ix;
+  }
+
+  setInstanceAttr(obj: Ref, cls: ClassInfo, name: string, value: Ref): void {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const dict = i32[obj + PRE.DICT];
+    if (dict !== 0 && i32[dict + FIELD.DICT_VALUES] !== obj) {
+      // The attributes already live in an ordinary dict.
+      const key = heap.intern(name);
+      this.setItem(dict, key, value);
+      heap.decref(key);
+      return;
+    }
+    const { base, capacity } = this.instanceValues(obj);
+    const ix = base === 0 ? -1 : this.sharedKeyIndex(cls.sharedKeys, name);
+    if (ix < 0 || ix >= capacity) {
+      const d = this.convertToCombinedDict(obj);
+      const key = heap.intern(name);
+      this.setItem(d, key, value);
+      heap.decref(key);
+      return;
+    }
+    const w = base + 2 * ix;
+    const old = i32[w];
+    heap.incref(value);
+    i32[w] = value;
+    heap.xdecref(old);
+  }
+
+  getInstanceAttr(obj: Ref, cls: ClassInfo, name: string): Ref {
+    const heap = this.heap;
+    const dict = heap.i32[obj + PRE.DICT];
+    if (dict !== 0 && heap.i32[dict + FIELD.DICT_VALUES] !== obj) {
+      const key = heap.intern(name);
+      const v = this.getItem(dict, key);
+      heap.decref(key);
+      return v;
+    }
+    const ix = this.sharedIndex.get(cls.sharedKeys)?.get(name);
+    const { base, capacity } = this.instanceValues(obj);
+    if (ix === undefined || ix >= capacity || base === 0) return 0;
+    return heap.i32[base + 2 * ix];
+  }
+
+  /** `obj.__dict__`: a 64-byte dict object viewing the instance's values. New reference. */
+  materializeInstanceDict(obj: Ref): Ref {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    let d = i32[obj + PRE.DICT];
+    if (d === 0) {
+      d = this.newDict();
+      heap.incref(obj);
+      i32[d + FIELD.DICT_VALUES] = obj;
+      const cls = heap.types.classInfo(heap.typeOf(obj));
+      i32[d + FIELD.DICT_KEYS] = cls.sharedKeys;
+      i32[cls.sharedKeys + KEYS.REFCNT]++;
+      if (i32[d + GC.NEXT] === 0) heap.track(d);
+      i32[obj + PRE.DICT] = d;
+      // The instance holds the dict; the dict's view of the instance is not a counted reference.
+      heap.decref(obj);
+    }
+    heap.incref(d);
+    return d;
+  }
+
+  /** A dict viewing an instance's values lets go of them (and of the shared keys). */
+  stopViewing(d: Ref): void {
+    const i32 = this.heap.i32;
+    this.releaseKeys(i32[d + FIELD.DICT_KEYS]);
+    i32[d + FIELD.DICT_KEYS] = this.emptyKeys;
+    i32[d + FIELD.DICT_VALUES] = 0;
+    i32[d + FIELD.DICT_USED] = 0;
+  }
+
+  /** Copies an instance's attributes into `d`, which is an ordinary dict from then on. */
+  copyAttributesInto(d: Ref, obj: Ref): void {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    if (i32[d + FIELD.DICT_VALUES] !== 0) this.stopViewing(d);
+    const cls = heap.types.classInfo(heap.typeOf(obj));
+    const { base, capacity } = this.instanceValues(obj);
+    for (const [name, ix] of this.sharedIndex.get(cls.sharedKeys)?.entries() ?? []) {
+      if (ix >= capacity || i32[base + 2 * ix] === 0) continue;
+      const key = heap.intern(name);
+      this.setItem(d, key, i32[base + 2 * ix]);
+      heap.decref(key);
+    }
+  }
+
+  /**
+   * The instance's attributes move into an ordinary dict (its shared keys are full, or its
+   * `__dict__` got a non-str key or a deletion): copy them, then drop the values.
+   */
+  private convertToCombinedDict(obj: Ref): Ref {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    let d = i32[obj + PRE.DICT];
+    if (d === 0) {
+      d = this.newDict();
+      i32[obj + PRE.DICT] = d;
+    }
+    this.copyAttributesInto(d, obj);
+    const { base, capacity, block } = this.instanceValues(obj);
+    for (let i = 0; i < capacity; i++) {
+      const v = i32[base + 2 * i];
+      i32[base + 2 * i] = 0;
+      heap.xdecref(v);
+    }
+    if (block !== 0) {
+      heap.allocator.free(block, separateValuesBytes(capacity));
+      i32[obj + PRE.VALUES] = 0;
+    } else if (heap.profile.instanceValues === 'inline') {
+      i32[obj + INLINE_CAPACITY_WORD] = 0; // the inline space stays in the object, unused
+    }
+    if (!heap.isTracked(d)) heap.track(d);
+    return d;
+  }
+
+  /** Checks a keys object's bookkeeping (used by tests). */
+  checkKeys(keys: Ref): void {
+    const i32 = this.heap.i32;
+    const size = 1 << i32[keys + KEYS.LOG2SIZE];
+    const n = i32[keys + KEYS.NENTRIES];
+    if (n + i32[keys + KEYS.USABLE] > usableFraction(size)) throw new HeapInvariantError('dict keys over-full');
+    let indexed = 0;
+    for (let s = 0; s < size; s++) if (this.getIndex(keys, s) >= 0) indexed++;
+    if (indexed > n) throw new HeapInvariantError('dict index table references more entries than exist');
+  }
+}
+

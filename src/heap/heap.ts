@@ -1,0 +1,923 @@
+/**
+ * The simulated interpreter heap: objects in pymalloc blocks of one SharedArrayBuffer, reference
+ * counting, deallocation that cascades through referents without JS recursion, the type free
+ * lists, static and immortal objects, and the GC-list links every GC object carries.
+ *
+ * Conventions (as in CPython's C API): a constructor returns a *new* reference the caller owns;
+ * functions that store a reference into a container *borrow* their argument and incref it, unless
+ * their name says they steal it. `decref` of the last reference frees the object.
+ */
+import { Allocator } from './allocator.js';
+import { HeapExhausted, HeapInvariantError } from './errors.js';
+import {
+  DEFAULT_HEAP_BYTES,
+  FIELD,
+  GC,
+  HEADER_LAYOUT,
+  HeapMemory,
+  MAX_HEAP_BYTES,
+  MIN_HEAP_BYTES,
+  OB,
+  PRE,
+  type Ref,
+  Stat,
+  GC_SENTINEL_WORDS,
+  roundUp,
+} from './layout.js';
+import { PROFILES, type Profile, type ProfileName } from './profiles.js';
+import { HeapStats } from './stats.js';
+import { type ClassInfo, type ClassSpec, Kind, TypeTable } from './types.js';
+import { clearDict, clearInstanceValues, DictOps } from './dict.js';
+import { clearList, ListOps } from './list.js';
+import { clearSet, SetOps } from './set.js';
+import { FreeLists } from './freelists.js';
+import { hashString, StrOps } from './str.js';
+
+export interface HeapOptions {
+  /** The CPython version to simulate. */
+  readonly profile: ProfileName | Profile;
+  /** Bytes of simulated address space for arenas and raw blocks (a whole number of MiB). */
+  readonly heapBytes?: number;
+  /** Arenas start on a pool boundary (64 usable pools instead of 63). */
+  readonly alignedArenas?: boolean;
+}
+
+/** Refcount of immortal objects (PEP 683, 3.12+): incref and decref leave it alone. */
+export const IMMORTAL_REFCNT = 0x3fffffff;
+/** Refcount of static objects in 3.11: mortal, so writes happen, but it never reaches zero. */
+const STATIC_MORTAL_REFCNT = 0x1fffffff;
+/** GC flags word bits. */
+export const GC_FLAG_FINALIZED = 1;
+
+/** GC list sentinels in the SAB header; `gcList(i)` is the Ref of the sentinel's fake object. */
+export const GC_LIST = { YOUNG: 0, OLD1: 1, OLD2: 2, PERMANENT: 3 } as const;
+
+/** Where ints come from: exact construction (`int('1000')`) or arithmetic (`x + 1`). */
+export type IntOrigin = 'exact' | 'arith';
+
+/** A hook the heap calls for behaviour a workload defines (finalizers, weakref callbacks). */
+export interface HeapHooks {
+  /** `__del__` of an instance (PEP 442): may resurrect by increfing `self` and storing it. */
+  finalize?(heap: Heap, self: Ref): void;
+  /** A weakref callback: `callback(weakref)`. */
+  weakrefCallback?(heap: Heap, callback: Ref, weakref: Ref): void;
+}
+
+export class Heap {
+  readonly profile: Profile;
+  readonly mem: HeapMemory;
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  readonly u8: Uint8Array;
+  readonly u16: Uint16Array;
+  readonly stats: HeapStats;
+  readonly counters: Float64Array;
+  readonly allocator: Allocator;
+  readonly types: TypeTable;
+  readonly freeLists: FreeLists;
+  readonly dict: DictOps;
+  readonly list: ListOps;
+  readonly set: SetOps;
+  readonly str: StrOps;
+  hooks: HeapHooks = {};
+
+  readonly None: Ref;
+  readonly True: Ref;
+  readonly False: Ref;
+  readonly emptyTuple: Ref;
+  readonly emptyStr: Ref;
+  readonly emptyBytes: Ref;
+  /** Refcount given to static objects: immortal (3.12+) or just very large (3.11). */
+  readonly staticRefcnt: number;
+
+  private staticTop: number;
+  private readonly staticEnd: number;
+  private readonly smallInts: Int32Array;
+  readonly latin1Chars: Int32Array;
+  private readonly byteChars: Int32Array;
+  private readonly young: Ref;
+  private readonly countAllocations: boolean;
+
+  // The deallocation work list: objects whose refcount reached zero, freed in a loop, not recursively.
+  private dead = new Int32Array(1024);
+  private deadTop = 0;
+  private draining = false;
+
+  constructor(options: HeapOptions) {
+    this.profile = typeof options.profile === 'string' ? PROFILES[options.profile] : options.profile;
+    const heapBytes = options.heapBytes ?? DEFAULT_HEAP_BYTES;
+    validateHeapBytes(heapBytes);
+    this.mem = HeapMemory.allocate(heapBytes);
+    this.i32 = this.mem.i32;
+    this.f64 = this.mem.f64;
+    this.u8 = this.mem.u8;
+    this.u16 = this.mem.u16;
+    this.stats = new HeapStats(this.mem.sab);
+    this.counters = this.stats.values;
+    this.allocator = new Allocator(this.mem, this.stats, { alignedArenas: options.alignedArenas ?? false });
+    this.types = new TypeTable(this.profile);
+    this.types.weaklistWord[Kind.Function] = FIELD.FUNC_WEAKLIST;
+    this.types.weaklistWord[Kind.BoundMethod] = FIELD.METHOD_WEAKLIST;
+    this.types.weaklistWord[Kind.Generator] = FIELD.GEN_WEAKLIST;
+    this.types.weaklistWord[Kind.Set] = FIELD.SET_WEAKLIST;
+    this.freeLists = new FreeLists(this.profile.freeLists);
+    this.staticRefcnt = this.profile.immortalObjects ? IMMORTAL_REFCNT : STATIC_MORTAL_REFCNT;
+    this.countAllocations = this.profile.gcCounts === 'allocations';
+
+    for (let i = 0; i < 8; i++) {
+      const s = this.gcList(i);
+      this.i32[s + GC.NEXT] = s;
+      this.i32[s + GC.PREV] = s;
+    }
+    this.young = this.gcList(GC_LIST.YOUNG);
+
+    this.staticTop = this.mem.regions.staticByte >> 2;
+    this.staticEnd = this.staticTop + ((this.mem.regions.dataByte - this.mem.regions.staticByte) >> 2);
+    this.None = this.staticObject(Kind.None, 16, 0);
+    this.True = this.staticObject(Kind.Bool, 32, 0);
+    this.f64[(this.True >> 1) + FIELD.INT_VALUE_F64] = 1;
+    this.False = this.staticObject(Kind.Bool, 32, 0);
+    this.emptyTuple = this.staticObject(Kind.Tuple, 16 + this.profile.tupleBasicSize, 4);
+    this.smallInts = new Int32Array(262);
+    for (let v = -5; v <= 256; v++) {
+      const r = this.staticObject(Kind.Int, 32, 0);
+      this.i32[r + OB.SIZE] = v === 0 ? 0 : v < 0 ? -1 : 1;
+      this.f64[(r >> 1) + FIELD.INT_VALUE_F64] = v;
+      this.smallInts[v + 5] = r;
+    }
+    this.str = new StrOps(this);
+    this.emptyStr = this.str.staticStr('');
+    this.latin1Chars = new Int32Array(256);
+    for (let c = 0; c < 256; c++) this.latin1Chars[c] = this.str.staticStr(String.fromCharCode(c));
+    this.emptyBytes = this.staticBytes(new Uint8Array(0));
+    this.byteChars = new Int32Array(256);
+    for (let c = 0; c < 256; c++) this.byteChars[c] = this.staticBytes(Uint8Array.of(c));
+    this.dict = new DictOps(this);
+    this.list = new ListOps(this);
+    this.set = new SetOps(this);
+    this.stats.publish();
+  }
+
+  // ---- memory and object headers ------------------------------------------------------------------
+
+  /** The Ref of GC list sentinel `i` (its GC head words precede it, like a real object's). */
+  gcList(i: number): Ref {
+    return HEADER_LAYOUT.gcLists + i * GC_SENTINEL_WORDS + 4;
+  }
+
+  /** Carves a static object (never freed, not in any arena) from the static region. */
+  staticObject(typeId: number, bytes: number, preWords: number): Ref {
+    const block = this.staticTop;
+    this.staticTop += roundUp(bytes, 16) >> 2;
+    if (this.staticTop > this.staticEnd) throw new HeapInvariantError('static region overflow');
+    const ref = block + preWords;
+    const i32 = this.i32;
+    i32[ref + OB.REFCNT] = this.staticRefcnt;
+    i32[ref + OB.TYPE] = typeId;
+    i32[ref + 2] = bytes;
+    return ref;
+  }
+
+  private staticBytes(data: Uint8Array): Ref {
+    const r = this.staticObject(Kind.Bytes, 33 + data.length, 0);
+    this.i32[r + FIELD.BYTES_SIZE] = data.length;
+    this.i32[r + FIELD.BYTES_HASH] = hashBytes(data);
+    this.u8.set(data, r * 4 + FIELD.BYTES_DATA_BYTE);
+    return r;
+  }
+
+  /**
+   * Allocates an object of `typeId` whose allocation (pre-header included) is `bytes`, and returns
+   * its Ref with refcount 1. GC objects get a cleared, untracked GC head and count towards count0.
+   */
+  allocObject(typeId: number, bytes: number): Ref {
+    const pre = this.types.preWords[typeId];
+    const ref = this.allocator.malloc(bytes) + pre;
+    const i32 = this.i32;
+    i32[ref] = 1;
+    i32[ref + 1] = typeId;
+    i32[ref + 2] = bytes;
+    i32[ref + 3] = 0;
+    const counters = this.counters;
+    counters[Stat.ObjectsAllocated]++;
+    if (pre !== 0) {
+      i32[ref - 4] = 0;
+      i32[ref - 3] = 0;
+      i32[ref - 2] = 0;
+      i32[ref - 1] = 0;
+      if (pre > 4) {
+        i32[ref - 8] = 0;
+        i32[ref - 7] = 0;
+        i32[ref - 6] = 0;
+        i32[ref - 5] = 0;
+      }
+      if (this.countAllocations) counters[Stat.GcCount0]++;
+    }
+    return ref;
+  }
+
+  /** Returns an object's memory to the allocator (its references are already gone). */
+  freeObject(ref: Ref): void {
+    const i32 = this.i32;
+    const pre = this.types.preWords[i32[ref + 1]];
+    if (pre !== 0) {
+      if (i32[ref + GC.NEXT] !== 0) this.untrack(ref);
+      const counters = this.counters;
+      if (this.countAllocations && counters[Stat.GcCount0] > 0) counters[Stat.GcCount0]--;
+    }
+    this.counters[Stat.ObjectsFreed]++;
+    this.allocator.free(ref - pre, i32[ref + 2]);
+  }
+
+  /** Bytes requested for the object itself (pre-header included; separate buffers excluded). */
+  objectBytes(ref: Ref): number {
+    return this.i32[ref + 2];
+  }
+
+  typeOf(ref: Ref): number {
+    return this.i32[ref + OB.TYPE];
+  }
+
+  kindOf(ref: Ref): Kind {
+    return this.types.kindOf[this.i32[ref + OB.TYPE]] as Kind;
+  }
+
+  refcount(ref: Ref): number {
+    return this.i32[ref + OB.REFCNT];
+  }
+
+  isImmortal(ref: Ref): boolean {
+    return this.i32[ref + OB.REFCNT] === IMMORTAL_REFCNT;
+  }
+
+  /** Whether `ref` lives in the static region (small ints, singletons, cached characters). */
+  isStatic(ref: Ref): boolean {
+    return ref < this.staticEnd && ref >= this.mem.regions.staticByte >> 2;
+  }
+
+  // ---- reference counting ---------------------------------------------------------------------------
+
+  incref(ref: Ref): void {
+    const i32 = this.i32;
+    const rc = i32[ref];
+    if (rc !== IMMORTAL_REFCNT) i32[ref] = rc + 1;
+  }
+
+  decref(ref: Ref): void {
+    const i32 = this.i32;
+    const rc = i32[ref];
+    if (rc > 1) {
+      if (rc !== IMMORTAL_REFCNT) i32[ref] = rc - 1;
+      return;
+    }
+    if (rc !== 1) throw new HeapInvariantError(`decref of a dead object at word ${ref} (refcount ${rc})`);
+    i32[ref] = 0;
+    this.pushDead(ref);
+  }
+
+  /** `Py_XDECREF`: decref unless NULL. */
+  xdecref(ref: Ref): void {
+    if (ref !== 0) this.decref(ref);
+  }
+
+  private pushDead(ref: Ref): void {
+    if (this.deadTop === this.dead.length) {
+      const bigger = new Int32Array(this.dead.length * 2);
+      bigger.set(this.dead);
+      this.dead = bigger;
+    }
+    this.dead[this.deadTop++] = ref;
+    if (!this.draining) this.drainDead();
+  }
+
+  /** Deallocates everything on the dead list; referents that die are appended, not recursed into. */
+  private drainDead(): void {
+    this.draining = true;
+    try {
+      while (this.deadTop > 0) this.dealloc(this.dead[--this.deadTop]);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** `tp_dealloc`: finalize, clear weakrefs, drop referents, then free or keep on a free list. */
+  private dealloc(ref: Ref): void {
+    const i32 = this.i32;
+    const typeId = i32[ref + OB.TYPE];
+    const types = this.types;
+    if (types.hasFinalizer[typeId] !== 0 && (i32[ref + GC.FLAGS] & GC_FLAG_FINALIZED) === 0) {
+      // PEP 442: the finalizer runs once, on a temporarily resurrected object.
+      i32[ref + GC.FLAGS] |= GC_FLAG_FINALIZED;
+      if (types.classInfo(typeId).finalizer === 'del' && this.hooks.finalize) {
+        i32[ref] = 1;
+        this.hooks.finalize(this, ref);
+        if (--i32[ref] !== 0) return; // resurrected
+      }
+    }
+    const weaklist = types.weaklistWord[typeId];
+    if (weaklist !== 0 && i32[ref + weaklist] !== 0) this.clearWeakrefs(ref, weaklist);
+    const fl = this.freeLists;
+    switch (types.kindOf[typeId]) {
+      case Kind.Int:
+        if (i32[ref + OB.SIZE] === 1 || i32[ref + OB.SIZE] === -1) {
+          if (fl.push(fl.int, ref)) return;
+        }
+        break;
+      case Kind.Float:
+        if (fl.push(fl.float, ref)) return;
+        break;
+      case Kind.Str:
+        this.str.onDealloc(ref);
+        break;
+      case Kind.Tuple: {
+        const n = i32[ref + OB.SIZE];
+        const items = ref + this.tupleItemsWord;
+        for (let i = n - 1; i >= 0; i--) this.xdecref(i32[items + 2 * i]);
+        if (i32[ref + GC.NEXT] !== 0) this.untrack(ref);
+        if (n <= fl.tupleMaxLength && fl.pushTuple(n, ref)) return;
+        break;
+      }
+      case Kind.List:
+        clearList(this, ref);
+        if (fl.push(fl.list, ref)) return;
+        break;
+      case Kind.Dict:
+        clearDict(this, ref);
+        if (fl.push(fl.dict, ref)) return;
+        break;
+      case Kind.Set:
+        clearSet(this, ref);
+        break;
+      case Kind.Instance:
+        clearInstanceValues(this, ref);
+        break;
+      case Kind.SlotsInstance: {
+        const n = types.classInfo(typeId).slots.length;
+        for (let i = 0; i < n; i++) this.xdecref(i32[ref + FIELD.SLOTS_FIRST + 2 * i]);
+        break;
+      }
+      case Kind.Function:
+        this.xdecref(i32[ref + FIELD.FUNC_GLOBALS]);
+        this.xdecref(i32[ref + FIELD.FUNC_CLOSURE]);
+        this.xdecref(i32[ref + FIELD.FUNC_DEFAULTS]);
+        this.xdecref(i32[ref + FIELD.FUNC_DICT]);
+        break;
+      case Kind.BoundMethod:
+        this.xdecref(i32[ref + FIELD.METHOD_FUNC]);
+        this.xdecref(i32[ref + FIELD.METHOD_SELF]);
+        if (i32[ref + GC.NEXT] !== 0) this.untrack(ref);
+        if (fl.push(fl.boundMethod, ref)) return;
+        break;
+      case Kind.Generator: {
+        const n = i32[ref + FIELD.GEN_NSLOTS];
+        const first = this.generatorSlotsWord(ref);
+        for (let i = 0; i < n; i++) this.xdecref(i32[first + 2 * i]);
+        break;
+      }
+      case Kind.WeakRef:
+        this.unlinkWeakref(ref);
+        this.xdecref(i32[ref + FIELD.WEAKREF_CALLBACK]);
+        break;
+      case Kind.Cell:
+        this.xdecref(i32[ref + FIELD.CELL_REF]);
+        break;
+      default:
+        break;
+    }
+    this.freeObject(ref);
+  }
+
+  // ---- GC lists -----------------------------------------------------------------------------------------
+
+  /** `_PyObject_GC_TRACK`: append to the young generation. */
+  track(ref: Ref): void {
+    const i32 = this.i32;
+    const head = this.young;
+    const last = i32[head + GC.PREV];
+    i32[ref + GC.NEXT] = head;
+    i32[ref + GC.PREV] = last;
+    i32[last + GC.NEXT] = ref;
+    i32[head + GC.PREV] = ref;
+    this.counters[Stat.GcTracked]++;
+    if (!this.countAllocations) this.counters[Stat.GcCount0]++;
+  }
+
+  /** `_PyObject_GC_UNTRACK`: unlink from whatever GC list holds the object. */
+  untrack(ref: Ref): void {
+    const i32 = this.i32;
+    const prev = i32[ref + GC.PREV];
+    const next = i32[ref + GC.NEXT];
+    i32[prev + GC.NEXT] = next;
+    i32[next + GC.PREV] = prev;
+    i32[ref + GC.NEXT] = 0;
+    i32[ref + GC.PREV] = 0;
+    const counters = this.counters;
+    counters[Stat.GcTracked]--;
+    if (!this.countAllocations && counters[Stat.GcCount0] > 0) counters[Stat.GcCount0]--;
+  }
+
+  isTracked(ref: Ref): boolean {
+    return this.types.isGC[this.i32[ref + OB.TYPE]] !== 0 && this.i32[ref + GC.NEXT] !== 0;
+  }
+
+  /** Number of objects on GC list `i`. */
+  gcListLength(i: number): number {
+    let n = 0;
+    const head = this.gcList(i);
+    for (let r = this.i32[head + GC.NEXT]; r !== head; r = this.i32[r + GC.NEXT]) n++;
+    return n;
+  }
+
+  // ---- ints and floats --------------------------------------------------------------------------------
+
+  /**
+   * An int. -5..256 are the static small ints (no allocation). Others request 24 + 4 per 30-bit
+   * digit when built exactly; arithmetic results are `_PyLong_FromMedium` (32 bytes) when they fit
+   * one digit, and one spare digit otherwise (`x_add` does not shrink). Values are exact to 2^53.
+   */
+  int(value: number, origin: IntOrigin = 'exact'): Ref {
+    if (value >= -5 && value <= 256 && Number.isInteger(value)) return this.smallInts[value + 5];
+    const ndigits = intDigits(value);
+    let bytes: number;
+    if (origin === 'exact') bytes = Math.max(24 + 4 * ndigits, this.profile.intMinExactBytes);
+    else bytes = ndigits === 1 ? 32 : 24 + 4 * (ndigits + 1);
+    let ref = 0;
+    if (ndigits === 1) ref = this.freeLists.pop(this.freeLists.int);
+    if (ref !== 0) {
+      this.reuse(ref);
+    } else {
+      ref = this.allocObject(Kind.Int, bytes);
+    }
+    this.i32[ref + OB.SIZE] = value < 0 ? -ndigits : ndigits;
+    this.f64[(ref >> 1) + FIELD.INT_VALUE_F64] = value;
+    return ref;
+  }
+
+  intValue(ref: Ref): number {
+    return this.f64[(ref >> 1) + FIELD.INT_VALUE_F64];
+  }
+
+  float(value: number): Ref {
+    let ref = this.freeLists.pop(this.freeLists.float);
+    if (ref !== 0) this.reuse(ref);
+    else ref = this.allocObject(Kind.Float, 24);
+    this.f64[(ref >> 1) + FIELD.FLOAT_VALUE_F64] = value;
+    return ref;
+  }
+
+  floatValue(ref: Ref): number {
+    return this.f64[(ref >> 1) + FIELD.FLOAT_VALUE_F64];
+  }
+
+  /** An object taken from a free list: alive again without a malloc (tracemalloc and count0 see nothing). */
+  reuse(ref: Ref): void {
+    this.i32[ref] = 1;
+    this.counters[Stat.ObjectsAllocated]++;
+    this.counters[Stat.FreeListReuses]++;
+  }
+
+  // ---- bytes ------------------------------------------------------------------------------------------
+
+  /** A bytes object of `length` bytes (33 + n requested); b'' and 1-byte values are cached. */
+  bytes(data: Uint8Array | number): Ref {
+    const length = typeof data === 'number' ? data : data.length;
+    if (length === 0) return this.emptyBytes;
+    if (length === 1 && typeof data !== 'number') return this.byteChars[data[0]];
+    const ref = this.allocObject(Kind.Bytes, 33 + length);
+    this.i32[ref + FIELD.BYTES_SIZE] = length;
+    if (typeof data === 'number') {
+      this.u8.fill(0, ref * 4 + FIELD.BYTES_DATA_BYTE, ref * 4 + FIELD.BYTES_DATA_BYTE + length + 1);
+      this.i32[ref + FIELD.BYTES_HASH] = -1;
+    } else {
+      this.u8.set(data, ref * 4 + FIELD.BYTES_DATA_BYTE);
+      this.u8[ref * 4 + FIELD.BYTES_DATA_BYTE + length] = 0;
+      this.i32[ref + FIELD.BYTES_HASH] = hashBytes(data);
+    }
+    return ref;
+  }
+
+  // ---- tuples ------------------------------------------------------------------------------------------
+
+  get tupleItemsWord(): number {
+    return (this.profile.tupleBasicSize >> 2) | 0;
+  }
+
+  /**
+   * `PyTuple_New(n)`: a tuple whose items the caller fills with `tupleInit` before using it.
+   * Tracked at creation unless the profile tracks only tuples that may hold GC objects; `track`
+   * says which (`tupleFrom` decides from the items).
+   */
+  newTuple(n: number, track = true): Ref {
+    if (n === 0) return this.emptyTuple;
+    let ref = n <= this.freeLists.tupleMaxLength ? this.freeLists.popTuple(n) : 0;
+    if (ref !== 0) {
+      this.reuse(ref);
+    } else {
+      ref = this.allocObject(Kind.Tuple, 16 + this.profile.tupleBasicSize + 8 * n);
+      this.i32[ref + OB.SIZE] = n;
+    }
+    const items = ref + this.tupleItemsWord;
+    this.i32.fill(0, items, items + 2 * n);
+    if (track) this.track(ref);
+    return ref;
+  }
+
+  /** Stores a *stolen* reference into a new tuple. */
+  tupleInit(tuple: Ref, index: number, item: Ref): void {
+    this.i32[tuple + this.tupleItemsWord + 2 * index] = item;
+  }
+
+  tupleItem(tuple: Ref, index: number): Ref {
+    return this.i32[tuple + this.tupleItemsWord + 2 * index];
+  }
+
+  tupleLength(tuple: Ref): number {
+    return this.i32[tuple + OB.SIZE];
+  }
+
+  /**
+   * A tuple of the given (borrowed) items, built as BUILD_TUPLE builds it: 3.14.1+ tracks it only if
+   * some item's type is a GC type.
+   */
+  tupleOf(...items: Ref[]): Ref {
+    let track = true;
+    if (this.profile.tupleTracking === 'if-gc-items') {
+      track = false;
+      for (const it of items) if (this.types.isGC[this.i32[it + OB.TYPE]] !== 0) track = true;
+    }
+    const t = this.newTuple(items.length, track);
+    for (let i = 0; i < items.length; i++) {
+      this.incref(items[i]);
+      this.tupleInit(t, i, items[i]);
+    }
+    return t;
+  }
+
+  // ---- classes and instances ---------------------------------------------------------------------------
+
+  defineClass(spec: ClassSpec): ClassInfo {
+    const info = this.types.defineClass(spec);
+    if (info.kind === Kind.Instance) info.sharedKeys = this.dict.newSharedKeysForClass();
+    return info;
+  }
+
+  /** `cls()`: a new instance, before `__init__` sets anything. */
+  newInstance(cls: ClassInfo): Ref {
+    if (cls.kind === Kind.SlotsInstance) {
+      const ref = this.allocObject(cls.id, cls.baseBytes);
+      const i32 = this.i32;
+      for (let w = 4; w < (cls.baseBytes >> 2) - cls.preWords; w++) i32[ref + w] = 0;
+      this.track(ref);
+      return ref;
+    }
+    return this.dict.newManagedInstance(cls);
+  }
+
+  /** `obj.name = value` (value borrowed). */
+  setAttr(obj: Ref, name: string, value: Ref): void {
+    const cls = this.types.classInfo(this.i32[obj + OB.TYPE]);
+    if (cls.kind === Kind.SlotsInstance) {
+      const i = cls.slots.indexOf(name);
+      if (i < 0) throw new TypeError(`'${cls.name}' object has no attribute '${name}' (not in __slots__)`);
+      this.setSlot(obj, i, value);
+      return;
+    }
+    this.dict.setInstanceAttr(obj, cls, name, value);
+  }
+
+  /** `obj.name` as a borrowed reference (0 if missing). */
+  getAttr(obj: Ref, name: string): Ref {
+    const cls = this.types.classInfo(this.i32[obj + OB.TYPE]);
+    if (cls.kind === Kind.SlotsInstance) {
+      const i = cls.slots.indexOf(name);
+      return i < 0 ? 0 : this.i32[obj + FIELD.SLOTS_FIRST + 2 * i];
+    }
+    return this.dict.getInstanceAttr(obj, cls, name);
+  }
+
+  /** Slot `i` of a `__slots__` instance (value borrowed). */
+  setSlot(obj: Ref, i: number, value: Ref): void {
+    const w = obj + FIELD.SLOTS_FIRST + 2 * i;
+    const old = this.i32[w];
+    this.incref(value);
+    this.i32[w] = value;
+    this.xdecref(old);
+  }
+
+  getSlot(obj: Ref, i: number): Ref {
+    return this.i32[obj + FIELD.SLOTS_FIRST + 2 * i];
+  }
+
+  /** `obj.__dict__`: materialises a dict object for a plain instance (+64 bytes). New reference. */
+  instanceDict(obj: Ref): Ref {
+    return this.dict.materializeInstanceDict(obj);
+  }
+
+  // ---- functions, methods, generators, cells ----------------------------------------------------------
+
+  /** A function object (`def` / `lambda`) with optional globals, closure and defaults (borrowed). */
+  func(globals: Ref = 0, closure: Ref = 0, defaults: Ref = 0): Ref {
+    const ref = this.allocObject(Kind.Function, this.profile.functionBytes);
+    const i32 = this.i32;
+    i32.fill(0, ref + 4, ref + (this.profile.functionBytes >> 2) - 4);
+    for (const [w, v] of [
+      [FIELD.FUNC_GLOBALS, globals],
+      [FIELD.FUNC_CLOSURE, closure],
+      [FIELD.FUNC_DEFAULTS, defaults],
+    ] as const) {
+      if (v !== 0) this.incref(v);
+      i32[ref + w] = v;
+    }
+    this.track(ref);
+    return ref;
+  }
+
+  /** `obj.method`: a bound method (64 bytes; 3.14 keeps 20 on a free list). */
+  boundMethod(func: Ref, self: Ref): Ref {
+    let ref = this.freeLists.pop(this.freeLists.boundMethod);
+    if (ref !== 0) this.reuse(ref);
+    else ref = this.allocObject(Kind.BoundMethod, 64);
+    const i32 = this.i32;
+    this.incref(func);
+    this.incref(self);
+    i32[ref + FIELD.METHOD_FUNC] = func;
+    i32[ref + FIELD.METHOD_SELF] = self;
+    i32[ref + FIELD.METHOD_WEAKLIST] = 0;
+    this.track(ref);
+    return ref;
+  }
+
+  /**
+   * A generator object with its embedded interpreter frame of `slots` = locals + stack slots
+   * (`co_nlocalsplus + co_stacksize`).
+   */
+  generator(slots: number): Ref {
+    const bytes = this.profile.generatorBaseBytes + 8 * slots;
+    const ref = this.allocObject(Kind.Generator, bytes);
+    const i32 = this.i32;
+    i32.fill(0, ref + 4, ref + (bytes >> 2) - 4);
+    i32[ref + FIELD.GEN_NSLOTS] = slots;
+    this.track(ref);
+    return ref;
+  }
+
+  /** Word index of a generator's first frame slot: the slots are the last 8·n bytes of the object. */
+  generatorSlotsWord(gen: Ref): Ref {
+    return gen + (this.profile.generatorBaseBytes >> 2) - 4;
+  }
+
+  /** Stores a (borrowed) local into frame slot `i` of a generator. */
+  generatorSetLocal(gen: Ref, i: number, value: Ref): void {
+    const w = this.generatorSlotsWord(gen) + 2 * i;
+    const old = this.i32[w];
+    this.incref(value);
+    this.i32[w] = value;
+    this.xdecref(old);
+  }
+
+  cell(value: Ref): Ref {
+    const ref = this.allocObject(Kind.Cell, 40);
+    if (value !== 0) this.incref(value);
+    this.i32[ref + FIELD.CELL_REF] = value;
+    this.track(ref);
+    return ref;
+  }
+
+  // ---- weak references ---------------------------------------------------------------------------------
+
+  /**
+   * `weakref.ref(obj, callback)`. A callback-less ref to the same object is shared, as CPython does.
+   */
+  weakref(obj: Ref, callback: Ref = 0): Ref {
+    const i32 = this.i32;
+    const wl = this.types.weaklistWord[i32[obj + OB.TYPE]];
+    if (wl === 0) throw new TypeError(`cannot create weak reference to '${this.types.nameOf(i32[obj + OB.TYPE])}' object`);
+    const head = i32[obj + wl];
+    if (callback === 0 && head !== 0 && i32[head + FIELD.WEAKREF_CALLBACK] === 0) {
+      this.incref(head);
+      return head;
+    }
+    const ref = this.allocObject(Kind.WeakRef, 80);
+    i32.fill(0, ref + 4, ref + 16);
+    i32[ref + FIELD.WEAKREF_OBJECT] = obj;
+    i32[ref + FIELD.WEAKREF_HASH] = -1;
+    if (callback !== 0) this.incref(callback);
+    i32[ref + FIELD.WEAKREF_CALLBACK] = callback;
+    // Callback-less refs go first in the list so they can be shared.
+    if (callback === 0 || head === 0) {
+      i32[ref + FIELD.WEAKREF_NEXT] = head;
+      if (head !== 0) i32[head + FIELD.WEAKREF_PREV] = ref;
+      i32[obj + wl] = ref;
+    } else {
+      let last = head;
+      while (i32[last + FIELD.WEAKREF_NEXT] !== 0) last = i32[last + FIELD.WEAKREF_NEXT];
+      i32[last + FIELD.WEAKREF_NEXT] = ref;
+      i32[ref + FIELD.WEAKREF_PREV] = last;
+    }
+    this.track(ref);
+    return ref;
+  }
+
+  /** The referent of a weakref as a borrowed reference, or None once it has died. */
+  weakrefGet(wr: Ref): Ref {
+    const obj = this.i32[wr + FIELD.WEAKREF_OBJECT];
+    return obj === 0 ? this.None : obj;
+  }
+
+  private unlinkWeakref(wr: Ref): void {
+    const i32 = this.i32;
+    const obj = i32[wr + FIELD.WEAKREF_OBJECT];
+    if (obj === 0) return;
+    const prev = i32[wr + FIELD.WEAKREF_PREV];
+    const next = i32[wr + FIELD.WEAKREF_NEXT];
+    if (prev !== 0) i32[prev + FIELD.WEAKREF_NEXT] = next;
+    else i32[obj + this.types.weaklistWord[i32[obj + OB.TYPE]]] = next;
+    if (next !== 0) i32[next + FIELD.WEAKREF_PREV] = prev;
+    i32[wr + FIELD.WEAKREF_OBJECT] = 0;
+    i32[wr + FIELD.WEAKREF_PREV] = 0;
+    i32[wr + FIELD.WEAKREF_NEXT] = 0;
+  }
+
+  /** `PyObject_ClearWeakRefs`: detach every weakref to a dying object, then run their callbacks. */
+  private clearWeakrefs(obj: Ref, weaklist: number): void {
+    const i32 = this.i32;
+    const pending: Ref[] = [];
+    for (let wr = i32[obj + weaklist]; wr !== 0; ) {
+      const next = i32[wr + FIELD.WEAKREF_NEXT];
+      this.unlinkWeakref(wr);
+      if (i32[wr + FIELD.WEAKREF_CALLBACK] !== 0) {
+        this.incref(wr); // keep the weakref alive while its callback runs
+        pending.push(wr);
+      }
+      wr = next;
+    }
+    i32[obj + weaklist] = 0;
+    for (const wr of pending) {
+      this.hooks.weakrefCallback?.(this, i32[wr + FIELD.WEAKREF_CALLBACK], wr);
+      this.decref(wr);
+    }
+  }
+
+  // ---- strings (interning and caches live in StrOps) --------------------------------------------------
+
+  /** A new str object (the empty string and 1-character Latin-1 strings are cached). */
+  newStr(s: string): Ref {
+    return this.str.create(s);
+  }
+
+  /** `sys.intern(s)` / identifier interning: one shared object per distinct string. New reference. */
+  intern(s: string): Ref {
+    return this.str.intern(s);
+  }
+
+  // ---- hashing and equality (for dict and set keys) ---------------------------------------------------
+
+  /** A 32-bit hash: by value for numbers, strings, bytes and tuples; by identity for everything else. */
+  hashOf(ref: Ref): number {
+    const i32 = this.i32;
+    switch (this.types.kindOf[i32[ref + OB.TYPE]]) {
+      case Kind.Str:
+        return i32[ref + FIELD.STR_HASH];
+      case Kind.Bytes:
+        return i32[ref + FIELD.BYTES_HASH];
+      case Kind.Int:
+      case Kind.Bool:
+        return hashNumber(this.f64[(ref >> 1) + FIELD.INT_VALUE_F64]);
+      case Kind.Float:
+        return hashNumber(this.f64[(ref >> 1) + FIELD.FLOAT_VALUE_F64]);
+      case Kind.Tuple: {
+        // xxHash-style combination, as `tuplehash` does.
+        let acc = 0x27d4eb2f | 0;
+        const n = i32[ref + OB.SIZE];
+        for (let i = 0; i < n; i++) {
+          acc = (acc + Math.imul(this.hashOf(this.tupleItem(ref, i)), 0x85ebca77)) | 0;
+          acc = Math.imul((acc << 13) | (acc >>> 19), 0x9e3779b1);
+        }
+        return (acc ^ n) === -1 ? -2 : acc ^ n;
+      }
+      default:
+        return ref;
+    }
+  }
+
+  /** `a == b` for keys: identity, or equal values of numbers, strings, bytes and tuples. */
+  equal(a: Ref, b: Ref): boolean {
+    if (a === b) return true;
+    const kinds = this.types.kindOf;
+    const ka = kinds[this.i32[a + OB.TYPE]];
+    const kb = kinds[this.i32[b + OB.TYPE]];
+    const numeric = (k: number): boolean => k === Kind.Int || k === Kind.Bool || k === Kind.Float;
+    if (numeric(ka) && numeric(kb)) return this.numberValue(a) === this.numberValue(b);
+    if (ka !== kb) return false;
+    if (ka === Kind.Str) return this.str.equal(a, b);
+    if (ka === Kind.Bytes) {
+      const n = this.i32[a + FIELD.BYTES_SIZE];
+      if (n !== this.i32[b + FIELD.BYTES_SIZE]) return false;
+      const da = a * 4 + FIELD.BYTES_DATA_BYTE;
+      const db = b * 4 + FIELD.BYTES_DATA_BYTE;
+      for (let i = 0; i < n; i++) if (this.u8[da + i] !== this.u8[db + i]) return false;
+      return true;
+    }
+    if (ka === Kind.Tuple) {
+      const n = this.tupleLength(a);
+      if (n !== this.tupleLength(b)) return false;
+      for (let i = 0; i < n; i++) if (!this.equal(this.tupleItem(a, i), this.tupleItem(b, i))) return false;
+      return true;
+    }
+    return false;
+  }
+
+  private numberValue(ref: Ref): number {
+    return this.kindOf(ref) === Kind.Float ? this.floatValue(ref) : this.intValue(ref);
+  }
+
+  /**
+   * `_PyObject_GC_MAY_BE_TRACKED`: false for non-GC types; for an exact tuple its current tracking;
+   * true for any other GC object, even one that is untracked right now.
+   */
+  mayBeTracked(ref: Ref): boolean {
+    const typeId = this.i32[ref + OB.TYPE];
+    if (this.types.isGC[typeId] === 0) return false;
+    if (this.types.kindOf[typeId] === Kind.Tuple) return this.i32[ref + GC.NEXT] !== 0;
+    return true;
+  }
+
+  // ---- accounting ----------------------------------------------------------------------------------------
+
+  /** Requested bytes now held, as tracemalloc would report (current). */
+  get requestedCurrent(): number {
+    return this.counters[Stat.RequestedCurrent];
+  }
+
+  get requestedPeak(): number {
+    return this.counters[Stat.RequestedPeak];
+  }
+
+  /** Resets the tracemalloc peak to the current value (`tracemalloc.reset_peak()`). */
+  resetPeak(): void {
+    this.counters[Stat.RequestedPeak] = this.counters[Stat.RequestedCurrent];
+  }
+
+  /**
+   * Drops the interpreter's own caches (free lists, interned strings, class keys), then checks that
+   * no block is left: every allocation the program made was freed. Throws HeapInvariantError otherwise.
+   */
+  teardown(): void {
+    this.freeLists.drain((ref) => this.freeObject(ref));
+    for (const cls of this.types.classes) {
+      if (cls.sharedKeys !== 0) {
+        this.dict.releaseKeys(cls.sharedKeys);
+        cls.sharedKeys = 0;
+      }
+    }
+    this.dict.drainKeysFreeList();
+    this.str.releaseInterned();
+    const c = this.counters;
+    const left = {
+      blocks: c[Stat.BlocksInUse],
+      rawBlocks: c[Stat.RawBlocks],
+      requestedBytes: c[Stat.RequestedCurrent],
+      objects: c[Stat.ObjectsAllocated] - c[Stat.ObjectsFreed],
+    };
+    this.stats.publish();
+    if (left.blocks !== 0 || left.rawBlocks !== 0 || left.requestedBytes !== 0) {
+      throw new HeapInvariantError(
+        `simulated leak: ${left.blocks} pymalloc blocks, ${left.rawBlocks} raw blocks, ${left.requestedBytes} bytes still allocated after teardown`,
+      );
+    }
+  }
+}
+
+export function validateHeapBytes(heapBytes: number): void {
+  if (!Number.isInteger(heapBytes) || heapBytes < MIN_HEAP_BYTES || heapBytes > MAX_HEAP_BYTES || heapBytes % (1024 * 1024) !== 0) {
+    throw new RangeError(
+      `heap size must be a whole number of MiB between ${MIN_HEAP_BYTES >> 20} MiB and ${MAX_HEAP_BYTES >> 20} MiB (got ${heapBytes} bytes)`,
+    );
+  }
+}
+
+/** Number of 30-bit digits of |value| (0 for zero). */
+export function intDigits(value: number): number {
+  let v = Math.abs(value);
+  let n = 0;
+  while (v >= 1) {
+    v = Math.floor(v / 1073741824);
+    n++;
+  }
+  return n;
+}
+
+/** Hash of a number: its value for small integers, folded bits otherwise (1 and 1.0 hash alike). */
+function hashNumber(v: number): number {
+  if (Number.isInteger(v) && Math.abs(v) < 2147483648) return v === -1 ? -2 : v | 0;
+  const h = (v * 2654435761) % 4294967296 | 0;
+  return h === -1 ? -2 : h;
+}
+
+export function hashBytes(data: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i], 0x01000193);
+  return h === -1 ? -2 : h;
+}
+
+export { HeapExhausted, hashString };

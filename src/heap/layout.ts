@@ -1,0 +1,326 @@
+/**
+ * The memory layout of a simulated heap: the one module that knows where anything lives in the
+ * SharedArrayBuffer. Every other module asks here; nobody hard-codes an offset.
+ *
+ * Addresses. A simulated address is a byte offset into the SAB. Objects and blocks are 16-byte
+ * aligned, so the heap passes them around as *word indices* (byte address / 4): `i32[ref + k]` is
+ * word k of the object. A `Ref` of 0 is NULL (the SAB header lives at address 0).
+ *
+ * Regions, in order:
+ *   header   live counter snapshot (seqlock), statistics, usedpools sentinels, nfp2lasta,
+ *            GC list sentinels
+ *   arenas   the arena descriptor table (CPython's `arenas[]` of `struct arena_object`)
+ *   chunks   one byte per 1 MiB chunk of the data region: what the chunk holds (the radix tree's job)
+ *   static   statically allocated objects (small ints, None, True, False, `()`, 1-char strings)
+ *   data     the simulated address space handed out by `mmap`: 1 MiB chunks for arenas and raw blocks
+ */
+
+/** A simulated address as a word index (byte address >> 2). 0 is NULL. */
+export type Ref = number;
+export const NULL: Ref = 0;
+
+export const BYTES_PER_WORD = 4;
+/** Bytes of one slot that holds a pointer in CPython (64-bit build). The heap stores a 32-bit Ref in its low word. */
+export const POINTER_BYTES = 8;
+export const POINTER_WORDS = 2;
+
+// ---- pymalloc constants (fact sheet §1.1, 64-bit build) ------------------------------------------
+export const ALIGNMENT = 16;
+export const ALIGNMENT_SHIFT = 4;
+export const SMALL_REQUEST_THRESHOLD = 512;
+export const NB_SMALL_SIZE_CLASSES = SMALL_REQUEST_THRESHOLD / ALIGNMENT; // 32
+export const SYSTEM_PAGE_SIZE = 4096;
+export const POOL_SIZE = 16 * 1024;
+export const POOL_WORDS = POOL_SIZE / BYTES_PER_WORD;
+export const ARENA_SIZE = 1024 * 1024;
+export const MAX_POOLS_IN_ARENA = ARENA_SIZE / POOL_SIZE; // 64
+/** `struct pool_header` is 48 bytes on 64-bit; blocks start right after it. */
+export const POOL_OVERHEAD = 48;
+
+export const sizeClassOf = (nbytes: number): number => (nbytes - 1) >> ALIGNMENT_SHIFT;
+export const blockSizeOf = (sizeClass: number): number => (sizeClass + 1) << ALIGNMENT_SHIFT;
+export const blocksPerPool = (sizeClass: number): number =>
+  Math.floor((POOL_SIZE - POOL_OVERHEAD) / blockSizeOf(sizeClass));
+export const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
+
+/** Pool header words (relative to the pool's word index). Pointer fields hold word indices. */
+export const POOL = {
+  COUNT: 0, // ref.count: blocks in use
+  FREEBLOCK: 2, // head of the LIFO free-block list (a block's word 0 links to the next)
+  NEXTPOOL: 4,
+  PREVPOOL: 6,
+  ARENAINDEX: 8,
+  SZIDX: 9,
+  NEXTOFFSET: 10, // bytes from the pool start to the next never-used block
+  MAXNEXTOFFSET: 11,
+} as const;
+/** `szidx` of a pool carved but never initialised for a size class. */
+export const DUMMY_SIZE_IDX = 0xffff;
+
+/** Arena descriptor (`struct arena_object`) fields; index -1 means NULL for arena links. */
+export const ARENA = {
+  ADDRESS: 0, // byte address of the chunk, 0 when the descriptor has no memory
+  POOL_ADDRESS: 1, // word index of the next never-carved pool
+  NFREEPOOLS: 2,
+  NTOTALPOOLS: 3,
+  FREEPOOLS: 4, // word index of the first pool on the arena's free-pool list
+  NEXTARENA: 5,
+  PREVARENA: 6,
+} as const;
+export const ARENA_DESC_WORDS = 8;
+export const NO_ARENA = -1;
+
+/** What a 1 MiB chunk of the data region holds. */
+export const enum ChunkKind {
+  Free = 0,
+  Arena = 1,
+  RawSmall = 2,
+  RawLarge = 3,
+}
+
+// ---- objects ---------------------------------------------------------------------------------------
+/** PyObject header words, relative to the object's Ref (CPython: 8-byte refcount, 8-byte type). */
+export const OB = {
+  REFCNT: 0,
+  TYPE: 1,
+  /** ob_size of variable-size objects (a 16-byte offset). */
+  SIZE: 4,
+} as const;
+
+/**
+ * PyGC_Head words, *before* the object (16 bytes). CPython packs gc_refs and flags into _gc_prev;
+ * the simulation has room for both in their own words.
+ */
+export const GC = {
+  NEXT: -4, // 0 = not tracked
+  PREV: -3,
+  REFS: -2,
+  FLAGS: -1,
+} as const;
+export const GC_HEAD_WORDS = 4;
+
+/** Managed pre-header (16 bytes before the GC head): instance values / dict, and the 3.12+ weakref list. */
+export const PRE = {
+  VALUES: -8, // 3.11/3.12: separate values block; unused when values are inline (3.13+)
+  DICT: -7, // the materialised `__dict__`, if any
+  WEAKLIST: -6, // 3.12+ managed weakref list
+} as const;
+export const MANAGED_PREHEADER_WORDS = 4;
+
+/** Word offsets of each built-in layout, relative to the object's Ref. */
+export const FIELD = {
+  INT_VALUE_F64: 3, // Float64 index offset (byte 24)
+  FLOAT_VALUE_F64: 2, // byte 16
+  STR_LENGTH: 4,
+  STR_HASH: 6,
+  STR_STATE: 8, // char width in bits 0..2, interned state in bits 4..5
+  BYTES_SIZE: 4,
+  BYTES_HASH: 6,
+  BYTES_DATA_BYTE: 32,
+  LIST_SIZE: 4,
+  LIST_ITEMS: 6,
+  LIST_ALLOCATED: 8,
+  DICT_USED: 4,
+  DICT_VERSION: 6,
+  DICT_KEYS: 8,
+  DICT_VALUES: 10,
+  SET_FILL: 4,
+  SET_USED: 6,
+  SET_MASK: 8,
+  SET_TABLE: 10,
+  SET_HASH: 12,
+  SET_SMALLTABLE: 16, // byte 64: 8 entries of (key, hash)
+  SET_WEAKLIST: 48, // byte 192
+  FUNC_GLOBALS: 4,
+  FUNC_CLOSURE: 6,
+  FUNC_DEFAULTS: 8,
+  FUNC_DICT: 10,
+  FUNC_WEAKLIST: 12,
+  METHOD_FUNC: 4,
+  METHOD_SELF: 6,
+  METHOD_WEAKLIST: 8,
+  GEN_NSLOTS: 4,
+  GEN_WEAKLIST: 6,
+  WEAKREF_OBJECT: 4,
+  WEAKREF_CALLBACK: 6,
+  WEAKREF_HASH: 8,
+  WEAKREF_PREV: 10,
+  WEAKREF_NEXT: 12,
+  CELL_REF: 4,
+  SLOTS_FIRST: 4,
+} as const;
+export const SET_MINSIZE = 8;
+
+/** Dict keys object (`PyDictKeysObject`): a 32-byte header, then the index table, then entries. */
+export const KEYS = {
+  REFCNT: 0,
+  LOG2SIZE: 2,
+  KIND: 3, // DictKeysKind
+  USABLE: 4,
+  VERSION: 5,
+  NENTRIES: 6,
+  HEADER_BYTES: 32,
+} as const;
+export const enum DictKeysKind {
+  General = 0,
+  Unicode = 1,
+  Split = 2,
+}
+export const DKIX_EMPTY = -1;
+export const DKIX_DUMMY = -2;
+
+// ---- the SAB header ----------------------------------------------------------------------------------
+/**
+ * Statistics kept by the heap as Float64 (exact integers to 2^53). They are the heap's own books;
+ * another thread reads the published snapshot (LIVE) instead, because Float64 reads are not
+ * guaranteed tear-free.
+ */
+export const enum Stat {
+  ObjectsAllocated = 0,
+  ObjectsFreed,
+  RequestedCurrent,
+  RequestedPeak,
+  BlocksInUse,
+  BlocksPeak,
+  PoolsInUse,
+  PoolsPeak,
+  ArenasInUse,
+  ArenasPeak,
+  ArenasAllocatedTotal,
+  ArenasReclaimedTotal,
+  RawBlocks,
+  RawRequested,
+  RawHeld,
+  FreeListReuses,
+  GcCount0,
+  GcTracked,
+  GcCollections0,
+  GcCollections1,
+  GcCollections2,
+  GcCollected,
+  GcUncollectable,
+  GcVisited,
+  COUNT,
+}
+export const STAT_NAMES: readonly string[] = [
+  'objectsAllocated',
+  'objectsFreed',
+  'requestedCurrent',
+  'requestedPeak',
+  'blocksInUse',
+  'blocksPeak',
+  'poolsInUse',
+  'poolsPeak',
+  'arenasInUse',
+  'arenasPeak',
+  'arenasAllocatedTotal',
+  'arenasReclaimedTotal',
+  'rawBlocks',
+  'rawRequested',
+  'rawHeld',
+  'freeListReuses',
+  'gcCount0',
+  'gcTracked',
+  'gcCollections0',
+  'gcCollections1',
+  'gcCollections2',
+  'gcCollected',
+  'gcUncollectable',
+  'gcVisited',
+];
+
+/** The published snapshot: a sequence word, then each Stat as a (low, high) pair of uint32 words. */
+export const LIVE_SEQ_WORD = 0;
+export const LIVE_FIRST_WORD = 2;
+export const LIVE_WORDS = LIVE_FIRST_WORD + 2 * Stat.COUNT;
+
+/** Sentinels of circular lists (usedpools, GC generations) are fake headers inside the SAB header. */
+export const USEDPOOL_SENTINEL_WORDS = 12;
+export const GC_SENTINEL_WORDS = 8; // a 4-word GC head before a 4-word fake object
+export const GC_LIST_COUNT = 8; // young, old generations, permanent, and scratch lists for a collection
+
+export const HEADER_LAYOUT = (() => {
+  let word = 0;
+  const live = word;
+  word += roundUp(LIVE_WORDS, 4);
+  const stats = word; // Float64-aligned: word is a multiple of 2
+  word += 2 * Stat.COUNT;
+  word = roundUp(word, 4);
+  const usedpools = word;
+  word += USEDPOOL_SENTINEL_WORDS * NB_SMALL_SIZE_CLASSES;
+  const nfp2lasta = word;
+  word += MAX_POOLS_IN_ARENA + 1;
+  word = roundUp(word, 4);
+  const gcLists = word;
+  word += GC_SENTINEL_WORDS * GC_LIST_COUNT;
+  return { live, stats, usedpools, nfp2lasta, gcLists, words: roundUp(word, 4) } as const;
+})();
+
+/** Bytes reserved for statically allocated objects (small ints, singletons, 1-character strings). */
+export const STATIC_REGION_BYTES = 64 * 1024;
+
+export const MIN_HEAP_BYTES = 4 * ARENA_SIZE;
+export const MAX_HEAP_BYTES = 4 * 1024 * ARENA_SIZE; // 4 GiB: word indices stay small integers
+export const DEFAULT_HEAP_BYTES = 2048 * ARENA_SIZE;
+
+/** Byte and word offsets of every region for a heap of `heapBytes` data bytes. */
+export interface RegionLayout {
+  readonly heapBytes: number;
+  readonly maxChunks: number;
+  readonly arenaTableWord: number;
+  readonly chunkMapByte: number;
+  readonly staticByte: number;
+  readonly dataByte: number;
+  readonly sabBytes: number;
+}
+
+export function regionLayout(heapBytes: number): RegionLayout {
+  const maxChunks = Math.floor(heapBytes / ARENA_SIZE);
+  const arenaTableWord = HEADER_LAYOUT.words;
+  const chunkMapByte = roundUp((arenaTableWord + maxChunks * ARENA_DESC_WORDS) * BYTES_PER_WORD, 16);
+  const staticByte = roundUp(chunkMapByte + maxChunks, 16);
+  // Data starts on a chunk boundary so pools can be found by rounding an address down.
+  const dataByte = roundUp(staticByte + STATIC_REGION_BYTES, ARENA_SIZE);
+  return {
+    heapBytes: maxChunks * ARENA_SIZE,
+    maxChunks,
+    arenaTableWord,
+    chunkMapByte,
+    staticByte,
+    dataByte,
+    sabBytes: dataByte + maxChunks * ARENA_SIZE,
+  };
+}
+
+/** Typed views over one heap's SAB. Fixed-length views: growable SABs are many times slower on V8. */
+export class HeapMemory {
+  readonly i32: Int32Array;
+  readonly u32: Uint32Array;
+  readonly f64: Float64Array;
+  readonly u8: Uint8Array;
+  readonly i8: Int8Array;
+  readonly i16: Int16Array;
+  readonly u16: Uint16Array;
+  readonly regions: RegionLayout;
+
+  constructor(
+    readonly sab: SharedArrayBuffer,
+    heapBytes: number,
+  ) {
+    this.regions = regionLayout(heapBytes);
+    if (sab.byteLength < this.regions.sabBytes) {
+      throw new RangeError(`SharedArrayBuffer of ${sab.byteLength} bytes is smaller than the layout needs (${this.regions.sabBytes})`);
+    }
+    this.i32 = new Int32Array(sab, 0, this.regions.sabBytes >> 2);
+    this.u32 = new Uint32Array(sab, 0, this.regions.sabBytes >> 2);
+    this.f64 = new Float64Array(sab, 0, this.regions.sabBytes >> 3);
+    this.u8 = new Uint8Array(sab, 0, this.regions.sabBytes);
+    this.i8 = new Int8Array(sab, 0, this.regions.sabBytes);
+    this.i16 = new Int16Array(sab, 0, this.regions.sabBytes >> 1);
+    this.u16 = new Uint16Array(sab, 0, this.regions.sabBytes >> 1);
+  }
+
+  static allocate(heapBytes: number): HeapMemory {
+    return new HeapMemory(new SharedArrayBuffer(regionLayout(heapBytes).sabBytes), heapBytes);
+  }
+}

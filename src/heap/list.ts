@@ -1,0 +1,195 @@
+/**
+ * list objects (fact sheet §2.3): a 56-byte object (GC head included) and a separate item array
+ * of 8 bytes per slot from PyMem, resized by `list_resize`'s over-allocation rule, which is the
+ * same in 3.11–3.14. Each construction path allocates the way CPython's does.
+ */
+import { FIELD, GC, OB, type Ref } from './layout.js';
+import { Kind } from './types.js';
+import type { Heap } from './heap.js';
+
+const LIST_BYTES = 56;
+/** `PyObject_LengthHint(iterable, 8)`: what `list.extend` assumes of an iterator without a hint. */
+const DEFAULT_LENGTH_HINT = 8;
+
+/** Frees a dying list's items and array (the object itself is freed or kept by the caller). */
+export function clearList(heap: Heap, list: Ref): void {
+  const i32 = heap.i32;
+  if (i32[list + GC.NEXT] !== 0) heap.untrack(list);
+  const items = i32[list + FIELD.LIST_ITEMS];
+  if (items !== 0) {
+    for (let i = i32[list + FIELD.LIST_SIZE] - 1; i >= 0; i--) heap.xdecref(i32[items + 2 * i]);
+    heap.allocator.free(items, 8 * i32[list + FIELD.LIST_ALLOCATED]);
+  }
+  i32[list + FIELD.LIST_ITEMS] = 0;
+  i32[list + FIELD.LIST_SIZE] = 0;
+  i32[list + FIELD.LIST_ALLOCATED] = 0;
+}
+
+export class ListOps {
+  constructor(private readonly heap: Heap) {}
+
+  /** `PyList_New(n)`: exactly n slots, all NULL; the caller fills them with `init` (stolen refs). */
+  newList(n = 0): Ref {
+    const heap = this.heap;
+    let ref = heap.freeLists.pop(heap.freeLists.list);
+    if (ref !== 0) heap.reuse(ref);
+    else ref = heap.allocObject(Kind.List, LIST_BYTES);
+    const i32 = heap.i32;
+    let items = 0;
+    if (n > 0) {
+      items = heap.allocator.malloc(8 * n);
+      i32.fill(0, items, items + 2 * n);
+    }
+    i32[ref + FIELD.LIST_ITEMS] = items;
+    i32[ref + FIELD.LIST_SIZE] = n;
+    i32[ref + FIELD.LIST_ALLOCATED] = n;
+    heap.track(ref);
+    return ref;
+  }
+
+  /** Stores a stolen reference into slot i of a list being built (`PyList_SET_ITEM`). */
+  init(list: Ref, i: number, item: Ref): void {
+    this.heap.i32[this.heap.i32[list + FIELD.LIST_ITEMS] + 2 * i] = item;
+  }
+
+  length(list: Ref): number {
+    return this.heap.i32[list + FIELD.LIST_SIZE];
+  }
+
+  capacity(list: Ref): number {
+    return this.heap.i32[list + FIELD.LIST_ALLOCATED];
+  }
+
+  /** `lst[i]` as a borrowed reference. */
+  get(list: Ref, i: number): Ref {
+    const i32 = this.heap.i32;
+    const n = i32[list + FIELD.LIST_SIZE];
+    if (i < 0) i += n;
+    if (i < 0 || i >= n) throw new RangeError('list index out of range');
+    return i32[i32[list + FIELD.LIST_ITEMS] + 2 * i];
+  }
+
+  /** `lst[i] = value` (value borrowed). */
+  set(list: Ref, i: number, value: Ref): void {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const n = i32[list + FIELD.LIST_SIZE];
+    if (i < 0) i += n;
+    if (i < 0 || i >= n) throw new RangeError('list assignment index out of range');
+    const w = i32[list + FIELD.LIST_ITEMS] + 2 * i;
+    const old = i32[w];
+    heap.incref(value);
+    i32[w] = value;
+    heap.decref(old);
+  }
+
+  /** `list_resize`: over-allocates on growth, shrinks when below half, reallocs the array via PyMem. */
+  resize(list: Ref, newsize: number): void {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const allocated = i32[list + FIELD.LIST_ALLOCATED];
+    if (allocated >= newsize && newsize >= allocated >> 1) {
+      i32[list + FIELD.LIST_SIZE] = newsize;
+      return;
+    }
+    let newAllocated = (newsize + (newsize >> 3) + 6) & ~3;
+    if (newsize - i32[list + OB.SIZE] > newAllocated - newsize) newAllocated = (newsize + 3) & ~3;
+    if (newsize === 0) newAllocated = 0;
+    const items = heap.allocator.realloc(i32[list + FIELD.LIST_ITEMS], 8 * allocated, 8 * newAllocated);
+    i32[list + FIELD.LIST_ITEMS] = items;
+    i32[list + FIELD.LIST_SIZE] = newsize;
+    i32[list + FIELD.LIST_ALLOCATED] = newAllocated;
+  }
+
+  /** `lst.append(item)` (item borrowed). */
+  append(list: Ref, item: Ref): void {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const n = i32[list + FIELD.LIST_SIZE];
+    if (n < i32[list + FIELD.LIST_ALLOCATED]) i32[list + FIELD.LIST_SIZE] = n + 1;
+    else this.resize(list, n + 1);
+    heap.incref(item);
+    i32[i32[list + FIELD.LIST_ITEMS] + 2 * n] = item;
+  }
+
+  /** `lst.append(item)` stealing the reference (as a comprehension's LIST_APPEND does). */
+  appendSteal(list: Ref, item: Ref): void {
+    this.append(list, item);
+    this.heap.decref(item);
+  }
+
+  /** `lst.pop()`: removes the last item and returns it as a new reference. */
+  pop(list: Ref): Ref {
+    const i32 = this.heap.i32;
+    const n = i32[list + FIELD.LIST_SIZE];
+    if (n === 0) throw new RangeError('pop from empty list');
+    const item = i32[i32[list + FIELD.LIST_ITEMS] + 2 * (n - 1)];
+    this.resize(list, n - 1);
+    return item;
+  }
+
+  /** `[a, b, c]` (BUILD_LIST): exactly n slots. Items borrowed. */
+  literal(items: readonly Ref[]): Ref {
+    const list = this.newList(items.length);
+    for (let i = 0; i < items.length; i++) {
+      this.heap.incref(items[i]);
+      this.init(list, i, items[i]);
+    }
+    return list;
+  }
+
+  /** `[item] * n`: exactly n slots. */
+  repeat(item: Ref, n: number): Ref {
+    const list = this.newList(n);
+    for (let i = 0; i < n; i++) {
+      this.heap.incref(item);
+      this.init(list, i, item);
+    }
+    return list;
+  }
+
+  /**
+   * `list(x)` for an iterable whose length is known (`range`, a tuple, a list): the array is
+   * preallocated to the length rounded up to even (`list_preallocate_exact`). `make(i)` returns
+   * a new reference for item i.
+   */
+  fromSized(n: number, make: (i: number) => Ref): Ref {
+    const list = this.newList(0);
+    if (n > 0) {
+      const heap = this.heap;
+      const cap = (n + 1) & ~1;
+      const items = heap.allocator.malloc(8 * cap);
+      heap.i32.fill(0, items, items + 2 * cap);
+      heap.i32[list + FIELD.LIST_ITEMS] = items;
+      heap.i32[list + FIELD.LIST_ALLOCATED] = cap;
+      for (let i = 0; i < n; i++) this.appendSteal(list, make(i));
+    }
+    return list;
+  }
+
+  /** `[make(i) for i in range(n)]`: an empty list grown by appends. */
+  comprehension(n: number, make: (i: number) => Ref): Ref {
+    const list = this.newList(0);
+    for (let i = 0; i < n; i++) this.appendSteal(list, make(i));
+    return list;
+  }
+
+  /**
+   * `list(genexpr)`: no length hint, so `list.extend` reserves 8 slots, appends (growing as needed),
+   * then shrinks to fit with `list_resize`.
+   */
+  fromIterator(n: number, make: (i: number) => Ref): Ref {
+    const list = this.newList(0);
+    this.resize(list, DEFAULT_LENGTH_HINT);
+    this.heap.i32[list + FIELD.LIST_SIZE] = 0;
+    for (let i = 0; i < n; i++) this.appendSteal(list, make(i));
+    const size = this.length(list);
+    if (size < this.capacity(list)) this.resize(list, size);
+    return list;
+  }
+
+  /** Bytes of the item array (what `list.__sizeof__` adds to the object). */
+  arrayBytes(list: Ref): number {
+    return 8 * this.heap.i32[list + FIELD.LIST_ALLOCATED];
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * CPython versions as data. Each record holds what differs between versions: object sizes and
+ * pre-headers, free lists, immortality, tracking rules, thresholds and the collector plan.
+ * Sources: ../shared/cpython-memory-model.md (section numbers in the comments). Adding a version
+ * should mean adding a record.
+ */
+
+export type ProfileName = '3.11' | '3.12' | '3.13' | '3.14.0' | '3.14.1' | '3.14.5';
+
+export interface FreeListSizes {
+  /** Floats kept for reuse (`PyFloat_MAXFREELIST`). */
+  readonly float: number;
+  /** Tuples of length 1..tupleMaxLength are kept, up to tuplePerLength of each. */
+  readonly tupleMaxLength: number;
+  readonly tuplePerLength: number;
+  readonly list: number;
+  readonly dict: number;
+  /** Only 8-slot keys objects with str keys are kept. */
+  readonly dictKeys: number;
+  /** 3.14: single-digit ints. */
+  readonly int: number;
+  /** 3.14: bound method objects. */
+  readonly boundMethod: number;
+}
+
+export interface Profile {
+  readonly name: ProfileName;
+  /** The `sys.version_info[:2]` this profile is checked against on a real interpreter. */
+  readonly pythonVersion: string;
+
+  // ---- object sizes (fact sheet §2) ----
+  /** Bytes of a compact ASCII str before its characters (3.11 still has `wstr`). */
+  readonly strAsciiHeader: number;
+  /** Bytes of a compact non-ASCII str before its characters. */
+  readonly strCompactHeader: number;
+  /** tuple basicsize without the GC head: 24, plus 3.14's cached hash. */
+  readonly tupleBasicSize: number;
+  /** Bytes requested for a 1-digit int built exactly (`int('1000')`): 28, or 32 on 3.14 (UNCERTAIN there). */
+  readonly intMinExactBytes: number;
+  /** Plain-instance basicsize: 3.11 keeps a `__weakref__` slot (24), 3.12+ manages it (16). */
+  readonly instanceBasicSize: number;
+  /** Where a plain instance keeps its attribute values: a separate array (3.11/3.12) or inline (3.13+). */
+  readonly instanceValues: 'separate' | 'inline';
+  /** 3.12+: the weakref list lives in the managed pre-header of instances, not in a slot. */
+  readonly managedWeakref: boolean;
+  /** A function object, GC head included. */
+  readonly functionBytes: number;
+  /** A generator whose code has no locals and a stack of one, GC head included. */
+  readonly generatorBaseBytes: number;
+  /** The `gen()` row's code: `def gen(): yield 1` (locals plus stack slots). */
+  readonly genCodeSlots: number;
+
+  // ---- refcounting and interning (§3) ----
+  /** PEP 683 (3.12+): static objects and interned strings are immortal; their refcount never moves. */
+  readonly immortalObjects: boolean;
+  /** Interned strings: mortal (3.11), all immortal (3.12), or code names immortal and the rest mortal (3.13+). */
+  readonly interning: 'mortal' | 'immortal' | 'split';
+
+  readonly freeLists: FreeListSizes;
+
+  // ---- collector (§4–§6) ----
+  readonly thresholds: readonly [number, number, number];
+  readonly collector: 'generational' | 'incremental';
+  /** What `count0` counts: GC allocations minus frees, or (3.14.1–3.14.4) tracks minus untracks. */
+  readonly gcCounts: 'allocations' | 'tracked';
+  /** 3.11 collects inside the allocation; 3.12+ at the next evaluation boundary. */
+  readonly gcRunsAt: 'allocation' | 'eval-breaker';
+  /** Tuples are tracked at creation, or (3.14.1+) only when an item's type is a GC type. */
+  readonly tupleTracking: 'always' | 'if-gc-items';
+  /** Dicts start untracked and are untracked again by full collections (3.11–3.13), or are always tracked (3.14). */
+  readonly dictTracking: 'lazy' | 'always';
+  /** Long-lived tracked objects a real interpreter has after start-up (measured; see the GC issue). */
+  readonly startupTrackedObjects: number;
+}
+
+const FREE_LISTS_311: FreeListSizes = {
+  float: 100,
+  tupleMaxLength: 20,
+  tuplePerLength: 2000,
+  list: 80,
+  dict: 80,
+  dictKeys: 80,
+  int: 0,
+  boundMethod: 0,
+};
+const FREE_LISTS_314: FreeListSizes = { ...FREE_LISTS_311, int: 100, boundMethod: 20 };
+
+const P311: Profile = {
+  name: '3.11',
+  pythonVersion: '3.11',
+  strAsciiHeader: 48,
+  strCompactHeader: 72,
+  tupleBasicSize: 24,
+  intMinExactBytes: 28,
+  instanceBasicSize: 24,
+  instanceValues: 'separate',
+  managedWeakref: false,
+  functionBytes: 152,
+  generatorBaseBytes: 168,
+  genCodeSlots: 1,
+  immortalObjects: false,
+  interning: 'mortal',
+  freeLists: FREE_LISTS_311,
+  thresholds: [700, 10, 10],
+  collector: 'generational',
+  gcCounts: 'allocations',
+  gcRunsAt: 'allocation',
+  tupleTracking: 'always',
+  dictTracking: 'lazy',
+  startupTrackedObjects: 0,
+};
+
+const P312: Profile = {
+  ...P311,
+  name: '3.12',
+  pythonVersion: '3.12',
+  strAsciiHeader: 40,
+  strCompactHeader: 56,
+  instanceBasicSize: 16,
+  managedWeakref: true,
+  functionBytes: 160,
+  immortalObjects: true,
+  interning: 'immortal',
+  gcRunsAt: 'eval-breaker',
+};
+
+const P313: Profile = {
+  ...P312,
+  name: '3.13',
+  pythonVersion: '3.13',
+  instanceValues: 'inline',
+  interning: 'split',
+  thresholds: [2000, 10, 10],
+};
+
+const P3140: Profile = {
+  ...P313,
+  name: '3.14.0',
+  pythonVersion: '3.14',
+  tupleBasicSize: 32,
+  intMinExactBytes: 32,
+  functionBytes: 168,
+  generatorBaseBytes: 176,
+  freeLists: FREE_LISTS_314,
+  thresholds: [2000, 10, 0],
+  collector: 'incremental',
+  dictTracking: 'always',
+};
+
+const P3141: Profile = {
+  ...P3140,
+  name: '3.14.1',
+  gcCounts: 'tracked',
+  tupleTracking: 'if-gc-items',
+};
+
+const P3145: Profile = {
+  ...P3141,
+  name: '3.14.5',
+  thresholds: [2000, 10, 10],
+  collector: 'generational',
+  gcCounts: 'allocations',
+};
+
+export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
+  '3.11': P311,
+  '3.12': P312,
+  '3.13': P313,
+  '3.14.0': P3140,
+  '3.14.1': P3141,
+  '3.14.5': P3145,
+};
+
+export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
+
+export function isProfileName(name: string): name is ProfileName {
+  return Object.hasOwn(PROFILES, name);
+}
+
+/** The profile a real interpreter's `major.minor.micro` maps to (3.14 point releases differ). */
+export function profileForPythonVersion(version: string): ProfileName | undefined {
+  const [major, minor, micro] = version.split('.').map((p) => Number.parseInt(p, 10));
+  if (major !== 3) return undefined;
+  if (minor === 11 || minor === 12 || minor === 13) return `3.${minor}` as ProfileName;
+  if (minor === 14) return micro === 0 ? '3.14.0' : micro <= 4 ? '3.14.1' : '3.14.5';
+  return undefined;
+}

@@ -1,0 +1,143 @@
+/**
+ * str objects (fact sheet §2.2, §3): compact ASCII / Latin-1 / UCS-2 / UCS-4 layouts with their
+ * per-version headers, the characters stored in simulated memory, the empty-string and
+ * 1-character caches, and interning (mortal in 3.11, immortal in 3.12, split in 3.13+).
+ */
+import { FIELD, OB, type Ref } from './layout.js';
+import { Kind } from './types.js';
+import type { Heap } from './heap.js';
+
+const STATE_WIDTH_MASK = 7;
+const STATE_ASCII = 8;
+const STATE_INTERNED = 16;
+
+/** FNV-1a over UTF-16 code units; -1 is reserved (CPython: "not computed"). */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h === -1 ? -2 : h;
+}
+
+/** Character width in bytes of the compact representation: 1 (ASCII or Latin-1), 2 or 4. */
+function charWidth(s: string): { width: 1 | 2 | 4; ascii: boolean; length: number } {
+  let max = 0;
+  let length = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp > max) max = cp;
+    length++;
+  }
+  return { width: max < 256 ? 1 : max < 65536 ? 2 : 4, ascii: max < 128, length };
+}
+
+export class StrOps {
+  private readonly interned = new Map<string, Ref>();
+
+  constructor(private readonly heap: Heap) {}
+
+  /** Bytes requested for a str: header + (length + 1) characters. */
+  requestedBytes(s: string): number {
+    const { width, ascii, length } = charWidth(s);
+    const p = this.heap.profile;
+    return (ascii ? p.strAsciiHeader : p.strCompactHeader) + (length + 1) * width;
+  }
+
+  create(s: string): Ref {
+    const heap = this.heap;
+    if (s.length === 0) return heap.emptyStr;
+    if (s.length === 1 && s.charCodeAt(0) < 256) return heap.latin1Chars[s.charCodeAt(0)];
+    const ref = heap.allocObject(Kind.Str, this.requestedBytes(s));
+    this.write(ref, s);
+    return ref;
+  }
+
+  /** A static (never freed) str for the caches built at start-up. */
+  staticStr(s: string): Ref {
+    const ref = this.heap.staticObject(Kind.Str, this.requestedBytes(s), 0);
+    this.write(ref, s);
+    return ref;
+  }
+
+  private write(ref: Ref, s: string): void {
+    const heap = this.heap;
+    const { width, ascii, length } = charWidth(s);
+    const i32 = heap.i32;
+    i32[ref + FIELD.STR_LENGTH] = length;
+    i32[ref + FIELD.STR_HASH] = hashString(s);
+    i32[ref + FIELD.STR_STATE] = width | (ascii ? STATE_ASCII : 0);
+    const header = ascii ? heap.profile.strAsciiHeader : heap.profile.strCompactHeader;
+    const data = ref * 4 + header;
+    let i = 0;
+    for (const ch of s) {
+      const cp = ch.codePointAt(0)!;
+      if (width === 1) heap.u8[data + i] = cp;
+      else if (width === 2) heap.u16[(data >> 1) + i] = cp;
+      else i32[(data >> 2) + i] = cp;
+      i++;
+    }
+    if (width === 1) heap.u8[data + length] = 0;
+    else if (width === 2) heap.u16[(data >> 1) + length] = 0;
+    else i32[(data >> 2) + length] = 0;
+  }
+
+  /** Reads a str object back into a JS string. */
+  read(ref: Ref): string {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const length = i32[ref + FIELD.STR_LENGTH];
+    const state = i32[ref + FIELD.STR_STATE];
+    const width = state & STATE_WIDTH_MASK;
+    const data = ref * 4 + ((state & STATE_ASCII) !== 0 ? heap.profile.strAsciiHeader : heap.profile.strCompactHeader);
+    const codes: number[] = [];
+    for (let i = 0; i < length; i++) {
+      codes.push(width === 1 ? heap.u8[data + i] : width === 2 ? heap.u16[(data >> 1) + i] : i32[(data >> 2) + i]);
+    }
+    return String.fromCodePoint(...codes);
+  }
+
+  hash(ref: Ref): number {
+    return this.heap.i32[ref + FIELD.STR_HASH];
+  }
+
+  /**
+   * `sys.intern(s)`, and the interning of identifiers and attribute names. Returns a new reference.
+   * 3.12 makes every interned string immortal; 3.11 and 3.13+ keep them mortal here (3.13's
+   * immortal code-name interning happens at compile time, which the simulation has no part of).
+   */
+  intern(s: string): Ref {
+    const heap = this.heap;
+    const existing = this.interned.get(s);
+    if (existing !== undefined) {
+      heap.incref(existing);
+      return existing;
+    }
+    const ref = this.create(s);
+    if (heap.isStatic(ref)) return ref;
+    heap.i32[ref + FIELD.STR_STATE] |= STATE_INTERNED;
+    if (heap.profile.interning === 'immortal') heap.i32[ref + OB.REFCNT] = heap.staticRefcnt;
+    this.interned.set(s, ref);
+    return ref;
+  }
+
+  isInterned(ref: Ref): boolean {
+    return (this.heap.i32[ref + FIELD.STR_STATE] & STATE_INTERNED) !== 0;
+  }
+
+  /** A mortal interned string died: it leaves the interned table. */
+  onDealloc(ref: Ref): void {
+    if ((this.heap.i32[ref + FIELD.STR_STATE] & STATE_INTERNED) !== 0) this.interned.delete(this.read(ref));
+  }
+
+  /** Frees the immortal interned strings (teardown only; mortal ones died with their last reference). */
+  releaseInterned(): void {
+    for (const ref of this.interned.values()) this.heap.freeObject(ref);
+    this.interned.clear();
+  }
+
+  equal(a: Ref, b: Ref): boolean {
+    if (a === b) return true;
+    const i32 = this.heap.i32;
+    if (i32[a + FIELD.STR_HASH] !== i32[b + FIELD.STR_HASH] || i32[a + FIELD.STR_LENGTH] !== i32[b + FIELD.STR_LENGTH]) return false;
+    return this.read(a) === this.read(b);
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Simulated type objects. The type word of every object is a type id; built-in types use their
+ * `Kind` as id, classes defined by workloads get ids from CLASS_ID_BASE up. Type objects are kept on
+ * the JS side (one record per type, never per object): the simulation does not count their memory.
+ */
+import { GC_HEAD_WORDS, MANAGED_PREHEADER_WORDS, type Ref } from './layout.js';
+import type { Profile } from './profiles.js';
+
+export const enum Kind {
+  None = 1,
+  Bool,
+  Int,
+  Float,
+  Str,
+  Bytes,
+  Tuple,
+  List,
+  Dict,
+  Set,
+  Function,
+  BoundMethod,
+  Generator,
+  WeakRef,
+  Cell,
+  /** A plain class instance with a managed dict (split keys). */
+  Instance,
+  /** An instance of a class with `__slots__`. */
+  SlotsInstance,
+}
+
+export const KIND_NAMES: Record<number, string> = {
+  [Kind.None]: 'NoneType',
+  [Kind.Bool]: 'bool',
+  [Kind.Int]: 'int',
+  [Kind.Float]: 'float',
+  [Kind.Str]: 'str',
+  [Kind.Bytes]: 'bytes',
+  [Kind.Tuple]: 'tuple',
+  [Kind.List]: 'list',
+  [Kind.Dict]: 'dict',
+  [Kind.Set]: 'set',
+  [Kind.Function]: 'function',
+  [Kind.BoundMethod]: 'method',
+  [Kind.Generator]: 'generator',
+  [Kind.WeakRef]: 'weakref.ReferenceType',
+  [Kind.Cell]: 'cell',
+};
+
+export const CLASS_ID_BASE = 32;
+export const MAX_TYPES = 4096;
+
+/** How a class finalizes its instances. */
+export type Finalizer = 'none' | 'del' | 'legacy';
+
+/** A class defined by a workload: `class Name:` with attributes, or with `__slots__`. */
+export interface ClassSpec {
+  readonly name: string;
+  /** `__slots__ = (...)`: a slots class without a `__dict__`. Omit for a plain class. */
+  readonly slots?: readonly string[];
+  /** Whether `__weakref__` is among the slots (plain classes always support weakrefs). */
+  readonly weakrefSlot?: boolean;
+  /** `__del__` (PEP 442, 'del') or a C-level `tp_del` ('legacy', uncollectable in cycles). */
+  readonly finalizer?: Finalizer;
+}
+
+export interface ClassInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: Kind.Instance | Kind.SlotsInstance;
+  readonly slots: readonly string[];
+  readonly finalizer: Finalizer;
+  /** Words before the object's Ref where its block starts (GC head, managed pre-header). */
+  readonly preWords: number;
+  /** Bytes requested for one instance, excluding 3.13+ inline values. */
+  readonly baseBytes: number;
+  /** Word offset of the weakref list head, relative to the object's Ref (0 if none). */
+  readonly weaklistWord: number;
+  /** 3.11–3.14 `ht_cached_keys`: the shared split keys (a block in simulated memory), 0 for slots classes. */
+  sharedKeys: Ref;
+}
+
+/** Per-type facts the hot paths read by type id. */
+export class TypeTable {
+  readonly kindOf = new Int32Array(MAX_TYPES);
+  readonly isGC = new Uint8Array(MAX_TYPES);
+  readonly preWords = new Int32Array(MAX_TYPES);
+  readonly weaklistWord = new Int32Array(MAX_TYPES);
+  readonly hasFinalizer = new Uint8Array(MAX_TYPES);
+  readonly classes: ClassInfo[] = [];
+
+  constructor(readonly profile: Profile) {
+    const gcKinds = [Kind.Tuple, Kind.List, Kind.Dict, Kind.Set, Kind.Function, Kind.BoundMethod, Kind.Generator, Kind.WeakRef, Kind.Cell];
+    for (let k = Kind.None; k <= Kind.Cell; k++) this.kindOf[k] = k;
+    for (const k of gcKinds) {
+      this.isGC[k] = 1;
+      this.preWords[k] = GC_HEAD_WORDS;
+    }
+  }
+
+  defineClass(spec: ClassSpec): ClassInfo {
+    const id = CLASS_ID_BASE + this.classes.length;
+    if (id >= MAX_TYPES) throw new RangeError(`too many classes (at most ${MAX_TYPES - CLASS_ID_BASE})`);
+    const p = this.profile;
+    let info: ClassInfo;
+    if (spec.slots) {
+      const slots = [...spec.slots];
+      const weak = spec.weakrefSlot === true;
+      // 16 B GC head + 16 B header + 8 B per slot; a __weakref__ slot is 8 B in 3.11 and a managed
+      // 16 B pre-header from 3.12 on.
+      const managedWeak = weak && p.managedWeakref;
+      const preWords = GC_HEAD_WORDS + (managedWeak ? MANAGED_PREHEADER_WORDS : 0);
+      const baseBytes = preWords * 4 + 16 + 8 * slots.length + (weak && !managedWeak ? 8 : 0);
+      const weaklistWord = !weak ? 0 : managedWeak ? -6 : 4 + 2 * slots.length;
+      info = { id, name: spec.name, kind: Kind.SlotsInstance, slots, finalizer: spec.finalizer ?? 'none', preWords, baseBytes, weaklistWord, sharedKeys: 0 };
+    } else {
+      const preWords = GC_HEAD_WORDS + MANAGED_PREHEADER_WORDS;
+      info = {
+        id,
+        name: spec.name,
+        kind: Kind.Instance,
+        slots: [],
+        finalizer: spec.finalizer ?? 'none',
+        preWords,
+        baseBytes: preWords * 4 + p.instanceBasicSize,
+        weaklistWord: p.managedWeakref ? -6 : 4,
+        sharedKeys: 0,
+      };
+    }
+    this.classes.push(info);
+    this.kindOf[id] = info.kind;
+    this.isGC[id] = 1;
+    this.preWords[id] = info.preWords;
+    this.weaklistWord[id] = info.weaklistWord;
+    this.hasFinalizer[id] = info.finalizer === 'none' ? 0 : 1;
+    return info;
+  }
+
+  classInfo(typeId: number): ClassInfo {
+    return this.classes[typeId - CLASS_ID_BASE];
+  }
+
+  nameOf(typeId: number): string {
+    return typeId >= CLASS_ID_BASE ? this.classInfo(typeId).name : (KIND_NAMES[typeId] ?? `type#${typeId}`);
+  }
+}

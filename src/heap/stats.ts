@@ -12,12 +12,14 @@ export const PUBLISH_EVERY = 4096;
 export type LiveCounters = Record<string, number>;
 
 export class HeapStats {
-  /** Float64 view of the stats region: index with `Stat`. */
+  /** The counters: index with `Stat`. */
   readonly values: Float64Array;
   private readonly live: Int32Array;
 
   constructor(sab: SharedArrayBuffer) {
-    this.values = new Float64Array(sab, HEADER_LAYOUT.stats * 4, Stat.COUNT);
+    // The books are thread-local (a plain ArrayBuffer is faster to update than shared memory);
+    // other threads read the published snapshot.
+    this.values = new Float64Array(Stat.COUNT);
     this.live = new Int32Array(sab, HEADER_LAYOUT.live * 4, LIVE_FIRST_WORD + 2 * Stat.COUNT);
   }
 

@@ -60,6 +60,19 @@ export class Allocator {
   }
 
   /**
+   * Frees an object's block. Objects are never reallocated, so one of at most 512 bytes is always
+   * a pymalloc block and the chunk map need not be consulted.
+   */
+  freeObject(block: Ref, nbytes: number): void {
+    if (nbytes <= SMALL_REQUEST_THRESHOLD) {
+      this.pymalloc.free(block);
+      this.stats[Stat.RequestedCurrent] -= nbytes;
+    } else {
+      this.free(block, nbytes);
+    }
+  }
+
+  /**
    * `PyObject_Realloc`: a pymalloc block stays in place when the new size fits its block and is
    * more than 3/4 of it; otherwise malloc + copy + free. A raw block stays raw (`PyMem_RawRealloc`).
    * tracemalloc sees only the old size leave and the new one arrive, never both at once.

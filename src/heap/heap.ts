@@ -226,7 +226,7 @@ export class Heap {
       if (this.countAllocations && counters[Stat.GcCount0] > 0) counters[Stat.GcCount0]--;
     }
     this.counters[Stat.ObjectsFreed]++;
-    this.allocator.free(ref - pre, i32[ref + 2]);
+    this.allocator.freeObject(ref - pre, i32[ref + 2]);
   }
 
   /** Bytes requested for the object itself (pre-header included; separate buffers excluded). */
@@ -272,7 +272,8 @@ export class Heap {
     }
     if (rc !== 1) throw new HeapInvariantError(`decref of a dead object at word ${ref} (refcount ${rc})`);
     i32[ref] = 0;
-    this.pushDead(ref);
+    if (this.draining) this.pushDead(ref);
+    else this.deallocCascade(ref);
   }
 
   /** `Py_XDECREF`: decref unless NULL. */
@@ -280,6 +281,7 @@ export class Heap {
     if (ref !== 0) this.decref(ref);
   }
 
+  /** A referent died while a deallocation is under way: it waits on the dead list. */
   private pushDead(ref: Ref): void {
     if (this.deadTop === this.dead.length) {
       const bigger = new Int32Array(this.dead.length * 2);
@@ -287,13 +289,13 @@ export class Heap {
       this.dead = bigger;
     }
     this.dead[this.deadTop++] = ref;
-    if (!this.draining) this.drainDead();
   }
 
-  /** Deallocates everything on the dead list; referents that die are appended, not recursed into. */
-  private drainDead(): void {
+  /** Deallocates `ref` and then everything that dies with it, in a loop rather than by recursion. */
+  private deallocCascade(ref: Ref): void {
     this.draining = true;
     try {
+      this.dealloc(ref);
       while (this.deadTop > 0) this.dealloc(this.dead[--this.deadTop]);
     } finally {
       this.draining = false;
@@ -352,7 +354,7 @@ export class Heap {
         clearInstanceValues(this, ref);
         break;
       case Kind.SlotsInstance: {
-        const n = types.classInfo(typeId).slots.length;
+        const n = types.slotCount[typeId];
         for (let i = 0; i < n; i++) this.xdecref(i32[ref + FIELD.SLOTS_FIRST + 2 * i]);
         break;
       }
@@ -398,7 +400,6 @@ export class Heap {
     i32[ref + GC.PREV] = last;
     i32[last + GC.NEXT] = ref;
     i32[head + GC.PREV] = ref;
-    this.counters[Stat.GcTracked]++;
     if (!this.countAllocations) this.counters[Stat.GcCount0]++;
   }
 
@@ -411,9 +412,10 @@ export class Heap {
     i32[next + GC.PREV] = prev;
     i32[ref + GC.NEXT] = 0;
     i32[ref + GC.PREV] = 0;
-    const counters = this.counters;
-    counters[Stat.GcTracked]--;
-    if (!this.countAllocations && counters[Stat.GcCount0] > 0) counters[Stat.GcCount0]--;
+    if (!this.countAllocations) {
+      const counters = this.counters;
+      if (counters[Stat.GcCount0] > 0) counters[Stat.GcCount0]--;
+    }
   }
 
   isTracked(ref: Ref): boolean {

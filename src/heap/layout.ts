@@ -44,29 +44,29 @@ export const blocksPerPool = (sizeClass: number): number =>
 export const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
 
 /** Pool header words (relative to the pool's word index). Pointer fields hold word indices. */
-export const POOL = {
-  COUNT: 0, // ref.count: blocks in use
-  FREEBLOCK: 2, // head of the LIFO free-block list (a block's word 0 links to the next)
-  NEXTPOOL: 4,
-  PREVPOOL: 6,
-  ARENAINDEX: 8,
-  SZIDX: 9,
-  NEXTOFFSET: 10, // bytes from the pool start to the next never-used block
-  MAXNEXTOFFSET: 11,
-} as const;
+export const enum POOL {
+  COUNT = 0, // ref.count: blocks in use
+  FREEBLOCK = 2, // head of the LIFO free-block list (a block's word 0 links to the next)
+  NEXTPOOL = 4,
+  PREVPOOL = 6,
+  ARENAINDEX = 8,
+  SZIDX = 9,
+  NEXTOFFSET = 10, // bytes from the pool start to the next never-used block
+  MAXNEXTOFFSET = 11,
+}
 /** `szidx` of a pool carved but never initialised for a size class. */
 export const DUMMY_SIZE_IDX = 0xffff;
 
 /** Arena descriptor (`struct arena_object`) fields; index -1 means NULL for arena links. */
-export const ARENA = {
-  ADDRESS: 0, // byte address of the chunk, 0 when the descriptor has no memory
-  POOL_ADDRESS: 1, // word index of the next never-carved pool
-  NFREEPOOLS: 2,
-  NTOTALPOOLS: 3,
-  FREEPOOLS: 4, // word index of the first pool on the arena's free-pool list
-  NEXTARENA: 5,
-  PREVARENA: 6,
-} as const;
+export const enum ARENA {
+  ADDRESS = 0, // byte address of the chunk, 0 when the descriptor has no memory
+  POOL_ADDRESS = 1, // word index of the next never-carved pool
+  NFREEPOOLS = 2,
+  NTOTALPOOLS = 3,
+  FREEPOOLS = 4, // word index of the first pool on the arena's free-pool list
+  NEXTARENA = 5,
+  PREVARENA = 6,
+}
 export const ARENA_DESC_WORDS = 8;
 export const NO_ARENA = -1;
 
@@ -80,87 +80,87 @@ export const enum ChunkKind {
 
 // ---- objects ---------------------------------------------------------------------------------------
 /** PyObject header words, relative to the object's Ref (CPython: 8-byte refcount, 8-byte type). */
-export const OB = {
-  REFCNT: 0,
-  TYPE: 1,
+export const enum OB {
+  REFCNT = 0,
+  TYPE = 1,
   /** ob_size of variable-size objects (a 16-byte offset). */
-  SIZE: 4,
-} as const;
+  SIZE = 4,
+}
 
 /**
  * PyGC_Head words, *before* the object (16 bytes). CPython packs gc_refs and flags into _gc_prev;
  * the simulation has room for both in their own words.
  */
-export const GC = {
-  NEXT: -4, // 0 = not tracked
-  PREV: -3,
-  REFS: -2,
-  FLAGS: -1,
-} as const;
+export const enum GC {
+  NEXT = -4, // 0 = not tracked
+  PREV = -3,
+  REFS = -2,
+  FLAGS = -1,
+}
 export const GC_HEAD_WORDS = 4;
 
 /** Managed pre-header (16 bytes before the GC head): instance values / dict, and the 3.12+ weakref list. */
-export const PRE = {
-  VALUES: -8, // 3.11/3.12: separate values block; unused when values are inline (3.13+)
-  DICT: -7, // the materialised `__dict__`, if any
-  WEAKLIST: -6, // 3.12+ managed weakref list
-} as const;
+export const enum PRE {
+  VALUES = -8, // 3.11/3.12: separate values block; unused when values are inline (3.13+)
+  DICT = -7, // the materialised `__dict__`, if any
+  WEAKLIST = -6, // 3.12+ managed weakref list
+}
 export const MANAGED_PREHEADER_WORDS = 4;
 
 /** Word offsets of each built-in layout, relative to the object's Ref. */
-export const FIELD = {
-  INT_VALUE_F64: 3, // Float64 index offset (byte 24)
-  FLOAT_VALUE_F64: 2, // byte 16
-  STR_LENGTH: 4,
-  STR_HASH: 6,
-  STR_STATE: 8, // char width in bits 0..2, interned state in bits 4..5
-  BYTES_SIZE: 4,
-  BYTES_HASH: 6,
-  BYTES_DATA_BYTE: 32,
-  LIST_SIZE: 4,
-  LIST_ITEMS: 6,
-  LIST_ALLOCATED: 8,
-  DICT_USED: 4,
-  DICT_VERSION: 6,
-  DICT_KEYS: 8,
-  DICT_VALUES: 10,
-  SET_FILL: 4,
-  SET_USED: 6,
-  SET_MASK: 8,
-  SET_TABLE: 10,
-  SET_HASH: 12,
-  SET_SMALLTABLE: 16, // byte 64: 8 entries of (key, hash)
-  SET_WEAKLIST: 48, // byte 192
-  FUNC_GLOBALS: 4,
-  FUNC_CLOSURE: 6,
-  FUNC_DEFAULTS: 8,
-  FUNC_DICT: 10,
-  FUNC_WEAKLIST: 12,
-  METHOD_FUNC: 4,
-  METHOD_SELF: 6,
-  METHOD_WEAKLIST: 8,
-  GEN_NSLOTS: 4,
-  GEN_WEAKLIST: 6,
-  WEAKREF_OBJECT: 4,
-  WEAKREF_CALLBACK: 6,
-  WEAKREF_HASH: 8,
-  WEAKREF_PREV: 10,
-  WEAKREF_NEXT: 12,
-  CELL_REF: 4,
-  SLOTS_FIRST: 4,
-} as const;
+export const enum FIELD {
+  INT_VALUE_F64 = 3, // Float64 index offset (byte 24)
+  FLOAT_VALUE_F64 = 2, // byte 16
+  STR_LENGTH = 4,
+  STR_HASH = 6,
+  STR_STATE = 8, // char width in bits 0..2, interned state in bits 4..5
+  BYTES_SIZE = 4,
+  BYTES_HASH = 6,
+  BYTES_DATA_BYTE = 32,
+  LIST_SIZE = 4,
+  LIST_ITEMS = 6,
+  LIST_ALLOCATED = 8,
+  DICT_USED = 4,
+  DICT_VERSION = 6,
+  DICT_KEYS = 8,
+  DICT_VALUES = 10,
+  SET_FILL = 4,
+  SET_USED = 6,
+  SET_MASK = 8,
+  SET_TABLE = 10,
+  SET_HASH = 12,
+  SET_SMALLTABLE = 16, // byte 64: 8 entries of (key, hash)
+  SET_WEAKLIST = 48, // byte 192
+  FUNC_GLOBALS = 4,
+  FUNC_CLOSURE = 6,
+  FUNC_DEFAULTS = 8,
+  FUNC_DICT = 10,
+  FUNC_WEAKLIST = 12,
+  METHOD_FUNC = 4,
+  METHOD_SELF = 6,
+  METHOD_WEAKLIST = 8,
+  GEN_NSLOTS = 4,
+  GEN_WEAKLIST = 6,
+  WEAKREF_OBJECT = 4,
+  WEAKREF_CALLBACK = 6,
+  WEAKREF_HASH = 8,
+  WEAKREF_PREV = 10,
+  WEAKREF_NEXT = 12,
+  CELL_REF = 4,
+  SLOTS_FIRST = 4,
+}
 export const SET_MINSIZE = 8;
 
 /** Dict keys object (`PyDictKeysObject`): a 32-byte header, then the index table, then entries. */
-export const KEYS = {
-  REFCNT: 0,
-  LOG2SIZE: 2,
-  KIND: 3, // DictKeysKind
-  USABLE: 4,
-  VERSION: 5,
-  NENTRIES: 6,
-  HEADER_BYTES: 32,
-} as const;
+export const enum KEYS {
+  REFCNT = 0,
+  LOG2SIZE = 2,
+  KIND = 3, // DictKeysKind
+  USABLE = 4,
+  VERSION = 5,
+  NENTRIES = 6,
+  HEADER_BYTES = 32,
+}
 export const enum DictKeysKind {
   General = 0,
   Unicode = 1,
@@ -181,7 +181,6 @@ export const enum Stat {
   RequestedCurrent,
   RequestedPeak,
   BlocksInUse,
-  BlocksPeak,
   PoolsInUse,
   PoolsPeak,
   ArenasInUse,
@@ -193,7 +192,6 @@ export const enum Stat {
   RawHeld,
   FreeListReuses,
   GcCount0,
-  GcTracked,
   GcCollections0,
   GcCollections1,
   GcCollections2,
@@ -208,7 +206,6 @@ export const STAT_NAMES: readonly string[] = [
   'requestedCurrent',
   'requestedPeak',
   'blocksInUse',
-  'blocksPeak',
   'poolsInUse',
   'poolsPeak',
   'arenasInUse',
@@ -220,7 +217,6 @@ export const STAT_NAMES: readonly string[] = [
   'rawHeld',
   'freeListReuses',
   'gcCount0',
-  'gcTracked',
   'gcCollections0',
   'gcCollections1',
   'gcCollections2',

@@ -114,9 +114,7 @@ export class Pymalloc {
     } else {
       bp = this.allocateFromNewPool(idx);
     }
-    const stats = this.stats;
-    const inUse = ++stats[Stat.BlocksInUse];
-    if (inUse > stats[Stat.BlocksPeak]) stats[Stat.BlocksPeak] = inUse;
+    this.stats[Stat.BlocksInUse]++;
     return bp;
   }
 

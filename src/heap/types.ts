@@ -86,6 +86,7 @@ export class TypeTable {
   readonly preWords = new Int32Array(MAX_TYPES);
   readonly weaklistWord = new Int32Array(MAX_TYPES);
   readonly hasFinalizer = new Uint8Array(MAX_TYPES);
+  readonly slotCount = new Int32Array(MAX_TYPES);
   readonly classes: ClassInfo[] = [];
 
   constructor(readonly profile: Profile) {
@@ -132,6 +133,7 @@ export class TypeTable {
     this.preWords[id] = info.preWords;
     this.weaklistWord[id] = info.weaklistWord;
     this.hasFinalizer[id] = info.finalizer === 'none' ? 0 : 1;
+    this.slotCount[id] = info.slots.length;
     return info;
   }
 

@@ -8,6 +8,7 @@
 import { AddressSpace } from './address-space.js';
 import {
   ARENA,
+  ARENA_SIZE,
   ARENA_DESC_WORDS,
   BYTES_PER_WORD,
   ChunkKind,
@@ -207,7 +208,7 @@ export class Pymalloc {
     if (this.unusedArenaObjects === NO_ARENA) {
       // CPython doubles its descriptor array; the simulation's is preallocated, so hand out the next one.
       if (this.arenaObjectsInitialised >= this.space.maxChunks) {
-        this.space.map_(1, ChunkKind.Arena, POOL_SIZE); // throws HeapExhausted with the right message
+        this.space.map_(1, ChunkKind.Arena, ARENA_SIZE); // throws HeapExhausted with the right message
       }
       const a = this.arenaObjectsInitialised++;
       i32[this.arena(a) + ARENA.NEXTARENA] = NO_ARENA;
@@ -215,7 +216,7 @@ export class Pymalloc {
     }
     const a = this.unusedArenaObjects;
     const d = this.arena(a);
-    const base = this.space.map_(1, ChunkKind.Arena, POOL_SIZE);
+    const base = this.space.map_(1, ChunkKind.Arena, ARENA_SIZE);
     this.unusedArenaObjects = i32[d + ARENA.NEXTARENA];
     i32[d + ARENA.ADDRESS] = base;
     i32[d + ARENA.FREEPOOLS] = 0;

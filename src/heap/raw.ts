@@ -45,9 +45,15 @@ export class RawAllocator {
 
   alloc(nbytes: number): Ref {
     const n = Math.max(nbytes, 1);
+    const block = this.place(n);
+    // Counted only once placed: `map_` may throw HeapExhausted, and a failed request holds nothing.
     this.stats[Stat.RawBlocks]++;
     this.stats[Stat.RawRequested] += nbytes;
     this.stats[Stat.RawHeld] += rawHeldBytes(n);
+    return block;
+  }
+
+  private place(n: number): Ref {
     if (n > RAW_LARGE_THRESHOLD) {
       return this.space.map_(Math.ceil(n / ARENA_SIZE), ChunkKind.RawLarge, n);
     }

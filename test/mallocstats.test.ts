@@ -19,7 +19,7 @@ it('accounts for every byte of every arena', () => {
     u.bytesInAllocatedBlocks + u.bytesInAvailableBlocks + u.unusedPools * 16384 + u.bytesLostToPoolHeaders + u.bytesLostToQuantization + u.bytesLostToArenaAlignment;
   expect(parts).toBe(u.bytesInArenas);
   expect(u.classes[1].blocksInUse).toBe(100_000 + 5000); // floats (24 bytes) and the ints (28) → 32-byte blocks
-  expect(u.classes[3].blocksInUse).toBe(5000 + 1); // 3-tuples (64) and the floats' list object (56 → 64)
+  expect(u.classes[3].blocksInUse).toBe(5000 + 2); // 3-tuples (64) and the two list objects (56 → 64)
   expect(u.classes[1].pools).toBe(Math.ceil(105_000 / 510));
   expect(u.poolsInUse).toBe(heap.counters[Stat.PoolsInUse]);
   const text = formatMallocStats(u, { blocks: heap.counters[Stat.RawBlocks], held: heap.counters[Stat.RawHeld] });

@@ -116,10 +116,10 @@ export class Heap {
     this.counters = this.stats.values;
     this.allocator = new Allocator(this.mem, this.stats, { alignedArenas: options.alignedArenas ?? false });
     this.types = new TypeTable(this.profile);
-    this.types.weaklistWord[Kind.Function] = FIELD.FUNC_WEAKLIST;
-    this.types.weaklistWord[Kind.BoundMethod] = FIELD.METHOD_WEAKLIST;
-    this.types.weaklistWord[Kind.Generator] = FIELD.GEN_WEAKLIST;
-    this.types.weaklistWord[Kind.Set] = FIELD.SET_WEAKLIST;
+    this.types.setWeaklist(Kind.Function, FIELD.FUNC_WEAKLIST);
+    this.types.setWeaklist(Kind.BoundMethod, FIELD.METHOD_WEAKLIST);
+    this.types.setWeaklist(Kind.Generator, FIELD.GEN_WEAKLIST);
+    this.types.setWeaklist(Kind.Set, FIELD.SET_WEAKLIST);
     this.freeLists = new FreeLists(this.profile.freeLists);
     this.staticRefcnt = this.profile.immortalObjects ? IMMORTAL_REFCNT : STATIC_MORTAL_REFCNT;
     this.countAllocations = this.profile.gcCounts === 'allocations';
@@ -302,31 +302,31 @@ export class Heap {
     }
   }
 
-  /** `tp_dealloc`: finalize, clear weakrefs, drop referents, then free or keep on a free list. */
+  /**
+   * `tp_dealloc`: finalize, clear weakrefs, drop referents, then free or keep on a free list.
+   * Kept small so the common path (drop referents, free the block) compiles into one piece; the
+   * per-kind work is in `dropReferents`.
+   */
   private dealloc(ref: Ref): void {
+    const typeId = this.i32[ref + OB.TYPE];
+    if (this.types.mayFinalizeOrWeakref[typeId] !== 0 && this.finalizeAndClearWeakrefs(ref, typeId)) return;
+    if (this.dropReferents(ref, typeId)) return;
+    this.freeObject(ref);
+  }
+
+  /** Drops what a dying object references; returns true if the object went onto a free list. */
+  private dropReferents(ref: Ref, typeId: number): boolean {
     const i32 = this.i32;
-    const typeId = i32[ref + OB.TYPE];
     const types = this.types;
-    if (types.hasFinalizer[typeId] !== 0 && (i32[ref + GC.FLAGS] & GC_FLAG_FINALIZED) === 0) {
-      // PEP 442: the finalizer runs once, on a temporarily resurrected object.
-      i32[ref + GC.FLAGS] |= GC_FLAG_FINALIZED;
-      if (types.classInfo(typeId).finalizer === 'del' && this.hooks.finalize) {
-        i32[ref] = 1;
-        this.hooks.finalize(this, ref);
-        if (--i32[ref] !== 0) return; // resurrected
-      }
-    }
-    const weaklist = types.weaklistWord[typeId];
-    if (weaklist !== 0 && i32[ref + weaklist] !== 0) this.clearWeakrefs(ref, weaklist);
     const fl = this.freeLists;
     switch (types.kindOf[typeId]) {
       case Kind.Int:
         if (i32[ref + OB.SIZE] === 1 || i32[ref + OB.SIZE] === -1) {
-          if (fl.push(fl.int, ref)) return;
+          if (fl.push(fl.int, ref)) return true;
         }
         break;
       case Kind.Float:
-        if (fl.push(fl.float, ref)) return;
+        if (fl.push(fl.float, ref)) return true;
         break;
       case Kind.Str:
         this.str.onDealloc(ref);
@@ -336,16 +336,16 @@ export class Heap {
         const items = ref + this.tupleItemsWord;
         for (let i = n - 1; i >= 0; i--) this.xdecref(i32[items + 2 * i]);
         if (i32[ref + GC.NEXT] !== 0) this.untrack(ref);
-        if (n <= fl.tupleMaxLength && fl.pushTuple(n, ref)) return;
+        if (n <= fl.tupleMaxLength && fl.pushTuple(n, ref)) return true;
         break;
       }
       case Kind.List:
         clearList(this, ref);
-        if (fl.push(fl.list, ref)) return;
+        if (fl.push(fl.list, ref)) return true;
         break;
       case Kind.Dict:
         clearDict(this, ref);
-        if (fl.push(fl.dict, ref)) return;
+        if (fl.push(fl.dict, ref)) return true;
         break;
       case Kind.Set:
         clearSet(this, ref);
@@ -368,7 +368,7 @@ export class Heap {
         this.xdecref(i32[ref + FIELD.METHOD_FUNC]);
         this.xdecref(i32[ref + FIELD.METHOD_SELF]);
         if (i32[ref + GC.NEXT] !== 0) this.untrack(ref);
-        if (fl.push(fl.boundMethod, ref)) return;
+        if (fl.push(fl.boundMethod, ref)) return true;
         break;
       case Kind.Generator: {
         const n = i32[ref + FIELD.GEN_NSLOTS];
@@ -386,7 +386,27 @@ export class Heap {
       default:
         break;
     }
-    this.freeObject(ref);
+    return false;
+  }
+
+  /**
+   * The part of deallocation few objects need: PEP 442 finalization (once, on a temporarily
+   * resurrected object) and clearing the weakrefs to it. Returns true if the object was resurrected.
+   */
+  private finalizeAndClearWeakrefs(ref: Ref, typeId: number): boolean {
+    const i32 = this.i32;
+    const types = this.types;
+    if (types.hasFinalizer[typeId] !== 0 && (i32[ref + GC.FLAGS] & GC_FLAG_FINALIZED) === 0) {
+      i32[ref + GC.FLAGS] |= GC_FLAG_FINALIZED;
+      if (types.classInfo(typeId).finalizer === 'del' && this.hooks.finalize) {
+        i32[ref] = 1;
+        this.hooks.finalize(this, ref);
+        if (--i32[ref] !== 0) return true;
+      }
+    }
+    const weaklist = types.weaklistWord[typeId];
+    if (weaklist !== 0 && i32[ref + weaklist] !== 0) this.clearWeakrefs(ref, weaklist);
+    return false;
   }
 
   // ---- GC lists -----------------------------------------------------------------------------------------

@@ -87,6 +87,8 @@ export class TypeTable {
   readonly weaklistWord = new Int32Array(MAX_TYPES);
   readonly hasFinalizer = new Uint8Array(MAX_TYPES);
   readonly slotCount = new Int32Array(MAX_TYPES);
+  /** 1 if instances may have a finalizer or weakrefs, so deallocation must look (kept in step by setWeaklist). */
+  readonly mayFinalizeOrWeakref = new Uint8Array(MAX_TYPES);
   readonly classes: ClassInfo[] = [];
 
   constructor(readonly profile: Profile) {
@@ -131,10 +133,17 @@ export class TypeTable {
     this.kindOf[id] = info.kind;
     this.isGC[id] = 1;
     this.preWords[id] = info.preWords;
-    this.weaklistWord[id] = info.weaklistWord;
+    this.setWeaklist(id, info.weaklistWord);
     this.hasFinalizer[id] = info.finalizer === 'none' ? 0 : 1;
+    if (info.finalizer !== 'none') this.mayFinalizeOrWeakref[id] = 1;
     this.slotCount[id] = info.slots.length;
     return info;
+  }
+
+  /** Where instances of a type keep their weakref list (0: they cannot be weakly referenced). */
+  setWeaklist(typeId: number, word: number): void {
+    this.weaklistWord[typeId] = word;
+    if (word !== 0) this.mayFinalizeOrWeakref[typeId] = 1;
   }
 
   classInfo(typeId: number): ClassInfo {

@@ -5,27 +5,13 @@
  * unless it is the last one in usable_arenas (bpo-37257).
  */
 import { describe, expect, it } from 'vitest';
-import { Allocator } from '../src/heap/allocator.js';
-import { ChunkKind, HeapMemory, POOL, Stat } from '../src/heap/layout.js';
-import { HeapStats } from '../src/heap/stats.js';
+import type { Allocator } from '../src/heap/allocator.js';
+import { ChunkKind, Stat } from '../src/heap/layout.js';
+import { ARENA_WORDS, chunkOf, MiB, poolOf, setupAllocator } from './support/allocator.js';
 
-const MiB = 1024 * 1024;
-const POOL_WORDS = (16 * 1024) / 4;
-const ARENA_WORDS = MiB / 4;
 const PER_POOL_512 = 31; // floor((16384 - 48) / 512)
 
-function setup(alignedArenas = false) {
-  const mem = HeapMemory.allocate(96 * MiB);
-  const stats = new HeapStats(mem.sab);
-  const alloc = new Allocator(mem, stats, { alignedArenas });
-  const arenaOf = (block: number): number => mem.i32[poolOf(block) + POOL.ARENAINDEX];
-  /** usable_arenas as (arena, nfreepools) pairs, head first. */
-  const order = (): Array<[number, number]> =>
-    alloc.pymalloc.usableArenaOrder().map((a) => [a, alloc.pymalloc.arenaFreePools(a)]);
-  return { mem, s: stats.values, alloc, arenaOf, order };
-}
-const poolOf = (block: number): number => block & ~(POOL_WORDS - 1);
-const chunkOf = (block: number): number => block & ~(ARENA_WORDS - 1);
+const setup = (alignedArenas = false) => setupAllocator({ alignedArenas, heapBytes: 96 * MiB });
 
 /** Allocates `n` whole pools of 512-byte blocks; returns each pool's blocks. */
 function fillPools(alloc: Allocator, n: number): number[][] {

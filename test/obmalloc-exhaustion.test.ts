@@ -4,21 +4,13 @@
  * failed request changes nothing, and the allocator stays usable (frees, then allocations again).
  */
 import { describe, expect, it } from 'vitest';
-import { Allocator } from '../src/heap/allocator.js';
 import { HeapExhausted } from '../src/heap/errors.js';
-import { ChunkKind, HeapMemory, Stat } from '../src/heap/layout.js';
-import { HeapStats } from '../src/heap/stats.js';
+import { ChunkKind, Stat } from '../src/heap/layout.js';
+import { ARENA_WORDS, MiB, setupAllocator } from './support/allocator.js';
 
-const MiB = 1024 * 1024;
-const ARENA_WORDS = MiB / 4;
 const HEAP = 4 * MiB; // 4 chunks
 
-function setup(alignedArenas = false) {
-  const mem = HeapMemory.allocate(HEAP);
-  const stats = new HeapStats(mem.sab);
-  const alloc = new Allocator(mem, stats, { alignedArenas });
-  return { mem, s: stats.values, alloc };
-}
+const setup = (alignedArenas = false) => setupAllocator({ alignedArenas, heapBytes: HEAP });
 
 /** Runs `f`, which must throw; returns the error. */
 function thrown(f: () => unknown): unknown {

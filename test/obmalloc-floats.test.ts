@@ -20,26 +20,16 @@
  * Real 3.11 added 31 arenas because its 4 start-up arenas had free pools for part of the 1961.
  */
 import { describe, expect, it } from 'vitest';
-import { Allocator } from '../src/heap/allocator.js';
-import { HeapMemory, Stat } from '../src/heap/layout.js';
-import { HeapStats } from '../src/heap/stats.js';
+import type { Allocator } from '../src/heap/allocator.js';
+import { Stat } from '../src/heap/layout.js';
+import { MiB, poolOf, setupAllocator } from './support/allocator.js';
 
-const MiB = 1024 * 1024;
-const POOL_WORDS = (16 * 1024) / 4;
 const N = 1_000_000;
 const FLOAT = 24; // bytes requested per float; 32-byte block
 const PER_POOL = 510; // floor((16384 - 48) / 32)
 const FREE_LIST = 100; // PyFloat_MAXFREELIST
 
-function setup() {
-  const mem = HeapMemory.allocate(128 * MiB);
-  const stats = new HeapStats(mem.sab);
-  const alloc = new Allocator(mem, stats, { alignedArenas: false });
-  const order = (): Array<[number, number]> =>
-    alloc.pymalloc.usableArenaOrder().map((a) => [a, alloc.pymalloc.arenaFreePools(a)]);
-  return { mem, s: stats.values, alloc, order };
-}
-const poolOf = (block: number): number => block & ~(POOL_WORDS - 1);
+const setup = () => setupAllocator({ heapBytes: 128 * MiB });
 
 /** `list_resize` (Objects/listobject.c, 3.11-3.14): the new capacity for `newsize` items, or the old one. */
 function listResize(allocated: number, size: number, newsize: number): number {

@@ -5,28 +5,12 @@
  * otherwise the header is re-initialised (first block at offset 48 again).
  */
 import { describe, expect, it } from 'vitest';
-import { Allocator } from '../src/heap/allocator.js';
-import { HeapMemory, POOL, Stat } from '../src/heap/layout.js';
-import { HeapStats } from '../src/heap/stats.js';
-
-const MiB = 1024 * 1024;
-const POOL_WORDS = (16 * 1024) / 4;
-const ARENA_WORDS = MiB / 4;
-
-function setup() {
-  const mem = HeapMemory.allocate(64 * MiB);
-  const stats = new HeapStats(mem.sab);
-  const alloc = new Allocator(mem, stats, { alignedArenas: false });
-  return { mem, s: stats.values, alloc };
-}
-const poolOf = (block: number): number => block & ~(POOL_WORDS - 1);
-const offsetInPool = (block: number): number => (block - poolOf(block)) * 4;
-/** Index of a block's pool inside its arena's 1 MiB chunk (1..63 when arenas are unaligned). */
-const poolIndex = (block: number): number => (poolOf(block) - (block & ~(ARENA_WORDS - 1))) / POOL_WORDS;
+import { POOL, Stat } from '../src/heap/layout.js';
+import { offsetInPool, poolIndex, poolOf, setupAllocator } from './support/allocator.js';
 
 describe('empty pools and the arena free-pool list', () => {
   it('an emptied pool is reused by another size class before a never-used pool is carved', () => {
-    const { mem, s, alloc } = setup();
+    const { mem, s, alloc } = setupAllocator();
     const a = alloc.malloc(16); // class 0 -> pool 1 of the arena
     const b = alloc.malloc(32); // class 1 -> pool 2
     expect([poolIndex(a), poolIndex(b)]).toEqual([1, 2]);
@@ -51,7 +35,7 @@ describe('empty pools and the arena free-pool list', () => {
   });
 
   it('a pool reused for the same size class keeps its free list', () => {
-    const { alloc, s } = setup();
+    const { alloc, s } = setupAllocator();
     const [a, b, c] = [alloc.malloc(16), alloc.malloc(16), alloc.malloc(16)];
     expect([a, b, c].map(offsetInPool)).toEqual([48, 64, 80]);
     // Three carved blocks; the free list holds the never-used block at 96 (pymalloc_pool_extend).
@@ -68,7 +52,7 @@ describe('empty pools and the arena free-pool list', () => {
   });
 
   it('a pool reused for a different size class is re-initialised', () => {
-    const { mem, alloc } = setup();
+    const { mem, alloc } = setupAllocator();
     const [a, b, c] = [alloc.malloc(16), alloc.malloc(16), alloc.malloc(16)];
     for (const x of [a, b, c]) alloc.free(x, 16);
     const pool = poolOf(a);
@@ -84,7 +68,7 @@ describe('empty pools and the arena free-pool list', () => {
   });
 
   it('free pools are reused LIFO, then never-used pools follow in address order', () => {
-    const { alloc } = setup();
+    const { alloc } = setupAllocator();
     const a = alloc.malloc(16); // pool 1
     const b = alloc.malloc(32); // pool 2
     const c = alloc.malloc(48); // pool 3 (stays in use)
@@ -99,7 +83,7 @@ describe('empty pools and the arena free-pool list', () => {
   });
 
   it('a full pool that empties block by block ends on the free-pool list, with all blocks reusable', () => {
-    const { s, alloc } = setup();
+    const { s, alloc } = setupAllocator();
     const blocks = Array.from({ length: 31 }, () => alloc.malloc(512)); // one full 512-byte pool
     const keep = alloc.malloc(16); // another pool, so the arena has work to do
     for (const b of blocks) alloc.free(b, 512);

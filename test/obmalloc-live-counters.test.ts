@@ -6,18 +6,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { Allocator } from '../src/heap/allocator.js';
-import { HEADER_LAYOUT, HeapMemory, LIVE_FIRST_WORD, LIVE_SEQ_WORD, Stat, STAT_NAMES } from '../src/heap/layout.js';
-import { HeapStats, readLiveCounters } from '../src/heap/stats.js';
-
-const MiB = 1024 * 1024;
-
-function setup() {
-  const mem = HeapMemory.allocate(64 * MiB);
-  const stats = new HeapStats(mem.sab);
-  const alloc = new Allocator(mem, stats, { alignedArenas: false });
-  return { mem, stats, s: stats.values, alloc };
-}
+import type { Allocator } from '../src/heap/allocator.js';
+import { HEADER_LAYOUT, LIVE_FIRST_WORD, LIVE_SEQ_WORD, Stat, STAT_NAMES } from '../src/heap/layout.js';
+import { readLiveCounters } from '../src/heap/stats.js';
+import { MiB, setupAllocator } from './support/allocator.js';
 
 /** A mixed workload: pymalloc blocks of several classes, raw blocks, frees, reallocs, a released arena. */
 function workload(alloc: Allocator): void {
@@ -99,7 +91,7 @@ function runReader(sab: SharedArrayBuffer, stopAtBlocks = -1, onReady?: () => vo
 
 describe('live counters on this thread', () => {
   it('readLiveCounters returns exactly stats.values after publish()', () => {
-    const { mem, stats, s, alloc } = setup();
+    const { mem, stats, s, alloc } = setupAllocator();
     workload(alloc);
     alloc.publish();
     const live = readLiveCounters(mem.sab);
@@ -118,7 +110,7 @@ describe('live counters on this thread', () => {
   });
 
   it('is a snapshot: later changes show only after the next publish', () => {
-    const { mem, s, alloc } = setup();
+    const { mem, s, alloc } = setupAllocator();
     alloc.malloc(16);
     alloc.publish();
     alloc.malloc(16);
@@ -130,7 +122,7 @@ describe('live counters on this thread', () => {
   });
 
   it('publishes by itself every 4096 counted mallocs and frees', () => {
-    const { mem, alloc } = setup();
+    const { mem, alloc } = setupAllocator();
     for (let i = 0; i < 4095; i++) alloc.malloc(8);
     expect(readLiveCounters(mem.sab)!.blocksInUse).toBe(0);
     alloc.malloc(8);
@@ -139,7 +131,7 @@ describe('live counters on this thread', () => {
   });
 
   it('round-trips values beyond 32 bits exactly', () => {
-    const { mem, stats, s } = setup();
+    const { mem, stats, s } = setupAllocator();
     const values = [2 ** 40 + 12345, 2 ** 32, 2 ** 32 - 1, 2 ** 31, 2 ** 53 - 1, 7];
     const slots = [Stat.GcVisited, Stat.RequestedPeak, Stat.RequestedCurrent, Stat.RawHeld, Stat.ObjectsAllocated, Stat.GcCount0];
     slots.forEach((slot, k) => (s[slot] = values[k]));
@@ -149,7 +141,7 @@ describe('live counters on this thread', () => {
   });
 
   it('gives up (undefined) while a writer is stuck mid-publish', () => {
-    const { mem } = setup();
+    const { mem } = setupAllocator();
     const seq = new Int32Array(mem.sab, HEADER_LAYOUT.live * 4, 1);
     Atomics.store(seq, LIVE_SEQ_WORD, 1); // odd: a publish in progress
     expect(readLiveCounters(mem.sab)).toBeUndefined();
@@ -158,7 +150,7 @@ describe('live counters on this thread', () => {
 
 describe('live counters from a worker thread', () => {
   it('a Worker reading the SAB with Atomics sees the published counters', async () => {
-    const { mem, s, alloc } = setup();
+    const { mem, s, alloc } = setupAllocator();
     workload(alloc);
     alloc.publish();
     const seqBefore = Atomics.load(new Int32Array(mem.sab), HEADER_LAYOUT.live + LIVE_SEQ_WORD);
@@ -177,7 +169,7 @@ describe('live counters from a worker thread', () => {
   });
 
   it('every snapshot a Worker reads while the heap keeps publishing is consistent', async () => {
-    const { mem, s, alloc } = setup();
+    const { mem, s, alloc } = setupAllocator();
     const N = 100_000;
     let release!: () => void;
     const ready = new Promise<void>((r) => (release = r));

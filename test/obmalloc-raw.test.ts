@@ -6,24 +6,12 @@
  * run of 1 MiB chunks that is unmapped when freed (glibc's mmap threshold behaviour).
  */
 import { describe, expect, it } from 'vitest';
-import { Allocator } from '../src/heap/allocator.js';
-import { ChunkKind, HeapMemory, Stat } from '../src/heap/layout.js';
-import { HeapStats } from '../src/heap/stats.js';
-
-const MiB = 1024 * 1024;
-const KiB = 1024;
-const ARENA_WORDS = MiB / 4;
-
-function setup() {
-  const mem = HeapMemory.allocate(64 * MiB);
-  const stats = new HeapStats(mem.sab);
-  const alloc = new Allocator(mem, stats, { alignedArenas: false });
-  return { mem, s: stats.values, alloc };
-}
+import { ChunkKind, Stat } from '../src/heap/layout.js';
+import { ARENA_WORDS, KiB, MiB, setupAllocator } from './support/allocator.js';
 
 describe('requests pymalloc declines', () => {
   it('sends a 0-byte request to raw, not to pymalloc', () => {
-    const { s, alloc } = setup();
+    const { s, alloc } = setupAllocator();
     const z = alloc.malloc(0);
     expect(z).not.toBe(0);
     expect(alloc.space.kindAt(z)).toBe(ChunkKind.RawSmall);
@@ -40,7 +28,7 @@ describe('requests pymalloc declines', () => {
   });
 
   it('sends every request above 512 bytes to raw and counts requested and held bytes', () => {
-    const { s, alloc } = setup();
+    const { s, alloc } = setupAllocator();
     alloc.malloc(512); // the largest small request: pymalloc
     expect(s[Stat.BlocksInUse]).toBe(1);
     expect(s[Stat.RawBlocks]).toBe(0);
@@ -71,7 +59,7 @@ describe('requests pymalloc declines', () => {
   });
 
   it('reuses freed raw blocks of the same class LIFO', () => {
-    const { s, alloc } = setup();
+    const { s, alloc } = setupAllocator();
     const a = alloc.malloc(600);
     const b = alloc.malloc(601);
     alloc.free(a, 600);
@@ -85,7 +73,7 @@ describe('requests pymalloc declines', () => {
 
 describe('large raw blocks', () => {
   it('gives a request above 512 KiB its own chunk and unmaps it when freed', () => {
-    const { mem, s, alloc } = setup();
+    const { mem, s, alloc } = setupAllocator();
     const small = alloc.malloc(1000); // maps one chunk for small raw blocks
     expect(alloc.space.chunksInUse).toBe(1);
     const big = alloc.malloc(512 * KiB + 1);
@@ -103,7 +91,7 @@ describe('large raw blocks', () => {
   });
 
   it('spans as many chunks as needed and returns them all', () => {
-    const { s, alloc } = setup();
+    const { s, alloc } = setupAllocator();
     const n = 2.5 * MiB;
     const big = alloc.malloc(n);
     expect(alloc.space.chunksInUse).toBe(3);
@@ -121,7 +109,7 @@ describe('large raw blocks', () => {
   });
 
   it('does not disturb pymalloc arenas around it', () => {
-    const { s, alloc } = setup();
+    const { s, alloc } = setupAllocator();
     const a = alloc.malloc(16); // arena in chunk 0
     const big = alloc.malloc(3 * MiB); // chunks 1..3
     const blocks = Array.from({ length: 63 * 31 }, () => alloc.malloc(512)); // fills the rest of arena 0 and opens arena 1

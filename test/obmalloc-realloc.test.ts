@@ -5,20 +5,9 @@
  * the old trace before adding the new one, so the peak never holds old + new at once.
  */
 import { describe, expect, it } from 'vitest';
-import { Allocator } from '../src/heap/allocator.js';
-import { ChunkKind, HeapMemory, Stat } from '../src/heap/layout.js';
-import { HeapStats } from '../src/heap/stats.js';
+import { ChunkKind, type HeapMemory, Stat } from '../src/heap/layout.js';
+import { MiB, poolOf, setupAllocator } from './support/allocator.js';
 
-const MiB = 1024 * 1024;
-const POOL_WORDS = (16 * 1024) / 4;
-
-function setup() {
-  const mem = HeapMemory.allocate(64 * MiB);
-  const stats = new HeapStats(mem.sab);
-  const alloc = new Allocator(mem, stats, { alignedArenas: false });
-  return { mem, s: stats.values, alloc };
-}
-const poolOf = (block: number): number => block & ~(POOL_WORDS - 1);
 const fillPattern = (mem: HeapMemory, b: number, words: number, seed: number) => {
   for (let i = 0; i < words; i++) mem.i32[b + i] = seed + i;
 };
@@ -26,7 +15,7 @@ const pattern = (words: number, seed: number) => Array.from({ length: words }, (
 
 describe('realloc of pymalloc blocks', () => {
   it('follows the in-place rule exactly, for every new size around several block sizes', () => {
-    const { s, alloc } = setup();
+    const { s, alloc } = setupAllocator();
     const wrong: string[] = [];
     for (const block of [16, 32, 64, 112, 256, 400, 512]) {
       for (let n = 1; n <= Math.min(block + 32, 512); n++) {
@@ -46,7 +35,7 @@ describe('realloc of pymalloc blocks', () => {
   });
 
   it('keeps a 112-byte block for 85..112 bytes, moves it at 84 (= 3/4) and at 113', () => {
-    const { mem, s, alloc } = setup();
+    const { mem, s, alloc } = setupAllocator();
     const b = alloc.malloc(100);
     fillPattern(mem, b, 25, 1000);
     expect(alloc.realloc(b, 100, 112)).toBe(b);
@@ -67,7 +56,7 @@ describe('realloc of pymalloc blocks', () => {
   });
 
   it('moves a pymalloc block to the raw allocator when it grows past 512 bytes', () => {
-    const { mem, s, alloc } = setup();
+    const { mem, s, alloc } = setupAllocator();
     const b = alloc.malloc(500);
     fillPattern(mem, b, 125, 77);
     expect(alloc.realloc(b, 500, 512)).toBe(b);
@@ -82,7 +71,7 @@ describe('realloc of pymalloc blocks', () => {
   });
 
   it('moves a pymalloc block to raw when it shrinks to 0 bytes', () => {
-    const { s, alloc } = setup();
+    const { s, alloc } = setupAllocator();
     const b = alloc.malloc(64);
     const r = alloc.realloc(b, 64, 0);
     expect(alloc.space.kindAt(r)).toBe(ChunkKind.RawSmall);
@@ -93,7 +82,7 @@ describe('realloc of pymalloc blocks', () => {
   });
 
   it('realloc(NULL) is malloc', () => {
-    const { s, alloc } = setup();
+    const { s, alloc } = setupAllocator();
     const b = alloc.realloc(0, 0, 40);
     expect(alloc.pymalloc.blockSizeAt(b)).toBe(48);
     expect(s[Stat.BlocksInUse]).toBe(1);
@@ -103,7 +92,7 @@ describe('realloc of pymalloc blocks', () => {
 
 describe('realloc of raw blocks', () => {
   it('a raw block stays raw when shrunk to a small size, and freeing it then works', () => {
-    const { mem, s, alloc } = setup();
+    const { mem, s, alloc } = setupAllocator();
     const keep = Array.from({ length: 10 }, () => alloc.malloc(16)); // pymalloc state to protect
     const pool = poolOf(keep[0]);
     const r = alloc.malloc(1000);
@@ -127,7 +116,7 @@ describe('realloc of raw blocks', () => {
   });
 
   it('a 0-byte raw block grown to a small size stays raw (in place in its raw class)', () => {
-    const { s, alloc } = setup();
+    const { s, alloc } = setupAllocator();
     const z = alloc.malloc(0);
     const r = alloc.realloc(z, 0, 10);
     expect(r).toBe(z);
@@ -140,7 +129,7 @@ describe('realloc of raw blocks', () => {
   });
 
   it('a raw block grown past its raw class moves and keeps its contents', () => {
-    const { mem, s, alloc } = setup();
+    const { mem, s, alloc } = setupAllocator();
     const r = alloc.malloc(600);
     fillPattern(mem, r, 150, 9);
     expect(alloc.realloc(r, 600, 640)).toBe(r); // same raw class (640)
@@ -156,7 +145,7 @@ describe('realloc of raw blocks', () => {
 
 describe('tracemalloc accounting', () => {
   it('tracks requested sizes exactly; a moving realloc never counts old and new at once', () => {
-    const { s, alloc } = setup();
+    const { s, alloc } = setupAllocator();
     const cur = () => [s[Stat.RequestedCurrent], s[Stat.RequestedPeak]];
     const a = alloc.malloc(100);
     expect(cur()).toEqual([100, 100]);
@@ -184,7 +173,7 @@ describe('tracemalloc accounting', () => {
   });
 
   it('counts requested bytes, not block sizes, for pymalloc and raw alike', () => {
-    const { s, alloc } = setup();
+    const { s, alloc } = setupAllocator();
     const sizes = [1, 17, 24, 100, 511, 512, 0, 513, 4097, 600 * 1024];
     const blocks = sizes.map((n) => alloc.malloc(n));
     const total = sizes.reduce((x, y) => x + y, 0);

@@ -3,22 +3,8 @@
  * (16-byte classes up to 512, 16 KiB pools with a 48-byte header), not taken from layout.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { Allocator } from '../src/heap/allocator.js';
-import { HeapMemory, POOL, Stat } from '../src/heap/layout.js';
-import { HeapStats } from '../src/heap/stats.js';
-
-const MiB = 1024 * 1024;
-const POOL_BYTES = 16 * 1024;
-const POOL_WORDS = POOL_BYTES / 4;
-
-function setup(alignedArenas = false) {
-  const mem = HeapMemory.allocate(64 * MiB);
-  const stats = new HeapStats(mem.sab);
-  const alloc = new Allocator(mem, stats, { alignedArenas });
-  return { mem, s: stats.values, alloc };
-}
-const poolOf = (block: number): number => block & ~(POOL_WORDS - 1);
-const offsetInPool = (block: number): number => (block - poolOf(block)) * 4;
+import { POOL, Stat } from '../src/heap/layout.js';
+import { offsetInPool, POOL_BYTES, poolOf, setupAllocator } from './support/allocator.js';
 
 /** Blocks per 16 KiB pool for each of the 32 classes: the fact sheet's table, floor((16384 - 48) / size). */
 const BLOCKS_PER_POOL = [
@@ -28,7 +14,7 @@ const BLOCKS_PER_POOL = [
 
 describe('size classes', () => {
   it('maps every request n in 1..512 to class (n-1)>>4 with block size (idx+1)*16', () => {
-    const { mem, s, alloc } = setup();
+    const { mem, s, alloc } = setupAllocator();
     const classesSeen = new Set<number>();
     const mismatches: string[] = [];
     for (let n = 1; n <= 512; n++) {
@@ -54,7 +40,7 @@ describe('size classes', () => {
   });
 
   it('puts the class boundaries where the rule says: 16|17, 32|33, 496|497, 512|513', () => {
-    const { mem, s, alloc } = setup();
+    const { mem, s, alloc } = setupAllocator();
     const cls = (n: number) => mem.i32[poolOf(alloc.malloc(n)) + POOL.SZIDX];
     expect(cls(1)).toBe(0);
     expect(cls(16)).toBe(0);
@@ -88,7 +74,7 @@ describe('size classes', () => {
   for (let idx = 0; idx < 32; idx++) if (!cases.some(([i]) => i === idx)) cases.push([idx, BLOCKS_PER_POOL[idx]]);
 
   it.each(cases)('class %i: exactly %i blocks fill one pool, the next one opens a second pool', (idx, perPool) => {
-    const { s, alloc } = setup();
+    const { s, alloc } = setupAllocator();
     const size = (idx + 1) * 16;
     // Alternate between the smallest and the largest request of the class: both land in it.
     const request = (k: number) => (k % 2 === 0 ? size : size - 15);

@@ -4,32 +4,11 @@
  * (`insert_to_usedpool`); a free in a partially used pool does not reorder anything.
  */
 import { describe, expect, it } from 'vitest';
-import { Allocator } from '../src/heap/allocator.js';
-import { HeapMemory, POOL, Stat } from '../src/heap/layout.js';
-import { HeapStats } from '../src/heap/stats.js';
+import type { Allocator } from '../src/heap/allocator.js';
+import { Stat } from '../src/heap/layout.js';
+import { offsetInPool, poolOf, setupAllocator } from './support/allocator.js';
 
-const MiB = 1024 * 1024;
-const POOL_WORDS = (16 * 1024) / 4;
 const PER_POOL_32 = 510; // floor((16384 - 48) / 32)
-
-function setup() {
-  const mem = HeapMemory.allocate(64 * MiB);
-  const stats = new HeapStats(mem.sab);
-  const alloc = new Allocator(mem, stats, { alignedArenas: false });
-  /** The pools on usedpools[idx], front first. */
-  const usedList = (idx: number): number[] => {
-    const sentinel = alloc.pymalloc.usedpool(idx);
-    const out: number[] = [];
-    for (let p = mem.i32[sentinel + POOL.NEXTPOOL]; p !== sentinel; p = mem.i32[p + POOL.NEXTPOOL]) {
-      out.push(p);
-      if (out.length > 10000) throw new Error('usedpools list does not close');
-    }
-    return out;
-  };
-  return { mem, s: stats.values, alloc, usedList };
-}
-const poolOf = (block: number): number => block & ~(POOL_WORDS - 1);
-const offsetInPool = (block: number): number => (block - poolOf(block)) * 4;
 
 /** Fills one pool of 32-byte blocks exactly; returns its blocks. */
 function fillPool(alloc: Allocator): number[] {
@@ -41,7 +20,7 @@ function fillPool(alloc: Allocator): number[] {
 
 describe('usedpools', () => {
   it('a full pool leaves usedpools; a fresh pool is linked at the front', () => {
-    const { alloc, usedList } = setup();
+    const { alloc, usedList } = setupAllocator();
     expect(usedList(1)).toEqual([]);
     const p1 = fillPool(alloc);
     expect(usedList(1)).toEqual([]); // full: on no list
@@ -51,7 +30,7 @@ describe('usedpools', () => {
   });
 
   it('a pool that was full and gets a block freed goes to the FRONT and serves the next malloc', () => {
-    const { alloc, s, usedList } = setup();
+    const { alloc, s, usedList } = setupAllocator();
     const p1 = fillPool(alloc);
     const P1 = poolOf(p1[0]);
     const q1 = alloc.malloc(24);
@@ -74,7 +53,7 @@ describe('usedpools', () => {
   });
 
   it('freeing in a partially used pool does not move it to the front', () => {
-    const { alloc, usedList } = setup();
+    const { alloc, usedList } = setupAllocator();
     const p1 = fillPool(alloc);
     const P1 = poolOf(p1[0]);
     const q = [alloc.malloc(24), alloc.malloc(24), alloc.malloc(24)];
@@ -88,7 +67,7 @@ describe('usedpools', () => {
   });
 
   it('the most recently re-opened full pool is served first', () => {
-    const { alloc, usedList } = setup();
+    const { alloc, usedList } = setupAllocator();
     const p1 = fillPool(alloc);
     const p2 = fillPool(alloc);
     const r = alloc.malloc(24);
@@ -106,7 +85,7 @@ describe('usedpools', () => {
   });
 
   it('keeps each size class on its own list', () => {
-    const { alloc, usedList } = setup();
+    const { alloc, usedList } = setupAllocator();
     const a = alloc.malloc(16);
     const b = alloc.malloc(512);
     expect(usedList(0)).toEqual([poolOf(a)]);

@@ -10,7 +10,6 @@
  * separate PyMem block (3.11, 3.12) or inline in the object (3.13+). Each new instance takes one
  * from the shared keys' `dk_usable` until it reaches 1, which is why the first instances are larger.
  */
-import { HeapInvariantError } from './errors.js';
 import { DictKeysKind, DKIX_DUMMY, DKIX_EMPTY, FIELD, GC, KEYS, PRE, type Ref, roundUp } from './layout.js';
 import { type ClassInfo, Kind } from './types.js';
 import type { Heap } from './heap.js';
@@ -589,16 +588,4 @@ export class DictOps {
     if (!heap.isTracked(d)) heap.track(d);
     return d;
   }
-
-  /** Checks a keys object's bookkeeping (used by tests). */
-  checkKeys(keys: Ref): void {
-    const i32 = this.heap.i32;
-    const size = 1 << i32[keys + KEYS.LOG2SIZE];
-    const n = i32[keys + KEYS.NENTRIES];
-    if (n + i32[keys + KEYS.USABLE] > usableFraction(size)) throw new HeapInvariantError('dict keys over-full');
-    let indexed = 0;
-    for (let s = 0; s < size; s++) if (this.getIndex(keys, s) >= 0) indexed++;
-    if (indexed > n) throw new HeapInvariantError('dict index table references more entries than exist');
-  }
 }
-

@@ -63,15 +63,4 @@ export class FreeLists {
     }
   }
 
-  /** Objects currently kept, per list (for reports). */
-  sizes(): Record<string, number> {
-    return {
-      float: this.float.top,
-      int: this.int.top,
-      list: this.list.top,
-      dict: this.dict.top,
-      boundMethod: this.boundMethod.top,
-      tuple: this.tuples.reduce((s, l) => s + l.top, 0),
-    };
-  }
 }

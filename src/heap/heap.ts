@@ -8,7 +8,7 @@
  * their name says they steal it. `decref` of the last reference frees the object.
  */
 import { Allocator } from './allocator.js';
-import { HeapExhausted, HeapInvariantError } from './errors.js';
+import { HeapInvariantError } from './errors.js';
 import {
   DEFAULT_HEAP_BYTES,
   FIELD,
@@ -31,7 +31,7 @@ import { clearDict, clearInstanceValues, DictOps } from './dict.js';
 import { clearList, ListOps } from './list.js';
 import { clearSet, SetOps } from './set.js';
 import { FreeLists } from './freelists.js';
-import { hashString, StrOps } from './str.js';
+import { StrOps } from './str.js';
 
 export interface HeapOptions {
   /** The CPython version to simulate. */
@@ -440,14 +440,6 @@ export class Heap {
 
   isTracked(ref: Ref): boolean {
     return this.types.isGC[this.i32[ref + OB.TYPE]] !== 0 && this.i32[ref + GC.NEXT] !== 0;
-  }
-
-  /** Number of objects on GC list `i`. */
-  gcListLength(i: number): number {
-    let n = 0;
-    const head = this.gcList(i);
-    for (let r = this.i32[head + GC.NEXT]; r !== head; r = this.i32[r + GC.NEXT]) n++;
-    return n;
   }
 
   // ---- ints and floats --------------------------------------------------------------------------------
@@ -942,4 +934,3 @@ export function hashBytes(data: Uint8Array): number {
   return h === -1 ? -2 : h;
 }
 
-export { HeapExhausted, hashString };

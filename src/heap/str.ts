@@ -119,10 +119,6 @@ export class StrOps {
     return ref;
   }
 
-  isInterned(ref: Ref): boolean {
-    return (this.heap.i32[ref + FIELD.STR_STATE] & STATE_INTERNED) !== 0;
-  }
-
   /** A mortal interned string died: it leaves the interned table. */
   onDealloc(ref: Ref): void {
     if ((this.heap.i32[ref + FIELD.STR_STATE] & STATE_INTERNED) !== 0) this.interned.delete(this.read(ref));

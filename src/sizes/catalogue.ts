@@ -5,9 +5,8 @@
  * a real interpreter (`workloads/python/sizes_catalogue.py` runs those).
  */
 import { Heap } from '../heap/heap.js';
-import { type Ref, SMALL_REQUEST_THRESHOLD, Stat, roundUp } from '../heap/layout.js';
+import { type Ref, Stat } from '../heap/layout.js';
 import { PROFILES, type ProfileName } from '../heap/profiles.js';
-import { rawHeldBytes } from '../heap/raw.js';
 import { getsizeof } from '../heap/sizeof.js';
 import type { ClassInfo } from '../heap/types.js';
 
@@ -202,7 +201,3 @@ export function measureCatalogue(profile: ProfileName): SizeRow[] {
   });
 }
 
-/** The pymalloc block for a request of n bytes (0 if it goes to the raw allocator). */
-export function pymallocBlockFor(nbytes: number): number {
-  return nbytes > 0 && nbytes <= SMALL_REQUEST_THRESHOLD ? roundUp(nbytes, 16) : rawHeldBytes(nbytes);
-}

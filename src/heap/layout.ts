@@ -7,7 +7,7 @@
  * word k of the object. A `Ref` of 0 is NULL (the SAB header lives at address 0).
  *
  * Regions, in order:
- *   header   live counter snapshot (seqlock), statistics, usedpools sentinels, nfp2lasta,
+ *   header   live counter snapshot (seqlock), usedpools sentinels, nfp2lasta,
  *            GC list sentinels
  *   arenas   the arena descriptor table (CPython's `arenas[]` of `struct arena_object`)
  *   chunks   one byte per 1 MiB chunk of the data region: what the chunk holds (the radix tree's job)
@@ -171,9 +171,9 @@ export const DKIX_DUMMY = -2;
 
 // ---- the SAB header ----------------------------------------------------------------------------------
 /**
- * Statistics kept by the heap as Float64 (exact integers to 2^53). They are the heap's own books;
- * another thread reads the published snapshot (LIVE) instead, because Float64 reads are not
- * guaranteed tear-free.
+ * Statistics kept by the heap as Float64 (exact integers to 2^53), in its own thread's memory;
+ * other threads read the snapshot published into the SAB header (LIVE), because Float64 reads are
+ * not tear-free and shared memory is slower to update.
  */
 export const enum Stat {
   ObjectsAllocated = 0,
@@ -239,9 +239,6 @@ export const HEADER_LAYOUT = (() => {
   let word = 0;
   const live = word;
   word += roundUp(LIVE_WORDS, 4);
-  const stats = word; // Float64-aligned: word is a multiple of 2
-  word += 2 * Stat.COUNT;
-  word = roundUp(word, 4);
   const usedpools = word;
   word += USEDPOOL_SENTINEL_WORDS * NB_SMALL_SIZE_CLASSES;
   const nfp2lasta = word;
@@ -249,7 +246,7 @@ export const HEADER_LAYOUT = (() => {
   word = roundUp(word, 4);
   const gcLists = word;
   word += GC_SENTINEL_WORDS * GC_LIST_COUNT;
-  return { live, stats, usedpools, nfp2lasta, gcLists, words: roundUp(word, 4) } as const;
+  return { live, usedpools, nfp2lasta, gcLists, words: roundUp(word, 4) } as const;
 })();
 
 /** Bytes reserved for statically allocated objects (small ints, singletons, 1-character strings). */

@@ -98,6 +98,7 @@ export class Allocator {
     const stats = this.stats;
     const current = (stats[Stat.RequestedCurrent] += newBytes - oldBytes);
     if (current > stats[Stat.RequestedPeak]) stats[Stat.RequestedPeak] = current;
+    if (--this.publishCountdown === 0) this.publish();
     return moved;
   }
 

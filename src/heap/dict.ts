@@ -21,6 +21,9 @@ const SHARED_KEYS_MAX_SIZE = 30;
 /** Shared keys are created with 2^6 slots (`NEXT_LOG2_SHARED_KEYS_MAX_SIZE`). */
 const LOG2_SHARED_KEYS = 6;
 
+/** Words from an entry's key slot to its value slot (and back to a general entry's hash). */
+const ENTRY_VALUE = 2;
+
 const usableFraction = (size: number): number => ((size << 1) / 3) | 0;
 const indexBytesFor = (log2: number): number => (log2 < 8 ? 1 : log2 < 16 ? 2 : log2 < 32 ? 4 : 8);
 
@@ -58,12 +61,10 @@ export function clearDict(heap: Heap, d: Ref): void {
     // A materialised instance __dict__ dying before its instance: the values stay with the instance.
     heap.i32[owner + PRE.DICT] = 0;
   } else {
-    const n = i32[keys + KEYS.NENTRIES];
-    const { entryWords, entriesWord, keyWord, valueWord } = heap.dict.entryLayout(keys);
-    for (let e = n - 1; e >= 0; e--) {
-      const base = entriesWord + e * entryWords;
-      heap.xdecref(i32[base + keyWord]);
-      heap.xdecref(i32[base + valueWord]);
+    for (let e = i32[keys + KEYS.NENTRIES] - 1; e >= 0; e--) {
+      const k = heap.dict.entryKeyWord(keys, e);
+      heap.xdecref(i32[k]);
+      heap.xdecref(i32[k + ENTRY_VALUE]);
     }
   }
   heap.dict.releaseKeys(keys);
@@ -141,9 +142,9 @@ export class DictOps {
     const kind = i32[keys + KEYS.KIND] as DictKeysKind;
     if (kind === DictKeysKind.Split) this.sharedIndex.delete(keys);
     // Keys objects hold references to their key strings (split keys too).
-    const { entryWords, entriesWord, keyWord } = this.entryLayout(keys);
-    const n = i32[keys + KEYS.NENTRIES];
-    if (kind === DictKeysKind.Split) for (let e = n - 1; e >= 0; e--) this.heap.xdecref(i32[entriesWord + e * entryWords + keyWord]);
+    if (kind === DictKeysKind.Split) {
+      for (let e = i32[keys + KEYS.NENTRIES] - 1; e >= 0; e--) this.heap.xdecref(i32[this.entryKeyWord(keys, e)]);
+    }
     if (log2 === LOG2_MINSIZE && kind === DictKeysKind.Unicode && this.keysFreeList.length < this.keysFreeListMax) {
       this.keysFreeList.push(keys);
       return;
@@ -156,15 +157,15 @@ export class DictOps {
     this.keysFreeList.length = 0;
   }
 
-  /** Where a keys object's entries are and how a key and value sit in one. */
-  entryLayout(keys: Ref): { entryWords: number; entriesWord: number; keyWord: number; valueWord: number; hashWord: number } {
+  /**
+   * Word index of the key slot of entry `ix`. The value follows at +ENTRY_VALUE; a general entry
+   * (24 bytes: hash, key, value) has its hash at -ENTRY_VALUE, a str-keyed one (16 bytes) none.
+   */
+  entryKeyWord(keys: Ref, ix: number): Ref {
     const i32 = this.heap.i32;
     const log2 = i32[keys + KEYS.LOG2SIZE];
-    const general = i32[keys + KEYS.KIND] === DictKeysKind.General;
-    const entriesWord = keys + ((KEYS.HEADER_BYTES + (1 << log2) * indexBytesFor(log2)) >> 2);
-    return general
-      ? { entryWords: 6, entriesWord, hashWord: 0, keyWord: 2, valueWord: 4 }
-      : { entryWords: 4, entriesWord, hashWord: -1, keyWord: 0, valueWord: 2 };
+    const entries = keys + ((KEYS.HEADER_BYTES + (1 << log2) * indexBytesFor(log2)) >> 2);
+    return i32[keys + KEYS.KIND] === DictKeysKind.General ? entries + 6 * ix + 2 : entries + 4 * ix;
   }
 
   private getIndex(keys: Ref, slot: number): number {
@@ -191,14 +192,13 @@ export class DictOps {
   private lookup(keys: Ref, key: Ref, hash: number): number {
     const i32 = this.heap.i32;
     const mask = (1 << i32[keys + KEYS.LOG2SIZE]) - 1;
-    const { entryWords, entriesWord, keyWord } = this.entryLayout(keys);
     let perturb = hash >>> 0;
     let slot = perturb & mask;
     for (;;) {
       const ix = this.getIndex(keys, slot);
       if (ix === DKIX_EMPTY) return -1 - slot;
       if (ix >= 0) {
-        const k = i32[entriesWord + ix * entryWords + keyWord];
+        const k = i32[this.entryKeyWord(keys, ix)];
         if (k === key || (k !== 0 && this.heap.hashOf(k) === hash && this.heap.equal(k, key))) return ix;
       }
       perturb >>>= 5;
@@ -222,11 +222,10 @@ export class DictOps {
   private appendEntry(keys: Ref, hash: number, key: Ref, value: Ref): number {
     const i32 = this.heap.i32;
     const ix = i32[keys + KEYS.NENTRIES];
-    const { entryWords, entriesWord, keyWord, valueWord, hashWord } = this.entryLayout(keys);
-    const base = entriesWord + ix * entryWords;
-    if (hashWord >= 0) i32[base + hashWord] = hash;
-    i32[base + keyWord] = key;
-    i32[base + valueWord] = value;
+    const k = this.entryKeyWord(keys, ix);
+    if (i32[keys + KEYS.KIND] === DictKeysKind.General) i32[k - ENTRY_VALUE] = hash;
+    i32[k] = key;
+    i32[k + ENTRY_VALUE] = value;
     this.setIndex(keys, this.emptySlot(keys, hash), ix);
     i32[keys + KEYS.NENTRIES] = ix + 1;
     i32[keys + KEYS.USABLE]--;
@@ -295,8 +294,7 @@ export class DictOps {
     const ix = this.lookup(keys, key, hash);
     heap.incref(value);
     if (ix >= 0) {
-      const { entryWords, entriesWord, valueWord } = this.entryLayout(keys);
-      const w = entriesWord + ix * entryWords + valueWord;
+      const w = this.entryKeyWord(keys, ix) + ENTRY_VALUE;
       const old = i32[w];
       i32[w] = value;
       heap.decref(old);
@@ -328,8 +326,7 @@ export class DictOps {
     if (keys === this.emptyKeys) return 0;
     const ix = this.lookup(keys, key, heap.hashOf(key));
     if (ix < 0) return 0;
-    const { entryWords, entriesWord, valueWord } = this.entryLayout(keys);
-    return i32[entriesWord + ix * entryWords + valueWord];
+    return i32[this.entryKeyWord(keys, ix) + ENTRY_VALUE];
   }
 
   /** `del d[key]`: the index slot becomes DUMMY and the entry is emptied. Returns whether it was there. */
@@ -350,12 +347,11 @@ export class DictOps {
       slot = (slot * 5 + perturb + 1) & mask;
     }
     this.setIndex(keys, slot, DKIX_DUMMY);
-    const { entryWords, entriesWord, keyWord, valueWord } = this.entryLayout(keys);
-    const base = entriesWord + ix * entryWords;
-    const k = i32[base + keyWord];
-    const v = i32[base + valueWord];
-    i32[base + keyWord] = 0;
-    i32[base + valueWord] = 0;
+    const base = this.entryKeyWord(keys, ix);
+    const k = i32[base];
+    const v = i32[base + ENTRY_VALUE];
+    i32[base] = 0;
+    i32[base + ENTRY_VALUE] = 0;
     i32[d + FIELD.DICT_USED]--;
     heap.decref(k);
     heap.decref(v);
@@ -368,13 +364,12 @@ export class DictOps {
     const i32 = heap.i32;
     const old = i32[d + FIELD.DICT_KEYS];
     const keys = this.newKeys(log2, kind === DictKeysKind.Split ? DictKeysKind.Unicode : kind);
-    const src = this.entryLayout(old);
     const n = i32[old + KEYS.NENTRIES];
     for (let e = 0; e < n; e++) {
-      const base = src.entriesWord + e * src.entryWords;
-      const k = i32[base + src.keyWord];
+      const base = this.entryKeyWord(old, e);
+      const k = i32[base];
       if (k === 0) continue;
-      this.appendEntry(keys, heap.hashOf(k), k, i32[base + src.valueWord]);
+      this.appendEntry(keys, heap.hashOf(k), k, i32[base + ENTRY_VALUE]);
     }
     // The entries moved with their references; free the old keys without dropping them.
     i32[old + KEYS.NENTRIES] = 0;
@@ -412,15 +407,12 @@ export class DictOps {
     const heap = this.heap;
     const i32 = heap.i32;
     const keys = cls.sharedKeys;
-    const sizeNow = (): number => i32[keys + KEYS.NENTRIES] + i32[keys + KEYS.USABLE];
-    const takeUsable = (): void => {
-      if (i32[keys + KEYS.USABLE] > 1) i32[keys + KEYS.USABLE]--;
-    };
+    // `shared_keys_usable_size`: the values slots an instance gets are nentries + usable right now.
     if (heap.profile.instanceValues === 'inline') {
       // 3.13+: the allocation is sized before `_PyObject_InitInlineValues` takes one usable.
-      const capacity = sizeNow();
+      const capacity = i32[keys + KEYS.NENTRIES] + i32[keys + KEYS.USABLE];
       const obj = heap.allocObject(cls.id, cls.baseBytes + inlineValuesBytes(capacity));
-      takeUsable();
+      if (i32[keys + KEYS.USABLE] > 1) i32[keys + KEYS.USABLE]--;
       i32[obj + INLINE_CAPACITY_WORD] = capacity;
       i32[obj + INLINE_CAPACITY_WORD + 1] = 0;
       i32.fill(0, obj + INLINE_VALUES_WORD, obj + INLINE_VALUES_WORD + 2 * capacity);
@@ -430,8 +422,8 @@ export class DictOps {
     const obj = heap.allocObject(cls.id, cls.baseBytes);
     if (cls.weaklistWord > 0) i32[obj + cls.weaklistWord] = 0;
     // 3.11/3.12: `init_inline_values` takes one usable, then sizes the values array.
-    takeUsable();
-    const capacity = sizeNow();
+    if (i32[keys + KEYS.USABLE] > 1) i32[keys + KEYS.USABLE]--;
+    const capacity = i32[keys + KEYS.NENTRIES] + i32[keys + KEYS.USABLE];
     const block = heap.allocator.malloc(separateValuesBytes(capacity));
     i32[block] = capacity;
     const base = block + separatePrefixWords(capacity);

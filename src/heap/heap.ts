@@ -89,6 +89,8 @@ export class Heap {
   readonly emptyBytes: Ref;
   /** Refcount given to static objects: immortal (3.12+) or just very large (3.11). */
   readonly staticRefcnt: number;
+  /** Word offset of a tuple's first item (after 3.14's cached hash where the profile has one). */
+  readonly tupleItemsWord: number;
 
   private staticTop: number;
   private readonly staticEnd: number;
@@ -122,6 +124,7 @@ export class Heap {
     this.types.setWeaklist(Kind.Set, FIELD.SET_WEAKLIST);
     this.freeLists = new FreeLists(this.profile.freeLists);
     this.staticRefcnt = this.profile.immortalObjects ? IMMORTAL_REFCNT : STATIC_MORTAL_REFCNT;
+    this.tupleItemsWord = this.profile.tupleBasicSize >> 2;
     this.countAllocations = this.profile.gcCounts === 'allocations';
 
     for (let i = 0; i < 8; i++) {
@@ -512,10 +515,6 @@ export class Heap {
 
   // ---- tuples ------------------------------------------------------------------------------------------
 
-  get tupleItemsWord(): number {
-    return (this.profile.tupleBasicSize >> 2) | 0;
-  }
-
   /**
    * `PyTuple_New(n)`: a tuple whose items the caller fills with `tupleInit` before using it.
    * Tracked at creation unless the profile tracks only tuples that may hold GC objects; `track`
@@ -634,14 +633,12 @@ export class Heap {
     const ref = this.allocObject(Kind.Function, this.profile.functionBytes);
     const i32 = this.i32;
     i32.fill(0, ref + 4, ref + (this.profile.functionBytes >> 2) - 4);
-    for (const [w, v] of [
-      [FIELD.FUNC_GLOBALS, globals],
-      [FIELD.FUNC_CLOSURE, closure],
-      [FIELD.FUNC_DEFAULTS, defaults],
-    ] as const) {
-      if (v !== 0) this.incref(v);
-      i32[ref + w] = v;
-    }
+    i32[ref + FIELD.FUNC_GLOBALS] = globals;
+    i32[ref + FIELD.FUNC_CLOSURE] = closure;
+    i32[ref + FIELD.FUNC_DEFAULTS] = defaults;
+    if (globals !== 0) this.incref(globals);
+    if (closure !== 0) this.incref(closure);
+    if (defaults !== 0) this.incref(defaults);
     this.track(ref);
     return ref;
   }

@@ -18,8 +18,15 @@ export function hashString(s: string): number {
   return h === -1 ? -2 : h;
 }
 
-/** Character width in bytes of the compact representation: 1 (ASCII or Latin-1), 2 or 4. */
-function charWidth(s: string): { width: 1 | 2 | 4; ascii: boolean; length: number } {
+/** What decides a str's layout: character width (1, 2 or 4 bytes), ASCII or not, length in code points. */
+interface StrShape {
+  readonly width: 1 | 2 | 4;
+  readonly ascii: boolean;
+  readonly length: number;
+}
+
+/** The compact representation a string needs. */
+function charWidth(s: string): StrShape {
   let max = 0;
   let length = 0;
   for (const ch of s) {
@@ -35,9 +42,8 @@ export class StrOps {
 
   constructor(private readonly heap: Heap) {}
 
-  /** Bytes requested for a str: header + (length + 1) characters. */
-  requestedBytes(s: string): number {
-    const { width, ascii, length } = charWidth(s);
+  /** Bytes requested for a str of this shape: header + (length + 1) characters. */
+  private requestedBytes({ width, ascii, length }: StrShape): number {
     const p = this.heap.profile;
     return (ascii ? p.strAsciiHeader : p.strCompactHeader) + (length + 1) * width;
   }
@@ -46,21 +52,22 @@ export class StrOps {
     const heap = this.heap;
     if (s.length === 0) return heap.emptyStr;
     if (s.length === 1 && s.charCodeAt(0) < 256) return heap.latin1Chars[s.charCodeAt(0)];
-    const ref = heap.allocObject(Kind.Str, this.requestedBytes(s));
-    this.write(ref, s);
+    const shape = charWidth(s);
+    const ref = heap.allocObject(Kind.Str, this.requestedBytes(shape));
+    this.write(ref, s, shape);
     return ref;
   }
 
   /** A static (never freed) str for the caches built at start-up. */
   staticStr(s: string): Ref {
-    const ref = this.heap.staticObject(Kind.Str, this.requestedBytes(s), 0);
-    this.write(ref, s);
+    const shape = charWidth(s);
+    const ref = this.heap.staticObject(Kind.Str, this.requestedBytes(shape), 0);
+    this.write(ref, s, shape);
     return ref;
   }
 
-  private write(ref: Ref, s: string): void {
+  private write(ref: Ref, s: string, { width, ascii, length }: StrShape): void {
     const heap = this.heap;
-    const { width, ascii, length } = charWidth(s);
     const i32 = heap.i32;
     i32[ref + FIELD.STR_LENGTH] = length;
     i32[ref + FIELD.STR_HASH] = hashString(s);

@@ -14,10 +14,9 @@ export interface RealSizeRow {
 
 /** The project root, whether running from sources or from dist/. */
 export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!dir.endsWith('src')) dir = dirname(dir);
-  dir = dirname(dir);
-  return dir.endsWith('dist') ? dirname(dir) : dir;
+  // This file is <root>/src/sizes/real.ts, or <root>/dist/src/sizes/real.js once built.
+  const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+  return root.endsWith('dist') ? dirname(root) : root;
 }
 
 export function measureCatalogueOn(python: string): { version: string; rows: RealSizeRow[] } {

@@ -51,10 +51,9 @@ export const inlineValuesBytes = (capacity: number): number => roundUp(capacity,
 const INLINE_VALUES_WORD = 6;
 const INLINE_CAPACITY_WORD = 4;
 
-/** Clears a dying dict: its entries or split values, and its keys. */
+/** Empties a dict (`PyDict_Clear`): drops its entries (or its view of an instance's values) and its keys. */
 export function clearDict(heap: Heap, d: Ref): void {
   const i32 = heap.i32;
-  if (i32[d + GC.NEXT] !== 0) heap.untrack(d);
   const keys = i32[d + FIELD.DICT_KEYS];
   const owner = i32[d + FIELD.DICT_VALUES];
   if (owner !== 0) {
@@ -431,6 +430,22 @@ export class DictOps {
     i32[obj + PRE.VALUES] = block;
     heap.track(obj);
     return obj;
+  }
+
+  /** Word of an instance's value 0 (0 if it has no values); no object is made, for the collector. */
+  valuesBase(obj: Ref): Ref {
+    const i32 = this.heap.i32;
+    if (this.heap.profile.instanceValues === 'inline') return obj + INLINE_VALUES_WORD;
+    const block = i32[obj + PRE.VALUES];
+    return block === 0 ? 0 : block + separatePrefixWords(i32[block]);
+  }
+
+  /** Number of value slots of an instance (0 if it has none). */
+  valuesCapacity(obj: Ref): number {
+    const i32 = this.heap.i32;
+    if (this.heap.profile.instanceValues === 'inline') return i32[obj + INLINE_CAPACITY_WORD];
+    const block = i32[obj + PRE.VALUES];
+    return block === 0 ? 0 : i32[block];
   }
 
   /** An instance's values: word of value 0, capacity, and the separate block (0 if inline or none). */

@@ -13,7 +13,10 @@ import {
   DEFAULT_HEAP_BYTES,
   FIELD,
   GC,
+  GCFLAG,
+  GCLIST,
   HEADER_LAYOUT,
+  IMMORTAL_REFCNT,
   HeapMemory,
   MAX_HEAP_BYTES,
   MIN_HEAP_BYTES,
@@ -32,6 +35,10 @@ import { clearList, ListOps } from './list.js';
 import { clearSet, SetOps } from './set.js';
 import { FreeLists } from './freelists.js';
 import { StrOps } from './str.js';
+import { GarbageCollector } from './gc/collector.js';
+import { buildStartupPopulation } from './gc/startup.js';
+import { Roots } from './roots.js';
+import { CopyOnWrite } from './cow.js';
 
 export interface HeapOptions {
   /** The CPython version to simulate. */
@@ -40,17 +47,17 @@ export interface HeapOptions {
   readonly heapBytes?: number;
   /** Arenas start on a pool boundary (64 usable pools instead of 63). */
   readonly alignedArenas?: boolean;
+  /**
+   * Long-lived tracked objects to create at start-up, as a real interpreter has after start-up
+   * (modules' dicts and functions, hanging from `sys.modules`), then settled as after
+   * `gc.collect()`. 0 (the default) gives a bare heap; the lab passes the profile's measured figure.
+   */
+  readonly startupObjects?: number;
 }
 
-/** Refcount of immortal objects (PEP 683, 3.12+): incref and decref leave it alone. */
-export const IMMORTAL_REFCNT = 0x3fffffff;
+export { IMMORTAL_REFCNT } from './layout.js';
 /** Refcount of static objects in 3.11: mortal, so writes happen, but it never reaches zero. */
 const STATIC_MORTAL_REFCNT = 0x1fffffff;
-/** GC flags word bits. */
-export const GC_FLAG_FINALIZED = 1;
-
-/** GC list sentinels in the SAB header; `gcList(i)` is the Ref of the sentinel's fake object. */
-export const GC_LIST = { YOUNG: 0, OLD1: 1, OLD2: 2, PERMANENT: 3 } as const;
 
 /** Where ints come from: exact construction (`int('1000')`) or arithmetic (`x + 1`). */
 export type IntOrigin = 'exact' | 'arith';
@@ -80,6 +87,18 @@ export class Heap {
   readonly set: SetOps;
   readonly str: StrOps;
   hooks: HeapHooks = {};
+  /** The program's roots: sys dict, `__main__` globals, frames. */
+  readonly roots: Roots;
+  /** The cycle collector and the gc module's API. */
+  readonly gc: GarbageCollector;
+  /** Pages written since the fork point (see `forkPoint`). */
+  readonly cow: CopyOnWrite;
+  /** Whether writes are being counted for copy-on-write (after a fork point). */
+  cowActive = false;
+  /** count0 above which the collector is called (Infinity while it cannot run); set by the gc module. */
+  gcTriggerAt = Infinity;
+  /** GC flag bits a newly tracked object gets (the incremental collector's not-visited space). */
+  youngSpaceFlag = 0;
 
   readonly None: Ref;
   readonly True: Ref;
@@ -132,7 +151,7 @@ export class Heap {
       this.i32[s + GC.NEXT] = s;
       this.i32[s + GC.PREV] = s;
     }
-    this.young = this.gcList(GC_LIST.YOUNG);
+    this.young = this.gcList(GCLIST.YOUNG);
 
     this.staticTop = this.mem.regions.staticByte >> 2;
     this.staticEnd = this.staticTop + ((this.mem.regions.dataByte - this.mem.regions.staticByte) >> 2);
@@ -158,6 +177,17 @@ export class Heap {
     this.dict = new DictOps(this);
     this.list = new ListOps(this);
     this.set = new SetOps(this);
+    this.cow = new CopyOnWrite(this.mem.regions.sabBytes, this.counters);
+    this.roots = new Roots(this);
+    this.gc = new GarbageCollector(this);
+    const startup = options.startupObjects ?? 0;
+    if (startup > 0) {
+      // Start-up's own collections are not part of the program's record.
+      this.gc.disable();
+      buildStartupPopulation(this, startup);
+      this.gc.enable();
+      this.gc.settle();
+    }
     this.stats.publish();
   }
 
@@ -214,8 +244,12 @@ export class Heap {
         i32[ref - 6] = 0;
         i32[ref - 5] = 0;
       }
-      if (this.countAllocations) counters[Stat.GcCount0]++;
+      if (this.countAllocations) {
+        counters[Stat.GcHeapSize]++;
+        if (++counters[Stat.GcCount0] > this.gcTriggerAt) this.gc.thresholdReached();
+      }
     }
+    if (this.cowActive) this.cow.touch(ref);
     return ref;
   }
 
@@ -225,9 +259,13 @@ export class Heap {
     const pre = this.types.preWords[i32[ref + 1]];
     if (pre !== 0) {
       if (i32[ref + GC.NEXT] !== 0) this.untrack(ref);
-      const counters = this.counters;
-      if (this.countAllocations && counters[Stat.GcCount0] > 0) counters[Stat.GcCount0]--;
+      if (this.countAllocations) {
+        const counters = this.counters;
+        counters[Stat.GcHeapSize]--;
+        if (counters[Stat.GcCount0] > 0) counters[Stat.GcCount0]--;
+      }
     }
+    if (this.cowActive) this.cow.touch(ref);
     this.counters[Stat.ObjectsFreed]++;
     this.allocator.freeObject(ref - pre, i32[ref + 2]);
   }
@@ -263,14 +301,20 @@ export class Heap {
   incref(ref: Ref): void {
     const i32 = this.i32;
     const rc = i32[ref];
-    if (rc !== IMMORTAL_REFCNT) i32[ref] = rc + 1;
+    if (rc !== IMMORTAL_REFCNT) {
+      i32[ref] = rc + 1;
+      if (this.cowActive) this.cow.touch(ref);
+    }
   }
 
   decref(ref: Ref): void {
     const i32 = this.i32;
     const rc = i32[ref];
     if (rc > 1) {
-      if (rc !== IMMORTAL_REFCNT) i32[ref] = rc - 1;
+      if (rc !== IMMORTAL_REFCNT) {
+        i32[ref] = rc - 1;
+        if (this.cowActive) this.cow.touch(ref);
+      }
       return;
     }
     if (rc !== 1) throw new HeapInvariantError(`decref of a dead object at word ${ref} (refcount ${rc})`);
@@ -311,7 +355,11 @@ export class Heap {
    * per-kind work is in `dropReferents`.
    */
   private dealloc(ref: Ref): void {
-    const typeId = this.i32[ref + OB.TYPE];
+    const i32 = this.i32;
+    const typeId = i32[ref + OB.TYPE];
+    // Untracked first, as every GC type's tp_dealloc does: a collection that runs while referents
+    // die (a finalizer may allocate) must not see an object whose refcount is already 0.
+    if (this.types.isGC[typeId] !== 0 && i32[ref + GC.NEXT] !== 0) this.untrack(ref);
     if (this.types.mayFinalizeOrWeakref[typeId] !== 0 && this.finalizeAndClearWeakrefs(ref, typeId)) return;
     if (this.dropReferents(ref, typeId)) return;
     this.freeObject(ref);
@@ -338,7 +386,6 @@ export class Heap {
         const n = i32[ref + OB.SIZE];
         const items = ref + this.tupleItemsWord;
         for (let i = n - 1; i >= 0; i--) this.xdecref(i32[items + 2 * i]);
-        if (i32[ref + GC.NEXT] !== 0) this.untrack(ref);
         if (n <= fl.tupleMaxLength && fl.pushTuple(n, ref)) return true;
         break;
       }
@@ -370,7 +417,6 @@ export class Heap {
       case Kind.BoundMethod:
         this.xdecref(i32[ref + FIELD.METHOD_FUNC]);
         this.xdecref(i32[ref + FIELD.METHOD_SELF]);
-        if (i32[ref + GC.NEXT] !== 0) this.untrack(ref);
         if (fl.push(fl.boundMethod, ref)) return true;
         break;
       case Kind.Generator: {
@@ -399,12 +445,15 @@ export class Heap {
   private finalizeAndClearWeakrefs(ref: Ref, typeId: number): boolean {
     const i32 = this.i32;
     const types = this.types;
-    if (types.hasFinalizer[typeId] !== 0 && (i32[ref + GC.FLAGS] & GC_FLAG_FINALIZED) === 0) {
-      i32[ref + GC.FLAGS] |= GC_FLAG_FINALIZED;
+    if (types.hasFinalizer[typeId] !== 0 && (i32[ref + GC.FLAGS] & GCFLAG.FINALIZED) === 0) {
+      i32[ref + GC.FLAGS] |= GCFLAG.FINALIZED;
       if (types.classInfo(typeId).finalizer === 'del' && this.hooks.finalize) {
+        // Resurrected for the call and tracked while it runs (`PyObject_CallFinalizerFromDealloc`).
         i32[ref] = 1;
+        this.track(ref);
         this.hooks.finalize(this, ref);
         if (--i32[ref] !== 0) return true;
+        this.untrack(ref);
       }
     }
     const weaklist = types.weaklistWord[typeId];
@@ -423,7 +472,16 @@ export class Heap {
     i32[ref + GC.PREV] = last;
     i32[last + GC.NEXT] = ref;
     i32[head + GC.PREV] = ref;
-    if (!this.countAllocations) this.counters[Stat.GcCount0]++;
+    i32[ref + GC.FLAGS] = (i32[ref + GC.FLAGS] & ~GCFLAG.OLD_SPACE_1) | this.youngSpaceFlag;
+    if (this.cowActive) {
+      this.cow.touch(ref);
+      this.cow.touch(last);
+    }
+    if (!this.countAllocations) {
+      const counters = this.counters;
+      counters[Stat.GcHeapSize]++;
+      if (++counters[Stat.GcCount0] > this.gcTriggerAt) this.gc.thresholdReached();
+    }
   }
 
   /** `_PyObject_GC_UNTRACK`: unlink from whatever GC list holds the object. */
@@ -435,10 +493,37 @@ export class Heap {
     i32[next + GC.PREV] = prev;
     i32[ref + GC.NEXT] = 0;
     i32[ref + GC.PREV] = 0;
+    if (this.cowActive) {
+      this.cow.touch(ref);
+      this.cow.touch(prev);
+      this.cow.touch(next);
+    }
     if (!this.countAllocations) {
       const counters = this.counters;
+      counters[Stat.GcHeapSize]--;
       if (counters[Stat.GcCount0] > 0) counters[Stat.GcCount0]--;
     }
+  }
+
+  /** The end of a workload statement: where 3.12+ runs a collection an allocation scheduled. */
+  evalBreaker(): void {
+    this.gc.evalBreaker();
+  }
+
+  /**
+   * A fork point: from now on, count the distinct pages the (child) process writes for the first
+   * time. Returns the CopyOnWrite counter.
+   */
+  forkPoint(): CopyOnWrite {
+    this.cow.reset();
+    this.cowActive = true;
+    return this.cow;
+  }
+
+  /** `_PyGC_ClearAllFreeLists`: full collections empty every type free list. */
+  clearFreeLists(): void {
+    this.freeLists.drain((ref) => this.freeObject(ref));
+    this.dict.drainKeysFreeList();
   }
 
   isTracked(ref: Ref): boolean {
@@ -735,6 +820,11 @@ export class Heap {
     return obj === 0 ? this.None : obj;
   }
 
+  /** `_PyWeakref_ClearRef`: the weakref stops pointing at its referent (no callback runs). */
+  clearWeakrefReferent(wr: Ref): void {
+    this.unlinkWeakref(wr);
+  }
+
   private unlinkWeakref(wr: Ref): void {
     const i32 = this.i32;
     const obj = i32[wr + FIELD.WEAKREF_OBJECT];
@@ -874,6 +964,8 @@ export class Heap {
    * no block is left: every allocation the program made was freed. Throws HeapInvariantError otherwise.
    */
   teardown(): void {
+    this.roots.clear();
+    this.gc.shutdown();
     this.freeLists.drain((ref) => this.freeObject(ref));
     for (const cls of this.types.classes) {
       if (cls.sharedKeys !== 0) {

@@ -79,6 +79,9 @@ export const enum ChunkKind {
 }
 
 // ---- objects ---------------------------------------------------------------------------------------
+/** Refcount of immortal objects (PEP 683, 3.12+): incref and decref leave it alone. */
+export const IMMORTAL_REFCNT = 0x3fffffff;
+
 /** PyObject header words, relative to the object's Ref (CPython: 8-byte refcount, 8-byte type). */
 export const enum OB {
   REFCNT = 0,
@@ -98,6 +101,33 @@ export const enum GC {
   FLAGS = -1,
 }
 export const GC_HEAD_WORDS = 4;
+
+/** Bits of the GC head's FLAGS word (CPython keeps them in the low bits of _gc_prev and _gc_next). */
+export const enum GCFLAG {
+  /** PEP 442: tp_finalize has run; it never runs twice. */
+  FINALIZED = 1,
+  /** In the set being collected, not yet found reachable (`PREV_MASK_COLLECTING`). */
+  COLLECTING = 2,
+  /** Tentatively in the unreachable list (`NEXT_MASK_UNREACHABLE`). */
+  UNREACHABLE = 4,
+  /** Incremental collector: the old space the object belongs to (`_PyGC_NEXT_MASK_OLD_SPACE_1`). */
+  OLD_SPACE_1 = 8,
+}
+
+/** The GC lists whose sentinels live in the SAB header. */
+export const enum GCLIST {
+  YOUNG = 0,
+  /** Generational: generation 1. Incremental: old space 0. */
+  OLD1 = 1,
+  /** Generational: generation 2. Incremental: old space 1. */
+  OLD2 = 2,
+  PERMANENT = 3,
+  /** Scratch lists of one collection. */
+  UNREACHABLE = 4,
+  FINALIZERS = 5,
+  WORK = 6,
+  SCRATCH = 7,
+}
 
 /** Managed pre-header (16 bytes before the GC head): instance values / dict, and the 3.12+ weakref list. */
 export const enum PRE {
@@ -198,6 +228,15 @@ export const enum Stat {
   GcCollected,
   GcUncollectable,
   GcVisited,
+  /** Collections' count1 and count2 (`gc.get_count()[1:]`). */
+  GcCount1,
+  GcCount2,
+  /** GC objects alive (or, 3.14.1–3.14.4, tracked): the incremental collector's `heap_size`. */
+  GcHeapSize,
+  /** Total pause of all collections, in microseconds. */
+  GcPauseMicros,
+  /** Distinct 4 KiB pages written since the last fork point. */
+  CowPagesWritten,
   COUNT,
 }
 export const STAT_NAMES: readonly string[] = [
@@ -223,6 +262,11 @@ export const STAT_NAMES: readonly string[] = [
   'gcCollected',
   'gcUncollectable',
   'gcVisited',
+  'gcCount1',
+  'gcCount2',
+  'gcHeapSize',
+  'gcPauseMicros',
+  'cowPagesWritten',
 ];
 
 /** The published snapshot: a sequence word, then each Stat as a (low, high) pair of uint32 words. */

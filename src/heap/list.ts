@@ -11,18 +11,20 @@ const LIST_BYTES = 56;
 /** `PyObject_LengthHint(iterable, 8)`: what `list.extend` assumes of an iterator without a hint. */
 const DEFAULT_LENGTH_HINT = 8;
 
-/** Frees a dying list's items and array (the object itself is freed or kept by the caller). */
+/** Empties a list (`list_clear`): drops its items and frees its array. */
 export function clearList(heap: Heap, list: Ref): void {
   const i32 = heap.i32;
-  if (i32[list + GC.NEXT] !== 0) heap.untrack(list);
   const items = i32[list + FIELD.LIST_ITEMS];
-  if (items !== 0) {
-    for (let i = i32[list + FIELD.LIST_SIZE] - 1; i >= 0; i--) heap.xdecref(i32[items + 2 * i]);
-    heap.allocator.free(items, 8 * i32[list + FIELD.LIST_ALLOCATED]);
-  }
+  const n = i32[list + FIELD.LIST_SIZE];
+  const allocated = i32[list + FIELD.LIST_ALLOCATED];
+  // The list is empty before any item is dropped: a dying item may look at the list again.
   i32[list + FIELD.LIST_ITEMS] = 0;
   i32[list + FIELD.LIST_SIZE] = 0;
   i32[list + FIELD.LIST_ALLOCATED] = 0;
+  if (items !== 0) {
+    for (let i = n - 1; i >= 0; i--) heap.xdecref(i32[items + 2 * i]);
+    heap.allocator.free(items, 8 * allocated);
+  }
 }
 
 export class ListOps {

@@ -11,16 +11,23 @@ const SET_BYTES = 216;
 const ENTRY_WORDS = 4; // key (8 bytes), hash (8 bytes)
 const DUMMY_KEY = -1;
 
+/** Empties a set (`set_clear_internal`): drops its keys and returns it to the small table. */
 export function clearSet(heap: Heap, s: Ref): void {
   const i32 = heap.i32;
-  if (i32[s + GC.NEXT] !== 0) heap.untrack(s);
   const table = i32[s + FIELD.SET_TABLE];
   const mask = i32[s + FIELD.SET_MASK];
+  const small = s + FIELD.SET_SMALLTABLE;
+  i32[s + FIELD.SET_TABLE] = small;
+  i32[s + FIELD.SET_MASK] = SET_MINSIZE - 1;
+  i32[s + FIELD.SET_FILL] = 0;
+  i32[s + FIELD.SET_USED] = 0;
   for (let i = 0; i <= mask; i++) {
-    const k = i32[table + i * ENTRY_WORDS];
+    const w = table + i * ENTRY_WORDS;
+    const k = i32[w];
+    i32[w] = 0;
     if (k > 0) heap.decref(k);
   }
-  if (table !== s + FIELD.SET_SMALLTABLE) heap.allocator.free(table, 16 * (mask + 1));
+  if (table !== small) heap.allocator.free(table, 16 * (mask + 1));
 }
 
 export class SetOps {

@@ -86,6 +86,10 @@ export class TypeTable {
   readonly preWords = new Int32Array(MAX_TYPES);
   readonly weaklistWord = new Int32Array(MAX_TYPES);
   readonly hasFinalizer = new Uint8Array(MAX_TYPES);
+  /** PEP 442 `tp_finalize` (`__del__`): run once by the collector, then the object may be freed. */
+  readonly hasTpFinalize = new Uint8Array(MAX_TYPES);
+  /** A legacy `tp_del`: objects in unreachable cycles are uncollectable and go to gc.garbage. */
+  readonly hasLegacyFinalizer = new Uint8Array(MAX_TYPES);
   readonly slotCount = new Int32Array(MAX_TYPES);
   /** 1 if instances may have a finalizer or weakrefs, so deallocation must look (kept in step by setWeaklist). */
   readonly mayFinalizeOrWeakref = new Uint8Array(MAX_TYPES);
@@ -135,6 +139,8 @@ export class TypeTable {
     this.preWords[id] = info.preWords;
     this.setWeaklist(id, info.weaklistWord);
     this.hasFinalizer[id] = info.finalizer === 'none' ? 0 : 1;
+    this.hasTpFinalize[id] = info.finalizer === 'del' ? 1 : 0;
+    this.hasLegacyFinalizer[id] = info.finalizer === 'legacy' ? 1 : 0;
     if (info.finalizer !== 'none') this.mayFinalizeOrWeakref[id] = 1;
     this.slotCount[id] = info.slots.length;
     return info;

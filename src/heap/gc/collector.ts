@@ -1,0 +1,277 @@
+/**
+ * The `gc` module of the simulated interpreter: triggering (thresholds, the 3.11 synchronous
+ * collection inside an allocation, the 3.12+ evaluation-breaker collection), the Python API
+ * (`enable`, `collect`, `get_count`, `set_threshold`, `get_stats`, `freeze`, `callbacks`,
+ * `DEBUG_SAVEALL`, `garbage`, `is_tracked`…), and the record of every pause.
+ *
+ * The lab's evaluation boundary is between workload statements: a statement calls
+ * `evalBreaker()` when it is done, and a collection scheduled by any allocation inside it runs
+ * there. A bulk operation CPython performs inside one C call is one statement.
+ */
+import { GC, GCLIST, type Ref, Stat } from '../layout.js';
+import type { Heap } from '../heap.js';
+import { CollectionCounts, CollectionPhases, type PhaseContext } from './phases.js';
+import { GenerationalPlan, NUM_GENERATIONS } from './generational.js';
+import { IncrementalPlan } from './incremental.js';
+import type { CollectorPlan } from './plan.js';
+import { Referents } from './referents.js';
+import { PauseLog } from './pauses.js';
+import { listSize } from './lists.js';
+
+export type GcCallbackPhase = 'start' | 'stop';
+export interface GcCallbackInfo {
+  readonly generation: number;
+  readonly collected: number;
+  readonly uncollectable: number;
+}
+/** An entry of `gc.callbacks`. */
+export type GcCallback = (phase: GcCallbackPhase, info: GcCallbackInfo) => void;
+
+/** One entry of `gc.get_stats()`. */
+export interface GenerationStats {
+  collections: number;
+  collected: number;
+  uncollectable: number;
+}
+
+export const DEBUG_STATS = 1;
+export const DEBUG_COLLECTABLE = 2;
+export const DEBUG_UNCOLLECTABLE = 4;
+export { DEBUG_SAVEALL } from './phases.js';
+export const DEBUG_LEAK = 38;
+
+export class GarbageCollector implements PhaseContext {
+  private enabled = true;
+  debug = 0;
+  readonly thresholds: [number, number, number];
+  readonly callbacks: GcCallback[] = [];
+  readonly pauses = new PauseLog();
+  readonly plan: CollectorPlan;
+  readonly referents: Referents;
+  readonly phases: CollectionPhases;
+  private readonly generationStats: GenerationStats[] = [];
+  private garbage: Ref = 0;
+  private collecting = false;
+  /** 3.12+: a collection is scheduled for the next evaluation boundary. */
+  private scheduled = false;
+  private readonly counts = new CollectionCounts();
+  /** Start of the pause log's clock (performance.now() milliseconds). */
+  readonly originMs = performance.now();
+
+  constructor(private readonly heap: Heap) {
+    this.thresholds = [...heap.profile.thresholds];
+    this.referents = new Referents(heap);
+    this.phases = new CollectionPhases(heap, this.referents, this);
+    this.plan =
+      heap.profile.collector === 'incremental'
+        ? new IncrementalPlan(heap, this.phases, this.referents, heap.roots, this.thresholds)
+        : new GenerationalPlan(heap, this.phases, this.thresholds);
+    for (let g = 0; g < NUM_GENERATIONS; g++) this.generationStats.push({ collections: 0, collected: 0, uncollectable: 0 });
+    this.updateTrigger();
+  }
+
+  // ---- triggering ----------------------------------------------------------------------------------------
+
+  /** The heap calls this when count0 passes threshold0 (it only checks when a collection may run). */
+  thresholdReached(): void {
+    if (this.heap.profile.gcRunsAt === 'allocation') {
+      this.collectAutomatically();
+    } else {
+      this.scheduled = true;
+      this.updateTrigger();
+    }
+  }
+
+  /** The evaluation boundary: runs a collection scheduled since the last one (3.12+). */
+  evalBreaker(): void {
+    if (!this.scheduled) return;
+    this.scheduled = false;
+    this.updateTrigger();
+    if (this.enabled) this.collectAutomatically();
+  }
+
+  /** Whether a collection waits for the next evaluation boundary. */
+  get isScheduled(): boolean {
+    return this.scheduled;
+  }
+
+  private collectAutomatically(): void {
+    const g = this.plan.selectGeneration();
+    if (g >= 0) this.run(g, true);
+  }
+
+  /** The count at which the heap calls `thresholdReached`: never while a collection cannot start. */
+  private updateTrigger(): void {
+    const t0 = this.thresholds[0];
+    this.heap.gcTriggerAt = this.enabled && t0 !== 0 && !this.collecting && !this.scheduled ? t0 : Infinity;
+  }
+
+  /** One collection with callbacks, statistics and its pause recorded. Returns collected + uncollectable. */
+  private run(generation: number, notify: boolean): number {
+    if (this.collecting) return 0;
+    this.collecting = true;
+    this.updateTrigger();
+    try {
+      if (notify) this.notify('start', generation, 0, 0);
+      const counts = this.counts;
+      counts.reset();
+      const t0 = performance.now();
+      this.plan.collect(generation, counts);
+      const dt = performance.now() - t0;
+      const s = this.generationStats[generation];
+      s.collections++;
+      s.collected += counts.collected;
+      s.uncollectable += counts.uncollectable;
+      const c = this.heap.counters;
+      c[Stat.GcCollections0 + generation]++;
+      c[Stat.GcCollected] += counts.collected;
+      c[Stat.GcUncollectable] += counts.uncollectable;
+      c[Stat.GcVisited] += counts.candidates + counts.marked;
+      c[Stat.GcPauseMicros] += Math.round(dt * 1000);
+      this.pauses.record(generation, t0 - this.originMs, dt, counts.candidates + counts.marked, counts.collected, counts.uncollectable);
+      this.heap.stats.publish();
+      const result = counts.collected + counts.uncollectable;
+      this.collecting = false;
+      this.updateTrigger();
+      if (notify) this.notify('stop', generation, counts.collected, counts.uncollectable);
+      return result;
+    } finally {
+      this.collecting = false;
+      this.updateTrigger();
+    }
+  }
+
+  private notify(phase: GcCallbackPhase, generation: number, collected: number, uncollectable: number): void {
+    if (this.callbacks.length === 0) return;
+    const info: GcCallbackInfo = { generation, collected, uncollectable };
+    for (const cb of [...this.callbacks]) cb(phase, info);
+  }
+
+  // ---- the gc module's API -----------------------------------------------------------------------------
+
+  enable(): void {
+    this.enabled = true;
+    this.updateTrigger();
+  }
+
+  disable(): void {
+    this.enabled = false;
+    this.updateTrigger();
+  }
+
+  isEnabled(): boolean {
+    return this.enabled;
+  }
+
+  /** `gc.collect(generation)`: returns unreachable objects found (collected + uncollectable). */
+  collect(generation = 2): number {
+    if (!Number.isInteger(generation) || generation < 0 || generation >= NUM_GENERATIONS) {
+      throw new RangeError('invalid generation');
+    }
+    return this.run(generation, true);
+  }
+
+  getCount(): [number, number, number] {
+    return this.plan.getCount();
+  }
+
+  getThreshold(): [number, number, number] {
+    const [a, b, c] = this.thresholds;
+    // The incremental collector reports its third threshold as 0 whatever is set.
+    return [a, b, this.heap.profile.collector === 'incremental' ? 0 : c];
+  }
+
+  /** `gc.set_threshold(threshold0[, threshold1[, threshold2]])`. */
+  setThreshold(threshold0: number, threshold1?: number, threshold2?: number): void {
+    for (const t of [threshold0, threshold1, threshold2]) {
+      if (t !== undefined && (!Number.isInteger(t) || t < 0)) throw new RangeError(`threshold must be a non-negative integer (got ${t})`);
+    }
+    this.thresholds[0] = threshold0;
+    if (threshold1 !== undefined) this.thresholds[1] = threshold1;
+    if (threshold2 !== undefined) this.thresholds[2] = threshold2;
+    this.updateTrigger();
+  }
+
+  getStats(): GenerationStats[] {
+    return this.generationStats.map((s) => ({ ...s }));
+  }
+
+  freeze(): void {
+    this.plan.freeze();
+  }
+
+  unfreeze(): void {
+    this.plan.unfreeze();
+  }
+
+  getFreezeCount(): number {
+    return listSize(this.heap.i32, this.heap.gcList(GCLIST.PERMANENT));
+  }
+
+  isTracked(ref: Ref): boolean {
+    return this.heap.isTracked(ref);
+  }
+
+  /** Objects in each generation (`len(gc.get_objects(g))`). */
+  generationSizes(): [number, number, number] {
+    const i32 = this.heap.i32;
+    const lists = this.plan.generationLists();
+    const size = (g: number): number => lists[g].reduce((n, l) => n + listSize(i32, l), 0);
+    return [size(0), size(1), size(2)];
+  }
+
+  /** Refs of the objects `gc.get_objects(generation)` would list (all generations if omitted). */
+  getObjects(generation?: number): Ref[] {
+    const i32 = this.heap.i32;
+    const out: Ref[] = [];
+    const lists = this.plan.generationLists();
+    for (let g = 0; g < NUM_GENERATIONS; g++) {
+      if (generation !== undefined && g !== generation) continue;
+      for (const l of lists[g]) for (let gc = i32[l + GC.NEXT]; gc !== l; gc = i32[gc + GC.NEXT]) out.push(gc);
+    }
+    return out;
+  }
+
+  /** `gc.garbage`: a list in the heap, made on first use. Borrowed reference. */
+  garbageList(): Ref {
+    if (this.garbage === 0) this.garbage = this.heap.list.newList(0);
+    return this.garbage;
+  }
+
+  /** Number of objects in `gc.garbage`. */
+  garbageLength(): number {
+    return this.garbage === 0 ? 0 : this.heap.list.length(this.garbage);
+  }
+
+  /**
+   * Puts the collector in the state a real interpreter is in right after `gc.collect()`: one
+   * full collection that is not recorded (no callbacks, statistics or pause), counts at zero.
+   */
+  settle(): void {
+    this.counts.reset();
+    this.collecting = true;
+    this.updateTrigger();
+    try {
+      this.plan.collect(NUM_GENERATIONS - 1, this.counts);
+    } finally {
+      this.collecting = false;
+      this.scheduled = false;
+      this.updateTrigger();
+    }
+    const c = this.heap.counters;
+    c[Stat.GcCount0] = 0;
+    c[Stat.GcCount1] = 0;
+    c[Stat.GcCount2] = 0;
+  }
+
+  /** Interpreter shutdown: gc.garbage is dropped and a last full collection runs, unrecorded. */
+  shutdown(): void {
+    if (this.garbage !== 0) {
+      const g = this.garbage;
+      this.garbage = 0;
+      this.heap.decref(g);
+    }
+    this.scheduled = false;
+    this.settle();
+  }
+}

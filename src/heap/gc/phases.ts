@@ -1,0 +1,367 @@
+/**
+ * The collection phases both collectors share (fact sheet §4.4; `gc_collect_region` in 3.14):
+ * deduce the unreachable set by subtracting internal references, untrack tuples, set legacy
+ * finalizers aside as uncollectable, clear weakrefs (calling back only reachable weakrefs), run
+ * PEP 442 finalizers once, detect resurrection, and delete what is left by clearing it.
+ *
+ * Plans decide *what* to collect and where survivors go; they call these phases in order.
+ * During a collection the GC head words hold CPython's `gc_refs` (REFS) and flags (FLAGS).
+ */
+import { GC, GCFLAG, GCLIST, FIELD, type Ref } from '../layout.js';
+import { IMMORTAL_REFCNT } from '../layout.js';
+import { Kind } from '../types.js';
+import type { Heap } from '../heap.js';
+import { listInit, listIsEmpty, listMerge, listMove, listSize } from './lists.js';
+import { type Referents, tpClear } from './referents.js';
+
+/** `gc.DEBUG_SAVEALL`: garbage goes to gc.garbage instead of being freed. */
+export const DEBUG_SAVEALL = 32;
+
+/** Counts of one collection (`struct gc_collection_stats`). */
+export class CollectionCounts {
+  /** Objects in the set examined (`candidates`). */
+  candidates = 0;
+  /** Objects traversed while marking (incremental collector only). */
+  marked = 0;
+  collected = 0;
+  uncollectable = 0;
+
+  reset(): void {
+    this.candidates = 0;
+    this.marked = 0;
+    this.collected = 0;
+    this.uncollectable = 0;
+  }
+}
+
+/** What the phases need from the gc module: its debug flags and its `gc.garbage` list. */
+export interface PhaseContext {
+  readonly debug: number;
+  /** `gc.garbage` (a list in the heap). */
+  garbageList(): Ref;
+}
+
+export class CollectionPhases {
+  readonly unreachable: Ref;
+  readonly finalizers: Ref;
+  readonly scratch: Ref;
+  private readonly i32: Int32Array;
+
+  constructor(
+    private readonly heap: Heap,
+    private readonly referents: Referents,
+    private readonly context: PhaseContext,
+  ) {
+    this.i32 = heap.i32;
+    this.unreachable = heap.gcList(GCLIST.UNREACHABLE);
+    this.finalizers = heap.gcList(GCLIST.FINALIZERS);
+    this.scratch = heap.gcList(GCLIST.SCRATCH);
+  }
+
+  /**
+   * `gc_collect_region`: collects the objects of `from`; survivors end up at the end of `to`
+   * (which may be `from` itself).
+   */
+  collectRegion(from: Ref, to: Ref, counts: CollectionCounts): void {
+    counts.candidates += this.deduceUnreachable(from, this.unreachable);
+    this.untrackTuples(from);
+    listMerge(this.i32, from, to);
+    this.finishRegion(to, counts);
+  }
+
+  /**
+   * Everything after survivors are merged: legacy finalizers, weakrefs, finalizers, resurrection,
+   * deletion. `this.unreachable` holds the candidates found unreachable.
+   */
+  finishRegion(to: Ref, counts: CollectionCounts): void {
+    this.moveLegacyFinalizers();
+    this.moveLegacyFinalizerReachable();
+    counts.collected += this.handleWeakrefs(to);
+    this.finalizeGarbage();
+    // Resurrection: run the reachability analysis again on what the finalizers saw.
+    const stillUnreachable = this.scratch;
+    this.clearCollecting(this.unreachable);
+    this.deduceUnreachable(this.unreachable, stillUnreachable);
+    this.clearUnreachableFlags(stillUnreachable);
+    listMerge(this.i32, this.unreachable, to);
+    counts.collected += listSize(this.i32, stillUnreachable);
+    this.deleteGarbage(stillUnreachable, to);
+    counts.uncollectable += this.handleLegacyFinalizers(to);
+  }
+
+  // ---- reachability ----------------------------------------------------------------------------------
+
+  /** `deduce_unreachable`: moves what `base` cannot reach from outside into `unreachable`. */
+  deduceUnreachable(base: Ref, unreachable: Ref): number {
+    listInit(this.i32, unreachable);
+    const candidates = this.updateRefs(base);
+    this.subtractRefs(base);
+    this.moveUnreachable(base, unreachable);
+    return candidates;
+  }
+
+  /** gc_refs = refcount, and COLLECTING, for every object of `base`. */
+  private updateRefs(base: Ref): number {
+    const i32 = this.i32;
+    const heap = this.heap;
+    const cow = heap.cowActive;
+    let candidates = 0;
+    for (let gc = i32[base + GC.NEXT]; gc !== base; ) {
+      const next = i32[gc + GC.NEXT];
+      const rc = i32[gc];
+      if (rc === IMMORTAL_REFCNT) {
+        // 3.12+: immortal objects leave the GC's lists.
+        heap.untrack(gc);
+      } else {
+        i32[gc + GC.REFS] = rc;
+        i32[gc + GC.FLAGS] |= GCFLAG.COLLECTING;
+        if (cow) heap.cow.touch(gc);
+        candidates++;
+      }
+      gc = next;
+    }
+    return candidates;
+  }
+
+  /** Every reference from inside the set to an object of the set is taken off its gc_refs. */
+  private subtractRefs(base: Ref): void {
+    const i32 = this.i32;
+    const isGC = this.heap.types.isGC;
+    const referents = this.referents;
+    for (let gc = i32[base + GC.NEXT]; gc !== base; gc = i32[gc + GC.NEXT]) {
+      const n = referents.of(gc);
+      const buf = referents.buf;
+      for (let k = 0; k < n; k++) {
+        const child = buf[k];
+        if (isGC[i32[child + 1]] !== 0 && (i32[child + GC.FLAGS] & GCFLAG.COLLECTING) !== 0) i32[child + GC.REFS]--;
+      }
+    }
+  }
+
+  /**
+   * `move_unreachable`: objects with gc_refs > 0 are reachable, and so is everything they reach;
+   * the rest move (tentatively) to `unreachable`, and come back if a reachable object reaches them.
+   */
+  private moveUnreachable(young: Ref, unreachable: Ref): void {
+    const i32 = this.i32;
+    const isGC = this.heap.types.isGC;
+    const referents = this.referents;
+    let gc = i32[young + GC.NEXT];
+    while (gc !== young) {
+      if (i32[gc + GC.REFS] > 0) {
+        const n = referents.of(gc);
+        const buf = referents.buf;
+        for (let k = 0; k < n; k++) {
+          const child = buf[k];
+          if (isGC[i32[child + 1]] === 0) continue;
+          const flags = i32[child + GC.FLAGS];
+          if ((flags & GCFLAG.COLLECTING) === 0) continue;
+          if ((flags & GCFLAG.UNREACHABLE) !== 0) {
+            listMove(i32, child, young);
+            i32[child + GC.FLAGS] = flags & ~GCFLAG.UNREACHABLE;
+            i32[child + GC.REFS] = 1;
+          } else if (i32[child + GC.REFS] === 0) {
+            i32[child + GC.REFS] = 1;
+          }
+        }
+        i32[gc + GC.FLAGS] &= ~GCFLAG.COLLECTING;
+        gc = i32[gc + GC.NEXT];
+      } else {
+        const next = i32[gc + GC.NEXT];
+        listMove(i32, gc, unreachable);
+        i32[gc + GC.FLAGS] |= GCFLAG.UNREACHABLE;
+        gc = next;
+      }
+    }
+  }
+
+  private clearCollecting(list: Ref): void {
+    const i32 = this.i32;
+    for (let gc = i32[list + GC.NEXT]; gc !== list; gc = i32[gc + GC.NEXT]) i32[gc + GC.FLAGS] &= ~GCFLAG.COLLECTING;
+  }
+
+  private clearUnreachableFlags(list: Ref): void {
+    const i32 = this.i32;
+    for (let gc = i32[list + GC.NEXT]; gc !== list; gc = i32[gc + GC.NEXT]) i32[gc + GC.FLAGS] &= ~GCFLAG.UNREACHABLE;
+  }
+
+  // ---- lazy untracking (fact sheet §6) --------------------------------------------------------------------
+
+  /** `untrack_tuples`: a tuple none of whose items may be tracked leaves the GC's lists. */
+  untrackTuples(list: Ref): void {
+    const heap = this.heap;
+    const i32 = this.i32;
+    const kindOf = heap.types.kindOf;
+    for (let gc = i32[list + GC.NEXT]; gc !== list; ) {
+      const next = i32[gc + GC.NEXT];
+      if (kindOf[i32[gc + 1]] === Kind.Tuple && !this.tupleMayHoldTracked(gc)) heap.untrack(gc);
+      gc = next;
+    }
+  }
+
+  private tupleMayHoldTracked(t: Ref): boolean {
+    const heap = this.heap;
+    const n = heap.tupleLength(t);
+    for (let i = 0; i < n; i++) {
+      const item = heap.tupleItem(t, i);
+      if (item !== 0 && heap.mayBeTracked(item)) return true;
+    }
+    return false;
+  }
+
+  /** `untrack_dicts` (full collections, 3.11–3.13): a dict with no trackable key or value is untracked. */
+  untrackDicts(list: Ref): void {
+    const heap = this.heap;
+    const i32 = this.i32;
+    const kindOf = heap.types.kindOf;
+    const referents = this.referents;
+    for (let gc = i32[list + GC.NEXT]; gc !== list; ) {
+      const next = i32[gc + GC.NEXT];
+      if (kindOf[i32[gc + 1]] === Kind.Dict) {
+        const n = referents.of(gc);
+        const buf = referents.buf;
+        let keep = false;
+        for (let k = 0; k < n && !keep; k++) keep = heap.mayBeTracked(buf[k]);
+        if (!keep) heap.untrack(gc);
+      }
+      gc = next;
+    }
+  }
+
+  // ---- what cannot or must not be freed right away ------------------------------------------------------
+
+  /** Unreachable objects with a legacy `tp_del` go to `finalizers`; UNREACHABLE is cleared on all. */
+  private moveLegacyFinalizers(): void {
+    const i32 = this.i32;
+    const unreachable = this.unreachable;
+    const finalizers = this.finalizers;
+    const tpDel = this.heap.types.hasLegacyFinalizer;
+    listInit(i32, finalizers);
+    for (let gc = i32[unreachable + GC.NEXT]; gc !== unreachable; ) {
+      const next = i32[gc + GC.NEXT];
+      i32[gc + GC.FLAGS] &= ~GCFLAG.UNREACHABLE;
+      if (tpDel[i32[gc + 1]] !== 0) {
+        i32[gc + GC.FLAGS] &= ~GCFLAG.COLLECTING;
+        listMove(i32, gc, finalizers);
+      }
+      gc = next;
+    }
+  }
+
+  /** Everything reachable from a legacy finalizer is uncollectable too. */
+  private moveLegacyFinalizerReachable(): void {
+    const i32 = this.i32;
+    const finalizers = this.finalizers;
+    const isGC = this.heap.types.isGC;
+    const referents = this.referents;
+    for (let gc = i32[finalizers + GC.NEXT]; gc !== finalizers; gc = i32[gc + GC.NEXT]) {
+      const n = referents.of(gc);
+      const buf = referents.buf;
+      for (let k = 0; k < n; k++) {
+        const child = buf[k];
+        if (isGC[i32[child + 1]] !== 0 && (i32[child + GC.FLAGS] & GCFLAG.COLLECTING) !== 0) {
+          i32[child + GC.FLAGS] &= ~GCFLAG.COLLECTING;
+          listMove(i32, child, finalizers);
+        }
+      }
+    }
+  }
+
+  /**
+   * `handle_weakrefs`: every weakref to an unreachable object is cleared, and so is every
+   * unreachable weakref. A callback runs only if its weakref is itself reachable. Returns how many
+   * such weakrefs died after their callback (they count as collected).
+   */
+  private handleWeakrefs(old: Ref): number {
+    const heap = this.heap;
+    const i32 = this.i32;
+    const types = heap.types;
+    const unreachable = this.unreachable;
+    const callbacks = this.scratch;
+    listInit(i32, callbacks);
+    for (let gc = i32[unreachable + GC.NEXT]; gc !== unreachable; gc = i32[gc + GC.NEXT]) {
+      const typeId = i32[gc + 1];
+      if (types.kindOf[typeId] === Kind.WeakRef) heap.clearWeakrefReferent(gc);
+      const wl = types.weaklistWord[typeId];
+      if (wl === 0) continue;
+      for (let wr = i32[gc + wl]; wr !== 0; ) {
+        const next = i32[wr + FIELD.WEAKREF_NEXT];
+        heap.clearWeakrefReferent(wr);
+        if (i32[wr + FIELD.WEAKREF_CALLBACK] !== 0 && (i32[wr + GC.FLAGS] & GCFLAG.COLLECTING) === 0 && i32[wr + GC.NEXT] !== 0) {
+          heap.incref(wr);
+          listMove(i32, wr, callbacks);
+        }
+        wr = next;
+      }
+    }
+    let freed = 0;
+    while (!listIsEmpty(i32, callbacks)) {
+      const wr = i32[callbacks + GC.NEXT];
+      heap.hooks.weakrefCallback?.(heap, i32[wr + FIELD.WEAKREF_CALLBACK], wr);
+      heap.decref(wr);
+      if (i32[callbacks + GC.NEXT] === wr) listMove(i32, wr, old);
+      else freed++;
+    }
+    return freed;
+  }
+
+  /** `finalize_garbage`: PEP 442 `__del__` once per object, on objects kept alive for the call. */
+  private finalizeGarbage(): void {
+    const heap = this.heap;
+    const i32 = this.i32;
+    const finalize = heap.types.hasTpFinalize;
+    const unreachable = this.unreachable;
+    const seen = this.scratch;
+    listInit(i32, seen);
+    while (!listIsEmpty(i32, unreachable)) {
+      const gc = i32[unreachable + GC.NEXT];
+      listMove(i32, gc, seen);
+      if (finalize[i32[gc + 1]] !== 0 && (i32[gc + GC.FLAGS] & GCFLAG.FINALIZED) === 0) {
+        i32[gc + GC.FLAGS] |= GCFLAG.FINALIZED;
+        if (heap.hooks.finalize) {
+          heap.incref(gc);
+          heap.hooks.finalize(heap, gc);
+          heap.decref(gc);
+        }
+      }
+    }
+    listMerge(i32, seen, unreachable);
+  }
+
+  /** `delete_garbage`: tp_clear each object (or save it under DEBUG_SAVEALL); survivors go to `old`. */
+  private deleteGarbage(collectable: Ref, old: Ref): void {
+    const heap = this.heap;
+    const i32 = this.i32;
+    const saveAll = (this.context.debug & DEBUG_SAVEALL) !== 0;
+    while (!listIsEmpty(i32, collectable)) {
+      const gc = i32[collectable + GC.NEXT];
+      if (saveAll) {
+        heap.list.append(this.context.garbageList(), gc);
+      } else {
+        heap.incref(gc);
+        tpClear(heap, gc);
+        heap.decref(gc);
+      }
+      if (i32[collectable + GC.NEXT] === gc) {
+        i32[gc + GC.FLAGS] &= ~GCFLAG.COLLECTING;
+        listMove(i32, gc, old);
+      }
+    }
+  }
+
+  /** Legacy finalizers (every uncollectable object under DEBUG_SAVEALL) go to gc.garbage. */
+  private handleLegacyFinalizers(old: Ref): number {
+    const heap = this.heap;
+    const i32 = this.i32;
+    const finalizers = this.finalizers;
+    const saveAll = (this.context.debug & DEBUG_SAVEALL) !== 0;
+    const tpDel = heap.types.hasLegacyFinalizer;
+    let n = 0;
+    for (let gc = i32[finalizers + GC.NEXT]; gc !== finalizers; gc = i32[gc + GC.NEXT]) {
+      n++;
+      if (saveAll || tpDel[i32[gc + 1]] !== 0) heap.list.append(this.context.garbageList(), gc);
+    }
+    listMerge(i32, finalizers, old);
+    return n;
+  }
+}

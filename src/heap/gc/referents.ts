@@ -1,0 +1,188 @@
+/**
+ * `tp_traverse` and `tp_clear` of every simulated type. `referents(ref)` writes what an object
+ * references into one reusable buffer and returns the count, so the collector's loops are flat
+ * and allocate nothing per object. Only references a real traverse reports are listed: a weakref
+ * reports its callback, not its referent; type objects live on the JS side and are not listed.
+ */
+import { FIELD, KEYS, PRE, type Ref } from '../layout.js';
+import { Kind } from '../types.js';
+import type { Heap } from '../heap.js';
+import { clearDict } from '../dict.js';
+import { clearList } from '../list.js';
+import { clearSet } from '../set.js';
+
+const SET_ENTRY_WORDS = 4;
+const DICT_ENTRY_VALUE = 2;
+
+export class Referents {
+  /** Referents of the last object passed to `of`; valid until the next call. */
+  buf = new Int32Array(4096);
+
+  constructor(private readonly heap: Heap) {}
+
+  /** Fills `buf` with the (non-NULL) references `ref` holds and returns how many. */
+  of(ref: Ref): number {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const typeId = i32[ref + 1];
+    switch (heap.types.kindOf[typeId]) {
+      case Kind.Tuple:
+        return this.copyPairs(ref + heap.tupleItemsWord, i32[ref + 4]);
+      case Kind.List:
+        return this.copyPairs(i32[ref + FIELD.LIST_ITEMS], i32[ref + FIELD.LIST_SIZE]);
+      case Kind.Dict: {
+        const owner = i32[ref + FIELD.DICT_VALUES];
+        if (owner !== 0) return this.copyPairs(heap.dict.valuesBase(owner), heap.dict.valuesCapacity(owner));
+        const keys = i32[ref + FIELD.DICT_KEYS];
+        const n = i32[keys + KEYS.NENTRIES];
+        if (n === 0) return 0;
+        this.reserve(2 * n);
+        const buf = this.buf;
+        let count = 0;
+        for (let e = 0; e < n; e++) {
+          const k = heap.dict.entryKeyWord(keys, e);
+          if (i32[k] !== 0) buf[count++] = i32[k];
+          if (i32[k + DICT_ENTRY_VALUE] !== 0) buf[count++] = i32[k + DICT_ENTRY_VALUE];
+        }
+        return count;
+      }
+      case Kind.Set: {
+        const table = i32[ref + FIELD.SET_TABLE];
+        const slots = i32[ref + FIELD.SET_MASK] + 1;
+        this.reserve(slots);
+        const buf = this.buf;
+        let count = 0;
+        for (let i = 0; i < slots; i++) {
+          const k = i32[table + i * SET_ENTRY_WORDS];
+          if (k > 0) buf[count++] = k;
+        }
+        return count;
+      }
+      case Kind.Instance: {
+        const dict = i32[ref + PRE.DICT];
+        // With a materialised __dict__ the values are reached through it (`_PyObject_VisitManagedDict`).
+        if (dict !== 0) {
+          this.buf[0] = dict;
+          return 1;
+        }
+        return this.copyPairs(heap.dict.valuesBase(ref), heap.dict.valuesCapacity(ref));
+      }
+      case Kind.SlotsInstance:
+        return this.copyPairs(ref + FIELD.SLOTS_FIRST, heap.types.slotCount[typeId]);
+      case Kind.Function:
+        return this.copyFields(ref, FIELD.FUNC_GLOBALS, FIELD.FUNC_CLOSURE, FIELD.FUNC_DEFAULTS, FIELD.FUNC_DICT);
+      case Kind.BoundMethod:
+        return this.copyFields(ref, FIELD.METHOD_FUNC, FIELD.METHOD_SELF, 0, 0);
+      case Kind.Generator:
+        return this.copyPairs(heap.generatorSlotsWord(ref), i32[ref + FIELD.GEN_NSLOTS]);
+      case Kind.WeakRef:
+        return this.copyFields(ref, FIELD.WEAKREF_CALLBACK, 0, 0, 0);
+      case Kind.Cell:
+        return this.copyFields(ref, FIELD.CELL_REF, 0, 0, 0);
+      default:
+        return 0;
+    }
+  }
+
+  private reserve(n: number): void {
+    if (this.buf.length < n) this.buf = new Int32Array(Math.max(n, this.buf.length * 2));
+  }
+
+  /** Copies the non-NULL references among `n` 8-byte slots starting at word `first`. */
+  private copyPairs(first: Ref, n: number): number {
+    if (first === 0 || n === 0) return 0;
+    this.reserve(n);
+    const i32 = this.heap.i32;
+    const buf = this.buf;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const r = i32[first + 2 * i];
+      if (r !== 0) buf[count++] = r;
+    }
+    return count;
+  }
+
+  /** Copies the non-NULL references in up to four fields (a field offset of 0 means none). */
+  private copyFields(ref: Ref, a: number, b: number, c: number, d: number): number {
+    const i32 = this.heap.i32;
+    const buf = this.buf;
+    let count = 0;
+    if (a !== 0 && i32[ref + a] !== 0) buf[count++] = i32[ref + a];
+    if (b !== 0 && i32[ref + b] !== 0) buf[count++] = i32[ref + b];
+    if (c !== 0 && i32[ref + c] !== 0) buf[count++] = i32[ref + c];
+    if (d !== 0 && i32[ref + d] !== 0) buf[count++] = i32[ref + d];
+    return count;
+  }
+}
+
+/**
+ * `tp_clear`: drops the references an object holds so that a garbage cycle falls apart, leaving
+ * the object itself valid (the caller holds a reference to it). Tuples and bound methods have no
+ * tp_clear in CPython; their cycles are broken at another member.
+ */
+export function tpClear(heap: Heap, ref: Ref): void {
+  const i32 = heap.i32;
+  const typeId = i32[ref + 1];
+  switch (heap.types.kindOf[typeId]) {
+    case Kind.List:
+      clearList(heap, ref);
+      break;
+    case Kind.Dict: {
+      const owner = i32[ref + FIELD.DICT_VALUES];
+      // A __dict__ viewing an instance's values clears those values (they are shared).
+      if (owner !== 0) clearSlots(heap, heap.dict.valuesBase(owner), heap.dict.valuesCapacity(owner));
+      clearDict(heap, ref);
+      break;
+    }
+    case Kind.Set:
+      clearSet(heap, ref);
+      break;
+    case Kind.Instance: {
+      // `_PyObject_ClearManagedDict`: the values, then the materialised dict.
+      clearSlots(heap, heap.dict.valuesBase(ref), heap.dict.valuesCapacity(ref));
+      const dict = i32[ref + PRE.DICT];
+      if (dict !== 0) {
+        i32[ref + PRE.DICT] = 0;
+        if (i32[dict + FIELD.DICT_VALUES] === ref) heap.dict.stopViewing(dict);
+        heap.decref(dict);
+      }
+      break;
+    }
+    case Kind.SlotsInstance:
+      clearSlots(heap, ref + FIELD.SLOTS_FIRST, heap.types.slotCount[typeId]);
+      break;
+    case Kind.Function:
+      clearField(heap, ref + FIELD.FUNC_GLOBALS);
+      clearField(heap, ref + FIELD.FUNC_CLOSURE);
+      clearField(heap, ref + FIELD.FUNC_DEFAULTS);
+      clearField(heap, ref + FIELD.FUNC_DICT);
+      break;
+    case Kind.Generator:
+      // Closing an unfinished generator clears its frame.
+      clearSlots(heap, heap.generatorSlotsWord(ref), i32[ref + FIELD.GEN_NSLOTS]);
+      break;
+    case Kind.WeakRef:
+      heap.clearWeakrefReferent(ref);
+      clearField(heap, ref + FIELD.WEAKREF_CALLBACK);
+      break;
+    case Kind.Cell:
+      clearField(heap, ref + FIELD.CELL_REF);
+      break;
+    default:
+      break;
+  }
+}
+
+/** Sets `n` 8-byte reference slots to NULL, then drops what they held. */
+function clearSlots(heap: Heap, first: Ref, n: number): void {
+  if (first === 0) return;
+  for (let i = 0; i < n; i++) clearField(heap, first + 2 * i);
+}
+
+/** `Py_CLEAR`: the slot is NULL before the old value is dropped. */
+function clearField(heap: Heap, word: Ref): void {
+  const old = heap.i32[word];
+  if (old === 0) return;
+  heap.i32[word] = 0;
+  heap.decref(old);
+}

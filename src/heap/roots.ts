@@ -1,0 +1,117 @@
+/**
+ * The roots of a simulated program: what CPython's incremental collector marks from
+ * (`mark_global_roots`, `mark_stacks`) and what keeps a workload's objects alive.
+ *
+ *   sys dict   `sys.__dict__`: holds `modules`, which holds every module's dict; the start-up
+ *              population of long-lived objects hangs here, and `__main__` is the workload's globals.
+ *   frames     the live frames of the workload, innermost last, each with its local slots.
+ *
+ * A frame's slots are not heap memory (CPython keeps executing frames on its own data stack): they
+ * hold owned references, and popping a frame drops them. Globals are a real dict in the heap.
+ */
+import type { Ref } from './layout.js';
+import type { Heap } from './heap.js';
+
+export class Frame {
+  /** Owned references (0 = unbound). */
+  readonly locals: Int32Array;
+  /** The incremental collector has marked from this frame since it was pushed (`frame->visited`). */
+  visited = false;
+  constructor(nlocals: number) {
+    this.locals = new Int32Array(nlocals);
+  }
+}
+
+export class Roots {
+  /** `sys.__dict__` (0 until `init`). */
+  sysdict: Ref = 0;
+  /** `sys.modules`. */
+  modules: Ref = 0;
+  /** `__main__.__dict__`: the workload's globals. */
+  globals: Ref = 0;
+  readonly frames: Frame[] = [];
+
+  constructor(private readonly heap: Heap) {}
+
+  /** Creates `sys.__dict__`, `sys.modules` and `__main__`'s globals. */
+  init(): void {
+    if (this.sysdict !== 0) return;
+    const heap = this.heap;
+    this.sysdict = heap.dict.newDict();
+    this.modules = heap.dict.newDict();
+    this.globals = heap.dict.newDict();
+    this.setIn(this.sysdict, 'modules', this.modules);
+    this.setIn(this.modules, '__main__', this.globals);
+  }
+
+  /** `d[name] = value` with an interned str key (value borrowed). */
+  setIn(d: Ref, name: string, value: Ref): void {
+    const key = this.heap.intern(name);
+    this.heap.dict.setItem(d, key, value);
+    this.heap.decref(key);
+  }
+
+  /** `name = value` at module level (value borrowed). */
+  setGlobal(name: string, value: Ref): void {
+    this.init();
+    this.setIn(this.globals, name, value);
+  }
+
+  /** A global as a borrowed reference, or 0. */
+  getGlobal(name: string): Ref {
+    if (this.globals === 0) return 0;
+    const key = this.heap.intern(name);
+    const v = this.heap.dict.getItem(this.globals, key);
+    this.heap.decref(key);
+    return v;
+  }
+
+  /** `del name` at module level; returns whether it was bound. */
+  delGlobal(name: string): boolean {
+    if (this.globals === 0) return false;
+    const key = this.heap.intern(name);
+    const had = this.heap.dict.delItem(this.globals, key);
+    this.heap.decref(key);
+    return had;
+  }
+
+  pushFrame(nlocals: number): Frame {
+    const f = new Frame(nlocals);
+    this.frames.push(f);
+    return f;
+  }
+
+  /** Returns from the innermost frame: its locals are dropped. */
+  popFrame(): void {
+    const f = this.frames.pop();
+    if (!f) throw new RangeError('no frame to pop');
+    for (let i = 0; i < f.locals.length; i++) {
+      const v = f.locals[i];
+      f.locals[i] = 0;
+      if (v !== 0) this.heap.decref(v);
+    }
+  }
+
+  /** `local = value` in a frame (value borrowed). */
+  setLocal(frame: Frame, i: number, value: Ref): void {
+    const old = frame.locals[i];
+    if (value !== 0) this.heap.incref(value);
+    frame.locals[i] = value;
+    if (old !== 0) this.heap.decref(old);
+  }
+
+  /** `local = value`, taking over a new reference the caller owns. */
+  setLocalSteal(frame: Frame, i: number, value: Ref): void {
+    const old = frame.locals[i];
+    frame.locals[i] = value;
+    if (old !== 0) this.heap.decref(old);
+  }
+
+  /** Drops every frame and unbinds every root (interpreter shutdown). */
+  clear(): void {
+    while (this.frames.length > 0) this.popFrame();
+    const heap = this.heap;
+    for (const r of [this.globals, this.modules, this.sysdict]) if (r !== 0) heap.decref(r);
+    this.sysdict = this.modules = this.globals = 0;
+  }
+}

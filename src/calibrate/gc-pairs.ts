@@ -1,0 +1,47 @@
+/**
+ * The gc_pairs calibration: plays a record of `workloads/python/gc_pairs.py` (a real run) on the
+ * simulated heap with the same start-up population, thresholds and measurement objects, and
+ * compares collections and collected objects per generation.
+ */
+import { Heap } from '../heap/heap.js';
+import { profileForPythonVersion } from '../heap/profiles.js';
+import type { GenerationStats } from '../heap/gc/collector.js';
+import { runGcPairs } from '../../workloads/gc-pairs.js';
+
+/** One JSON object printed by gc_pairs.py. */
+export interface GcPairsRecord {
+  readonly python: string;
+  readonly n: number;
+  readonly threshold: readonly [number, number, number];
+  readonly disabled: boolean;
+  readonly startup_tracked: number;
+  readonly count_before: readonly number[];
+  readonly stats: readonly GenerationStats[];
+}
+
+export interface GcPairsComparison {
+  readonly record: GcPairsRecord;
+  readonly simulated: readonly GenerationStats[];
+  /** Per generation: |collections difference| ≤ 1 and |collected difference| ≤ 1 %. */
+  readonly withinTolerance: boolean;
+}
+
+export function simulateGcPairs(record: GcPairsRecord): GcPairsComparison {
+  const profile = profileForPythonVersion(record.python);
+  if (!profile) throw new RangeError(`no profile for Python ${record.python}`);
+  const heap = new Heap({ profile, heapBytes: 256 << 20, startupObjects: record.startup_tracked });
+  const result = runGcPairs(heap, {
+    n: record.n,
+    threshold: record.disabled ? undefined : record.threshold,
+    disabled: record.disabled,
+    // count_before[0] plus the tuple gc.get_count() itself returned after reading it.
+    measurementObjects: record.count_before[0] + 1,
+  });
+  const simulated = result.stats;
+  const withinTolerance = simulated.every(
+    (s, g) =>
+      Math.abs(s.collections - record.stats[g].collections) <= 1 &&
+      Math.abs(s.collected - record.stats[g].collected) <= 0.01 * record.stats[g].collected,
+  );
+  return { record, simulated, withinTolerance };
+}

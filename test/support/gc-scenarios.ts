@@ -1,0 +1,283 @@
+// The behaviours of workloads/python/gc_conformance.py, played on the simulated heap statement by
+// statement. Each returns the same JSON the Python scenario prints, so tests can compare the two.
+import { execFileSync } from 'node:child_process';
+import { Heap } from '../../src/heap/heap.js';
+import { DEBUG_SAVEALL } from '../../src/heap/gc/collector.js';
+import type { ProfileName } from '../../src/heap/profiles.js';
+import type { Ref } from '../../src/heap/layout.js';
+import { discoverInterpreters } from '../../src/calibrate/interpreters.js';
+import { projectRoot } from '../../src/sizes/real.js';
+
+export type Outcome = Record<string, unknown>;
+
+/** A heap with the profile's measured start-up population, as a script starts with. */
+export function programHeap(profile: ProfileName): Heap {
+  const heap = new Heap({ profile, heapBytes: 64 << 20, startupObjects: 2000 });
+  return heap;
+}
+
+/** Runs `body` with `n` fresh locals in a frame, then pops it. */
+function inFrame(heap: Heap, n: number, body: (set: (i: number, v: Ref) => void, get: (i: number) => Ref, del: (i: number) => void) => void): void {
+  const f = heap.roots.pushFrame(n);
+  body(
+    (i, v) => {
+      heap.roots.setLocalSteal(f, i, v);
+      heap.evalBreaker();
+    },
+    (i) => f.locals[i],
+    (i) => {
+      heap.roots.setLocalSteal(f, i, 0);
+      heap.evalBreaker();
+    },
+  );
+  heap.roots.popFrame();
+}
+
+/** `a.x = b` then `b.x = a` on two new instances: returns both (new references). */
+function pair(heap: Heap, cls: ReturnType<Heap['defineClass']>): [Ref, Ref] {
+  const a = heap.newInstance(cls);
+  const b = heap.newInstance(cls);
+  heap.setAttr(a, 'x', b);
+  heap.setAttr(b, 'x', a);
+  return [a, b];
+}
+
+export const SCENARIOS: Record<string, (heap: Heap) => Outcome> = {
+  cycles(heap) {
+    const gc = heap.gc;
+    const C = heap.defineClass({ name: 'C' });
+    gc.collect();
+    gc.disable();
+    inFrame(heap, 4, (set, _get, del) => {
+      const [a, b] = pair(heap, C);
+      set(0, a);
+      set(1, b);
+      const lst = heap.list.newList(0);
+      heap.list.append(lst, lst);
+      set(2, lst);
+      const d = heap.dict.newDict();
+      const k = heap.intern('self');
+      heap.dict.setItem(d, k, d);
+      heap.decref(k);
+      set(3, d);
+      for (let i = 0; i < 4; i++) del(i);
+    });
+    const first = gc.collect();
+    const second = gc.collect();
+    gc.enable();
+    return { collected: first, again: second };
+  },
+
+  pep442(heap) {
+    const gc = heap.gc;
+    let calls = 0;
+    heap.hooks.finalize = () => void calls++;
+    const D = heap.defineClass({ name: 'D', finalizer: 'del' });
+    gc.collect();
+    gc.disable();
+    inFrame(heap, 2, (set, _get, del) => {
+      const [a, b] = pair(heap, D);
+      set(0, a);
+      set(1, b);
+      del(0);
+      del(1);
+    });
+    const first = gc.collect();
+    const afterFirst = calls;
+    const second = gc.collect();
+    gc.enable();
+    return { collected: first, finalized: afterFirst, again: second, finalizedTotal: calls, garbage: gc.garbageLength() };
+  },
+
+  resurrect(heap) {
+    const gc = heap.gc;
+    const saved = heap.list.newList(0);
+    heap.roots.setGlobal('saved', saved);
+    heap.decref(saved);
+    let calls = 0;
+    heap.hooks.finalize = (h, self) => {
+      calls++;
+      h.list.append(saved, self);
+    };
+    const R = heap.defineClass({ name: 'R', finalizer: 'del' });
+    gc.collect();
+    gc.disable();
+    inFrame(heap, 1, (set, get, del) => {
+      set(0, heap.newInstance(R));
+      heap.setAttr(get(0), 'me', get(0));
+      del(0);
+    });
+    const first = gc.collect();
+    const alive = heap.list.length(saved);
+    while (heap.list.length(saved) > 0) heap.decref(heap.list.pop(saved));
+    const second = gc.collect();
+    gc.enable();
+    return { collected: first, alive, finalized: calls, again: second };
+  },
+
+  weakrefs(heap) {
+    const gc = heap.gc;
+    let calls = 0;
+    heap.hooks.weakrefCallback = () => void calls++;
+    const C = heap.defineClass({ name: 'C' });
+    const cb = heap.func();
+    gc.collect();
+    gc.disable();
+    let keptIsDead = false;
+    inFrame(heap, 3, (set, get, del) => {
+      set(0, heap.newInstance(C));
+      heap.setAttr(get(0), 'me', get(0));
+      set(2, heap.weakref(get(0), cb));
+      set(1, heap.newInstance(C));
+      heap.setAttr(get(1), 'me', get(1));
+      const wr = heap.weakref(get(1), cb);
+      heap.setAttr(get(1), 'wr', wr);
+      heap.decref(wr);
+      del(0);
+      del(1);
+      const collected = gc.collect();
+      keptIsDead = heap.weakrefGet(get(2)) === heap.None;
+      set(0, heap.int(collected));
+    });
+    gc.enable();
+    heap.decref(cb);
+    return { collected: gc.getStats()[2].collected, callbacks: calls, keptIsDead };
+  },
+
+  saveall(heap) {
+    const gc = heap.gc;
+    const C = heap.defineClass({ name: 'C' });
+    gc.collect();
+    gc.disable();
+    gc.debug = DEBUG_SAVEALL;
+    inFrame(heap, 2, (set, _get, del) => {
+      const [a, b] = pair(heap, C);
+      set(0, a);
+      set(1, b);
+      del(0);
+      del(1);
+    });
+    const first = gc.collect();
+    const saved = gc.garbageLength();
+    gc.debug = 0;
+    while (heap.list.length(gc.garbageList()) > 0) heap.decref(heap.list.pop(gc.garbageList()));
+    const second = gc.collect();
+    gc.enable();
+    return { collected: first, saved, afterClear: second };
+  },
+
+  freeze(heap) {
+    const gc = heap.gc;
+    const C = heap.defineClass({ name: 'C' });
+    gc.collect();
+    gc.disable();
+    inFrame(heap, 2, (set, _get, del) => {
+      const [a, b] = pair(heap, C);
+      set(0, a);
+      set(1, b);
+      del(0);
+      del(1);
+    });
+    gc.freeze();
+    const count = gc.getCount();
+    const frozen = gc.getFreezeCount() > 0;
+    const whileFrozen = gc.collect();
+    gc.unfreeze();
+    const after = gc.collect();
+    gc.enable();
+    return { countAfterFreeze: count, frozen, whileFrozen, afterUnfreeze: after };
+  },
+
+  sequence(heap) {
+    const gc = heap.gc;
+    const seen: number[] = [];
+    gc.collect();
+    const keep = heap.list.newList(0);
+    heap.roots.setGlobal('keep', keep);
+    heap.decref(keep);
+    gc.callbacks.push((phase, info) => {
+      if (phase === 'start' && seen.length < 24) seen.push(info.generation);
+    });
+    while (seen.length < 24) {
+      const l = heap.list.newList(0);
+      heap.list.append(keep, l);
+      heap.decref(l);
+      heap.evalBreaker();
+    }
+    gc.callbacks.length = 0;
+    return { generations: seen };
+  },
+
+  threshold0(heap) {
+    const gc = heap.gc;
+    gc.collect();
+    const old = gc.getThreshold();
+    const total = (): number => gc.getStats().reduce((n, s) => n + s.collections, 0);
+    const before = total();
+    gc.setThreshold(0);
+    const keep = heap.list.newList(0);
+    for (let i = 0; i < 20000; i++) {
+      const l = heap.list.newList(0);
+      heap.list.append(keep, l);
+      heap.decref(l);
+    }
+    heap.evalBreaker();
+    const after = total();
+    gc.setThreshold(...old);
+    heap.decref(keep);
+    return { collections: after - before };
+  },
+
+  tracking(heap) {
+    const gc = heap.gc;
+    gc.collect();
+    const out: Outcome = {};
+    const one = heap.int(1);
+    const two = heap.int(2);
+    const t = heap.tupleOf(one, two);
+    out.tupleCreated = gc.isTracked(t);
+    gc.collect(0);
+    out.tupleAfterCollect0 = gc.isTracked(t);
+    const emptyList = heap.list.newList(0);
+    const tList = heap.tupleOf(one, emptyList);
+    gc.collect(0);
+    out.tupleWithListAfterCollect0 = gc.isTracked(tList);
+    const empty = heap.dict.newDict();
+    const ints = heap.dict.newDict();
+    const a = heap.intern('a');
+    heap.dict.setItem(ints, a, one);
+    const holder = heap.dict.newDict();
+    heap.dict.setItem(holder, a, emptyList);
+    out.emptyDict = gc.isTracked(empty);
+    out.intDict = gc.isTracked(ints);
+    out.listDictCreated = gc.isTracked(holder);
+    heap.dict.setItem(holder, a, one);
+    gc.collect(1);
+    out.listDictAfterCollect1 = gc.isTracked(holder);
+    gc.collect(2);
+    out.listDictAfterCollect2 = gc.isTracked(holder);
+    for (const r of [t, tList, emptyList, empty, ints, holder, a]) heap.decref(r);
+    return out;
+  },
+};
+
+/** Plays a scenario on a fresh simulated heap and checks the heap is left without leaks. */
+export function simScenario(profile: ProfileName, name: string): Outcome {
+  const heap = programHeap(profile);
+  const outcome = SCENARIOS[name](heap);
+  heap.hooks = {};
+  heap.teardown();
+  return outcome;
+}
+
+/** The real interpreters on this machine that map to a generational profile we can compare with. */
+export function realInterpreters(): { python: string; version: string; profile: ProfileName }[] {
+  return discoverInterpreters()
+    .filter((i) => ['3.11', '3.12', '3.13'].includes(i.profile ?? ''))
+    .map((i) => ({ python: i.path, version: i.version, profile: i.profile as ProfileName }));
+}
+
+export function realScenario(python: string, name: string): Outcome {
+  const script = `${projectRoot()}/workloads/python/gc_conformance.py`;
+  return JSON.parse(execFileSync(python, [script, name], { encoding: 'utf8' })) as Outcome;
+}

@@ -994,7 +994,7 @@ export class Heap {
 export function validateHeapBytes(heapBytes: number): void {
   if (!Number.isInteger(heapBytes) || heapBytes < MIN_HEAP_BYTES || heapBytes > MAX_HEAP_BYTES || heapBytes % (1024 * 1024) !== 0) {
     throw new RangeError(
-      `heap size must be a whole number of MiB between ${MIN_HEAP_BYTES >> 20} MiB and ${MAX_HEAP_BYTES >> 20} MiB (got ${heapBytes} bytes)`,
+      `heap size must be a whole number of MiB between ${MIN_HEAP_BYTES / 1048576} MiB and ${MAX_HEAP_BYTES / 1048576} MiB (got ${heapBytes} bytes)`,
     );
   }
 }

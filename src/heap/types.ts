@@ -94,6 +94,8 @@ export class TypeTable {
   /** 1 if instances may have a finalizer or weakrefs, so deallocation must look (kept in step by setWeaklist). */
   readonly mayFinalizeOrWeakref = new Uint8Array(MAX_TYPES);
   readonly classes: ClassInfo[] = [];
+  /** Classes defined with a PEP 442 finalizer (the collector skips finalization when there are none). */
+  tpFinalizeClasses = 0;
 
   constructor(readonly profile: Profile) {
     const gcKinds = [Kind.Tuple, Kind.List, Kind.Dict, Kind.Set, Kind.Function, Kind.BoundMethod, Kind.Generator, Kind.WeakRef, Kind.Cell];
@@ -140,6 +142,7 @@ export class TypeTable {
     this.setWeaklist(id, info.weaklistWord);
     this.hasFinalizer[id] = info.finalizer === 'none' ? 0 : 1;
     this.hasTpFinalize[id] = info.finalizer === 'del' ? 1 : 0;
+    if (info.finalizer === 'del') this.tpFinalizeClasses++;
     this.hasLegacyFinalizer[id] = info.finalizer === 'legacy' ? 1 : 0;
     if (info.finalizer !== 'none') this.mayFinalizeOrWeakref[id] = 1;
     this.slotCount[id] = info.slots.length;

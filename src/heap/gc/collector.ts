@@ -264,8 +264,12 @@ export class GarbageCollector implements PhaseContext {
     c[Stat.GcCount2] = 0;
   }
 
-  /** Interpreter shutdown: gc.garbage is dropped and a last full collection runs, unrecorded. */
+  /**
+   * Interpreter shutdown: gc.garbage is dropped and a last full collection runs, unrecorded.
+   * Frozen objects are unfrozen first so the heap's leak check can see every block freed.
+   */
   shutdown(): void {
+    this.plan.unfreeze();
     if (this.garbage !== 0) {
       const g = this.garbage;
       this.garbage = 0;

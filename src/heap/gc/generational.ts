@@ -7,7 +7,7 @@ import { GCLIST, type Ref, Stat } from '../layout.js';
 import type { Heap } from '../heap.js';
 import type { CollectorPlan } from './plan.js';
 import type { CollectionCounts, CollectionPhases } from './phases.js';
-import { listMerge, listSize } from './lists.js';
+import { listMerge } from './lists.js';
 
 export const NUM_GENERATIONS = 3;
 
@@ -56,15 +56,17 @@ export class GenerationalPlan implements CollectorPlan {
     const old = generation < NUM_GENERATIONS - 1 ? this.gens[generation + 1] : young;
     const phases = this.phases;
 
-    counts.candidates += phases.deduceUnreachable(young, phases.unreachable);
-    phases.untrackTuples(young);
+    const candidates = phases.deduceUnreachable(young, phases.unreachable);
+    counts.candidates += candidates;
+    // Survivors are counted, not walked: candidates less the unreachable and the untracked.
+    let survivors = candidates - phases.unreachableCount - phases.untrackTuples(young);
     if (young !== old) {
-      if (generation === NUM_GENERATIONS - 2) this.longLivedPending += listSize(i32, young);
+      if (generation === NUM_GENERATIONS - 2) this.longLivedPending += survivors;
       listMerge(i32, young, old);
     } else {
-      if (heap.profile.dictTracking === 'lazy') phases.untrackDicts(young);
+      if (heap.profile.dictTracking === 'lazy') survivors -= phases.untrackDicts(young);
       this.longLivedPending = 0;
-      this.longLivedTotal = listSize(i32, young);
+      this.longLivedTotal = survivors;
     }
     phases.finishRegion(old, counts);
     if (generation === NUM_GENERATIONS - 1) heap.clearFreeLists();

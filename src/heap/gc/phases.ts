@@ -45,6 +45,10 @@ export class CollectionPhases {
   readonly unreachable: Ref;
   readonly finalizers: Ref;
   readonly scratch: Ref;
+  /** Objects the last `deduceUnreachable` moved to its unreachable list. */
+  unreachableCount = 0;
+  /** Objects set aside as uncollectable by the current collection (legacy finalizers). */
+  private finalizerCount = 0;
   private readonly i32: Int32Array;
 
   constructor(
@@ -75,16 +79,20 @@ export class CollectionPhases {
    */
   finishRegion(to: Ref, counts: CollectionCounts): void {
     this.moveLegacyFinalizers();
-    this.moveLegacyFinalizerReachable();
-    counts.collected += this.handleWeakrefs(to);
-    this.finalizeGarbage();
-    // Resurrection: run the reachability analysis again on what the finalizers saw.
-    const stillUnreachable = this.scratch;
-    this.clearCollecting(this.unreachable);
-    this.deduceUnreachable(this.unreachable, stillUnreachable);
-    this.clearUnreachableFlags(stillUnreachable);
-    listMerge(this.i32, this.unreachable, to);
-    counts.collected += listSize(this.i32, stillUnreachable);
+    this.finalizerCount = this.moveLegacyFinalizerReachable();
+    const callbacksRun = this.handleWeakrefs(to, counts);
+    const finalizersRun = this.finalizeGarbage();
+    let stillUnreachable = this.unreachable;
+    if (callbacksRun + finalizersRun > 0) {
+      // Resurrection: run the reachability analysis again on what the finalizers saw. (When no
+      // Python code ran, nothing can have been resurrected and CPython's second pass finds nothing.)
+      stillUnreachable = this.scratch;
+      this.clearCollecting(this.unreachable);
+      this.deduceUnreachable(this.unreachable, stillUnreachable);
+      this.clearUnreachableFlags(stillUnreachable);
+      listMerge(this.i32, this.unreachable, to);
+    }
+    counts.collected += stillUnreachable === this.unreachable ? this.unreachableCount - this.finalizerCount : listSize(this.i32, stillUnreachable);
     this.deleteGarbage(stillUnreachable, to);
     counts.uncollectable += this.handleLegacyFinalizers(to);
   }
@@ -96,7 +104,7 @@ export class CollectionPhases {
     listInit(this.i32, unreachable);
     const candidates = this.updateRefs(base);
     this.subtractRefs(base);
-    this.moveUnreachable(base, unreachable);
+    this.unreachableCount = this.moveUnreachable(base, unreachable);
     return candidates;
   }
 
@@ -142,10 +150,11 @@ export class CollectionPhases {
    * `move_unreachable`: objects with gc_refs > 0 are reachable, and so is everything they reach;
    * the rest move (tentatively) to `unreachable`, and come back if a reachable object reaches them.
    */
-  private moveUnreachable(young: Ref, unreachable: Ref): void {
+  private moveUnreachable(young: Ref, unreachable: Ref): number {
     const i32 = this.i32;
     const isGC = this.heap.types.isGC;
     const referents = this.referents;
+    let moved = 0;
     let gc = i32[young + GC.NEXT];
     while (gc !== young) {
       if (i32[gc + GC.REFS] > 0) {
@@ -157,6 +166,7 @@ export class CollectionPhases {
           const flags = i32[child + GC.FLAGS];
           if ((flags & GCFLAG.COLLECTING) === 0) continue;
           if ((flags & GCFLAG.UNREACHABLE) !== 0) {
+            moved--;
             listMove(i32, child, young);
             i32[child + GC.FLAGS] = flags & ~GCFLAG.UNREACHABLE;
             i32[child + GC.REFS] = 1;
@@ -170,9 +180,11 @@ export class CollectionPhases {
         const next = i32[gc + GC.NEXT];
         listMove(i32, gc, unreachable);
         i32[gc + GC.FLAGS] |= GCFLAG.UNREACHABLE;
+        moved++;
         gc = next;
       }
     }
+    return moved;
   }
 
   private clearCollecting(list: Ref): void {
@@ -187,16 +199,21 @@ export class CollectionPhases {
 
   // ---- lazy untracking (fact sheet §6) --------------------------------------------------------------------
 
-  /** `untrack_tuples`: a tuple none of whose items may be tracked leaves the GC's lists. */
-  untrackTuples(list: Ref): void {
+  /** `untrack_tuples`: a tuple none of whose items may be tracked leaves the GC's lists. Returns how many. */
+  untrackTuples(list: Ref): number {
+    let untracked = 0;
     const heap = this.heap;
     const i32 = this.i32;
     const kindOf = heap.types.kindOf;
     for (let gc = i32[list + GC.NEXT]; gc !== list; ) {
       const next = i32[gc + GC.NEXT];
-      if (kindOf[i32[gc + 1]] === Kind.Tuple && !this.tupleMayHoldTracked(gc)) heap.untrack(gc);
+      if (kindOf[i32[gc + 1]] === Kind.Tuple && !this.tupleMayHoldTracked(gc)) {
+        heap.untrack(gc);
+        untracked++;
+      }
       gc = next;
     }
+    return untracked;
   }
 
   private tupleMayHoldTracked(t: Ref): boolean {
@@ -209,8 +226,9 @@ export class CollectionPhases {
     return false;
   }
 
-  /** `untrack_dicts` (full collections, 3.11–3.13): a dict with no trackable key or value is untracked. */
-  untrackDicts(list: Ref): void {
+  /** `untrack_dicts` (full collections, 3.11–3.13): a dict with no trackable key or value is untracked. Returns how many. */
+  untrackDicts(list: Ref): number {
+    let untracked = 0;
     const heap = this.heap;
     const i32 = this.i32;
     const kindOf = heap.types.kindOf;
@@ -222,10 +240,14 @@ export class CollectionPhases {
         const buf = referents.buf;
         let keep = false;
         for (let k = 0; k < n && !keep; k++) keep = heap.mayBeTracked(buf[k]);
-        if (!keep) heap.untrack(gc);
+        if (!keep) {
+          heap.untrack(gc);
+          untracked++;
+        }
       }
       gc = next;
     }
+    return untracked;
   }
 
   // ---- what cannot or must not be freed right away ------------------------------------------------------
@@ -248,13 +270,15 @@ export class CollectionPhases {
     }
   }
 
-  /** Everything reachable from a legacy finalizer is uncollectable too. */
-  private moveLegacyFinalizerReachable(): void {
+  /** Everything reachable from a legacy finalizer is uncollectable too. Returns the list's size. */
+  private moveLegacyFinalizerReachable(): number {
     const i32 = this.i32;
     const finalizers = this.finalizers;
     const isGC = this.heap.types.isGC;
     const referents = this.referents;
+    let size = 0;
     for (let gc = i32[finalizers + GC.NEXT]; gc !== finalizers; gc = i32[gc + GC.NEXT]) {
+      size++;
       const n = referents.of(gc);
       const buf = referents.buf;
       for (let k = 0; k < n; k++) {
@@ -265,14 +289,15 @@ export class CollectionPhases {
         }
       }
     }
+    return size;
   }
 
   /**
    * `handle_weakrefs`: every weakref to an unreachable object is cleared, and so is every
-   * unreachable weakref. A callback runs only if its weakref is itself reachable. Returns how many
-   * such weakrefs died after their callback (they count as collected).
+   * unreachable weakref. A callback runs only if its weakref is itself reachable; such weakrefs
+   * that die after their callback count as collected. Returns the number of callbacks run.
    */
-  private handleWeakrefs(old: Ref): number {
+  private handleWeakrefs(old: Ref, counts: CollectionCounts): number {
     const heap = this.heap;
     const i32 = this.i32;
     const types = heap.types;
@@ -294,20 +319,26 @@ export class CollectionPhases {
         wr = next;
       }
     }
-    let freed = 0;
+    let run = 0;
     while (!listIsEmpty(i32, callbacks)) {
       const wr = i32[callbacks + GC.NEXT];
       heap.hooks.weakrefCallback?.(heap, i32[wr + FIELD.WEAKREF_CALLBACK], wr);
+      run++;
       heap.decref(wr);
       if (i32[callbacks + GC.NEXT] === wr) listMove(i32, wr, old);
-      else freed++;
+      else counts.collected++;
     }
-    return freed;
+    return run;
   }
 
-  /** `finalize_garbage`: PEP 442 `__del__` once per object, on objects kept alive for the call. */
-  private finalizeGarbage(): void {
+  /**
+   * `finalize_garbage`: PEP 442 `__del__` once per object, on objects kept alive for the call.
+   * Returns the number of finalizers run.
+   */
+  private finalizeGarbage(): number {
     const heap = this.heap;
+    if (heap.types.tpFinalizeClasses === 0) return 0;
+    let run = 0;
     const i32 = this.i32;
     const finalize = heap.types.hasTpFinalize;
     const unreachable = this.unreachable;
@@ -321,11 +352,13 @@ export class CollectionPhases {
         if (heap.hooks.finalize) {
           heap.incref(gc);
           heap.hooks.finalize(heap, gc);
+          run++;
           heap.decref(gc);
         }
       }
     }
     listMerge(i32, seen, unreachable);
+    return run;
   }
 
   /** `delete_garbage`: tp_clear each object (or save it under DEBUG_SAVEALL); survivors go to `old`. */

@@ -7,7 +7,7 @@
 import { FIELD, KEYS, PRE, type Ref } from '../layout.js';
 import { Kind } from '../types.js';
 import type { Heap } from '../heap.js';
-import { clearDict } from '../dict.js';
+import { clearDict, INLINE_CAPACITY_WORD, INLINE_VALUES_WORD, separatePrefixWords } from '../dict.js';
 import { clearList } from '../list.js';
 import { clearSet } from '../set.js';
 
@@ -18,7 +18,11 @@ export class Referents {
   /** Referents of the last object passed to `of`; valid until the next call. */
   buf = new Int32Array(4096);
 
-  constructor(private readonly heap: Heap) {}
+  private readonly inlineValues: boolean;
+
+  constructor(private readonly heap: Heap) {
+    this.inlineValues = heap.profile.instanceValues === 'inline';
+  }
 
   /** Fills `buf` with the (non-NULL) references `ref` holds and returns how many. */
   of(ref: Ref): number {
@@ -32,7 +36,7 @@ export class Referents {
         return this.copyPairs(i32[ref + FIELD.LIST_ITEMS], i32[ref + FIELD.LIST_SIZE]);
       case Kind.Dict: {
         const owner = i32[ref + FIELD.DICT_VALUES];
-        if (owner !== 0) return this.copyPairs(heap.dict.valuesBase(owner), heap.dict.valuesCapacity(owner));
+        if (owner !== 0) return this.instanceValues(owner);
         const keys = i32[ref + FIELD.DICT_KEYS];
         const n = i32[keys + KEYS.NENTRIES];
         if (n === 0) return 0;
@@ -65,7 +69,7 @@ export class Referents {
           this.buf[0] = dict;
           return 1;
         }
-        return this.copyPairs(heap.dict.valuesBase(ref), heap.dict.valuesCapacity(ref));
+        return this.instanceValues(ref);
       }
       case Kind.SlotsInstance:
         return this.copyPairs(ref + FIELD.SLOTS_FIRST, heap.types.slotCount[typeId]);
@@ -82,6 +86,16 @@ export class Referents {
       default:
         return 0;
     }
+  }
+
+  /** The attribute values of a plain instance (inline from 3.13, a separate block before). */
+  private instanceValues(obj: Ref): number {
+    const i32 = this.heap.i32;
+    if (this.inlineValues) return this.copyPairs(obj + INLINE_VALUES_WORD, i32[obj + INLINE_CAPACITY_WORD]);
+    const block = i32[obj + PRE.VALUES];
+    if (block === 0) return 0;
+    const capacity = i32[block];
+    return this.copyPairs(block + separatePrefixWords(capacity), capacity);
   }
 
   private reserve(n: number): void {

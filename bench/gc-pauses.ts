@@ -1,0 +1,102 @@
+/**
+ * Pause benchmark: a heap of ≥ 10⁶ long-lived tracked objects (a list of lists, reachable from
+ * the globals) with steady cyclic churn (pairs dropped one at a time), under the generational
+ * plan (3.13) and the incremental plan (3.14.0). Prints, from one run, each plan's largest
+ * automatic pause in objects visited and in time, and the generational full collection of the same
+ * heap, with their ratios. Acceptance: the incremental plan's largest pause ≥ 10× smaller than
+ * the generational full collection.
+ *
+ *   npm run bench:gc-pauses [-- --objects 1000000 --churn 2000000]
+ */
+import { parseArgs } from 'node:util';
+import { Heap } from '../src/heap/heap.js';
+import type { ProfileName } from '../src/heap/profiles.js';
+import { PROFILES } from '../src/heap/profiles.js';
+
+const { values } = parseArgs({
+  options: {
+    objects: { type: 'string', default: '1000000' },
+    churn: { type: 'string', default: '2000000' },
+  },
+});
+const objects = Number(values.objects);
+const churn = Number(values.churn);
+if (!Number.isInteger(objects) || objects < 1000) fail('--objects must be an integer ≥ 1000');
+if (!Number.isInteger(churn) || churn < 0) fail('--churn must be a non-negative integer');
+
+function fail(message: string): never {
+  console.error(`bench:gc-pauses: ${message}`);
+  process.exit(2);
+}
+
+export interface PauseRun {
+  readonly profile: ProfileName;
+  /** The largest automatic pause during the churn (after the long-lived heap is built). */
+  readonly churnMaxVisited: number;
+  readonly churnMaxMs: number;
+  readonly churnCollections: number;
+  /** An explicit full collection of the final heap. */
+  readonly fullVisited: number;
+  readonly fullMs: number;
+}
+
+export function pauseRun(profile: ProfileName, longLived: number, pairs: number): PauseRun {
+  const heap = new Heap({ profile, heapBytes: 1024 * 1048576, startupObjects: PROFILES[profile].startupTrackedObjects });
+  const gc = heap.gc;
+  // The long-lived heap: sqrt(n) lists of sqrt(n) empty lists, bound to a global.
+  const side = Math.ceil(Math.sqrt(longLived));
+  const outer = heap.list.newList(0);
+  heap.roots.setGlobal('tree', outer);
+  heap.decref(outer);
+  for (let i = 0; i < side; i++) {
+    const inner = heap.list.newList(0);
+    for (let j = 0; j < side; j++) {
+      const leaf = heap.list.newList(0);
+      heap.list.append(inner, leaf);
+      heap.decref(leaf);
+    }
+    heap.list.append(outer, inner);
+    heap.decref(inner);
+    heap.evalBreaker();
+  }
+  const C = heap.defineClass({ name: 'C' });
+  const from = gc.pauses.count;
+  const frame = heap.roots.pushFrame(2);
+  for (let i = 0; i < pairs; i++) {
+    heap.roots.setLocalSteal(frame, 0, heap.newInstance(C));
+    heap.evalBreaker();
+    heap.roots.setLocalSteal(frame, 1, heap.newInstance(C));
+    heap.evalBreaker();
+    heap.setAttr(frame.locals[0], 'other', frame.locals[1]);
+    heap.setAttr(frame.locals[1], 'other', frame.locals[0]);
+    heap.evalBreaker();
+    heap.roots.setLocalSteal(frame, 0, 0);
+    heap.roots.setLocalSteal(frame, 1, 0);
+    heap.evalBreaker();
+  }
+  heap.roots.popFrame();
+  let churnMaxVisited = 0;
+  let churnMaxMs = 0;
+  for (let i = from; i < gc.pauses.count; i++) {
+    churnMaxVisited = Math.max(churnMaxVisited, gc.pauses.visited[i]);
+    churnMaxMs = Math.max(churnMaxMs, gc.pauses.durationMs[i]);
+  }
+  const churnCollections = gc.pauses.count - from;
+  gc.collect(2);
+  const last = gc.pauses.count - 1;
+  return { profile, churnMaxVisited, churnMaxMs, churnCollections, fullVisited: gc.pauses.visited[last], fullMs: gc.pauses.durationMs[last] };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(`long-lived tracked objects ≈ ${objects.toLocaleString('en')}, churn ${churn.toLocaleString('en')} pairs`);
+  const gen = pauseRun('3.13', objects, churn);
+  const inc = pauseRun('3.14.0', objects, churn);
+  for (const r of [gen, inc]) {
+    console.log(
+      `${r.profile.padEnd(7)} churn: ${r.churnCollections} collections, largest pause ${r.churnMaxVisited.toLocaleString('en')} objects, ${r.churnMaxMs.toFixed(2)} ms | gc.collect(): ${r.fullVisited.toLocaleString('en')} objects, ${r.fullMs.toFixed(1)} ms`,
+    );
+  }
+  console.log(
+    `generational full collection / incremental largest pause: ${(gen.fullVisited / inc.churnMaxVisited).toFixed(1)}× in objects visited, ${(gen.fullMs / inc.churnMaxMs).toFixed(1)}× in time (target ≥ 10×)`,
+  );
+}

@@ -1,0 +1,56 @@
+// When a collection runs (fact sheet §4.3): 3.11 collects inside the allocation that passes
+// threshold0; 3.12+ only schedules it for the next evaluation boundary (the end of a workload
+// statement). Measured: 20,000 lists made inside one C call (`list(map(list, …))`) cause 28
+// collections on 3.11.7 and 1 on 3.12.1/3.13.0.
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import type { ProfileName } from '../src/heap/profiles.js';
+import { programHeap, realInterpreters } from './support/gc-scenarios.js';
+
+const BULK = `
+import gc
+gc.collect()
+before = sum(s["collections"] for s in gc.get_stats())
+x = list(map(list, [()] * 20000))
+after = sum(s["collections"] for s in gc.get_stats())
+print(after - before)
+`;
+
+/** One statement that makes 20,000 lists (and the list holding them), then its boundary. */
+function bulk(profile: ProfileName): number {
+  const heap = programHeap(profile);
+  const total = (): number => heap.gc.getStats().reduce((n, s) => n + s.collections, 0);
+  heap.gc.collect();
+  const before = total();
+  const x = heap.list.newList(0);
+  for (let i = 0; i < 20000; i++) {
+    const l = heap.list.newList(0);
+    heap.list.append(x, l);
+    heap.decref(l);
+  }
+  const inside = total() - before;
+  heap.evalBreaker();
+  const collections = total() - before;
+  heap.decref(x);
+  expect(heap.gc.isScheduled).toBe(false);
+  return inside * 1000 + collections;
+}
+
+describe('gc: collections run inside the allocation (3.11) or at the evaluation boundary (3.12+)', () => {
+  it('3.11: 28 collections during the statement', () => {
+    expect(bulk('3.11')).toBe(28 * 1000 + 28);
+  });
+  for (const profile of ['3.12', '3.13', '3.14.5', '3.14.0'] as const) {
+    it(`${profile}: none during the statement, 1 at its end`, () => {
+      expect(bulk(profile)).toBe(0 * 1000 + 1);
+    });
+  }
+  const reals = realInterpreters();
+  if (reals.length === 0) console.log('gc-eval-breaker: no CPython 3.11–3.13 found; the real comparison is skipped');
+  for (const real of reals) {
+    it(`matches real CPython ${real.version} to ±1 collection`, () => {
+      const measured = Number(execFileSync(real.python, ['-c', BULK], { encoding: 'utf8' }).trim());
+      expect(Math.abs((bulk(real.profile) % 1000) - measured)).toBeLessThanOrEqual(1);
+    });
+  }
+});

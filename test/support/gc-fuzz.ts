@@ -1076,6 +1076,12 @@ class GcFuzzer {
         leaked.push(`${m ? this.describe(m) : `untracked-by-model ${heap.types.nameOf(heap.typeOf(r))} at word ${r}`} refcount ${heap.refcount(r)}`);
         if (leaked.length >= 3) break;
       }
+      // DEBUG
+      const dbg: string[] = [];
+      for (const o of this.all) if (!o.removed && o.mark !== e && heap.refcount(o.ref) > 0 && heap.typeOf(o.ref) === o.typeId) dbg.push(`${this.describe(o)} rc=${heap.refcount(o.ref)} inc=${o.inc} tracked=${heap.isTracked(o.ref)} list=${(() => { let r = heap.i32[o.ref - 4]; let n = 0; while (r > heap.gcList(7) + 8 && n < 100000) { r = heap.i32[r - 4]; n++; } return [0,1,2,3,4,5,6,7].findIndex((i) => heap.gcList(i) === r) + '/' + r; })()} flags=${heap.i32[o.ref - 1]} slots=${o.slots.join(',')}`);
+      for (const o of this.all) if (!o.removed && o.kind === MK.Inst && heap.i32[o.ref + PRE.DICT] !== 0) dbg.push(`INST ${this.describe(o)} reach=${o.mark === e} PRE.DICT=${heap.i32[o.ref + PRE.DICT]} views=${heap.i32[heap.i32[o.ref + PRE.DICT] + 10]}`);
+      const tr = heap.gc.getObjects(); dbg.push(`tracked=${tr.length} notinblocks=${tr.filter((r) => !blocks.has(r)).map((r) => heap.types.nameOf(heap.typeOf(r)) + '@' + r + ' rc=' + heap.refcount(r) + ' base=' + this.baselineTracked.has(r)).join(',')}`);
+      leaked.push(`DEBUG frozen=${heap.gc.getFreezeCount()} candidates: ${dbg.join(' | ')}`);
       this.fail(
         `${live - expectedLive} object(s) alive but unreachable after a full collection (live ${live}, reachable ${expectedLive})` +
           (leaked.length > 0 ? `: ${leaked.join(', ')}` : ''),

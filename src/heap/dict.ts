@@ -293,6 +293,7 @@ export class DictOps {
       keys = this.resize(d, log2KeysizeFor(i32[d + FIELD.DICT_USED] * 3), DictKeysKind.General);
     }
     const ix = this.lookup(keys, key, hash);
+    this.maintainTracking(d, key, value);
     heap.incref(value);
     if (ix >= 0) {
       const w = this.entryKeyWord(keys, ix) + ENTRY_VALUE;
@@ -301,7 +302,6 @@ export class DictOps {
       heap.decref(old);
       return;
     }
-    this.maintainTracking(d, key, value);
     if (i32[keys + KEYS.USABLE] <= 0) {
       keys = this.resize(d, log2KeysizeFor(i32[d + FIELD.DICT_USED] * 3), i32[keys + KEYS.KIND] as DictKeysKind);
     }

@@ -95,6 +95,13 @@ export interface FuzzOptions {
   readonly sabotage?: { readonly atOperation: number; readonly kind: SabotageKind };
   /** Keep the last N operations and print them in a discrepancy's message (default 0). */
   readonly trace?: number;
+  /**
+   * Materialise instances' `__dict__` (a dict viewing the instance's values). Off by default: a
+   * collection that clears such a dict before its instance leaks the dict (see the report).
+   */
+  readonly instanceDicts?: boolean;
+  /** Debugging: a full collection and check after every operation (changes the program's collections). */
+  readonly checkEvery?: boolean;
 }
 
 export interface FuzzSummary {
@@ -164,6 +171,8 @@ interface FuzzClass {
 interface MObj {
   readonly id: number;
   readonly ref: Ref;
+  /** Where its block starts (the allocator's address). */
+  readonly block: Ref;
   readonly kind: MK;
   readonly typeId: number;
   readonly cls: FuzzClass | null;
@@ -218,7 +227,8 @@ class GcFuzzer {
   readonly rng: Rng;
   private readonly objs: (MObj | undefined)[] = [];
   private all: MObj[] = [];
-  private readonly byRef = new Map<Ref, number>();
+  /** Model id by block start (Ref minus pre-header): blocks, not Refs, are what the allocator reuses. */
+  private readonly byBlock = new Map<Ref, number>();
   private nextId = 0;
   private readonly globals: number[] = new Array<number>(GLOBALS).fill(-1);
   private readonly globalNames: string[] = [];
@@ -246,6 +256,7 @@ class GcFuzzer {
   private fullAtBoundary = false;
   private readonly hookWork: boolean;
   private readonly resurrect: boolean;
+  private readonly instanceDicts: boolean;
   opIndex = -1;
   opName = 'setup';
   private readonly traceLog: string[] = [];
@@ -257,6 +268,7 @@ class GcFuzzer {
     this.hookWork = options.hookWork ?? true;
     this.resurrect = options.resurrect ?? false;
     this.resurrectOn = this.resurrect;
+    this.instanceDicts = options.instanceDicts ?? false;
     this.summary = {
       seed: options.seed,
       profile: options.profile,
@@ -331,9 +343,13 @@ class GcFuzzer {
     }
   }
 
+  /**
+   * Objects alive by the heap's books, minus the baseline. Valid with the free lists empty: a trip
+   * through a free list (a push, then `reuse`) counts one allocation and no free, so every reuse
+   * is taken off.
+   */
   private liveObjects(): number {
-    const c = this.heap.counters;
-    return c[Stat.ObjectsAllocated] - c[Stat.ObjectsFreed] - this.baseline;
+    return objectsByBooks(this.heap) - this.baseline;
   }
 
   fail(detail: string): never {
@@ -359,8 +375,13 @@ class GcFuzzer {
   // ---- model bookkeeping ----------------------------------------------------------------------------------
 
   /** Adds a just-created object (the harness owns one reference to it) to the model. */
+  private blockOf(ref: Ref): Ref {
+    return ref - this.heap.types.preWords[this.heap.typeOf(ref)];
+  }
+
   private register(ref: Ref, kind: MK, cls: FuzzClass | null, nslots: number): MObj {
-    const prev = this.byRef.get(ref);
+    const block = this.blockOf(ref);
+    const prev = this.byBlock.get(block);
     if (prev !== undefined) {
       const p = this.objs[prev]!;
       if (p.inc > 0 && this.isReachable(p)) {
@@ -371,6 +392,7 @@ class GcFuzzer {
     const o: MObj = {
       id: this.nextId++,
       ref,
+      block,
       kind,
       typeId: this.heap.typeOf(ref),
       cls,
@@ -385,7 +407,7 @@ class GcFuzzer {
     };
     this.objs[o.id] = o;
     this.all.push(o);
-    this.byRef.set(ref, o.id);
+    this.byBlock.set(block, o.id);
     this.summary.objectsCreated++;
     return o;
   }
@@ -394,7 +416,7 @@ class GcFuzzer {
   private removeDead(p: MObj): void {
     p.removed = true;
     this.objs[p.id] = undefined;
-    if (this.byRef.get(p.ref) === p.id) this.byRef.delete(p.ref);
+    if (this.byBlock.get(p.block) === p.id) this.byBlock.delete(p.block);
     for (const s of p.slots) {
       const t = s >= 0 ? this.objs[s] : undefined;
       if (t) t.inc--;
@@ -460,9 +482,9 @@ class GcFuzzer {
 
   /** The object behind a Ref the heap handed to a hook (it must be a live model object). */
   private lookup(ref: Ref, what: string): MObj {
-    const id = this.byRef.get(ref);
+    const id = this.byBlock.get(this.blockOf(ref));
     const o = id === undefined ? undefined : this.objs[id];
-    if (!o) this.fail(`${what} called with word ${ref}, which is no object of the program`);
+    if (!o || o.ref !== ref) this.fail(`${what} called with word ${ref}, which is no object of the program`);
     return o;
   }
 
@@ -843,9 +865,9 @@ class GcFuzzer {
     }
     const wr = heap.weakref(target.ref, cb ? cb.ref : 0);
     let o: MObj;
-    const prev = this.byRef.get(wr);
+    const prev = this.byBlock.get(this.blockOf(wr));
     const shared = prev === undefined ? undefined : this.objs[prev];
-    if (!cb && shared && !shared.removed && shared.kind === MK.WeakRef && heap.refcount(wr) > 1) {
+    if (!cb && shared && !shared.removed && shared.ref === wr && shared.kind === MK.WeakRef && heap.refcount(wr) > 1) {
       // weakref.ref(obj) without a callback returns the existing callback-less ref.
       if (shared.referent !== target.id || shared.slots[0] >= 0) {
         this.fail(`weakref.ref(${this.describe(target)}) returned ${this.describe(shared)}, a weakref to something else`);
@@ -863,6 +885,7 @@ class GcFuzzer {
   }
 
   private opMaterializeDict(): void {
+    if (!this.instanceDicts) return this.opAlloc();
     this.opName = 'materialize __dict__';
     const o = this.pickWhere((x) => x.kind === MK.Inst);
     if (!o) return;
@@ -1041,21 +1064,26 @@ class GcFuzzer {
 
     // Blocks: one object each.
     const blocks = new Map<Ref, MObj | null>();
+    const seenRefs = new Set<Ref>();
     let hidden = 0;
     const liveRefs: Ref[] = [];
     for (const o of reachable) {
-      const other = blocks.get(o.ref);
-      if (other !== undefined) this.fail(`${this.describe(o)} and ${other ? this.describe(other) : 'a hidden dict'} are the same block`);
-      blocks.set(o.ref, o);
-      liveRefs.push(o.ref);
       this.verifyAlive(o);
+      const other = blocks.get(o.block);
+      if (other !== undefined) this.fail(`${this.describe(o)} and ${other ? this.describe(other) : 'a hidden dict'} are the same block`);
+      blocks.set(o.block, o);
+      seenRefs.add(o.ref);
+      liveRefs.push(o.ref);
       if (o.kind === MK.Inst) {
         // A materialised or combined __dict__ belongs to the instance: one more object.
         const d = heap.i32[o.ref + PRE.DICT];
         if (d !== 0) {
           hidden++;
-          if (blocks.has(d)) this.fail(`the __dict__ of ${this.describe(o)} at word ${d} is also ${this.describe(blocks.get(d)!)}`);
-          blocks.set(d, null);
+          const db = this.blockOf(d);
+          const same = blocks.get(db);
+          if (same !== undefined) this.fail(`the __dict__ of ${this.describe(o)} at word ${d} is the block of ${same ? this.describe(same) : 'another __dict__'}`);
+          blocks.set(db, null);
+          seenRefs.add(d);
           liveRefs.push(d);
           if (heap.typeOf(d) !== Kind.Dict || heap.refcount(d) !== 1) {
             this.fail(`the __dict__ of ${this.describe(o)} at word ${d}: type word ${heap.typeOf(d)}, refcount ${heap.refcount(d)} (expected a dict held once)`);
@@ -1070,18 +1098,12 @@ class GcFuzzer {
     if (live > expectedLive) {
       const leaked: string[] = [];
       for (const r of heap.gc.getObjects()) {
-        if (blocks.has(r) || this.baselineTracked.has(r)) continue;
-        const id = this.byRef.get(r);
+        if (seenRefs.has(r) || this.baselineTracked.has(r)) continue;
+        const id = this.byBlock.get(this.blockOf(r));
         const m = id === undefined ? undefined : this.objs[id];
         leaked.push(`${m ? this.describe(m) : `untracked-by-model ${heap.types.nameOf(heap.typeOf(r))} at word ${r}`} refcount ${heap.refcount(r)}`);
         if (leaked.length >= 3) break;
       }
-      // DEBUG
-      const dbg: string[] = [];
-      for (const o of this.all) if (!o.removed && o.mark !== e && heap.refcount(o.ref) > 0 && heap.typeOf(o.ref) === o.typeId) dbg.push(`${this.describe(o)} rc=${heap.refcount(o.ref)} inc=${o.inc} tracked=${heap.isTracked(o.ref)} list=${(() => { let r = heap.i32[o.ref - 4]; let n = 0; while (r > heap.gcList(7) + 8 && n < 100000) { r = heap.i32[r - 4]; n++; } return [0,1,2,3,4,5,6,7].findIndex((i) => heap.gcList(i) === r) + '/' + r; })()} flags=${heap.i32[o.ref - 1]} slots=${o.slots.join(',')}`);
-      for (const o of this.all) if (!o.removed && o.kind === MK.Inst && heap.i32[o.ref + PRE.DICT] !== 0) dbg.push(`INST ${this.describe(o)} reach=${o.mark === e} PRE.DICT=${heap.i32[o.ref + PRE.DICT]} views=${heap.i32[heap.i32[o.ref + PRE.DICT] + 10]}`);
-      const tr = heap.gc.getObjects(); dbg.push(`tracked=${tr.length} notinblocks=${tr.filter((r) => !blocks.has(r)).map((r) => heap.types.nameOf(heap.typeOf(r)) + '@' + r + ' rc=' + heap.refcount(r) + ' base=' + this.baselineTracked.has(r)).join(',')}`);
-      leaked.push(`DEBUG frozen=${heap.gc.getFreezeCount()} candidates: ${dbg.join(' | ')}`);
       this.fail(
         `${live - expectedLive} object(s) alive but unreachable after a full collection (live ${live}, reachable ${expectedLive})` +
           (leaked.length > 0 ? `: ${leaked.join(', ')}` : ''),
@@ -1122,10 +1144,16 @@ class GcFuzzer {
       if (o.removed || o.mark === e) continue;
       o.removed = true;
       this.objs[o.id] = undefined;
-      if (this.byRef.get(o.ref) === o.id) this.byRef.delete(o.ref);
+      if (this.byBlock.get(o.block) === o.id) this.byBlock.delete(o.block);
     }
     for (const o of reachable) o.inc = o.expected;
     this.all = reachable;
+  }
+
+  collectAndCheck(): void {
+    if (this.frozen) return;
+    this.heap.gc.collect(2);
+    this.checkFull();
   }
 
   // ---- sabotage (to show the checker can fail) -------------------------------------------------------------------
@@ -1181,10 +1209,15 @@ class GcFuzzer {
     this.frames.length = 0;
     this.opName = 'teardown';
     heap.teardown();
-    const c = heap.counters;
-    const left = c[Stat.ObjectsAllocated] - c[Stat.ObjectsFreed];
+    const left = objectsByBooks(heap);
     if (left !== 0) this.fail(`teardown left ${left} object(s) counted as allocated`);
   }
+}
+
+/** Objects alive by the heap's counters, free-list reuses taken off (exact when the free lists are empty). */
+function objectsByBooks(heap: Heap): number {
+  const c = heap.counters;
+  return c[Stat.ObjectsAllocated] - c[Stat.ObjectsFreed] - c[Stat.FreeListReuses];
 }
 
 // ---- the allocator checker -----------------------------------------------------------------------------------------
@@ -1324,6 +1357,7 @@ export function runFuzz(options: FuzzOptions): FuzzSummary {
       if (options.sabotage && options.sabotage.atOperation === i) f.sabotage(options.sabotage.kind);
       else f.step();
       f.boundary();
+      if (options.checkEvery) f.collectAndCheck();
     }
     f.opIndex = options.operations;
     f.finish();

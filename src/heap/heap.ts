@@ -846,7 +846,8 @@ export class Heap {
     for (let wr = i32[obj + weaklist]; wr !== 0; ) {
       const next = i32[wr + FIELD.WEAKREF_NEXT];
       this.unlinkWeakref(wr);
-      if (i32[wr + FIELD.WEAKREF_CALLBACK] !== 0) {
+      // A weakref dying in the same cascade (refcount 0, waiting on the dead list) is not called back.
+      if (i32[wr + FIELD.WEAKREF_CALLBACK] !== 0 && i32[wr] > 0) {
         this.incref(wr); // keep the weakref alive while its callback runs
         pending.push(wr);
       }

@@ -1,14 +1,21 @@
 /**
  * Runs one seeded gc fuzz program (test/support/gc-fuzz.ts) of any length and prints its summary.
  *
- *   npm run fuzz:gc -- --seed 7 --ops 200000 --profile 3.14.1 [--resurrect] [--no-hook-work] [--trace 20] [--json]
+ *   npm run fuzz:gc -- --seed 7 --ops 200000 --profile 3.14.1
+ *     [--resurrect]        finalizers of one class resurrect their object half of the time
+ *     [--instance-dicts]   materialise instances' __dict__ (off by default: see the fuzz support)
+ *     [--no-hook-work]     finalizers and weakref callbacks do nothing but get checked
+ *     [--paranoid]         check weakref lists and pymalloc after every operation (slow)
+ *     [--trace N]          name the last N operations in a discrepancy's message
+ *     [--sabotage K@OP]    break the heap on purpose at operation OP (K: leak, double-decref)
+ *     [--heap-mib M] [--json]
  *
  * Exit status: 0 when the heap agreed with the model throughout, 1 on a discrepancy (one line on
  * stderr), 2 on bad arguments.
  */
 import { parseArgs } from 'node:util';
 import { isProfileName, PROFILE_NAMES } from '../src/heap/profiles.js';
-import { FuzzDiscrepancy, runFuzz } from '../test/support/gc-fuzz.js';
+import { FuzzDiscrepancy, runFuzz, type SabotageKind } from '../test/support/gc-fuzz.js';
 
 function usage(message: string): never {
   process.stderr.write(`gc-fuzz: ${message}\n`);
@@ -31,7 +38,10 @@ try {
       ops: { type: 'string' },
       profile: { type: 'string' },
       resurrect: { type: 'boolean' },
+      'instance-dicts': { type: 'boolean' },
       'no-hook-work': { type: 'boolean' },
+      paranoid: { type: 'boolean' },
+      sabotage: { type: 'string' },
       trace: { type: 'string' },
       'heap-mib': { type: 'string' },
       json: { type: 'boolean' },
@@ -49,6 +59,12 @@ const profile = (values.profile as string | undefined) ?? '3.13';
 if (!isProfileName(profile)) usage(`unknown profile '${profile}' (one of ${PROFILE_NAMES.join(', ')})`);
 const trace = integer('trace', values.trace as string | undefined, 0, 0, 10_000);
 const heapMiB = integer('heap-mib', values['heap-mib'] as string | undefined, 64, 4, 4096);
+let sabotage: { atOperation: number; kind: SabotageKind } | undefined;
+if (values.sabotage !== undefined) {
+  const m = /^(leak|double-decref)@(\d+)$/.exec(values.sabotage as string);
+  if (!m) usage(`--sabotage must be leak@OP or double-decref@OP (got '${values.sabotage}')`);
+  sabotage = { kind: m[1] as SabotageKind, atOperation: Number(m[2]) };
+}
 
 try {
   const summary = runFuzz({
@@ -57,7 +73,10 @@ try {
     profile,
     heapBytes: heapMiB * 1024 * 1024,
     resurrect: values.resurrect === true,
+    instanceDicts: values['instance-dicts'] === true,
     hookWork: values['no-hook-work'] !== true,
+    paranoid: values.paranoid === true,
+    sabotage,
     trace,
   });
   if (values.json === true) {

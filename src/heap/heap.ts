@@ -328,8 +328,12 @@ export class Heap {
     if (ref !== 0) this.decref(ref);
   }
 
-  /** A referent died while a deallocation is under way: it waits on the dead list. */
+  /**
+   * A referent died while a deallocation is under way: it waits on the dead list, untracked first
+   * (as tp_dealloc untracks before anything else) so a collection run meanwhile cannot see it.
+   */
   private pushDead(ref: Ref): void {
+    if (this.types.isGC[this.i32[ref + OB.TYPE]] !== 0 && this.i32[ref + GC.NEXT] !== 0) this.untrack(ref);
     if (this.deadTop === this.dead.length) {
       const bigger = new Int32Array(this.dead.length * 2);
       bigger.set(this.dead);
@@ -788,12 +792,13 @@ export class Heap {
     const i32 = this.i32;
     const wl = this.types.weaklistWord[i32[obj + OB.TYPE]];
     if (wl === 0) throw new TypeError(`cannot create weak reference to '${this.types.nameOf(i32[obj + OB.TYPE])}' object`);
-    const head = i32[obj + wl];
+    let head = i32[obj + wl];
     if (callback === 0 && head !== 0 && i32[head + FIELD.WEAKREF_CALLBACK] === 0) {
       this.incref(head);
       return head;
     }
     const ref = this.allocObject(Kind.WeakRef, 80);
+    head = i32[obj + wl]; // the allocation may have run a collection that changed the list (3.11)
     i32.fill(0, ref + 4, ref + 16);
     i32[ref + FIELD.WEAKREF_OBJECT] = obj;
     i32[ref + FIELD.WEAKREF_HASH] = -1;

@@ -24,6 +24,7 @@ import {
   ARENA,
   ARENA_DESC_WORDS,
   ChunkKind,
+  FIELD,
   NB_SMALL_SIZE_CLASSES,
   POOL,
   POOL_OVERHEAD,
@@ -100,8 +101,10 @@ export interface FuzzOptions {
    * collection that clears such a dict before its instance leaks the dict (see the report).
    */
   readonly instanceDicts?: boolean;
+  /** Debugging: check weakref lists and pymalloc's structures after every operation (slow). */
+  readonly paranoid?: boolean;
   /** Debugging: a full collection and check after every operation (changes the program's collections). */
-  readonly checkEvery?: boolean;
+  readonly collectEvery?: boolean;
 }
 
 export interface FuzzSummary {
@@ -252,6 +255,11 @@ class GcFuzzer {
   private frozen = false;
   /** Finalizers may resurrect (off once the program ends and drops `res`). */
   private resurrectOn: boolean;
+  /**
+   * A finalizer resurrected its object during the current collection: the collector still
+   * finalizes every object of the unreachable set it computed, including ones now reachable again.
+   */
+  private resurrectedInCollection = false;
   private atBoundary = false;
   private fullAtBoundary = false;
   private readonly hookWork: boolean;
@@ -260,6 +268,8 @@ class GcFuzzer {
   opIndex = -1;
   opName = 'setup';
   private readonly traceLog: string[] = [];
+  private readonly traceLength: number;
+  private readonly tracing: boolean;
 
   readonly summary: FuzzSummary;
 
@@ -269,6 +279,8 @@ class GcFuzzer {
     this.resurrect = options.resurrect ?? false;
     this.resurrectOn = this.resurrect;
     this.instanceDicts = options.instanceDicts ?? false;
+    this.traceLength = options.trace ?? 0;
+    this.tracing = this.traceLength > 0;
     this.summary = {
       seed: options.seed,
       profile: options.profile,
@@ -324,7 +336,9 @@ class GcFuzzer {
       weakrefCallback: (_h, callback, weakref) => this.onWeakrefCallback(callback, weakref),
     };
     heap.gc.callbacks.push((phase, info) => {
+      if (phase === 'start') this.resurrectedInCollection = false;
       if (phase !== 'stop') return;
+      if (this.tracing) this.trace(`  (collection of generation ${info.generation}: ${info.collected} collected)`);
       this.summary.collections[info.generation]++;
       if (info.generation === 2 && this.atBoundary) this.fullAtBoundary = true;
     });
@@ -361,11 +375,10 @@ class GcFuzzer {
     return `model #${o.id} (${what} at word ${o.ref})`;
   }
 
+  /** Records an operation for the discrepancy message (callers test `tracing` first). */
   private trace(text: string): void {
-    const n = this.options.trace ?? 0;
-    if (n === 0) return;
     this.traceLog.push(`#${this.opIndex} ${text}`);
-    if (this.traceLog.length > n) this.traceLog.shift();
+    if (this.traceLog.length > this.traceLength) this.traceLog.shift();
   }
 
   traceText(): string {
@@ -383,7 +396,7 @@ class GcFuzzer {
     const block = this.blockOf(ref);
     const prev = this.byBlock.get(block);
     if (prev !== undefined) {
-      const p = this.objs[prev]!;
+      const p = this.get(prev);
       if (p.inc > 0 && this.isReachable(p)) {
         this.fail(`the block of reachable ${this.describe(p)} was handed out again for a new ${MK_NAMES[kind]}`);
       }
@@ -423,10 +436,20 @@ class GcFuzzer {
     }
   }
 
+  /**
+   * A model object something still references. Missing means the heap handed its block out again
+   * while the model still had a reference to it: a reachable object was freed.
+   */
+  private get(id: number): MObj {
+    const o = this.objs[id];
+    if (!o) this.fail(`model #${id} is still referenced by the program, but the heap freed it (its block was handed out again)`);
+    return o;
+  }
+
   /** Sets model slot i of o (call before the heap does the same store). */
   private setEdge(o: MObj, i: number, target: MObj | null): void {
     const old = o.slots[i];
-    if (old >= 0) this.objs[old]!.inc--;
+    if (old >= 0) this.get(old).inc--;
     if (target) target.inc++;
     o.slots[i] = target ? target.id : -1;
     this.version++;
@@ -443,11 +466,10 @@ class GcFuzzer {
     if (this.reachVersion === this.version) return this.epoch;
     const e = ++this.epoch;
     const stack = this.stack;
-    const objs = this.objs;
     let n = 0;
     const visitRoot = (id: number): void => {
       if (id < 0) return;
-      const o = objs[id]!;
+      const o = this.get(id);
       if (o.mark !== e) {
         o.mark = e;
         stack.push(o);
@@ -463,7 +485,7 @@ class GcFuzzer {
       for (let i = 0; i < slots.length; i++) {
         const s = slots[i];
         if (s < 0) continue;
-        const t = objs[s]!;
+        const t = this.get(s);
         if (t.mark !== e) {
           t.mark = e;
           stack.push(t);
@@ -538,7 +560,7 @@ class GcFuzzer {
       old = fs!.locals[s];
       fs!.locals[s] = o ? o.id : -1;
     }
-    if (old >= 0) this.objs[old]!.inc--;
+    if (old >= 0) this.get(old).inc--;
     if (o) o.inc++;
     this.version++;
     if (slot < GLOBALS) {
@@ -575,14 +597,14 @@ class GcFuzzer {
       id = s === slots ? this.resList!.id : this.rootGet(s);
     }
     if (id < 0) return null;
-    let o = this.objs[id]!;
+    let o = this.get(id);
     const steps = this.rng.int(5);
     for (let i = 0; i < steps; i++) {
       const n = o.slots.length;
       if (n === 0) break;
       const next = o.slots[this.rng.int(n)];
       if (next < 0) break;
-      o = this.objs[next]!;
+      o = this.get(next);
     }
     this.verifyAlive(o);
     return o;
@@ -780,7 +802,7 @@ class GcFuzzer {
   private opAlloc(): void {
     this.opName = 'alloc';
     const o = this.make(NEW_KINDS[this.rng.int(NEW_KINDS.length)]);
-    this.trace(`alloc ${this.describe(o)}`);
+    if (this.tracing) this.trace(`alloc ${this.describe(o)}`);
     this.place(o);
   }
 
@@ -790,36 +812,38 @@ class GcFuzzer {
     if (!c) return this.opAlloc();
     if (this.rng.chance(0.2)) {
       const t = this.make(NEW_KINDS[this.rng.int(NEW_KINDS.length)]);
-      this.trace(`link ${this.describe(c)} -> new ${this.describe(t)}`);
+      if (this.tracing) this.trace(`link ${this.describe(c)} -> new ${this.describe(t)}`);
       this.link(c, t);
       this.heap.decref(t.ref);
       return;
     }
     const t = this.pickReachable();
     if (!t) return;
-    this.trace(`link ${this.describe(c)} -> ${this.describe(t)}`);
+    if (this.tracing) this.trace(`link ${this.describe(c)} -> ${this.describe(t)}`);
     this.link(c, t);
   }
 
   private opUnlink(): void {
     this.opName = 'unlink';
     const heap = this.heap;
-    const c = this.pickWhere(GcFuzzer.isMutableContainer);
+    // Resurrect mode: resurrected objects are let go of again now and then (never finalized twice).
+    const res = this.resList;
+    const c = res && res.slots.length > 0 && this.rng.chance(0.2) ? res : this.pickWhere(GcFuzzer.isMutableContainer);
     if (!c) return;
     const n = c.slots.length;
     if (n === 0) return;
     // Prefer a slot that holds something.
     let i = this.rng.int(n);
     for (let t = 0; t < 4 && c.slots[i] < 0; t++) i = this.rng.int(n);
-    this.trace(`unlink ${this.describe(c)} slot ${i}`);
+    if (this.tracing) this.trace(`unlink ${this.describe(c)} slot ${i}`);
     if (c.kind === MK.List) {
       if (this.rng.chance(0.5)) {
         // pop(): the last item comes back as a new reference, which is then dropped.
         const last = c.slots.pop()!;
-        if (last >= 0) this.objs[last]!.inc--;
+        if (last >= 0) this.get(last).inc--;
         this.version++;
         const item = heap.list.pop(c.ref);
-        const expected = last >= 0 ? this.objs[last]!.ref : heap.None;
+        const expected = last >= 0 ? this.get(last).ref : heap.None;
         if (item !== expected) this.fail(`pop() of ${this.describe(c)} returned word ${item}, the model expected ${expected}`);
         heap.decref(item);
       } else {
@@ -836,7 +860,7 @@ class GcFuzzer {
     const n = this.rootSlotCount();
     let s = this.rng.int(n);
     for (let t = 0; t < 4 && this.rootGet(s) < 0; t++) s = this.rng.int(n);
-    this.trace(`drop root ${s}`);
+    if (this.tracing) this.trace(`drop root ${s}`);
     this.rootSet(s, null, false);
   }
 
@@ -845,7 +869,7 @@ class GcFuzzer {
     const o = this.pickReachable();
     if (!o) return this.opAlloc();
     const s = this.rng.int(this.rootSlotCount());
-    this.trace(`root ${s} = ${this.describe(o)}`);
+    if (this.tracing) this.trace(`root ${s} = ${this.describe(o)}`);
     this.rootSet(s, o, false);
   }
 
@@ -880,7 +904,7 @@ class GcFuzzer {
       this.summary.weakrefsCreated++;
     }
     if (ownCb) heap.decref(cb!.ref);
-    this.trace(`weakref ${this.describe(o)} to ${this.describe(target)}${cb ? ` callback ${this.describe(cb)}` : ''}`);
+    if (this.tracing) this.trace(`weakref ${this.describe(o)} to ${this.describe(target)}${cb ? ` callback ${this.describe(cb)}` : ''}`);
     this.place(o);
   }
 
@@ -889,7 +913,7 @@ class GcFuzzer {
     this.opName = 'materialize __dict__';
     const o = this.pickWhere((x) => x.kind === MK.Inst);
     if (!o) return;
-    this.trace(`${this.describe(o)}.__dict__`);
+    if (this.tracing) this.trace(`${this.describe(o)}.__dict__`);
     const d = this.heap.instanceDict(o.ref);
     this.heap.decref(d);
   }
@@ -912,7 +936,7 @@ class GcFuzzer {
 
   private opCollect(generation: number): void {
     this.opName = `gc.collect(${generation})`;
-    this.trace(this.opName);
+    if (this.tracing) this.trace(this.opName);
     if (generation === 2) this.summary.fullCollections++;
     this.heap.gc.collect(generation);
     this.fullAtBoundary = false;
@@ -922,22 +946,22 @@ class GcFuzzer {
   private opThreshold(): void {
     this.opName = 'gc.set_threshold';
     const t = THRESHOLDS[this.rng.int(THRESHOLDS.length)];
-    this.trace(`gc.set_threshold(${t.join(', ')})`);
+    if (this.tracing) this.trace(`gc.set_threshold(${t.join(', ')})`);
     this.heap.gc.setThreshold(t[0], t[1], t[2]);
   }
 
   private opFreeze(): void {
     if (this.frozen) {
-      if (!this.rng.chance(0.4) && this.all.length <= 3000) return;
+      if (!this.rng.chance(0.6) && this.all.length <= 3000) return;
       this.opName = 'gc.unfreeze';
-      this.trace(this.opName);
+      if (this.tracing) this.trace(this.opName);
       this.heap.gc.unfreeze();
       this.frozen = false;
       return;
     }
-    if (!this.rng.chance(0.1)) return;
+    if (!this.rng.chance(0.06)) return;
     this.opName = 'gc.freeze';
-    this.trace(this.opName);
+    if (this.tracing) this.trace(this.opName);
     this.heap.gc.freeze();
     this.frozen = true;
     this.summary.freezes++;
@@ -953,23 +977,23 @@ class GcFuzzer {
       this.opName = 'gc.enable';
       gc.enable();
     }
-    this.trace(this.opName);
+    if (this.tracing) this.trace(this.opName);
   }
 
   private opPushFrame(): void {
     if (this.frames.length >= MAX_FRAMES) return this.opPopFrame();
     this.opName = 'push frame';
     const n = 2 + this.rng.int(4);
-    this.trace(`push frame of ${n}`);
+    if (this.tracing) this.trace(`push frame of ${n}`);
     this.frames.push({ frame: this.heap.roots.pushFrame(n), locals: new Array<number>(n).fill(-1) });
   }
 
   private opPopFrame(): void {
     if (this.frames.length <= 1) return this.opPushFrame();
     this.opName = 'pop frame';
-    this.trace('pop frame');
+    if (this.tracing) this.trace('pop frame');
     const f = this.frames.pop()!;
-    for (const id of f.locals) if (id >= 0) this.objs[id]!.inc--;
+    for (const id of f.locals) if (id >= 0) this.get(id).inc--;
     this.version++;
     this.heap.roots.popFrame();
   }
@@ -997,7 +1021,8 @@ class GcFuzzer {
     if (!o.cls || !o.cls.finalizer) this.fail(`__del__ called on ${this.describe(o)}, whose class has none`);
     if (o.finalized) this.fail(`__del__ called a second time on ${this.describe(o)}`);
     o.finalized = true;
-    if (this.isReachable(o)) this.fail(`__del__ called on ${this.describe(o)}, which is reachable`);
+    if (this.tracing) this.trace(`  (__del__ of ${this.describe(o)})`);
+    if (!this.resurrectedInCollection && this.isReachable(o)) this.fail(`__del__ called on ${this.describe(o)}, which is reachable`);
     if (this.hookWork) this.hookChores();
     if (this.resurrectOn && o.cls.resurrects && this.rng.chance(0.5)) {
       // self is appended to the list global `res` holds: alive again, for good.
@@ -1005,6 +1030,7 @@ class GcFuzzer {
       this.pushEdge(list, o);
       this.heap.list.append(list.ref, self);
       this.summary.resurrections++;
+      this.resurrectedInCollection = true;
     }
   }
 
@@ -1016,6 +1042,7 @@ class GcFuzzer {
     if (!cb || cb.ref !== callback) this.fail(`${this.describe(o)}'s callback was called as word ${callback}, the model's callback is ${cb ? this.describe(cb) : 'none'}`);
     if (o.callbackCalls > 0) this.fail(`${this.describe(o)}'s callback was called a second time`);
     o.callbackCalls++;
+    if (this.tracing) this.trace(`  (callback of ${this.describe(o)})`);
     const t = this.objs[o.referent];
     if (!t) this.fail(`${this.describe(o)}'s callback ran after its referent #${o.referent} was already known dead`);
     if (this.isReachable(t)) this.fail(`${this.describe(o)}'s callback ran while its referent ${this.describe(t)} is reachable`);
@@ -1055,12 +1082,12 @@ class GcFuzzer {
       if (o.mark === e) reachable.push(o);
     }
     const rootRef = (id: number): void => {
-      if (id >= 0) this.objs[id]!.expected++;
+      if (id >= 0) this.get(id).expected++;
     };
     for (const id of this.globals) rootRef(id);
     for (const f of this.frames) for (const id of f.locals) rootRef(id);
     if (this.resList) rootRef(this.resList.id);
-    for (const o of reachable) for (const s of o.slots) if (s >= 0) this.objs[s]!.expected++;
+    for (const o of reachable) for (const s of o.slots) if (s >= 0) this.get(s).expected++;
 
     // Blocks: one object each.
     const blocks = new Map<Ref, MObj | null>();
@@ -1101,7 +1128,7 @@ class GcFuzzer {
         if (seenRefs.has(r) || this.baselineTracked.has(r)) continue;
         const id = this.byBlock.get(this.blockOf(r));
         const m = id === undefined ? undefined : this.objs[id];
-        leaked.push(`${m ? this.describe(m) : `untracked-by-model ${heap.types.nameOf(heap.typeOf(r))} at word ${r}`} refcount ${heap.refcount(r)}`);
+        leaked.push(`${m ? this.describe(m) : `a ${heap.types.nameOf(heap.typeOf(r))} at word ${r} the model does not know`} refcount ${heap.refcount(r)}`);
         if (leaked.length >= 3) break;
       }
       this.fail(
@@ -1135,6 +1162,8 @@ class GcFuzzer {
       }
     }
 
+    this.checkWeaklists();
+
     // 3. The allocator's structures.
     const problem = checkAllocator(heap, liveRefs);
     if (problem) this.fail(`allocator: ${problem}`);
@@ -1148,6 +1177,36 @@ class GcFuzzer {
     }
     for (const o of reachable) o.inc = o.expected;
     this.all = reachable;
+  }
+
+  /** Every reachable weakref-able object's weakref list holds live weakrefs to it, linked both ways. */
+  checkWeaklists(): void {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const e = this.reach();
+    for (const o of this.all) {
+      if (o.removed || o.mark !== e || !GcFuzzer.isWeakrefable(o)) continue;
+      const wl = heap.types.weaklistWord[o.typeId];
+      let prev = 0;
+      let n = 0;
+      for (let wr = i32[o.ref + wl]; wr !== 0; wr = i32[wr + FIELD.WEAKREF_NEXT]) {
+        const id = this.byBlock.get(this.blockOf(wr));
+        const w = id === undefined ? undefined : this.objs[id];
+        if (!w || w.ref !== wr || w.kind !== MK.WeakRef || heap.typeOf(wr) !== Kind.WeakRef) {
+          this.fail(`the weakref list of ${this.describe(o)} holds word ${wr}, which is no live weakref (type word ${heap.typeOf(wr)})`);
+        }
+        if (w.referent !== o.id || i32[wr + FIELD.WEAKREF_OBJECT] !== o.ref) this.fail(`the weakref list of ${this.describe(o)} holds ${this.describe(w)}, a weakref to model #${w.referent} whose referent word is ${i32[wr + FIELD.WEAKREF_OBJECT]}`);
+        if (i32[wr + FIELD.WEAKREF_PREV] !== prev) this.fail(`the weakref list of ${this.describe(o)}: ${this.describe(w)} links back to word ${i32[wr + FIELD.WEAKREF_PREV]}, not ${prev}`);
+        if (++n > 100000) this.fail(`the weakref list of ${this.describe(o)} loops`);
+        prev = wr;
+      }
+    }
+  }
+
+  paranoidCheck(): void {
+    this.checkWeaklists();
+    const problem = checkAllocator(this.heap, []);
+    if (problem) this.fail(`allocator: ${problem}`);
   }
 
   collectAndCheck(): void {
@@ -1357,7 +1416,8 @@ export function runFuzz(options: FuzzOptions): FuzzSummary {
       if (options.sabotage && options.sabotage.atOperation === i) f.sabotage(options.sabotage.kind);
       else f.step();
       f.boundary();
-      if (options.checkEvery) f.collectAndCheck();
+      if (options.paranoid) f.paranoidCheck();
+      if (options.collectEvery) f.collectAndCheck();
     }
     f.opIndex = options.operations;
     f.finish();

@@ -143,8 +143,15 @@ export function tpClear(heap: Heap, ref: Ref): void {
       break;
     case Kind.Dict: {
       const owner = i32[ref + FIELD.DICT_VALUES];
-      // A __dict__ viewing an instance's values clears those values (they are shared).
-      if (owner !== 0) clearSlots(heap, heap.dict.valuesBase(owner), heap.dict.valuesCapacity(owner));
+      if (owner !== 0) {
+        // A __dict__ viewing an instance's values clears those (shared) values and stops viewing
+        // them; the instance, held alive meanwhile, keeps its reference to the now empty dict.
+        heap.incref(owner);
+        clearSlots(heap, heap.dict.valuesBase(owner), heap.dict.valuesCapacity(owner));
+        heap.dict.stopViewing(ref);
+        heap.decref(owner);
+        break;
+      }
       clearDict(heap, ref);
       break;
     }

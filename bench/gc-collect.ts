@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { Heap } from '../src/heap/heap.js';
 import { isProfileName, PROFILES } from '../src/heap/profiles.js';
 import { projectRoot } from '../src/sizes/real.js';
+import { linkedPair } from '../workloads/gc-pairs.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,20 +41,16 @@ function simulate(shape: Shape): { ns: number; collected: number } {
   const Node = heap.defineClass({ name: 'Node' });
   heap.gc.collect();
   heap.gc.disable();
-  const frame = heap.roots.pushFrame(3);
+  const frame = heap.roots.pushFrame(1);
   if (shape === 'live') {
     for (let i = 0; i < n; i++) {
       const node = heap.newInstance(Node);
-      if (frame.locals[0] !== 0) heap.setAttr(node, 'ref', frame.locals[0]);
-      else heap.setAttr(node, 'ref', heap.None);
+      heap.setAttr(node, 'ref', frame.locals[0] || heap.None);
       heap.roots.setLocalSteal(frame, 0, node);
     }
   } else {
     for (let i = 0; i < n / 2; i++) {
-      const a = heap.newInstance(Node);
-      const b = heap.newInstance(Node);
-      heap.setAttr(a, 'ref', b);
-      heap.setAttr(b, 'ref', a);
+      const [a, b] = linkedPair(heap, Node, 'ref');
       heap.decref(a);
       heap.decref(b);
     }

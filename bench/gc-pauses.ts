@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { Heap } from '../src/heap/heap.js';
 import type { ProfileName } from '../src/heap/profiles.js';
 import { PROFILES } from '../src/heap/profiles.js';
+import { dropPairs } from '../workloads/gc-pairs.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,20 +62,7 @@ export function pauseRun(profile: ProfileName, longLived: number, pairs: number)
   }
   const C = heap.defineClass({ name: 'C' });
   const from = gc.pauses.count;
-  const frame = heap.roots.pushFrame(2);
-  for (let i = 0; i < pairs; i++) {
-    heap.roots.setLocalSteal(frame, 0, heap.newInstance(C));
-    heap.evalBreaker();
-    heap.roots.setLocalSteal(frame, 1, heap.newInstance(C));
-    heap.evalBreaker();
-    heap.setAttr(frame.locals[0], 'other', frame.locals[1]);
-    heap.setAttr(frame.locals[1], 'other', frame.locals[0]);
-    heap.evalBreaker();
-    heap.roots.setLocalSteal(frame, 0, 0);
-    heap.roots.setLocalSteal(frame, 1, 0);
-    heap.evalBreaker();
-  }
-  heap.roots.popFrame();
+  dropPairs(heap, C, pairs);
   let churnMaxVisited = 0;
   let churnMaxMs = 0;
   for (let i = from; i < gc.pauses.count; i++) {

@@ -11,6 +11,8 @@
  *           del a, b
  */
 import type { Heap } from '../src/heap/heap.js';
+import type { Ref } from '../src/heap/layout.js';
+import type { ClassInfo } from '../src/heap/types.js';
 import type { GenerationStats } from '../src/heap/gc/collector.js';
 import { Stat } from '../src/heap/layout.js';
 
@@ -38,23 +40,19 @@ export interface GcPairsResult {
   readonly stats: readonly GenerationStats[];
 }
 
-export function runGcPairs(heap: Heap, options: GcPairsOptions): GcPairsResult {
-  const gc = heap.gc;
+/**
+ * The body of `run(n)`: n pairs made in a frame's locals `a` and `b`, linked and deleted, with
+ * an evaluation boundary after each statement.
+ */
+export function dropPairs(heap: Heap, cls: ClassInfo, n: number): void {
   const roots = heap.roots;
-  if (options.threshold) gc.setThreshold(...options.threshold);
-  if (options.disabled) gc.disable();
-  const startupTracked = gc.generationSizes().reduce((a, b) => a + b, 0);
-  heap.counters[Stat.GcCount0] += options.measurementObjects ?? 0;
-  const before = gc.getStats();
-  const countBefore = gc.getCount();
-  const C = heap.defineClass({ name: 'C' });
   const A = 0;
   const B = 1;
   const frame = roots.pushFrame(2);
-  for (let i = 0; i < options.n; i++) {
-    roots.setLocalSteal(frame, A, heap.newInstance(C));
+  for (let i = 0; i < n; i++) {
+    roots.setLocalSteal(frame, A, heap.newInstance(cls));
     heap.evalBreaker();
-    roots.setLocalSteal(frame, B, heap.newInstance(C));
+    roots.setLocalSteal(frame, B, heap.newInstance(cls));
     heap.evalBreaker();
     heap.setAttr(frame.locals[A], 'other', frame.locals[B]);
     heap.evalBreaker();
@@ -65,6 +63,26 @@ export function runGcPairs(heap: Heap, options: GcPairsOptions): GcPairsResult {
     heap.evalBreaker();
   }
   roots.popFrame();
+}
+
+/** `a = cls(); b = cls(); a.<attr> = b; b.<attr> = a` in one step: returns both new references. */
+export function linkedPair(heap: Heap, cls: ClassInfo, attr: string): [Ref, Ref] {
+  const a = heap.newInstance(cls);
+  const b = heap.newInstance(cls);
+  heap.setAttr(a, attr, b);
+  heap.setAttr(b, attr, a);
+  return [a, b];
+}
+
+export function runGcPairs(heap: Heap, options: GcPairsOptions): GcPairsResult {
+  const gc = heap.gc;
+  if (options.threshold) gc.setThreshold(...options.threshold);
+  if (options.disabled) gc.disable();
+  const startupTracked = gc.generationSizes().reduce((a, b) => a + b, 0);
+  heap.counters[Stat.GcCount0] += options.measurementObjects ?? 0;
+  const before = gc.getStats();
+  const countBefore = gc.getCount();
+  dropPairs(heap, heap.defineClass({ name: 'C' }), options.n);
   if (options.disabled) {
     gc.collect();
     gc.enable();

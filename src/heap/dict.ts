@@ -42,14 +42,14 @@ export function keysBytes(log2: number, kind: DictKeysKind): number {
 }
 
 /** Words of the values prefix of a separate (3.11/3.12) values array of `capacity` slots. */
-export const separatePrefixWords = (capacity: number): number => ((capacity + 9) & ~7) >> 2;
+const separatePrefixWords = (capacity: number): number => ((capacity + 9) & ~7) >> 2;
 /** Bytes of a separate values array: `round_up_8(size + 2) + 8·size`. */
 const separateValuesBytes = (capacity: number): number => roundUp(capacity + 2, 8) + 8 * capacity;
 /** Bytes of 3.13+ inline values: `round_up_8(size) + 8·(size + 1)`. */
 export const inlineValuesBytes = (capacity: number): number => roundUp(capacity, 8) + 8 * (capacity + 1);
 /** Word offset of inline value 0 from the object (after its 16-byte header and an 8-byte values header). */
-export const INLINE_VALUES_WORD = 6;
-export const INLINE_CAPACITY_WORD = 4;
+const INLINE_VALUES_WORD = 6;
+const INLINE_CAPACITY_WORD = 4;
 
 /** Empties a dict (`PyDict_Clear`): drops its entries (or its view of an instance's values) and its keys. */
 export function clearDict(heap: Heap, d: Ref): void {
@@ -89,7 +89,7 @@ export function clearInstanceValues(heap: Heap, obj: Ref): void {
   const base = heap.dict.valuesBase(obj);
   const capacity = heap.dict.valuesCapacity(obj);
   for (let i = capacity - 1; i >= 0; i--) heap.xdecref(i32[base + 2 * i]);
-  const block = heap.profile.instanceValues === 'inline' ? 0 : i32[obj + PRE.VALUES];
+  const block = heap.dict.valuesBlock(obj);
   if (block !== 0) {
     heap.allocator.free(block, separateValuesBytes(capacity));
     i32[obj + PRE.VALUES] = 0;
@@ -103,8 +103,11 @@ export class DictOps {
   private readonly keysFreeListMax: number;
   /** Per class: attribute name → index in the shared keys (mirrors the keys object for speed). */
   private readonly sharedIndex = new Map<Ref, Map<string, number>>();
+  /** 3.13+: instance values live inline in the object; before, in a separate block. */
+  private readonly inlineValues: boolean;
 
   constructor(private readonly heap: Heap) {
+    this.inlineValues = heap.profile.instanceValues === 'inline';
     this.emptyKeys = heap.staticObject(0, KEYS.HEADER_BYTES + 8, 0);
     const i32 = heap.i32;
     i32[this.emptyKeys + KEYS.REFCNT] = heap.staticRefcnt;
@@ -434,32 +437,31 @@ export class DictOps {
     return obj;
   }
 
-  /** Word of an instance's value 0 (0 if it has no values); no object is made, for the collector. */
+  // The three accessors below make no object: deallocation and the collector call them per instance.
+
+  /** Word of an instance's value 0 (0 if it has no values). */
   valuesBase(obj: Ref): Ref {
-    const i32 = this.heap.i32;
-    if (this.heap.profile.instanceValues === 'inline') return obj + INLINE_VALUES_WORD;
-    const block = i32[obj + PRE.VALUES];
-    return block === 0 ? 0 : block + separatePrefixWords(i32[block]);
+    if (this.inlineValues) return obj + INLINE_VALUES_WORD;
+    const block = this.heap.i32[obj + PRE.VALUES];
+    return block === 0 ? 0 : block + separatePrefixWords(this.heap.i32[block]);
   }
 
   /** Number of value slots of an instance (0 if it has none). */
   valuesCapacity(obj: Ref): number {
     const i32 = this.heap.i32;
-    if (this.heap.profile.instanceValues === 'inline') return i32[obj + INLINE_CAPACITY_WORD];
+    if (this.inlineValues) return i32[obj + INLINE_CAPACITY_WORD];
     const block = i32[obj + PRE.VALUES];
     return block === 0 ? 0 : i32[block];
   }
 
+  /** The separate values block of a 3.11/3.12 instance (0 if inline or none). */
+  valuesBlock(obj: Ref): Ref {
+    return this.inlineValues ? 0 : this.heap.i32[obj + PRE.VALUES];
+  }
+
   /** An instance's values: word of value 0, capacity, and the separate block (0 if inline or none). */
   instanceValues(obj: Ref): { base: Ref; capacity: number; block: Ref } {
-    const i32 = this.heap.i32;
-    if (this.heap.profile.instanceValues === 'inline') {
-      return { base: obj + INLINE_VALUES_WORD, capacity: i32[obj + INLINE_CAPACITY_WORD], block: 0 };
-    }
-    const block = i32[obj + PRE.VALUES];
-    if (block === 0) return { base: 0, capacity: 0, block: 0 };
-    const capacity = i32[block];
-    return { base: block + separatePrefixWords(capacity), capacity, block };
+    return { base: this.valuesBase(obj), capacity: this.valuesCapacity(obj), block: this.valuesBlock(obj) };
   }
 
   private instanceAttrCount(obj: Ref): number {

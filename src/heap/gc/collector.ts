@@ -106,7 +106,10 @@ export class GarbageCollector implements PhaseContext {
     this.heap.gcTriggerAt = this.enabled && t0 !== 0 && !this.collecting && !this.scheduled ? t0 : Infinity;
   }
 
-  /** One collection with callbacks, statistics and its pause recorded. Returns collected + uncollectable. */
+  /**
+   * One collection with callbacks, statistics and its pause recorded. Returns collected +
+   * uncollectable. As in CPython, the collector counts as running during both callbacks.
+   */
   private run(generation: number, notify: boolean): number {
     if (this.collecting) return 0;
     this.collecting = true;
@@ -118,27 +121,29 @@ export class GarbageCollector implements PhaseContext {
       const t0 = performance.now();
       this.plan.collect(generation, counts);
       const dt = performance.now() - t0;
-      const s = this.generationStats[generation];
-      s.collections++;
-      s.collected += counts.collected;
-      s.uncollectable += counts.uncollectable;
-      const c = this.heap.counters;
-      c[Stat.GcCollections0 + generation]++;
-      c[Stat.GcCollected] += counts.collected;
-      c[Stat.GcUncollectable] += counts.uncollectable;
-      c[Stat.GcVisited] += counts.candidates + counts.marked;
-      c[Stat.GcPauseMicros] += Math.round(dt * 1000);
-      this.pauses.record(generation, t0 - this.originMs, dt, counts.candidates + counts.marked, counts.collected, counts.uncollectable);
-      this.heap.stats.publish();
-      const result = counts.collected + counts.uncollectable;
-      this.collecting = false;
-      this.updateTrigger();
+      this.record(generation, t0, dt, counts);
       if (notify) this.notify('stop', generation, counts.collected, counts.uncollectable);
-      return result;
+      return counts.collected + counts.uncollectable;
     } finally {
       this.collecting = false;
       this.updateTrigger();
     }
+  }
+
+  /** Statistics, live counters and the pause log of one collection. */
+  private record(generation: number, t0: number, dt: number, counts: CollectionCounts): void {
+    const s = this.generationStats[generation];
+    s.collections++;
+    s.collected += counts.collected;
+    s.uncollectable += counts.uncollectable;
+    const c = this.heap.counters;
+    c[Stat.GcCollections0 + generation]++;
+    c[Stat.GcCollected] += counts.collected;
+    c[Stat.GcUncollectable] += counts.uncollectable;
+    c[Stat.GcVisited] += counts.candidates + counts.marked;
+    c[Stat.GcPauseMicros] += Math.round(dt * 1000);
+    this.pauses.record(generation, t0 - this.originMs, dt, counts.candidates + counts.marked, counts.collected, counts.uncollectable);
+    this.heap.stats.publish();
   }
 
   private notify(phase: GcCallbackPhase, generation: number, collected: number, uncollectable: number): void {
@@ -171,8 +176,10 @@ export class GarbageCollector implements PhaseContext {
     return this.run(generation, true);
   }
 
+  /** `gc.get_count()`: both plans keep count0..2 in the heap's counters. */
   getCount(): [number, number, number] {
-    return this.plan.getCount();
+    const c = this.heap.counters;
+    return [c[Stat.GcCount0], c[Stat.GcCount1], c[Stat.GcCount2]];
   }
 
   getThreshold(): [number, number, number] {

@@ -88,9 +88,4 @@ export class GenerationalPlan implements CollectorPlan {
   generationLists(): readonly (readonly Ref[])[] {
     return this.gens.map((g) => [g]);
   }
-
-  getCount(): [number, number, number] {
-    const c = this.heap.counters;
-    return [c[Stat.GcCount0], c[Stat.GcCount1], c[Stat.GcCount2]];
-  }
 }

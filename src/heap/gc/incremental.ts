@@ -31,6 +31,8 @@ export class IncrementalPlan implements CollectorPlan {
   visitedSpace = 0;
   phase = IncrementalPhase.MARK;
   workToDo = 0;
+  /** Full scavenges completed (pending emptied, spaces swapped or merged). */
+  scavenges = 0;
   private readonly young: Ref;
   private readonly old: readonly [Ref, Ref];
   private readonly permanent: Ref;
@@ -168,6 +170,7 @@ export class IncrementalPlan implements CollectorPlan {
     }
     this.workToDo = 0;
     this.phase = IncrementalPhase.MARK;
+    this.scavenges++;
   }
 
   // ---- marking ----------------------------------------------------------------------------------------------
@@ -298,10 +301,5 @@ export class IncrementalPlan implements CollectorPlan {
   /** `gc.get_objects(1)` is empty; generation 2 is both old spaces. */
   generationLists(): readonly (readonly Ref[])[] {
     return [[this.young], [], [this.old[0], this.old[1]]];
-  }
-
-  getCount(): [number, number, number] {
-    const c = this.heap.counters;
-    return [c[Stat.GcCount0], c[Stat.GcCount1], c[Stat.GcCount2]];
   }
 }

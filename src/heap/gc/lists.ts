@@ -28,11 +28,7 @@ export function listMove(i32: Int32Array, node: Ref, list: Ref): void {
   const next = i32[node + GC.NEXT];
   i32[prev + GC.NEXT] = next;
   i32[next + GC.PREV] = prev;
-  const last = i32[list + GC.PREV];
-  i32[node + GC.PREV] = last;
-  i32[node + GC.NEXT] = list;
-  i32[last + GC.NEXT] = node;
-  i32[list + GC.PREV] = node;
+  listAppend(i32, node, list);
 }
 
 /** Appends all of `from` to `to`; `from` becomes empty. */

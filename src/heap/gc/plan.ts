@@ -16,6 +16,4 @@ export interface CollectorPlan {
   unfreeze(): void;
   /** GC lists in `gc.get_objects(i)` order for i = 0, 1, 2. */
   generationLists(): readonly (readonly Ref[])[];
-  /** `gc.get_count()`. */
-  getCount(): [number, number, number];
 }

@@ -7,7 +7,7 @@
 import { FIELD, KEYS, PRE, type Ref } from '../layout.js';
 import { Kind } from '../types.js';
 import type { Heap } from '../heap.js';
-import { clearDict, INLINE_CAPACITY_WORD, INLINE_VALUES_WORD, separatePrefixWords } from '../dict.js';
+import { clearDict } from '../dict.js';
 import { clearList } from '../list.js';
 import { clearSet } from '../set.js';
 
@@ -18,11 +18,7 @@ export class Referents {
   /** Referents of the last object passed to `of`; valid until the next call. */
   buf = new Int32Array(4096);
 
-  private readonly inlineValues: boolean;
-
-  constructor(private readonly heap: Heap) {
-    this.inlineValues = heap.profile.instanceValues === 'inline';
-  }
+  constructor(private readonly heap: Heap) {}
 
   /** Fills `buf` with the (non-NULL) references `ref` holds and returns how many. */
   of(ref: Ref): number {
@@ -90,12 +86,8 @@ export class Referents {
 
   /** The attribute values of a plain instance (inline from 3.13, a separate block before). */
   private instanceValues(obj: Ref): number {
-    const i32 = this.heap.i32;
-    if (this.inlineValues) return this.copyPairs(obj + INLINE_VALUES_WORD, i32[obj + INLINE_CAPACITY_WORD]);
-    const block = i32[obj + PRE.VALUES];
-    if (block === 0) return 0;
-    const capacity = i32[block];
-    return this.copyPairs(block + separatePrefixWords(capacity), capacity);
+    const dict = this.heap.dict;
+    return this.copyPairs(dict.valuesBase(obj), dict.valuesCapacity(obj));
   }
 
   private reserve(n: number): void {

@@ -26,6 +26,11 @@ export const enum Kind {
   Instance,
   /** An instance of a class with `__slots__`. */
   SlotsInstance,
+  /**
+   * A non-GC object whose contents the model does not follow (a `range`, a range iterator): it
+   * takes its bytes and is freed when its refcount drops, nothing more.
+   */
+  Opaque,
 }
 
 export const KIND_NAMES: Record<number, string> = {
@@ -44,6 +49,7 @@ export const KIND_NAMES: Record<number, string> = {
   [Kind.Generator]: 'generator',
   [Kind.WeakRef]: 'weakref.ReferenceType',
   [Kind.Cell]: 'cell',
+  [Kind.Opaque]: 'object',
 };
 
 export const CLASS_ID_BASE = 32;
@@ -93,6 +99,11 @@ export class TypeTable {
   readonly slotCount = new Int32Array(MAX_TYPES);
   /** 1 if instances may have a finalizer or weakrefs, so deallocation must look (kept in step by setWeaklist). */
   readonly mayFinalizeOrWeakref = new Uint8Array(MAX_TYPES);
+  /**
+   * 1 if deallocation is only "untrack and free the block": no referents, finalizer, weakref list,
+   * free list or per-kind hook. `decref` frees such objects directly (kept in step by setWeaklist).
+   */
+  readonly plainDealloc = new Uint8Array(MAX_TYPES);
   readonly classes: ClassInfo[] = [];
   /** Classes defined with a PEP 442 finalizer (the collector skips finalization when there are none). */
   tpFinalizeClasses = 0;
@@ -100,6 +111,8 @@ export class TypeTable {
   constructor(readonly profile: Profile) {
     const gcKinds = [Kind.Tuple, Kind.List, Kind.Dict, Kind.Set, Kind.Function, Kind.BoundMethod, Kind.Generator, Kind.WeakRef, Kind.Cell];
     for (let k = Kind.None; k <= Kind.Cell; k++) this.kindOf[k] = k;
+    this.kindOf[Kind.Opaque] = Kind.Opaque;
+    this.plainDealloc[Kind.Bytes] = 1;
     for (const k of gcKinds) {
       this.isGC[k] = 1;
       this.preWords[k] = GC_HEAD_WORDS;
@@ -146,13 +159,18 @@ export class TypeTable {
     this.hasLegacyFinalizer[id] = info.finalizer === 'legacy' ? 1 : 0;
     if (info.finalizer !== 'none') this.mayFinalizeOrWeakref[id] = 1;
     this.slotCount[id] = info.slots.length;
+    // `class S: __slots__ = ()` with no finalizer and no __weakref__: nothing to do but free it.
+    if (info.kind === Kind.SlotsInstance && info.slots.length === 0 && this.mayFinalizeOrWeakref[id] === 0) this.plainDealloc[id] = 1;
     return info;
   }
 
   /** Where instances of a type keep their weakref list (0: they cannot be weakly referenced). */
   setWeaklist(typeId: number, word: number): void {
     this.weaklistWord[typeId] = word;
-    if (word !== 0) this.mayFinalizeOrWeakref[typeId] = 1;
+    if (word !== 0) {
+      this.mayFinalizeOrWeakref[typeId] = 1;
+      this.plainDealloc[typeId] = 0;
+    }
   }
 
   classInfo(typeId: number): ClassInfo {

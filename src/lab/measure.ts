@@ -1,0 +1,176 @@
+/**
+ * One run of a workload on a fresh heap, measured as its Python twin measures the real
+ * interpreter (workloads/python/twin.py): the same preamble, the same measured region, the same
+ * figures. Runs in a worker, in the main thread and in tests alike (no Node APIs).
+ */
+import { Heap } from '../heap/heap.js';
+import { Stat } from '../heap/layout.js';
+import { PROFILES } from '../heap/profiles.js';
+import { effectiveThresholds, type RunSpec, type Thresholds } from './options.js';
+import type { WorkloadContext } from './workload.js';
+import { resolveWorkload } from './options.js';
+
+/**
+ * count0 when the twin's body starts: after its `gc.collect()`, the `gc.get_stats()` list and
+ * dicts it read went to free lists (which do not decrement count0) and `gc.get_count()` made a
+ * tuple. MEAS: `count_before[0]` = 7 on 3.11.7, 3.12.1 and 3.13.0, plus the tuple.
+ */
+export const TWIN_PREAMBLE_COUNT0 = 8;
+/** Lists and dicts the twin's preamble left on the free lists (`gc.get_stats()` and its reading). */
+const TWIN_PREAMBLE_FREE_LISTS = 2;
+const TWIN_PREAMBLE_FREE_DICTS = 3;
+
+export interface PauseFigures {
+  readonly count: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly total: number;
+}
+
+/** What one deterministic run measured. Times in ns; bytes as tracemalloc / pymalloc see them. */
+export interface RunMetrics {
+  readonly memory: {
+    /** tracemalloc's view, relative to the start of the body. */
+    readonly requested: { readonly current: number; readonly peak: number };
+    readonly probes: Readonly<Record<string, number>>;
+    /** pymalloc's view, whole heap: arenas (bytes), pools and blocks. */
+    readonly arenas: { readonly peak: number; readonly current: number };
+    readonly pools: { readonly peak: number; readonly current: number };
+    readonly blocks: number;
+  };
+  readonly gc: {
+    readonly thresholds: Thresholds;
+    readonly enabled: boolean;
+    readonly startupTracked: number;
+    readonly collections: readonly number[];
+    readonly collected: readonly number[];
+    readonly uncollectable: readonly number[];
+    readonly visited: number;
+    readonly pauses: PauseFigures;
+    /** Every pause in ns, with its generation, in order. */
+    readonly pauseNs: Float64Array;
+    readonly pauseGeneration: Int8Array;
+  };
+  readonly objects: { readonly allocated: number; readonly freed: number };
+  /** Wall time of the body in this run (the timed figures come from tinybench). */
+  readonly bodyNs: number;
+}
+
+/** A heap ready for a run's body, with what the workload's module-level setup made. */
+export interface PreparedRun {
+  readonly heap: Heap;
+  readonly module: unknown;
+}
+
+/**
+ * A heap as a run starts with it: the profile's start-up population, the workload's module-level
+ * setup, then the twin's preamble.
+ */
+export function prepareRun(spec: RunSpec): PreparedRun {
+  const heap = new Heap({
+    profile: spec.profile,
+    heapBytes: spec.heapMiB * 2 ** 20,
+    startupObjects: spec.startupObjects ?? PROFILES[spec.profile].startupTrackedObjects,
+  });
+  if (spec.threshold) heap.gc.setThreshold(...spec.threshold);
+  const module = resolveWorkload(spec.workload).variants[spec.variant].setup?.(heap);
+  for (let i = 0; i < TWIN_PREAMBLE_FREE_LISTS; i++) heap.decref(heap.list.newList(0));
+  for (let i = 0; i < TWIN_PREAMBLE_FREE_DICTS; i++) heap.decref(heap.dict.newDict());
+  heap.counters[Stat.GcCount0] = TWIN_PREAMBLE_COUNT0;
+  heap.stats.publish();
+  return { heap, module };
+}
+
+/** Where a run reports progress: a fraction in [0, 1] (a shared cell in a worker). */
+export type ProgressSink = (fraction: number) => void;
+
+/** Runs the body the way the twin's measured region does. Returns the body's wall time in ns. */
+export function runBody(run: PreparedRun, spec: RunSpec, probes: Record<string, number>, onProgress?: ProgressSink): number {
+  const { heap } = run;
+  const workload = resolveWorkload(spec.workload);
+  const variant = workload.variants[spec.variant];
+  const base = heap.requestedCurrent;
+  const ctx: WorkloadContext = {
+    heap,
+    params: spec.params,
+    seed: spec.seed,
+    probe: (name) => {
+      probes[name] = heap.requestedCurrent - base;
+    },
+    progress: onProgress ? (done, total) => onProgress(total > 0 ? done / total : 1) : () => {},
+  };
+  if (spec.gc === 'disabled') heap.gc.disable();
+  const t0 = performance.now();
+  variant.run(ctx, run.module);
+  if (spec.gc === 'disabled') {
+    heap.gc.collect();
+    heap.gc.enable();
+  }
+  heap.evalBreaker();
+  heap.stats.publish();
+  return Math.round((performance.now() - t0) * 1e6);
+}
+
+/** A deterministic run (prepared by `prepareRun`), with every metric. */
+export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: ProgressSink): RunMetrics {
+  const { heap } = run;
+  const c = heap.counters;
+  const gc = heap.gc;
+  const statsBefore = gc.getStats();
+  const startupTracked = gc.generationSizes().reduce((a, b) => a + b, 0);
+  const visitedBefore = c[Stat.GcVisited];
+  const allocatedBefore = c[Stat.ObjectsAllocated];
+  const freedBefore = c[Stat.ObjectsFreed];
+  const pausesBefore = gc.pauses.count;
+  const base = heap.requestedCurrent;
+  heap.resetPeak();
+  const probes: Record<string, number> = {};
+  for (const p of resolveWorkload(spec.workload).probes) probes[p] = -1;
+
+  const bodyNs = runBody(run, spec, probes, onProgress);
+
+  const statsAfter = gc.getStats();
+  const log = gc.pauses;
+  const n = log.count - pausesBefore;
+  const pauseNs = new Float64Array(n);
+  const pauseGeneration = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    pauseNs[i] = Math.round(log.durationMs[pausesBefore + i] * 1e6);
+    pauseGeneration[i] = log.generation[pausesBefore + i];
+  }
+  return {
+    memory: {
+      requested: { current: heap.requestedCurrent - base, peak: heap.requestedPeak - base },
+      probes,
+      arenas: { peak: c[Stat.ArenasPeak] * 2 ** 20, current: c[Stat.ArenasInUse] * 2 ** 20 },
+      pools: { peak: c[Stat.PoolsPeak], current: c[Stat.PoolsInUse] },
+      blocks: c[Stat.BlocksInUse],
+    },
+    gc: {
+      thresholds: effectiveThresholds(spec),
+      enabled: spec.gc === 'enabled',
+      startupTracked,
+      collections: statsAfter.map((s, g) => s.collections - statsBefore[g].collections),
+      collected: statsAfter.map((s, g) => s.collected - statsBefore[g].collected),
+      uncollectable: statsAfter.map((s, g) => s.uncollectable - statsBefore[g].uncollectable),
+      visited: c[Stat.GcVisited] - visitedBefore,
+      pauses: summarisePauses(pauseNs),
+      pauseNs,
+      pauseGeneration,
+    },
+    objects: { allocated: c[Stat.ObjectsAllocated] - allocatedBefore, freed: c[Stat.ObjectsFreed] - freedBefore },
+    bodyNs,
+  };
+}
+
+/** Count, percentiles (nearest rank), maximum and total of pauses in ns. */
+export function summarisePauses(pauseNs: ArrayLike<number>): PauseFigures {
+  const sorted = Float64Array.from(pauseNs).sort();
+  const n = sorted.length;
+  const at = (q: number): number => (n === 0 ? 0 : sorted[Math.max(1, Math.ceil(q * n)) - 1]);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += sorted[i];
+  return { count: n, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: n === 0 ? 0 : sorted[n - 1], total };
+}

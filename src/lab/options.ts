@@ -1,0 +1,139 @@
+/**
+ * Every option of a lab run, typed and resolved once: the CLI, the worker and the tests all go
+ * through `resolveRunSpec` / `resolveLabOptions`, so a bad value fails here with one clear line.
+ */
+import { isProfileName, PROFILE_NAMES, PROFILES, type ProfileName } from '../heap/profiles.js';
+import { MAX_HEAP_BYTES, MIN_HEAP_BYTES } from '../heap/layout.js';
+import { UsageError, unknownName } from '../cli/errors.js';
+import type { Params, Workload } from './workload.js';
+import { findWorkload, WORKLOADS } from '../../workloads/index.js';
+
+export type GcSetting = 'enabled' | 'disabled';
+export type Thresholds = readonly [number, number, number];
+
+/** One deterministic simulated run: everything that decides its counts. */
+export interface RunSpec {
+  readonly workload: string;
+  readonly variant: string;
+  readonly params: Params;
+  readonly profile: ProfileName;
+  /** `gc.set_threshold(a, b, c)` before the run; null keeps the profile's defaults. */
+  readonly threshold: Thresholds | null;
+  /** `disabled`: `gc.disable()` during the body and one `gc.collect()` after it, as the twin does. */
+  readonly gc: GcSetting;
+  readonly seed: number;
+  /** Simulated address space, MiB. */
+  readonly heapMiB: number;
+  /** Long-lived tracked objects at start-up; null takes the profile's measured figure. */
+  readonly startupObjects: number | null;
+}
+
+/** tinybench settings for timing the body (each iteration on a fresh heap). */
+export interface TimingOptions {
+  readonly warmupIterations: number;
+  readonly warmupMs: number;
+  readonly iterations: number;
+  readonly timeMs: number;
+}
+
+export const DEFAULT_TIMING: TimingOptions = { warmupIterations: 1, warmupMs: 0, iterations: 5, timeMs: 200 };
+export const DEFAULT_SEED = 1;
+export const DEFAULT_HEAP_MIB = 1024;
+
+/** Raw values as a user gives them (strings from the command line, or already typed). */
+export interface RunInput {
+  readonly workload: string;
+  readonly variant?: string;
+  readonly params?: readonly string[] | Readonly<Record<string, number | string>>;
+  readonly profile?: string;
+  readonly threshold?: string | Thresholds;
+  readonly gc?: string;
+  readonly seed?: string | number;
+  readonly heapMiB?: string | number;
+  readonly startupObjects?: string | number;
+}
+
+export function resolveWorkload(name: string): Workload {
+  return findWorkload(name) ?? unknownName('workload', name, WORKLOADS.map((w) => w.name));
+}
+
+export function resolveProfile(name: string): ProfileName {
+  return isProfileName(name) ? name : unknownName('profile', name, PROFILE_NAMES);
+}
+
+/** An integer option within [min, max]; `what` names it in the error. */
+export function parseInteger(value: string | number, what: string, min: number, max: number): number {
+  const n = typeof value === 'number' ? value : /^[+-]?\d+$/.test(value.trim().replace(/_/g, '')) ? Number(value.trim().replace(/_/g, '')) : NaN;
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${what} must be an integer, got '${value}'`);
+  if (n < min || n > max) throw new UsageError(`${what} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** `--threshold a,b,c`: three non-negative integers. */
+export function parseThreshold(value: string | Thresholds): Thresholds {
+  const parts = typeof value === 'string' ? value.split(',') : value;
+  if (parts.length !== 3) throw new UsageError(`--threshold takes three integers a,b,c (got '${String(value)}')`);
+  const [a, b, c] = parts.map((p) => parseInteger(p, '--threshold values', 0, 2 ** 31 - 1));
+  return [a, b, c];
+}
+
+function parseParams(workload: Workload, raw: RunInput['params']): Params {
+  const out: Record<string, number> = {};
+  for (const [name, spec] of Object.entries(workload.params)) out[name] = spec.default;
+  const pairs: [string, string | number][] = [];
+  if (Array.isArray(raw)) {
+    for (const item of raw as readonly string[]) {
+      const eq = item.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--param takes key=value, got '${item}'`);
+      pairs.push([item.slice(0, eq).trim(), item.slice(eq + 1).trim()]);
+    }
+  } else if (raw) {
+    pairs.push(...Object.entries(raw as Record<string, number | string>));
+  }
+  const names = Object.keys(workload.params);
+  for (const [key, value] of pairs) {
+    const spec = workload.params[key];
+    if (!spec) {
+      if (names.length === 0) throw new UsageError(`workload '${workload.name}' takes no parameters (got '${key}')`);
+      unknownName(`parameter of ${workload.name}`, key, names);
+    }
+    out[key] = parseInteger(value, `parameter ${key}`, spec.min, spec.max);
+  }
+  return out;
+}
+
+export function resolveRunSpec(input: RunInput): RunSpec {
+  const workload = resolveWorkload(input.workload);
+  const variants = Object.keys(workload.variants);
+  const variant = input.variant ?? variants[0];
+  if (!workload.variants[variant]) unknownName(`variant of ${workload.name}`, variant, variants);
+  const gc = input.gc ?? 'enabled';
+  if (gc !== 'enabled' && gc !== 'disabled') throw new UsageError(`--gc takes 'enabled' or 'disabled', got '${gc}'`);
+  return {
+    workload: workload.name,
+    variant,
+    params: parseParams(workload, input.params),
+    profile: resolveProfile(input.profile ?? '3.13'),
+    threshold: input.threshold === undefined ? null : parseThreshold(input.threshold),
+    gc,
+    seed: input.seed === undefined ? DEFAULT_SEED : parseInteger(input.seed, '--seed', 0, 2 ** 31 - 1),
+    heapMiB:
+      input.heapMiB === undefined
+        ? DEFAULT_HEAP_MIB
+        : parseInteger(input.heapMiB, '--heap-mib', MIN_HEAP_BYTES / 2 ** 20, MAX_HEAP_BYTES / 2 ** 20),
+    startupObjects: input.startupObjects === undefined ? null : parseInteger(input.startupObjects, '--startup-objects', 0, 10_000_000),
+  };
+}
+
+/** The thresholds a run uses (its own, or the profile's defaults). */
+export function effectiveThresholds(spec: RunSpec): Thresholds {
+  return spec.threshold ?? PROFILES[spec.profile].thresholds;
+}
+
+/** A short label for progress lines and tables: `workload/variant n=… @profile`. */
+export function specLabel(spec: RunSpec): string {
+  const params = Object.entries(spec.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return `${spec.workload}/${spec.variant}${params ? ' ' + params : ''} @${spec.profile}`;
+}

@@ -1,0 +1,48 @@
+/**
+ * CPython's built-in idioms that the workloads share, each doing the allocations the real
+ * interpreter does for it: `range(n)` with its iterator, the function object a comprehension or a
+ * generator expression makes, ints produced by a loop. Sizes are from the fact sheet or measured
+ * (marked MEAS) with the twins' tracemalloc figures.
+ */
+import type { Heap } from '../src/heap/heap.js';
+import type { Ref } from '../src/heap/layout.js';
+import { Kind } from '../src/heap/types.js';
+
+/** `range(...)`: object header + start, stop, step, length (`rangeobject`). */
+const RANGE_BYTES = 48;
+
+/**
+ * `for x in range(n)`: the range object is built, `GET_ITER` makes its iterator, and the range (a
+ * temporary on the value stack) is freed. Returns the iterator, a new reference.
+ */
+export function rangeIterator(heap: Heap): Ref {
+  const range = heap.allocObject(Kind.Opaque, RANGE_BYTES);
+  const it = heap.allocObject(Kind.Opaque, heap.profile.rangeIterBytes);
+  heap.decref(range);
+  return it;
+}
+
+/**
+ * The int a range iterator, `i * j` or `sum()` produces (`PyLong_FromLong`): a one-digit value is
+ * a 32-byte medium int, a larger one is built exactly. A new reference.
+ */
+export function loopInt(heap: Heap, value: number): Ref {
+  return heap.int(value, value > -0x40000000 && value < 0x40000000 ? 'arith' : 'exact');
+}
+
+/**
+ * The function object `MAKE_FUNCTION` builds for a comprehension's hidden code, or 0 where the
+ * profile inlines comprehensions (PEP 709, 3.12+). Generator expressions always get one.
+ */
+export function comprehensionFunction(heap: Heap, kind: 'listcomp' | 'genexpr'): Ref {
+  if (kind === 'listcomp' && heap.profile.inlinedComprehensions) return 0;
+  return heap.func();
+}
+
+/** Unbinds frame slot `i` of a generator (its frame being cleared when it finishes). */
+export function clearGeneratorLocal(heap: Heap, gen: Ref, i: number): void {
+  const w = heap.generatorSlotsWord(gen) + 2 * i;
+  const old = heap.i32[w];
+  heap.i32[w] = 0;
+  heap.xdecref(old);
+}

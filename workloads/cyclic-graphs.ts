@@ -1,0 +1,138 @@
+/**
+ * cyclic-graphs: garbage that only the cycle collector can free, under any GC setting.
+ * Twin: python/cyclic_graphs.py.
+ *
+ *   pairs   n pairs of objects that reference each other, each pair dropped at once
+ *   rings   n objects in rings of k, each ring dropped as soon as it is closed
+ *   random  n objects, each with a list of `degree` references to objects drawn with a seeded
+ *           LCG (x = (x * 1103515245 + 12345) & 0x7fffffff, the same in the twin), all dropped
+ *           at once, then one gc.collect()
+ */
+import type { ClassInfo } from '../src/heap/types.js';
+import type { Heap } from '../src/heap/heap.js';
+import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
+import { loopInt } from './builtins.js';
+
+/** One step of the twins' LCG, exact in doubles: the low 31 bits of x * 1103515245 + 12345. */
+export function lcgNext(x: number): number {
+  return ((Math.imul(x, 1103515245) + 12345) >>> 0) & 0x7fffffff;
+}
+
+/** `class Node: pass`, defined at module level. */
+function nodeClass(heap: Heap): ClassInfo {
+  return heap.defineClass({ name: 'Node' });
+}
+
+function runPairs(ctx: WorkloadContext, cls: ClassInfo): void {
+  const { heap } = ctx;
+  const n = ctx.params.n;
+  const [I, A, B] = [0, 1, 2];
+  const roots = heap.roots;
+  const f = roots.pushFrame(3);
+  for (let k = 0; k < n; k++) {
+    roots.setLocalSteal(f, I, loopInt(heap, k));
+    heap.evalBreaker();
+    roots.setLocalSteal(f, A, heap.newInstance(cls));
+    heap.evalBreaker();
+    roots.setLocalSteal(f, B, heap.newInstance(cls));
+    heap.evalBreaker();
+    heap.setAttr(f.locals[A], 'other', f.locals[B]);
+    heap.evalBreaker();
+    heap.setAttr(f.locals[B], 'other', f.locals[A]);
+    heap.evalBreaker();
+    roots.setLocalSteal(f, A, 0);
+    roots.setLocalSteal(f, B, 0);
+    heap.evalBreaker();
+    if ((k & 0xffff) === 0) ctx.progress(k, n);
+  }
+  roots.popFrame();
+}
+
+function runRings(ctx: WorkloadContext, cls: ClassInfo): void {
+  const { heap } = ctx;
+  const { n, k } = ctx.params;
+  const [R, FIRST, LAST, J, NODE] = [0, 1, 2, 3, 4];
+  const roots = heap.roots;
+  const f = roots.pushFrame(5);
+  const rings = Math.floor(n / k);
+  for (let r = 0; r < rings; r++) {
+    roots.setLocalSteal(f, R, loopInt(heap, r));
+    roots.setLocalSteal(f, FIRST, heap.newInstance(cls));
+    heap.evalBreaker();
+    roots.setLocal(f, LAST, f.locals[FIRST]);
+    heap.evalBreaker();
+    for (let j = 0; j < k - 1; j++) {
+      roots.setLocalSteal(f, J, loopInt(heap, j));
+      roots.setLocalSteal(f, NODE, heap.newInstance(cls));
+      heap.evalBreaker();
+      heap.setAttr(f.locals[LAST], 'next', f.locals[NODE]);
+      heap.evalBreaker();
+      roots.setLocal(f, LAST, f.locals[NODE]);
+      heap.evalBreaker();
+    }
+    heap.setAttr(f.locals[LAST], 'next', f.locals[FIRST]);
+    heap.evalBreaker();
+    roots.setLocalSteal(f, FIRST, 0);
+    roots.setLocalSteal(f, LAST, 0);
+    roots.setLocalSteal(f, NODE, 0);
+    heap.evalBreaker();
+    if ((r & 0x3fff) === 0) ctx.progress(r, rings);
+  }
+  roots.popFrame();
+}
+
+function runRandom(ctx: WorkloadContext, cls: ClassInfo): void {
+  const { heap } = ctx;
+  const { n, degree } = ctx.params;
+  const [NODES, NODE, EDGES, X] = [0, 1, 2, 3];
+  const roots = heap.roots;
+  const list = heap.list;
+  const f = roots.pushFrame(4);
+  let x = ctx.seed & 0x7fffffff;
+  roots.setLocalSteal(f, X, loopInt(heap, x));
+  // nodes = [Node() for i in range(n)]
+  roots.setLocalSteal(f, NODES, list.comprehension(n, () => {
+    const node = heap.newInstance(cls);
+    heap.evalBreaker();
+    return node;
+  }));
+  heap.evalBreaker();
+  const nodes = f.locals[NODES];
+  for (let v = 0; v < n; v++) {
+    roots.setLocal(f, NODE, list.get(nodes, v));
+    roots.setLocalSteal(f, EDGES, list.newList(0));
+    heap.evalBreaker();
+    for (let j = 0; j < degree; j++) {
+      x = lcgNext(x);
+      roots.setLocalSteal(f, X, loopInt(heap, x));
+      list.append(f.locals[EDGES], list.get(nodes, x % n));
+      heap.evalBreaker();
+    }
+    heap.setAttr(f.locals[NODE], 'edges', f.locals[EDGES]);
+    heap.evalBreaker();
+    if ((v & 0xffff) === 0) ctx.progress(v, n);
+  }
+  roots.setLocalSteal(f, NODES, 0);
+  roots.setLocalSteal(f, NODE, 0);
+  roots.setLocalSteal(f, EDGES, 0);
+  heap.evalBreaker();
+  heap.gc.collect();
+  roots.popFrame();
+}
+
+export const cyclicGraphs = defineWorkload({
+  name: 'cyclic-graphs',
+  description: 'cyclic garbage only the collector frees: pairs, rings of k, or a random graph dropped at once',
+  variants: {
+    pairs: variant({ description: 'a = Node(); b = Node(); a.other = b; b.other = a; del a, b  (n times)', setup: nodeClass, run: runPairs }),
+    rings: variant({ description: 'rings of k nodes, each dropped when closed (n nodes in all)', setup: nodeClass, run: runRings }),
+    random: variant({ description: 'n nodes with `degree` random edges each, dropped at once, then gc.collect()', setup: nodeClass, run: runRandom }),
+  },
+  params: {
+    n: { description: 'objects (pairs: pairs)', default: 100_000, min: 0, max: 20_000_000 },
+    k: { description: 'ring size (rings)', default: 10, min: 2, max: 1_000_000 },
+    degree: { description: 'edges per node (random)', default: 4, min: 0, max: 1000 },
+  },
+  probes: [],
+  twin: 'cyclic_graphs.py',
+});

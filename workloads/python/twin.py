@@ -1,0 +1,158 @@
+"""The harness every workload twin shares: options, the measured region, and the JSON it prints.
+
+A twin defines `WORKLOAD` (its name), `VARIANTS` (variant name -> function) and `PARAMS` (name ->
+default), and calls `twin.main(WORKLOAD, VARIANTS, PARAMS)`. Each variant function takes the
+parameter dict and returns nothing; it may call `probe(name)` to record the traced bytes at a
+point of interest (e.g. "held" while a workload holds its objects).
+
+Usage: <twin>.py --variant V [--param key=value ...] [--threshold A,B,C] [--gc enabled|disabled]
+                 [--seed S] [--no-tracemalloc]
+
+The measured region is the variant's call. Before it: a full collection (so count0 starts at 0
+and the start-up population is in the oldest generation), the gc statistics taken, tracemalloc
+started. With `--gc disabled` the collector is off during the call and one `gc.collect()`
+follows it, inside the measured region. Collections are seen by a `gc.callbacks` entry that
+stores into preallocated arrays, so it allocates nothing that outlives the callback.
+
+With `--no-tracemalloc` the memory figures are null and the wall time is the one to compare
+(tracemalloc slows CPython several-fold).
+"""
+import argparse
+import gc
+import json
+import sys
+import time
+import tracemalloc
+from array import array
+
+MAX_PAUSES = 1 << 16
+
+_pause_ns = array("q", bytes(8 * MAX_PAUSES))
+_pause_gen = array("b", bytes(MAX_PAUSES))
+# [started_at, pauses seen, total pause ns, max pause ns]
+_state = array("q", bytes(8 * 4))
+# probe name -> index into _probe_bytes, filled before tracing starts so probing allocates nothing
+_probe_index = {}
+_probe_bytes = array("q")
+_tracing = [False]
+
+
+def _on_gc(phase, info):
+    now = time.perf_counter_ns()
+    if phase == "start":
+        _state[0] = now
+        return
+    pause = now - _state[0]
+    k = _state[1]
+    if k < MAX_PAUSES:
+        _pause_ns[k] = pause
+        _pause_gen[k] = info["generation"]
+    _state[1] = k + 1
+    _state[2] += pause
+    if pause > _state[3]:
+        _state[3] = pause
+
+
+def probe(name):
+    """Records the traced bytes now, under `name` (no-op without tracemalloc)."""
+    if _tracing[0]:
+        _probe_bytes[_probe_index[name]] = tracemalloc.get_traced_memory()[0]
+
+
+def _parse(argv, variants, params):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--variant", required=True, choices=sorted(variants))
+    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--threshold")
+    parser.add_argument("--gc", choices=("enabled", "disabled"), default="enabled")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-tracemalloc", action="store_true")
+    args = parser.parse_args(argv)
+    values = dict(params)
+    values["seed"] = args.seed
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep or key not in params:
+            parser.error("unknown parameter %r (known: %s)" % (key, ", ".join(sorted(params))))
+        values[key] = int(value)
+    if args.threshold is not None:
+        parts = args.threshold.split(",")
+        if len(parts) != 3:
+            parser.error("--threshold takes A,B,C")
+        args.threshold = [int(p) for p in parts]
+    return args, values
+
+
+_KEYS = ("collections", "collected", "uncollectable")
+
+
+def _stats():
+    # A flat array, so nothing the measurement keeps is a GC object.
+    return array("q", [s[k] for s in gc.get_stats() for k in _KEYS])
+
+
+def main(workload, variants, params, probes=()):
+    args, values = _parse(sys.argv[1:], variants, params)
+    for i, name in enumerate(probes):
+        _probe_index[name] = i
+        _probe_bytes.append(-1)
+    body = variants[args.variant]
+    if args.threshold is not None:
+        gc.set_threshold(*args.threshold)
+    gc.collect()
+    startup_tracked = len(gc.get_objects())
+    gc.callbacks.append(_on_gc)
+    trace = not args.no_tracemalloc
+    if args.gc == "disabled":
+        gc.disable()
+    gc.collect()
+    before = _stats()
+    count_before = gc.get_count()
+
+    # The clock is read outside the traced region, so its ints are not counted.
+    t0 = time.perf_counter_ns()
+    if trace:
+        _tracing[0] = True
+        tracemalloc.start()
+    body(values)
+    if args.gc == "disabled":
+        gc.collect()
+    if trace:
+        current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        _tracing[0] = False
+    t1 = time.perf_counter_ns()
+
+    count_after = gc.get_count()
+    after = _stats()
+    gc.callbacks.remove(_on_gc)
+    gc.enable()
+    delta = [after[i] - before[i] for i in range(9)]
+    seen = min(_state[1], MAX_PAUSES)
+    out = {
+        "python": "%d.%d.%d" % sys.version_info[:3],
+        "workload": workload,
+        "variant": args.variant,
+        "params": values,
+        "gc": {
+            "threshold": list(gc.get_threshold()),
+            "enabled": args.gc == "enabled",
+            "startup_tracked": startup_tracked,
+            "count_before": list(count_before),
+            "count_after": list(count_after),
+            "collections": delta[0::3],
+            "collected": delta[1::3],
+            "uncollectable": delta[2::3],
+            "pauses": {
+                "count": int(_state[1]),
+                "total_ns": int(_state[2]),
+                "max_ns": int(_state[3]),
+                "ns": list(_pause_ns[:seen]),
+                "generation": list(_pause_gen[:seen]),
+            },
+        },
+        "tracemalloc": {"current": current, "peak": peak, "probes": dict(zip(probes, _probe_bytes))} if trace else None,
+        "wall_ns": t1 - t0,
+    }
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")

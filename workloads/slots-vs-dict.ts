@@ -1,0 +1,69 @@
+/**
+ * slots-vs-dict: n instances of a three-attribute class, with a `__dict__` (split keys, values
+ * separate or inline per profile) or with `__slots__`, kept in a list, then dropped. The probe
+ * "held" is the requested bytes while the list holds them. Twin: python/slots_vs_dict.py.
+ *
+ *   def run(cls, n):
+ *       items = [cls(i, i, i) for i in range(n)]
+ *       probe("held")
+ *       del items
+ */
+import type { ClassInfo } from '../src/heap/types.js';
+import type { Ref } from '../src/heap/layout.js';
+import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
+import { comprehensionFunction, loopInt, rangeIterator } from './builtins.js';
+
+const ATTRS = ['a', 'b', 'c'] as const;
+
+function run(ctx: WorkloadContext, cls: ClassInfo): void {
+  const { heap } = ctx;
+  const n = ctx.params.n;
+  const ITEMS = 0;
+  const frame = heap.roots.pushFrame(1);
+  const fn = comprehensionFunction(heap, 'listcomp');
+  const it = rangeIterator(heap);
+  const items = heap.list.newList(0);
+  let i: Ref = 0;
+  for (let k = 0; k < n; k++) {
+    const next = loopInt(heap, k);
+    if (i !== 0) heap.decref(i);
+    i = next;
+    // cls(i, i, i): __init__ sets three attributes
+    const obj = heap.newInstance(cls);
+    for (const name of ATTRS) heap.setAttr(obj, name, i);
+    heap.list.appendSteal(items, obj);
+    heap.evalBreaker();
+    if ((k & 0xffff) === 0) ctx.progress(k, n);
+  }
+  heap.decref(it);
+  if (i !== 0) heap.decref(i);
+  if (fn !== 0) heap.decref(fn);
+  heap.roots.setLocalSteal(frame, ITEMS, items);
+  heap.evalBreaker();
+  ctx.probe('held');
+  heap.roots.setLocalSteal(frame, ITEMS, 0); // del items
+  heap.evalBreaker();
+  heap.roots.popFrame();
+}
+
+export const slotsVsDict = defineWorkload({
+  name: 'slots-vs-dict',
+  description: 'n three-attribute instances held in a list, then dropped: __dict__ instances vs __slots__',
+  variants: {
+    dict: variant({
+      description: 'class WithDict: def __init__(self, a, b, c): self.a = a; ...',
+      setup: (heap) => heap.defineClass({ name: 'WithDict' }),
+      run,
+    }),
+    slots: variant({
+      description: "class WithSlots: __slots__ = ('a', 'b', 'c'); same __init__",
+      setup: (heap) => heap.defineClass({ name: 'WithSlots', slots: [...ATTRS] }),
+      run,
+    }),
+  },
+  params: {
+    n: { description: 'instances held', default: 100_000, min: 0, max: 20_000_000 },
+  },
+  probes: ['held'],
+  twin: 'slots_vs_dict.py',
+});

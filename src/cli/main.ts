@@ -7,6 +7,12 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { HeapExhausted } from '../heap/errors.js';
 import { sizesCommand } from './commands/sizes.js';
+import { listCommand } from './commands/list.js';
+import { runCommand, type RunOptions } from './commands/run.js';
+import { benchCommand, type BenchOptions } from './commands/bench.js';
+import { resultsExportCommand, resultsListCommand, resultsShowCommand } from './commands/results.js';
+import { calibrateCommand, type CalibrateOptions } from './commands/calibrate.js';
+import { addLabOptions } from './commands/lab-options.js';
 import { UsageError } from './errors.js';
 
 const require = createRequire(import.meta.url);
@@ -28,10 +34,79 @@ export function buildProgram(out: (line: string) => void): Command {
     .addHelpText('after', '\nExamples:\n  gclab sizes --profile 3.13\n  gclab sizes --profile 3.11,3.12 --json')
     .action((opts: { profile?: string; json?: boolean }) => sizesCommand(opts, out));
 
+  program
+    .command('list')
+    .description('Workloads (variants, parameters, twins), suites and profiles')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => listCommand(opts, out));
+
+  addLabOptions(
+    program
+      .command('run')
+      .description('Run one workload variant: deterministic memory and GC figures, tinybench timing, live telemetry')
+      .argument('<workload>', "a workload name (see 'gclab list')")
+      .option('-v, --variant <name>', 'the variant (default: the first)'),
+    'the profile to simulate (default: 3.13)',
+  )
+    .addHelpText('after', '\nExamples:\n  gclab run slots-vs-dict --variant slots --param n=1000000 --profile 3.11\n  gclab run cyclic-graphs --variant pairs --threshold 10000,10,10 --json')
+    .action(async (workload: string, opts: RunOptions) => {
+      process.exitCode = await runCommand(workload, opts, out);
+    });
+
+  addLabOptions(
+    program
+      .command('bench')
+      .description('The main job: run a suite (default: the mission workloads), print a summary table, save results')
+      .option('-s, --suite <name>', "the suite (see 'gclab list')", 'default'),
+    "profiles, comma-separated (default: the suite's)",
+  )
+    .addHelpText('after', '\nExamples:\n  gclab bench\n  gclab bench --profile 3.13,3.14.0,3.14.5 --workers 2 --repeat 3\n  gclab bench --suite quick --json')
+    .action(async (opts: BenchOptions) => {
+      process.exitCode = await benchCommand(opts, out);
+    });
+
+  const results = program.command('results').description('The results store: list, show and export results files');
+  results
+    .command('list')
+    .description('Results files, newest first')
+    .option('--results-dir <dir>', 'where results files are', 'results')
+    .option('--json', 'print JSON')
+    .action((opts: { resultsDir?: string; json?: boolean }) => resultsListCommand(opts, out));
+  results
+    .command('show')
+    .description('A results file as a summary table')
+    .argument('[file]', "a path, a name or unique part of one, or 'latest'", 'latest')
+    .option('--results-dir <dir>', 'where results files are', 'results')
+    .action((file: string, opts: { resultsDir?: string }) => resultsShowCommand(file, opts, out));
+  results
+    .command('export')
+    .description('A results file as JSON, CSV or Markdown on stdout')
+    .argument('[file]', "a path, a name or unique part of one, or 'latest'", 'latest')
+    .option('-f, --format <format>', 'json, csv or md', 'json')
+    .option('--results-dir <dir>', 'where results files are', 'results')
+    .action((file: string, opts: { resultsDir?: string; format?: string }) => resultsExportCommand(file, opts, out));
+
+  program
+    .command('calibrate')
+    .description("Run the workloads' Python twins on the real interpreters here and print simulated vs real side by side")
+    .option('--python <path>', 'an interpreter to use (repeatable; default: python3, pythonX.Y on PATH, pyenv versions)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--workload <name>', 'a workload to calibrate (repeatable; default: all)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--n <sizes>', 'values of n, comma-separated', '100000')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  gclab calibrate\n  gclab calibrate --n 100000,1000000 --workload slots-vs-dict')
+    .action(async (opts: CalibrateOptions) => {
+      process.exitCode = await calibrateCommand(opts, out);
+    });
+
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `gclab … | head` closes stdout early: stop quietly, as other command-line tools do.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   const program = buildProgram((line) => process.stdout.write(line + '\n'));
   try {
     await program.parseAsync(argv);

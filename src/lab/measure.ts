@@ -4,7 +4,7 @@
  * figures. Runs in a worker, in the main thread and in tests alike (no Node APIs).
  */
 import { Heap } from '../heap/heap.js';
-import { Stat } from '../heap/layout.js';
+import { regionLayout, Stat } from '../heap/layout.js';
 import { PROFILES } from '../heap/profiles.js';
 import { effectiveThresholds, type RunSpec, type Thresholds } from './options.js';
 import type { WorkloadContext } from './workload.js';
@@ -68,8 +68,9 @@ export interface PreparedRun {
  * A heap as a run starts with it: the profile's start-up population, the workload's module-level
  * setup, then the twin's preamble.
  */
-export function prepareRun(spec: RunSpec): PreparedRun {
+export function prepareRun(spec: RunSpec, memory?: SharedArrayBuffer): PreparedRun {
   const heap = new Heap({
+    memory,
     profile: spec.profile,
     heapBytes: spec.heapMiB * 2 ** 20,
     startupObjects: spec.startupObjects ?? PROFILES[spec.profile].startupTrackedObjects,
@@ -173,4 +174,9 @@ export function summarisePauses(pauseNs: ArrayLike<number>): PauseFigures {
   let total = 0;
   for (let i = 0; i < n; i++) total += sorted[i];
   return { count: n, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: n === 0 ? 0 : sorted[n - 1], total };
+}
+
+/** A zero-filled SharedArrayBuffer for a run's heap (the coordinator's, to sample it live). */
+export function runMemory(spec: RunSpec): SharedArrayBuffer {
+  return new SharedArrayBuffer(regionLayout(spec.heapMiB * 2 ** 20).sabBytes);
 }

@@ -1,0 +1,41 @@
+/**
+ * Runs a workload's Python twin on a real interpreter and reads its JSON (workloads/python/twin.py).
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { RunSpec } from '../lab/options.js';
+import { resolveWorkload } from '../lab/options.js';
+
+const run = promisify(execFile);
+
+export interface TwinResult {
+  readonly python: string;
+  readonly params: Readonly<Record<string, number>>;
+  readonly gc: {
+    readonly threshold: readonly number[];
+    readonly startup_tracked: number;
+    readonly collections: readonly number[];
+    readonly collected: readonly number[];
+    readonly uncollectable: readonly number[];
+    readonly pauses: { readonly count: number; readonly total_ns: number; readonly max_ns: number };
+  };
+  readonly tracemalloc: { readonly current: number; readonly peak: number; readonly probes: Readonly<Record<string, number>> } | null;
+  readonly wall_ns: number;
+}
+
+/** The directory of the twins (works from sources and from dist/). */
+export function twinsDir(): string {
+  const fromSources = import.meta.url.endsWith('.ts');
+  return fileURLToPath(new URL(fromSources ? '../../workloads/python/' : '../../../workloads/python/', import.meta.url));
+}
+
+export async function runTwin(python: string, spec: RunSpec, options: { tracemalloc: boolean; timeoutMs?: number }): Promise<TwinResult> {
+  const workload = resolveWorkload(spec.workload);
+  const args = [`${twinsDir()}${workload.twin}`, '--variant', spec.variant, '--gc', spec.gc, '--seed', String(spec.seed)];
+  for (const [k, v] of Object.entries(spec.params)) args.push('--param', `${k}=${v}`);
+  if (spec.threshold) args.push('--threshold', spec.threshold.join(','));
+  if (!options.tracemalloc) args.push('--no-tracemalloc');
+  const { stdout } = await run(python, args, { timeout: options.timeoutMs ?? 600_000, maxBuffer: 64 << 20 });
+  return JSON.parse(stdout) as TwinResult;
+}

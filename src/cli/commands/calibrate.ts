@@ -1,0 +1,139 @@
+/**
+ * `gclab calibrate`: each workload variant on each real interpreter found here (its twin, once with
+ * tracemalloc for memory and GC figures, once without for wall time) next to the simulation of
+ * the matching profile. Differences are printed, not hidden: where they are large the model is
+ * wrong until shown otherwise.
+ */
+import { discoverInterpreters, type Interpreter } from '../../calibrate/interpreters.js';
+import { runTwin, type TwinResult } from '../../calibrate/twins.js';
+import { measureRun, prepareRun, runBody, type RunMetrics } from '../../lab/measure.js';
+import { resolveRunSpec, resolveWorkload, type RunSpec } from '../../lab/options.js';
+import { WORKLOADS } from '../../../workloads/index.js';
+import { UsageError } from '../errors.js';
+import { formatTable } from '../table.js';
+import { formatBytes, formatNs } from '../units.js';
+import { parseInteger } from '../../lab/options.js';
+
+export interface CalibrateOptions {
+  python?: string[];
+  workload?: string[];
+  n?: string;
+  json?: boolean;
+}
+
+export interface CalibrationRow {
+  readonly python: string;
+  readonly profile: string;
+  readonly workload: string;
+  readonly variant: string;
+  readonly n: number;
+  readonly sim: {
+    readonly peak: number;
+    readonly current: number;
+    readonly collections: readonly number[];
+    readonly collected: readonly number[];
+    readonly uncollectable: readonly number[];
+    readonly wallNs: number;
+  };
+  readonly real: {
+    readonly peak: number;
+    readonly current: number;
+    readonly collections: readonly number[];
+    readonly collected: readonly number[];
+    readonly uncollectable: readonly number[];
+    readonly wallNs: number;
+  };
+}
+
+/** Relative difference in percent (0 when both are 0). */
+export function relDiff(sim: number, real: number): number {
+  if (sim === real) return 0;
+  return (100 * (sim - real)) / Math.max(Math.abs(real), 1);
+}
+
+/** The simulated body's wall time: the best of three runs on fresh heaps. */
+function simWallNs(spec: RunSpec): number {
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) best = Math.min(best, runBody(prepareRun(spec), spec, {}));
+  return best;
+}
+
+export async function calibrateCommand(opts: CalibrateOptions, out: (line: string) => void): Promise<number> {
+  const sizes = (opts.n ?? '100000').split(',').map((v) => parseInteger(v, '--n', 1, 10_000_000));
+  const workloads = opts.workload ? opts.workload.map(resolveWorkload) : WORKLOADS;
+  const interpreters: Interpreter[] = discoverInterpreters(opts.python ?? []);
+  if (opts.python) {
+    // Only the interpreters asked for.
+    const asked = new Set(opts.python);
+    interpreters.splice(0, interpreters.length, ...interpreters.filter((i) => asked.has(i.path)));
+  }
+  if (interpreters.length === 0) throw new UsageError('no CPython 3.11+ interpreter found (give one with --python PATH)');
+  if (!opts.json) out(`interpreters: ${interpreters.map((i) => `${i.version} (${i.path}) -> ${i.profile}`).join(', ')}`);
+  const rows: CalibrationRow[] = [];
+  for (const interp of interpreters) {
+    for (const w of workloads) {
+      for (const variant of Object.keys(w.variants)) {
+        for (const n of sizes) {
+          const spec = resolveRunSpec({ workload: w.name, variant, params: { n }, profile: interp.profile });
+          if (!opts.json) process.stderr.write(`  ${interp.version} ${w.name}/${variant} n=${n}\n`);
+          const metrics: RunMetrics = measureRun(prepareRun(spec), spec);
+          const traced: TwinResult = await runTwin(interp.path, spec, { tracemalloc: true });
+          const timed: TwinResult = await runTwin(interp.path, spec, { tracemalloc: false });
+          rows.push({
+            python: interp.version,
+            profile: interp.profile,
+            workload: w.name,
+            variant,
+            n,
+            sim: {
+              peak: metrics.memory.requested.peak,
+              current: metrics.memory.requested.current,
+              collections: metrics.gc.collections,
+              collected: metrics.gc.collected,
+              uncollectable: metrics.gc.uncollectable,
+              wallNs: simWallNs(spec),
+            },
+            real: {
+              peak: traced.tracemalloc!.peak,
+              current: traced.tracemalloc!.current,
+              collections: traced.gc.collections,
+              collected: traced.gc.collected,
+              uncollectable: traced.gc.uncollectable,
+              wallNs: timed.wall_ns,
+            },
+          });
+        }
+      }
+    }
+  }
+  if (opts.json) {
+    out(JSON.stringify(rows));
+    return 0;
+  }
+  const pct = (s: number, r: number): string => {
+    const d = relDiff(s, r);
+    return d === 0 ? '=' : `${d > 0 ? '+' : ''}${d.toFixed(2)}%`;
+  };
+  const sum = (a: readonly number[]): number => a.reduce((x, y) => x + y, 0);
+  out(
+    formatTable(
+      ['py', 'workload/variant', 'n', 'peak sim', 'Δ', 'cur Δ', 'collections sim|real', 'collected Δ', 'time sim', 'real', 'ratio'],
+      rows.map((r) => [
+        r.python,
+        `${r.workload}/${r.variant}`,
+        String(r.n),
+        formatBytes(r.sim.peak),
+        pct(r.sim.peak, r.real.peak),
+        `${r.sim.current - r.real.current} B`,
+        `${r.sim.collections.join('/')}|${r.real.collections.join('/')}`,
+        pct(sum(r.sim.collected), sum(r.real.collected)),
+        formatNs(r.sim.wallNs),
+        formatNs(r.real.wallNs),
+        (r.sim.wallNs / r.real.wallNs).toFixed(2),
+      ]),
+      ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+  );
+  out('Δ: simulated minus real (peak and collected in %, current in bytes); ratio: simulated time / real time (twin without tracemalloc).');
+  return 0;
+}

@@ -1,0 +1,36 @@
+/** `gclab list`: workloads with their variants and parameters, suites, and profiles. */
+import { PROFILE_NAMES, PROFILES } from '../../heap/profiles.js';
+import { SUITES } from '../../lab/suites.js';
+import { WORKLOADS } from '../../../workloads/index.js';
+
+export function listCommand(opts: { json?: boolean }, out: (line: string) => void): void {
+  if (opts.json) {
+    out(
+      JSON.stringify({
+        workloads: WORKLOADS.map((w) => ({
+          name: w.name,
+          description: w.description,
+          variants: Object.fromEntries(Object.entries(w.variants).map(([k, v]) => [k, v.description])),
+          params: w.params,
+          twin: `workloads/python/${w.twin}`,
+        })),
+        suites: SUITES.map((s) => ({ name: s.name, description: s.description, profiles: s.profiles })),
+        profiles: PROFILE_NAMES.map((p) => ({ name: p, collector: PROFILES[p].collector, thresholds: PROFILES[p].thresholds })),
+      }),
+    );
+    return;
+  }
+  out('Workloads (gclab run <workload> --variant V --param key=value):');
+  for (const w of WORKLOADS) {
+    out(`  ${w.name}  ${w.description}`);
+    for (const [name, v] of Object.entries(w.variants)) out(`    variant ${name.padEnd(10)} ${v.description}`);
+    for (const [name, p] of Object.entries(w.params)) out(`    param   ${name.padEnd(10)} ${p.description} (default ${p.default}, ${p.min}..${p.max})`);
+    out(`    twin    workloads/python/${w.twin}`);
+  }
+  out('');
+  out('Suites (gclab bench --suite S):');
+  for (const s of SUITES) out(`  ${s.name.padEnd(9)} ${s.description}`);
+  out('');
+  out('Profiles (--profile):');
+  for (const p of PROFILE_NAMES) out(`  ${p.padEnd(7)} ${PROFILES[p].collector} collector, thresholds ${PROFILES[p].thresholds.join(', ')}`);
+}

@@ -1,0 +1,69 @@
+/** `gclab run <workload>`: one workload variant, measured and timed, with detailed output. */
+import { resolveRunSpec, specLabel } from '../../lab/options.js';
+import { runSession } from '../../lab/session.js';
+import { summarise } from '../../lab/summary.js';
+import type { TaskRecord } from '../../lab/coordinator.js';
+import { UsageError } from '../errors.js';
+import { formatBytes, formatCount, formatNs } from '../units.js';
+import { resolveCoordinatorOptions, resolveRepeat, type RawLabOptions } from './lab-options.js';
+
+export interface RunOptions extends RawLabOptions {
+  variant?: string;
+}
+
+export async function runCommand(workload: string, opts: RunOptions, out: (line: string) => void): Promise<number> {
+  if (opts.profile?.includes(',')) throw new UsageError("'run' takes one profile; use 'bench --profile a,b' for several");
+  const spec = resolveRunSpec({
+    workload,
+    variant: opts.variant,
+    params: opts.param ?? [],
+    profile: opts.profile,
+    threshold: opts.threshold,
+    gc: opts.gc,
+    seed: opts.seed,
+    heapMiB: opts.heapMib,
+    startupObjects: opts.startupObjects,
+  });
+  const coordinator = resolveCoordinatorOptions(opts);
+  const repeat = resolveRepeat(opts);
+  const session = await runSession({
+    name: `run-${spec.workload}-${spec.variant}`,
+    command: 'run',
+    options: { spec, repeat, coordinator },
+    plans: Array.from({ length: repeat }, (_, repetition) => ({ spec, repetition })),
+    coordinator: { ...coordinator, workers: Math.min(coordinator.workers, repeat) },
+    resultsDir: opts.resultsDir ?? 'results',
+    animate: process.stderr.isTTY === true && !opts.json,
+    quiet: opts.json,
+  });
+  if (opts.json) {
+    const summaries = session.records.map(summarise);
+    out(JSON.stringify(summaries.length === 1 ? summaries[0] : summaries));
+  } else {
+    for (const r of session.records) printRecord(r, out);
+    out(`results: ${session.path}`);
+  }
+  if (session.interrupted) return 130;
+  return session.records.some((r) => r.status !== 'ok') ? 1 : 0;
+}
+
+function printRecord(r: TaskRecord, out: (line: string) => void): void {
+  out(`${specLabel(r.spec)}  seed ${r.spec.seed}  gc ${r.spec.gc}${r.repetition > 0 ? `  repetition ${r.repetition}` : ''}`);
+  if (!r.metrics) {
+    out(`  FAILED (${r.status}): ${r.error}`);
+    return;
+  }
+  const m = r.metrics;
+  out(`  memory    requested peak ${formatBytes(m.memory.requested.peak)}, at the end ${formatBytes(m.memory.requested.current)}`);
+  for (const [name, bytes] of Object.entries(m.memory.probes)) out(`            probe ${name}: ${formatBytes(bytes)}`);
+  out(`            arenas peak ${formatBytes(m.memory.arenas.peak)}, pools peak ${formatCount(m.memory.pools.peak)}`);
+  out(`  objects   ${formatCount(m.objects.allocated)} allocated, ${formatCount(m.objects.freed)} freed`);
+  out(`  gc        thresholds ${m.gc.thresholds.join(', ')}; collections ${m.gc.collections.join(' / ')}; collected ${m.gc.collected.join(' / ')}; uncollectable ${m.gc.uncollectable.join(' / ')}`);
+  const p = m.gc.pauses;
+  out(`  pauses    ${p.count} (p50 ${formatNs(p.p50)}, p99 ${formatNs(p.p99)}, max ${formatNs(p.max)}, total ${formatNs(p.total)}); ${formatCount(m.gc.visited)} objects visited`);
+  if (r.time) {
+    const t = r.time;
+    out(`  time      median ${formatNs(t.median)} ±${t.rme.toFixed(1)}% (mean ${formatNs(t.mean)}, min ${formatNs(t.min)}, ${t.samples} samples)`);
+  }
+  if (r.telemetry) out(`  telemetry ${r.telemetry.t.length} samples every ${r.telemetry.intervalMs} ms`);
+}

@@ -1,0 +1,211 @@
+/**
+ * The coordinator: spreads tasks over a Piscina pool (one heap per task, in its worker's own
+ * SharedArrayBuffer), samples every running task's live counters into a time series, enforces a
+ * per-task timeout, survives workers that die, and stops cleanly when cancelled. Each finished
+ * task becomes a `TaskRecord` handed to `onRecord` at once, so nothing measured is lost.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { readLiveCounters } from '../heap/stats.js';
+import type { RunMetrics } from './measure.js';
+import { runMemory } from './measure.js';
+import type { RunSpec, TimingOptions } from './options.js';
+import { StatusCell, TaskPhase, type FailureKind, type HeapTask, type TaskOutcome, type TimeStats } from './protocol.js';
+
+/** Counters sampled from a running task's heap, one column each. */
+export const TELEMETRY_COLUMNS = [
+  'requestedCurrent',
+  'arenasInUse',
+  'poolsInUse',
+  'gcHeapSize',
+  'gcCollections0',
+  'gcCollections1',
+  'gcCollections2',
+  'objectsAllocated',
+] as const;
+
+/** A time series of live counters: `t` in ms since the task started, then one column per counter. */
+export interface Telemetry {
+  readonly intervalMs: number;
+  readonly t: Float64Array;
+  readonly columns: Readonly<Record<(typeof TELEMETRY_COLUMNS)[number], Float64Array>>;
+}
+
+export interface TaskPlan {
+  readonly spec: RunSpec;
+  readonly repetition: number;
+}
+
+export interface TaskRecord {
+  readonly id: number;
+  readonly spec: RunSpec;
+  readonly repetition: number;
+  readonly status: 'ok' | FailureKind;
+  readonly error?: string;
+  readonly metrics?: RunMetrics;
+  readonly time?: TimeStats | null;
+  readonly telemetry?: Telemetry;
+  readonly wallMs: number;
+}
+
+export interface CoordinatorOptions {
+  readonly workers: number;
+  /** Live sampling interval; 0 turns sampling off. */
+  readonly sampleIntervalMs: number;
+  /** A task running longer is stopped (its worker is terminated) and recorded as a timeout. */
+  readonly taskTimeoutMs: number;
+  readonly timing: TimingOptions | null;
+}
+
+/** What the progress display reads. */
+export interface RunningTask {
+  readonly id: number;
+  readonly spec: RunSpec;
+  readonly startedAt: number;
+  phase(): TaskPhase;
+  progress(): number;
+  iterations(): number;
+}
+
+export const DEFAULT_WORKERS = Math.max(1, Math.min(availableParallelism(), 8));
+
+function workerEntry(): { filename: string; execArgv: string[] } {
+  // From dist/ the worker is plain JS; from sources (tests, tsx) it needs tsx's loader.
+  const fromSources = import.meta.url.endsWith('.ts');
+  const filename = fileURLToPath(new URL(`../../workers/heap-worker.${fromSources ? 'ts' : 'js'}`, import.meta.url));
+  return { filename, execArgv: fromSources ? ['--import', 'tsx'] : [] };
+}
+
+interface Sampler {
+  readonly memory: SharedArrayBuffer;
+  readonly started: number;
+  readonly t: number[];
+  readonly columns: number[][];
+}
+
+export class Coordinator {
+  private readonly pool: Piscina;
+  readonly running = new Map<number, RunningTask>();
+  private readonly samplers = new Map<number, Sampler>();
+  private readonly aborts = new Map<number, AbortController>();
+  private cancelled = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(readonly options: CoordinatorOptions) {
+    const entry = workerEntry();
+    this.pool = new Piscina({
+      filename: entry.filename,
+      execArgv: entry.execArgv,
+      minThreads: options.workers,
+      maxThreads: options.workers,
+      idleTimeout: 60_000,
+    });
+  }
+
+  /** Runs every task (at most `workers` at once); calls `onRecord` as each finishes. */
+  async run(plans: readonly TaskPlan[], onRecord: (record: TaskRecord) => void): Promise<TaskRecord[]> {
+    const records: TaskRecord[] = [];
+    if (this.options.sampleIntervalMs > 0) {
+      this.timer = setInterval(() => this.sample(), this.options.sampleIntervalMs);
+    }
+    // One lane per worker, so a task is submitted only when a worker is free for it: its clock,
+    // timeout and heap memory start when it really starts.
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < plans.length) {
+        const id = next++;
+        const record = await this.runOne(id, plans[id]);
+        records.push(record);
+        onRecord(record);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(this.options.workers, plans.length) }, lane));
+    } finally {
+      if (this.timer) clearInterval(this.timer);
+    }
+    return records.sort((a, b) => a.id - b.id);
+  }
+
+  /** Stops everything: running tasks are aborted, queued ones are recorded as cancelled. */
+  cancel(): void {
+    this.cancelled = true;
+    for (const a of this.aborts.values()) a.abort(new Error('cancelled'));
+  }
+
+  get isCancelled(): boolean {
+    return this.cancelled;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.pool.destroy();
+  }
+
+  private async runOne(id: number, plan: TaskPlan): Promise<TaskRecord> {
+    const { spec, repetition } = plan;
+    if (this.cancelled) return { id, spec, repetition, status: 'cancelled', error: 'cancelled before it started', wallMs: 0 };
+    const memory = runMemory(spec);
+    const statusBuffer = new SharedArrayBuffer(StatusCell.COUNT * 4);
+    const status = new Int32Array(statusBuffer);
+    const task: HeapTask = { id, spec, repetition, timing: this.options.timing, memory, status: statusBuffer };
+    const abort = new AbortController();
+    this.aborts.set(id, abort);
+    const started = performance.now();
+    let timedOut = false;
+    const timeout = setTimeout(() => {
+      timedOut = true;
+      abort.abort(new Error('timeout'));
+    }, this.options.taskTimeoutMs);
+    this.samplers.set(id, { memory, started, t: [], columns: TELEMETRY_COLUMNS.map(() => []) });
+    this.running.set(id, {
+      id,
+      spec,
+      startedAt: started,
+      phase: () => Atomics.load(status, StatusCell.Phase) as TaskPhase,
+      progress: () => Atomics.load(status, StatusCell.ProgressPpm) / 1e6,
+      iterations: () => Atomics.load(status, StatusCell.Iterations),
+    });
+    let outcome: TaskOutcome;
+    try {
+      outcome = (await this.pool.run(task, { signal: abort.signal })) as TaskOutcome;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (timedOut) outcome = { ok: false, kind: 'timeout', message: `stopped after ${this.options.taskTimeoutMs} ms (--timeout)` };
+      else if (this.cancelled) outcome = { ok: false, kind: 'cancelled', message: 'cancelled while running' };
+      else outcome = { ok: false, kind: 'worker-died', message: `worker died: ${message}` };
+    } finally {
+      clearTimeout(timeout);
+      this.aborts.delete(id);
+      this.running.delete(id);
+    }
+    this.sampleOne(id);
+    const telemetry = this.finishTelemetry(id);
+    const wallMs = performance.now() - started;
+    if (outcome.ok) return { id, spec, repetition, status: 'ok', metrics: outcome.metrics, time: outcome.time, telemetry, wallMs };
+    return { id, spec, repetition, status: outcome.kind, error: outcome.message, telemetry, wallMs };
+  }
+
+  private sample(): void {
+    for (const id of this.samplers.keys()) this.sampleOne(id);
+  }
+
+  private sampleOne(id: number): void {
+    const s = this.samplers.get(id);
+    if (!s) return;
+    const live = readLiveCounters(s.memory);
+    if (!live) return;
+    s.t.push(performance.now() - s.started);
+    TELEMETRY_COLUMNS.forEach((name, i) => s.columns[i].push(live[name]));
+  }
+
+  private finishTelemetry(id: number): Telemetry | undefined {
+    const s = this.samplers.get(id);
+    this.samplers.delete(id);
+    if (!s || this.options.sampleIntervalMs <= 0) return undefined;
+    const columns = {} as Record<(typeof TELEMETRY_COLUMNS)[number], Float64Array>;
+    TELEMETRY_COLUMNS.forEach((name, i) => (columns[name] = Float64Array.from(s.columns[i])));
+    return { intervalMs: this.options.sampleIntervalMs, t: Float64Array.from(s.t), columns };
+  }
+}

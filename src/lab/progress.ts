@@ -1,0 +1,99 @@
+/**
+ * Progress while tasks run. On a TTY: one line per busy worker (its task, phase and progress) and
+ * an overall line with the ETA, redrawn in place. Piped, or with --json: no animation, one line
+ * per finished task on stderr (or nothing when quiet).
+ */
+import type { RunningTask, TaskRecord } from './coordinator.js';
+import { specLabel } from './options.js';
+import { TaskPhase } from './protocol.js';
+
+export interface ProgressOptions {
+  readonly total: number;
+  readonly stream: NodeJS.WriteStream;
+  /** Draw in place (a TTY, not --json). */
+  readonly animate: boolean;
+  /** No output at all (e.g. --json on a non-TTY stderr is still fine; quiet is for tests). */
+  readonly quiet?: boolean;
+}
+
+const PHASES: Record<TaskPhase, string> = {
+  [TaskPhase.Starting]: 'starting',
+  [TaskPhase.Measuring]: 'measuring',
+  [TaskPhase.Timing]: 'timing',
+  [TaskPhase.Done]: 'done',
+};
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+export class ProgressDisplay {
+  private done = 0;
+  private failed = 0;
+  private drawnLines = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly options: ProgressOptions,
+    private readonly running: () => Iterable<RunningTask>,
+  ) {
+    if (options.animate && !options.quiet) this.timer = setInterval(() => this.draw(), 100);
+  }
+
+  finished(record: TaskRecord): void {
+    this.done++;
+    if (record.status !== 'ok') this.failed++;
+    if (this.options.quiet) return;
+    const line =
+      record.status === 'ok'
+        ? `[${this.done}/${this.options.total}] ${specLabel(record.spec)}: ok (${(record.wallMs / 1000).toFixed(1)} s)`
+        : `[${this.done}/${this.options.total}] ${specLabel(record.spec)}: ${record.status}: ${record.error}`;
+    if (this.options.animate) {
+      this.clear();
+      this.options.stream.write(line + '\n');
+      this.draw();
+    } else {
+      this.options.stream.write(line + '\n');
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.options.animate) this.clear();
+  }
+
+  private eta(): string {
+    if (this.done === 0) return '?';
+    const elapsed = performance.now() - this.started;
+    return formatDuration((elapsed / this.done) * (this.options.total - this.done));
+  }
+
+  private clear(): void {
+    const s = this.options.stream;
+    for (let i = 0; i < this.drawnLines; i++) s.write('\x1b[1A\x1b[2K');
+    this.drawnLines = 0;
+  }
+
+  private draw(): void {
+    const s = this.options.stream;
+    const width = Math.max(40, Math.min(s.columns ?? 100, 100) - 1);
+    const lines: string[] = [];
+    let w = 1;
+    for (const task of this.running()) {
+      const phase = task.phase();
+      const detail = phase === TaskPhase.Timing ? `timing, ${task.iterations()} iterations` : `${PHASES[phase]} ${Math.round(task.progress() * 100)}%`;
+      const elapsed = formatDuration(performance.now() - task.startedAt);
+      lines.push(`  worker ${w++}: ${specLabel(task.spec)}  ${detail}  ${elapsed}`.slice(0, width));
+    }
+    const pct = Math.round((100 * this.done) / Math.max(1, this.options.total));
+    const failed = this.failed > 0 ? `, ${this.failed} failed` : '';
+    lines.push(`  ${this.done}/${this.options.total} tasks (${pct}%${failed}), ${formatDuration(performance.now() - this.started)} elapsed, ETA ${this.eta()}`.slice(0, width));
+    this.clear();
+    s.write(lines.join('\n') + '\n');
+    this.drawnLines = lines.length;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * One lab session as the CLI runs it: a coordinator, progress, a results file written as tasks
+ * finish, and Ctrl-C handling (stop the workers, keep what finished, report it).
+ */
+import { Coordinator, type CoordinatorOptions, type TaskPlan, type TaskRecord } from './coordinator.js';
+import { ProgressDisplay } from './progress.js';
+import { provenance, ResultsWriter } from './store.js';
+
+export interface SessionOptions {
+  readonly name: string;
+  readonly command: string;
+  readonly options: Record<string, unknown>;
+  readonly plans: readonly TaskPlan[];
+  readonly coordinator: CoordinatorOptions;
+  readonly resultsDir: string;
+  /** Whether progress may be drawn in place (a TTY and not --json). */
+  readonly animate: boolean;
+  readonly quiet?: boolean;
+}
+
+export interface SessionResult {
+  readonly records: readonly TaskRecord[];
+  readonly path: string;
+  /** Ctrl-C stopped the session. */
+  readonly interrupted: boolean;
+}
+
+export async function runSession(opts: SessionOptions): Promise<SessionResult> {
+  const writer = new ResultsWriter(opts.resultsDir, opts.name, provenance(opts.command, opts.options));
+  const coordinator = new Coordinator(opts.coordinator);
+  const progress = new ProgressDisplay(
+    { total: opts.plans.length, stream: process.stderr, animate: opts.animate, quiet: opts.quiet },
+    () => coordinator.running.values(),
+  );
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+    process.stderr.write('\ngclab: interrupted; stopping the workers and keeping the finished results\n');
+    coordinator.cancel();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    await coordinator.run(opts.plans, (record) => {
+      writer.add(record);
+      progress.finished(record);
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress.stop();
+    await coordinator.close();
+  }
+  if (!interrupted) writer.finish();
+  return { records: writer.records, path: writer.path, interrupted };
+}

@@ -1,0 +1,72 @@
+/**
+ * A task record as one plain object (what `gclab run --json` prints and `results export` writes):
+ * provenance of the run, memory, GC and time figures; ns and bytes throughout.
+ */
+import type { TaskRecord } from './coordinator.js';
+
+export interface ResultSummary {
+  readonly workload: string;
+  readonly variant: string;
+  readonly params: Readonly<Record<string, number>>;
+  readonly profile: string;
+  readonly seed: number;
+  readonly repetition: number;
+  readonly status: string;
+  readonly error?: string;
+  readonly gc?: {
+    readonly thresholds: readonly number[];
+    readonly enabled: boolean;
+    readonly collections: readonly number[];
+    readonly collected: readonly number[];
+    readonly uncollectable: readonly number[];
+    readonly visited: number;
+    readonly pauses: { count: number; p50: number; p90: number; p99: number; max: number; total: number };
+  };
+  readonly memory?: {
+    readonly requested: { current: number; peak: number };
+    readonly probes: Readonly<Record<string, number>>;
+    readonly arenas: { peak: number; current: number };
+    readonly pools: { peak: number; current: number };
+  };
+  readonly objects?: { allocated: number; freed: number };
+  readonly time?: { samples: number; mean: number; median: number; p99: number; min: number; max: number; sd: number; rme: number } | null;
+}
+
+export function summarise(record: TaskRecord): ResultSummary {
+  const { spec, metrics } = record;
+  const base = {
+    workload: spec.workload,
+    variant: spec.variant,
+    params: spec.params,
+    profile: spec.profile,
+    seed: spec.seed,
+    repetition: record.repetition,
+    status: record.status,
+  };
+  if (!metrics) return { ...base, error: record.error };
+  let time: ResultSummary['time'] = null;
+  if (record.time) {
+    const { samples, mean, median, p99, min, max, sd, rme } = record.time;
+    time = { samples, mean, median, p99, min, max, sd, rme };
+  }
+  return {
+    ...base,
+    gc: {
+      thresholds: metrics.gc.thresholds,
+      enabled: metrics.gc.enabled,
+      collections: metrics.gc.collections,
+      collected: metrics.gc.collected,
+      uncollectable: metrics.gc.uncollectable,
+      visited: metrics.gc.visited,
+      pauses: metrics.gc.pauses,
+    },
+    memory: {
+      requested: metrics.memory.requested,
+      probes: metrics.memory.probes,
+      arenas: metrics.memory.arenas,
+      pools: metrics.memory.pools,
+    },
+    objects: metrics.objects,
+    time,
+  };
+}

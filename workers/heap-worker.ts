@@ -1,0 +1,30 @@
+/**
+ * The Piscina worker: one task at a time, each on heaps of its own. The deterministic run uses
+ * the SharedArrayBuffer the coordinator allocated (so it can sample the live counters); the timed
+ * iterations use fresh heaps. Failures come back as outcomes, not exceptions, so the coordinator
+ * records them as one line each.
+ */
+import { HeapExhausted } from '../src/heap/errors.js';
+import { measureRun, prepareRun } from '../src/lab/measure.js';
+import { StatusCell, TaskPhase, type HeapTask, type TaskOutcome } from '../src/lab/protocol.js';
+import { timeBody } from '../src/lab/timing.js';
+
+export default async function runTask(task: HeapTask): Promise<TaskOutcome> {
+  const status = new Int32Array(task.status);
+  try {
+    Atomics.store(status, StatusCell.Phase, TaskPhase.Measuring);
+    const prepared = prepareRun(task.spec, task.memory);
+    const metrics = measureRun(prepared, task.spec, (f) => Atomics.store(status, StatusCell.ProgressPpm, Math.round(f * 1e6)));
+    Atomics.store(status, StatusCell.ProgressPpm, 1e6);
+    let time = null;
+    if (task.timing) {
+      Atomics.store(status, StatusCell.Phase, TaskPhase.Timing);
+      time = await timeBody(task.spec, task.timing, (n) => Atomics.store(status, StatusCell.Iterations, n));
+    }
+    Atomics.store(status, StatusCell.Phase, TaskPhase.Done);
+    return { ok: true, metrics, time };
+  } catch (err) {
+    if (err instanceof HeapExhausted) return { ok: false, kind: 'heap-exhausted', message: err.message };
+    return { ok: false, kind: 'workload-error', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+  }
+}

@@ -1,6 +1,6 @@
 /**
  * Running out of simulated memory: a request that needs a chunk the heap does not have throws
- * HeapExhausted (never a RangeError), with a message that names the heap size and --heap-size. The
+ * HeapExhausted (never a RangeError), with a message that names the heap size and --heap-mib. The
  * failed request changes nothing, and the allocator stays usable (frees, then allocations again).
  */
 import { describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ function expectExhausted(e: unknown, requested?: number): void {
   expect(err.name).toBe('HeapExhausted');
   expect(err.heapBytes).toBe(HEAP);
   expect(err.message).toContain('4 MiB');
-  expect(err.message).toContain('--heap-size');
+  expect(err.message).toContain('--heap-mib');
   if (requested !== undefined) {
     expect(err.requestedBytes).toBe(requested);
     expect(err.message).toContain(`${requested} bytes`);

@@ -4,7 +4,6 @@
  * (set GCLAB_DEBUG=1 to see one).
  */
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
 import { HeapExhausted } from '../heap/errors.js';
 import { sizesCommand } from './commands/sizes.js';
 import { listCommand } from './commands/list.js';
@@ -14,15 +13,14 @@ import { resultsExportCommand, resultsListCommand, resultsShowCommand } from './
 import { calibrateCommand, type CalibrateOptions } from './commands/calibrate.js';
 import { addLabOptions } from './commands/lab-options.js';
 import { UsageError } from './errors.js';
+import { LAB_VERSION } from '../version.js';
 
-const require = createRequire(import.meta.url);
-const { version } = require('../../../package.json') as { version: string };
 
 export function buildProgram(out: (line: string) => void): Command {
   const program = new Command()
     .name('gclab')
     .description("A laboratory for CPython's memory manager: pymalloc, reference counting and the cycle collectors, simulated")
-    .version(version)
+    .version(LAB_VERSION)
     .exitOverride()
     .showSuggestionAfterError(true);
 

@@ -9,7 +9,7 @@ export class HeapExhausted extends Error {
   ) {
     super(
       `simulated heap exhausted: a request for ${requestedBytes} bytes does not fit in the ${formatMiB(heapBytes)} heap; ` +
-        `raise it with --heap-size (heapBytes)`,
+        `raise it with --heap-mib (HeapOptions.heapBytes)`,
     );
   }
 }

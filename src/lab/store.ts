@@ -6,16 +6,14 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { basename, join } from 'node:path';
-import { createRequire } from 'node:module';
 import { Packr } from 'msgpackr';
 import { UsageError } from '../cli/errors.js';
 import type { TaskRecord } from './coordinator.js';
+import { LAB_VERSION } from '../version.js';
 
 export const SCHEMA_VERSION = 1;
 const MAGIC = 'gclab-results';
 
-const require = createRequire(import.meta.url);
-const { version: LAB_VERSION } = require('../../../package.json') as { version: string };
 
 export interface Provenance {
   readonly labVersion: string;

@@ -61,7 +61,7 @@ export async function benchCommand(opts: BenchOptions, out: (line: string) => vo
 
 /** One row per task: what it cost in time, memory and GC work (fits in 100 columns). */
 export function summaryTable(records: readonly TaskRecord[]): string {
-  const rows = records.map((r) => {
+  const rows = [...records].sort((a, b) => a.id - b.id).map((r) => {
     const name = `${r.spec.workload}/${r.spec.variant}`;
     if (!r.metrics) return [name, r.spec.profile, r.status, '', '', '', '', ''];
     const m = r.metrics;

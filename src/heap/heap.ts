@@ -53,6 +53,11 @@ export interface HeapOptions {
    * `gc.collect()`. 0 (the default) gives a bare heap; the lab passes the profile's measured figure.
    */
   readonly startupObjects?: number;
+  /**
+   * The SharedArrayBuffer to build the heap in (zero-filled, at least `regionLayout(heapBytes).sabBytes`
+   * long), so another thread that holds it can read the live counters. Default: a new one.
+   */
+  readonly memory?: SharedArrayBuffer;
 }
 
 export { IMMORTAL_REFCNT } from './layout.js';
@@ -128,7 +133,7 @@ export class Heap {
     this.profile = typeof options.profile === 'string' ? PROFILES[options.profile] : options.profile;
     const heapBytes = options.heapBytes ?? DEFAULT_HEAP_BYTES;
     validateHeapBytes(heapBytes);
-    this.mem = HeapMemory.allocate(heapBytes);
+    this.mem = options.memory ? new HeapMemory(options.memory, heapBytes) : HeapMemory.allocate(heapBytes);
     this.i32 = this.mem.i32;
     this.f64 = this.mem.f64;
     this.u8 = this.mem.u8;

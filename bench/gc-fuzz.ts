@@ -3,7 +3,7 @@
  *
  *   npm run fuzz:gc -- --seed 7 --ops 200000 --profile 3.14.1
  *     [--resurrect]        finalizers of one class resurrect their object half of the time
- *     [--instance-dicts]   materialise instances' __dict__ (off by default: see the fuzz support)
+ *     [--instance-dicts]   materialise instances' __dict__ and store attributes through it
  *     [--no-hook-work]     finalizers and weakref callbacks do nothing but get checked
  *     [--paranoid]         check weakref lists and pymalloc after every operation (slow)
  *     [--trace N]          name the last N operations in a discrepancy's message

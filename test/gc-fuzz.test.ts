@@ -1,19 +1,29 @@
 // The cycle collector against a reference model (test/support/gc-fuzz.ts): fixed seeds on every
 // profile, well over a million random operations in all, each run checked after every full
-// collection (live set, refcounts, weakrefs, pymalloc) and torn down with no block left. Any other
-// seed or length: `npm run fuzz:gc -- --seed S --ops N --profile P`.
+// collection (live set, refcounts, weakrefs, pymalloc) and torn down with no block left. One seed
+// per profile materialises instances' __dict__. Any other seed or length:
+// `npm run fuzz:gc -- --seed S --ops N --profile P [--instance-dicts]`.
 import { describe, expect, it } from 'vitest';
 import type { ProfileName } from '../src/heap/profiles.js';
-import { FuzzDiscrepancy, runFuzz } from './support/gc-fuzz.js';
+import { FuzzDiscrepancy, type FuzzSummary, runFuzz } from './support/gc-fuzz.js';
 
 const OPERATIONS = 60_000;
 const SEEDS: Record<ProfileName, readonly number[]> = {
-  '3.11': [1101, 1102, 1103],
-  '3.12': [1201, 1202, 1203],
-  '3.13': [1301, 1302, 1303],
-  '3.14.0': [1401, 1402, 1403],
-  '3.14.1': [1411, 1412, 1413],
-  '3.14.5': [1451, 1452, 1453],
+  '3.11': [1101, 1102],
+  '3.12': [1201, 1202],
+  '3.13': [1301, 1302],
+  '3.14.0': [1401, 1402],
+  '3.14.1': [1411, 1412],
+  '3.14.5': [1451, 1452],
+};
+/** Instances' `__dict__` materialised (and written through), OPERATIONS long too. */
+const INSTANCE_DICT_SEEDS: Record<ProfileName, number> = {
+  '3.11': 1103,
+  '3.12': 1203,
+  '3.13': 1303,
+  '3.14.0': 1403,
+  '3.14.1': 1413,
+  '3.14.5': 1453,
 };
 /** Finalizers that resurrect their object (kept alive by the model, never finalized again). */
 const RESURRECT_OPERATIONS = 10_000;
@@ -22,23 +32,29 @@ const RESURRECT_SEED = 77;
 const profiles = Object.keys(SEEDS) as ProfileName[];
 
 it('runs at least 1,000,000 operations in all', () => {
-  const total = profiles.reduce((n, p) => n + SEEDS[p].length * OPERATIONS + RESURRECT_OPERATIONS, 0);
+  const total = profiles.reduce((n, p) => n + (SEEDS[p].length + 1) * OPERATIONS + RESURRECT_OPERATIONS, 0);
   expect(total).toBeGreaterThanOrEqual(1_000_000);
 });
 
+/** The run did what it is for: full collections checked, cycles collected, finalizers and weakref callbacks run. */
+function expectBusy(s: FuzzSummary): void {
+  expect(s.operations).toBe(OPERATIONS);
+  expect(s.fullChecks).toBeGreaterThan(100);
+  expect(s.collected).toBeGreaterThan(1000);
+  expect(s.finalizerCalls).toBeGreaterThan(100);
+  expect(s.weakrefCallbacks).toBeGreaterThan(10);
+  expect(s.freezes).toBeGreaterThan(0);
+}
+
 describe.each(profiles)('profile %s', (profile) => {
   it('agrees with the reference model on fixed seeds', () => {
-    for (const seed of SEEDS[profile]) {
-      const s = runFuzz({ seed, operations: OPERATIONS, profile });
-      expect(s.operations).toBe(OPERATIONS);
-      // The run did what it is for: full collections checked, cycles collected, finalizers and
-      // weakref callbacks run.
-      expect(s.fullChecks).toBeGreaterThan(100);
-      expect(s.collected).toBeGreaterThan(1000);
-      expect(s.finalizerCalls).toBeGreaterThan(100);
-      expect(s.weakrefCallbacks).toBeGreaterThan(10);
-      expect(s.freezes).toBeGreaterThan(0);
-    }
+    for (const seed of SEEDS[profile]) expectBusy(runFuzz({ seed, operations: OPERATIONS, profile }));
+  }, 60_000);
+
+  it("agrees with the model when instances' __dict__ is materialised", () => {
+    const s = runFuzz({ seed: INSTANCE_DICT_SEEDS[profile], operations: OPERATIONS, profile, instanceDicts: true });
+    expectBusy(s);
+    expect(s.dictsMaterialized).toBeGreaterThan(500);
   }, 60_000);
 
   it('agrees with the model when finalizers resurrect their objects', () => {

@@ -282,6 +282,8 @@ export class DictOps {
     const owner = i32[d + FIELD.DICT_VALUES];
     if (owner !== 0) {
       if (heap.kindOf(key) === Kind.Str) {
+        // `insert_split_value`: MAINTAIN_TRACKING, then the store into the values.
+        this.maintainTracking(d, key, value);
         return this.setInstanceAttr(owner, heap.types.classInfo(heap.typeOf(owner)), heap.str.read(key), value);
       }
       this.convertToCombinedDict(owner);
@@ -497,6 +499,9 @@ export class DictOps {
     }
     const { base, capacity } = this.instanceValues(obj);
     const ix = base === 0 ? -1 : this.sharedKeyIndex(cls.sharedKeys, name);
+    // 3.11/3.12: with a materialised __dict__ the store goes through that dict (which holds the
+    // values there), so MAINTAIN_TRACKING applies; 3.13+ stores into the inline values directly.
+    if (dict !== 0 && !this.inlineValues && i32[dict + GC.NEXT] === 0 && heap.mayBeTracked(value)) heap.track(dict);
     if (ix < 0 || ix >= capacity) {
       const d = this.convertToCombinedDict(obj);
       const key = heap.intern(name);
@@ -538,13 +543,26 @@ export class DictOps {
       const cls = heap.types.classInfo(heap.typeOf(obj));
       i32[d + FIELD.DICT_KEYS] = cls.sharedKeys;
       i32[cls.sharedKeys + KEYS.REFCNT]++;
-      if (i32[d + GC.NEXT] === 0) heap.track(d);
+      // `make_dict_from_instance_attributes`: tracked if a value may be (3.14 tracks every dict).
+      if (i32[d + GC.NEXT] === 0 && this.valuesMayBeTracked(obj)) heap.track(d);
       i32[obj + PRE.DICT] = d;
       // The instance holds the dict; the dict's view of the instance is not a counted reference.
       heap.decref(obj);
     }
     heap.incref(d);
     return d;
+  }
+
+  /** Whether any attribute value of an instance may be tracked (`_PyObject_GC_MAY_BE_TRACKED`). */
+  private valuesMayBeTracked(obj: Ref): boolean {
+    const heap = this.heap;
+    const base = this.valuesBase(obj);
+    const capacity = this.valuesCapacity(obj);
+    for (let i = 0; i < capacity; i++) {
+      const v = heap.i32[base + 2 * i];
+      if (v !== 0 && heap.mayBeTracked(v)) return true;
+    }
+    return false;
   }
 
   /** A dict viewing an instance's values lets go of them (and of the shared keys). */

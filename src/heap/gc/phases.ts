@@ -236,7 +236,10 @@ export class CollectionPhases {
     for (let gc = i32[list + GC.NEXT]; gc !== list; ) {
       const next = i32[gc + GC.NEXT];
       if (kindOf[i32[gc + 1]] === Kind.Dict) {
-        const n = referents.of(gc);
+        // A __dict__ viewing an instance's values looks at those values (3.13+ too, where its
+        // traverse reports none of them).
+        const owner = i32[gc + FIELD.DICT_VALUES];
+        const n = owner !== 0 ? referents.instanceValues(owner) : referents.of(gc);
         const buf = referents.buf;
         let keep = false;
         for (let k = 0; k < n && !keep; k++) keep = heap.mayBeTracked(buf[k]);

@@ -17,8 +17,12 @@ const DICT_ENTRY_VALUE = 2;
 export class Referents {
   /** Referents of the last object passed to `of`; valid until the next call. */
   buf = new Int32Array(4096);
+  /** 3.13+: instance values live inline and a __dict__ viewing them is not their traverse path. */
+  private readonly inlineValues: boolean;
 
-  constructor(private readonly heap: Heap) {}
+  constructor(private readonly heap: Heap) {
+    this.inlineValues = heap.profile.instanceValues === 'inline';
+  }
 
   /** Fills `buf` with the (non-NULL) references `ref` holds and returns how many. */
   of(ref: Ref): number {
@@ -32,7 +36,9 @@ export class Referents {
         return this.copyPairs(i32[ref + FIELD.LIST_ITEMS], i32[ref + FIELD.LIST_SIZE]);
       case Kind.Dict: {
         const owner = i32[ref + FIELD.DICT_VALUES];
-        if (owner !== 0) return this.instanceValues(owner);
+        // A __dict__ viewing an instance's values: 3.11/3.12 visit them (the dict holds the
+        // values there); 3.13+ visit nothing, since the instance visits its inline values itself.
+        if (owner !== 0) return this.inlineValues ? 0 : this.instanceValues(owner);
         const keys = i32[ref + FIELD.DICT_KEYS];
         const n = i32[keys + KEYS.NENTRIES];
         if (n === 0) return 0;
@@ -59,9 +65,11 @@ export class Referents {
         return count;
       }
       case Kind.Instance: {
+        // `_PyObject_VisitManagedDict` (3.11/3.12): the materialised dict if there is one (it
+        // visits the values), else the values. `PyObject_VisitManagedDict` (3.13+): the inline
+        // values while they are valid (no dict, or a dict still viewing them), else the dict.
         const dict = i32[ref + PRE.DICT];
-        // With a materialised __dict__ the values are reached through it (`_PyObject_VisitManagedDict`).
-        if (dict !== 0) {
+        if (dict !== 0 && (!this.inlineValues || i32[dict + FIELD.DICT_VALUES] !== ref)) {
           this.buf[0] = dict;
           return 1;
         }
@@ -84,8 +92,11 @@ export class Referents {
     }
   }
 
-  /** The attribute values of a plain instance (inline from 3.13, a separate block before). */
-  private instanceValues(obj: Ref): number {
+  /**
+   * Fills `buf` with the attribute values of a plain instance (inline from 3.13, a separate block
+   * before) and returns how many: what `_PyDict_MaybeUntrack` looks at for a dict viewing them.
+   */
+  instanceValues(obj: Ref): number {
     const dict = this.heap.dict;
     return this.copyPairs(dict.valuesBase(obj), dict.valuesCapacity(obj));
   }
@@ -137,11 +148,18 @@ export function tpClear(heap: Heap, ref: Ref): void {
       const owner = i32[ref + FIELD.DICT_VALUES];
       if (owner !== 0) {
         // A __dict__ viewing an instance's values clears those (shared) values and stops viewing
-        // them; the instance, held alive meanwhile, keeps its reference to the now empty dict.
-        heap.incref(owner);
+        // them; the instance keeps its reference to the now empty dict. (Only 3.11/3.12 get here:
+        // from 3.13 no traverse reports such a dict, so it is never found unreachable.)
+        // The instance is held alive meanwhile, unless it already died earlier in this collection
+        // and waits on the deallocation work list (the collection runs inside a deallocation). In
+        // CPython it would be gone and this dict would hold the values alone; here the view is no
+        // reference, so such an instance is not touched (an incref and decref would deallocate it
+        // a second time), and its deallocation finds the dict no longer viewing it.
+        const alive = heap.refcount(owner) !== 0;
+        if (alive) heap.incref(owner);
         clearSlots(heap, heap.dict.valuesBase(owner), heap.dict.valuesCapacity(owner));
         heap.dict.stopViewing(ref);
-        heap.decref(owner);
+        if (alive) heap.decref(owner);
         break;
       }
       clearDict(heap, ref);

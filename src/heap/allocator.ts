@@ -7,7 +7,7 @@
  * tracemalloc's books without a per-block trace table.
  */
 import { AddressSpace } from './address-space.js';
-import { ChunkKind, HeapMemory, type Ref, SMALL_REQUEST_THRESHOLD, Stat } from './layout.js';
+import { ChunkKind, HeapMemory, Hot, type Ref, SMALL_REQUEST_THRESHOLD, Stat } from './layout.js';
 import { Pymalloc, type PymallocOptions } from './obmalloc.js';
 import { RawAllocator } from './raw.js';
 import { HeapStats, PUBLISH_EVERY } from './stats.js';
@@ -34,13 +34,25 @@ export class Allocator {
 
   /** `PyObject_Malloc(nbytes)`: returns a word index. */
   malloc(nbytes: number): Ref {
-    const block =
-      nbytes > 0 && nbytes <= SMALL_REQUEST_THRESHOLD ? this.pymalloc.alloc(nbytes) : this.rawAlloc(nbytes);
+    if (nbytes > 0 && nbytes <= Hot.SMALL_REQUEST_THRESHOLD) return this.mallocSmall(nbytes);
+    const block = this.rawAlloc(nbytes);
+    this.countMalloc(nbytes);
+    return block;
+  }
+
+  /** `malloc` of 1..512 bytes, which the caller has checked: a pymalloc block (the object fast path). */
+  mallocSmall(nbytes: number): Ref {
+    const block = this.pymalloc.alloc(nbytes);
+    this.countMalloc(nbytes);
+    return block;
+  }
+
+  /** tracemalloc's books of one malloc, and the periodic publish. */
+  private countMalloc(nbytes: number): void {
     const stats = this.stats;
     const current = (stats[Stat.RequestedCurrent] += nbytes);
     if (current > stats[Stat.RequestedPeak]) stats[Stat.RequestedPeak] = current;
     if (--this.publishCountdown === 0) this.publish();
-    return block;
   }
 
   private rawAlloc(nbytes: number): Ref {
@@ -64,7 +76,7 @@ export class Allocator {
    * a pymalloc block and the chunk map need not be consulted.
    */
   freeObject(block: Ref, nbytes: number): void {
-    if (nbytes <= SMALL_REQUEST_THRESHOLD) {
+    if (nbytes <= Hot.SMALL_REQUEST_THRESHOLD) {
       this.pymalloc.free(block);
       this.stats[Stat.RequestedCurrent] -= nbytes;
     } else {

@@ -21,10 +21,12 @@ import {
   MAX_HEAP_BYTES,
   MIN_HEAP_BYTES,
   OB,
+  POOL,
   PRE,
   type Ref,
   Stat,
   GC_SENTINEL_WORDS,
+  Hot,
   roundUp,
 } from './layout.js';
 import { PROFILES, type Profile, type ProfileName } from './profiles.js';
@@ -98,7 +100,10 @@ export class Heap {
   readonly gc: GarbageCollector;
   /** Pages written since the fork point (see `forkPoint`). */
   readonly cow: CopyOnWrite;
-  /** Whether writes are being counted for copy-on-write (after a fork point). */
+  /**
+   * Whether writes are being counted for copy-on-write (after a fork point). The hot paths test
+   * this and the other flags with `=== true`: V8 then compares one word, not a full ToBoolean.
+   */
   cowActive = false;
   /** count0 above which the collector is called (Infinity while it cannot run); set by the gc module. */
   gcTriggerAt = Infinity;
@@ -122,6 +127,8 @@ export class Heap {
   readonly latin1Chars: Int32Array;
   private readonly byteChars: Int32Array;
   private readonly young: Ref;
+  /** TypeTable.leafGc, one load closer for decref. */
+  private readonly leafGc: Uint8Array;
   private readonly countAllocations: boolean;
 
   // The deallocation work list: objects whose refcount reached zero, freed in a loop, not recursively.
@@ -142,6 +149,7 @@ export class Heap {
     this.counters = this.stats.values;
     this.allocator = new Allocator(this.mem, this.stats, { alignedArenas: options.alignedArenas ?? false });
     this.types = new TypeTable(this.profile);
+    this.leafGc = this.types.leafGc;
     this.types.setWeaklist(Kind.Function, FIELD.FUNC_WEAKLIST);
     this.types.setWeaklist(Kind.BoundMethod, FIELD.METHOD_WEAKLIST);
     this.types.setWeaklist(Kind.Generator, FIELD.GEN_WEAKLIST);
@@ -249,12 +257,9 @@ export class Heap {
         i32[ref - 6] = 0;
         i32[ref - 5] = 0;
       }
-      if (this.countAllocations) {
-        counters[Stat.GcHeapSize]++;
-        if (++counters[Stat.GcCount0] > this.gcTriggerAt) this.gc.thresholdReached();
-      }
+      if (this.countAllocations === true) this.gcCountUp();
     }
-    if (this.cowActive) this.cow.touch(ref);
+    if (this.cowActive === true) this.cow.touch(ref);
     return ref;
   }
 
@@ -264,13 +269,9 @@ export class Heap {
     const pre = this.types.preWords[i32[ref + 1]];
     if (pre !== 0) {
       if (i32[ref + GC.NEXT] !== 0) this.untrack(ref);
-      if (this.countAllocations) {
-        const counters = this.counters;
-        counters[Stat.GcHeapSize]--;
-        if (counters[Stat.GcCount0] > 0) counters[Stat.GcCount0]--;
-      }
+      if (this.countAllocations === true) this.gcCountDown();
     }
-    if (this.cowActive) this.cow.touch(ref);
+    if (this.cowActive === true) this.cow.touch(ref);
     this.counters[Stat.ObjectsFreed]++;
     this.allocator.freeObject(ref - pre, i32[ref + 2]);
   }
@@ -306,9 +307,9 @@ export class Heap {
   incref(ref: Ref): void {
     const i32 = this.i32;
     const rc = i32[ref];
-    if (rc !== IMMORTAL_REFCNT) {
+    if (rc !== Hot.IMMORTAL_REFCNT) {
       i32[ref] = rc + 1;
-      if (this.cowActive) this.cow.touch(ref);
+      if (this.cowActive === true) this.cow.touch(ref);
     }
   }
 
@@ -316,16 +317,60 @@ export class Heap {
     const i32 = this.i32;
     const rc = i32[ref];
     if (rc > 1) {
-      if (rc !== IMMORTAL_REFCNT) {
+      if (rc !== Hot.IMMORTAL_REFCNT) {
         i32[ref] = rc - 1;
-        if (this.cowActive) this.cow.touch(ref);
+        if (this.cowActive === true) this.cow.touch(ref);
       }
       return;
     }
+    this.decrefLast(ref, rc);
+  }
+
+  /** The last reference is going (kept out of `decref` so that stays small enough to inline everywhere). */
+  private decrefLast(ref: Ref, rc: number): void {
     if (rc !== 1) throw new HeapInvariantError(`decref of a dead object at word ${ref} (refcount ${rc})`);
+    const i32 = this.i32;
     i32[ref] = 0;
-    if (this.draining) this.pushDead(ref);
+    if (this.draining === true) this.pushDead(ref);
+    // Nothing can die with a leaf object and the dead list is empty: free it now, as dealloc would.
+    else if (this.leafGc[i32[ref + OB.TYPE]] !== 0 && this.cowActive !== true) this.freeLeafGcObject(ref);
     else this.deallocCascade(ref);
+  }
+
+  /**
+   * `dealloc` + `freeObject` of a leaf GC object (TypeTable.leafGc) while copy-on-write is off, in
+   * one piece: untrack, the counts, and pymalloc_free's common case (the pool was not full and does
+   * not become empty; otherwise the allocator does the whole free). Same writes, same order.
+   */
+  private freeLeafGcObject(ref: Ref): void {
+    const i32 = this.i32;
+    const counters = this.counters;
+    const next = i32[ref + GC.NEXT];
+    if (next !== 0) {
+      // untrack()
+      const prev = i32[ref + GC.PREV];
+      i32[prev + GC.NEXT] = next;
+      i32[next + GC.PREV] = prev;
+      i32[ref + GC.NEXT] = 0;
+      i32[ref + GC.PREV] = 0;
+    }
+    // count0 and the heap size lose the object if they count allocations, or if it was tracked.
+    if (next !== 0 || this.countAllocations === true) this.gcCountDown();
+    counters[Stat.ObjectsFreed]++;
+    const bytes = i32[ref + 2];
+    const bp = ref - Hot.GC_HEAD_WORDS;
+    const pool = bp & ~(Hot.POOL_WORDS - 1);
+    const lastfree = i32[pool + POOL.FREEBLOCK];
+    const count = i32[pool + POOL.COUNT] - 1;
+    if (lastfree === 0 || count === 0) {
+      this.allocator.freeObject(bp, bytes);
+      return;
+    }
+    i32[bp] = lastfree;
+    i32[pool + POOL.FREEBLOCK] = bp;
+    i32[pool + POOL.COUNT] = count;
+    counters[Stat.BlocksInUse]--;
+    counters[Stat.RequestedCurrent] -= bytes;
   }
 
   /** `Py_XDECREF`: decref unless NULL. */
@@ -472,8 +517,8 @@ export class Heap {
 
   // ---- GC lists -----------------------------------------------------------------------------------------
 
-  /** `_PyObject_GC_TRACK`: append to the young generation. */
-  track(ref: Ref): void {
+  /** Appends `ref` to the young generation's list; returns the previous last object. Small, so V8 inlines it. */
+  private linkYoung(ref: Ref): Ref {
     const i32 = this.i32;
     const head = this.young;
     const last = i32[head + GC.PREV];
@@ -481,16 +526,16 @@ export class Heap {
     i32[ref + GC.PREV] = last;
     i32[last + GC.NEXT] = ref;
     i32[head + GC.PREV] = ref;
+    return last;
+  }
+
+  /** `_PyObject_GC_TRACK`: append to the young generation. */
+  track(ref: Ref): void {
+    const i32 = this.i32;
+    const last = this.linkYoung(ref);
     i32[ref + GC.FLAGS] = (i32[ref + GC.FLAGS] & ~GCFLAG.OLD_SPACE_1) | this.youngSpaceFlag;
-    if (this.cowActive) {
-      this.cow.touch(ref);
-      this.cow.touch(last);
-    }
-    if (!this.countAllocations) {
-      const counters = this.counters;
-      counters[Stat.GcHeapSize]++;
-      if (++counters[Stat.GcCount0] > this.gcTriggerAt) this.gc.thresholdReached();
-    }
+    if (this.cowActive === true) this.cowTouch2(ref, last);
+    if (this.countAllocations !== true) this.gcCountUp();
   }
 
   /** `_PyObject_GC_UNTRACK`: unlink from whatever GC list holds the object. */
@@ -502,16 +547,38 @@ export class Heap {
     i32[next + GC.PREV] = prev;
     i32[ref + GC.NEXT] = 0;
     i32[ref + GC.PREV] = 0;
-    if (this.cowActive) {
-      this.cow.touch(ref);
-      this.cow.touch(prev);
-      this.cow.touch(next);
-    }
-    if (!this.countAllocations) {
-      const counters = this.counters;
-      counters[Stat.GcHeapSize]--;
-      if (counters[Stat.GcCount0] > 0) counters[Stat.GcCount0]--;
-    }
+    if (this.cowActive === true) this.cowTouch3(ref, prev, next);
+    if (this.countAllocations !== true) this.gcCountDown();
+  }
+
+  /**
+   * One GC object more for count0 (allocations or tracks, per profile) and the heap size; calls the
+   * collector when count0 passes its trigger. Small, so the hot paths inline it.
+   */
+  private gcCountUp(): void {
+    const counters = this.counters;
+    counters[Stat.GcHeapSize]++;
+    if (++counters[Stat.GcCount0] > this.gcTriggerAt) this.gc.thresholdReached();
+  }
+
+  /** One GC object fewer: count0 never goes below zero (CPython's gcstate count). */
+  private gcCountDown(): void {
+    const counters = this.counters;
+    counters[Stat.GcHeapSize]--;
+    if (counters[Stat.GcCount0] > 0) counters[Stat.GcCount0]--;
+  }
+
+  // Copy-on-write page touches of tracking and untracking, out of line: rarely on, and the hot
+  // paths stay small enough for V8 to inline.
+  private cowTouch2(a: Ref, b: Ref): void {
+    this.cow.touch(a);
+    this.cow.touch(b);
+  }
+
+  private cowTouch3(a: Ref, b: Ref, c: Ref): void {
+    this.cow.touch(a);
+    this.cow.touch(b);
+    this.cow.touch(c);
   }
 
   /** The end of a workload statement: where 3.12+ runs a collection an allocation scheduled. */
@@ -670,14 +737,51 @@ export class Heap {
 
   /** `cls()`: a new instance, before `__init__` sets anything. */
   newInstance(cls: ClassInfo): Ref {
-    if (cls.kind === Kind.SlotsInstance) {
-      const ref = this.allocObject(cls.id, cls.baseBytes);
-      const i32 = this.i32;
-      for (let w = 4; w < (cls.baseBytes >> 2) - cls.preWords; w++) i32[ref + w] = 0;
-      this.track(ref);
-      return ref;
-    }
-    return this.dict.newManagedInstance(cls);
+    // The common case (a bare GC head, a pymalloc block, no page accounting) has its own path;
+    // this stays small so that V8 inlines it into callers.
+    if (cls.smallSlots === true && this.cowActive !== true) return this.newSmallSlotsInstance(cls.id, cls.baseBytes);
+    if (cls.kind !== Kind.SlotsInstance) return this.dict.newManagedInstance(cls);
+    return this.newSlotsInstance(cls.id, cls.baseBytes, cls.preWords);
+  }
+
+  /** allocObject + zeroed slots + track: a `__slots__` instance, before `__init__` sets anything. */
+  private newSlotsInstance(typeId: number, bytes: number, preWords: number): Ref {
+    const ref = this.allocObject(typeId, bytes);
+    const i32 = this.i32;
+    for (let w = 4; w < (bytes >> 2) - preWords; w++) i32[ref + w] = 0;
+    this.track(ref);
+    return ref;
+  }
+
+  /**
+   * `newSlotsInstance` for a class with `smallSlots` while copy-on-write is off, in one piece: the
+   * same writes and counts in the same order, without allocObject's and track's general cases. When
+   * count0 reaches the collector's trigger on this object, the general path runs instead, so the
+   * collection (3.11) or its scheduling (3.12+) happens exactly where it would; below the trigger,
+   * counting at allocation or at tracking (per profile) comes to the same single increment.
+   */
+  private newSmallSlotsInstance(typeId: number, bytes: number): Ref {
+    const i32 = this.i32;
+    const counters = this.counters;
+    if (counters[Stat.GcCount0] >= this.gcTriggerAt) return this.newSlotsInstance(typeId, bytes, Hot.GC_HEAD_WORDS);
+    const bp = this.allocator.mallocSmall(bytes);
+    // allocObject: the header; GC head words are all written below (nothing sees the object before).
+    const ref = bp + Hot.GC_HEAD_WORDS;
+    i32[ref + OB.REFCNT] = 1;
+    i32[ref + OB.TYPE] = typeId;
+    i32[ref + 2] = bytes;
+    i32[ref + 3] = 0;
+    i32[ref + GC.REFS] = 0;
+    counters[Stat.ObjectsAllocated]++;
+    // count0 moves by one, at allocation or at tracking per profile; it stays below the trigger.
+    counters[Stat.GcHeapSize]++;
+    counters[Stat.GcCount0]++;
+    const end = ref + (bytes >> 2) - Hot.GC_HEAD_WORDS;
+    for (let w = ref + 4; w < end; w++) i32[w] = 0;
+    // track(): append to the young list; FLAGS becomes the young space flag.
+    this.linkYoung(ref);
+    i32[ref + GC.FLAGS] = this.youngSpaceFlag;
+    return ref;
   }
 
   /** `obj.name = value` (value borrowed). */

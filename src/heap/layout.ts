@@ -19,19 +19,35 @@
 export type Ref = number;
 export const NULL: Ref = 0;
 
-export const BYTES_PER_WORD = 4;
+/**
+ * The numbers the hot paths (allocation, refcounting, free) use, as a const enum so that tsc writes
+ * them in place: V8 reads an imported `const` through its module cell, with a hole check, at every
+ * use even in optimised code. The named exports below are these same numbers.
+ */
+export const enum Hot {
+  BYTES_PER_WORD = 4,
+  ALIGNMENT_SHIFT = 4,
+  SMALL_REQUEST_THRESHOLD = 512,
+  POOL_SIZE = 16 * 1024,
+  POOL_WORDS = POOL_SIZE / BYTES_PER_WORD,
+  USEDPOOL_SENTINEL_WORDS = 12,
+  GC_HEAD_WORDS = 4,
+  IMMORTAL_REFCNT = 0x3fffffff,
+}
+
+export const BYTES_PER_WORD = Hot.BYTES_PER_WORD;
 /** Bytes of one slot that holds a pointer in CPython (64-bit build). The heap stores a 32-bit Ref in its low word. */
 export const POINTER_BYTES = 8;
 export const POINTER_WORDS = 2;
 
 // ---- pymalloc constants (fact sheet §1.1, 64-bit build) ------------------------------------------
 export const ALIGNMENT = 16;
-export const ALIGNMENT_SHIFT = 4;
-export const SMALL_REQUEST_THRESHOLD = 512;
+export const ALIGNMENT_SHIFT = Hot.ALIGNMENT_SHIFT;
+export const SMALL_REQUEST_THRESHOLD = Hot.SMALL_REQUEST_THRESHOLD;
 export const NB_SMALL_SIZE_CLASSES = SMALL_REQUEST_THRESHOLD / ALIGNMENT; // 32
 export const SYSTEM_PAGE_SIZE = 4096;
-export const POOL_SIZE = 16 * 1024;
-export const POOL_WORDS = POOL_SIZE / BYTES_PER_WORD;
+export const POOL_SIZE = Hot.POOL_SIZE;
+export const POOL_WORDS = Hot.POOL_WORDS;
 export const ARENA_SIZE = 1024 * 1024;
 export const MAX_POOLS_IN_ARENA = ARENA_SIZE / POOL_SIZE; // 64
 /** `struct pool_header` is 48 bytes on 64-bit; blocks start right after it. */
@@ -80,7 +96,7 @@ export const enum ChunkKind {
 
 // ---- objects ---------------------------------------------------------------------------------------
 /** Refcount of immortal objects (PEP 683, 3.12+): incref and decref leave it alone. */
-export const IMMORTAL_REFCNT = 0x3fffffff;
+export const IMMORTAL_REFCNT = Hot.IMMORTAL_REFCNT;
 
 /** PyObject header words, relative to the object's Ref (CPython: 8-byte refcount, 8-byte type). */
 export const enum OB {
@@ -100,7 +116,7 @@ export const enum GC {
   REFS = -2,
   FLAGS = -1,
 }
-export const GC_HEAD_WORDS = 4;
+export const GC_HEAD_WORDS = Hot.GC_HEAD_WORDS;
 
 /** Bits of the GC head's FLAGS word (CPython keeps them in the low bits of _gc_prev and _gc_next). */
 export const enum GCFLAG {
@@ -275,7 +291,7 @@ export const LIVE_FIRST_WORD = 2;
 export const LIVE_WORDS = LIVE_FIRST_WORD + 2 * Stat.COUNT;
 
 /** Sentinels of circular lists (usedpools, GC generations) are fake headers inside the SAB header. */
-export const USEDPOOL_SENTINEL_WORDS = 12;
+export const USEDPOOL_SENTINEL_WORDS = Hot.USEDPOOL_SENTINEL_WORDS;
 export const GC_SENTINEL_WORDS = 8; // a 4-word GC head before a 4-word fake object
 export const GC_LIST_COUNT = 8; // young, old generations, permanent, and scratch lists for a collection
 

@@ -15,6 +15,7 @@ import {
   DUMMY_SIZE_IDX,
   HEADER_LAYOUT,
   HeapMemory,
+  Hot,
   MAX_POOLS_IN_ARENA,
   NB_SMALL_SIZE_CLASSES,
   NO_ARENA,
@@ -103,7 +104,7 @@ export class Pymalloc {
   alloc(nbytes: number): Ref {
     const i32 = this.i32;
     const idx = (nbytes - 1) >> 4;
-    const sentinel = this.usedpoolsBase + idx * USEDPOOL_SENTINEL_WORDS;
+    const sentinel = this.usedpoolsBase + idx * Hot.USEDPOOL_SENTINEL_WORDS;
     const pool = i32[sentinel + POOL.NEXTPOOL];
     let bp: Ref;
     if (pool !== sentinel) {
@@ -234,7 +235,7 @@ export class Pymalloc {
   /** Frees a pymalloc block (the caller knows it lies in an arena). */
   free(bp: Ref): void {
     const i32 = this.i32;
-    const pool = bp & ~(POOL_WORDS - 1);
+    const pool = bp & ~(Hot.POOL_WORDS - 1);
     const lastfree = i32[pool + POOL.FREEBLOCK];
     i32[bp] = lastfree;
     i32[pool + POOL.FREEBLOCK] = bp;

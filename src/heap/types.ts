@@ -3,7 +3,7 @@
  * `Kind` as id, classes defined by workloads get ids from CLASS_ID_BASE up. Type objects are kept on
  * the JS side (one record per type, never per object): the simulation does not count their memory.
  */
-import { GC_HEAD_WORDS, MANAGED_PREHEADER_WORDS, type Ref } from './layout.js';
+import { GC_HEAD_WORDS, MANAGED_PREHEADER_WORDS, type Ref, SMALL_REQUEST_THRESHOLD } from './layout.js';
 import type { Profile } from './profiles.js';
 
 export const enum Kind {
@@ -81,6 +81,8 @@ export interface ClassInfo {
   readonly baseBytes: number;
   /** Word offset of the weakref list head, relative to the object's Ref (0 if none). */
   readonly weaklistWord: number;
+  /** A `__slots__` instance whose block is a bare GC head and the object, ≤ 512 bytes: `newInstance` has a fast path for it. */
+  readonly smallSlots: boolean;
   /** 3.11–3.14 `ht_cached_keys`: the shared split keys (a block in simulated memory), 0 for slots classes. */
   sharedKeys: Ref;
 }
@@ -100,10 +102,11 @@ export class TypeTable {
   /** 1 if instances may have a finalizer or weakrefs, so deallocation must look (kept in step by setWeaklist). */
   readonly mayFinalizeOrWeakref = new Uint8Array(MAX_TYPES);
   /**
-   * 1 if deallocation is only "untrack and free the block": no referents, finalizer, weakref list,
-   * free list or per-kind hook. `decref` frees such objects directly (kept in step by setWeaklist).
+   * 1 for a GC type whose deallocation is only "untrack and free the block" and whose block is a
+   * bare 16-byte GC head and a header in a pymalloc block: no referents, finalizer, weakref list or
+   * free list (`class S: __slots__ = ()`). The heap frees these on a fast path (kept in step by setWeaklist).
    */
-  readonly plainDealloc = new Uint8Array(MAX_TYPES);
+  readonly leafGc = new Uint8Array(MAX_TYPES);
   readonly classes: ClassInfo[] = [];
   /** Classes defined with a PEP 442 finalizer (the collector skips finalization when there are none). */
   tpFinalizeClasses = 0;
@@ -112,7 +115,6 @@ export class TypeTable {
     const gcKinds = [Kind.Tuple, Kind.List, Kind.Dict, Kind.Set, Kind.Function, Kind.BoundMethod, Kind.Generator, Kind.WeakRef, Kind.Cell];
     for (let k = Kind.None; k <= Kind.Cell; k++) this.kindOf[k] = k;
     this.kindOf[Kind.Opaque] = Kind.Opaque;
-    this.plainDealloc[Kind.Bytes] = 1;
     for (const k of gcKinds) {
       this.isGC[k] = 1;
       this.preWords[k] = GC_HEAD_WORDS;
@@ -133,7 +135,8 @@ export class TypeTable {
       const preWords = GC_HEAD_WORDS + (managedWeak ? MANAGED_PREHEADER_WORDS : 0);
       const baseBytes = preWords * 4 + 16 + 8 * slots.length + (weak && !managedWeak ? 8 : 0);
       const weaklistWord = !weak ? 0 : managedWeak ? -6 : 4 + 2 * slots.length;
-      info = { id, name: spec.name, kind: Kind.SlotsInstance, slots, finalizer: spec.finalizer ?? 'none', preWords, baseBytes, weaklistWord, sharedKeys: 0 };
+      const smallSlots = preWords === GC_HEAD_WORDS && baseBytes <= SMALL_REQUEST_THRESHOLD;
+      info = { id, name: spec.name, kind: Kind.SlotsInstance, slots, finalizer: spec.finalizer ?? 'none', preWords, baseBytes, weaklistWord, smallSlots, sharedKeys: 0 };
     } else {
       const preWords = GC_HEAD_WORDS + MANAGED_PREHEADER_WORDS;
       info = {
@@ -145,6 +148,7 @@ export class TypeTable {
         preWords,
         baseBytes: preWords * 4 + p.instanceBasicSize,
         weaklistWord: p.managedWeakref ? -6 : 4,
+        smallSlots: false,
         sharedKeys: 0,
       };
     }
@@ -159,8 +163,8 @@ export class TypeTable {
     this.hasLegacyFinalizer[id] = info.finalizer === 'legacy' ? 1 : 0;
     if (info.finalizer !== 'none') this.mayFinalizeOrWeakref[id] = 1;
     this.slotCount[id] = info.slots.length;
-    // `class S: __slots__ = ()` with no finalizer and no __weakref__: nothing to do but free it.
-    if (info.kind === Kind.SlotsInstance && info.slots.length === 0 && this.mayFinalizeOrWeakref[id] === 0) this.plainDealloc[id] = 1;
+    // No slots, no finalizer, no __weakref__: a 32-byte block with nothing to do but free it.
+    if (info.kind === Kind.SlotsInstance && info.slots.length === 0 && this.mayFinalizeOrWeakref[id] === 0) this.leafGc[id] = 1;
     return info;
   }
 
@@ -169,7 +173,7 @@ export class TypeTable {
     this.weaklistWord[typeId] = word;
     if (word !== 0) {
       this.mayFinalizeOrWeakref[typeId] = 1;
-      this.plainDealloc[typeId] = 0;
+      this.leafGc[typeId] = 0;
     }
   }
 

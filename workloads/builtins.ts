@@ -46,3 +46,33 @@ export function clearGeneratorLocal(heap: Heap, gen: Ref, i: number): void {
   heap.i32[w] = 0;
   heap.xdecref(old);
 }
+
+/**
+ * `[make(i) for i in range(n)]`: the comprehension's function (3.11), the range iterator, the list
+ * grown by LIST_APPEND, the loop variable `i` rebound each iteration (an evaluation boundary after
+ * each). `make` gets the index and the borrowed `i` and returns a new reference the list takes.
+ * Returns the list, a new reference. `onProgress` is called every 65 536 items.
+ */
+export function listComprehensionOverRange(
+  heap: Heap,
+  n: number,
+  make: (k: number, i: Ref) => Ref,
+  onProgress?: (done: number, total: number) => void,
+): Ref {
+  const fn = comprehensionFunction(heap, 'listcomp');
+  const it = rangeIterator(heap);
+  const list = heap.list.newList(0);
+  let i: Ref = 0;
+  for (let k = 0; k < n; k++) {
+    const next = loopInt(heap, k);
+    if (i !== 0) heap.decref(i);
+    i = next;
+    heap.list.appendSteal(list, make(k, i));
+    heap.evalBreaker();
+    if (onProgress !== undefined && (k & 0xffff) === 0) onProgress(k, n);
+  }
+  heap.decref(it);
+  if (i !== 0) heap.decref(i);
+  if (fn !== 0) heap.decref(fn);
+  return list;
+}

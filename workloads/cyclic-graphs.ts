@@ -11,7 +11,8 @@
 import type { ClassInfo } from '../src/heap/types.js';
 import type { Heap } from '../src/heap/heap.js';
 import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
-import { loopInt } from './builtins.js';
+import { listComprehensionOverRange, loopInt } from './builtins.js';
+import { dropPairs } from './gc-pairs.js';
 
 /** One step of the twins' LCG, exact in doubles: the low 31 bits of x * 1103515245 + 12345. */
 export function lcgNext(x: number): number {
@@ -24,28 +25,7 @@ function nodeClass(heap: Heap): ClassInfo {
 }
 
 function runPairs(ctx: WorkloadContext, cls: ClassInfo): void {
-  const { heap } = ctx;
-  const n = ctx.params.n;
-  const [I, A, B] = [0, 1, 2];
-  const roots = heap.roots;
-  const f = roots.pushFrame(3);
-  for (let k = 0; k < n; k++) {
-    roots.setLocalSteal(f, I, loopInt(heap, k));
-    heap.evalBreaker();
-    roots.setLocalSteal(f, A, heap.newInstance(cls));
-    heap.evalBreaker();
-    roots.setLocalSteal(f, B, heap.newInstance(cls));
-    heap.evalBreaker();
-    heap.setAttr(f.locals[A], 'other', f.locals[B]);
-    heap.evalBreaker();
-    heap.setAttr(f.locals[B], 'other', f.locals[A]);
-    heap.evalBreaker();
-    roots.setLocalSteal(f, A, 0);
-    roots.setLocalSteal(f, B, 0);
-    heap.evalBreaker();
-    if ((k & 0xffff) === 0) ctx.progress(k, n);
-  }
-  roots.popFrame();
+  dropPairs(ctx.heap, cls, ctx.params.n, ctx.progress);
 }
 
 function runRings(ctx: WorkloadContext, cls: ClassInfo): void {
@@ -91,11 +71,7 @@ function runRandom(ctx: WorkloadContext, cls: ClassInfo): void {
   let x = ctx.seed & 0x7fffffff;
   roots.setLocalSteal(f, X, loopInt(heap, x));
   // nodes = [Node() for i in range(n)]
-  roots.setLocalSteal(f, NODES, list.comprehension(n, () => {
-    const node = heap.newInstance(cls);
-    heap.evalBreaker();
-    return node;
-  }));
+  roots.setLocalSteal(f, NODES, listComprehensionOverRange(heap, n, () => heap.newInstance(cls)));
   heap.evalBreaker();
   const nodes = f.locals[NODES];
   for (let v = 0; v < n; v++) {

@@ -15,6 +15,7 @@ import type { Ref } from '../src/heap/layout.js';
 import type { ClassInfo } from '../src/heap/types.js';
 import type { GenerationStats } from '../src/heap/gc/collector.js';
 import { Stat } from '../src/heap/layout.js';
+import { loopInt } from './builtins.js';
 
 export interface GcPairsOptions {
   readonly n: number;
@@ -41,15 +42,17 @@ export interface GcPairsResult {
 }
 
 /**
- * The body of `run(n)`: n pairs made in a frame's locals `a` and `b`, linked and deleted, with
- * an evaluation boundary after each statement.
+ * The body of `run(n)`: `for i in range(n)` binding `i` (a new int from 257 on), then a pair made
+ * in the frame's locals `a` and `b`, linked and deleted, with an evaluation boundary after each
+ * statement. `onProgress` is called every 65 536 pairs.
  */
-export function dropPairs(heap: Heap, cls: ClassInfo, n: number): void {
+export function dropPairs(heap: Heap, cls: ClassInfo, n: number, onProgress?: (done: number, total: number) => void): void {
   const roots = heap.roots;
-  const A = 0;
-  const B = 1;
-  const frame = roots.pushFrame(2);
-  for (let i = 0; i < n; i++) {
+  const [I, A, B] = [0, 1, 2];
+  const frame = roots.pushFrame(3);
+  for (let k = 0; k < n; k++) {
+    roots.setLocalSteal(frame, I, loopInt(heap, k));
+    heap.evalBreaker();
     roots.setLocalSteal(frame, A, heap.newInstance(cls));
     heap.evalBreaker();
     roots.setLocalSteal(frame, B, heap.newInstance(cls));
@@ -61,6 +64,7 @@ export function dropPairs(heap: Heap, cls: ClassInfo, n: number): void {
     roots.setLocalSteal(frame, A, 0);
     roots.setLocalSteal(frame, B, 0);
     heap.evalBreaker();
+    if (onProgress !== undefined && (k & 0xffff) === 0) onProgress(k, n);
   }
   roots.popFrame();
 }

@@ -5,9 +5,8 @@
  *   def run_list(p):      total = sum([i * i for i in range(n)])
  *   def run_generator(p): total = sum(i * i for i in range(n))
  */
-import type { Ref } from '../src/heap/layout.js';
 import { defineWorkload, type WorkloadContext } from '../src/lab/workload.js';
-import { clearGeneratorLocal, comprehensionFunction, loopInt, rangeIterator } from './builtins.js';
+import { clearGeneratorLocal, comprehensionFunction, listComprehensionOverRange, loopInt, rangeIterator } from './builtins.js';
 
 /** `sum(...)` of squares below n, as the C long sum() accumulates (the result's size is all that matters). */
 function sumOfSquares(n: number): number {
@@ -18,22 +17,7 @@ function runList(ctx: WorkloadContext): void {
   const { heap } = ctx;
   const n = ctx.params.n;
   const frame = heap.roots.pushFrame(1);
-  // [i * i for i in range(n)]
-  const fn = comprehensionFunction(heap, 'listcomp');
-  const it = rangeIterator(heap);
-  const list = heap.list.newList(0);
-  let i: Ref = 0;
-  for (let k = 0; k < n; k++) {
-    const next = loopInt(heap, k);
-    if (i !== 0) heap.decref(i);
-    i = next;
-    heap.list.appendSteal(list, loopInt(heap, k * k));
-    heap.evalBreaker();
-    if ((k & 0xffff) === 0) ctx.progress(k, n);
-  }
-  heap.decref(it);
-  if (i !== 0) heap.decref(i);
-  if (fn !== 0) heap.decref(fn);
+  const list = listComprehensionOverRange(heap, n, (k) => loopInt(heap, k * k), ctx.progress);
   // total = sum(list): the C loop, then the list (a temporary) is dropped
   const total = loopInt(heap, sumOfSquares(n));
   heap.decref(list);

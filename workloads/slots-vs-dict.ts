@@ -9,9 +9,8 @@
  *       del items
  */
 import type { ClassInfo } from '../src/heap/types.js';
-import type { Ref } from '../src/heap/layout.js';
 import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
-import { comprehensionFunction, loopInt, rangeIterator } from './builtins.js';
+import { listComprehensionOverRange } from './builtins.js';
 
 const ATTRS = ['a', 'b', 'c'] as const;
 
@@ -20,24 +19,17 @@ function run(ctx: WorkloadContext, cls: ClassInfo): void {
   const n = ctx.params.n;
   const ITEMS = 0;
   const frame = heap.roots.pushFrame(1);
-  const fn = comprehensionFunction(heap, 'listcomp');
-  const it = rangeIterator(heap);
-  const items = heap.list.newList(0);
-  let i: Ref = 0;
-  for (let k = 0; k < n; k++) {
-    const next = loopInt(heap, k);
-    if (i !== 0) heap.decref(i);
-    i = next;
-    // cls(i, i, i): __init__ sets three attributes
-    const obj = heap.newInstance(cls);
-    for (const name of ATTRS) heap.setAttr(obj, name, i);
-    heap.list.appendSteal(items, obj);
-    heap.evalBreaker();
-    if ((k & 0xffff) === 0) ctx.progress(k, n);
-  }
-  heap.decref(it);
-  if (i !== 0) heap.decref(i);
-  if (fn !== 0) heap.decref(fn);
+  // cls(i, i, i): __init__ sets three attributes
+  const items = listComprehensionOverRange(
+    heap,
+    n,
+    (_k, i) => {
+      const obj = heap.newInstance(cls);
+      for (const name of ATTRS) heap.setAttr(obj, name, i);
+      return obj;
+    },
+    ctx.progress,
+  );
   heap.roots.setLocalSteal(frame, ITEMS, items);
   heap.evalBreaker();
   ctx.probe('held');

@@ -134,10 +134,6 @@ export class Coordinator {
     for (const a of this.aborts.values()) a.abort(new Error('cancelled'));
   }
 
-  get isCancelled(): boolean {
-    return this.cancelled;
-  }
-
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.pool.destroy();

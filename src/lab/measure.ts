@@ -6,6 +6,7 @@
 import { Heap } from '../heap/heap.js';
 import { regionLayout, Stat } from '../heap/layout.js';
 import { PROFILES } from '../heap/profiles.js';
+import { percentile } from '../heap/gc/pauses.js';
 import { effectiveThresholds, type RunSpec, type Thresholds } from './options.js';
 import type { WorkloadContext } from './workload.js';
 import { resolveWorkload } from './options.js';
@@ -166,14 +167,18 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
   };
 }
 
-/** Count, percentiles (nearest rank), maximum and total of pauses in ns. */
+/** Count, percentiles (nearest rank, as the pause log's), maximum and total of pauses in ns. */
 export function summarisePauses(pauseNs: ArrayLike<number>): PauseFigures {
-  const sorted = Float64Array.from(pauseNs).sort();
-  const n = sorted.length;
-  const at = (q: number): number => (n === 0 ? 0 : sorted[Math.max(1, Math.ceil(q * n)) - 1]);
-  let total = 0;
-  for (let i = 0; i < n; i++) total += sorted[i];
-  return { count: n, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: n === 0 ? 0 : sorted[n - 1], total };
+  const sorted = Array.from(pauseNs).sort((a, b) => a - b);
+  const total = sorted.reduce((a, b) => a + b, 0);
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 0.5),
+    p90: percentile(sorted, 0.9),
+    p99: percentile(sorted, 0.99),
+    max: sorted.length === 0 ? 0 : sorted[sorted.length - 1],
+    total,
+  };
 }
 
 /** A zero-filled SharedArrayBuffer for a run's heap (the coordinator's, to sample it live). */

@@ -12,7 +12,7 @@ export interface ProgressOptions {
   readonly stream: NodeJS.WriteStream;
   /** Draw in place (a TTY, not --json). */
   readonly animate: boolean;
-  /** No output at all (e.g. --json on a non-TTY stderr is still fine; quiet is for tests). */
+  /** No output at all (--json). */
   readonly quiet?: boolean;
 }
 

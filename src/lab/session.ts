@@ -52,3 +52,9 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   if (!interrupted) writer.finish();
   return { records: writer.records, path: writer.path, interrupted };
 }
+
+/** The exit status of a session: 130 when Ctrl-C stopped it, 1 when a task failed, else 0. */
+export function exitStatus(session: SessionResult): number {
+  if (session.interrupted) return 130;
+  return session.records.some((r) => r.status !== 'ok') ? 1 : 0;
+}

@@ -1,13 +1,13 @@
 /** `gclab bench`: the main job. Runs a suite over its profiles, prints a summary table, saves results. */
 import { parseProfiles } from '../options.js';
-import { resolveRunSpec, resolveWorkload } from '../../lab/options.js';
+import { resolveWorkload } from '../../lab/options.js';
 import { findSuite } from '../../lab/suites.js';
-import { runSession } from '../../lab/session.js';
+import { exitStatus, runSession } from '../../lab/session.js';
 import { summarise } from '../../lab/summary.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { formatTable } from '../table.js';
 import { formatBytes, formatNs } from '../units.js';
-import { resolveCoordinatorOptions, resolveRepeat, type RawLabOptions } from './lab-options.js';
+import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
 
 export interface BenchOptions extends RawLabOptions {
   suite?: string;
@@ -22,19 +22,9 @@ export async function benchCommand(opts: BenchOptions, out: (line: string) => vo
   for (const profile of profiles) {
     for (const entry of suite.entries) {
       const workload = resolveWorkload(entry.workload);
-      const params = [...Object.entries(entry.params ?? {}).map(([k, v]) => `${k}=${v}`), ...(opts.param ?? [])];
+      const params = Object.entries(entry.params ?? {}).map(([k, v]) => `${k}=${v}`);
       for (const variant of entry.variants ?? Object.keys(workload.variants)) {
-        const spec = resolveRunSpec({
-          workload: workload.name,
-          variant,
-          params,
-          profile,
-          threshold: opts.threshold,
-          gc: opts.gc,
-          seed: opts.seed,
-          heapMiB: opts.heapMib,
-          startupObjects: opts.startupObjects,
-        });
+        const spec = specFromOptions(opts, workload.name, variant, profile, params);
         for (let repetition = 0; repetition < repeat; repetition++) plans.push({ spec, repetition });
       }
     }
@@ -55,8 +45,7 @@ export async function benchCommand(opts: BenchOptions, out: (line: string) => vo
     out(summaryTable(session.records));
     out(`results: ${session.path}`);
   }
-  if (session.interrupted) return 130;
-  return session.records.some((r) => r.status !== 'ok') ? 1 : 0;
+  return exitStatus(session);
 }
 
 /** One row per task: what it cost in time, memory and GC work (fits in 100 columns). */

@@ -21,28 +21,24 @@ export interface CalibrateOptions {
   json?: boolean;
 }
 
+/** The figures compared, for one side (simulated or real). */
+export interface CalibrationFigures {
+  readonly peak: number;
+  readonly current: number;
+  readonly collections: readonly number[];
+  readonly collected: readonly number[];
+  readonly uncollectable: readonly number[];
+  readonly wallNs: number;
+}
+
 export interface CalibrationRow {
   readonly python: string;
   readonly profile: string;
   readonly workload: string;
   readonly variant: string;
   readonly n: number;
-  readonly sim: {
-    readonly peak: number;
-    readonly current: number;
-    readonly collections: readonly number[];
-    readonly collected: readonly number[];
-    readonly uncollectable: readonly number[];
-    readonly wallNs: number;
-  };
-  readonly real: {
-    readonly peak: number;
-    readonly current: number;
-    readonly collections: readonly number[];
-    readonly collected: readonly number[];
-    readonly uncollectable: readonly number[];
-    readonly wallNs: number;
-  };
+  readonly sim: CalibrationFigures;
+  readonly real: CalibrationFigures;
 }
 
 /** Relative difference in percent (0 when both are 0). */

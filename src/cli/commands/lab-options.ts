@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { DEFAULT_WORKERS, type CoordinatorOptions } from '../../lab/coordinator.js';
-import { DEFAULT_TIMING, parseInteger } from '../../lab/options.js';
+import { DEFAULT_TIMING, parseInteger, resolveRunSpec, type RunSpec } from '../../lab/options.js';
 import { DEFAULT_RESULTS_DIR } from '../../lab/store.js';
 
 export interface RawLabOptions {
@@ -69,4 +69,19 @@ export function resolveCoordinatorOptions(raw: RawLabOptions): CoordinatorOption
 
 export function resolveRepeat(raw: RawLabOptions): number {
   return parseInteger(raw.repeat ?? '1', '--repeat', 1, 1000);
+}
+
+/** The RunSpec of one workload variant under the shared options (params: the given ones, then --param). */
+export function specFromOptions(raw: RawLabOptions, workload: string, variant: string | undefined, profile: string | undefined, params: readonly string[] = []): RunSpec {
+  return resolveRunSpec({
+    workload,
+    variant,
+    params: [...params, ...(raw.param ?? [])],
+    profile,
+    threshold: raw.threshold,
+    gc: raw.gc,
+    seed: raw.seed,
+    heapMiB: raw.heapMib,
+    startupObjects: raw.startupObjects,
+  });
 }

@@ -1,11 +1,11 @@
 /** `gclab run <workload>`: one workload variant, measured and timed, with detailed output. */
-import { resolveRunSpec, specLabel } from '../../lab/options.js';
-import { runSession } from '../../lab/session.js';
+import { specLabel } from '../../lab/options.js';
+import { exitStatus, runSession } from '../../lab/session.js';
 import { summarise } from '../../lab/summary.js';
 import type { TaskRecord } from '../../lab/coordinator.js';
 import { UsageError } from '../errors.js';
 import { formatBytes, formatCount, formatNs } from '../units.js';
-import { resolveCoordinatorOptions, resolveRepeat, type RawLabOptions } from './lab-options.js';
+import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
 
 export interface RunOptions extends RawLabOptions {
   variant?: string;
@@ -13,17 +13,7 @@ export interface RunOptions extends RawLabOptions {
 
 export async function runCommand(workload: string, opts: RunOptions, out: (line: string) => void): Promise<number> {
   if (opts.profile?.includes(',')) throw new UsageError("'run' takes one profile; use 'bench --profile a,b' for several");
-  const spec = resolveRunSpec({
-    workload,
-    variant: opts.variant,
-    params: opts.param ?? [],
-    profile: opts.profile,
-    threshold: opts.threshold,
-    gc: opts.gc,
-    seed: opts.seed,
-    heapMiB: opts.heapMib,
-    startupObjects: opts.startupObjects,
-  });
+  const spec = specFromOptions(opts, workload, opts.variant, opts.profile);
   const coordinator = resolveCoordinatorOptions(opts);
   const repeat = resolveRepeat(opts);
   const session = await runSession({
@@ -43,8 +33,7 @@ export async function runCommand(workload: string, opts: RunOptions, out: (line:
     for (const r of session.records) printRecord(r, out);
     out(`results: ${session.path}`);
   }
-  if (session.interrupted) return 130;
-  return session.records.some((r) => r.status !== 'ok') ? 1 : 0;
+  return exitStatus(session);
 }
 
 function printRecord(r: TaskRecord, out: (line: string) => void): void {

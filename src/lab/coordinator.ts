@@ -91,6 +91,8 @@ export class Coordinator {
   private readonly aborts = new Map<number, AbortController>();
   private cancelled = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Time the coordinator's thread has spent taking samples (ms), for the sampling-cost benchmark. */
+  samplingMs = 0;
 
   constructor(readonly options: CoordinatorOptions) {
     const entry = workerEntry();
@@ -184,7 +186,9 @@ export class Coordinator {
   }
 
   private sample(): void {
+    const t0 = performance.now();
     for (const id of this.samplers.keys()) this.sampleOne(id);
+    this.samplingMs += performance.now() - t0;
   }
 
   private sampleOne(id: number): void {

@@ -41,6 +41,20 @@ describe('bad input', () => {
     expectUsageError(['run', 'cyclic-graphs', '--gc', 'off'], /'enabled' or 'disabled'/);
   });
 
+  it('calibrate names why an interpreter given with --python cannot be used', () => {
+    const calibrate = (...args: string[]) =>
+      spawnSync(process.execPath, ['bin/gclab.js', 'calibrate', '--n', '1000', ...args], { encoding: 'utf8', timeout: 60_000 });
+    for (const [python, pattern] of [
+      ['/no/such/python3', /^gclab: --python \/no\/such\/python3: not found$/],
+      ['no-such-python-9.9', /^gclab: --python no-such-python-9.9: not found on PATH$/],
+      [process.execPath, /^gclab: --python .*: did not run as a Python interpreter$/],
+    ] as const) {
+      const r = calibrate('--python', python);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr.trim()).toMatch(pattern);
+    }
+  });
+
   it('bad input writes no results file', () => {
     expect(readdirSync(dir)).toEqual([]);
   });

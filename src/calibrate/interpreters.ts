@@ -46,11 +46,35 @@ function candidates(): string[] {
   return found;
 }
 
+/** A path, or a bare command name looked up on PATH as a shell would; undefined when neither exists. */
+function locate(pathOrName: string): string | undefined {
+  if (pathOrName.includes('/')) return existsSync(pathOrName) ? pathOrName : undefined;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const p = join(dir, pathOrName);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/**
+ * The interpreter a user named (`--python`): a path or a command on PATH. Throws an Error whose
+ * message says why it cannot be used (not found, does not run, or a version gclab has no profile for).
+ */
+export function interpreterAt(pathOrName: string): Interpreter {
+  const path = locate(pathOrName);
+  if (!path) throw new Error(`${pathOrName}: not found${pathOrName.includes('/') ? '' : ' on PATH'}`);
+  const version = versionOf(path);
+  if (!version) throw new Error(`${pathOrName}: did not run as a Python interpreter`);
+  const profile = profileForPythonVersion(version);
+  if (!profile) throw new Error(`${pathOrName} is Python ${version}; gclab has profiles for 3.11 to 3.14`);
+  return { path, version, profile };
+}
+
 /** Every distinct interpreter with a profile, one per Python version (the first found wins). */
-export function discoverInterpreters(extraPaths: readonly string[] = []): Interpreter[] {
+export function discoverInterpreters(): Interpreter[] {
   const byVersion = new Map<string, Interpreter>();
   const seen = new Set<string>();
-  for (const path of [...extraPaths, ...candidates()]) {
+  for (const path of candidates()) {
     let real: string;
     try {
       real = realpathSync(path);

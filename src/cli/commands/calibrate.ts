@@ -4,7 +4,7 @@
  * the matching profile. Differences are printed, not hidden: where they are large the model is
  * wrong until shown otherwise.
  */
-import { discoverInterpreters, type Interpreter } from '../../calibrate/interpreters.js';
+import { discoverInterpreters, interpreterAt, type Interpreter } from '../../calibrate/interpreters.js';
 import { runTwin, type TwinResult } from '../../calibrate/twins.js';
 import { measureRun, prepareRun, runBody, type RunMetrics } from '../../lab/measure.js';
 import { resolveRunSpec, resolveWorkload, type RunSpec } from '../../lab/options.js';
@@ -54,15 +54,19 @@ function simWallNs(spec: RunSpec): number {
   return best;
 }
 
+/** An interpreter named with --python, or a usage error saying why it cannot be used. */
+function askedInterpreter(pathOrName: string): Interpreter {
+  try {
+    return interpreterAt(pathOrName);
+  } catch (err) {
+    throw new UsageError(`--python ${(err as Error).message}`);
+  }
+}
+
 export async function calibrateCommand(opts: CalibrateOptions, out: (line: string) => void): Promise<number> {
   const sizes = (opts.n ?? '100000').split(',').map((v) => parseInteger(v, '--n', 1, 10_000_000));
   const workloads = opts.workload ? opts.workload.map(resolveWorkload) : WORKLOADS;
-  const interpreters: Interpreter[] = discoverInterpreters(opts.python ?? []);
-  if (opts.python) {
-    // Only the interpreters asked for.
-    const asked = new Set(opts.python);
-    interpreters.splice(0, interpreters.length, ...interpreters.filter((i) => asked.has(i.path)));
-  }
+  const interpreters: Interpreter[] = opts.python ? opts.python.map(askedInterpreter) : discoverInterpreters();
   if (interpreters.length === 0) throw new UsageError('no CPython 3.11+ interpreter found (give one with --python PATH)');
   if (!opts.json) out(`interpreters: ${interpreters.map((i) => `${i.version} (${i.path}) -> ${i.profile}`).join(', ')}`);
   const rows: CalibrationRow[] = [];

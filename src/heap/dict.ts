@@ -103,6 +103,8 @@ export class DictOps {
   private readonly keysFreeListMax: number;
   /** Per class: attribute name → index in the shared keys (mirrors the keys object for speed). */
   private readonly sharedIndex = new Map<Ref, Map<string, number>>();
+  private lastSharedKeys: Ref = 0;
+  private lastSharedIndex = new Map<string, number>();
   /** 3.13+: instance values live inline in the object; before, in a separate block. */
   private readonly inlineValues: boolean;
 
@@ -473,9 +475,18 @@ export class DictOps {
     return n;
   }
 
+  /** The name → index map of one class's shared keys (the last one asked for is kept at hand). */
+  private sharedIndexOf(keys: Ref): Map<string, number> {
+    if (keys !== this.lastSharedKeys) {
+      this.lastSharedKeys = keys;
+      this.lastSharedIndex = this.sharedIndex.get(keys)!;
+    }
+    return this.lastSharedIndex;
+  }
+
   /** Index of `name` in the class's shared keys, inserting it if the keys have room; -1 if full. */
   private sharedKeyIndex(keys: Ref, name: string): number {
-    const index = this.sharedIndex.get(keys)!;
+    const index = this.sharedIndexOf(keys);
     const known = index.get(name);
     if (known !== undefined) return known;
     const i32 = this.heap.i32;
@@ -497,7 +508,8 @@ export class DictOps {
       heap.decref(key);
       return;
     }
-    const { base, capacity } = this.instanceValues(obj);
+    const base = this.valuesBase(obj);
+    const capacity = this.valuesCapacity(obj);
     const ix = base === 0 ? -1 : this.sharedKeyIndex(cls.sharedKeys, name);
     // 3.11/3.12: with a materialised __dict__ the store goes through that dict (which holds the
     // values there), so MAINTAIN_TRACKING applies; 3.13+ stores into the inline values directly.
@@ -525,8 +537,9 @@ export class DictOps {
       heap.decref(key);
       return v;
     }
-    const ix = this.sharedIndex.get(cls.sharedKeys)?.get(name);
-    const { base, capacity } = this.instanceValues(obj);
+    const ix = this.sharedIndexOf(cls.sharedKeys).get(name);
+    const base = this.valuesBase(obj);
+    const capacity = this.valuesCapacity(obj);
     if (ix === undefined || ix >= capacity || base === 0) return 0;
     return heap.i32[base + 2 * ix];
   }

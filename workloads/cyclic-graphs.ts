@@ -98,6 +98,7 @@ function runRandom(ctx: WorkloadContext, cls: ClassInfo): void {
 
 export const cyclicGraphs = defineWorkload({
   name: 'cyclic-graphs',
+  group: 'mission',
   description: 'cyclic garbage only the collector frees: pairs, rings of k, or a random graph dropped at once',
   variants: {
     pairs: variant({ description: 'a = Node(); b = Node(); a.other = b; b.other = a; del a, b  (n times)', setup: nodeClass, run: runPairs }),
@@ -109,6 +110,7 @@ export const cyclicGraphs = defineWorkload({
     k: { description: 'ring size (rings)', default: 10, min: 2, max: 1_000_000 },
     degree: { description: 'edges per node (random)', default: 4, min: 0, max: 1000 },
   },
+  testParams: { n: 20_000 },
   probes: [],
   twin: 'cyclic_graphs.py',
 });

@@ -59,6 +59,7 @@ function runGenerator(ctx: WorkloadContext): void {
 
 export const generatorsVsLists = defineWorkload({
   name: 'generators-vs-lists',
+  group: 'mission',
   description: 'sum of i*i over range(n): a list comprehension holds every square, a generator one at a time',
   variants: {
     list: { description: 'sum([i * i for i in range(n)])', run: runList },
@@ -67,6 +68,7 @@ export const generatorsVsLists = defineWorkload({
   params: {
     n: { description: 'items summed', default: 100_000, min: 0, max: 50_000_000 },
   },
+  testParams: { n: 20_000 },
   probes: [],
   twin: 'generators_vs_lists.py',
 });

@@ -14,6 +14,7 @@ function allocateForever(ctx: WorkloadContext): void {
 
 export const labSelftest = defineWorkload({
   name: 'lab-selftest',
+  group: 'internal',
   description: 'faults for testing the lab: exhaust the heap, throw, hang, kill the worker',
   variants: {
     ok: { description: 'a small amount of work', run: (ctx) => ctx.heap.decref(ctx.heap.list.newList(ctx.params.n)) },

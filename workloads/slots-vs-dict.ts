@@ -40,6 +40,7 @@ function run(ctx: WorkloadContext, cls: ClassInfo): void {
 
 export const slotsVsDict = defineWorkload({
   name: 'slots-vs-dict',
+  group: 'mission',
   description: 'n three-attribute instances held in a list, then dropped: __dict__ instances vs __slots__',
   variants: {
     dict: variant({
@@ -56,6 +57,7 @@ export const slotsVsDict = defineWorkload({
   params: {
     n: { description: 'instances held', default: 100_000, min: 0, max: 20_000_000 },
   },
+  testParams: { n: 20_000 },
   probes: ['held'],
   twin: 'slots_vs_dict.py',
 });

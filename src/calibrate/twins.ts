@@ -21,6 +21,8 @@ export interface TwinResult {
     readonly pauses: { readonly count: number; readonly total_ns: number; readonly max_ns: number };
   };
   readonly tracemalloc: { readonly current: number; readonly peak: number; readonly probes: Readonly<Record<string, number>> } | null;
+  /** Figures the twin recorded with `twin.report` (empty for twins that report none). */
+  readonly reports: Readonly<Record<string, number>>;
   readonly wall_ns: number;
 }
 

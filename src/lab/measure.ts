@@ -40,6 +40,8 @@ export interface RunMetrics {
     readonly arenas: { readonly peak: number; readonly current: number };
     readonly pools: { readonly peak: number; readonly current: number };
     readonly blocks: number;
+    /** Distinct 4 KiB pages written since the body's fork point (0 without one). */
+    readonly pagesDirtied: number;
   };
   readonly gc: {
     readonly thresholds: Thresholds;
@@ -55,6 +57,8 @@ export interface RunMetrics {
     readonly pauseGeneration: Int8Array;
   };
   readonly objects: { readonly allocated: number; readonly freed: number };
+  /** Figures the body reported with `ctx.report` (NaN for a declared one it did not report). */
+  readonly reports: Readonly<Record<string, number>>;
   /** Wall time of the body in this run (the timed figures come from tinybench). */
   readonly bodyNs: number;
 }
@@ -89,7 +93,13 @@ export function prepareRun(spec: RunSpec, memory?: SharedArrayBuffer): PreparedR
 export type ProgressSink = (fraction: number) => void;
 
 /** Runs the body the way the twin's measured region does. Returns the body's wall time in ns. */
-export function runBody(run: PreparedRun, spec: RunSpec, probes: Record<string, number>, onProgress?: ProgressSink): number {
+export function runBody(
+  run: PreparedRun,
+  spec: RunSpec,
+  probes: Record<string, number>,
+  onProgress?: ProgressSink,
+  reports: Record<string, number> = {},
+): number {
   const { heap } = run;
   const workload = resolveWorkload(spec.workload);
   const variant = workload.variants[spec.variant];
@@ -100,6 +110,10 @@ export function runBody(run: PreparedRun, spec: RunSpec, probes: Record<string, 
     seed: spec.seed,
     probe: (name) => {
       probes[name] = heap.requestedCurrent - base;
+    },
+    report: (name, value) => {
+      if (!(workload.reports ?? []).includes(name)) throw new Error(`workload ${workload.name} reports no '${name}' (declare it in reports)`);
+      reports[name] = value;
     },
     progress: onProgress ? (done, total) => onProgress(total > 0 ? done / total : 1) : () => {},
   };
@@ -129,9 +143,12 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
   const base = heap.requestedCurrent;
   heap.resetPeak();
   const probes: Record<string, number> = {};
-  for (const p of resolveWorkload(spec.workload).probes) probes[p] = -1;
+  const workload = resolveWorkload(spec.workload);
+  for (const p of workload.probes) probes[p] = -1;
+  const reports: Record<string, number> = {};
+  for (const r of workload.reports ?? []) reports[r] = Number.NaN;
 
-  const bodyNs = runBody(run, spec, probes, onProgress);
+  const bodyNs = runBody(run, spec, probes, onProgress, reports);
 
   const statsAfter = gc.getStats();
   const log = gc.pauses;
@@ -149,6 +166,7 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
       arenas: { peak: c[Stat.ArenasPeak] * 2 ** 20, current: c[Stat.ArenasInUse] * 2 ** 20 },
       pools: { peak: c[Stat.PoolsPeak], current: c[Stat.PoolsInUse] },
       blocks: c[Stat.BlocksInUse],
+      pagesDirtied: heap.cowActive ? c[Stat.CowPagesWritten] : 0,
     },
     gc: {
       thresholds: effectiveThresholds(spec),
@@ -163,6 +181,7 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
       pauseGeneration,
     },
     objects: { allocated: c[Stat.ObjectsAllocated] - allocatedBefore, freed: c[Stat.ObjectsFreed] - freedBefore },
+    reports,
     bodyNs,
   };
 }

@@ -1,7 +1,8 @@
 /** Named suites for `gclab bench`: which workloads, variants and parameters, on which profiles. */
 import type { ProfileName } from '../heap/profiles.js';
 import { unknownName } from '../cli/errors.js';
-import { WORKLOADS } from '../../workloads/index.js';
+import type { WorkloadGroup } from './workload.js';
+import { MISSION_WORKLOADS, WORKLOADS } from '../../workloads/index.js';
 
 export interface SuiteEntry {
   readonly workload: string;
@@ -17,26 +18,47 @@ export interface Suite {
   readonly profiles: readonly ProfileName[];
 }
 
-const everyWorkload = (params?: Record<string, number>): SuiteEntry[] => WORKLOADS.map((w) => ({ workload: w.name, params }));
+const mission = (params?: Record<string, number>): SuiteEntry[] => MISSION_WORKLOADS.map((w) => ({ workload: w.name, params }));
+/** Every variant of every workload in the groups, at its default parameters. */
+const groups = (...wanted: WorkloadGroup[]): SuiteEntry[] =>
+  WORKLOADS.filter((w) => wanted.includes(w.group)).map((w) => ({ workload: w.name }));
 
 export const SUITES: readonly Suite[] = [
   {
     name: 'default',
     description: 'the three mission workloads, every variant, n = 100 000, on 3.13 and 3.14.0',
-    entries: everyWorkload(),
+    entries: mission(),
     profiles: ['3.13', '3.14.0'],
   },
   {
     name: 'versions',
     description: 'the mission workloads on every profile (3.11 to 3.14.5), n = 100 000',
-    entries: everyWorkload(),
+    entries: mission(),
     profiles: ['3.11', '3.12', '3.13', '3.14.0', '3.14.1', '3.14.5'],
   },
   {
     name: 'quick',
     description: 'the mission workloads at n = 10 000 on 3.13 (a smoke test)',
-    entries: everyWorkload({ n: 10_000 }),
+    entries: mission({ n: 10_000 }),
     profiles: ['3.13'],
+  },
+  {
+    name: 'tips',
+    description: 'every memory tip (the scoreboard of `gclab tips`), default sizes, on 3.11 and 3.13',
+    entries: groups('mission', 'tip'),
+    profiles: ['3.11', '3.13'],
+  },
+  {
+    name: 'gc',
+    description: 'the GC stress patterns and the canonical GC benchmarks, default sizes, on 3.13, 3.14.0 and 3.14.5',
+    entries: groups('stress', 'canonical'),
+    profiles: ['3.13', '3.14.0', '3.14.5'],
+  },
+  {
+    name: 'all',
+    description: 'every workload and variant, default sizes, on every profile',
+    entries: groups('mission', 'tip', 'stress', 'canonical'),
+    profiles: ['3.11', '3.12', '3.13', '3.14.0', '3.14.1', '3.14.5'],
   },
 ];
 

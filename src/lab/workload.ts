@@ -23,6 +23,11 @@ export interface WorkloadContext {
   readonly seed: number;
   /** Records the bytes requested now under `name`, as the twin's `twin.probe(name)`. */
   probe(name: string): void;
+  /**
+   * Records a figure that is not a byte count (pages dirtied, a checksum, items produced) under
+   * `name`, as the twin's `twin.report(name, value)`. The name must be among the workload's `reports`.
+   */
+  report(name: string, value: number): void;
   /** Reports how far the body is, for the live display (cheap: a store into shared memory). */
   progress(done: number, total: number): void;
 }
@@ -43,13 +48,38 @@ export function variant<M>(v: {
   return v as Variant;
 }
 
+/**
+ * What a workload is for: the mission's three questions, a memory tip (the `tips` suite and
+ * scoreboard), a GC stress pattern, a canonical GC benchmark ported from elsewhere, or the lab's
+ * own testing (never listed).
+ */
+export type WorkloadGroup = 'mission' | 'tip' | 'stress' | 'canonical' | 'internal';
+
+/**
+ * Where the simulation knowingly differs from the twin on a real interpreter, how far, and why
+ * (the twin comparison test allows exactly this much; the README explains it).
+ */
+export interface TwinTolerance {
+  /** Requested-bytes peak and probes: percent (default 1). */
+  readonly peakPct?: number;
+  /** Collections per generation: count (default 1). */
+  readonly collections?: number;
+  readonly reason: string;
+}
+
 export interface Workload {
   readonly name: string;
   readonly description: string;
+  readonly group: WorkloadGroup;
   readonly variants: Readonly<Record<string, Variant>>;
   readonly params: Readonly<Record<string, ParamSpec>>;
   /** Names the body may pass to `probe`. */
   readonly probes: readonly string[];
+  /** Names the body may pass to `report` (default none). */
+  readonly reports?: readonly string[];
+  /** Parameters for the twin comparison test: small enough for CI (default: the defaults). */
+  readonly testParams?: Params;
+  readonly twinTolerance?: TwinTolerance;
   /** The twin's file in `workloads/python/`. */
   readonly twin: string;
 }

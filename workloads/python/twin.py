@@ -3,7 +3,9 @@
 A twin defines `WORKLOAD` (its name), `VARIANTS` (variant name -> function) and `PARAMS` (name ->
 default), and calls `twin.main(WORKLOAD, VARIANTS, PARAMS)`. Each variant function takes the
 parameter dict and returns nothing; it may call `probe(name)` to record the traced bytes at a
-point of interest (e.g. "held" while a workload holds its objects).
+point of interest (e.g. "held" while a workload holds its objects), and `report(name, value)` to
+record an integer figure that is not a byte count (pages dirtied, a checksum). Probe and report
+names are declared in `main(..., probes=(...), reports=(...))`.
 
 Usage: <twin>.py --variant V [--param key=value ...] [--threshold A,B,C] [--gc enabled|disabled]
                  [--seed S] [--no-tracemalloc]
@@ -34,6 +36,8 @@ _state = array("q", bytes(8 * 4))
 # probe name -> index into _probe_bytes, filled before tracing starts so probing allocates nothing
 _probe_index = {}
 _probe_bytes = array("q")
+_report_index = {}
+_report_values = array("q")
 _tracing = [False]
 
 
@@ -57,6 +61,11 @@ def probe(name):
     """Records the traced bytes now, under `name` (no-op without tracemalloc)."""
     if _tracing[0]:
         _probe_bytes[_probe_index[name]] = tracemalloc.get_traced_memory()[0]
+
+
+def report(name, value):
+    """Records an integer figure under `name` (allocates nothing: the slot exists already)."""
+    _report_values[_report_index[name]] = value
 
 
 def _parse(argv, variants, params):
@@ -91,11 +100,14 @@ def _stats():
     return array("q", [s[k] for s in gc.get_stats() for k in _KEYS])
 
 
-def main(workload, variants, params, probes=()):
+def main(workload, variants, params, probes=(), reports=()):
     args, values = _parse(sys.argv[1:], variants, params)
     for i, name in enumerate(probes):
         _probe_index[name] = i
         _probe_bytes.append(-1)
+    for i, name in enumerate(reports):
+        _report_index[name] = i
+        _report_values.append(0)
     body = variants[args.variant]
     if args.threshold is not None:
         gc.set_threshold(*args.threshold)
@@ -152,6 +164,7 @@ def main(workload, variants, params, probes=()):
             },
         },
         "tracemalloc": {"current": current, "peak": peak, "probes": dict(zip(probes, _probe_bytes))} if trace else None,
+        "reports": dict(zip(reports, _report_values)),
         "wall_ns": t1 - t0,
     }
     json.dump(out, sys.stdout)

@@ -1,0 +1,7 @@
+/**
+ * Workloads about how long objects live and which are shared: `globals-and-del`,
+ * `small-ints-and-interning`, `container-churn`.
+ */
+import type { Workload } from '../src/lab/workload.js';
+
+export const OBJECT_LIFETIME_WORKLOADS: readonly Workload[] = [];

@@ -1,12 +1,13 @@
-/** The registry of built-in workloads: the names `gclab list`, `run` and `bench` accept. */
+/** The registry of built-in workloads and tips: the names `gclab list`, `run`, `bench` and `tips` use. */
+import type { Tip } from '../src/lab/tips.js';
 import type { Workload } from '../src/lab/workload.js';
-import { CANONICAL_WORKLOADS } from './canonical.js';
+import { CANONICAL_TIPS, CANONICAL_WORKLOADS } from './canonical.js';
 import { cyclicGraphs } from './cyclic-graphs.js';
-import { FINALIZATION_WORKLOADS } from './finalization.js';
-import { GC_TUNING_WORKLOADS } from './gc-tuning.js';
+import { FINALIZATION_TIPS, FINALIZATION_WORKLOADS } from './finalization.js';
+import { GC_TUNING_TIPS, GC_TUNING_WORKLOADS } from './gc-tuning.js';
 import { generatorsVsLists } from './generators-vs-lists.js';
 import { labSelftest } from './lab-selftest.js';
-import { OBJECT_LIFETIME_WORKLOADS } from './object-lifetimes.js';
+import { OBJECT_LIFETIME_TIPS, OBJECT_LIFETIME_WORKLOADS } from './object-lifetimes.js';
 import { slotsVsDict } from './slots-vs-dict.js';
 
 /** The mission's three workloads (the default suite). */
@@ -20,6 +21,29 @@ export const WORKLOADS: readonly Workload[] = [
   ...GC_TUNING_WORKLOADS,
   ...CANONICAL_WORKLOADS,
 ];
+
+/** The mission's two tips. */
+const MISSION_TIPS: readonly Tip[] = [
+  {
+    name: 'use generators',
+    advice: 'sum a generator expression instead of building a list first',
+    workload: 'generators-vs-lists',
+    without: 'list',
+    with: 'generator',
+    metric: { kind: 'peak' },
+  },
+  {
+    name: 'use __slots__',
+    advice: 'give classes with many instances __slots__',
+    workload: 'slots-vs-dict',
+    without: 'dict',
+    with: 'slots',
+    metric: { kind: 'bytes-per-item', probe: 'held', per: 'n' },
+  },
+];
+
+/** Every tip the scoreboard shows, in its order. */
+export const TIPS: readonly Tip[] = [...MISSION_TIPS, ...OBJECT_LIFETIME_TIPS, ...FINALIZATION_TIPS, ...GC_TUNING_TIPS, ...CANONICAL_TIPS];
 
 /** A workload by name; `lab-selftest` (the fault tests' workload) is found but never listed. */
 export function findWorkload(name: string): Workload | undefined {

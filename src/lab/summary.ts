@@ -27,8 +27,10 @@ export interface ResultSummary {
     readonly probes: Readonly<Record<string, number>>;
     readonly arenas: { peak: number; current: number };
     readonly pools: { peak: number; current: number };
+    readonly pagesDirtied: number;
   };
   readonly objects?: { allocated: number; freed: number };
+  readonly reports?: Readonly<Record<string, number>>;
   readonly time?: { samples: number; mean: number; median: number; p99: number; min: number; max: number; sd: number; rme: number } | null;
 }
 
@@ -65,8 +67,10 @@ export function summarise(record: TaskRecord): ResultSummary {
       probes: metrics.memory.probes,
       arenas: metrics.memory.arenas,
       pools: metrics.memory.pools,
+      pagesDirtied: metrics.memory.pagesDirtied,
     },
     objects: metrics.objects,
+    reports: metrics.reports,
     time,
   };
 }

@@ -36,7 +36,8 @@ export interface CalibrationRow {
   readonly profile: string;
   readonly workload: string;
   readonly variant: string;
-  readonly n: number;
+  /** The workload's `n` (null for a workload without one, run at its defaults). */
+  readonly n: number | null;
   readonly sim: CalibrationFigures;
   readonly real: CalibrationFigures;
 }
@@ -52,6 +53,13 @@ function simWallNs(spec: RunSpec): number {
   let best = Infinity;
   for (let i = 0; i < 3; i++) best = Math.min(best, runBody(prepareRun(spec), spec, {}));
   return best;
+}
+
+/** The run's parameters as `k=v ...`, for the progress lines. */
+function specParamsLabel(spec: RunSpec): string {
+  return Object.entries(spec.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 }
 
 /** An interpreter named with --python, or a usage error saying why it cannot be used. */
@@ -73,9 +81,11 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
   for (const interp of interpreters) {
     for (const w of workloads) {
       for (const variant of Object.keys(w.variants)) {
-        for (const n of sizes) {
-          const spec = resolveRunSpec({ workload: w.name, variant, params: { n }, profile: interp.profile });
-          if (!opts.json) process.stderr.write(`  ${interp.version} ${w.name}/${variant} n=${n}\n`);
+        // --n sizes a workload that has an `n`; any other runs once at its defaults.
+        for (const n of 'n' in w.params ? sizes : [Number.NaN]) {
+          const params: Record<string, number> = 'n' in w.params ? { n } : {};
+          const spec = resolveRunSpec({ workload: w.name, variant, params, profile: interp.profile });
+          if (!opts.json) process.stderr.write(`  ${interp.version} ${w.name}/${variant} ${specParamsLabel(spec)}\n`);
           const metrics: RunMetrics = measureRun(prepareRun(spec), spec);
           const traced: TwinResult = await runTwin(interp.path, spec, { tracemalloc: true });
           const timed: TwinResult = await runTwin(interp.path, spec, { tracemalloc: false });
@@ -84,7 +94,7 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
             profile: interp.profile,
             workload: w.name,
             variant,
-            n,
+            n: Number.isNaN(n) ? null : n,
             sim: {
               peak: metrics.memory.requested.peak,
               current: metrics.memory.requested.current,
@@ -121,7 +131,7 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
       rows.map((r) => [
         r.python,
         `${r.workload}/${r.variant}`,
-        String(r.n),
+        r.n === null ? 'defaults' : String(r.n),
         formatBytes(r.sim.peak),
         pct(r.sim.peak, r.real.peak),
         `${r.sim.current - r.real.current} B`,

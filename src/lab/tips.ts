@@ -1,0 +1,83 @@
+/**
+ * A memory tip as gclab measures it: the advice, the workload and the two variants that run
+ * without and with it, and the one figure that matters for it. `gclab tips` runs every tip's two
+ * variants per profile and prints the figure for each, with the effect as a ratio.
+ */
+import type { RunMetrics } from './measure.js';
+import type { TimeStats } from './protocol.js';
+import type { Params } from './workload.js';
+
+/**
+ * The figure a tip is judged by:
+ *   bytes-per-item  probe `probe` divided by parameter `per` (e.g. bytes per instance while held)
+ *   peak            tracemalloc's peak over the body
+ *   retained        tracemalloc's current at the end of the body
+ *   pause-p99       99th percentile GC pause
+ *   pages-dirtied   4 KiB pages written after the body's fork point
+ *   collections     collections of all generations
+ *   objects         objects allocated
+ *   time            the body's mean time (tinybench; a deterministic run's time when not timed)
+ *   report          a figure the body reported with ctx.report (name in `report`)
+ * Lower is better for every one of them.
+ */
+export type TipMetric =
+  | { readonly kind: 'bytes-per-item'; readonly probe: string; readonly per: string }
+  | { readonly kind: 'peak' | 'retained' | 'pause-p99' | 'pages-dirtied' | 'collections' | 'objects' | 'time' }
+  | { readonly kind: 'report'; readonly report: string; readonly unit: 'bytes' | 'count' | 'ns' };
+
+export interface Tip {
+  /** Short name, e.g. "use __slots__". */
+  readonly name: string;
+  /** The advice as users hear it. */
+  readonly advice: string;
+  readonly workload: string;
+  /** The variant that ignores the advice, and the one that follows it. */
+  readonly without: string;
+  readonly with: string;
+  /** Parameters for both runs (the workload's defaults otherwise). */
+  readonly params?: Params;
+  readonly metric: TipMetric;
+}
+
+/** How a tip's figure is printed. */
+export type TipUnit = 'bytes' | 'count' | 'ns';
+
+export function tipUnit(metric: TipMetric): TipUnit {
+  switch (metric.kind) {
+    case 'bytes-per-item':
+    case 'peak':
+    case 'retained':
+      return 'bytes';
+    case 'pause-p99':
+    case 'time':
+      return 'ns';
+    case 'report':
+      return metric.unit;
+    default:
+      return 'count';
+  }
+}
+
+/** The tip's figure from one run's metrics (and its timing, when it was timed). */
+export function tipFigure(metric: TipMetric, metrics: RunMetrics, params: Params, time?: TimeStats | null): number {
+  switch (metric.kind) {
+    case 'bytes-per-item':
+      return metrics.memory.probes[metric.probe] / params[metric.per];
+    case 'peak':
+      return metrics.memory.requested.peak;
+    case 'retained':
+      return metrics.memory.requested.current;
+    case 'pause-p99':
+      return metrics.gc.pauses.p99;
+    case 'pages-dirtied':
+      return metrics.memory.pagesDirtied;
+    case 'collections':
+      return metrics.gc.collections.reduce((a, b) => a + b, 0);
+    case 'objects':
+      return metrics.objects.allocated;
+    case 'time':
+      return time ? time.mean : metrics.bodyNs;
+    case 'report':
+      return metrics.reports[metric.report];
+  }
+}

@@ -3,6 +3,8 @@
  * stderr and exit status 2, a failure at run time one line and status 1, never a stack trace
  * (set GCLAB_DEBUG=1 to see one).
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { HeapExhausted } from '../heap/errors.js';
 import { sizesCommand } from './commands/sizes.js';
@@ -12,6 +14,9 @@ import { benchCommand, type BenchOptions } from './commands/bench.js';
 import { resultsExportCommand, resultsListCommand, resultsShowCommand } from './commands/results.js';
 import { calibrateCommand, type CalibrateOptions } from './commands/calibrate.js';
 import { addLabOptions } from './commands/lab-options.js';
+import { DEFAULT_TIP_PROFILES, tipsCommand, type TipsOptions } from './commands/tips.js';
+import { DEFAULT_TIMING } from '../lab/options.js';
+import { DEFAULT_RESULTS_DIR } from '../lab/store.js';
 import { UsageError } from './errors.js';
 import { LAB_VERSION } from '../version.js';
 
@@ -61,6 +66,23 @@ export function buildProgram(out: (line: string) => void): Command {
     .addHelpText('after', '\nExamples:\n  gclab bench\n  gclab bench --profile 3.13,3.14.0,3.14.5 --workers 2 --repeat 3\n  gclab bench --suite quick --json')
     .action(async (opts: BenchOptions) => {
       process.exitCode = await benchCommand(opts, out);
+    });
+
+  program
+    .command('tips')
+    .description('The tips scoreboard: each memory tip measured without and with it, per profile, with the effect')
+    .option('-p, --profile <names>', `profiles, comma-separated (default: ${DEFAULT_TIP_PROFILES.join(',')})`)
+    .option('--tip <name>', "only this tip (repeatable; names as 'gclab list' shows them)", (v: string, prev: string[] = []) => [...prev, v])
+    .option('-w, --workers <n>', 'worker threads')
+    .option('--timeout <seconds>', 'stop a run that takes longer than this', '600')
+    .option('--iterations <n>', 'minimum timed iterations, for tips judged by time (tinybench)', String(DEFAULT_TIMING.iterations))
+    .option('--time <ms>', 'minimum timing time, for tips judged by time (tinybench)', String(DEFAULT_TIMING.timeMs))
+    .option('--warmup <n>', 'warm-up iterations before timing', String(DEFAULT_TIMING.warmupIterations))
+    .option('--results-dir <dir>', 'where results files go', DEFAULT_RESULTS_DIR)
+    .option('--json', 'print JSON only (no tables, no animation)')
+    .addHelpText('after', '\nExamples:\n  gclab tips\n  gclab tips --profile 3.11,3.12,3.13,3.14.0,3.14.5 --json\n  gclab tips --tip \'use __slots__\'')
+    .action(async (opts: TipsOptions) => {
+      process.exitCode = await tipsCommand(opts, out);
     });
 
   const results = program.command('results').description('The results store: list, show and export results files');
@@ -131,3 +153,6 @@ export function reportError(err: unknown): number {
   console.error(`gclab: ${err instanceof Error ? err.message : String(err)}`);
   return 1;
 }
+
+// Run as the entry module (`npx tsx src/cli/main.ts …` from sources); bin/gclab.js calls main() itself.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main(process.argv);

@@ -35,6 +35,8 @@ export interface Telemetry {
 export interface TaskPlan {
   readonly spec: RunSpec;
   readonly repetition: number;
+  /** Timing for this task, overriding the coordinator's (null: the deterministic run only). */
+  readonly timing?: TimingOptions | null;
 }
 
 export interface TaskRecord {
@@ -143,11 +145,12 @@ export class Coordinator {
 
   private async runOne(id: number, plan: TaskPlan): Promise<TaskRecord> {
     const { spec, repetition } = plan;
+    const timing = plan.timing !== undefined ? plan.timing : this.options.timing;
     if (this.cancelled) return { id, spec, repetition, status: 'cancelled', error: 'cancelled before it started', wallMs: 0 };
     const memory = runMemory(spec);
     const statusBuffer = new SharedArrayBuffer(StatusCell.COUNT * 4);
     const status = new Int32Array(statusBuffer);
-    const task: HeapTask = { id, spec, repetition, timing: this.options.timing, memory, status: statusBuffer };
+    const task: HeapTask = { id, spec, repetition, timing, memory, status: statusBuffer };
     const abort = new AbortController();
     this.aborts.set(id, abort);
     const started = performance.now();

@@ -81,3 +81,22 @@ export function tipFigure(metric: TipMetric, metrics: RunMetrics, params: Params
       return metrics.reports[metric.report];
   }
 }
+
+/** One scoreboard row: a tip's figure without and with it, on one profile. */
+export interface TipScore {
+  readonly tip: Tip;
+  readonly profile: string;
+  /** NaN where a run failed. */
+  readonly without: number;
+  readonly with: number;
+  /** with / without (lower is better). */
+  readonly ratio: number;
+  /** (with - without) / without, percent. */
+  readonly effectPct: number;
+}
+
+/** The two measured figures of a tip, compared. */
+export function scoreTip(tip: Tip, profile: string, without: number, withTip: number): TipScore {
+  const ratio = without === 0 ? (withTip === 0 ? 1 : Number.POSITIVE_INFINITY) : withTip / without;
+  return { tip, profile, without, with: withTip, ratio, effectPct: (ratio - 1) * 100 };
+}

@@ -1,7 +1,8 @@
-/** `gclab list`: workloads with their variants and parameters, suites, and profiles. */
+/** `gclab list`: workloads with their variants and parameters, tips, suites, and profiles. */
 import { PROFILE_NAMES, PROFILES } from '../../heap/profiles.js';
 import { SUITES } from '../../lab/suites.js';
-import { WORKLOADS } from '../../../workloads/index.js';
+import { TIPS, WORKLOADS } from '../../../workloads/index.js';
+import { metricLabel } from './tips.js';
 
 export function listCommand(opts: { json?: boolean }, out: (line: string) => void): void {
   if (opts.json) {
@@ -9,11 +10,13 @@ export function listCommand(opts: { json?: boolean }, out: (line: string) => voi
       JSON.stringify({
         workloads: WORKLOADS.map((w) => ({
           name: w.name,
+          group: w.group,
           description: w.description,
           variants: Object.fromEntries(Object.entries(w.variants).map(([k, v]) => [k, v.description])),
           params: w.params,
           twin: `workloads/python/${w.twin}`,
         })),
+        tips: TIPS.map((t) => ({ name: t.name, advice: t.advice, workload: t.workload, without: t.without, with: t.with, figure: metricLabel(t.metric) })),
         suites: SUITES.map((s) => ({ name: s.name, description: s.description, profiles: s.profiles })),
         profiles: PROFILE_NAMES.map((p) => ({ name: p, collector: PROFILES[p].collector, thresholds: PROFILES[p].thresholds })),
       }),
@@ -22,11 +25,14 @@ export function listCommand(opts: { json?: boolean }, out: (line: string) => voi
   }
   out('Workloads (gclab run <workload> --variant V --param key=value):');
   for (const w of WORKLOADS) {
-    out(`  ${w.name}  ${w.description}`);
+    out(`  ${w.name} (${w.group})  ${w.description}`);
     for (const [name, v] of Object.entries(w.variants)) out(`    variant ${name.padEnd(10)} ${v.description}`);
     for (const [name, p] of Object.entries(w.params)) out(`    param   ${name.padEnd(10)} ${p.description} (default ${p.default}, ${p.min}..${p.max})`);
     out(`    twin    workloads/python/${w.twin}`);
   }
+  out('');
+  out("Tips (gclab tips --tip 'name'):");
+  for (const t of TIPS) out(`  ${t.name}: ${t.advice} [${t.workload} ${t.without} -> ${t.with}, ${metricLabel(t.metric)}]`);
   out('');
   out('Suites (gclab bench --suite S):');
   for (const s of SUITES) out(`  ${s.name.padEnd(9)} ${s.description}`);

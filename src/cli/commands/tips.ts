@@ -1,0 +1,167 @@
+/**
+ * `gclab tips`: the scoreboard. Every tip's two variants (without and with the advice) run on each
+ * profile asked, through the worker pool, into one results file; each row shows the figure that
+ * matters for the tip, read back from the stored records, and the effect as a ratio and a percentage.
+ */
+import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
+import { resolveRunSpec, type RunSpec } from '../../lab/options.js';
+import { exitStatus, runSession } from '../../lab/session.js';
+import { scoreTip, tipFigure, tipUnit, type Tip, type TipMetric, type TipScore } from '../../lab/tips.js';
+import { TIPS } from '../../../workloads/index.js';
+import type { ProfileName } from '../../heap/profiles.js';
+import { parseProfiles } from '../options.js';
+import { unknownName } from '../errors.js';
+import { formatTable } from '../table.js';
+import { formatBytes, formatCount, formatNs, formatRatio } from '../units.js';
+import { resolveCoordinatorOptions, type RawLabOptions } from './lab-options.js';
+
+export const DEFAULT_TIP_PROFILES: readonly ProfileName[] = ['3.11', '3.13'];
+
+export interface TipsOptions extends Pick<RawLabOptions, 'profile' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'resultsDir' | 'json'> {
+  /** Only these tips (by name); all by default. */
+  tip?: string[];
+}
+
+function selectTips(names: readonly string[] | undefined): readonly Tip[] {
+  if (!names) return TIPS;
+  return names.map((name) => TIPS.find((t) => t.name === name) ?? unknownName('tip', name, TIPS.map((t) => t.name)));
+}
+
+/** The run of one side of a tip: its spec, and whether it needs timing (only for time-judged tips). */
+function tipSpec(tip: Tip, variant: string, profile: ProfileName): RunSpec {
+  return resolveRunSpec({ workload: tip.workload, variant, profile, params: { ...tip.params } });
+}
+
+/** A spec's identity, so two tips that need the same run share it. */
+const specKey = (s: RunSpec): string => JSON.stringify([s.workload, s.variant, s.profile, s.params]);
+
+export async function tipsCommand(opts: TipsOptions, out: (line: string) => void): Promise<number> {
+  const profiles = parseProfiles(opts.profile, DEFAULT_TIP_PROFILES);
+  const tips = selectTips(opts.tip);
+  const coordinator = resolveCoordinatorOptions({ ...opts, timing: true });
+  const plans: TaskPlan[] = [];
+  const planOf = new Map<string, number>();
+  const sides: { tip: Tip; profile: ProfileName; without: number; with: number }[] = [];
+  const planFor = (tip: Tip, variant: string, profile: ProfileName): number => {
+    const spec = tipSpec(tip, variant, profile);
+    const key = specKey(spec);
+    const timed = tip.metric.kind === 'time';
+    let index = planOf.get(key);
+    if (index === undefined) {
+      index = plans.length;
+      planOf.set(key, index);
+      plans.push({ spec, repetition: 0, timing: timed ? coordinator.timing : null });
+    } else if (timed && !plans[index].timing) {
+      plans[index] = { ...plans[index], timing: coordinator.timing };
+    }
+    return index;
+  };
+  // Tip by tip, so the scoreboard's blocks are contiguous.
+  for (const tip of tips) {
+    for (const profile of profiles) sides.push({ tip, profile, without: planFor(tip, tip.without, profile), with: planFor(tip, tip.with, profile) });
+  }
+  if (!opts.json) out(`gclab tips: ${tips.length} tips on ${profiles.join(', ')} (${plans.length} runs, ${coordinator.workers} workers)`);
+  const session = await runSession({
+    name: 'tips',
+    command: 'tips',
+    options: { profiles, coordinator, tips: tips.map((t) => t.name) },
+    plans,
+    coordinator,
+    resultsDir: opts.resultsDir ?? 'results',
+    animate: process.stderr.isTTY === true && !opts.json,
+    quiet: opts.json,
+  });
+  const byId = new Map(session.records.map((r) => [r.id, r]));
+  const scores = sides.map((s) => scoreTip(s.tip, s.profile, figureOf(s.tip, byId.get(s.without)), figureOf(s.tip, byId.get(s.with))));
+  if (opts.json) out(JSON.stringify({ results: session.path, tips: scores.map(scoreJson) }));
+  else {
+    out(scoreboard(scores));
+    out(`results: ${session.path}`);
+  }
+  return exitStatus(session);
+}
+
+/** A tip's figure from a stored record (NaN if the run failed or was not made). */
+function figureOf(tip: Tip, record: TaskRecord | undefined): number {
+  if (!record?.metrics) return Number.NaN;
+  return tipFigure(tip.metric, record.metrics, record.spec.params, record.time);
+}
+
+function scoreJson(s: TipScore): Record<string, unknown> {
+  const { tip } = s;
+  return {
+    tip: tip.name,
+    advice: tip.advice,
+    workload: tip.workload,
+    without: tip.without,
+    with: tip.with,
+    metric: metricLabel(tip.metric),
+    unit: tipUnit(tip.metric),
+    profile: s.profile,
+    figures: { without: s.without, with: s.with },
+    ratio: s.ratio,
+    effectPct: s.effectPct,
+  };
+}
+
+/** The figure's name as the scoreboard prints it. */
+export function metricLabel(metric: TipMetric): string {
+  switch (metric.kind) {
+    case 'bytes-per-item':
+      return `${metric.probe} bytes/${metric.per}`;
+    case 'report':
+      return metric.report;
+    default:
+      return metric.kind;
+  }
+}
+
+function formatFigure(value: number, metric: TipMetric): string {
+  if (Number.isNaN(value)) return 'failed';
+  switch (tipUnit(metric)) {
+    case 'bytes':
+      return formatBytes(value);
+    case 'ns':
+      return formatNs(value);
+    default:
+      return formatCount(value);
+  }
+}
+
+/**
+ * One block per tip: a row per profile, the tip's name and figure on the first, then a line
+ * saying where its figures come from (outside the columns, so long workload names do not widen
+ * them). Fits in 100 columns.
+ */
+export function scoreboard(scores: readonly TipScore[]): string {
+  const rows: string[][] = [];
+  /** Row index after which each block's source line goes. */
+  const sourceAfter = new Map<number, string>();
+  for (let start = 0; start < scores.length; ) {
+    const tip = scores[start].tip;
+    let end = start;
+    while (end < scores.length && scores[end].tip === tip) end++;
+    for (let k = start; k < end; k++) {
+      const s = scores[k];
+      rows.push([
+        k === start ? tip.name : '',
+        k === start ? metricLabel(tip.metric) : '',
+        s.profile,
+        formatFigure(s.without, tip.metric),
+        formatFigure(s.with, tip.metric),
+        Number.isFinite(s.ratio) ? `${s.effectPct > 0 ? '+' : ''}${s.effectPct.toFixed(1)}% (${formatRatio(s.ratio)})` : '-',
+      ]);
+    }
+    sourceAfter.set(rows.length - 1, `  from ${tip.workload}: ${tip.without} → ${tip.with}`);
+    start = end;
+  }
+  const table = formatTable(['tip', 'figure', 'profile', 'without', 'with', 'effect (ratio)'], rows, ['left', 'left', 'left', 'right', 'right', 'right']).split('\n');
+  // formatTable's lines: header, rule, then one per row.
+  const lines = table.slice(0, 2);
+  rows.forEach((_, i) => {
+    lines.push(table[i + 2]);
+    const source = sourceAfter.get(i);
+    if (source !== undefined) lines.push(source);
+  });
+  return lines.join('\n');
+}

@@ -8,10 +8,13 @@ import { HeapExhausted } from '../src/heap/errors.js';
 import { measureRun, prepareRun } from '../src/lab/measure.js';
 import { StatusCell, TaskPhase, type HeapTask, type TaskOutcome } from '../src/lab/protocol.js';
 import { timeBody } from '../src/lab/timing.js';
+import { loadUserWorkload } from '../src/lab/user-workloads.js';
 
 export default async function runTask(task: HeapTask): Promise<TaskOutcome> {
   const status = new Int32Array(task.status);
   try {
+    // A user workload is loaded in each worker from the path the coordinator's process checked.
+    if (task.spec.module) await loadUserWorkload(task.spec.module);
     Atomics.store(status, StatusCell.Phase, TaskPhase.Measuring);
     const prepared = prepareRun(task.spec, task.memory);
     const metrics = measureRun(prepared, task.spec, (f) => Atomics.store(status, StatusCell.ProgressPpm, Math.round(f * 1e6)));

@@ -2,10 +2,14 @@
  * Runs a workload's Python twin on a real interpreter and reads its JSON (workloads/python/twin.py).
  */
 import { execFile } from 'node:child_process';
+import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { RunSpec } from '../lab/options.js';
 import { resolveWorkload } from '../lab/options.js';
+import { userTwinPath } from '../lab/user-workloads.js';
+import type { Workload } from '../lab/workload.js';
+import { UsageError } from '../cli/errors.js';
 
 const run = promisify(execFile);
 
@@ -32,12 +36,24 @@ export function twinsDir(): string {
   return fileURLToPath(new URL(fromSources ? '../../workloads/python/' : '../../../workloads/python/', import.meta.url));
 }
 
+/** The twin's file: in workloads/python/ for a built-in, next to its module for a user workload. */
+export function twinPath(workload: Workload): string {
+  if (!workload.twin) throw new UsageError(`workload '${workload.name}' has no Python twin`);
+  return userTwinPath(workload) ?? `${twinsDir()}${workload.twin}`;
+}
+
 export async function runTwin(python: string, spec: RunSpec, options: { tracemalloc: boolean; timeoutMs?: number }): Promise<TwinResult> {
   const workload = resolveWorkload(spec.workload);
-  const args = [`${twinsDir()}${workload.twin}`, '--variant', spec.variant, '--gc', spec.gc, '--seed', String(spec.seed)];
+  const args = [twinPath(workload), '--variant', spec.variant, '--gc', spec.gc, '--seed', String(spec.seed)];
   for (const [k, v] of Object.entries(spec.params)) args.push('--param', `${k}=${v}`);
   if (spec.threshold) args.push('--threshold', spec.threshold.join(','));
   if (!options.tracemalloc) args.push('--no-tracemalloc');
-  const { stdout } = await run(python, args, { timeout: options.timeoutMs ?? 600_000, maxBuffer: 64 << 20 });
+  // The shared harness (`import twin`) is found from any twin's directory, a user's included.
+  const pythonPath = [twinsDir(), process.env.PYTHONPATH].filter(Boolean).join(delimiter);
+  const { stdout } = await run(python, args, {
+    timeout: options.timeoutMs ?? 600_000,
+    maxBuffer: 64 << 20,
+    env: { ...process.env, PYTHONPATH: pythonPath },
+  });
   return JSON.parse(stdout) as TwinResult;
 }

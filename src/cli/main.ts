@@ -47,7 +47,7 @@ export function buildProgram(out: (line: string) => void): Command {
     program
       .command('run')
       .description('Run one workload variant: deterministic memory and GC figures, tinybench timing, live telemetry')
-      .argument('<workload>', "a workload name (see 'gclab list')")
+      .argument('<workload>', "a workload name (see 'gclab list'), or your own workload module (./file.js or .ts)")
       .option('-v, --variant <name>', 'the variant (default: the first)'),
     'the profile to simulate (default: 3.13)',
   )

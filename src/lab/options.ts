@@ -7,6 +7,7 @@ import { MAX_HEAP_BYTES, MIN_HEAP_BYTES } from '../heap/layout.js';
 import { UsageError, unknownName } from '../cli/errors.js';
 import type { Params, Workload } from './workload.js';
 import { findWorkload, WORKLOADS } from '../../workloads/index.js';
+import { findUserWorkload } from './user-workloads.js';
 
 export type GcSetting = 'enabled' | 'disabled';
 export type Thresholds = readonly [number, number, number];
@@ -14,6 +15,8 @@ export type Thresholds = readonly [number, number, number];
 /** One deterministic simulated run: everything that decides its counts. */
 export interface RunSpec {
   readonly workload: string;
+  /** A user workload's module (absolute path), which a worker loads before the run; null for a built-in. */
+  readonly module: string | null;
   readonly variant: string;
   readonly params: Params;
   readonly profile: ProfileName;
@@ -53,8 +56,9 @@ export interface RunInput {
   readonly startupObjects?: string | number;
 }
 
+/** A built-in workload, or a user workload this process has loaded (see user-workloads.ts). */
 export function resolveWorkload(name: string): Workload {
-  return findWorkload(name) ?? unknownName('workload', name, WORKLOADS.map((w) => w.name));
+  return findWorkload(name) ?? findUserWorkload(name) ?? unknownName('workload', name, WORKLOADS.map((w) => w.name));
 }
 
 export function resolveProfile(name: string): ProfileName {
@@ -111,6 +115,7 @@ export function resolveRunSpec(input: RunInput): RunSpec {
   if (gc !== 'enabled' && gc !== 'disabled') throw new UsageError(`--gc takes 'enabled' or 'disabled', got '${gc}'`);
   return {
     workload: workload.name,
+    module: workload.module ?? null,
     variant,
     params: parseParams(workload, input.params),
     profile: resolveProfile(input.profile ?? '3.13'),

@@ -50,10 +50,10 @@ export function variant<M>(v: {
 
 /**
  * What a workload is for: the mission's three questions, a memory tip (the `tips` suite and
- * scoreboard), a GC stress pattern, a canonical GC benchmark ported from elsewhere, or the lab's
- * own testing (never listed).
+ * scoreboard), a GC stress pattern, a canonical GC benchmark ported from elsewhere, the lab's
+ * own testing (never listed), or a user's own (loaded from a module path).
  */
-export type WorkloadGroup = 'mission' | 'tip' | 'stress' | 'canonical' | 'internal';
+export type WorkloadGroup = 'mission' | 'tip' | 'stress' | 'canonical' | 'internal' | 'user';
 
 /**
  * Where the simulation knowingly differs from the twin on a real interpreter, how far, and why
@@ -80,8 +80,13 @@ export interface Workload {
   /** Parameters for the twin comparison test: small enough for CI (default: the defaults). */
   readonly testParams?: Params;
   readonly twinTolerance?: TwinTolerance;
-  /** The twin's file in `workloads/python/`. */
-  readonly twin: string;
+  /**
+   * The Python twin: a file in `workloads/python/` for a built-in (every built-in has one), a path
+   * relative to the module for a user workload (optional there).
+   */
+  readonly twin?: string;
+  /** A user workload's module (absolute path), set when it is loaded; built-ins have none. */
+  readonly module?: string;
 }
 
 export function defineWorkload(w: Workload): Workload {

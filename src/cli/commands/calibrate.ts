@@ -8,7 +8,8 @@ import { discoverInterpreters, interpreterAt, type Interpreter } from '../../cal
 import { runTwin, type TwinResult } from '../../calibrate/twins.js';
 import { measureRun, prepareRun, runBody, type RunMetrics } from '../../lab/measure.js';
 import { resolveRunSpec, resolveWorkload, type RunSpec } from '../../lab/options.js';
-import { WORKLOADS } from '../../../workloads/index.js';
+import { findWorkload, WORKLOADS } from '../../../workloads/index.js';
+import { workloadArgument } from '../../lab/user-workloads.js';
 import { UsageError } from '../errors.js';
 import { formatTable } from '../table.js';
 import { formatBytes, formatNs } from '../units.js';
@@ -73,13 +74,20 @@ function askedInterpreter(pathOrName: string): Interpreter {
 
 export async function calibrateCommand(opts: CalibrateOptions, out: (line: string) => void): Promise<number> {
   const sizes = (opts.n ?? '100000').split(',').map((v) => parseInteger(v, '--n', 1, 10_000_000));
-  const workloads = opts.workload ? opts.workload.map(resolveWorkload) : WORKLOADS;
+  const isBuiltIn = (name: string): boolean => findWorkload(name) !== undefined;
+  const workloads = [];
+  for (const arg of opts.workload ?? []) workloads.push(resolveWorkload(await workloadArgument(arg, isBuiltIn)));
+  if (workloads.length === 0) workloads.push(...WORKLOADS);
   const interpreters: Interpreter[] = opts.python ? opts.python.map(askedInterpreter) : discoverInterpreters();
   if (interpreters.length === 0) throw new UsageError('no CPython 3.11+ interpreter found (give one with --python PATH)');
   if (!opts.json) out(`interpreters: ${interpreters.map((i) => `${i.version} (${i.path}) -> ${i.profile}`).join(', ')}`);
   const rows: CalibrationRow[] = [];
   for (const interp of interpreters) {
     for (const w of workloads) {
+      if (!w.twin) {
+        process.stderr.write(`  ${w.name}: no Python twin; skipped\n`);
+        continue;
+      }
       for (const variant of Object.keys(w.variants)) {
         // --n sizes a workload that has an `n`; any other runs once at its defaults.
         for (const n of 'n' in w.params ? sizes : [Number.NaN]) {

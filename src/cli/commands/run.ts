@@ -4,6 +4,8 @@ import { exitStatus, runSession } from '../../lab/session.js';
 import { summarise } from '../../lab/summary.js';
 import type { TaskRecord } from '../../lab/coordinator.js';
 import { UsageError } from '../errors.js';
+import { workloadArgument } from '../../lab/user-workloads.js';
+import { findWorkload } from '../../../workloads/index.js';
 import { formatBytes, formatCount, formatNs } from '../units.js';
 import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
 
@@ -11,8 +13,9 @@ export interface RunOptions extends RawLabOptions {
   variant?: string;
 }
 
-export async function runCommand(workload: string, opts: RunOptions, out: (line: string) => void): Promise<number> {
+export async function runCommand(workloadArg: string, opts: RunOptions, out: (line: string) => void): Promise<number> {
   if (opts.profile?.includes(',')) throw new UsageError("'run' takes one profile; use 'bench --profile a,b' for several");
+  const workload = await workloadArgument(workloadArg, (name) => findWorkload(name) !== undefined);
   const spec = specFromOptions(opts, workload, opts.variant, opts.profile);
   const coordinator = resolveCoordinatorOptions(opts);
   const repeat = resolveRepeat(opts);

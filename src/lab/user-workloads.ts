@@ -1,0 +1,100 @@
+/**
+ * User-defined workloads: where a command takes a workload name it also takes the path of a
+ * module (`.js`, `.mjs` or `.ts`) whose default export (or export `workload`) is a workload with
+ * the built-ins' API. The module is loaded once per process (the CLI's, and each worker's, from
+ * the path the run's spec carries) and checked before anything runs.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UsageError } from '../cli/errors.js';
+import type { Workload } from './workload.js';
+
+const byName = new Map<string, Workload>();
+const byPath = new Map<string, Workload>();
+
+/** Whether a command-line workload argument is a module path rather than a name. */
+export function isWorkloadPath(arg: string): boolean {
+  return arg.includes('/') || arg.includes('\\') || /\.(m?js|m?ts)$/.test(arg);
+}
+
+/**
+ * A command-line workload argument as a workload name: a built-in's name as it is, a module path
+ * loaded (and checked) first.
+ */
+export async function workloadArgument(arg: string, isBuiltIn: (name: string) => boolean): Promise<string> {
+  return isWorkloadPath(arg) ? (await loadUserWorkload(arg, isBuiltIn)).name : arg;
+}
+
+/** A user workload loaded in this process, by name. */
+export function findUserWorkload(name: string): Workload | undefined {
+  return byName.get(name);
+}
+
+/** The twin's path: next to the workload module for a user workload, in workloads/python/ for a built-in. */
+export function userTwinPath(workload: Workload): string | undefined {
+  if (!workload.module || !workload.twin) return undefined;
+  return isAbsolute(workload.twin) ? workload.twin : resolve(dirname(workload.module), workload.twin);
+}
+
+/**
+ * Loads, checks and registers the workload module at `path`. `isBuiltIn` tells a name that is
+ * taken. Throws a UsageError (one line) for a missing file, a module that fails to load, or an
+ * export that is not a valid workload.
+ */
+export async function loadUserWorkload(path: string, isBuiltIn: (name: string) => boolean = () => false): Promise<Workload> {
+  const abs = resolve(path);
+  const known = byPath.get(abs);
+  if (known) return known;
+  if (!existsSync(abs)) throw new UsageError(`no workload module at '${path}'`);
+  let exports: Record<string, unknown>;
+  try {
+    const url = pathToFileURL(abs).href;
+    // TypeScript goes through tsx's loader, scoped to this import; JavaScript is imported as is.
+    if (/\.m?ts$/.test(abs)) {
+      const { tsImport } = await import('tsx/esm/api');
+      exports = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+    } else {
+      exports = (await import(url)) as Record<string, unknown>;
+    }
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new UsageError(`cannot load workload module '${path}': ${message}`);
+  }
+  const candidate = (exports.default ?? exports.workload) as Partial<Workload> | undefined;
+  const problem = workloadProblem(candidate);
+  if (problem) throw new UsageError(`'${path}' does not export a valid workload: ${problem} (see the README, "Your own workloads")`);
+  const workload: Workload = { ...(candidate as Workload), group: 'user', module: abs };
+  if (isBuiltIn(workload.name)) throw new UsageError(`'${path}' defines workload '${workload.name}', a built-in's name; choose another`);
+  const other = byName.get(workload.name);
+  if (other && other.module !== abs) throw new UsageError(`workload '${workload.name}' is already defined by '${other.module}'`);
+  byName.set(workload.name, workload);
+  byPath.set(abs, workload);
+  return workload;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** What is wrong with a would-be workload, or undefined if nothing. */
+export function workloadProblem(w: unknown): string | undefined {
+  if (!isObject(w)) return 'no default export (or export named workload) that is an object';
+  if (typeof w.name !== 'string' || !/^[a-z][a-z0-9-]*$/.test(w.name)) return 'name must be lower-case letters, digits and dashes';
+  if (typeof w.description !== 'string') return 'description must be a string';
+  if (!isObject(w.variants) || Object.keys(w.variants).length === 0) return 'variants must name at least one variant';
+  for (const [name, v] of Object.entries(w.variants)) {
+    if (!isObject(v) || typeof v.run !== 'function') return `variant '${name}' needs a run(ctx, module) function`;
+    if (v.setup !== undefined && typeof v.setup !== 'function') return `variant '${name}': setup must be a function`;
+    if (typeof v.description !== 'string') return `variant '${name}' needs a description`;
+  }
+  if (!isObject(w.params)) return 'params must be an object (possibly empty)';
+  for (const [name, p] of Object.entries(w.params)) {
+    if (!isObject(p)) return `param '${name}' must be {description, default, min, max}`;
+    const { default: d, min, max } = p;
+    if (![d, min, max].every((x) => Number.isSafeInteger(x))) return `param '${name}': default, min and max must be integers`;
+    if (!((min as number) <= (d as number) && (d as number) <= (max as number))) return `param '${name}': default ${d} is outside ${min}..${max}`;
+  }
+  if (!Array.isArray(w.probes) || !w.probes.every((p) => typeof p === 'string')) return 'probes must be an array of names (possibly empty)';
+  if (w.reports !== undefined && (!Array.isArray(w.reports) || !w.reports.every((p) => typeof p === 'string'))) return 'reports must be an array of names';
+  if (w.twin !== undefined && typeof w.twin !== 'string') return "twin must be the Python twin's path (relative to the module)";
+  return undefined;
+}

@@ -2,7 +2,7 @@
 import type { ProfileName } from '../heap/profiles.js';
 import { unknownName } from '../cli/errors.js';
 import type { WorkloadGroup } from './workload.js';
-import { MISSION_WORKLOADS, WORKLOADS } from '../../workloads/index.js';
+import { MISSION_WORKLOADS, TIPS, WORKLOADS } from '../../workloads/index.js';
 
 export interface SuiteEntry {
   readonly workload: string;
@@ -19,6 +19,9 @@ export interface Suite {
 }
 
 const mission = (params?: Record<string, number>): SuiteEntry[] => MISSION_WORKLOADS.map((w) => ({ workload: w.name, params }));
+/** The two variants of every tip, with the tip's parameters (what `gclab tips` runs). */
+const tipRuns = (): SuiteEntry[] => TIPS.map((t) => ({ workload: t.workload, variants: [t.without, t.with], params: t.params }));
+
 /** Every variant of every workload in the groups, at its default parameters. */
 const groups = (...wanted: WorkloadGroup[]): SuiteEntry[] =>
   WORKLOADS.filter((w) => wanted.includes(w.group)).map((w) => ({ workload: w.name }));
@@ -44,8 +47,8 @@ export const SUITES: readonly Suite[] = [
   },
   {
     name: 'tips',
-    description: 'every memory tip (the scoreboard of `gclab tips`), default sizes, on 3.11 and 3.13',
-    entries: groups('mission', 'tip'),
+    description: 'the runs of every memory tip (what `gclab tips` scores), on 3.11 and 3.13',
+    entries: tipRuns(),
     profiles: ['3.11', '3.13'],
   },
   {

@@ -26,7 +26,9 @@ describe.skipIf(interpreters.length === 0)('workloads vs their twins', () => {
           const params = w.testParams ?? {};
           const peakPct = w.twinTolerance?.peakPct ?? 1;
           const maxCollectionsDiff = w.twinTolerance?.collections ?? 1;
-          const spec = resolveRunSpec({ workload: w.name, variant, profile: interp.profile, params });
+          // A small address space: this process makes hundreds of heaps and forks an interpreter after
+          // each, and fork refuses when the heaps not yet collected add up to more than the RAM.
+          const spec = resolveRunSpec({ workload: w.name, variant, profile: interp.profile, params, heapMiB: 256 });
           const sim = measureRun(prepareRun(spec), spec);
           const real = await runTwin(interp.python, spec, { tracemalloc: true });
           sim.gc.collections.forEach((c, g) => expect(Math.abs(c - real.gc.collections[g]), `collections[${g}]`).toBeLessThanOrEqual(maxCollectionsDiff));

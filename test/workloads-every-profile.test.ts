@@ -16,7 +16,7 @@ describe('every workload on every profile', () => {
       expect(w.twin, 'every built-in has a Python twin').toBeTruthy();
       for (const profile of PROFILE_NAMES) {
         for (const variant of Object.keys(w.variants)) {
-          const spec = resolveRunSpec({ workload: w.name, variant, profile, params: { ...w.testParams } });
+          const spec = resolveRunSpec({ workload: w.name, variant, profile, params: { ...w.testParams }, heapMiB: 256 });
           const m = measureRun(prepareRun(spec), spec);
           expect(m.objects.allocated, `${variant}@${profile}`).toBeGreaterThan(0);
           for (const probe of w.probes) expect(m.memory.probes[probe], `probe ${probe} of ${variant}@${profile}`).toBeGreaterThanOrEqual(0);

@@ -373,6 +373,15 @@ export class Heap {
     counters[Stat.RequestedCurrent] -= bytes;
   }
 
+  /**
+   * A cached or static object handed out as a new reference, as CPython's constructors do (a
+   * no-op on immortal objects, 3.12+; on 3.11 a real refcount write).
+   */
+  sharedRef(ref: Ref): Ref {
+    this.incref(ref);
+    return ref;
+  }
+
   /** `Py_XDECREF`: decref unless NULL. */
   xdecref(ref: Ref): void {
     if (ref !== 0) this.decref(ref);
@@ -614,7 +623,7 @@ export class Heap {
    * one digit, and one spare digit otherwise (`x_add` does not shrink). Values are exact to 2^53.
    */
   int(value: number, origin: IntOrigin = 'exact'): Ref {
-    if (value >= -5 && value <= 256 && Number.isInteger(value)) return this.smallInts[value + 5];
+    if (value >= -5 && value <= 256 && Number.isInteger(value)) return this.sharedRef(this.smallInts[value + 5]);
     const ndigits = intDigits(value);
     let bytes: number;
     if (origin === 'exact') bytes = Math.max(24 + 4 * ndigits, this.profile.intMinExactBytes);
@@ -659,8 +668,8 @@ export class Heap {
   /** A bytes object of `length` bytes (33 + n requested); b'' and 1-byte values are cached. */
   bytes(data: Uint8Array | number): Ref {
     const length = typeof data === 'number' ? data : data.length;
-    if (length === 0) return this.emptyBytes;
-    if (length === 1 && typeof data !== 'number') return this.byteChars[data[0]];
+    if (length === 0) return this.sharedRef(this.emptyBytes);
+    if (length === 1 && typeof data !== 'number') return this.sharedRef(this.byteChars[data[0]]);
     const ref = this.allocObject(Kind.Bytes, 33 + length);
     this.i32[ref + FIELD.BYTES_SIZE] = length;
     if (typeof data === 'number') {
@@ -682,7 +691,7 @@ export class Heap {
    * says which (`tupleFrom` decides from the items).
    */
   newTuple(n: number, track = true): Ref {
-    if (n === 0) return this.emptyTuple;
+    if (n === 0) return this.sharedRef(this.emptyTuple);
     let ref = n <= this.freeLists.tupleMaxLength ? this.freeLists.popTuple(n) : 0;
     if (ref !== 0) {
       this.reuse(ref);

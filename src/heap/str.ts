@@ -50,8 +50,8 @@ export class StrOps {
 
   create(s: string): Ref {
     const heap = this.heap;
-    if (s.length === 0) return heap.emptyStr;
-    if (s.length === 1 && s.charCodeAt(0) < 256) return heap.latin1Chars[s.charCodeAt(0)];
+    if (s.length === 0) return heap.sharedRef(heap.emptyStr);
+    if (s.length === 1 && s.charCodeAt(0) < 256) return heap.sharedRef(heap.latin1Chars[s.charCodeAt(0)]);
     const shape = charWidth(s);
     const ref = heap.allocObject(Kind.Str, this.requestedBytes(shape));
     this.write(ref, s, shape);

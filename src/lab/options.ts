@@ -101,7 +101,7 @@ function parseParams(workload: Workload, raw: RunInput['params']): Params {
       if (names.length === 0) throw new UsageError(`workload '${workload.name}' takes no parameters (got '${key}')`);
       unknownName(`parameter of ${workload.name}`, key, names);
     }
-    out[key] = parseInteger(value, `parameter ${key}`, spec.min, spec.max);
+    out[key] = parseInteger(value, `parameter ${key} of ${workload.name}`, spec.min, spec.max);
   }
   return out;
 }

@@ -1,11 +1,15 @@
 /**
- * Canonical GC benchmarks, ported: pyperformance's `gc_collect`, `gc_traversal` and `btree`,
- * GCBench, and the Benchmarks Game's binary-trees.
+ * Canonical GC benchmarks, ported: the Benchmarks Game's binary-trees, GCBench, and
+ * pyperformance's `gc_collect` and `gc_traversal` (pyperf-gc). pyperformance's `btree` is not
+ * ported yet.
  */
 import type { Tip } from '../src/lab/tips.js';
 import type { Workload } from '../src/lab/workload.js';
+import { binaryTrees } from './binary-trees.js';
+import { gcbench } from './gcbench.js';
+import { pyperfGc } from './pyperf-gc.js';
 
-export const CANONICAL_WORKLOADS: readonly Workload[] = [];
+export const CANONICAL_WORKLOADS: readonly Workload[] = [binaryTrees, gcbench, pyperfGc];
 
 /** The memory tips these workloads measure (rows of `gclab tips`). */
 export const CANONICAL_TIPS: readonly Tip[] = [];

@@ -21,8 +21,9 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** A ratio of two figures: two decimals, or two significant digits when it is below 0.1. */
+/** A ratio of two figures: `0.71x`, or `1/1,250` when it is below 0.01 (decimals would hide it). */
 export function formatRatio(ratio: number): string {
   if (!Number.isFinite(ratio)) return '-';
-  return `${ratio !== 0 && Math.abs(ratio) < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2)}x`;
+  if (ratio > 0 && ratio < 0.01) return `1/${Math.round(1 / ratio).toLocaleString('en')}`;
+  return `${ratio.toFixed(2)}x`;
 }

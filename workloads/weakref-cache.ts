@@ -1,0 +1,230 @@
+/**
+ * weakref-cache: a module-level cache of n objects, filled while a list holds them; then the list
+ * (the outside references) goes. A plain dict keeps every object alive; a
+ * `weakref.WeakValueDictionary` lets them die and removes their entries. Twin:
+ * python/weakref_cache.py.
+ *
+ *   class Item:
+ *       def __init__(self, key):
+ *           self.key = key
+ *
+ *   dict_cache = {}                                   # module level
+ *   weak_cache = weakref.WeakValueDictionary()
+ *
+ *   def fill(cache, n):
+ *       items = []
+ *       for i in range(n):
+ *           item = Item(i)
+ *           items.append(item)
+ *           cache[i] = item
+ *       probe("held")
+ *       del items, item
+ *       probe("retained")
+ *
+ * What a WeakValueDictionary is (Lib/weakref.py, the same in 3.11–3.13): an instance with
+ * `_remove` (a function with defaults `selfref=ref(self)` and `_atomic_removal=_remove_dead_weakref`),
+ * `_pending_removals = []`, `_iterating = set()` and `data = {}`. `d[key] = value` stores
+ * `KeyedRef(value, self._remove, key)` in `data`: a subclass of `weakref.ref` with
+ * `__slots__ = "key",`, 88 bytes (MEAS: `sys.getsizeof` 88 and the tracemalloc delta per entry
+ * over a dict 88 B on 3.11.7, 3.12.1, 3.13.0). When the value dies, the weakref's callback
+ * `remove(wr)` deletes `data[wr.key]` (`_remove_dead_weakref`), which frees the KeyedRef once the
+ * callback returns; `_pending_removals` only fills while the dict is being iterated, which this
+ * workload never does. The dict never shrinks on deletion: an emptied cache keeps its grown table.
+ *
+ * Not modelled: the argument tuples of `KeyedRef(...)`, `ref.__new__` and `__init__` (they come
+ * from the tuple free lists, warm after the first entry).
+ */
+import type { Heap } from '../src/heap/heap.js';
+import { FIELD, type Ref } from '../src/heap/layout.js';
+import { Kind, type ClassInfo } from '../src/heap/types.js';
+import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
+import { loopInt, rangeIterator } from './builtins.js';
+
+/** `KeyedRef`: the 64-byte `PyWeakReference`, the `key` slot, the 16-byte GC head. MEAS 88. */
+const KEYEDREF_BYTES = 88;
+/** Word of the `key` slot: right after the weakref's 64 bytes. */
+const KEYEDREF_KEY_WORD = 16;
+
+interface CacheModule {
+  readonly item: ClassInfo;
+  /** The cache object: the dict, or the WeakValueDictionary instance. */
+  readonly cache: Ref;
+  /** WeakValueDictionary only (0 for the dict): its `data` dict and `_remove` callback. */
+  readonly data: Ref;
+  readonly remove: Ref;
+  /** Type id of `KeyedRef` (0 for the dict). */
+  readonly keyedRef: number;
+  /** 3.11 only: the `super` object and method-wrapper that `super().__init__(...)` allocates. */
+  readonly superCls: ClassInfo | null;
+  readonly wrapperCls: ClassInfo | null;
+}
+
+/** `class Item` and `dict_cache = {}`. */
+function setupDict(heap: Heap): CacheModule {
+  const item = heap.defineClass({ name: 'Item' });
+  const cache = heap.dict.newDict();
+  heap.roots.setGlobal('dict_cache', cache);
+  heap.decref(cache);
+  return { item, cache, data: 0, remove: 0, keyedRef: 0, superCls: null, wrapperCls: null };
+}
+
+/**
+ * `class Item` and `weak_cache = weakref.WeakValueDictionary()`, with the callback hook doing what
+ * `remove(wr)` does.
+ *
+ * The heap has no weakref subclasses: `KeyedRef` is defined as a class and then made a weakref in
+ * the heap's type table, so deallocation, traversal and clearing treat it as one, and its objects
+ * are allocated at their real size with the key in the slot after the weakref fields. The key is
+ * stored borrowed: the heap's weakref deallocation does not know the slot, and in this workload
+ * the key (also the item's `key` attribute) always outlives its KeyedRef, which dies inside the
+ * item's deallocation before the item's attributes are dropped.
+ */
+function setupWeakValue(heap: Heap): CacheModule {
+  const item = heap.defineClass({ name: 'Item' });
+  const keyedRefCls = heap.defineClass({ name: 'KeyedRef', slots: ['key'] });
+  heap.types.kindOf[keyedRefCls.id] = Kind.WeakRef;
+  const wvdCls = heap.defineClass({ name: 'WeakValueDictionary' });
+  heap.roots.init();
+  // def __init__(self, other=(), /, **kw):
+  const self = heap.newInstance(wvdCls);
+  //     def remove(wr, selfref=ref(self), _atomic_removal=_remove_dead_weakref): ...
+  // (the builtin _remove_dead_weakref belongs to the start-up population: None stands in for it)
+  const selfref = heap.weakref(self);
+  const defaults = heap.tupleOf(selfref, heap.None);
+  heap.decref(selfref);
+  const remove = heap.func(heap.roots.globals, 0, defaults);
+  heap.decref(defaults);
+  heap.setAttr(self, '_remove', remove);
+  heap.decref(remove);
+  const pending = heap.list.newList(0);
+  heap.setAttr(self, '_pending_removals', pending);
+  heap.decref(pending);
+  const iterating = heap.set.newSet();
+  heap.setAttr(self, '_iterating', iterating);
+  heap.decref(iterating);
+  const data = heap.dict.newDict();
+  heap.setAttr(self, 'data', data);
+  heap.decref(data);
+  heap.roots.setGlobal('weak_cache', self);
+  heap.decref(self);
+
+  // remove(wr): self = selfref(); self._iterating is empty, so _atomic_removal(self.data, wr.key).
+  heap.hooks = {
+    ...heap.hooks,
+    weakrefCallback: (h, callback, wr) => {
+      if (callback === remove) h.dict.delItem(data, h.i32[wr + KEYEDREF_KEY_WORD]);
+    },
+  };
+  const oldSuper = heap.profile.pythonVersion === '3.11';
+  return {
+    item,
+    cache: self,
+    data,
+    remove,
+    keyedRef: keyedRefCls.id,
+    // superobject: type, obj, obj_type (56 B); wrapperobject: descr, self (48 B). 3.12's
+    // LOAD_SUPER_ATTR finds ref.__init__ without making either.
+    superCls: oldSuper ? heap.defineClass({ name: 'super', slots: ['type', 'obj', 'obj_type'] }) : null,
+    wrapperCls: oldSuper ? heap.defineClass({ name: 'method-wrapper', slots: ['descr', 'self'] }) : null,
+  };
+}
+
+/**
+ * `KeyedRef(ob, callback, key)`: `ref.__new__` allocates the object (tracked at allocation) and
+ * links it at the end of `ob`'s weakref list (a ref with a callback is never shared), `__new__`
+ * sets `key`, `__init__` calls `super().__init__(ob, callback)`. A new reference.
+ */
+function newKeyedRef(heap: Heap, m: CacheModule, ob: Ref, key: Ref): Ref {
+  const i32 = heap.i32;
+  const wr = heap.allocObject(m.keyedRef, KEYEDREF_BYTES);
+  i32.fill(0, wr + 4, wr + KEYEDREF_KEY_WORD + 2);
+  i32[wr + FIELD.WEAKREF_OBJECT] = ob;
+  i32[wr + FIELD.WEAKREF_HASH] = -1;
+  heap.incref(m.remove);
+  i32[wr + FIELD.WEAKREF_CALLBACK] = m.remove;
+  const wl = heap.types.weaklistWord[heap.typeOf(ob)];
+  const head = i32[ob + wl];
+  if (head === 0) {
+    i32[ob + wl] = wr;
+  } else {
+    let last = head;
+    while (i32[last + FIELD.WEAKREF_NEXT] !== 0) last = i32[last + FIELD.WEAKREF_NEXT];
+    i32[last + FIELD.WEAKREF_NEXT] = wr;
+    i32[wr + FIELD.WEAKREF_PREV] = last;
+  }
+  heap.track(wr);
+  i32[wr + KEYEDREF_KEY_WORD] = key;
+  if (m.superCls !== null && m.wrapperCls !== null) {
+    // 3.11: super() makes a super object; LOAD_METHOD on it makes a method-wrapper and drops the
+    // super; the call returns and the method-wrapper goes.
+    const sup = heap.newInstance(m.superCls);
+    const wrapper = heap.newInstance(m.wrapperCls);
+    heap.decref(sup);
+    heap.decref(wrapper);
+  }
+  return wr;
+}
+
+/** `cache[key] = value` for the variant's cache (both borrowed). */
+function store(heap: Heap, m: CacheModule, key: Ref, value: Ref): void {
+  if (m.keyedRef === 0) {
+    heap.dict.setItem(m.cache, key, value);
+    return;
+  }
+  // WeakValueDictionary.__setitem__: _pending_removals is empty, so straight to
+  // self.data[key] = KeyedRef(value, self._remove, key)
+  const wr = newKeyedRef(heap, m, value, key);
+  heap.dict.setItem(m.data, key, wr);
+  heap.decref(wr);
+}
+
+function run(ctx: WorkloadContext, m: CacheModule): void {
+  const { heap } = ctx;
+  const n = ctx.params.n;
+  const roots = heap.roots;
+  const [ITEMS, I, ITEM] = [0, 1, 2];
+  const f = roots.pushFrame(3);
+  roots.setLocalSteal(f, ITEMS, heap.list.newList(0));
+  heap.evalBreaker();
+  const it = rangeIterator(heap);
+  for (let k = 0; k < n; k++) {
+    roots.setLocalSteal(f, I, loopInt(heap, k));
+    // item = Item(i)
+    const item = heap.newInstance(m.item);
+    heap.setAttr(item, 'key', f.locals[I]);
+    roots.setLocalSteal(f, ITEM, item);
+    heap.evalBreaker();
+    heap.list.append(f.locals[ITEMS], f.locals[ITEM]);
+    heap.evalBreaker();
+    store(heap, m, f.locals[I], f.locals[ITEM]);
+    heap.evalBreaker();
+    if ((k & 0xffff) === 0) ctx.progress(k, n);
+  }
+  heap.decref(it);
+  ctx.probe('held');
+  roots.setLocalSteal(f, ITEMS, 0);
+  roots.setLocalSteal(f, ITEM, 0);
+  heap.evalBreaker();
+  ctx.probe('retained');
+  roots.popFrame();
+}
+
+export const weakrefCache = defineWorkload({
+  name: 'weakref-cache',
+  group: 'tip',
+  description: 'a module-level cache of n objects whose outside references are then dropped: dict vs WeakValueDictionary',
+  variants: {
+    dict: variant({ description: 'cache = {}: the cache keeps every object alive', setup: setupDict, run }),
+    weakvalue: variant({
+      description: 'cache = weakref.WeakValueDictionary(): entries (KeyedRef + dict slot) go when their objects die',
+      setup: setupWeakValue,
+      run,
+    }),
+  },
+  params: {
+    n: { description: 'objects cached', default: 100_000, min: 1, max: 10_000_000 },
+  },
+  testParams: { n: 20_000 },
+  probes: ['held', 'retained'],
+  twin: 'weakref_cache.py',
+});

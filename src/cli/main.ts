@@ -112,8 +112,9 @@ export function buildProgram(out: (line: string) => void): Command {
     .option('--python <path>', 'an interpreter to use (repeatable; default: python3, pythonX.Y on PATH, pyenv versions)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--workload <name>', 'a workload to calibrate (repeatable; default: all)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--n <sizes>', 'values of n, comma-separated', '100000')
+    .option('--param <key=value>', 'a parameter for every workload that has it (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  gclab calibrate\n  gclab calibrate --n 100000,1000000 --workload slots-vs-dict')
+    .addHelpText('after', '\nExamples:\n  gclab calibrate\n  gclab calibrate --n 100000,1000000 --workload slots-vs-dict\n  gclab calibrate --workload gc-manual --n 10000 --param m=40000 --python python3.12')
     .action(async (opts: CalibrateOptions) => {
       process.exitCode = await calibrateCommand(opts, out);
     });

@@ -10,6 +10,7 @@ import { measureRun, prepareRun, runBody, type RunMetrics } from '../../lab/meas
 import { resolveRunSpec, resolveWorkload, type RunSpec } from '../../lab/options.js';
 import { findWorkload, WORKLOADS } from '../../../workloads/index.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
+import type { Workload } from '../../lab/workload.js';
 import { UsageError } from '../errors.js';
 import { formatTable } from '../table.js';
 import { formatBytes, formatNs } from '../units.js';
@@ -19,6 +20,8 @@ export interface CalibrateOptions {
   python?: string[];
   workload?: string[];
   n?: string;
+  /** `key=value`: set on every workload that has the parameter (the others run without it). */
+  param?: string[];
   json?: boolean;
 }
 
@@ -30,6 +33,9 @@ export interface CalibrationFigures {
   readonly collected: readonly number[];
   readonly uncollectable: readonly number[];
   readonly wallNs: number;
+  /** Bytes at each probe, and the figures reported (`ctx.report` / `twin.report`). */
+  readonly probes: Readonly<Record<string, number>>;
+  readonly reports: Readonly<Record<string, number>>;
 }
 
 export interface CalibrationRow {
@@ -41,6 +47,18 @@ export interface CalibrationRow {
   readonly n: number | null;
   readonly sim: CalibrationFigures;
   readonly real: CalibrationFigures;
+}
+
+/** The largest relative difference over a row's probes, or '-' without probes. */
+function probesDiff(r: CalibrationRow): string {
+  const names = Object.keys(r.sim.probes);
+  if (names.length === 0) return '-';
+  let worst = 0;
+  for (const name of names) {
+    const d = relDiff(r.sim.probes[name], r.real.probes[name] ?? Number.NaN);
+    if (Number.isNaN(d) || Math.abs(d) > Math.abs(worst)) worst = d;
+  }
+  return Number.isNaN(worst) ? 'missing' : worst === 0 ? '=' : `${worst > 0 ? '+' : ''}${worst.toFixed(2)}%`;
 }
 
 /** Relative difference in percent (0 when both are 0). */
@@ -75,11 +93,18 @@ function askedInterpreter(pathOrName: string): Interpreter {
 export async function calibrateCommand(opts: CalibrateOptions, out: (line: string) => void): Promise<number> {
   const sizes = (opts.n ?? '100000').split(',').map((v) => parseInteger(v, '--n', 1, 10_000_000));
   const isBuiltIn = (name: string): boolean => findWorkload(name) !== undefined;
-  const workloads = [];
+  const workloads: Workload[] = [];
   for (const arg of opts.workload ?? []) workloads.push(resolveWorkload(await workloadArgument(arg, isBuiltIn)));
   if (workloads.length === 0) workloads.push(...WORKLOADS);
   const interpreters: Interpreter[] = opts.python ? opts.python.map(askedInterpreter) : discoverInterpreters();
   if (interpreters.length === 0) throw new UsageError('no CPython 3.11+ interpreter found (give one with --python PATH)');
+  const extraParams = (opts.param ?? []).map((item): [string, string] => {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param takes key=value, got '${item}'`);
+    const key = item.slice(0, eq).trim();
+    if (!workloads.some((w) => key in w.params)) throw new UsageError(`--param ${key}: none of the workloads calibrated has that parameter`);
+    return [key, item.slice(eq + 1).trim()];
+  });
   if (!opts.json) out(`interpreters: ${interpreters.map((i) => `${i.version} (${i.path}) -> ${i.profile}`).join(', ')}`);
   const rows: CalibrationRow[] = [];
   for (const interp of interpreters) {
@@ -91,7 +116,8 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
       for (const variant of Object.keys(w.variants)) {
         // --n sizes a workload that has an `n`; any other runs once at its defaults.
         for (const n of 'n' in w.params ? sizes : [Number.NaN]) {
-          const params: Record<string, number> = 'n' in w.params ? { n } : {};
+          const params: Record<string, number | string> = 'n' in w.params ? { n } : {};
+          for (const [key, value] of extraParams) if (key in w.params) params[key] = value;
           const spec = resolveRunSpec({ workload: w.name, variant, params, profile: interp.profile });
           if (!opts.json) process.stderr.write(`  ${interp.version} ${w.name}/${variant} ${specParamsLabel(spec)}\n`);
           const metrics: RunMetrics = measureRun(prepareRun(spec), spec);
@@ -110,6 +136,8 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
               collected: metrics.gc.collected,
               uncollectable: metrics.gc.uncollectable,
               wallNs: simWallNs(spec),
+              probes: metrics.memory.probes,
+              reports: metrics.reports,
             },
             real: {
               peak: traced.tracemalloc!.peak,
@@ -118,6 +146,8 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
               collected: traced.gc.collected,
               uncollectable: traced.gc.uncollectable,
               wallNs: timed.wall_ns,
+              probes: traced.tracemalloc!.probes,
+              reports: traced.reports ?? {},
             },
           });
         }
@@ -135,7 +165,7 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
   const sum = (a: readonly number[]): number => a.reduce((x, y) => x + y, 0);
   out(
     formatTable(
-      ['py', 'workload/variant', 'n', 'peak sim', 'Δ', 'cur Δ', 'collections sim|real', 'collected Δ', 'time sim', 'real', 'ratio'],
+      ['py', 'workload/variant', 'n', 'peak sim', 'Δ', 'cur Δ', 'probes Δ', 'collections sim|real', 'collected Δ', 'time sim', 'real', 'ratio'],
       rows.map((r) => [
         r.python,
         `${r.workload}/${r.variant}`,
@@ -143,15 +173,18 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
         formatBytes(r.sim.peak),
         pct(r.sim.peak, r.real.peak),
         `${r.sim.current - r.real.current} B`,
+        probesDiff(r),
         `${r.sim.collections.join('/')}|${r.real.collections.join('/')}`,
         pct(sum(r.sim.collected), sum(r.real.collected)),
         formatNs(r.sim.wallNs),
         formatNs(r.real.wallNs),
         (r.sim.wallNs / r.real.wallNs).toFixed(2),
       ]),
-      ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+      ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
   );
-  out('Δ: simulated minus real (peak and collected in %, current in bytes); ratio: simulated time / real time (twin without tracemalloc).');
+  out(
+    'Δ: simulated minus real (peak, probes (the largest difference) and collected in %, current in bytes); ratio: simulated time / real time (twin without tracemalloc).',
+  );
   return 0;
 }

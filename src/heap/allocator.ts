@@ -7,7 +7,7 @@
  * tracemalloc's books without a per-block trace table.
  */
 import { AddressSpace } from './address-space.js';
-import { ChunkKind, HeapMemory, Hot, type Ref, SMALL_REQUEST_THRESHOLD, Stat } from './layout.js';
+import { ARENA_SIZE, ChunkKind, HeapMemory, Hot, type Ref, SMALL_REQUEST_THRESHOLD, Stat } from './layout.js';
 import { Pymalloc, type PymallocOptions } from './obmalloc.js';
 import { RawAllocator } from './raw.js';
 import { HeapStats, PUBLISH_EVERY } from './stats.js';
@@ -19,6 +19,12 @@ export class Allocator {
   private readonly i32: Int32Array;
   private readonly stats: Float64Array;
   private publishCountdown = PUBLISH_EVERY;
+  /**
+   * tracemalloc's traces while tracing: one bit per 16-byte unit of the data region, set for a block
+   * allocated since `startTracing` (every block starts on a 16-byte boundary). Null before tracing.
+   */
+  private traced: Uint8Array | null = null;
+  private readonly dataWord: number;
 
   constructor(
     mem: HeapMemory,
@@ -27,6 +33,7 @@ export class Allocator {
   ) {
     this.i32 = mem.i32;
     this.stats = heapStats.values;
+    this.dataWord = mem.regions.dataByte >> 2;
     this.space = new AddressSpace(mem);
     this.pymalloc = new Pymalloc(mem, this.stats, this.space, options);
     this.raw = new RawAllocator(mem.i32, this.stats, this.space);
@@ -36,23 +43,59 @@ export class Allocator {
   malloc(nbytes: number): Ref {
     if (nbytes > 0 && nbytes <= Hot.SMALL_REQUEST_THRESHOLD) return this.mallocSmall(nbytes);
     const block = this.rawAlloc(nbytes);
-    this.countMalloc(nbytes);
+    this.countMalloc(block, nbytes);
     return block;
   }
 
   /** `malloc` of 1..512 bytes, which the caller has checked: a pymalloc block (the object fast path). */
   mallocSmall(nbytes: number): Ref {
     const block = this.pymalloc.alloc(nbytes);
-    this.countMalloc(nbytes);
+    this.countMalloc(block, nbytes);
     return block;
   }
 
   /** tracemalloc's books of one malloc, and the periodic publish. */
-  private countMalloc(nbytes: number): void {
+  private countMalloc(block: Ref, nbytes: number): void {
     const stats = this.stats;
     const current = (stats[Stat.RequestedCurrent] += nbytes);
     if (current > stats[Stat.RequestedPeak]) stats[Stat.RequestedPeak] = current;
+    if (this.traced !== null) this.trace(block, nbytes);
     if (--this.publishCountdown === 0) this.publish();
+  }
+
+  // ---- tracemalloc's traces --------------------------------------------------------------------------
+
+  /** `tracemalloc.start()`: from now on only blocks allocated count towards the traced bytes. */
+  startTracing(): void {
+    const units = (this.space.maxChunks * ARENA_SIZE) / 16;
+    if (this.traced === null) this.traced = new Uint8Array(Math.ceil(units / 8));
+    else this.traced.fill(0);
+    this.stats[Stat.TracedCurrent] = 0;
+    this.stats[Stat.TracedPeak] = 0;
+  }
+
+  /** `tracemalloc.reset_peak()`. */
+  resetTracedPeak(): void {
+    this.stats[Stat.TracedPeak] = this.stats[Stat.TracedCurrent];
+  }
+
+  private trace(block: Ref, nbytes: number): void {
+    const unit = (block - this.dataWord) >> 2;
+    this.traced![unit >> 3] |= 1 << (unit & 7);
+    const stats = this.stats;
+    const current = (stats[Stat.TracedCurrent] += nbytes);
+    if (current > stats[Stat.TracedPeak]) stats[Stat.TracedPeak] = current;
+  }
+
+  /** A block is freed: its trace goes, if it has one (a block from before tracing has none). */
+  untrace(block: Ref, nbytes: number): void {
+    const traced = this.traced;
+    if (traced === null) return;
+    const unit = (block - this.dataWord) >> 2;
+    const bit = 1 << (unit & 7);
+    if ((traced[unit >> 3] & bit) === 0) return;
+    traced[unit >> 3] &= ~bit;
+    this.stats[Stat.TracedCurrent] -= nbytes;
   }
 
   private rawAlloc(nbytes: number): Ref {
@@ -68,6 +111,7 @@ export class Allocator {
       this.raw.free(block, nbytes);
     }
     this.stats[Stat.RequestedCurrent] -= nbytes;
+    this.untrace(block, nbytes);
     if (--this.publishCountdown === 0) this.publish();
   }
 
@@ -79,6 +123,7 @@ export class Allocator {
     if (nbytes <= Hot.SMALL_REQUEST_THRESHOLD) {
       this.pymalloc.free(block);
       this.stats[Stat.RequestedCurrent] -= nbytes;
+      this.untrace(block, nbytes);
     } else {
       this.free(block, nbytes);
     }
@@ -110,6 +155,12 @@ export class Allocator {
     const stats = this.stats;
     const current = (stats[Stat.RequestedCurrent] += newBytes - oldBytes);
     if (current > stats[Stat.RequestedPeak]) stats[Stat.RequestedPeak] = current;
+    if (this.traced !== null) {
+      // tracemalloc_realloc: the old trace goes (if there was one) and the block is traced anew
+      // with its whole new size, even one allocated before tracing.
+      this.untrace(block, oldBytes);
+      this.trace(moved, newBytes);
+    }
     if (--this.publishCountdown === 0) this.publish();
     return moved;
   }

@@ -371,6 +371,7 @@ export class Heap {
     i32[pool + POOL.COUNT] = count;
     counters[Stat.BlocksInUse]--;
     counters[Stat.RequestedCurrent] -= bytes;
+    this.allocator.untrace(bp, bytes);
   }
 
   /**
@@ -1078,9 +1079,27 @@ export class Heap {
     return this.counters[Stat.RequestedPeak];
   }
 
-  /** Resets the tracemalloc peak to the current value (`tracemalloc.reset_peak()`). */
+  /** Resets the requested-bytes peak to the current value. */
   resetPeak(): void {
     this.counters[Stat.RequestedPeak] = this.counters[Stat.RequestedCurrent];
+  }
+
+  /**
+   * `tracemalloc.start()`: the traced bytes (tracedCurrent, tracedPeak) count only blocks allocated
+   * from now on; freeing a block allocated before changes nothing, as in tracemalloc.
+   */
+  startTracing(): void {
+    this.allocator.startTracing();
+  }
+
+  /** tracemalloc's `get_traced_memory()[0]` since `startTracing`. */
+  get tracedCurrent(): number {
+    return this.counters[Stat.TracedCurrent];
+  }
+
+  /** tracemalloc's `get_traced_memory()[1]` since `startTracing`. */
+  get tracedPeak(): number {
+    return this.counters[Stat.TracedPeak];
   }
 
   /**

@@ -253,6 +253,12 @@ export const enum Stat {
   GcPauseMicros,
   /** Distinct 4 KiB pages written since the last fork point. */
   CowPagesWritten,
+  /**
+   * tracemalloc's traced bytes since `startTracing` (current and peak): only blocks allocated since
+   * then count, so freeing an older block changes nothing (RequestedCurrent counts every block).
+   */
+  TracedCurrent,
+  TracedPeak,
   COUNT,
 }
 export const STAT_NAMES: readonly string[] = [
@@ -283,6 +289,8 @@ export const STAT_NAMES: readonly string[] = [
   'gcHeapSize',
   'gcPauseMicros',
   'cowPagesWritten',
+  'tracedCurrent',
+  'tracedPeak',
 ];
 
 /** The published snapshot: a sequence word, then each Stat as a (low, high) pair of uint32 words. */

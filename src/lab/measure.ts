@@ -5,7 +5,9 @@
  */
 import { Heap } from '../heap/heap.js';
 import { regionLayout, Stat } from '../heap/layout.js';
-import { PROFILES } from '../heap/profiles.js';
+import { PROFILES, type ProfileName } from '../heap/profiles.js';
+import { Kind } from '../heap/types.js';
+import type { GcCallback } from '../heap/gc/collector.js';
 import { percentile } from '../heap/gc/pauses.js';
 import { effectiveThresholds, type RunSpec, type Thresholds } from './options.js';
 import type { WorkloadContext } from './workload.js';
@@ -17,7 +19,11 @@ import { resolveWorkload } from './options.js';
  * tuple. MEAS: `count_before[0]` = 7 on 3.11.7, 3.12.1 and 3.13.0, plus the tuple.
  */
 export const TWIN_PREAMBLE_COUNT0 = 8;
-/** Lists and dicts the twin's preamble left on the free lists (`gc.get_stats()` and its reading). */
+/**
+ * Lists and dicts the twin's preamble left on the free lists (`gc.get_stats()` and its reading).
+ * MEAS: a body's first three `{'a': x}` cost no traced bytes, the fourth 184 (dict and keys), on
+ * 3.11.7, 3.12.1 and 3.13.0: each free dict has its 8-slot keys on the keys free list too.
+ */
 const TWIN_PREAMBLE_FREE_LISTS = 2;
 const TWIN_PREAMBLE_FREE_DICTS = 3;
 /**
@@ -89,11 +95,60 @@ export function prepareRun(spec: RunSpec, memory?: SharedArrayBuffer): PreparedR
   if (spec.threshold) heap.gc.setThreshold(...spec.threshold);
   const module = resolveWorkload(spec.workload).variants[spec.variant].setup?.(heap);
   for (let i = 0; i < TWIN_PREAMBLE_FREE_LISTS; i++) heap.decref(heap.list.newList(0));
-  for (let i = 0; i < TWIN_PREAMBLE_FREE_DICTS; i++) heap.decref(heap.dict.newDict());
+  for (let i = 0; i < TWIN_PREAMBLE_FREE_DICTS; i++) {
+    const d = heap.dict.newDict();
+    const key = heap.intern('a');
+    heap.dict.setItem(d, key, heap.None);
+    heap.decref(key);
+    heap.decref(d);
+  }
   for (let i = 0; i < TWIN_PREAMBLE_FREE_PAIRS; i++) heap.decref(heap.tupleOf(heap.None, heap.None));
   heap.counters[Stat.GcCount0] = TWIN_PREAMBLE_COUNT0;
+  heap.gc.callbacks.push(twinHarnessCallback(heap));
   heap.stats.publish();
   return { heap, module };
+}
+
+/**
+ * Bytes the twin's `gc.callbacks` entry holds at once beyond the info dict and its three key
+ * strings, per phase. Start: the phase string and one `time.perf_counter_ns()` int (46 + 32;
+ * derived). Stop: also the ints of its pause arithmetic; MEAS: a body that only runs
+ * `gc.collect(0)` peaks at 356 traced bytes on 3.11.7 and 324 on 3.12.1 and 3.13.0, of which the
+ * key strings are 155. 3.14: inferred the same as 3.13.
+ */
+const TWIN_CALLBACK_START_BYTES = 78;
+const TWIN_CALLBACK_STOP_BYTES: Readonly<Record<ProfileName, number>> = {
+  '3.11': 201,
+  '3.12': 169,
+  '3.13': 169,
+  '3.14.0': 169,
+  '3.14.1': 169,
+  '3.14.5': 169,
+};
+
+/**
+ * The twin's own `gc.callbacks` entry, as the simulation sees it: at the start and the stop of
+ * every collection CPython builds the info dict `{"generation": g, "collected": c,
+ * "uncollectable": u}` (three new key strings; the dict and its keys from the free lists when
+ * there are some), calls the entry, and drops it all. What stays is what the free lists keep: after
+ * a full collection emptied them, the stop phase's dict and keys are new blocks (MEAS: 184 traced
+ * bytes left after one `gc.collect()`, 0 after `gc.collect(0)`).
+ */
+function twinHarnessCallback(heap: Heap): GcCallback {
+  const stopBytes = TWIN_CALLBACK_STOP_BYTES[heap.profile.name];
+  const names = ['generation', 'collected', 'uncollectable'] as const;
+  return (phase, info) => {
+    const d = heap.dict.newDict();
+    for (const name of names) {
+      const key = heap.newStr(name);
+      const value = heap.int(info[name]);
+      heap.dict.setItem(d, key, value);
+      heap.decref(key);
+      heap.decref(value);
+    }
+    heap.decref(heap.allocObject(Kind.Opaque, phase === 'start' ? TWIN_CALLBACK_START_BYTES : stopBytes));
+    heap.decref(d);
+  };
 }
 
 /** Where a run reports progress: a fraction in [0, 1] (a shared cell in a worker). */
@@ -110,13 +165,12 @@ export function runBody(
   const { heap } = run;
   const workload = resolveWorkload(spec.workload);
   const variant = workload.variants[spec.variant];
-  const base = heap.requestedCurrent;
   const ctx: WorkloadContext = {
     heap,
     params: spec.params,
     seed: spec.seed,
     probe: (name) => {
-      probes[name] = heap.requestedCurrent - base;
+      probes[name] = heap.tracedCurrent;
     },
     report: (name, value) => {
       if (!(workload.reports ?? []).includes(name)) throw new Error(`workload ${workload.name} reports no '${name}' (declare it in reports)`);
@@ -125,6 +179,8 @@ export function runBody(
     progress: onProgress ? (done, total) => onProgress(total > 0 ? done / total : 1) : () => {},
   };
   if (spec.gc === 'disabled') heap.gc.disable();
+  // tracemalloc.start(), as the twin's measured region begins: only what the body allocates counts.
+  heap.startTracing();
   const t0 = performance.now();
   variant.run(ctx, run.module);
   if (spec.gc === 'disabled') {
@@ -147,8 +203,6 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
   const allocatedBefore = c[Stat.ObjectsAllocated];
   const freedBefore = c[Stat.ObjectsFreed];
   const pausesBefore = gc.pauses.count;
-  const base = heap.requestedCurrent;
-  heap.resetPeak();
   const probes: Record<string, number> = {};
   const workload = resolveWorkload(spec.workload);
   for (const p of workload.probes) probes[p] = -1;
@@ -168,7 +222,7 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
   }
   return {
     memory: {
-      requested: { current: heap.requestedCurrent - base, peak: heap.requestedPeak - base },
+      requested: { current: heap.tracedCurrent, peak: heap.tracedPeak },
       probes,
       arenas: { peak: c[Stat.ArenasPeak] * 2 ** 20, current: c[Stat.ArenasInUse] * 2 ** 20 },
       pools: { peak: c[Stat.PoolsPeak], current: c[Stat.PoolsInUse] },

@@ -59,16 +59,6 @@ import type { ClassInfo } from '../src/heap/types.js';
 import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
 import { loopInt, rangeIterator } from './builtins.js';
 
-/**
- * An int the code owns (`loopInt`), with the reference counted for the small cached ints too:
- * `heap.int` hands those out without an incref, and this code drops every int it makes.
- */
-function ownedInt(heap: Heap, value: number): Ref {
-  const ref = loopInt(heap, value);
-  if (value >= -5 && value <= 256) heap.incref(ref);
-  return ref;
-}
-
 /** Nodes in a complete tree of the given depth. */
 export function treeSize(depth: number): number {
   return 2 ** (depth + 1) - 1;
@@ -127,12 +117,12 @@ export function makeTree(heap: Heap, cls: ClassInfo, depth: number): Ref {
 /** `count_nodes(node)`: walks the simulated tree; the count as a new int reference. */
 function countNodes(heap: Heap, node: Ref): Ref {
   heap.evalBreaker();
-  if (node === heap.None) return ownedInt(heap, 0);
+  if (node === heap.None) return loopInt(heap, 0);
   const l = countNodes(heap, heap.getAttr(node, 'left'));
-  const partial = ownedInt(heap, 1 + heap.intValue(l));
+  const partial = loopInt(heap, 1 + heap.intValue(l));
   heap.decref(l);
   const r = countNodes(heap, heap.getAttr(node, 'right'));
-  const sum = ownedInt(heap, heap.intValue(partial) + heap.intValue(r));
+  const sum = loopInt(heap, heap.intValue(partial) + heap.intValue(r));
   heap.decref(partial);
   heap.decref(r);
   return sum;
@@ -180,7 +170,7 @@ export function runGcBench(ctx: WorkloadContext, cls: ClassInfo, topDown: boolea
   heap.evalBreaker();
   const arrayIt = rangeIterator(heap);
   for (let i = 1; i < Math.floor(p.array / 2); i++) {
-    roots.setLocalSteal(f, I, ownedInt(heap, i));
+    roots.setLocalSteal(f, I, loopInt(heap, i));
     heap.evalBreaker();
     const x = heap.float(1.0 / i);
     list.set(f.locals[ARRAY], i, x);
@@ -192,17 +182,17 @@ export function runGcBench(ctx: WorkloadContext, cls: ClassInfo, topDown: boolea
   for (let d = p.min_depth; d <= p.max_depth; d += 2) totalTrees += numIters(d, p.stretch) * ((topDown ? 1 : 0) + (bottomUp ? 1 : 0));
   const depthIt = rangeIterator(heap);
   for (let depth = p.min_depth; depth <= p.max_depth; depth += 2) {
-    roots.setLocalSteal(f, DEPTH, ownedInt(heap, depth));
+    roots.setLocalSteal(f, DEPTH, loopInt(heap, depth));
     heap.evalBreaker();
     // time_construction(depth, ...): its locals are this frame's (no allocation for the call)
     heap.evalBreaker();
     const iters = numIters(depth, p.stretch);
-    roots.setLocalSteal(f, ITERS, ownedInt(heap, iters));
+    roots.setLocalSteal(f, ITERS, loopInt(heap, iters));
     heap.evalBreaker();
     if (topDown) {
       const it = rangeIterator(heap);
       for (let i = 0; i < iters; i++) {
-        roots.setLocalSteal(f, I, ownedInt(heap, i));
+        roots.setLocalSteal(f, I, loopInt(heap, i));
         heap.evalBreaker();
         roots.setLocalSteal(f, TEMP, newNode(heap, cls, 0, 0));
         heap.evalBreaker();
@@ -219,7 +209,7 @@ export function runGcBench(ctx: WorkloadContext, cls: ClassInfo, topDown: boolea
     if (bottomUp) {
       const it = rangeIterator(heap);
       for (let i = 0; i < iters; i++) {
-        roots.setLocalSteal(f, I, ownedInt(heap, i));
+        roots.setLocalSteal(f, I, loopInt(heap, i));
         heap.evalBreaker();
         roots.setLocalSteal(f, TEMP, makeTree(heap, cls, depth));
         heap.evalBreaker();

@@ -64,13 +64,6 @@ import type { ClassInfo } from '../src/heap/types.js';
 import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
 import { loopInt, rangeIterator } from './builtins.js';
 
-/** An int the code owns, the reference counted for the cached small ints too (`heap.int` hands those out without an incref). */
-function ownedInt(heap: Heap, value: number): Ref {
-  const ref = loopInt(heap, value);
-  if (value >= -5 && value <= 256) heap.incref(ref);
-  return ref;
-}
-
 /** `class Node`, defined at module level. */
 function nodeClass(heap: Heap): ClassInfo {
   return heap.defineClass({ name: 'Node' });
@@ -102,7 +95,7 @@ function createCycle(heap: Heap, cls: ClassInfo, node: Ref, links: number): void
   roots.setLocal(f, CURRENT, node);
   const it = rangeIterator(heap);
   for (let i = 0; i < links; i++) {
-    roots.setLocalSteal(f, I, ownedInt(heap, i));
+    roots.setLocalSteal(f, I, loopInt(heap, i));
     heap.evalBreaker();
     roots.setLocalSteal(f, NEXT, newNode(heap, cls));
     heap.evalBreaker();
@@ -127,7 +120,7 @@ function createGcCycles(heap: Heap, cls: ClassInfo, cycles: number, links: numbe
   heap.evalBreaker();
   const it = rangeIterator(heap);
   for (let c = 0; c < cycles; c++) {
-    roots.setLocalSteal(f, UNDERSCORE, ownedInt(heap, c));
+    roots.setLocalSteal(f, UNDERSCORE, loopInt(heap, c));
     heap.evalBreaker();
     roots.setLocalSteal(f, NODE, newNode(heap, cls));
     heap.evalBreaker();
@@ -151,7 +144,7 @@ function runCollect(ctx: WorkloadContext, cls: ClassInfo): void {
   const f = roots.pushFrame(2);
   const it = rangeIterator(heap);
   for (let l = 0; l < loops; l++) {
-    roots.setLocalSteal(f, UNDERSCORE, ownedInt(heap, l));
+    roots.setLocalSteal(f, UNDERSCORE, loopInt(heap, l));
     heap.evalBreaker();
     heap.gc.collect();
     heap.evalBreaker();
@@ -180,13 +173,13 @@ function createRecursiveContainers(ctx: WorkloadContext, levels: number): Ref {
   const outer = rangeIterator(heap);
   let stored = 0;
   for (let n = 0; n < levels; n++) {
-    roots.setLocalSteal(f, N, ownedInt(heap, n));
+    roots.setLocalSteal(f, N, loopInt(heap, n));
     heap.evalBreaker();
     roots.setLocalSteal(f, NEW, list.repeat(heap.None, n));
     heap.evalBreaker();
     const inner = rangeIterator(heap);
     for (let index = 0; index < n; index++) {
-      roots.setLocalSteal(f, INDEX, ownedInt(heap, index));
+      roots.setLocalSteal(f, INDEX, loopInt(heap, index));
       heap.evalBreaker();
       list.set(f.locals[NEW], index, f.locals[CURRENT]);
       heap.evalBreaker();
@@ -213,7 +206,7 @@ function runTraversal(ctx: WorkloadContext): void {
   heap.evalBreaker();
   const it = rangeIterator(heap);
   for (let l = 0; l < loops; l++) {
-    roots.setLocalSteal(f, UNDERSCORE, ownedInt(heap, l));
+    roots.setLocalSteal(f, UNDERSCORE, loopInt(heap, l));
     heap.evalBreaker();
     heap.gc.collect();
     heap.evalBreaker();

@@ -53,6 +53,7 @@ import { clearList } from '../src/heap/list.js';
 import type { ClassInfo, Finalizer } from '../src/heap/types.js';
 import { defineWorkload, variant, type Variant, type WorkloadContext } from '../src/lab/workload.js';
 import { loopInt, rangeIterator } from './builtins.js';
+import { closeRing, RING_LOCALS } from './cyclic-graphs.js';
 
 /** What a variant's module-level code made: the class, the counter, the survivors list. */
 interface FinalizerModule {
@@ -103,40 +104,14 @@ function setupModule(heap: Heap, name: string, finalizer: Finalizer, resurrect: 
 function makeRings(ctx: WorkloadContext, cls: ClassInfo): void {
   const { heap } = ctx;
   const { n, k } = ctx.params;
-  const roots = heap.roots;
-  const [R, FIRST, LAST, J, NODE] = [0, 1, 2, 3, 4];
-  const f = roots.pushFrame(5);
+  const f = heap.roots.pushFrame(RING_LOCALS);
   const outer = rangeIterator(heap);
   for (let r = 0; r < n; r++) {
-    roots.setLocalSteal(f, R, loopInt(heap, r));
-    roots.setLocalSteal(f, FIRST, heap.newInstance(cls));
-    heap.evalBreaker();
-    roots.setLocal(f, LAST, f.locals[FIRST]);
-    heap.evalBreaker();
-    // range(k - 1): the int k - 1 lives as long as the range object, which GET_ITER frees.
-    const stop = loopInt(heap, k - 1);
-    const inner = rangeIterator(heap);
-    heap.decref(stop);
-    for (let j = 0; j < k - 1; j++) {
-      roots.setLocalSteal(f, J, loopInt(heap, j));
-      roots.setLocalSteal(f, NODE, heap.newInstance(cls));
-      heap.evalBreaker();
-      heap.setAttr(f.locals[LAST], 'next', f.locals[NODE]);
-      heap.evalBreaker();
-      roots.setLocal(f, LAST, f.locals[NODE]);
-      heap.evalBreaker();
-    }
-    heap.decref(inner);
-    heap.setAttr(f.locals[LAST], 'next', f.locals[FIRST]);
-    heap.evalBreaker();
-    roots.setLocalSteal(f, FIRST, 0);
-    roots.setLocalSteal(f, LAST, 0);
-    roots.setLocalSteal(f, NODE, 0);
-    heap.evalBreaker();
+    closeRing(heap, f, cls, r, k);
     if ((r & 0xffff) === 0) ctx.progress(r, n);
   }
   heap.decref(outer);
-  roots.popFrame();
+  heap.roots.popFrame();
 }
 
 /** `run(cls, p)`: the rings, one collection, what is left. */

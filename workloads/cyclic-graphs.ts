@@ -11,7 +11,8 @@
 import type { ClassInfo } from '../src/heap/types.js';
 import type { Heap } from '../src/heap/heap.js';
 import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
-import { listComprehensionOverRange, loopInt } from './builtins.js';
+import { listComprehensionOverRange, loopInt, rangeIterator } from './builtins.js';
+import type { Frame } from '../src/heap/roots.js';
 import { dropPairs } from './gc-pairs.js';
 
 /** One step of the twins' LCG, exact in doubles: the low 31 bits of x * 1103515245 + 12345. */
@@ -28,37 +29,59 @@ function runPairs(ctx: WorkloadContext, cls: ClassInfo): void {
   dropPairs(ctx.heap, cls, ctx.params.n, ctx.progress);
 }
 
+/** Frame slots of the twins' ring loops: `r`, `first`, `last`, `j`, `node`. */
+export const RING_LOCALS = 5;
+
+/**
+ * One iteration of the twins' ring loop over `r`, in a frame of RING_LOCALS slots:
+ *
+ *   first = cls(); last = first
+ *   for j in range(k - 1): node = cls(); last.next = node; last = node
+ *   last.next = first
+ *   del first, last, node
+ */
+export function closeRing(heap: Heap, f: Frame, cls: ClassInfo, r: number, k: number): void {
+  const [R, FIRST, LAST, J, NODE] = [0, 1, 2, 3, 4];
+  const roots = heap.roots;
+  roots.setLocalSteal(f, R, loopInt(heap, r));
+  roots.setLocalSteal(f, FIRST, heap.newInstance(cls));
+  heap.evalBreaker();
+  roots.setLocal(f, LAST, f.locals[FIRST]);
+  heap.evalBreaker();
+  // range(k - 1): the int k - 1 lives as long as the range object, which GET_ITER frees.
+  const stop = loopInt(heap, k - 1);
+  const inner = rangeIterator(heap);
+  heap.decref(stop);
+  for (let j = 0; j < k - 1; j++) {
+    roots.setLocalSteal(f, J, loopInt(heap, j));
+    roots.setLocalSteal(f, NODE, heap.newInstance(cls));
+    heap.evalBreaker();
+    heap.setAttr(f.locals[LAST], 'next', f.locals[NODE]);
+    heap.evalBreaker();
+    roots.setLocal(f, LAST, f.locals[NODE]);
+    heap.evalBreaker();
+  }
+  heap.decref(inner);
+  heap.setAttr(f.locals[LAST], 'next', f.locals[FIRST]);
+  heap.evalBreaker();
+  roots.setLocalSteal(f, FIRST, 0);
+  roots.setLocalSteal(f, LAST, 0);
+  roots.setLocalSteal(f, NODE, 0);
+  heap.evalBreaker();
+}
+
 function runRings(ctx: WorkloadContext, cls: ClassInfo): void {
   const { heap } = ctx;
   const { n, k } = ctx.params;
-  const [R, FIRST, LAST, J, NODE] = [0, 1, 2, 3, 4];
-  const roots = heap.roots;
-  const f = roots.pushFrame(5);
+  const f = heap.roots.pushFrame(RING_LOCALS);
   const rings = Math.floor(n / k);
+  const outer = rangeIterator(heap);
   for (let r = 0; r < rings; r++) {
-    roots.setLocalSteal(f, R, loopInt(heap, r));
-    roots.setLocalSteal(f, FIRST, heap.newInstance(cls));
-    heap.evalBreaker();
-    roots.setLocal(f, LAST, f.locals[FIRST]);
-    heap.evalBreaker();
-    for (let j = 0; j < k - 1; j++) {
-      roots.setLocalSteal(f, J, loopInt(heap, j));
-      roots.setLocalSteal(f, NODE, heap.newInstance(cls));
-      heap.evalBreaker();
-      heap.setAttr(f.locals[LAST], 'next', f.locals[NODE]);
-      heap.evalBreaker();
-      roots.setLocal(f, LAST, f.locals[NODE]);
-      heap.evalBreaker();
-    }
-    heap.setAttr(f.locals[LAST], 'next', f.locals[FIRST]);
-    heap.evalBreaker();
-    roots.setLocalSteal(f, FIRST, 0);
-    roots.setLocalSteal(f, LAST, 0);
-    roots.setLocalSteal(f, NODE, 0);
-    heap.evalBreaker();
+    closeRing(heap, f, cls, r, k);
     if ((r & 0x3fff) === 0) ctx.progress(r, rings);
   }
-  roots.popFrame();
+  heap.decref(outer);
+  heap.roots.popFrame();
 }
 
 function runRandom(ctx: WorkloadContext, cls: ClassInfo): void {

@@ -28,14 +28,13 @@
 import type { Heap } from '../src/heap/heap.js';
 import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
 import { loopInt, rangeIterator } from './builtins.js';
-import { buildTree, churn } from './long-lived-churn.js';
+import { buildTree, churn, listCycle } from './long-lived-churn.js';
 
 type Progress = (done: number, total: number) => void;
 
 /** `churn_by_hand(m, k, gen)` (the collector is disabled by the caller). */
 export function churnByHand(heap: Heap, m: number, k: number, gen: number, progress?: Progress): void {
   const roots = heap.roots;
-  const list = heap.list;
   const [LAST, I, A, B] = [0, 1, 2, 3];
   const f = roots.pushFrame(4);
   roots.setLocalSteal(f, LAST, loopInt(heap, k - 1));
@@ -44,15 +43,7 @@ export function churnByHand(heap: Heap, m: number, k: number, gen: number, progr
   for (let i = 0; i < m; i++) {
     roots.setLocalSteal(f, I, loopInt(heap, i));
     heap.evalBreaker();
-    roots.setLocalSteal(f, A, list.newList(0));
-    heap.evalBreaker();
-    const b = list.newList(1);
-    heap.incref(f.locals[A]);
-    list.init(b, 0, f.locals[A]);
-    roots.setLocalSteal(f, B, b);
-    heap.evalBreaker();
-    list.append(f.locals[A], f.locals[B]);
-    heap.evalBreaker();
+    listCycle(heap, f, A, B);
     // `i % k` is an int temporary (allocated above 256); gc.collect() returns an int, dropped
     const rest = loopInt(heap, i % k);
     heap.decref(rest);

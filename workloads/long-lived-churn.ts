@@ -34,6 +34,7 @@ import type { Heap } from '../src/heap/heap.js';
 import type { Ref } from '../src/heap/layout.js';
 import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
 import { listComprehensionOverRange, loopInt, rangeIterator } from './builtins.js';
+import type { Frame } from '../src/heap/roots.js';
 
 /** Children per inner node of the tree. */
 const FANOUT_SHIFT = 3;
@@ -76,6 +77,23 @@ export function buildTree(heap: Heap, n: number, progress?: Progress): Ref {
 }
 
 /**
+ * `a = []; b = [a]; a.append(b)`, three statements binding frame slots `a` and `b` (the old
+ * values, the previous step's cycle, are dropped as they are rebound).
+ */
+export function listCycle(heap: Heap, f: Frame, a: number, b: number): void {
+  const list = heap.list;
+  heap.roots.setLocalSteal(f, a, list.newList(0));
+  heap.evalBreaker();
+  const pair = list.newList(1);
+  heap.incref(f.locals[a]);
+  list.init(pair, 0, f.locals[a]);
+  heap.roots.setLocalSteal(f, b, pair);
+  heap.evalBreaker();
+  list.append(f.locals[a], f.locals[b]);
+  heap.evalBreaker();
+}
+
+/**
  * `churn(m, keep_every)`: m two-list cycles (`a = []; b = [a]; a.append(b)`), every
  * keep_every-th kept in a local list (none when 0). Everything goes when it returns.
  */
@@ -91,15 +109,7 @@ export function churn(heap: Heap, m: number, keepEvery: number, progress?: Progr
   for (let i = 0; i < m; i++) {
     roots.setLocalSteal(f, I, loopInt(heap, i));
     heap.evalBreaker();
-    roots.setLocalSteal(f, A, list.newList(0));
-    heap.evalBreaker();
-    const b = list.newList(1);
-    heap.incref(f.locals[A]);
-    list.init(b, 0, f.locals[A]);
-    roots.setLocalSteal(f, B, b);
-    heap.evalBreaker();
-    list.append(f.locals[A], f.locals[B]);
-    heap.evalBreaker();
+    listCycle(heap, f, A, B);
     // `i % keep_every` is a small int: no allocation
     if (keepEvery !== 0 && i % keepEvery === 0) {
       list.append(kept, f.locals[A]);

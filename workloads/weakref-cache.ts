@@ -35,7 +35,7 @@
  * from the tuple free lists, warm after the first entry).
  */
 import type { Heap } from '../src/heap/heap.js';
-import { FIELD, type Ref } from '../src/heap/layout.js';
+import type { Ref } from '../src/heap/layout.js';
 import { Kind, type ClassInfo } from '../src/heap/types.js';
 import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
 import { loopInt, rangeIterator } from './builtins.js';
@@ -137,22 +137,9 @@ function setupWeakValue(heap: Heap): CacheModule {
 function newKeyedRef(heap: Heap, m: CacheModule, ob: Ref, key: Ref): Ref {
   const i32 = heap.i32;
   const wr = heap.allocObject(m.keyedRef, KEYEDREF_BYTES);
-  i32.fill(0, wr + 4, wr + KEYEDREF_KEY_WORD + 2);
-  i32[wr + FIELD.WEAKREF_OBJECT] = ob;
-  i32[wr + FIELD.WEAKREF_HASH] = -1;
-  heap.incref(m.remove);
-  i32[wr + FIELD.WEAKREF_CALLBACK] = m.remove;
-  const wl = heap.types.weaklistWord[heap.typeOf(ob)];
-  const head = i32[ob + wl];
-  if (head === 0) {
-    i32[ob + wl] = wr;
-  } else {
-    let last = head;
-    while (i32[last + FIELD.WEAKREF_NEXT] !== 0) last = i32[last + FIELD.WEAKREF_NEXT];
-    i32[last + FIELD.WEAKREF_NEXT] = wr;
-    i32[wr + FIELD.WEAKREF_PREV] = last;
-  }
-  heap.track(wr);
+  // The weakref part as ref.__new__ sets it (a ref with a callback goes at the end of the list).
+  i32.fill(0, wr + 16, wr + KEYEDREF_KEY_WORD + 2);
+  heap.initWeakref(wr, ob, m.remove);
   i32[wr + KEYEDREF_KEY_WORD] = key;
   if (m.superCls !== null && m.wrapperCls !== null) {
     // 3.11: super() makes a super object; LOAD_METHOD on it makes a method-wrapper and drops the

@@ -917,7 +917,18 @@ export class Heap {
       return head;
     }
     const ref = this.allocObject(Kind.WeakRef, 80);
-    head = i32[obj + wl]; // the allocation may have run a collection that changed the list (3.11)
+    this.initWeakref(ref, obj, callback);
+    return ref;
+  }
+
+  /**
+   * A new weakref object's fields (`ref` just allocated, of a weakref type or a subclass such as
+   * `KeyedRef`): referent, hash, callback, its place in `obj`'s weakref list; then tracked.
+   */
+  initWeakref(ref: Ref, obj: Ref, callback: Ref): void {
+    const i32 = this.i32;
+    const wl = this.types.weaklistWord[i32[obj + OB.TYPE]];
+    const head = i32[obj + wl]; // read after the allocation, which may have run a collection (3.11)
     i32.fill(0, ref + 4, ref + 16);
     i32[ref + FIELD.WEAKREF_OBJECT] = obj;
     i32[ref + FIELD.WEAKREF_HASH] = -1;
@@ -935,7 +946,6 @@ export class Heap {
       i32[ref + FIELD.WEAKREF_PREV] = last;
     }
     this.track(ref);
-    return ref;
   }
 
   /** The referent of a weakref as a borrowed reference, or None once it has died. */

@@ -128,7 +128,7 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
             profile: interp.profile,
             workload: w.name,
             variant,
-            n: Number.isNaN(n) ? null : n,
+            n: 'n' in spec.params ? spec.params.n : null,
             sim: {
               peak: metrics.memory.requested.peak,
               current: metrics.memory.requested.current,

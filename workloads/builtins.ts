@@ -7,6 +7,7 @@
 import type { Heap } from '../src/heap/heap.js';
 import type { Ref } from '../src/heap/layout.js';
 import { Kind } from '../src/heap/types.js';
+import type { WorkloadContext } from '../src/lab/workload.js';
 
 /** `range(...)`: object header + start, stop, step, length (`rangeobject`). */
 const RANGE_BYTES = 48;
@@ -75,4 +76,25 @@ export function listComprehensionOverRange(
   if (i !== 0) heap.decref(i);
   if (fn !== 0) heap.decref(fn);
   return list;
+}
+
+/**
+ * The body of every "bytes per item while held" workload, in its own frame:
+ *
+ *   items = [make(i) for i in range(n)]
+ *   probe("held")
+ *   del items
+ *
+ * `make` is as for `listComprehensionOverRange`; n is the run's parameter `n`.
+ */
+export function holdListComprehension(ctx: WorkloadContext, make: (k: number, i: Ref) => Ref): void {
+  const { heap } = ctx;
+  const ITEMS = 0;
+  const frame = heap.roots.pushFrame(1);
+  heap.roots.setLocalSteal(frame, ITEMS, listComprehensionOverRange(heap, ctx.params.n, make, ctx.progress));
+  heap.evalBreaker();
+  ctx.probe('held');
+  heap.roots.setLocalSteal(frame, ITEMS, 0); // del items
+  heap.evalBreaker();
+  heap.roots.popFrame();
 }

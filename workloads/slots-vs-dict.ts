@@ -10,32 +10,18 @@
  */
 import type { ClassInfo } from '../src/heap/types.js';
 import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
-import { listComprehensionOverRange } from './builtins.js';
+import { holdListComprehension } from './builtins.js';
 
 const ATTRS = ['a', 'b', 'c'] as const;
 
 function run(ctx: WorkloadContext, cls: ClassInfo): void {
   const { heap } = ctx;
-  const n = ctx.params.n;
-  const ITEMS = 0;
-  const frame = heap.roots.pushFrame(1);
   // cls(i, i, i): __init__ sets three attributes
-  const items = listComprehensionOverRange(
-    heap,
-    n,
-    (_k, i) => {
-      const obj = heap.newInstance(cls);
-      for (const name of ATTRS) heap.setAttr(obj, name, i);
-      return obj;
-    },
-    ctx.progress,
-  );
-  heap.roots.setLocalSteal(frame, ITEMS, items);
-  heap.evalBreaker();
-  ctx.probe('held');
-  heap.roots.setLocalSteal(frame, ITEMS, 0); // del items
-  heap.evalBreaker();
-  heap.roots.popFrame();
+  holdListComprehension(ctx, (_k, i) => {
+    const obj = heap.newInstance(cls);
+    for (const name of ATTRS) heap.setAttr(obj, name, i);
+    return obj;
+  });
 }
 
 export const slotsVsDict = defineWorkload({

@@ -21,7 +21,7 @@ import type { Heap } from '../src/heap/heap.js';
 import type { Ref } from '../src/heap/layout.js';
 import { Kind } from '../src/heap/types.js';
 import { defineWorkload, type Variant, type WorkloadContext } from '../src/lab/workload.js';
-import { listComprehensionOverRange, loopInt } from './builtins.js';
+import { holdListComprehension, loopInt } from './builtins.js';
 
 /** Distinct values the items cycle through: 0..255, all in the small-int cache. */
 const DISTINCT = 256;
@@ -67,16 +67,7 @@ const MAKERS: Readonly<Record<string, Make>> = {
 };
 
 function run(ctx: WorkloadContext, make: Make): void {
-  const { heap } = ctx;
-  const ITEMS = 0;
-  const frame = heap.roots.pushFrame(1);
-  const items = listComprehensionOverRange(heap, ctx.params.n, (k) => make(heap, k), ctx.progress);
-  heap.roots.setLocalSteal(frame, ITEMS, items);
-  heap.evalBreaker();
-  ctx.probe('held');
-  heap.roots.setLocalSteal(frame, ITEMS, 0); // del items
-  heap.evalBreaker();
-  heap.roots.popFrame();
+  holdListComprehension(ctx, (k) => make(ctx.heap, k));
 }
 
 /** Module level: `KEYS = [sys.intern("key%d" % k) for k in range(256)]` (the twin's module has it for every variant). */

@@ -1085,15 +1085,6 @@ export class Heap {
     return this.counters[Stat.RequestedCurrent];
   }
 
-  get requestedPeak(): number {
-    return this.counters[Stat.RequestedPeak];
-  }
-
-  /** Resets the requested-bytes peak to the current value. */
-  resetPeak(): void {
-    this.counters[Stat.RequestedPeak] = this.counters[Stat.RequestedCurrent];
-  }
-
   /**
    * `tracemalloc.start()`: the traced bytes (tracedCurrent, tracedPeak) count only blocks allocated
    * from now on; freeing a block allocated before changes nothing, as in tracemalloc.

@@ -7,7 +7,7 @@
 import { discoverInterpreters, interpreterAt, type Interpreter } from '../../calibrate/interpreters.js';
 import { runTwin, type TwinResult } from '../../calibrate/twins.js';
 import { measureRun, prepareRun, runBody, type RunMetrics } from '../../lab/measure.js';
-import { resolveRunSpec, resolveWorkload, type RunSpec } from '../../lab/options.js';
+import { resolveRunSpec, resolveWorkload, specLabel, type RunSpec } from '../../lab/options.js';
 import { findWorkload, WORKLOADS } from '../../../workloads/index.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
 import type { Workload } from '../../lab/workload.js';
@@ -74,13 +74,6 @@ function simWallNs(spec: RunSpec): number {
   return best;
 }
 
-/** The run's parameters as `k=v ...`, for the progress lines. */
-function specParamsLabel(spec: RunSpec): string {
-  return Object.entries(spec.params)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-}
-
 /** An interpreter named with --python, or a usage error saying why it cannot be used. */
 function askedInterpreter(pathOrName: string): Interpreter {
   try {
@@ -119,7 +112,7 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
           const params: Record<string, number | string> = 'n' in w.params ? { n } : {};
           for (const [key, value] of extraParams) if (key in w.params) params[key] = value;
           const spec = resolveRunSpec({ workload: w.name, variant, params, profile: interp.profile });
-          if (!opts.json) process.stderr.write(`  ${interp.version} ${w.name}/${variant} ${specParamsLabel(spec)}\n`);
+          if (!opts.json) process.stderr.write(`  ${interp.version} ${specLabel(spec)}\n`);
           const metrics: RunMetrics = measureRun(prepareRun(spec), spec);
           const traced: TwinResult = await runTwin(interp.path, spec, { tracemalloc: true });
           const timed: TwinResult = await runTwin(interp.path, spec, { tracemalloc: false });

@@ -1,9 +1,10 @@
 /**
  * Every workload against its Python twin on the real interpreters here, at the workload's test
  * parameters (n = 20 000 for the mission's): collections per generation within ±1, collected and
- * requested-bytes peak within 1 %, every probe within 1 %, the same uncollectable counts — or
- * within the workload's declared `twinTolerance`, whose reason the README gives. Skips, saying
- * why, when no CPython 3.11–3.13 is installed.
+ * requested-bytes peak within 1 %, every probe within 1 %, requested-bytes current within 1 %, the
+ * same uncollectable counts — or within the workload's declared `twinTolerance` (for current, a
+ * bound in bytes where the real figure is a few hundred bytes), whose reason the README gives.
+ * Skips, saying why, when no CPython 3.11–3.13 is installed.
  */
 import { describe, expect, it } from 'vitest';
 import { runTwin } from '../src/calibrate/twins.js';
@@ -26,6 +27,7 @@ describe.skipIf(interpreters.length === 0)('workloads vs their twins', () => {
           const params = w.testParams ?? {};
           const peakPct = w.twinTolerance?.peakPct ?? 1;
           const maxCollectionsDiff = w.twinTolerance?.collections ?? 1;
+          const currentBytes = w.twinTolerance?.currentBytes ?? 0;
           // A small address space: this process makes hundreds of heaps and forks an interpreter after
           // each, and fork refuses when the heaps not yet collected add up to more than the RAM.
           const spec = resolveRunSpec({ workload: w.name, variant, profile: interp.profile, params, heapMiB: 256 });
@@ -36,6 +38,9 @@ describe.skipIf(interpreters.length === 0)('workloads vs their twins', () => {
           expect(sim.gc.uncollectable).toEqual(real.gc.uncollectable);
           const tm = real.tracemalloc!;
           expect(within(sim.memory.requested.peak, tm.peak, peakPct), `peak ${sim.memory.requested.peak} vs ${tm.peak}`).toBe(true);
+          const current = sim.memory.requested.current;
+          const currentOk = within(current, tm.current, 1) || Math.abs(current - tm.current) <= currentBytes;
+          expect(currentOk, `current ${current} vs ${tm.current} (1 % or ${currentBytes} B)`).toBe(true);
           for (const [name, bytes] of Object.entries(tm.probes)) {
             expect(within(sim.memory.probes[name], bytes, peakPct), `probe ${name}: ${sim.memory.probes[name]} vs ${bytes}`).toBe(true);
           }

@@ -161,6 +161,13 @@ export const cyclesWithFinalizers = defineWorkload({
     k: { description: 'objects per ring', default: 2, min: 2, max: 100_000 },
   },
   testParams: { n: 10_000, k: 2 },
+  twinTolerance: {
+    currentBytes: 64,
+    reason:
+      "current: the attribute name next is interned by the body's first store through it, a " +
+      'traced str of 45 B (53 B on 3.11); CPython interned it when the module was compiled, before ' +
+      'tracing: the simulation ends that much above',
+  },
   probes: [],
   reports: ['finalized', 'garbage', 'survivors'],
   twin: 'cycles_with_finalizers.py',

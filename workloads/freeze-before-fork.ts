@@ -66,18 +66,18 @@ export function load(heap: Heap, n: number, progress?: Progress): Ref {
   for (let i = 0; i < n; i++) {
     roots.setLocalSteal(f, I, loopInt(heap, i));
     heap.evalBreaker();
+    // record = [i]; scratch = [record]; scratch.append(scratch); data.append(record): BUILD_LIST,
+    // STORE_FAST and the specialised list.append do not check the eval breaker; the loop's
+    // JUMP_BACKWARD does, after all four.
     const record = list.newList(1);
     heap.incref(f.locals[I]);
     list.init(record, 0, f.locals[I]);
     roots.setLocalSteal(f, RECORD, record);
-    heap.evalBreaker();
     const scratch = list.newList(1);
     heap.incref(record);
     list.init(scratch, 0, record);
     roots.setLocalSteal(f, SCRATCH, scratch);
-    heap.evalBreaker();
     list.append(scratch, scratch);
-    heap.evalBreaker();
     list.append(data, record);
     heap.evalBreaker();
     if (progress !== undefined && (i & 0xffff) === 0) progress(i, n);

@@ -261,6 +261,13 @@ export const gcbench = defineWorkload({
     max_depth: { description: 'largest short-lived tree depth, in steps of 2 from min_depth (GCBench: 16)', default: 12, min: 0, max: 20 },
   },
   testParams: { stretch: 11, long_lived: 8, array: 5000, min_depth: 4, max_depth: 10 },
+  twinTolerance: {
+    currentBytes: 120,
+    reason:
+      "current: the attribute names left and right are interned by the body's first stores " +
+      'through them, traced strs of 91 B in all (107 B on 3.11); CPython interned them when the ' +
+      'module was compiled, before tracing: the simulation ends that much above',
+  },
   probes: [],
   reports: ['long_lived_nodes'],
   twin: 'gcbench.py',

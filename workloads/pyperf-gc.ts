@@ -241,6 +241,15 @@ export const pyperfGc = defineWorkload({
     levels: { description: 'levels of lists, levels^2 / 2 references (traversal; pyperformance: 1000)', default: 1000, min: 0, max: 5000 },
   },
   testParams: { loops: 2, cycles: 100, links: 20, levels: 300 },
+  twinTolerance: {
+    currentBytes: 120,
+    reason:
+      "current: collect: the attribute names next and prev are interned by the body's first " +
+      'stores, traced strs of 90 B (106 B on 3.11) that CPython made at compile time; traversal: ' +
+      'the temporary [None] of [None] * n is not modelled, so a list the preamble left on the ' +
+      'free list ends in the structure instead (56 B below), and on 3.11 and 3.12 the trashcan ' +
+      '(50 levels) frees the 301-deep chain in another order than the model (56 B more)',
+  },
   probes: [],
   twin: 'pyperf_gc.py',
 });

@@ -44,6 +44,14 @@ export const slotsVsDict = defineWorkload({
     n: { description: 'instances held', default: 100_000, min: 0, max: 20_000_000 },
   },
   testParams: { n: 20_000 },
+  twinTolerance: {
+    currentBytes: 120,
+    reason:
+      'current: CPython leaves call temporaries the model does not make on its tuple free lists, ' +
+      "the 3-tuple of cls(i, i, i)'s arguments (64 B) and on 3.11 the closure tuple of the list " +
+      "comprehension's function (48 B; 3.12 inlines comprehensions): the simulation ends 112 B " +
+      'below on 3.11, 64 B on 3.12 and 3.13',
+  },
   probes: ['held'],
   twin: 'slots_vs_dict.py',
 });

@@ -47,6 +47,7 @@ export async function runTwin(python: string, spec: RunSpec, options: { tracemal
   const args = [twinPath(workload), '--variant', spec.variant, '--gc', spec.gc, '--seed', String(spec.seed)];
   for (const [k, v] of Object.entries(spec.params)) args.push('--param', `${k}=${v}`);
   if (spec.threshold) args.push('--threshold', spec.threshold.join(','));
+  if (spec.freezeAt !== null) args.push('--freeze-at', spec.freezeAt);
   if (!options.tracemalloc) args.push('--no-tracemalloc');
   // The shared harness (`import twin`) is found from any twin's directory, a user's included.
   const pythonPath = [twinsDir(), process.env.PYTHONPATH].filter(Boolean).join(delimiter);

@@ -13,8 +13,12 @@ import { runCommand, type RunOptions } from './commands/run.js';
 import { benchCommand, type BenchOptions } from './commands/bench.js';
 import { resultsExportCommand, resultsListCommand, resultsShowCommand } from './commands/results.js';
 import { calibrateCommand, type CalibrateOptions } from './commands/calibrate.js';
+import { addGateOptions, COMPARE_EXIT_HELP, compareCommand, type CompareCommandOptions } from './commands/compare.js';
 import { addLabOptions } from './commands/lab-options.js';
 import { DEFAULT_TIP_PROFILES, tipsCommand, type TipsOptions } from './commands/tips.js';
+import { tuneCommand, type TuneOptions } from './commands/tune.js';
+import { REPORT_HELP, reportCommand, type ReportOptions } from './commands/report.js';
+import { OBJECTIVES } from '../tune/front.js';
 import { DEFAULT_TIMING } from '../lab/options.js';
 import { DEFAULT_RESULTS_DIR } from '../lab/store.js';
 import { UsageError } from './errors.js';
@@ -51,19 +55,35 @@ export function buildProgram(out: (line: string) => void): Command {
       .option('-v, --variant <name>', 'the variant (default: the first)'),
     'the profile to simulate (default: 3.13)',
   )
+    .option('--html [path]', 'also write an HTML report (default: beside the results file, .html)')
     .addHelpText('after', '\nExamples:\n  gclab run slots-vs-dict --variant slots --param n=1000000 --profile 3.11\n  gclab run cyclic-graphs --variant pairs --threshold 10000,10,10 --json')
     .action(async (workload: string, opts: RunOptions) => {
       process.exitCode = await runCommand(workload, opts, out);
     });
 
-  addLabOptions(
-    program
-      .command('bench')
-      .description('The main job: run a suite (default: the mission workloads), print a summary table, save results')
-      .option('-s, --suite <name>', "the suite (see 'gclab list')", 'default'),
-    "profiles, comma-separated (default: the suite's)",
+  addGateOptions(
+    addLabOptions(
+      program
+        .command('bench')
+        .description('The main job: run a suite (default: the mission workloads), print a summary table, save results')
+        .option('-s, --suite <name>', "the suite (see 'gclab list')", 'default'),
+      "profiles, comma-separated (default: the suite's)",
+    )
+      .option('--save-baseline <name>', 'keep this run as the named baseline (results-dir/baselines/NAME.msgpack; replaces one)')
+      .option('--baseline <name>', 'compare this run with the named baseline, as gclab compare does; the gates set the exit status'),
   )
-    .addHelpText('after', '\nExamples:\n  gclab bench\n  gclab bench --profile 3.13,3.14.0,3.14.5 --workers 2 --repeat 3\n  gclab bench --suite quick --json')
+    .option('--html [path]', 'also write an HTML report (default: beside the results file, .html)')
+    .option('--md', 'print the summary as Markdown (for pasting into an issue)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  gclab bench\n  gclab bench --profile 3.13,3.14.0,3.14.5 --workers 2 --repeat 3\n  gclab bench --suite quick --json' +
+        '\n  gclab bench --suite quick --no-timing --save-baseline ci' +
+        '\n  gclab bench --suite quick --no-timing --baseline ci --fail-if-changed' +
+        '\n  gclab bench --suite quick --iterations 30 --baseline mine --fail-if-slower 5 --fail-if-bigger 1' +
+        '\n\nExit status: 0 when every task ran and no gate tripped; 1 when a task failed or, with --baseline,' +
+        '\n  a gate tripped (without a gate the comparison only reports); 2 on bad input (a bad option, a' +
+        "\n  missing baseline, one with no result for this suite); 130 after Ctrl-C. See gclab compare --help.",
+    )
     .action(async (opts: BenchOptions) => {
       process.exitCode = await benchCommand(opts, out);
     });
@@ -80,9 +100,46 @@ export function buildProgram(out: (line: string) => void): Command {
     .option('--warmup <n>', 'warm-up iterations before timing', String(DEFAULT_TIMING.warmupIterations))
     .option('--results-dir <dir>', 'where results files go', DEFAULT_RESULTS_DIR)
     .option('--json', 'print JSON only (no tables, no animation)')
+    .option('--md', 'print the scoreboard as Markdown (for pasting into an issue)')
+    .option('--html [path]', 'also write an HTML report (default: beside the results file, .html)')
     .addHelpText('after', '\nExamples:\n  gclab tips\n  gclab tips --profile 3.11,3.12,3.13,3.14.0,3.14.5 --json\n  gclab tips --tip \'use __slots__\'')
     .action(async (opts: TipsOptions) => {
       process.exitCode = await tipsCommand(opts, out);
+    });
+
+  program
+    .command('tune')
+    .description('Sweep gc thresholds and the freeze point; print every point, the Pareto front and a recommended setting')
+    .argument('<workload>', "a workload name (see 'gclab list'), or your own workload module (./file.js or .ts)")
+    .option('-v, --variant <name>', 'the variant (default: the first)')
+    .option('-p, --profile <name>', 'the profile to simulate (default: 3.13)')
+    .option('--threshold0 <range>', 'values of threshold0: V, V1,V2,…, A..B:N (even steps) or A..B:N:log (A..B = A..B:8:log)')
+    .option('--threshold1 <range>', 'values of threshold1 (same forms)')
+    .option('--threshold2 <range>', 'values of threshold2 (same forms)')
+    .option('--freeze-at <points>', "'none' and probe names where gc.freeze() may run, comma-separated")
+    .option('--objective <name>', `what the recommendation optimises: ${OBJECTIVES.join(', ')}`, 'throughput')
+    .option('--budget <n>', 'adaptive search: spend at most n runs, most of them near the Pareto front (default: the whole grid)')
+    .option('--param <key=value>', 'a workload parameter (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--seed <n>', 'seed for workloads that draw random numbers', '1')
+    .option('--heap-mib <n>', 'simulated address space per heap, MiB', '1024')
+    .option('--startup-objects <n>', "long-lived tracked objects at start-up (default: the profile's measured figure)")
+    .option('-w, --workers <n>', 'worker threads')
+    .option('--timeout <seconds>', 'stop a run that takes longer than this', '600')
+    .option('--iterations <n>', 'minimum timed iterations per point (tinybench)', String(DEFAULT_TIMING.iterations))
+    .option('--time <ms>', 'minimum timing time per point (tinybench)', String(DEFAULT_TIMING.timeMs))
+    .option('--warmup <n>', 'warm-up iterations before timing', String(DEFAULT_TIMING.warmupIterations))
+    .option('--results-dir <dir>', 'where results files go', DEFAULT_RESULTS_DIR)
+    .option('--json', 'print JSON only (no tables, no animation)')
+    .option('--md', 'print the points and the recommendation as Markdown (for pasting into an issue)')
+    .option('--html [path]', 'also write an HTML report: the points, the front, the recommended and default runs')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  gclab tune long-lived-churn --profile 3.13 --threshold0 100..100000:8:log --threshold1 5,10,20\n' +
+        '  gclab tune long-lived-churn --variant retain --threshold0 100..100000:33:log \\\n' +
+        '      --freeze-at none,tree --budget 20 --objective pause-max',
+    )
+    .action(async (workload: string, opts: TuneOptions) => {
+      process.exitCode = await tuneCommand(workload, opts, out);
     });
 
   const results = program.command('results').description('The results store: list, show and export results files');
@@ -117,6 +174,50 @@ export function buildProgram(out: (line: string) => void): Command {
     .addHelpText('after', '\nExamples:\n  gclab calibrate\n  gclab calibrate --n 100000,1000000 --workload slots-vs-dict\n  gclab calibrate --workload gc-manual --n 10000 --param m=40000 --python python3.12')
     .action(async (opts: CalibrateOptions) => {
       process.exitCode = await calibrateCommand(opts, out);
+    });
+
+  addGateOptions(
+    program
+      .command('compare')
+      .description('Compare two results files pair by pair: timing (Mann-Whitney U, bootstrap CI) and exact figures')
+      .argument('<a>', "the reference: a path, a name or unique part of one, 'latest', or baseline:NAME")
+      .argument('<b>', 'the results to judge against it, the same ways'),
+  )
+    .option('--results-dir <dir>', 'where results files and baselines are', DEFAULT_RESULTS_DIR)
+    .option('--json', 'print JSON')
+    .option('--md', 'print Markdown (for pasting into an issue)')
+    .option('--html [path]', "also write an HTML report of the comparison (default: beside B's results file)")
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Results pair by workload, variant, params and profile (repetitions pool their samples).',
+        'Timing: median B/A with a 95% bootstrap CI; flagged slower or faster when the Mann-Whitney',
+        'p-value, Holm-adjusted over the pairs, is below --alpha and the CI excludes 1. Deterministic',
+        'figures (bytes, collections, visited, ...) are compared exactly.',
+        '',
+        COMPARE_EXIT_HELP,
+        '',
+        'Examples:',
+        '  gclab compare 20261121T202704Z-bench-default latest',
+        '  gclab compare before.msgpack after.msgpack --fail-if-slower 5 --fail-if-bigger 1',
+        '  gclab compare baseline:ci latest --metric peak,collections,visited --fail-if-changed',
+        '  gclab compare before.msgpack after.msgpack --md > comparison.md',
+      ].join('\n'),
+    )
+    .action(async (a: string, b: string, opts: CompareCommandOptions) => {
+      process.exitCode = await compareCommand(a, b, opts, out);
+    });
+
+  program
+    .command('report')
+    .description('Write a results file as one self-contained HTML report with charts')
+    .argument('[file]', "a path, a name or unique part of one, or 'latest'", 'latest')
+    .option('-o, --out <path>', 'where to write it (default: beside the results file, .html)')
+    .option('--results-dir <dir>', 'where results files are', DEFAULT_RESULTS_DIR)
+    .addHelpText('after', `${REPORT_HELP}\n\nExamples:\n  gclab report latest\n  gclab report 20261121T202704Z-bench-default --out report.html`)
+    .action(async (file: string, opts: ReportOptions) => {
+      process.exitCode = await reportCommand(file, opts, out);
     });
 
   return program;

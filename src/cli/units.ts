@@ -21,6 +21,14 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** A count in at most 5 characters: 950, 12.3k, 1.01M. */
+export function formatCompact(n: number): string {
+  const abs = Math.abs(n);
+  if (abs < 1e4) return String(Math.round(n));
+  if (abs < 1e6) return `${(n / 1e3).toFixed(abs < 1e5 ? 1 : 0)}k`;
+  return `${(n / 1e6).toFixed(abs < 1e7 ? 2 : 1)}M`;
+}
+
 /** A ratio of two figures: `0.71x`, or `1/1,250` when it is below 0.01 (decimals would hide it). */
 export function formatRatio(ratio: number): string {
   if (!Number.isFinite(ratio)) return '-';

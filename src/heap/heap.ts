@@ -131,10 +131,14 @@ export class Heap {
   private readonly leafGc: Uint8Array;
   private readonly countAllocations: boolean;
 
-  // The deallocation work list: objects whose refcount reached zero, freed in a loop, not recursively.
+  // The deallocation work list (a stack, so no JS recursion): objects whose refcount reached zero,
+  // waiting for their tp_dealloc, and release markers (-ref) of objects waiting for the referents
+  // they dropped to be deallocated before going to a free list or back to the allocator.
   private dead = new Int32Array(1024);
   private deadTop = 0;
   private draining = false;
+  /** Where the dead list stood when the object being deallocated now began dropping its referents. */
+  private dropBase = 0;
 
   constructor(options: HeapOptions) {
     this.profile = typeof options.profile === 'string' ? PROFILES[options.profile] : options.profile;
@@ -331,7 +335,7 @@ export class Heap {
     if (rc !== 1) throw new HeapInvariantError(`decref of a dead object at word ${ref} (refcount ${rc})`);
     const i32 = this.i32;
     i32[ref] = 0;
-    if (this.draining === true) this.pushDead(ref);
+    if (this.draining === true) this.diedWhileDraining(ref);
     // Nothing can die with a leaf object and the dead list is empty: free it now, as dealloc would.
     else if (this.leafGc[i32[ref + OB.TYPE]] !== 0 && this.cowActive !== true) this.freeLeafGcObject(ref);
     else this.deallocCascade(ref);
@@ -389,34 +393,72 @@ export class Heap {
   }
 
   /**
+   * An object died while a deallocation is under way. CPython deallocates it at once, by recursion.
+   * A leaf (nothing of its own can die with it) is deallocated at once here too when nothing died
+   * before it since the current object began dropping its referents: the same order, and no trip
+   * through the dead list. Anything else waits there.
+   */
+  private diedWhileDraining(ref: Ref): void {
+    const typeId = this.i32[ref + OB.TYPE];
+    const leaf = this.leafGc[typeId] !== 0 || isLeafBuiltin(typeId);
+    if (leaf && this.deadTop === this.dropBase) this.deallocLeaf(ref, typeId);
+    else this.pushDead(ref);
+  }
+
+  /** `dealloc` of an object that references nothing and has no finalizer or weakrefs. */
+  private deallocLeaf(ref: Ref, typeId: number): void {
+    if (typeId === Kind.Str) this.str.onDealloc(ref);
+    else if (this.leafGc[typeId] !== 0 && this.i32[ref + GC.NEXT] !== 0) this.untrack(ref);
+    this.release(ref, typeId);
+  }
+
+  /**
    * A referent died while a deallocation is under way: it waits on the dead list, untracked first
    * (as tp_dealloc untracks before anything else) so a collection run meanwhile cannot see it.
    */
   private pushDead(ref: Ref): void {
     if (this.types.isGC[this.i32[ref + OB.TYPE]] !== 0 && this.i32[ref + GC.NEXT] !== 0) this.untrack(ref);
-    if (this.deadTop === this.dead.length) {
-      const bigger = new Int32Array(this.dead.length * 2);
-      bigger.set(this.dead);
-      this.dead = bigger;
-    }
+    if (this.deadTop === this.dead.length) this.growDead();
     this.dead[this.deadTop++] = ref;
   }
 
-  /** Deallocates `ref` and then everything that dies with it, in a loop rather than by recursion. */
+  private growDead(): void {
+    const bigger = new Int32Array(this.dead.length * 2);
+    bigger.set(this.dead);
+    this.dead = bigger;
+  }
+
+  /**
+   * Deallocates `ref` and everything that dies with it, in CPython's order but in a loop rather
+   * than by recursion: each dying referent's whole subtree before the next referent, in the order
+   * the container drops them, and the container itself released last (see `deferRelease`).
+   * CPython's trashcan defers deallocations nested deeper than its limit (50 levels in 3.11 and
+   * 3.12; the C stack's headroom in 3.13) to a later pass; that reordering is not modelled.
+   */
   private deallocCascade(ref: Ref): void {
     this.draining = true;
     try {
       this.dealloc(ref);
-      while (this.deadTop > 0) this.dealloc(this.dead[--this.deadTop]);
+      // Kept out of line: most deaths take nothing with them, and this stays small enough to inline.
+      if (this.deadTop > 0) this.drainDead();
     } finally {
       this.draining = false;
     }
   }
 
+  /** Deallocates what waits on the dead list, and releases the objects whose markers come up. */
+  private drainDead(): void {
+    while (this.deadTop > 0) {
+      const entry = this.dead[--this.deadTop];
+      if (entry > 0) this.dealloc(entry);
+      else this.release(-entry, this.i32[-entry + OB.TYPE]);
+    }
+  }
+
   /**
-   * `tp_dealloc`: finalize, clear weakrefs, drop referents, then free or keep on a free list.
-   * Kept small so the common path (drop referents, free the block) compiles into one piece; the
-   * per-kind work is in `dropReferents`.
+   * `tp_dealloc`: finalize, clear weakrefs, drop referents, then free or keep on a free list — at
+   * once if no referent died, otherwise after they are all deallocated. Kept small so the common
+   * path compiles into one piece; the per-kind work is in `dropReferents` and `release`.
    */
   private dealloc(ref: Ref): void {
     const i32 = this.i32;
@@ -424,25 +466,80 @@ export class Heap {
     // Untracked first, as every GC type's tp_dealloc does: a collection that runs while referents
     // die (a finalizer may allocate) must not see an object whose refcount is already 0.
     if (this.types.isGC[typeId] !== 0 && i32[ref + GC.NEXT] !== 0) this.untrack(ref);
-    if (this.types.mayFinalizeOrWeakref[typeId] !== 0 && this.finalizeAndClearWeakrefs(ref, typeId)) return;
-    if (this.dropReferents(ref, typeId)) return;
-    this.freeObject(ref);
+    const base = this.deadTop;
+    this.dropBase = base;
+    if (this.types.mayFinalizeOrWeakref[typeId] !== 0 && this.finalizeAndClearWeakrefs(ref, typeId)) {
+      this.resurrected(base);
+      return;
+    }
+    this.dropReferents(ref, typeId);
+    if (this.deadTop === base) this.release(ref, typeId);
+    else this.deferRelease(ref, base);
   }
 
-  /** Drops what a dying object references; returns true if the object went onto a free list. */
-  private dropReferents(ref: Ref, typeId: number): boolean {
+  /** A finalizer resurrected the object: what died meanwhile is deallocated in the order it died. */
+  private resurrected(base: number): void {
+    if (this.deadTop - base > 1) this.dead.subarray(base, this.deadTop).reverse();
+  }
+
+  /**
+   * Objects died while `ref` was being deallocated; they sit on the dead list from `base` up, in
+   * the order they died. Reorders that segment so the first to die is deallocated first, each with
+   * its own subtree before the next (CPython deallocates each as its refcount reaches zero, by
+   * recursion), and puts `ref`'s release marker under them: `ref` is released after the last.
+   */
+  private deferRelease(ref: Ref, base: number): void {
+    if (this.deadTop === this.dead.length) this.growDead();
+    const dead = this.dead;
+    const top = ++this.deadTop;
+    // [c1 … ck] becomes [-ref, ck … c1]: c1 moves to the top, the marker takes its place, and the
+    // rest is reversed in between.
+    dead[top - 1] = dead[base];
+    dead[base] = -ref;
+    for (let lo = base + 1, hi = top - 2; lo < hi; lo++, hi--) {
+      const t = dead[lo];
+      dead[lo] = dead[hi];
+      dead[hi] = t;
+    }
+  }
+
+  /**
+   * The end of `tp_dealloc`: onto the type's free list if it has room, else back to the allocator.
+   * Only exact built-in types have free lists (type ids up to BoundMethod).
+   */
+  private release(ref: Ref, typeId: number): void {
+    if (typeId > Kind.BoundMethod || !this.pushFreeList(ref, typeId)) this.freeObject(ref);
+  }
+
+  /** Keeps a dying int, float, tuple, list, dict or bound method on its free list if there is room. */
+  private pushFreeList(ref: Ref, typeId: number): boolean {
+    const i32 = this.i32;
+    const fl = this.freeLists;
+    switch (typeId) {
+      case Kind.Int:
+        return (i32[ref + OB.SIZE] === 1 || i32[ref + OB.SIZE] === -1) && fl.push(fl.int, ref);
+      case Kind.Float:
+        return fl.push(fl.float, ref);
+      case Kind.Tuple: {
+        const n = i32[ref + OB.SIZE];
+        return n <= fl.tupleMaxLength && fl.pushTuple(n, ref);
+      }
+      case Kind.List:
+        return fl.push(fl.list, ref);
+      case Kind.Dict:
+        return fl.push(fl.dict, ref);
+      case Kind.BoundMethod:
+        return fl.push(fl.boundMethod, ref);
+      default:
+        return false;
+    }
+  }
+
+  /** Drops what a dying object references (tp_dealloc's middle part); the object itself stays. */
+  private dropReferents(ref: Ref, typeId: number): void {
     const i32 = this.i32;
     const types = this.types;
-    const fl = this.freeLists;
     switch (types.kindOf[typeId]) {
-      case Kind.Int:
-        if (i32[ref + OB.SIZE] === 1 || i32[ref + OB.SIZE] === -1) {
-          if (fl.push(fl.int, ref)) return true;
-        }
-        break;
-      case Kind.Float:
-        if (fl.push(fl.float, ref)) return true;
-        break;
       case Kind.Str:
         this.str.onDealloc(ref);
         break;
@@ -450,16 +547,13 @@ export class Heap {
         const n = i32[ref + OB.SIZE];
         const items = ref + this.tupleItemsWord;
         for (let i = n - 1; i >= 0; i--) this.xdecref(i32[items + 2 * i]);
-        if (n <= fl.tupleMaxLength && fl.pushTuple(n, ref)) return true;
         break;
       }
       case Kind.List:
         clearList(this, ref);
-        if (fl.push(fl.list, ref)) return true;
         break;
       case Kind.Dict:
         clearDict(this, ref);
-        if (fl.push(fl.dict, ref)) return true;
         break;
       case Kind.Set:
         clearSet(this, ref);
@@ -481,7 +575,6 @@ export class Heap {
       case Kind.BoundMethod:
         this.xdecref(i32[ref + FIELD.METHOD_FUNC]);
         this.xdecref(i32[ref + FIELD.METHOD_SELF]);
-        if (fl.push(fl.boundMethod, ref)) return true;
         break;
       case Kind.Generator: {
         const n = i32[ref + FIELD.GEN_NSLOTS];
@@ -499,7 +592,6 @@ export class Heap {
       default:
         break;
     }
-    return false;
   }
 
   /**
@@ -591,7 +683,12 @@ export class Heap {
     this.cow.touch(c);
   }
 
-  /** The end of a workload statement: where 3.12+ runs a collection an allocation scheduled. */
+  /**
+   * An eval-breaker check: where 3.12+ runs a collection an allocation scheduled. CPython checks at
+   * a loop's back edge (JUMP_BACKWARD), at function entry (RESUME) and on return from a generic
+   * call to C; not after BUILD_*, STORE_* or the specialised `list.append`. Workloads call this
+   * where their Python would check.
+   */
   evalBreaker(): void {
     this.gc.evalBreaker();
   }
@@ -1133,6 +1230,11 @@ export class Heap {
       );
     }
   }
+}
+
+/** Built-in types whose deallocation drops nothing (ints, floats, str, bytes, opaque C objects). */
+function isLeafBuiltin(typeId: number): boolean {
+  return (typeId >= Kind.Int && typeId <= Kind.Bytes) || typeId === Kind.Opaque;
 }
 
 export function validateHeapBytes(heapBytes: number): void {

@@ -259,6 +259,15 @@ export const enum Stat {
    */
   TracedCurrent,
   TracedPeak,
+  /**
+   * Tracked objects in each generation (incremental: young, nothing, the two old spaces) and in
+   * the permanent one, as last counted by a walk of the GC lists. Not kept up to date by the heap:
+   * the lab's deterministic run refreshes them at publish time, within a time budget (measure.ts).
+   */
+  GcGen0Size,
+  GcGen1Size,
+  GcGen2Size,
+  GcPermanentSize,
   COUNT,
 }
 export const STAT_NAMES: readonly string[] = [
@@ -291,6 +300,10 @@ export const STAT_NAMES: readonly string[] = [
   'cowPagesWritten',
   'tracedCurrent',
   'tracedPeak',
+  'gcGen0Size',
+  'gcGen1Size',
+  'gcGen2Size',
+  'gcPermanentSize',
 ];
 
 /** The published snapshot: a sequence word, then each Stat as a (low, high) pair of uint32 words. */

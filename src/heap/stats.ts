@@ -15,6 +15,12 @@ export class HeapStats {
   /** The counters: index with `Stat`. */
   readonly values: Float64Array;
   private readonly live: Int32Array;
+  /**
+   * Called at the start of every publish, so its counters go out in the same snapshot: the lab's
+   * instruments of a deterministic run (never set for timed runs). Publishing is periodic, not per
+   * allocation, so this costs the hot paths nothing.
+   */
+  beforePublish: (() => void) | null = null;
 
   constructor(sab: SharedArrayBuffer) {
     // The books are thread-local (a plain ArrayBuffer is faster to update than shared memory);
@@ -25,6 +31,7 @@ export class HeapStats {
 
   /** Copies the counters into the snapshot region (seqlock: odd sequence while writing). */
   publish(): void {
+    if (this.beforePublish !== null) this.beforePublish();
     const live = this.live;
     const values = this.values;
     const seq = Atomics.load(live, LIVE_SEQ_WORD);

@@ -23,13 +23,21 @@ export const TELEMETRY_COLUMNS = [
   'gcCollections1',
   'gcCollections2',
   'objectsAllocated',
+  // Published by the deterministic run's instruments (measure.ts); absent from older results files.
+  'gcGen0Size',
+  'gcGen1Size',
+  'gcGen2Size',
+  'gcPermanentSize',
 ] as const;
 
-/** A time series of live counters: `t` in ms since the task started, then one column per counter. */
+/**
+ * A time series of the deterministic run's live counters: `t` in ms since its first sample, then
+ * one column per counter (a results file made before a column was added lacks it).
+ */
 export interface Telemetry {
   readonly intervalMs: number;
   readonly t: Float64Array;
-  readonly columns: Readonly<Record<(typeof TELEMETRY_COLUMNS)[number], Float64Array>>;
+  readonly columns: Readonly<Partial<Record<(typeof TELEMETRY_COLUMNS)[number], Float64Array>>>;
 }
 
 export interface TaskPlan {
@@ -81,7 +89,9 @@ function workerEntry(): { filename: string; execArgv: string[] } {
 
 interface Sampler {
   readonly memory: SharedArrayBuffer;
-  readonly started: number;
+  readonly status: Int32Array;
+  /** When the first sample of the deterministic run was taken (-1: not yet); `t` counts from it. */
+  measuringSince: number;
   readonly t: number[];
   readonly columns: number[][];
 }
@@ -93,6 +103,8 @@ export class Coordinator {
   private readonly aborts = new Map<number, AbortController>();
   private cancelled = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Task ids run on across calls of `run`, so a session of several batches has unique ids. */
+  private nextId = 0;
   /** Time the coordinator's thread has spent taking samples (ms), for the sampling-cost benchmark. */
   samplingMs = 0;
 
@@ -116,10 +128,12 @@ export class Coordinator {
     // One lane per worker, so a task is submitted only when a worker is free for it: its clock,
     // timeout and heap memory start when it really starts.
     let next = 0;
+    const firstId = this.nextId;
+    this.nextId += plans.length;
     const lane = async (): Promise<void> => {
       while (next < plans.length) {
-        const id = next++;
-        const record = await this.runOne(id, plans[id]);
+        const index = next++;
+        const record = await this.runOne(firstId + index, plans[index]);
         records.push(record);
         onRecord(record);
       }
@@ -159,7 +173,7 @@ export class Coordinator {
       timedOut = true;
       abort.abort(new Error('timeout'));
     }, this.options.taskTimeoutMs);
-    this.samplers.set(id, { memory, started, t: [], columns: TELEMETRY_COLUMNS.map(() => []) });
+    this.samplers.set(id, { memory, status, measuringSince: -1, t: [], columns: TELEMETRY_COLUMNS.map(() => []) });
     this.running.set(id, {
       id,
       spec,
@@ -197,9 +211,14 @@ export class Coordinator {
   private sampleOne(id: number): void {
     const s = this.samplers.get(id);
     if (!s) return;
+    // Only the deterministic run's heap is sampled, and it starts after the timed iterations.
+    const phase = Atomics.load(s.status, StatusCell.Phase) as TaskPhase;
+    if (phase !== TaskPhase.Measuring && phase !== TaskPhase.Done) return;
     const live = readLiveCounters(s.memory);
     if (!live) return;
-    s.t.push(performance.now() - s.started);
+    const now = performance.now();
+    if (s.measuringSince < 0) s.measuringSince = now;
+    s.t.push(now - s.measuringSince);
     TELEMETRY_COLUMNS.forEach((name, i) => s.columns[i].push(live[name]));
   }
 

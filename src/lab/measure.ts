@@ -4,11 +4,12 @@
  * figures. Runs in a worker, in the main thread and in tests alike (no Node APIs).
  */
 import { Heap } from '../heap/heap.js';
-import { regionLayout, Stat } from '../heap/layout.js';
+import { regionLayout, type Ref, Stat } from '../heap/layout.js';
 import { PROFILES, type ProfileName } from '../heap/profiles.js';
 import { Kind } from '../heap/types.js';
 import type { GcCallback } from '../heap/gc/collector.js';
 import { percentile } from '../heap/gc/pauses.js';
+import type { SizeClassUsage } from '../heap/obmalloc.js';
 import { effectiveThresholds, type RunSpec, type Thresholds } from './options.js';
 import type { WorkloadContext } from './workload.js';
 import { resolveWorkload } from './options.js';
@@ -21,8 +22,9 @@ import { resolveWorkload } from './options.js';
 export const TWIN_PREAMBLE_COUNT0 = 8;
 /**
  * Lists and dicts the twin's preamble left on the free lists (`gc.get_stats()` and its reading).
- * MEAS: a body's first three `{'a': x}` cost no traced bytes, the fourth 184 (dict and keys), on
- * 3.11.7, 3.12.1 and 3.13.0: each free dict has its 8-slot keys on the keys free list too.
+ * MEAS on 3.11.7, 3.12.1 and 3.13.0: a body's first two `[]` cost no traced bytes, the third 56;
+ * its first three `{'a': x}` none, the fourth 184 (dict and keys): each free dict has its 8-slot
+ * keys on the keys free list too.
  */
 const TWIN_PREAMBLE_FREE_LISTS = 2;
 const TWIN_PREAMBLE_FREE_DICTS = 3;
@@ -54,6 +56,11 @@ export interface RunMetrics {
     readonly blocks: number;
     /** Distinct 4 KiB pages written since the body's fork point (0 without one). */
     readonly pagesDirtied: number;
+    /**
+     * pymalloc's occupancy per size class near the body's peak (tracemalloc's current bytes) and
+     * at its end, for the report's fragmentation map. Absent from results files made before it.
+     */
+    readonly sizeClasses?: { readonly peak: SizeClassSnapshot; readonly end: SizeClassSnapshot };
   };
   readonly gc: {
     readonly thresholds: Thresholds;
@@ -64,15 +71,32 @@ export interface RunMetrics {
     readonly uncollectable: readonly number[];
     readonly visited: number;
     readonly pauses: PauseFigures;
-    /** Every pause in ns, with its generation, in order. */
+    /** Every pause in ns, with its generation and the objects it visited, in order. */
     readonly pauseNs: Float64Array;
     readonly pauseGeneration: Int8Array;
+    /** The work of each pause, machine-independent: objects the collector examined. */
+    readonly pauseVisited: Int32Array;
+    /** When each pause started, in ns since the body started (absent from older results files). */
+    readonly pauseStartNs?: Float64Array;
   };
   readonly objects: { readonly allocated: number; readonly freed: number };
   /** Figures the body reported with `ctx.report` (NaN for a declared one it did not report). */
   readonly reports: Readonly<Record<string, number>>;
   /** Wall time of the body in this run (the timed figures come from tinybench). */
   readonly bodyNs: number;
+}
+
+/** pymalloc's occupancy at one moment (its `usage()` walk); the arrays are indexed by size class. */
+export interface SizeClassSnapshot {
+  /** tracemalloc's current bytes when it was taken, and when: ns since the body started. */
+  readonly requested: number;
+  readonly atNs: number;
+  readonly arenasInUse: number;
+  readonly poolsInUse: number;
+  readonly blockSize: Int32Array;
+  readonly pools: Int32Array;
+  readonly blocksInUse: Int32Array;
+  readonly blocksAvailable: Int32Array;
 }
 
 /** A heap ready for a run's body, with what the workload's module-level setup made. */
@@ -94,15 +118,20 @@ export function prepareRun(spec: RunSpec, memory?: SharedArrayBuffer): PreparedR
   });
   if (spec.threshold) heap.gc.setThreshold(...spec.threshold);
   const module = resolveWorkload(spec.workload).variants[spec.variant].setup?.(heap);
-  for (let i = 0; i < TWIN_PREAMBLE_FREE_LISTS; i++) heap.decref(heap.list.newList(0));
+  // All made before any is freed: freeing each at once would hand it back to the next one, and
+  // leave a single object on each free list. MEAS (3.11.7, 3.12.1, 3.13.0): the body's first two
+  // `[]` and first three `{'a': 1}` cost 0 traced bytes, the next ones 56 and 184.
+  const preamble: Ref[] = [];
+  for (let i = 0; i < TWIN_PREAMBLE_FREE_LISTS; i++) preamble.push(heap.list.newList(0));
   for (let i = 0; i < TWIN_PREAMBLE_FREE_DICTS; i++) {
     const d = heap.dict.newDict();
     const key = heap.intern('a');
     heap.dict.setItem(d, key, heap.None);
     heap.decref(key);
-    heap.decref(d);
+    preamble.push(d);
   }
-  for (let i = 0; i < TWIN_PREAMBLE_FREE_PAIRS; i++) heap.decref(heap.tupleOf(heap.None, heap.None));
+  for (let i = 0; i < TWIN_PREAMBLE_FREE_PAIRS; i++) preamble.push(heap.tupleOf(heap.None, heap.None));
+  for (const ref of preamble) heap.decref(ref);
   heap.counters[Stat.GcCount0] = TWIN_PREAMBLE_COUNT0;
   heap.gc.callbacks.push(twinHarnessCallback(heap));
   heap.stats.publish();
@@ -171,6 +200,11 @@ export function runBody(
     seed: spec.seed,
     probe: (name) => {
       probes[name] = heap.tracedCurrent;
+      if (name === spec.freezeAt) {
+        // `gc.freeze()` as a statement of its own, as the twin runs it after `probe(name)`.
+        heap.gc.freeze();
+        heap.evalBreaker();
+      }
     },
     report: (name, value) => {
       if (!(workload.reports ?? []).includes(name)) throw new Error(`workload ${workload.name} reports no '${name}' (declare it in reports)`);
@@ -209,16 +243,33 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
   const reports: Record<string, number> = {};
   for (const r of workload.reports ?? []) reports[r] = Number.NaN;
 
-  const bodyNs = runBody(run, spec, probes, onProgress, reports);
+  const instruments = new RunInstruments(heap);
+  heap.stats.beforePublish = instruments.onPublish;
+  let bodyNs: number;
+  try {
+    bodyNs = runBody(run, spec, probes, onProgress, reports);
+  } finally {
+    heap.stats.beforePublish = null;
+  }
+  // runBody's clock starts after tracemalloc's set-up: its start, on this clock.
+  const bodyStartMs = performance.now() - bodyNs / 1e6;
+  // The body's own time: what the instruments spent inside it is not the workload's.
+  bodyNs = Math.max(0, bodyNs - Math.round(instruments.spentMs * 1e6));
+  const sizeClasses = instruments.finish(bodyStartMs);
 
   const statsAfter = gc.getStats();
   const log = gc.pauses;
   const n = log.count - pausesBefore;
   const pauseNs = new Float64Array(n);
   const pauseGeneration = new Int8Array(n);
+  const pauseVisited = new Int32Array(n);
+  const pauseStartNs = new Float64Array(n);
+  const bodyStartOnLogClock = bodyStartMs - gc.originMs;
   for (let i = 0; i < n; i++) {
     pauseNs[i] = Math.round(log.durationMs[pausesBefore + i] * 1e6);
     pauseGeneration[i] = log.generation[pausesBefore + i];
+    pauseVisited[i] = log.visited[pausesBefore + i];
+    pauseStartNs[i] = Math.max(0, Math.round((log.startMs[pausesBefore + i] - bodyStartOnLogClock) * 1e6));
   }
   return {
     memory: {
@@ -228,6 +279,7 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
       pools: { peak: c[Stat.PoolsPeak], current: c[Stat.PoolsInUse] },
       blocks: c[Stat.BlocksInUse],
       pagesDirtied: heap.cowActive ? c[Stat.CowPagesWritten] : 0,
+      sizeClasses,
     },
     gc: {
       thresholds: effectiveThresholds(spec),
@@ -240,11 +292,92 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
       pauses: summarisePauses(pauseNs),
       pauseNs,
       pauseGeneration,
+      pauseVisited,
+      pauseStartNs,
     },
     objects: { allocated: c[Stat.ObjectsAllocated] - allocatedBefore, freed: c[Stat.ObjectsFreed] - freedBefore },
     reports,
     bodyNs,
   };
+}
+
+/**
+ * The instruments' time budget: they walk only while their total time stays within 5 % of the
+ * run's time so far, plus a grace of 1 ms (so a short body is still walked several times; a heap
+ * of a million tracked objects takes about 5 ms to walk). Their time is taken off the body's.
+ */
+const WALK_BUDGET_SHARE = 0.05;
+const WALK_BUDGET_GRACE_MS = 1;
+
+/**
+ * What the deterministic run records for the report beyond the twin's figures: the size of each
+ * generation, published with the live counters (the coordinator samples them), and pymalloc's
+ * occupancy per size class near the body's peak. Both walk the heap (the GC lists; arenas and
+ * pools), so they run when the heap publishes its counters (every few thousand allocations, and
+ * after each collection), never during a collection, and within a time budget. They only read.
+ */
+class RunInstruments {
+  /** Time spent walking during the body, ms (taken off the body's time). */
+  spentMs = 0;
+  /** The snapshot with the most requested bytes so far; its time on performance.now()'s clock, less the walks before it. */
+  private peak: SizeClassSnapshot | null = null;
+  private readonly startedMs = performance.now();
+
+  constructor(private readonly heap: Heap) {
+    // One walk before the body: its values start the series, and the walks are compiled code
+    // before the budget counts them.
+    this.countGenerations();
+    this.heap.allocator.pymalloc.usage();
+    this.heap.stats.publish();
+  }
+
+  readonly onPublish = (): void => {
+    if (this.heap.gc.isCollecting) return;
+    const t0 = performance.now();
+    if (this.spentMs > WALK_BUDGET_SHARE * (t0 - this.startedMs) + WALK_BUDGET_GRACE_MS) return;
+    // The occupancy first: a pool walk is cheaper than a walk of the GC lists.
+    if (this.peak === null || this.heap.tracedCurrent > this.peak.requested) this.peak = this.snapshot(t0 - this.spentMs);
+    this.countGenerations();
+    this.spentMs += performance.now() - t0;
+  };
+
+  /**
+   * After the body (which started at `bodyStartMs`): exact generation sizes published once more,
+   * and the two snapshots with their times made relative to the body's start.
+   */
+  finish(bodyStartMs: number): { peak: SizeClassSnapshot; end: SizeClassSnapshot } {
+    const end = this.snapshot(performance.now() - this.spentMs);
+    this.countGenerations();
+    this.heap.stats.publish();
+    const relative = (s: SizeClassSnapshot): SizeClassSnapshot => ({ ...s, atNs: Math.max(0, Math.round((s.atNs / 1e6 - bodyStartMs) * 1e6)) });
+    const peak = this.peak === null || end.requested >= this.peak.requested ? end : this.peak;
+    return { peak: relative(peak), end: relative(end) };
+  }
+
+  private countGenerations(): void {
+    const c = this.heap.counters;
+    const [g0, g1, g2] = this.heap.gc.generationSizes();
+    c[Stat.GcGen0Size] = g0;
+    c[Stat.GcGen1Size] = g1;
+    c[Stat.GcGen2Size] = g2;
+    c[Stat.GcPermanentSize] = this.heap.gc.getFreezeCount();
+  }
+
+  /** pymalloc's occupancy now; `atMs` (on performance.now()'s clock) is kept in atNs until finish. */
+  private snapshot(atMs: number): SizeClassSnapshot {
+    const u = this.heap.allocator.pymalloc.usage();
+    const column = (f: (k: SizeClassUsage) => number): Int32Array => Int32Array.from(u.classes, f);
+    return {
+      requested: this.heap.tracedCurrent,
+      atNs: atMs * 1e6,
+      arenasInUse: u.arenasInUse,
+      poolsInUse: u.poolsInUse,
+      blockSize: column((k) => k.blockSize),
+      pools: column((k) => k.pools),
+      blocksInUse: column((k) => k.blocksInUse),
+      blocksAvailable: column((k) => k.blocksAvailable),
+    };
+  }
 }
 
 /** Count, percentiles (nearest rank, as the pause log's), maximum and total of pauses in ns. */

@@ -29,6 +29,11 @@ export interface RunSpec {
   readonly heapMiB: number;
   /** Long-lived tracked objects at start-up; null takes the profile's measured figure. */
   readonly startupObjects: number | null;
+  /**
+   * `gc.freeze()` right after the body's probe of this name (one of the workload's `probes`), as
+   * a service calls it once its long-lived state is built; null: no freeze.
+   */
+  readonly freezeAt: string | null;
 }
 
 /** tinybench settings for timing the body (each iteration on a fresh heap). */
@@ -54,6 +59,7 @@ export interface RunInput {
   readonly seed?: string | number;
   readonly heapMiB?: string | number;
   readonly startupObjects?: string | number;
+  readonly freezeAt?: string | null;
 }
 
 /** A built-in workload, or a user workload this process has loaded (see user-workloads.ts). */
@@ -127,7 +133,15 @@ export function resolveRunSpec(input: RunInput): RunSpec {
         ? DEFAULT_HEAP_MIB
         : parseInteger(input.heapMiB, '--heap-mib', MIN_HEAP_BYTES / 2 ** 20, MAX_HEAP_BYTES / 2 ** 20),
     startupObjects: input.startupObjects === undefined ? null : parseInteger(input.startupObjects, '--startup-objects', 0, 10_000_000),
+    freezeAt: parseFreezeAt(workload, input.freezeAt),
   };
+}
+
+/** `--freeze-at P`: one of the workload's probe names ('none' or nothing: no freeze). */
+export function parseFreezeAt(workload: Workload, value: string | null | undefined): string | null {
+  if (value === undefined || value === null || value === 'none') return null;
+  if (workload.probes.length === 0) throw new UsageError(`workload '${workload.name}' has no probe points, so --freeze-at does not apply`);
+  return workload.probes.includes(value) ? value : unknownName(`freeze point (probe) of ${workload.name}`, value, [...workload.probes]);
 }
 
 /** The thresholds a run uses (its own, or the profile's defaults). */
@@ -135,10 +149,12 @@ export function effectiveThresholds(spec: RunSpec): Thresholds {
   return spec.threshold ?? PROFILES[spec.profile].thresholds;
 }
 
-/** A short label for progress lines and tables: `workload/variant n=… @profile`. */
+/** A short label for progress lines and tables: `workload/variant n=… threshold=… freeze@… @profile`. */
 export function specLabel(spec: RunSpec): string {
   const params = Object.entries(spec.params)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  return `${spec.workload}/${spec.variant}${params ? ' ' + params : ''} @${spec.profile}`;
+  const threshold = spec.threshold === null ? '' : ` threshold=${spec.threshold.join(',')}`;
+  const freeze = spec.freezeAt === null ? '' : ` freeze@${spec.freezeAt}`;
+  return `${spec.workload}/${spec.variant}${params ? ' ' + params : ''}${threshold}${freeze} @${spec.profile}`;
 }

@@ -11,6 +11,12 @@ export interface SessionOptions {
   readonly command: string;
   readonly options: Record<string, unknown>;
   readonly plans: readonly TaskPlan[];
+  /**
+   * Further batches, planned from everything finished so far (an adaptive search); an empty batch
+   * ends the session. `total` is then the most tasks the session may run, for the progress display.
+   */
+  readonly nextBatch?: (finished: readonly TaskRecord[]) => readonly TaskPlan[];
+  readonly total?: number;
   readonly coordinator: CoordinatorOptions;
   readonly resultsDir: string;
   /** Whether progress may be drawn in place (a TTY and not --json). */
@@ -29,7 +35,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   const writer = new ResultsWriter(opts.resultsDir, opts.name, provenance(opts.command, opts.options));
   const coordinator = new Coordinator(opts.coordinator);
   const progress = new ProgressDisplay(
-    { total: opts.plans.length, stream: process.stderr, animate: opts.animate, quiet: opts.quiet },
+    { total: opts.total ?? opts.plans.length, stream: process.stderr, animate: opts.animate, quiet: opts.quiet },
     () => coordinator.running.values(),
   );
   let interrupted = false;
@@ -40,10 +46,14 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   };
   process.on('SIGINT', onSigint);
   try {
-    await coordinator.run(opts.plans, (record) => {
-      writer.add(record);
-      progress.finished(record);
-    });
+    let batch = opts.plans;
+    while (batch.length > 0 && !interrupted) {
+      await coordinator.run(batch, (record) => {
+        writer.add(record);
+        progress.finished(record);
+      });
+      batch = opts.nextBatch?.(writer.records) ?? [];
+    }
   } finally {
     process.off('SIGINT', onSigint);
     progress.stop();

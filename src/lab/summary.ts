@@ -9,6 +9,8 @@ export interface ResultSummary {
   readonly variant: string;
   readonly params: Readonly<Record<string, number>>;
   readonly profile: string;
+  /** The probe after which the run called `gc.freeze()` (null: none). */
+  readonly freezeAt: string | null;
   readonly seed: number;
   readonly repetition: number;
   readonly status: string;
@@ -41,6 +43,7 @@ export function summarise(record: TaskRecord): ResultSummary {
     variant: spec.variant,
     params: spec.params,
     profile: spec.profile,
+    freezeAt: spec.freezeAt,
     seed: spec.seed,
     repetition: record.repetition,
     status: record.status,

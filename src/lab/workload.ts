@@ -64,6 +64,11 @@ export interface TwinTolerance {
   readonly peakPct?: number;
   /** Collections per generation: count (default 1). */
   readonly collections?: number;
+  /**
+   * Requested-bytes current: a bound in bytes, for a workload whose real figure is a few hundred
+   * bytes, where 1 % is less than one object (default: within 1 % only).
+   */
+  readonly currentBytes?: number;
   readonly reason: string;
 }
 

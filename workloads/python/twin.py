@@ -7,7 +7,7 @@ point of interest (e.g. "held" while a workload holds its objects), and `report(
 record an integer figure that is not a byte count (pages dirtied, a checksum). Probe and report
 names are declared in `main(..., probes=(...), reports=(...))`.
 
-Usage: <twin>.py --variant V [--param key=value ...] [--threshold A,B,C] [--gc enabled|disabled]
+Usage: <twin>.py --variant V [--param key=value ...] [--threshold A,B,C] [--gc enabled|disabled] [--freeze-at PROBE]
                  [--seed S] [--no-tracemalloc]
 
 The measured region is the variant's call. Before it: a full collection (so count0 starts at 0
@@ -39,6 +39,8 @@ _probe_bytes = array("q")
 _report_index = {}
 _report_values = array("q")
 _tracing = [False]
+# --freeze-at: the probe after which gc.freeze() runs (None: never)
+_freeze_at = [None]
 
 
 def _on_gc(phase, info):
@@ -58,9 +60,12 @@ def _on_gc(phase, info):
 
 
 def probe(name):
-    """Records the traced bytes now, under `name` (no-op without tracemalloc)."""
+    """Records the traced bytes now, under `name` (no-op without tracemalloc); then gc.freeze()
+    if this is the --freeze-at point."""
     if _tracing[0]:
         _probe_bytes[_probe_index[name]] = tracemalloc.get_traced_memory()[0]
+    if name == _freeze_at[0]:
+        gc.freeze()
 
 
 def report(name, value):
@@ -76,6 +81,7 @@ def _parse(argv, variants, params):
     parser.add_argument("--gc", choices=("enabled", "disabled"), default="enabled")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-tracemalloc", action="store_true")
+    parser.add_argument("--freeze-at", metavar="PROBE")
     args = parser.parse_args(argv)
     values = dict(params)
     values["seed"] = args.seed
@@ -105,6 +111,9 @@ def main(workload, variants, params, probes=(), reports=()):
     for i, name in enumerate(probes):
         _probe_index[name] = i
         _probe_bytes.append(-1)
+    if args.freeze_at is not None and args.freeze_at not in _probe_index:
+        sys.exit("--freeze-at: no probe %r (probes: %s)" % (args.freeze_at, ", ".join(probes)))
+    _freeze_at[0] = args.freeze_at
     for i, name in enumerate(reports):
         _report_index[name] = i
         _report_values.append(0)

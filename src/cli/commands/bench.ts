@@ -5,19 +5,58 @@ import { findSuite } from '../../lab/suites.js';
 import { exitStatus, runSession } from '../../lab/session.js';
 import { summarise } from '../../lab/summary.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
-import { formatTable } from '../table.js';
+import { formatTable, fitLine, markdownTable, type Align } from '../table.js';
 import { formatBytes, formatNs } from '../units.js';
 import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
+import { compareResults, type Comparison } from '../../compare/diff.js';
+import { hasGates, resolveCompareOptions, type CompareOptions, type RawCompareOptions } from '../../compare/options.js';
+import { baselinePath, checkBaselineCovers, readBaseline, saveBaseline, validateBaselineName } from '../../lab/baselines.js';
+import { readResults, type ResultsFile } from '../../lab/store.js';
+import { UsageError } from '../errors.js';
+import { comparisonJson, comparisonMarkdown, comparisonStatus, comparisonText } from './compare.js';
+import { paintTable, stdoutPalette, type Palette } from '../colour.js';
+import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
 
-export interface BenchOptions extends RawLabOptions {
+export interface BenchOptions extends RawLabOptions, RawCompareOptions {
   suite?: string;
+  /** Save this run as the named baseline. */
+  saveBaseline?: string;
+  /** Compare this run with the named baseline; the gates decide the exit status. */
+  baseline?: string;
+  /** Also write an HTML report (true: beside the results file). */
+  html?: HtmlOption;
+  /** Print the summary (and any comparison) as Markdown. */
+  md?: boolean;
+}
+
+/** What --baseline and --save-baseline ask for, checked before anything runs. */
+interface BaselineRequest {
+  readonly compareWith: { readonly name: string; readonly path: string; readonly file: ResultsFile } | null;
+  readonly compareOptions: CompareOptions;
+  readonly saveAs: string | null;
+}
+
+function resolveBaselineRequest(opts: BenchOptions, resultsDir: string, plans: readonly TaskPlan[]): BaselineRequest {
+  const compareOptions = resolveCompareOptions(opts);
+  const saveAs = opts.saveBaseline === undefined ? null : validateBaselineName(opts.saveBaseline, '--save-baseline');
+  if (opts.baseline === undefined) {
+    if (hasGates(compareOptions) || opts.metric !== undefined || opts.alpha !== undefined) {
+      throw new UsageError('--fail-if-slower, --fail-if-bigger, --fail-if-changed, --metric and --alpha need --baseline NAME');
+    }
+    return { compareWith: null, compareOptions, saveAs };
+  }
+  const file = readBaseline(resultsDir, opts.baseline);
+  checkBaselineCovers(opts.baseline, file, plans.map((p) => p.spec));
+  return { compareWith: { name: opts.baseline, path: baselinePath(resultsDir, opts.baseline), file }, compareOptions, saveAs };
 }
 
 export async function benchCommand(opts: BenchOptions, out: (line: string) => void): Promise<number> {
+  if (opts.json && opts.md) throw new UsageError('--json and --md are exclusive: choose one');
   const suite = findSuite(opts.suite ?? 'default');
   const profiles = parseProfiles(opts.profile, suite.profiles);
   const repeat = resolveRepeat(opts);
   const coordinator = resolveCoordinatorOptions(opts);
+  const resultsDir = opts.resultsDir ?? 'results';
   const plans: TaskPlan[] = [];
   for (const profile of profiles) {
     for (const entry of suite.entries) {
@@ -29,50 +68,132 @@ export async function benchCommand(opts: BenchOptions, out: (line: string) => vo
       }
     }
   }
-  if (!opts.json) out(`gclab bench: suite '${suite.name}' (${plans.length} tasks on ${profiles.join(', ')}, ${coordinator.workers} workers)`);
+  const baseline = resolveBaselineRequest(opts, resultsDir, plans);
+  if (!opts.json && !opts.md) out(`gclab bench: suite '${suite.name}' (${plans.length} tasks on ${profiles.join(', ')}, ${coordinator.workers} workers)`);
   const session = await runSession({
     name: `bench-${suite.name}`,
     command: 'bench',
     options: { suite: suite.name, profiles, repeat, coordinator, threshold: opts.threshold ?? null, gc: opts.gc, seed: opts.seed },
     plans,
     coordinator,
-    resultsDir: opts.resultsDir ?? 'results',
-    animate: process.stderr.isTTY === true && !opts.json,
+    resultsDir,
+    animate: process.stderr.isTTY === true && !opts.json && !opts.md,
     quiet: opts.json,
   });
-  if (opts.json) out(JSON.stringify({ results: session.path, records: session.records.map(summarise) }));
-  else {
-    out(summaryTable(session.records));
-    out(`results: ${session.path}`);
+  // The report of what finished (not after Ctrl-C: the user asked to stop).
+  const report = opts.html === undefined || opts.html === false || session.interrupted ? null : await writeResultsReport(session.path, opts.html);
+  const comparison = compareWithBaseline(baseline, session.records, session.interrupted);
+  const saved = baseline.saveAs === null ? null : saveRunAsBaseline(baseline.saveAs, resultsDir, session.path, session.records, session.interrupted);
+  const status = session.interrupted ? 130 : Math.max(exitStatus(session), comparison ? comparisonStatus(comparison) : 0);
+  if (opts.json) {
+    const compared = comparison ? { baseline: baseline.compareWith!.name, comparison: comparisonJson(comparison, comparisonStatus(comparison)) } : {};
+    const reported = report ? { report: report.path } : {};
+    out(JSON.stringify({ results: session.path, records: session.records.map(summarise), ...compared, ...(saved ? { savedBaseline: saved } : {}), ...reported }));
+    return status;
   }
-  return exitStatus(session);
+  const base = baseline.compareWith;
+  const savedLine = saved
+    ? saved.saved
+      ? `baseline '${saved.name}' ${saved.replaced ? 'replaced' : 'saved'}: ${saved.path}`
+      : `baseline '${saved.name}' not saved: ${saved.reason}`
+    : null;
+  if (opts.md) {
+    out(`**gclab bench**: suite \`${suite.name}\` on ${profiles.join(', ')}`);
+    out('');
+    for (const line of markdownTable(...summaryColumns(session.records, Infinity))) out(line);
+    out('');
+    out(`- results: \`${session.path}\``);
+    if (report) out(`- ${reportLine(report)}`);
+    if (savedLine) out(`- ${savedLine}`);
+    if (comparison && base) {
+      out('');
+      out(`**Compared with baseline \`${base.name}\`** (A: \`${base.path}\`; B: this run)`);
+      out('');
+      for (const line of comparisonMarkdown(comparison, baseline.compareOptions)) out(line);
+    }
+    return status;
+  }
+  const palette = stdoutPalette();
+  out(summaryTable(session.records, palette));
+  out(`results: ${session.path}`);
+  if (report) out(reportLine(report));
+  if (comparison && base) {
+    out('');
+    out(fitLine(`compared with baseline '${base.name}': A: ${base.path}`, `(${base.file.name}, saved ${base.file.createdAt.slice(0, 19)}Z); B: this run`));
+    for (const line of comparisonText(comparison, baseline.compareOptions, palette)) out(line);
+  }
+  if (savedLine) out(savedLine);
+  return status;
 }
 
-/** One row per task: what it cost in time, memory and GC work (fits in 100 columns). */
-export function summaryTable(records: readonly TaskRecord[]): string {
-  const rows = [...records].sort((a, b) => a.id - b.id).map((r) => {
-    const name = `${r.spec.workload}/${r.spec.variant}`;
-    if (!r.metrics) return [name, r.spec.profile, r.status, '', '', '', '', ''];
-    const m = r.metrics;
-    return [
-      name,
-      r.spec.profile,
-      r.time ? formatNs(r.time.median) : '-',
-      r.time ? `${r.time.rme.toFixed(0)}%` : '-',
-      formatBytes(m.memory.requested.peak),
-      formatBytes(m.memory.arenas.peak),
-      m.gc.collections.join('/'),
-      formatNs(m.gc.pauses.max),
-    ];
-  });
-  return formatTable(['workload/variant', 'profile', 'median', '±', 'peak req.', 'arenas pk', 'collections', 'max pause'], rows, [
-    'left',
-    'left',
-    'right',
-    'right',
-    'right',
-    'right',
-    'right',
-    'right',
-  ]);
+/** The comparison with the baseline, unless Ctrl-C stopped the run or no task succeeded. */
+function compareWithBaseline(request: BaselineRequest, records: readonly TaskRecord[], interrupted: boolean): Comparison | null {
+  const base = request.compareWith;
+  if (!base || interrupted || !records.some((r) => r.status === 'ok')) return null;
+  return compareResults({ label: `baseline '${base.name}'`, records: base.file.records }, { label: 'this run', records }, request.compareOptions);
+}
+
+type SavedBaseline =
+  | { readonly name: string; readonly saved: true; readonly path: string; readonly replaced: boolean }
+  | { readonly name: string; readonly saved: false; readonly reason: string };
+
+/** Saves the run's results file as a baseline; a run with failures or interrupted is not one. */
+function saveRunAsBaseline(name: string, resultsDir: string, resultsPath: string, records: readonly TaskRecord[], interrupted: boolean): SavedBaseline {
+  if (interrupted) return { name, saved: false, reason: 'the run was interrupted' };
+  const failed = records.filter((r) => r.status !== 'ok').length;
+  if (failed > 0) return { name, saved: false, reason: `${failed} task${failed === 1 ? '' : 's'} failed` };
+  const { path, replaced } = saveBaseline(resultsDir, name, readResults(resultsPath));
+  return { name, saved: true, path, replaced };
+}
+
+const WIDTH = 100;
+const SUMMARY_HEADER = ['workload/variant', 'profile', 'median', '±', 'peak req.', 'arenas pk', 'collections', 'max pause'];
+const SUMMARY_ALIGN: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'];
+
+/**
+ * A name cut to `width` characters: the workload's part gives way first (with '…'), so the
+ * variant, which tells the rows of one workload apart, stays whole.
+ */
+function fitName(name: string, width: number): string {
+  if (name.length <= width) return name;
+  const slash = name.indexOf('/');
+  const variant = slash >= 0 ? name.slice(slash) : '';
+  const keep = width - variant.length - 1;
+  return keep >= 3 ? `${name.slice(0, keep)}…${variant}` : `${name.slice(0, Math.max(1, width - 1))}…`;
+}
+
+/** The summary's header, rows and alignment, the names cut so that the table fits in `width`. */
+function summaryColumns(records: readonly TaskRecord[], width: number): [string[], string[][], Align[]] {
+  const rows = summaryRows(records);
+  const others = SUMMARY_HEADER.slice(1).reduce((sum, h, i) => sum + Math.max(h.length, ...rows.map((r) => r[i + 1].length)) + 2, 0);
+  const nameWidth = Math.max(SUMMARY_HEADER[0].length, width - others);
+  return [SUMMARY_HEADER, rows.map((r) => [fitName(r[0], nameWidth), ...r.slice(1)]), SUMMARY_ALIGN];
+}
+
+/** One row per task: what it cost in time, memory and GC work (fits in 100 columns; failed tasks in red on a terminal). */
+export function summaryTable(records: readonly TaskRecord[], palette?: Palette): string {
+  const sorted = [...records].sort((a, b) => a.id - b.id);
+  const [header, rows, align] = summaryColumns(sorted, WIDTH);
+  const table = formatTable(header, rows, align);
+  return palette ? paintTable(table, palette, (i) => (sorted[i].status === 'ok' ? undefined : palette.red)) : table;
+}
+
+function summaryRows(records: readonly TaskRecord[]): string[][] {
+  return [...records].sort((a, b) => a.id - b.id).map((r) => summaryCells(r, `${r.spec.workload}/${r.spec.variant}`));
+}
+
+/** A task's cells in the summary table (SUMMARY_HEADER), its run named `name`. */
+export function summaryCells(r: TaskRecord, name: string): string[] {
+  if (!r.metrics) return [name, r.spec.profile, r.status, '', '', '', '', ''];
+  const m = r.metrics;
+  return [
+    name,
+    r.spec.profile,
+    r.time ? formatNs(r.time.median) : '-',
+    r.time ? `${r.time.rme.toFixed(0)}%` : '-',
+    formatBytes(m.memory.requested.peak),
+    formatBytes(m.memory.arenas.peak),
+    m.gc.collections.join('/'),
+    formatNs(m.gc.pauses.max),
+  ];
 }

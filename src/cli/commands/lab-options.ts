@@ -15,6 +15,7 @@ export interface RawLabOptions {
   param?: string[];
   heapMib?: string;
   startupObjects?: string;
+  freezeAt?: string;
   workers?: string;
   repeat?: string;
   timeout?: string;
@@ -38,6 +39,7 @@ export function addLabOptions(cmd: Command, profileHelp: string): Command {
     .option('--param <key=value>', 'a workload parameter (repeatable)', collect)
     .option('--heap-mib <n>', 'simulated address space per heap, MiB', '1024')
     .option('--startup-objects <n>', "long-lived tracked objects at start-up (default: the profile's measured figure)")
+    .option('--freeze-at <probe>', "gc.freeze() right after the body's probe of this name (see 'gclab list')")
     .option('-w, --workers <n>', `worker threads (default: ${DEFAULT_WORKERS})`)
     .option('-r, --repeat <n>', 'repetitions of each task', '1')
     .option('--timeout <seconds>', 'stop a task that runs longer than this', '600')
@@ -83,5 +85,6 @@ export function specFromOptions(raw: RawLabOptions, workload: string, variant: s
     seed: raw.seed,
     heapMiB: raw.heapMib,
     startupObjects: raw.startupObjects,
+    freezeAt: raw.freezeAt,
   });
 }

@@ -54,7 +54,7 @@ export function resultsExportCommand(ref: string, opts: { resultsDir?: string; f
 }
 
 const FLAT_COLUMNS = [
-  'workload', 'variant', 'params', 'profile', 'seed', 'repetition', 'status',
+  'workload', 'variant', 'params', 'profile', 'thresholds', 'freeze_at', 'seed', 'repetition', 'status',
   'requested_peak', 'requested_current', 'arenas_peak', 'collections', 'collected', 'uncollectable',
   'pauses', 'pause_p99_ns', 'pause_max_ns', 'time_median_ns', 'time_rme_pct',
 ];
@@ -65,6 +65,8 @@ function flatRow(s: ResultSummary): string[] {
     s.variant,
     Object.entries(s.params).map(([k, v]) => `${k}=${v}`).join(' '),
     s.profile,
+    s.gc?.thresholds.join('/') ?? '',
+    s.freezeAt ?? '',
     String(s.seed),
     String(s.repetition),
     s.status,

@@ -8,9 +8,12 @@ import { workloadArgument } from '../../lab/user-workloads.js';
 import { findWorkload } from '../../../workloads/index.js';
 import { formatBytes, formatCount, formatNs } from '../units.js';
 import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
+import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
 
 export interface RunOptions extends RawLabOptions {
   variant?: string;
+  /** Also write an HTML report (true: beside the results file). */
+  html?: HtmlOption;
 }
 
 export async function runCommand(workloadArg: string, opts: RunOptions, out: (line: string) => void): Promise<number> {
@@ -29,12 +32,16 @@ export async function runCommand(workloadArg: string, opts: RunOptions, out: (li
     animate: process.stderr.isTTY === true && !opts.json,
     quiet: opts.json,
   });
+  const report = opts.html === undefined || opts.html === false || session.interrupted ? null : await writeResultsReport(session.path, opts.html);
   if (opts.json) {
+    // The report's path goes to stderr: stdout stays the summary as it always was.
     const summaries = session.records.map(summarise);
     out(JSON.stringify(summaries.length === 1 ? summaries[0] : summaries));
+    if (report) process.stderr.write(`${reportLine(report)}\n`);
   } else {
     for (const r of session.records) printRecord(r, out);
     out(`results: ${session.path}`);
+    if (report) out(reportLine(report));
   }
   return exitStatus(session);
 }

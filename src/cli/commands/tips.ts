@@ -10,16 +10,22 @@ import { scoreTip, tipFigure, tipUnit, type Tip, type TipMetric, type TipScore }
 import { TIPS } from '../../../workloads/index.js';
 import type { ProfileName } from '../../heap/profiles.js';
 import { parseProfiles } from '../options.js';
-import { unknownName } from '../errors.js';
-import { formatTable } from '../table.js';
+import { UsageError, unknownName } from '../errors.js';
+import { formatTable, markdownTable } from '../table.js';
 import { formatBytes, formatCount, formatNs, formatRatio } from '../units.js';
 import { resolveCoordinatorOptions, type RawLabOptions } from './lab-options.js';
+import { paintTable, stdoutPalette, type Palette } from '../colour.js';
+import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
 
 export const DEFAULT_TIP_PROFILES: readonly ProfileName[] = ['3.11', '3.13'];
 
 export interface TipsOptions extends Pick<RawLabOptions, 'profile' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'resultsDir' | 'json'> {
   /** Only these tips (by name); all by default. */
   tip?: string[];
+  /** Print the scoreboard as Markdown. */
+  md?: boolean;
+  /** Also write an HTML report (true: beside the results file). */
+  html?: HtmlOption;
 }
 
 function selectTips(names: readonly string[] | undefined): readonly Tip[] {
@@ -36,6 +42,7 @@ function tipSpec(tip: Tip, variant: string, profile: ProfileName): RunSpec {
 const specKey = (s: RunSpec): string => JSON.stringify([s.workload, s.variant, s.profile, s.params]);
 
 export async function tipsCommand(opts: TipsOptions, out: (line: string) => void): Promise<number> {
+  if (opts.json && opts.md) throw new UsageError('--json and --md are exclusive: choose one');
   const profiles = parseProfiles(opts.profile, DEFAULT_TIP_PROFILES);
   const tips = selectTips(opts.tip);
   const coordinator = resolveCoordinatorOptions({ ...opts, timing: true });
@@ -60,7 +67,7 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
   for (const tip of tips) {
     for (const profile of profiles) sides.push({ tip, profile, without: planFor(tip, tip.without, profile), with: planFor(tip, tip.with, profile) });
   }
-  if (!opts.json) out(`gclab tips: ${tips.length} tips on ${profiles.join(', ')} (${plans.length} runs, ${coordinator.workers} workers)`);
+  if (!opts.json && !opts.md) out(`gclab tips: ${tips.length} tips on ${profiles.join(', ')} (${plans.length} runs, ${coordinator.workers} workers)`);
   const session = await runSession({
     name: 'tips',
     command: 'tips',
@@ -68,15 +75,22 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
     plans,
     coordinator,
     resultsDir: opts.resultsDir ?? 'results',
-    animate: process.stderr.isTTY === true && !opts.json,
+    animate: process.stderr.isTTY === true && !opts.json && !opts.md,
     quiet: opts.json,
   });
+  const report = opts.html === undefined || opts.html === false || session.interrupted ? null : await writeResultsReport(session.path, opts.html);
   const byId = new Map(session.records.map((r) => [r.id, r]));
   const scores = sides.map((s) => scoreTip(s.tip, s.profile, figureOf(s.tip, byId.get(s.without)), figureOf(s.tip, byId.get(s.with))));
-  if (opts.json) out(JSON.stringify({ results: session.path, tips: scores.map(scoreJson) }));
-  else {
-    out(scoreboard(scores));
+  if (opts.json) out(JSON.stringify({ results: session.path, tips: scores.map(scoreJson), ...(report ? { report: report.path } : {}) }));
+  else if (opts.md) {
+    for (const line of scoreboardMarkdown(scores)) out(line);
+    out('');
+    out(`- results: \`${session.path}\``);
+    if (report) out(`- ${reportLine(report)}`);
+  } else {
+    out(scoreboard(scores, stdoutPalette()));
     out(`results: ${session.path}`);
+    if (report) out(reportLine(report));
   }
   return exitStatus(session);
 }
@@ -116,7 +130,7 @@ export function metricLabel(metric: TipMetric): string {
   }
 }
 
-function formatFigure(value: number, metric: TipMetric): string {
+export function formatFigure(value: number, metric: TipMetric): string {
   if (Number.isNaN(value)) return 'failed';
   switch (tipUnit(metric)) {
     case 'bytes':
@@ -128,12 +142,35 @@ function formatFigure(value: number, metric: TipMetric): string {
   }
 }
 
+/** A tip's row in the scoreboard's Markdown and report tables (its runs named in full). */
+export function scoreCells(s: TipScore): string[] {
+  return [
+    s.tip.name,
+    metricLabel(s.tip.metric),
+    s.profile,
+    formatFigure(s.without, s.tip.metric),
+    formatFigure(s.with, s.tip.metric),
+    effectText(s),
+    `${s.tip.workload}: ${s.tip.without} → ${s.tip.with}`,
+  ];
+}
+
+function effectText(s: TipScore): string {
+  return Number.isFinite(s.ratio) ? `${s.effectPct > 0 ? '+' : ''}${s.effectPct.toFixed(1)}% (${formatRatio(s.ratio)})` : '-';
+}
+
+/** The scoreboard as one Markdown table (a row per tip and profile, its runs named in full). */
+export function scoreboardMarkdown(scores: readonly TipScore[]): string[] {
+  const rows = scores.map(scoreCells);
+  return markdownTable(['tip', 'figure', 'profile', 'without', 'with', 'effect (ratio)', 'runs'], rows, ['left', 'left', 'left', 'right', 'right', 'right', 'left']);
+}
+
 /**
  * One block per tip: a row per profile, the tip's name and figure on the first, then a line
  * saying where its figures come from (outside the columns, so long workload names do not widen
  * them). Fits in 100 columns.
  */
-export function scoreboard(scores: readonly TipScore[]): string {
+export function scoreboard(scores: readonly TipScore[], palette?: Palette): string {
   const rows: string[][] = [];
   /** Row index after which each block's source line goes. */
   const sourceAfter = new Map<number, string>();
@@ -149,13 +186,16 @@ export function scoreboard(scores: readonly TipScore[]): string {
         s.profile,
         formatFigure(s.without, tip.metric),
         formatFigure(s.with, tip.metric),
-        Number.isFinite(s.ratio) ? `${s.effectPct > 0 ? '+' : ''}${s.effectPct.toFixed(1)}% (${formatRatio(s.ratio)})` : '-',
+        effectText(s),
       ]);
     }
     sourceAfter.set(rows.length - 1, `  from ${tip.workload}: ${tip.without} → ${tip.with}`);
     start = end;
   }
-  const table = formatTable(['tip', 'figure', 'profile', 'without', 'with', 'effect (ratio)'], rows, ['left', 'left', 'left', 'right', 'right', 'right']).split('\n');
+  // On a terminal: the header in bold, a run that failed in red.
+  const failed = (i: number): boolean => rows[i][3] === 'failed' || rows[i][4] === 'failed';
+  const plainTable = formatTable(['tip', 'figure', 'profile', 'without', 'with', 'effect (ratio)'], rows, ['left', 'left', 'left', 'right', 'right', 'right']);
+  const table = (palette ? paintTable(plainTable, palette, (i) => (failed(i) ? palette.red : undefined)) : plainTable).split('\n');
   // formatTable's lines: header, rule, then one per row.
   const lines = table.slice(0, 2);
   rows.forEach((_, i) => {

@@ -90,6 +90,11 @@ export class GarbageCollector implements PhaseContext {
     if (this.enabled) this.collectAutomatically();
   }
 
+  /** Whether a collection is running (its lists are in flux: the lab's instruments wait). */
+  get isCollecting(): boolean {
+    return this.collecting;
+  }
+
   /** Whether a collection waits for the next evaluation boundary. */
   get isScheduled(): boolean {
     return this.scheduled;

@@ -1,0 +1,68 @@
+/**
+ * `gclab report <results-file>`: a results file as one self-contained HTML report; and the
+ * `--html [path]` option of bench, run, tune and compare, which writes the same report when the
+ * command is done (by default beside the results file, the same name with `.html`).
+ */
+import type { Comparison } from '../../compare/diff.js';
+import { DEFAULT_RESULTS_DIR, readResults, resolveResultsPath, type ResultsFile } from '../../lab/store.js';
+import { comparisonReport, defaultComparisonReportPath, defaultReportPath, resultsReport, writeReport } from '../../report/report.js';
+import type { ReportDocument } from '../../report/document.js';
+import { UsageError } from '../errors.js';
+import { formatBytes } from '../units.js';
+
+export interface ReportOptions {
+  out?: string;
+  resultsDir?: string;
+}
+
+/** What `--html` gives: true without a path, the path with one, undefined when absent. */
+export type HtmlOption = string | boolean | undefined;
+
+export interface WrittenReport {
+  readonly path: string;
+  readonly bytes: number;
+}
+
+export const REPORT_HELP = [
+  '',
+  'The report is one HTML file with its charts inline (SVG) and no script: it opens offline and',
+  'can be shared as it is. Per run: memory over time, generation sizes, pause histogram,',
+  'collections timeline, pymalloc occupancy per size class, figures; per suite: an overview, the',
+  "tips scoreboard, tune's points and Pareto front.",
+].join('\n');
+
+async function write(doc: ReportDocument, path: string): Promise<WrittenReport> {
+  try {
+    return { path, bytes: await writeReport(doc, path) };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code) throw new UsageError(`cannot write the report '${path}' (${code})`);
+    throw err;
+  }
+}
+
+/** The report of a results file, at `--html`'s path or beside the file. */
+export async function writeResultsReport(resultsPath: string, html: HtmlOption, file?: ResultsFile): Promise<WrittenReport> {
+  const target = typeof html === 'string' ? html : defaultReportPath(resultsPath);
+  return write(resultsReport(file ?? readResults(resultsPath), resultsPath), target);
+}
+
+/** The report of a comparison, at `--html`'s path or beside B's results file. */
+export async function writeComparisonReport(
+  c: Comparison,
+  a: { path: string; file: ResultsFile },
+  b: { path: string; file: ResultsFile },
+  html: HtmlOption,
+): Promise<WrittenReport> {
+  const target = typeof html === 'string' ? html : defaultComparisonReportPath(a.path, b.path);
+  return write(comparisonReport(c, a, b), target);
+}
+
+export const reportLine = (r: WrittenReport): string => `report: ${r.path} (${formatBytes(r.bytes)})`;
+
+export async function reportCommand(ref: string, opts: ReportOptions, out: (line: string) => void): Promise<number> {
+  const path = resolveResultsPath(ref, opts.resultsDir ?? DEFAULT_RESULTS_DIR);
+  const written = await writeResultsReport(path, opts.out);
+  out(reportLine(written));
+  return 0;
+}

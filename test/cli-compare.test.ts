@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/compare/stats.js';
+import { expectOneLineError } from './support/one-line-error.js';
 import type { TaskRecord } from '../src/lab/coordinator.js';
 import { listResults, provenance, readResults, ResultsWriter } from '../src/lab/store.js';
 
@@ -44,14 +45,9 @@ function expectFits(lines: readonly string[]): void {
   for (const line of lines) if (!/^[AB]: /.test(line)) expect(line.length, line).toBeLessThanOrEqual(100);
 }
 
-function expectOneLineError(args: string[], pattern: RegExp): void {
+function expectCompareError(args: string[], pattern: RegExp): void {
   const r = compare(...args);
-  expect(r.status, r.stderr).toBe(2);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^gclab: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expectOneLineError(r, pattern);
   expect(r.stdout).toBe('');
 }
 
@@ -167,14 +163,14 @@ describe('gclab compare', () => {
   });
 
   it('bad input is one line and exit 2', () => {
-    expectOneLineError([join(dir, 'missing.msgpack'), files.b], /no results file/);
-    expectOneLineError([files.foreign, files.b], /is not a gclab results file/);
-    expectOneLineError([files.a, files.otherProfile], /no result of .*cmp-a\.msgpack matches one of .*cmp-other-profile\.msgpack by workload, variant, params and profile/);
-    expectOneLineError([files.ambiguous, files.b], /holds two configurations of cyclic-graphs\/pairs degree=4 k=10 n=10000 @3\.13 \(threshold 2000,10,10 vs 500,10,10\)/);
-    expectOneLineError([files.a, files.b, '--json', '--md'], /--json and --md are exclusive/);
-    expectOneLineError([files.a, files.b, '--metric', 'time,peek'], /unknown metric 'peek'; did you mean 'peak'/);
-    expectOneLineError([files.a, files.b, '--fail-if-slower', 'ten'], /--fail-if-slower must be a number/);
-    expectOneLineError([files.a, files.b, '--metric', 'peak', '--fail-if-slower', '5'], /--fail-if-slower needs 'time' in --metric/);
-    expectOneLineError(['baseline:nope', files.b], /no baseline 'nope'/);
+    expectCompareError([join(dir, 'missing.msgpack'), files.b], /no results file/);
+    expectCompareError([files.foreign, files.b], /is not a gclab results file/);
+    expectCompareError([files.a, files.otherProfile], /no result of .*cmp-a\.msgpack matches one of .*cmp-other-profile\.msgpack by workload, variant, params and profile/);
+    expectCompareError([files.ambiguous, files.b], /holds two configurations of cyclic-graphs\/pairs degree=4 k=10 n=10000 @3\.13 \(threshold 2000,10,10 vs 500,10,10\)/);
+    expectCompareError([files.a, files.b, '--json', '--md'], /--json and --md are exclusive/);
+    expectCompareError([files.a, files.b, '--metric', 'time,peek'], /unknown metric 'peek'; did you mean 'peak'/);
+    expectCompareError([files.a, files.b, '--fail-if-slower', 'ten'], /--fail-if-slower must be a number/);
+    expectCompareError([files.a, files.b, '--metric', 'peak', '--fail-if-slower', '5'], /--fail-if-slower needs 'time' in --metric/);
+    expectCompareError(['baseline:nope', files.b], /no baseline 'nope'/);
   }, 60_000);
 });

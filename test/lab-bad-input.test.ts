@@ -5,19 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
+import { expectOneLineError } from './support/one-line-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gclab-bad-'));
 const gclab = (...args: string[]) =>
   spawnSync(process.execPath, ['bin/gclab.js', ...args, '--results-dir', dir], { encoding: 'utf8', timeout: 60_000 });
 
 function expectUsageError(args: string[], pattern: RegExp): void {
-  const r = gclab(...args);
-  expect(r.status, r.stderr).toBe(2);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^gclab: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expectOneLineError(gclab(...args), pattern);
 }
 
 describe('bad input', () => {

@@ -14,7 +14,7 @@ import { benchCommand, type BenchOptions } from './commands/bench.js';
 import { resultsExportCommand, resultsListCommand, resultsShowCommand } from './commands/results.js';
 import { calibrateCommand, type CalibrateOptions } from './commands/calibrate.js';
 import { addGateOptions, COMPARE_EXIT_HELP, compareCommand, type CompareCommandOptions } from './commands/compare.js';
-import { addLabOptions } from './commands/lab-options.js';
+import { addLabOptions, addPoolOptions } from './commands/lab-options.js';
 import { DEFAULT_TIP_PROFILES, tipsCommand, type TipsOptions } from './commands/tips.js';
 import { tuneCommand, type TuneOptions } from './commands/tune.js';
 import { REPORT_HELP, reportCommand, type ReportOptions } from './commands/report.js';
@@ -88,18 +88,14 @@ export function buildProgram(out: (line: string) => void): Command {
       process.exitCode = await benchCommand(opts, out);
     });
 
-  program
-    .command('tips')
-    .description('The tips scoreboard: each memory tip measured without and with it, per profile, with the effect')
-    .option('-p, --profile <names>', `profiles, comma-separated (default: ${DEFAULT_TIP_PROFILES.join(',')})`)
-    .option('--tip <name>', "only this tip (repeatable; names as 'gclab list' shows them)", (v: string, prev: string[] = []) => [...prev, v])
-    .option('-w, --workers <n>', 'worker threads')
-    .option('--timeout <seconds>', 'stop a run that takes longer than this', '600')
-    .option('--iterations <n>', 'minimum timed iterations, for tips judged by time (tinybench)', String(DEFAULT_TIMING.iterations))
-    .option('--time <ms>', 'minimum timing time, for tips judged by time (tinybench)', String(DEFAULT_TIMING.timeMs))
-    .option('--warmup <n>', 'warm-up iterations before timing', String(DEFAULT_TIMING.warmupIterations))
-    .option('--results-dir <dir>', 'where results files go', DEFAULT_RESULTS_DIR)
-    .option('--json', 'print JSON only (no tables, no animation)')
+  addPoolOptions(
+    program
+      .command('tips')
+      .description('The tips scoreboard: each memory tip measured without and with it, per profile, with the effect')
+      .option('-p, --profile <names>', `profiles, comma-separated (default: ${DEFAULT_TIP_PROFILES.join(',')})`)
+      .option('--tip <name>', "only this tip (repeatable; names as 'gclab list' shows them)", (v: string, prev: string[] = []) => [...prev, v]),
+    ', for tips judged by time',
+  )
     .option('--md', 'print the scoreboard as Markdown (for pasting into an issue)')
     .option('--html [path]', 'also write an HTML report (default: beside the results file, .html)')
     .addHelpText('after', '\nExamples:\n  gclab tips\n  gclab tips --profile 3.11,3.12,3.13,3.14.0,3.14.5 --json\n  gclab tips --tip \'use __slots__\'')
@@ -107,29 +103,25 @@ export function buildProgram(out: (line: string) => void): Command {
       process.exitCode = await tipsCommand(opts, out);
     });
 
-  program
-    .command('tune')
-    .description('Sweep gc thresholds and the freeze point; print every point, the Pareto front and a recommended setting')
-    .argument('<workload>', "a workload name (see 'gclab list'), or your own workload module (./file.js or .ts)")
-    .option('-v, --variant <name>', 'the variant (default: the first)')
-    .option('-p, --profile <name>', 'the profile to simulate (default: 3.13)')
-    .option('--threshold0 <range>', 'values of threshold0: V, V1,V2,…, A..B:N (even steps) or A..B:N:log (A..B = A..B:8:log)')
-    .option('--threshold1 <range>', 'values of threshold1 (same forms)')
-    .option('--threshold2 <range>', 'values of threshold2 (same forms)')
-    .option('--freeze-at <points>', "'none' and probe names where gc.freeze() may run, comma-separated")
-    .option('--objective <name>', `what the recommendation optimises: ${OBJECTIVES.join(', ')}`, 'throughput')
-    .option('--budget <n>', 'adaptive search: spend at most n runs, most of them near the Pareto front (default: the whole grid)')
-    .option('--param <key=value>', 'a workload parameter (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--seed <n>', 'seed for workloads that draw random numbers', '1')
-    .option('--heap-mib <n>', 'simulated address space per heap, MiB', '1024')
-    .option('--startup-objects <n>', "long-lived tracked objects at start-up (default: the profile's measured figure)")
-    .option('-w, --workers <n>', 'worker threads')
-    .option('--timeout <seconds>', 'stop a run that takes longer than this', '600')
-    .option('--iterations <n>', 'minimum timed iterations per point (tinybench)', String(DEFAULT_TIMING.iterations))
-    .option('--time <ms>', 'minimum timing time per point (tinybench)', String(DEFAULT_TIMING.timeMs))
-    .option('--warmup <n>', 'warm-up iterations before timing', String(DEFAULT_TIMING.warmupIterations))
-    .option('--results-dir <dir>', 'where results files go', DEFAULT_RESULTS_DIR)
-    .option('--json', 'print JSON only (no tables, no animation)')
+  addPoolOptions(
+    program
+      .command('tune')
+      .description('Sweep gc thresholds and the freeze point; print every point, the Pareto front and a recommended setting')
+      .argument('<workload>', "a workload name (see 'gclab list'), or your own workload module (./file.js or .ts)")
+      .option('-v, --variant <name>', 'the variant (default: the first)')
+      .option('-p, --profile <name>', 'the profile to simulate (default: 3.13)')
+      .option('--threshold0 <range>', 'values of threshold0: V, V1,V2,…, A..B:N (even steps) or A..B:N:log (A..B = A..B:8:log)')
+      .option('--threshold1 <range>', 'values of threshold1 (same forms)')
+      .option('--threshold2 <range>', 'values of threshold2 (same forms)')
+      .option('--freeze-at <points>', "'none' and probe names where gc.freeze() may run, comma-separated")
+      .option('--objective <name>', `what the recommendation optimises: ${OBJECTIVES.join(', ')}`, 'throughput')
+      .option('--budget <n>', 'adaptive search: spend at most n runs, most of them near the Pareto front (default: the whole grid)')
+      .option('--param <key=value>', 'a workload parameter (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+      .option('--seed <n>', 'seed for workloads that draw random numbers', '1')
+      .option('--heap-mib <n>', 'simulated address space per heap, MiB', '1024')
+      .option('--startup-objects <n>', "long-lived tracked objects at start-up (default: the profile's measured figure)"),
+    ' per point',
+  )
     .option('--md', 'print the points and the recommendation as Markdown (for pasting into an issue)')
     .option('--html [path]', 'also write an HTML report: the points, the front, the recommended and default runs')
     .addHelpText(

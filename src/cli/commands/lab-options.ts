@@ -88,3 +88,18 @@ export function specFromOptions(raw: RawLabOptions, workload: string, variant: s
     freezeAt: raw.freezeAt,
   });
 }
+
+/**
+ * The pool and timing options of commands that run tasks but set no GC options of their own
+ * (tips, tune): workers, timeout, tinybench, results directory, --json. `timed` says what is timed.
+ */
+export function addPoolOptions(cmd: Command, timed: string): Command {
+  return cmd
+    .option('-w, --workers <n>', 'worker threads')
+    .option('--timeout <seconds>', 'stop a run that takes longer than this', '600')
+    .option('--iterations <n>', `minimum timed iterations${timed} (tinybench)`, String(DEFAULT_TIMING.iterations))
+    .option('--time <ms>', `minimum timing time${timed} (tinybench)`, String(DEFAULT_TIMING.timeMs))
+    .option('--warmup <n>', 'warm-up iterations before timing', String(DEFAULT_TIMING.warmupIterations))
+    .option('--results-dir <dir>', 'where results files go', DEFAULT_RESULTS_DIR)
+    .option('--json', 'print JSON only (no tables, no animation)');
+}

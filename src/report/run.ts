@@ -7,7 +7,8 @@
 import { PAUSE_BUCKETS_MS } from '../heap/gc/pauses.js';
 import { PROFILES } from '../heap/profiles.js';
 import type { TaskRecord } from '../lab/coordinator.js';
-import type { RunMetrics, SizeClassSnapshot } from '../lab/measure.js';
+import type { SizeClassSnapshot } from '../lab/instruments.js';
+import type { RunMetrics } from '../lab/measure.js';
 import { specLabel } from '../lab/options.js';
 import { formatBytes, formatCount, formatNs } from '../cli/units.js';
 import { chart, table, text, type Block, type Section } from './document.js';

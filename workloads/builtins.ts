@@ -32,6 +32,14 @@ export function loopInt(heap: Heap, value: number): Ref {
 }
 
 /**
+ * Names a module's code uses (attribute names), interned when CPython compiled the module, before
+ * any body runs or tracemalloc starts; the code objects' co_names keep them for good.
+ */
+export function internNames(heap: Heap, names: readonly string[]): void {
+  for (const name of names) heap.intern(name);
+}
+
+/**
  * The function object `MAKE_FUNCTION` builds for a comprehension's hidden code, or 0 where the
  * profile inlines comprehensions (PEP 709, 3.12+). Generator expressions always get one.
  */

@@ -11,7 +11,7 @@
 import type { ClassInfo } from '../src/heap/types.js';
 import type { Heap } from '../src/heap/heap.js';
 import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
-import { listComprehensionOverRange, loopInt, rangeIterator } from './builtins.js';
+import { internNames, listComprehensionOverRange, loopInt, rangeIterator } from './builtins.js';
 import type { Frame } from '../src/heap/roots.js';
 import { dropPairs } from './gc-pairs.js';
 
@@ -23,12 +23,9 @@ export function lcgNext(x: number): number {
 /** Attribute names the bodies store through. */
 const ATTRIBUTE_NAMES = ['other', 'next', 'edges'];
 
-/**
- * `class Node: pass`, defined at module level. Compiling the module interned the attribute names
- * the functions use, and their code objects' co_names keep them, before tracing starts.
- */
+/** `class Node: pass`, defined at module level (compiling the module interned the attribute names). */
 function nodeClass(heap: Heap): ClassInfo {
-  for (const name of ATTRIBUTE_NAMES) heap.intern(name); // held by co_names for good
+  internNames(heap, ATTRIBUTE_NAMES);
   return heap.defineClass({ name: 'Node' });
 }
 

@@ -43,9 +43,15 @@ export function internNames(heap: Heap, names: readonly string[]): void {
  * The function object `MAKE_FUNCTION` builds for a comprehension's hidden code, or 0 where the
  * profile inlines comprehensions (PEP 709, 3.12+). Generator expressions always get one.
  */
-export function comprehensionFunction(heap: Heap, kind: 'listcomp' | 'genexpr'): Ref {
+export function comprehensionFunction(heap: Heap, kind: 'listcomp' | 'genexpr', closureCell: Ref = 0): Ref {
   if (kind === 'listcomp' && heap.profile.inlinedComprehensions) return 0;
-  return heap.func();
+  if (closureCell === 0) return heap.func();
+  // A comprehension that uses its function's locals closes over them: BUILD_TUPLE of the cells,
+  // then MAKE_FUNCTION takes the tuple.
+  const closure = heap.tupleOf(closureCell);
+  const fn = heap.func(0, closure);
+  heap.decref(closure);
+  return fn;
 }
 
 /** Unbinds frame slot `i` of a generator (its frame being cleared when it finishes). */
@@ -67,8 +73,9 @@ export function listComprehensionOverRange(
   n: number,
   make: (k: number, i: Ref) => Ref,
   onProgress?: (done: number, total: number) => void,
+  closureCell: Ref = 0,
 ): Ref {
-  const fn = comprehensionFunction(heap, 'listcomp');
+  const fn = comprehensionFunction(heap, 'listcomp', closureCell);
   const it = rangeIterator(heap);
   const list = heap.list.newList(0);
   let i: Ref = 0;
@@ -93,13 +100,14 @@ export function listComprehensionOverRange(
  *   probe("held")
  *   del items
  *
- * `make` is as for `listComprehensionOverRange`; n is the run's parameter `n`.
+ * `make` is as for `listComprehensionOverRange`; n is the run's parameter `n`. `closureCell`: the
+ * cell of a local the comprehension uses (its function closes over it where it is not inlined).
  */
-export function holdListComprehension(ctx: WorkloadContext, make: (k: number, i: Ref) => Ref): void {
+export function holdListComprehension(ctx: WorkloadContext, make: (k: number, i: Ref) => Ref, closureCell: Ref = 0): void {
   const { heap } = ctx;
   const ITEMS = 0;
   const frame = heap.roots.pushFrame(1);
-  heap.roots.setLocalSteal(frame, ITEMS, listComprehensionOverRange(heap, ctx.params.n, make, ctx.progress));
+  heap.roots.setLocalSteal(frame, ITEMS, listComprehensionOverRange(heap, ctx.params.n, make, ctx.progress, closureCell));
   heap.evalBreaker();
   ctx.probe('held');
   heap.roots.setLocalSteal(frame, ITEMS, 0); // del items

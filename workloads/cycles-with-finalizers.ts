@@ -162,7 +162,6 @@ export const cyclesWithFinalizers = defineWorkload({
     k: { description: 'objects per ring', default: 2, min: 2, max: 100_000 },
   },
   testParams: { n: 10_000, k: 2 },
-
   probes: [],
   reports: ['finalized', 'garbage', 'survivors'],
   twin: 'cycles_with_finalizers.py',

@@ -262,7 +262,6 @@ export const gcbench = defineWorkload({
     max_depth: { description: 'largest short-lived tree depth, in steps of 2 from min_depth (GCBench: 16)', default: 12, min: 0, max: 20 },
   },
   testParams: { stretch: 11, long_lived: 8, array: 5000, min_depth: 4, max_depth: 10 },
-
   probes: [],
   reports: ['long_lived_nodes'],
   twin: 'gcbench.py',

@@ -56,7 +56,6 @@ export const slotsVsDict = defineWorkload({
     n: { description: 'instances held', default: 100_000, min: 0, max: 20_000_000 },
   },
   testParams: { n: 20_000 },
-
   probes: ['held'],
   twin: 'slots_vs_dict.py',
 });

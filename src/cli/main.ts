@@ -19,7 +19,6 @@ import { DEFAULT_TIP_PROFILES, tipsCommand, type TipsOptions } from './commands/
 import { tuneCommand, type TuneOptions } from './commands/tune.js';
 import { REPORT_HELP, reportCommand, type ReportOptions } from './commands/report.js';
 import { OBJECTIVES } from '../tune/front.js';
-import { DEFAULT_TIMING } from '../lab/options.js';
 import { DEFAULT_RESULTS_DIR } from '../lab/store.js';
 import { UsageError } from './errors.js';
 import { LAB_VERSION } from '../version.js';

@@ -22,7 +22,6 @@ import {
   MIN_HEAP_BYTES,
   OB,
   POOL,
-  PRE,
   type Ref,
   Stat,
   GC_SENTINEL_WORDS,

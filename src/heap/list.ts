@@ -3,7 +3,7 @@
  * of 8 bytes per slot from PyMem, resized by `list_resize`'s over-allocation rule, which is the
  * same in 3.11–3.14. Each construction path allocates the way CPython's does.
  */
-import { FIELD, GC, OB, type Ref } from './layout.js';
+import { FIELD, OB, type Ref } from './layout.js';
 import { Kind } from './types.js';
 import type { Heap } from './heap.js';
 

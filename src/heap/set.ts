@@ -3,7 +3,7 @@
  * a separate PyMem block of 16 bytes per entry. `set_add_entry` grows the table when fill·5 ≥
  * mask·3, to 4 × used (2 × used above 50,000), rounded up to a power of two.
  */
-import { FIELD, GC, type Ref, SET_MINSIZE } from './layout.js';
+import { FIELD, type Ref, SET_MINSIZE } from './layout.js';
 import { Kind } from './types.js';
 import type { Heap } from './heap.js';
 

@@ -64,25 +64,11 @@ function memoryChart(record: TaskRecord): Block {
     if (pools) values.push({ t, series: 'pools', v: round((pools[i] * POOL_BYTES) / unit.divisor) });
     values.push({ t, series: 'arenas', v: round((arenas[i] * ARENA_BYTES) / unit.divisor) });
   }
-  const spec: ChartSpec = {
-    title: 'Memory over time',
-    width: WIDTH,
-    height: HEIGHT,
-    data: { values },
-    mark: { type: 'line', interpolate: 'step-after', point: tel.t.length <= 30 },
-    encoding: {
-      x: { field: 't', type: 'quantitative', title: 'ms since the measured run started' },
-      y: { field: 'v', type: 'quantitative', title: unit.name },
-      color: {
-        field: 'series',
-        type: 'nominal',
-        title: null,
-        sort: ['requested', 'pools', 'arenas'],
-        scale: { domain: ['requested', 'pools', 'arenas'], range: ['#4c78a8', '#54a24b', '#e45756'] },
-        legend: { orient: 'bottom' },
-      },
-    },
-  };
+  const spec = stepLines('Memory over time', values, tel.t.length, unit.name, 'series', ['requested', 'pools', 'arenas'], [
+    '#4c78a8',
+    '#54a24b',
+    '#e45756',
+  ]);
   return chart(
     'memory',
     spec,
@@ -114,19 +100,36 @@ function generationChart(record: TaskRecord): Block {
     if (hasPermanent) values.push({ t, generation: 'permanent', objects: permanent![i] });
   }
   const domain = [...shown.map(label), ...(hasPermanent ? ['permanent'] : [])];
-  const spec: ChartSpec = {
-    title: 'Generation sizes over time',
+  const spec = stepLines('Generation sizes over time', values, tel.t.length, 'tracked objects', 'generation', domain, GENERATION_COLOURS, 'objects');
+  return chart('generations', spec, 'Tracked objects in each generation (and frozen in the permanent one), counted on the GC lists during the run.');
+}
+
+/**
+ * Step lines of sampled telemetry over the measured run's time, one per value of `seriesField`
+ * (values are `{t, [seriesField], [yField]}`); points are drawn when the samples are few.
+ */
+function stepLines(
+  title: string,
+  values: Record<string, unknown>[],
+  samples: number,
+  yTitle: string,
+  seriesField: string,
+  domain: readonly string[],
+  range: readonly string[],
+  yField = 'v',
+): ChartSpec {
+  return {
+    title,
     width: WIDTH,
     height: HEIGHT,
     data: { values },
-    mark: { type: 'line', interpolate: 'step-after', point: tel.t.length <= 30 },
+    mark: { type: 'line', interpolate: 'step-after', point: samples <= 30 },
     encoding: {
       x: { field: 't', type: 'quantitative', title: 'ms since the measured run started' },
-      y: { field: 'objects', type: 'quantitative', title: 'tracked objects' },
-      color: { field: 'generation', type: 'nominal', title: null, scale: { domain, range: GENERATION_COLOURS }, legend: { orient: 'bottom' } },
+      y: { field: yField, type: 'quantitative', title: yTitle },
+      color: { field: seriesField, type: 'nominal', title: null, sort: [...domain], scale: { domain: [...domain], range: [...range] }, legend: { orient: 'bottom' } },
     },
   };
-  return chart('generations', spec, 'Tracked objects in each generation (and frozen in the permanent one), counted on the GC lists during the run.');
 }
 
 /** '≤ 10 µs', '≤ 1 ms', …, '> 1 s': the pause log's buckets. */

@@ -6,7 +6,7 @@
  */
 import { PROFILES } from '../../heap/profiles.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
-import { parseInteger, resolveWorkload, type RunSpec } from '../../lab/options.js';
+import { parseInteger, resolveWorkload } from '../../lab/options.js';
 import { exitStatus, runSession } from '../../lab/session.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
 import { findWorkload } from '../../../workloads/index.js';
@@ -38,12 +38,6 @@ export interface TuneOptions extends Pick<
   html?: HtmlOption;
 }
 
-/** One planned run of the sweep: a point of the space, or the profile's default setting (point null). */
-interface Entry {
-  readonly point: Point | null;
-  readonly setting: Setting;
-}
-
 export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (line: string) => void): Promise<number> {
   if (opts.profile?.includes(',')) throw new UsageError("'tune' takes one profile");
   if (opts.json && opts.md) throw new UsageError('--json and --md are exclusive: choose one');
@@ -56,19 +50,15 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
   const budget = opts.budget === undefined ? null : parseInteger(opts.budget, '--budget', 2, 10_000);
   const coordinator = resolveCoordinatorOptions({ ...opts, timing: true });
 
-  // Every run is keyed by its setting; the default setting runs once, as a grid point if it is one.
-  const entries = new Map<string, Entry>();
-  const settingKey = (s: Setting): string => `${s.threshold.join(',')}|${s.freezeAt ?? ''}`;
+  // The default setting runs once: as a point of the space if it is one, else on its own.
   const defaultSetting: Setting = { threshold: defaults, freezeAt: null };
+  const defaultPoint = space.pointOf(defaultSetting) ?? null;
   const plan = (point: Point | null): TaskPlan => {
     const setting = point === null ? defaultSetting : space.setting(point);
-    const isDefault = sameSetting(setting, defaultSetting);
     // The default runs without --threshold, exactly as `gclab run` does without it.
-    const spec: RunSpec = { ...baseSpec, threshold: isDefault ? null : setting.threshold, freezeAt: setting.freezeAt };
-    entries.set(settingKey(setting), { point, setting });
-    return { spec, repetition: 0 };
+    const threshold = sameSetting(setting, defaultSetting) ? null : setting.threshold;
+    return { spec: { ...baseSpec, threshold, freezeAt: setting.freezeAt }, repetition: 0 };
   };
-  const hasDefault = (points: readonly Point[]): boolean => points.some((p) => sameSetting(space.setting(p), defaultSetting));
 
   let plans: TaskPlan[];
   let nextBatch: ((finished: readonly TaskRecord[]) => TaskPlan[]) | undefined;
@@ -77,12 +67,10 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
   if (budget === null) {
     const grid = space.grid();
     if (grid.length > 10_000) throw new UsageError(`the grid has ${grid.length} points; narrow the ranges or give --budget N for an adaptive search`);
-    plans = [...(hasDefault(grid) ? [] : [plan(null)]), ...grid.map((p) => plan(p))];
+    plans = [...(defaultPoint !== null ? [] : [plan(null)]), ...grid.map((p) => plan(p))];
     total = plans.length;
-    searchLabel = `grid of ${grid.length} points${hasDefault(grid) ? ' (the default among them)' : ' + the default'}`;
+    searchLabel = `grid of ${grid.length} points${defaultPoint !== null ? ' (the default among them)' : ' + the default'}`;
   } else {
-    // The default runs first; on the lattice, it is one of the search's points.
-    const defaultPoint = space.pointOf(defaultSetting) ?? null;
     const search = new AdaptiveSearch(space, budget - 1, objective);
     const first = search.initial(defaultPoint === null ? [] : [defaultPoint]);
     plans = [plan(defaultPoint), ...first.map((p) => plan(p))];
@@ -91,8 +79,8 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
     nextBatch = (finished) => {
       const measured: MeasuredPoint[] = [];
       for (const r of finished) {
-        const e = entries.get(settingKey(settingOf(r.spec, defaults)));
-        if (e?.point) measured.push({ point: e.point, figures: pointFigures(r) });
+        const point = space.pointOf(settingOf(r.spec, defaults));
+        if (point) measured.push({ point, figures: pointFigures(r) });
       }
       return search.next(measured, coordinator.workers).map((p) => plan(p));
     };

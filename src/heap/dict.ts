@@ -42,14 +42,14 @@ export function keysBytes(log2: number, kind: DictKeysKind): number {
 }
 
 /** Words of the values prefix of a separate (3.11/3.12) values array of `capacity` slots. */
-const separatePrefixWords = (capacity: number): number => ((capacity + 9) & ~7) >> 2;
+export const separatePrefixWords = (capacity: number): number => ((capacity + 9) & ~7) >> 2;
 /** Bytes of a separate values array: `round_up_8(size + 2) + 8·size`. */
 const separateValuesBytes = (capacity: number): number => roundUp(capacity + 2, 8) + 8 * capacity;
 /** Bytes of 3.13+ inline values: `round_up_8(size) + 8·(size + 1)`. */
 export const inlineValuesBytes = (capacity: number): number => roundUp(capacity, 8) + 8 * (capacity + 1);
 /** Word offset of inline value 0 from the object (after its 16-byte header and an 8-byte values header). */
-const INLINE_VALUES_WORD = 6;
-const INLINE_CAPACITY_WORD = 4;
+export const INLINE_VALUES_WORD = 6;
+export const INLINE_CAPACITY_WORD = 4;
 
 /** Empties a dict (`PyDict_Clear`): drops its entries (or its view of an instance's values) and its keys. */
 export function clearDict(heap: Heap, d: Ref): void {

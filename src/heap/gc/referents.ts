@@ -7,7 +7,7 @@
 import { FIELD, KEYS, PRE, type Ref } from '../layout.js';
 import { Kind } from '../types.js';
 import type { Heap } from '../heap.js';
-import { clearDict } from '../dict.js';
+import { clearDict, INLINE_CAPACITY_WORD, INLINE_VALUES_WORD, separatePrefixWords } from '../dict.js';
 import { clearList } from '../list.js';
 import { clearSet } from '../set.js';
 
@@ -19,21 +19,55 @@ export class Referents {
   buf = new Int32Array(4096);
   /** 3.13+: instance values live inline and a __dict__ viewing them is not their traverse path. */
   private readonly inlineValues: boolean;
+  // The heap's views and type tables, held here so the collector's loops read them directly.
+  private readonly i32: Int32Array;
+  private readonly kindOf: Int32Array;
+  private readonly slotCount: Int32Array;
+  private readonly tupleItemsWord: number;
 
   constructor(private readonly heap: Heap) {
     this.inlineValues = heap.profile.instanceValues === 'inline';
+    this.i32 = heap.i32;
+    this.kindOf = heap.types.kindOf;
+    this.slotCount = heap.types.slotCount;
+    this.tupleItemsWord = heap.tupleItemsWord;
   }
 
-  /** Fills `buf` with the (non-NULL) references `ref` holds and returns how many. */
+  /**
+   * Fills `buf` with the (non-NULL) references `ref` holds and returns how many. The kinds a
+   * collection meets most (instances, `__slots__` instances, tuples, lists) come first and stay
+   * small; the rest are in `ofOther`.
+   */
   of(ref: Ref): number {
-    const heap = this.heap;
-    const i32 = heap.i32;
+    const i32 = this.i32;
     const typeId = i32[ref + 1];
-    switch (heap.types.kindOf[typeId]) {
-      case Kind.Tuple:
-        return this.copyPairs(ref + heap.tupleItemsWord, i32[ref + 4]);
-      case Kind.List:
-        return this.copyPairs(i32[ref + FIELD.LIST_ITEMS], i32[ref + FIELD.LIST_SIZE]);
+    const kind = this.kindOf[typeId];
+    if (kind === Kind.Instance) return this.ofInstance(ref);
+    if (kind === Kind.SlotsInstance) return this.copyPairs(ref + FIELD.SLOTS_FIRST, this.slotCount[typeId]);
+    if (kind === Kind.Tuple) return this.copyPairs(ref + this.tupleItemsWord, i32[ref + 4]);
+    if (kind === Kind.List) return this.copyPairs(i32[ref + FIELD.LIST_ITEMS], i32[ref + FIELD.LIST_SIZE]);
+    return this.ofOther(ref, kind);
+  }
+
+  /**
+   * A plain instance. `_PyObject_VisitManagedDict` (3.11/3.12): the materialised dict if there is
+   * one (it visits the values), else the values. `PyObject_VisitManagedDict` (3.13+): the inline
+   * values while they are valid (no dict, or a dict still viewing them), else the dict.
+   */
+  private ofInstance(ref: Ref): number {
+    const i32 = this.i32;
+    const dict = i32[ref + PRE.DICT];
+    if (dict !== 0 && (!this.inlineValues || i32[dict + FIELD.DICT_VALUES] !== ref)) {
+      this.buf[0] = dict;
+      return 1;
+    }
+    return this.instanceValues(ref);
+  }
+
+  private ofOther(ref: Ref, kind: number): number {
+    const heap = this.heap;
+    const i32 = this.i32;
+    switch (kind) {
       case Kind.Dict: {
         const owner = i32[ref + FIELD.DICT_VALUES];
         // A __dict__ viewing an instance's values: 3.11/3.12 visit them (the dict holds the
@@ -64,19 +98,6 @@ export class Referents {
         }
         return count;
       }
-      case Kind.Instance: {
-        // `_PyObject_VisitManagedDict` (3.11/3.12): the materialised dict if there is one (it
-        // visits the values), else the values. `PyObject_VisitManagedDict` (3.13+): the inline
-        // values while they are valid (no dict, or a dict still viewing them), else the dict.
-        const dict = i32[ref + PRE.DICT];
-        if (dict !== 0 && (!this.inlineValues || i32[dict + FIELD.DICT_VALUES] !== ref)) {
-          this.buf[0] = dict;
-          return 1;
-        }
-        return this.instanceValues(ref);
-      }
-      case Kind.SlotsInstance:
-        return this.copyPairs(ref + FIELD.SLOTS_FIRST, heap.types.slotCount[typeId]);
       case Kind.Function:
         return this.copyFields(ref, FIELD.FUNC_GLOBALS, FIELD.FUNC_CLOSURE, FIELD.FUNC_DEFAULTS, FIELD.FUNC_DICT);
       case Kind.BoundMethod:
@@ -97,8 +118,10 @@ export class Referents {
    * before) and returns how many: what `_PyDict_MaybeUntrack` looks at for a dict viewing them.
    */
   instanceValues(obj: Ref): number {
-    const dict = this.heap.dict;
-    return this.copyPairs(dict.valuesBase(obj), dict.valuesCapacity(obj));
+    const i32 = this.i32;
+    if (this.inlineValues) return this.copyPairs(obj + INLINE_VALUES_WORD, i32[obj + INLINE_CAPACITY_WORD]);
+    const block = i32[obj + PRE.VALUES];
+    return block === 0 ? 0 : this.copyPairs(block + separatePrefixWords(i32[block]), i32[block]);
   }
 
   private reserve(n: number): void {
@@ -109,7 +132,7 @@ export class Referents {
   private copyPairs(first: Ref, n: number): number {
     if (first === 0 || n === 0) return 0;
     this.reserve(n);
-    const i32 = this.heap.i32;
+    const i32 = this.i32;
     const buf = this.buf;
     let count = 0;
     for (let i = 0; i < n; i++) {
@@ -121,7 +144,7 @@ export class Referents {
 
   /** Copies the non-NULL references in up to four fields (a field offset of 0 means none). */
   private copyFields(ref: Ref, a: number, b: number, c: number, d: number): number {
-    const i32 = this.heap.i32;
+    const i32 = this.i32;
     const buf = this.buf;
     let count = 0;
     if (a !== 0 && i32[ref + a] !== 0) buf[count++] = i32[ref + a];

@@ -334,9 +334,15 @@ export class Heap {
     if (rc !== 1) throw new HeapInvariantError(`decref of a dead object at word ${ref} (refcount ${rc})`);
     const i32 = this.i32;
     i32[ref] = 0;
-    if (this.draining === true) this.diedWhileDraining(ref);
-    // Nothing can die with a leaf object and the dead list is empty: free it now, as dealloc would.
-    else if (this.leafGc[i32[ref + OB.TYPE]] !== 0 && this.cowActive !== true) this.freeLeafGcObject(ref);
+    if (this.draining === true) {
+      this.diedWhileDraining(ref);
+      return;
+    }
+    // Nothing can die with a leaf object and the dead list is empty: deallocate it now, as
+    // dealloc would, without the work list.
+    const typeId = i32[ref + OB.TYPE];
+    if (this.leafGc[typeId] !== 0 && this.cowActive !== true) this.freeLeafGcObject(ref);
+    else if (isLeafBuiltin(typeId)) this.deallocLeaf(ref, typeId);
     else this.deallocCascade(ref);
   }
 
@@ -1247,6 +1253,9 @@ export function validateHeapBytes(heapBytes: number): void {
 /** Number of 30-bit digits of |value| (0 for zero). */
 export function intDigits(value: number): number {
   let v = Math.abs(value);
+  // Most ints have one or two digits; the loop (a float division per digit) is for the rest.
+  if (v < 1) return 0;
+  if (v < 1073741824) return 1;
   let n = 0;
   while (v >= 1) {
     v = Math.floor(v / 1073741824);

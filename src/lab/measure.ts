@@ -13,6 +13,7 @@ import { RunInstruments, type SizeClassSnapshot } from './instruments.js';
 import { effectiveThresholds, type RunSpec, type Thresholds } from './options.js';
 import type { WorkloadContext } from './workload.js';
 import { resolveWorkload } from './options.js';
+import { loopInt } from '../../workloads/builtins.js';
 
 /**
  * count0 when the twin's body starts: after its `gc.collect()`, the `gc.get_stats()` list and
@@ -167,6 +168,34 @@ function twinHarnessCallback(heap: Heap): GcCallback {
   };
 }
 
+/**
+ * What the twin's `probe(name)` allocates to read the figure:
+ * `_probe_bytes[i] = tracemalloc.get_traced_memory()[0]`. `get_traced_memory` returns
+ * `Py_BuildValue("nn", current, peak)`: `PyTuple_New(2)` (a tracked 2-tuple, from the tuple free
+ * list when it holds one), then `PyLong_FromSsize_t` of each figure (a 32-byte medium int below
+ * 2^30, exact above, none for a small int). `[0]` keeps the first int and drops the tuple: the
+ * peak int is freed and the tuple goes back on the free list, so it stays a traced block when it
+ * was a new one. That happens when a full collection emptied the free lists earlier in the body
+ * (MEAS 3.11.7, 3.12.1: slots-vs-dict at n=10^5, whose gen-2 collection runs before the probe,
+ * ends 56 bytes higher, the probe's tuple; with the probe's line removed from the twin, its
+ * current and peak equal the simulation's). The array store then frees the first int.
+ */
+function twinProbeReading(heap: Heap): void {
+  // `twin.probe(...)` is a Python function: its RESUME checks the eval breaker.
+  heap.evalBreaker();
+  const current = heap.tracedCurrent;
+  const peak = heap.tracedPeak;
+  const pair = heap.newTuple(2);
+  heap.tupleInit(pair, 0, loopInt(heap, current));
+  heap.tupleInit(pair, 1, loopInt(heap, peak));
+  // The return from the C call checks the eval breaker, the tuple alive on the stack.
+  heap.evalBreaker();
+  const first = heap.tupleItem(pair, 0);
+  heap.incref(first);
+  heap.decref(pair);
+  heap.decref(first);
+}
+
 /** Where a run reports progress: a fraction in [0, 1] (a shared cell in a worker). */
 export type ProgressSink = (fraction: number) => void;
 
@@ -187,6 +216,7 @@ export function runBody(
     seed: spec.seed,
     probe: (name) => {
       probes[name] = heap.tracedCurrent;
+      twinProbeReading(heap);
       if (name === spec.freezeAt) {
         // `gc.freeze()` as a statement of its own, as the twin runs it after `probe(name)`.
         heap.gc.freeze();

@@ -334,15 +334,9 @@ export class Heap {
     if (rc !== 1) throw new HeapInvariantError(`decref of a dead object at word ${ref} (refcount ${rc})`);
     const i32 = this.i32;
     i32[ref] = 0;
-    if (this.draining === true) {
-      this.diedWhileDraining(ref);
-      return;
-    }
-    // Nothing can die with a leaf object and the dead list is empty: deallocate it now, as
-    // dealloc would, without the work list.
-    const typeId = i32[ref + OB.TYPE];
-    if (this.leafGc[typeId] !== 0 && this.cowActive !== true) this.freeLeafGcObject(ref);
-    else if (isLeafBuiltin(typeId)) this.deallocLeaf(ref, typeId);
+    if (this.draining === true) this.diedWhileDraining(ref);
+    // Nothing can die with a leaf object and the dead list is empty: free it now, as dealloc would.
+    else if (this.leafGc[i32[ref + OB.TYPE]] !== 0 && this.cowActive !== true) this.freeLeafGcObject(ref);
     else this.deallocCascade(ref);
   }
 
@@ -441,6 +435,12 @@ export class Heap {
    * 3.12; the C stack's headroom in 3.13) to a later pass; that reordering is not modelled.
    */
   private deallocCascade(ref: Ref): void {
+    // A leaf builtin (an int, a float, a string...) takes nothing with it: no work list needed.
+    const typeId = this.i32[ref + OB.TYPE];
+    if (isLeafBuiltin(typeId)) {
+      this.deallocLeaf(ref, typeId);
+      return;
+    }
     this.draining = true;
     try {
       this.dealloc(ref);

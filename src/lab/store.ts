@@ -3,7 +3,7 @@
  * atomically (write a temporary file, then rename) after every finished task, so an interrupted
  * run keeps everything it finished. msgpackr with `moreTypes` keeps typed arrays typed.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { Packr } from 'msgpackr';
@@ -65,7 +65,7 @@ export class ResultsWriter {
     mkdirSync(dir, { recursive: true });
     const now = new Date();
     const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    this.path = join(dir, `${stamp}-${name.replace(/[^A-Za-z0-9._-]+/g, '_')}.msgpack`);
+    this.path = claimPath(dir, `${stamp}-${name.replace(/[^A-Za-z0-9._-]+/g, '_')}`);
     this.file = { magic: MAGIC, schema: SCHEMA_VERSION, name, createdAt: now.toISOString(), provenance: prov, complete: false, records: [] };
     this.flush();
   }
@@ -88,6 +88,23 @@ export class ResultsWriter {
     const tmp = `${this.path}.tmp`;
     writeFileSync(tmp, packr.pack(this.file));
     renameSync(tmp, this.path);
+  }
+}
+
+/**
+ * A results path nobody else has: `<base>.msgpack`, or `<base>-2.msgpack`, `-3`… when a run of
+ * the same command started in the same second (here or in another process) already has it.
+ * Creating the file exclusively is what claims the name.
+ */
+function claimPath(dir: string, base: string): string {
+  for (let k = 1; ; k++) {
+    const path = join(dir, `${base}${k === 1 ? '' : `-${k}`}.msgpack`);
+    try {
+      closeSync(openSync(path, 'wx'));
+      return path;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
 }
 

@@ -36,6 +36,12 @@ export interface PauseRun {
   readonly churnMaxVisited: number;
   readonly churnMaxMs: number;
   readonly churnCollections: number;
+  /**
+   * The largest automatic pause that collected something, leaving out marking-only steps (the
+   * incremental collector's mark from the roots at the start of each scavenge, a pause of its own).
+   */
+  readonly collectingMaxVisited: number;
+  readonly collectingMaxMs: number;
   /** An explicit full collection of the final heap. */
   readonly fullVisited: number;
   readonly fullMs: number;
@@ -65,14 +71,30 @@ export function pauseRun(profile: ProfileName, longLived: number, pairs: number)
   dropPairs(heap, C, pairs);
   let churnMaxVisited = 0;
   let churnMaxMs = 0;
-  for (let i = from; i < gc.pauses.count; i++) {
-    churnMaxVisited = Math.max(churnMaxVisited, gc.pauses.visited[i]);
-    churnMaxMs = Math.max(churnMaxMs, gc.pauses.durationMs[i]);
+  let collectingMaxVisited = 0;
+  let collectingMaxMs = 0;
+  const p = gc.pauses;
+  for (let i = from; i < p.count; i++) {
+    churnMaxVisited = Math.max(churnMaxVisited, p.visited[i]);
+    churnMaxMs = Math.max(churnMaxMs, p.durationMs[i]);
+    if (p.visited[i] > p.marked[i]) {
+      collectingMaxVisited = Math.max(collectingMaxVisited, p.visited[i]);
+      collectingMaxMs = Math.max(collectingMaxMs, p.durationMs[i]);
+    }
   }
   const churnCollections = gc.pauses.count - from;
   gc.collect(2);
   const last = gc.pauses.count - 1;
-  return { profile, churnMaxVisited, churnMaxMs, churnCollections, fullVisited: gc.pauses.visited[last], fullMs: gc.pauses.durationMs[last] };
+  return {
+    profile,
+    churnMaxVisited,
+    churnMaxMs,
+    churnCollections,
+    collectingMaxVisited,
+    collectingMaxMs,
+    fullVisited: gc.pauses.visited[last],
+    fullMs: gc.pauses.durationMs[last],
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -88,6 +110,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of [inc, inc1]) {
     console.log(
       `3.13 full collection / ${r.profile} largest pause: ${(gen.fullVisited / r.churnMaxVisited).toFixed(1)}× in objects visited, ${(gen.fullMs / r.churnMaxMs).toFixed(1)}× in time (target ≥ 10×)`,
+    );
+  }
+  // CPython 3.14.0-3.14.4 mark everything reachable from the roots in one step at the start of each
+  // scavenge (`mark_at_start`, "TO DO -- Make this incremental"), so that step is as long as a full
+  // collection's marking; the increments that collect are the small pauses.
+  for (const r of [inc, inc1]) {
+    console.log(
+      `3.13 full collection / ${r.profile} largest collecting increment (marking-only steps left out): ${r.collectingMaxVisited.toLocaleString('en')} objects, ${r.collectingMaxMs.toFixed(2)} ms: ${(gen.fullVisited / r.collectingMaxVisited).toFixed(1)}× in objects visited, ${(gen.fullMs / r.collectingMaxMs).toFixed(1)}× in time`,
     );
   }
 }

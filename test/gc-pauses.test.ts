@@ -17,11 +17,11 @@ describe('gc pause record', () => {
   it('summary, histogram and MMU of known pauses', () => {
     const log = new PauseLog();
     // 120 ms of run; pauses of 1 ms at t = 0, 10, …, 50 and 90, one of 20 ms from t = 60 to 80.
-    for (let t = 0; t <= 50; t += 10) log.record(0, t, 1, 10, 5, 0);
-    log.record(2, 60, 20, 1000, 0, 0);
-    log.record(0, 90, 1, 10, 5, 0);
-    log.record(0, 100, 1, 10, 5, 0);
-    log.record(0, 110, 1, 10, 5, 0);
+    for (let t = 0; t <= 50; t += 10) log.record(0, t, 1, 10, 0, 5, 0);
+    log.record(2, 60, 20, 1000, 0, 0, 0);
+    log.record(0, 90, 1, 10, 0, 5, 0);
+    log.record(0, 100, 1, 10, 0, 5, 0);
+    log.record(0, 110, 1, 10, 0, 5, 0);
     const s = log.summary();
     expect(s.count).toBe(10);
     expect(s.maxMs).toBe(20);

@@ -147,7 +147,7 @@ export class GarbageCollector implements PhaseContext {
     c[Stat.GcUncollectable] += counts.uncollectable;
     c[Stat.GcVisited] += counts.candidates + counts.marked;
     c[Stat.GcPauseMicros] += Math.round(dt * 1000);
-    this.pauses.record(generation, t0 - this.originMs, dt, counts.candidates + counts.marked, counts.collected, counts.uncollectable);
+    this.pauses.record(generation, t0 - this.originMs, dt, counts.candidates, counts.marked, counts.collected, counts.uncollectable);
     this.heap.stats.publish();
   }
 

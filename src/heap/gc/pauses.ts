@@ -28,16 +28,22 @@ export class PauseLog {
   durationMs = new Float64Array(64);
   /** Objects examined: candidates plus objects marked. */
   visited = new Float64Array(64);
+  /**
+   * Of those, objects marked reachable without a collection (the incremental collector's marking
+   * from the roots; 0 for the generational one). A pause with candidates 0 is a marking step only.
+   */
+  marked = new Float64Array(64);
   collected = new Float64Array(64);
   uncollectable = new Float64Array(64);
 
-  record(generation: number, startMs: number, durationMs: number, visited: number, collected: number, uncollectable: number): void {
+  record(generation: number, startMs: number, durationMs: number, candidates: number, marked: number, collected: number, uncollectable: number): void {
     if (this.count === this.generation.length) this.grow();
     const i = this.count++;
     this.generation[i] = generation;
     this.startMs[i] = startMs;
     this.durationMs[i] = durationMs;
-    this.visited[i] = visited;
+    this.visited[i] = candidates + marked;
+    this.marked[i] = marked;
     this.collected[i] = collected;
     this.uncollectable[i] = uncollectable;
   }
@@ -51,7 +57,7 @@ export class PauseLog {
     const g = new Int8Array(n);
     g.set(this.generation);
     this.generation = g;
-    for (const key of ['startMs', 'durationMs', 'visited', 'collected', 'uncollectable'] as const) {
+    for (const key of ['startMs', 'durationMs', 'visited', 'marked', 'collected', 'uncollectable'] as const) {
       const a = new Float64Array(n);
       a.set(this[key]);
       this[key] = a;

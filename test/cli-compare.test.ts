@@ -74,7 +74,11 @@ beforeAll(() => {
   files.partial = writeResults('cmp-partial', real.filter((r) => r.spec.workload !== 'slots-vs-dict').map((r) => withSamples(r, b)));
   files.otherProfile = writeResults('cmp-other-profile', real.map((r) => ({ ...r, spec: { ...r.spec, profile: '3.12' as const } })));
   const pairs = real.find((r) => r.spec.variant === 'pairs')!;
-  files.ambiguous = writeResults('cmp-ambiguous', [...real, { ...pairs, id: 99, spec: { ...pairs.spec, threshold: [500, 10, 10] as const } }]);
+  const atThreshold500 = { ...pairs, id: 99, spec: { ...pairs.spec, threshold: [500, 10, 10] as const } };
+  files.severalConfigs = writeResults('cmp-several-configs', [...real, atThreshold500]);
+  const m = atThreshold500.metrics!;
+  const changed = { ...atThreshold500, metrics: { ...m, memory: { ...m.memory, requested: { ...m.memory.requested, peak: m.memory.requested.peak + 8 } } } };
+  files.severalConfigsChanged = writeResults('cmp-several-configs-changed', [...real, changed]);
   files.foreign = join(dir, 'foreign.msgpack');
   writeFileSync(files.foreign, new Packr().pack({ hello: 'world' }));
 }, 120_000);
@@ -162,11 +166,29 @@ describe('gclab compare', () => {
     expect(json.onlyB).toEqual([]);
   });
 
+  it('a file with several configurations of a result (a tune sweep) pairs each one with the same configuration on the other side', () => {
+    // Against a file of defaults: the default point pairs, the other one is listed as only in A.
+    const r = compare(files.severalConfigs, files.b, '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { pairs: { key: string }[]; onlyA: string[]; onlyB: string[] };
+    expect(json.pairs).toHaveLength(7);
+    expect(json.pairs.map((p) => p.key)).toContain('cyclic-graphs/pairs degree=4 k=10 n=10000 @3.13 [threshold 2000,10,10]');
+    expect(json.onlyA).toEqual(['cyclic-graphs/pairs degree=4 k=10 n=10000 @3.13 [threshold 500,10,10]']);
+    expect(json.onlyB).toEqual([]);
+    // Two sweeps of the same grid: every point pairs with its own, and a changed figure at one point
+    // is that point's alone.
+    const c = compare(files.severalConfigs, files.severalConfigsChanged, '--fail-if-changed');
+    expect(c.status, c.stderr).toBe(1);
+    expect(c.stdout).toMatch(/over 8 pairs/);
+    expect(c.stdout.split('\n').filter((l) => l.startsWith('FAIL'))).toEqual([
+      'FAIL --fail-if-changed: cyclic-graphs/pairs @3.13 [500,10,10]: 1 figure differs (peak)',
+    ]);
+  });
+
   it('bad input is one line and exit 2', () => {
     expectCompareError([join(dir, 'missing.msgpack'), files.b], /no results file/);
     expectCompareError([files.foreign, files.b], /is not a gclab results file/);
     expectCompareError([files.a, files.otherProfile], /no result of .*cmp-a\.msgpack matches one of .*cmp-other-profile\.msgpack by workload, variant, params and profile/);
-    expectCompareError([files.ambiguous, files.b], /holds two configurations of cyclic-graphs\/pairs degree=4 k=10 n=10000 @3\.13 \(threshold 2000,10,10 vs 500,10,10\)/);
     expectCompareError([files.a, files.b, '--json', '--md'], /--json and --md are exclusive/);
     expectCompareError([files.a, files.b, '--metric', 'time,peek'], /unknown metric 'peek'; did you mean 'peak'/);
     expectCompareError([files.a, files.b, '--fail-if-slower', 'ten'], /--fail-if-slower must be a number/);

@@ -148,9 +148,14 @@ function figureChanges(a: PooledResult, b: PooledResult, metrics: ReadonlySet<Me
   return { compared: fa.length + fb.size, changes };
 }
 
-/** `workload/variant @profile`, with the parameters that differ between pairs sharing that much. */
+/**
+ * `workload/variant @profile`, with the parameters that differ between pairs sharing that much,
+ * and the configuration (`[2000,10,10]`: the thresholds, then any other setting, from keys that
+ * carry one) where that differs too.
+ */
 function shortLabels(pairs: readonly MatchedPair[]): Map<string, string> {
   const base = (p: MatchedPair): string => `${p.a.spec.workload}/${p.a.spec.variant} @${p.a.spec.profile}`;
+  const configuration = (p: MatchedPair): string => (/( \[[^\]]*\])$/.exec(p.key)?.[1] ?? '').replace('threshold ', '');
   const groups = new Map<string, MatchedPair[]>();
   for (const p of pairs) groups.set(base(p), [...(groups.get(base(p)) ?? []), p]);
   const labels = new Map<string, string>();
@@ -159,7 +164,8 @@ function shortLabels(pairs: readonly MatchedPair[]): Map<string, string> {
       const params = p.a.spec.params;
       const differing = Object.keys(params).filter((k) => group.some((q) => q.a.spec.params[k] !== params[k]));
       const shown = differing.map((k) => `${k}=${params[k]}`).join(' ');
-      labels.set(p.key, shown ? name.replace(' @', ` ${shown} @`) : name);
+      const config = group.some((q) => configuration(q) !== configuration(p)) ? configuration(p) : '';
+      labels.set(p.key, (shown ? name.replace(' @', ` ${shown} @`) : name) + config);
     }
   }
   return labels;

@@ -1,15 +1,16 @@
 /**
  * Pairs the results of two files by workload, variant, parameters and profile. Repetitions of one
  * spec pool their timing samples; their deterministic figures are the same by construction (the
- * first one's are used, and any that differ are counted). Within one file a key must have one
- * configuration (thresholds, gc setting, freeze point, seed, heap size, start-up objects): two are
- * ambiguous.
- * Across the files they may differ, which is the point of comparing a change of configuration.
+ * first one's are used, and any that differ are counted). Across the files the configuration
+ * (thresholds, gc setting, freeze point, seed, heap size, start-up objects) may differ, which is
+ * the point of comparing a change of configuration. When a file holds several configurations of
+ * one key (a tune sweep), the configuration is part of the key for both files: each point pairs
+ * with the same point on the other side.
  */
 import { UsageError } from '../cli/errors.js';
 import type { TaskRecord } from '../lab/coordinator.js';
 import type { RunMetrics } from '../lab/measure.js';
-import { effectiveThresholds, type RunSpec } from '../lab/options.js';
+import { DEFAULT_HEAP_MIB, DEFAULT_SEED, effectiveThresholds, type RunSpec } from '../lab/options.js';
 import { deterministicFigures, METRICS, sameFigure } from './figures.js';
 
 /** The results of one side: a name for messages (a path, a baseline) and its records. */
@@ -74,6 +75,36 @@ function configuration(spec: RunSpec): Record<string, string> {
   };
 }
 
+/** What is not the default in a configuration, for qualified keys: the thresholds always, the rest when set. */
+const CONFIGURATION_DEFAULTS: Readonly<Record<string, string>> = {
+  gc: 'enabled',
+  seed: String(DEFAULT_SEED),
+  'heap MiB': String(DEFAULT_HEAP_MIB),
+  'startup objects': 'default',
+  'freeze at': 'none',
+};
+
+/** `workload/variant k=v @profile [threshold 700,10,10, freeze at tree]`: a key that tells configurations apart. */
+export function qualifiedKey(spec: RunSpec): string {
+  const config = Object.entries(configuration(spec))
+    .filter(([k, v]) => CONFIGURATION_DEFAULTS[k] !== v)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return `${matchKey(spec)} [${config}]`;
+}
+
+/** Whether some key of the file has results in more than one configuration. */
+function holdsSeveralConfigurations(set: ResultSet): boolean {
+  const first = new Map<string, RunSpec>();
+  for (const record of set.records) {
+    const key = matchKey(record.spec);
+    const seen = first.get(key);
+    if (!seen) first.set(key, record.spec);
+    else if (configurationDifference(seen, record.spec)) return true;
+  }
+  return false;
+}
+
 /** `threshold 700,10,10 vs 100,10,10` for the fields that differ; '' when none does. */
 export function configurationDifference(x: RunSpec, y: RunSpec): string {
   const cx = configuration(x);
@@ -84,13 +115,17 @@ export function configurationDifference(x: RunSpec, y: RunSpec): string {
     .join(', ');
 }
 
-/** One side's results by key, repetitions pooled; two configurations under one key are a UsageError. */
-export function indexResults(set: ResultSet): IndexedResults {
+/**
+ * One side's results by key, repetitions pooled. Under plain keys two configurations of one key
+ * are a UsageError; with `qualified` the configuration is part of the key.
+ */
+export function indexResults(set: ResultSet, qualified = false): IndexedResults {
+  const keyOf = qualified ? qualifiedKey : matchKey;
   const groups = new Map<string, TaskRecord[]>();
   const failed: string[] = [];
   // In the order the tasks were planned (a results file holds them in the order they finished).
   for (const record of [...set.records].sort((x, y) => x.id - y.id)) {
-    const key = matchKey(record.spec);
+    const key = keyOf(record.spec);
     if (record.status !== 'ok' || !record.metrics) {
       failed.push(`${key} (${record.status})`);
       continue;
@@ -100,7 +135,7 @@ export function indexResults(set: ResultSet): IndexedResults {
     else {
       const difference = configurationDifference(group[0].spec, record.spec);
       if (difference) {
-        throw new UsageError(`${set.label} holds two configurations of ${key} (${difference}); compare files with one configuration each`);
+        throw new UsageError(`${set.label} holds two configurations of ${key} (${difference})`);
       }
       group.push(record);
     }
@@ -127,8 +162,9 @@ function pool(key: string, group: readonly TaskRecord[]): PooledResult {
 
 /** Pairs A's results with B's; when none matches, that is bad input (a UsageError). */
 export function matchResults(a: ResultSet, b: ResultSet): Matching {
-  const ia = indexResults(a);
-  const ib = indexResults(b);
+  const qualified = holdsSeveralConfigurations(a) || holdsSeveralConfigurations(b);
+  const ia = indexResults(a, qualified);
+  const ib = indexResults(b, qualified);
   const pairs: MatchedPair[] = [];
   const onlyA: string[] = [];
   for (const [key, ra] of ia.byKey) {
@@ -139,7 +175,8 @@ export function matchResults(a: ResultSet, b: ResultSet): Matching {
   const onlyB = [...ib.byKey.keys()].filter((key) => !ia.byKey.has(key));
   if (pairs.length === 0) {
     const sizes = `${ia.byKey.size} and ${ib.byKey.size} successful results`;
-    throw new UsageError(`no result of ${a.label} matches one of ${b.label} by workload, variant, params and profile (${sizes})`);
+    const by = qualified ? 'workload, variant, params, profile and configuration' : 'workload, variant, params and profile';
+    throw new UsageError(`no result of ${a.label} matches one of ${b.label} by ${by} (${sizes})`);
   }
   return { pairs, onlyA, onlyB, failedA: ia.failed, failedB: ib.failed };
 }

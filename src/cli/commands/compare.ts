@@ -26,7 +26,7 @@ export interface CompareCommandOptions extends RawCompareOptions {
 export const COMPARE_EXIT_HELP = [
   'Exit status: 0 when no gate trips (or none is given: the comparison only reports),',
   '  1 when a gate trips, 2 on bad input (a missing or foreign file, no result of A matching one',
-  '  of B, one file holding two configurations of a result, a bad option).',
+  '  of B, a bad option).',
 ].join('\n');
 
 /** The options a comparison takes, shared by `compare` and `bench --baseline`. */
@@ -151,11 +151,20 @@ function changeRows(c: Comparison): { pair: string; cells: string[] }[] {
 const CHANGE_HEADER = ['figure', 'A', 'B', 'B - A', 'change'];
 const CHANGE_ALIGN: Align[] = ['left', 'right', 'right', 'right', 'right'];
 
-/** Shortens the first column (with '…') so that the table fits in `width` columns. */
+/**
+ * Shortens the first column (with '…') so that the table fits in `width` columns. A configuration
+ * at the end of a label (`[2000,10,10]`) is what tells rows apart, so the cut comes before it.
+ */
 function fitFirstColumn(header: string[], rows: string[][], width: number): string[][] {
   const others = header.slice(1).reduce((sum, h, i) => sum + Math.max(h.length, ...rows.map((r) => r[i + 1].length)) + 2, 0);
   const budget = Math.max(header[0].length, width - others);
-  return rows.map((r) => (r[0].length <= budget ? r : [r[0].slice(0, budget - 1) + '…', ...r.slice(1)]));
+  const fit = (label: string): string => {
+    if (label.length <= budget) return label;
+    const suffix = / \[[^\]]*\]$/.exec(label)?.[0] ?? '';
+    const keep = suffix.length < budget / 2 ? suffix : '';
+    return label.slice(0, budget - 1 - keep.length) + '…' + keep;
+  };
+  return rows.map((r) => [fit(r[0]), ...r.slice(1)]);
 }
 
 function summaryLines(c: Comparison): string[] {

@@ -151,33 +151,61 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
     out(JSON.stringify(rows));
     return 0;
   }
+  for (const line of calibrationTables(rows)) out(line);
+  return 0;
+}
+
+/**
+ * The text report: per interpreter, a table of the figures (simulated, and how far from the real
+ * interpreter's) and a table of the times, each within 100 columns (a row whose collections
+ * differ from the real ones also shows those).
+ */
+export function calibrationTables(rows: readonly CalibrationRow[]): string[] {
   const pct = (s: number, r: number): string => {
     const d = relDiff(s, r);
     return d === 0 ? '=' : `${d > 0 ? '+' : ''}${d.toFixed(2)}%`;
   };
   const sum = (a: readonly number[]): number => a.reduce((x, y) => x + y, 0);
-  out(
-    formatTable(
-      ['py', 'workload/variant', 'n', 'peak sim', 'Δ', 'cur Δ', 'probes Δ', 'collections sim|real', 'collected Δ', 'time sim', 'real', 'ratio'],
-      rows.map((r) => [
-        r.python,
-        `${r.workload}/${r.variant}`,
-        r.n === null ? 'defaults' : String(r.n),
-        formatBytes(r.sim.peak),
-        pct(r.sim.peak, r.real.peak),
-        `${r.sim.current - r.real.current} B`,
-        probesDiff(r),
-        `${r.sim.collections.join('/')}|${r.real.collections.join('/')}`,
-        pct(sum(r.sim.collected), sum(r.real.collected)),
-        formatNs(r.sim.wallNs),
-        formatNs(r.real.wallNs),
-        (r.sim.wallNs / r.real.wallNs).toFixed(2),
-      ]),
-      ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
-    ),
+  const label = (r: CalibrationRow): string => `${r.workload}/${r.variant}`;
+  const size = (r: CalibrationRow): string => (r.n === null ? 'defaults' : String(r.n));
+  const collections = (r: CalibrationRow): string => {
+    const sim = r.sim.collections.join('/');
+    const real = r.real.collections.join('/');
+    return sim === real ? `${sim} =` : `${sim} ≠ ${real}`;
+  };
+  const lines: string[] = [];
+  for (const python of [...new Set(rows.map((r) => r.python))]) {
+    const group = rows.filter((r) => r.python === python);
+    lines.push('', `${python} (profile ${group[0].profile})`);
+    lines.push(
+      formatTable(
+        ['workload/variant', 'n', 'peak', 'Δ', 'cur Δ', 'probes', 'collections', 'collected'],
+        group.map((r) => [
+          label(r),
+          size(r),
+          formatBytes(r.sim.peak),
+          pct(r.sim.peak, r.real.peak),
+          `${r.sim.current - r.real.current} B`,
+          probesDiff(r),
+          collections(r),
+          pct(sum(r.sim.collected), sum(r.real.collected)),
+        ]),
+        ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+      ),
+      '',
+      formatTable(
+        ['workload/variant', 'n', 'time sim', 'real', 'sim/real'],
+        group.map((r) => [label(r), size(r), formatNs(r.sim.wallNs), formatNs(r.real.wallNs), (r.sim.wallNs / r.real.wallNs).toFixed(2)]),
+        ['left', 'right', 'right', 'right', 'right'],
+      ),
+    );
+  }
+  lines.push(
+    '',
+    'peak: simulated; Δ, probes (the largest difference) and collected: simulated minus real, in %;',
+    'cur Δ: bytes left at the end, simulated minus real; collections per generation, simulated, and',
+    '= when the real ones are the same; time: the body, simulated (best of 3) and real (the twin',
+    'without tracemalloc).',
   );
-  out(
-    'Δ: simulated minus real (peak, probes (the largest difference) and collected in %, current in bytes); ratio: simulated time / real time (twin without tracemalloc).',
-  );
-  return 0;
+  return lines;
 }

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summaryTable } from '../src/cli/commands/bench.js';
+import { type CalibrationFigures, type CalibrationRow, calibrationTables } from '../src/cli/commands/calibrate.js';
+import { WORKLOADS } from '../workloads/index.js';
 import { visibleWidth } from '../src/cli/colour.js';
 import type { TaskRecord } from '../src/lab/coordinator.js';
 import { prepareRun, measureRun } from '../src/lab/measure.js';
@@ -61,4 +63,30 @@ describe('terminal output within 100 columns', () => {
     expectFits(table, 3);
     expect(table).toMatch(/^small-ints-and-\S*…\/interned_str  3\.14\.0 /m);
   });
+
+  it("calibrate's tables, every workload and variant at the largest n", () => {
+    const figures = (scale: number): CalibrationFigures => ({
+      peak: Math.round(160.6 * 2 ** 20 * scale),
+      current: Math.round(352 * scale),
+      collections: [26160, 2370, 120],
+      collected: [Math.round(10_000_000 * scale), 0, 0],
+      uncollectable: [0, 0, 0],
+      wallNs: Math.round(7.82e9 * scale),
+      probes: { held: Math.round(130e6 * scale) },
+      reports: {},
+    });
+    const rows: CalibrationRow[] = WORKLOADS.flatMap((w) =>
+      Object.keys(w.variants).map((variant) => ({
+        python: '3.11.7',
+        profile: '3.11',
+        workload: w.name,
+        variant,
+        n: 10_000_000,
+        sim: figures(1.0123),
+        real: figures(1),
+      })),
+    );
+    expectFits(calibrationTables(rows).join('\n'));
+  });
 });
+

@@ -26,3 +26,31 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 export function fitLine(head: string, detail: string): string {
   return head.length + 1 + detail.length <= WIDTH ? `${head} ${detail}` : `${head}\n   ${detail}`;
 }
+
+/**
+ * The rows with their first column cut by `cut` so that the table (two spaces between columns)
+ * fits in `width` columns; the other columns keep their widths.
+ */
+export function fitFirstColumn(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  width: number,
+  cut: (name: string, width: number) => string,
+): string[][] {
+  const others = header.slice(1).reduce((sum, h, i) => sum + Math.max(h.length, ...rows.map((r) => r[i + 1].length)) + 2, 0);
+  const budget = Math.max(header[0].length, width - others);
+  return rows.map((r) => (r[0].length <= budget ? [...r] : [cut(r[0], budget), ...r.slice(1)]));
+}
+
+/**
+ * A `workload/variant` name cut to `width` characters: the workload's part gives way first (with
+ * '…'), so the variant, which tells the rows of one workload apart, stays whole.
+ */
+export function fitName(name: string, width: number): string {
+  if (name.length <= width) return name;
+  const slash = name.indexOf('/');
+  const variant = slash >= 0 ? name.slice(slash) : '';
+  const keep = width - variant.length - 1;
+  return keep >= 3 ? `${name.slice(0, keep)}…${variant}` : `${name.slice(0, Math.max(1, width - 1))}…`;
+}
+

@@ -5,7 +5,7 @@ import { findSuite } from '../../lab/suites.js';
 import { exitStatus, runSession } from '../../lab/session.js';
 import { summarise } from '../../lab/summary.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
-import { formatTable, fitLine, markdownTable, type Align } from '../table.js';
+import { fitFirstColumn, fitLine, fitName, formatTable, markdownTable, WIDTH, type Align } from '../table.js';
 import { formatBytes, formatNs } from '../units.js';
 import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { compareResults, type Comparison } from '../../compare/diff.js';
@@ -146,28 +146,12 @@ function saveRunAsBaseline(name: string, resultsDir: string, resultsPath: string
   return { name, saved: true, path, replaced };
 }
 
-const WIDTH = 100;
 const SUMMARY_HEADER = ['workload/variant', 'profile', 'median', '±', 'peak req.', 'arenas pk', 'collections', 'max pause'];
 const SUMMARY_ALIGN: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'];
 
-/**
- * A name cut to `width` characters: the workload's part gives way first (with '…'), so the
- * variant, which tells the rows of one workload apart, stays whole.
- */
-function fitName(name: string, width: number): string {
-  if (name.length <= width) return name;
-  const slash = name.indexOf('/');
-  const variant = slash >= 0 ? name.slice(slash) : '';
-  const keep = width - variant.length - 1;
-  return keep >= 3 ? `${name.slice(0, keep)}…${variant}` : `${name.slice(0, Math.max(1, width - 1))}…`;
-}
-
 /** The summary's header, rows and alignment, the names cut so that the table fits in `width`. */
 function summaryColumns(records: readonly TaskRecord[], width: number): [string[], string[][], Align[]] {
-  const rows = summaryRows(records);
-  const others = SUMMARY_HEADER.slice(1).reduce((sum, h, i) => sum + Math.max(h.length, ...rows.map((r) => r[i + 1].length)) + 2, 0);
-  const nameWidth = Math.max(SUMMARY_HEADER[0].length, width - others);
-  return [SUMMARY_HEADER, rows.map((r) => [fitName(r[0], nameWidth), ...r.slice(1)]), SUMMARY_ALIGN];
+  return [SUMMARY_HEADER, fitFirstColumn(SUMMARY_HEADER, summaryRows(records), width, fitName), SUMMARY_ALIGN];
 }
 
 /** One row per task: what it cost in time, memory and GC work (fits in 100 columns; failed tasks in red on a terminal). */

@@ -12,7 +12,7 @@ import { findWorkload, WORKLOADS } from '../../../workloads/index.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
 import type { Workload } from '../../lab/workload.js';
 import { UsageError } from '../errors.js';
-import { formatTable } from '../table.js';
+import { fitFirstColumn, fitName, formatTable, WIDTH } from '../table.js';
 import { formatBytes, formatNs } from '../units.js';
 import { parseInteger } from '../../lab/options.js';
 
@@ -157,8 +157,8 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
 
 /**
  * The text report: per interpreter, a table of the figures (simulated, and how far from the real
- * interpreter's) and a table of the times, each within 100 columns (a row whose collections
- * differ from the real ones also shows those).
+ * interpreter's) and a table of the times, each within 100 columns: the longest names give way
+ * (a row whose collections differ from the real ones also shows those, beyond if need be).
  */
 export function calibrationTables(rows: readonly CalibrationRow[]): string[] {
   const pct = (s: number, r: number): string => {
@@ -171,40 +171,36 @@ export function calibrationTables(rows: readonly CalibrationRow[]): string[] {
   const collections = (r: CalibrationRow): string => {
     const sim = r.sim.collections.join('/');
     const real = r.real.collections.join('/');
-    return sim === real ? `${sim} =` : `${sim} ≠ ${real}`;
+    return sim === real ? sim : `${sim} ≠ ${real}`;
   };
   const lines: string[] = [];
   for (const python of [...new Set(rows.map((r) => r.python))]) {
     const group = rows.filter((r) => r.python === python);
     lines.push('', `${python} (profile ${group[0].profile})`);
+    const figures = ['workload/variant', 'n', 'peak', 'Δ', 'cur Δ', 'probes', 'collections', 'collected'];
+    const times = ['workload/variant', 'n', 'time sim', 'real', 'sim/real'];
+    const figureRows = group.map((r) => [
+      label(r),
+      size(r),
+      formatBytes(r.sim.peak),
+      pct(r.sim.peak, r.real.peak),
+      `${r.sim.current - r.real.current} B`,
+      probesDiff(r),
+      collections(r),
+      pct(sum(r.sim.collected), sum(r.real.collected)),
+    ]);
+    const timeRows = group.map((r) => [label(r), size(r), formatNs(r.sim.wallNs), formatNs(r.real.wallNs), (r.sim.wallNs / r.real.wallNs).toFixed(2)]);
     lines.push(
-      formatTable(
-        ['workload/variant', 'n', 'peak', 'Δ', 'cur Δ', 'probes', 'collections', 'collected'],
-        group.map((r) => [
-          label(r),
-          size(r),
-          formatBytes(r.sim.peak),
-          pct(r.sim.peak, r.real.peak),
-          `${r.sim.current - r.real.current} B`,
-          probesDiff(r),
-          collections(r),
-          pct(sum(r.sim.collected), sum(r.real.collected)),
-        ]),
-        ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
-      ),
+      formatTable(figures, fitFirstColumn(figures, figureRows, WIDTH, fitName), ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right']),
       '',
-      formatTable(
-        ['workload/variant', 'n', 'time sim', 'real', 'sim/real'],
-        group.map((r) => [label(r), size(r), formatNs(r.sim.wallNs), formatNs(r.real.wallNs), (r.sim.wallNs / r.real.wallNs).toFixed(2)]),
-        ['left', 'right', 'right', 'right', 'right'],
-      ),
+      formatTable(times, fitFirstColumn(times, timeRows, WIDTH, fitName), ['left', 'right', 'right', 'right', 'right']),
     );
   }
   lines.push(
     '',
     'peak: simulated; Δ, probes (the largest difference) and collected: simulated minus real, in %;',
-    'cur Δ: bytes left at the end, simulated minus real; collections per generation, simulated, and',
-    '= when the real ones are the same; time: the body, simulated (best of 3) and real (the twin',
+    'cur Δ: bytes left at the end, simulated minus real; collections per generation, simulated (and',
+    '≠ the real ones where they differ); time: the body, simulated (best of 3) and real (the twin',
     'without tracemalloc).',
   );
   return lines;

@@ -10,7 +10,7 @@ import { DEFAULT_ALPHA, resolveCompareOptions, type CompareOptions, type RawComp
 import { BASELINE_PREFIX, baselinePath, readBaseline, validateBaselineName } from '../../lab/baselines.js';
 import { DEFAULT_RESULTS_DIR, readResults, resolveResultsPath, type ResultsFile } from '../../lab/store.js';
 import { UsageError } from '../errors.js';
-import { fitLine, formatTable, markdownTable, WIDTH, type Align } from '../table.js';
+import { fitFirstColumn, fitLine, formatTable, markdownTable, WIDTH, type Align } from '../table.js';
 import { formatNs } from '../units.js';
 import { stdoutPalette, type Palette } from '../colour.js';
 import { reportLine, writeComparisonReport, type HtmlOption } from './report.js';
@@ -152,19 +152,13 @@ const CHANGE_HEADER = ['figure', 'A', 'B', 'B - A', 'change'];
 const CHANGE_ALIGN: Align[] = ['left', 'right', 'right', 'right', 'right'];
 
 /**
- * Shortens the first column (with '…') so that the table fits in `width` columns. A configuration
- * at the end of a label (`[2000,10,10]`) is what tells rows apart, so the cut comes before it.
+ * A pair's label cut to `width` (with '…'). A configuration at its end (`[2000,10,10]`) is what
+ * tells rows apart, so the cut comes before it.
  */
-function fitFirstColumn(header: string[], rows: string[][], width: number): string[][] {
-  const others = header.slice(1).reduce((sum, h, i) => sum + Math.max(h.length, ...rows.map((r) => r[i + 1].length)) + 2, 0);
-  const budget = Math.max(header[0].length, width - others);
-  const fit = (label: string): string => {
-    if (label.length <= budget) return label;
-    const suffix = / \[[^\]]*\]$/.exec(label)?.[0] ?? '';
-    const keep = suffix.length < budget / 2 ? suffix : '';
-    return label.slice(0, budget - 1 - keep.length) + '…' + keep;
-  };
-  return rows.map((r) => [fit(r[0]), ...r.slice(1)]);
+function fitLabel(label: string, width: number): string {
+  const suffix = / \[[^\]]*\]$/.exec(label)?.[0] ?? '';
+  const keep = suffix.length < width / 2 ? suffix : '';
+  return label.slice(0, width - 1 - keep.length) + '…' + keep;
 }
 
 function summaryLines(c: Comparison): string[] {
@@ -245,7 +239,7 @@ export function comparisonText(c: Comparison, o: CompareOptions, palette?: Palet
 function comparisonLines(c: Comparison, o: CompareOptions): string[] {
   const lines: string[] = [''];
   const main = pairRows(c, false);
-  lines.push(formatTable(main.header, fitFirstColumn(main.header, main.rows, WIDTH), main.align));
+  lines.push(formatTable(main.header, fitFirstColumn(main.header, main.rows, WIDTH, fitLabel), main.align));
   const changes = changeRows(c);
   if (changes.length > 0) {
     lines.push('', 'figures that differ (B - A):');

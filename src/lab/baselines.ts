@@ -65,7 +65,7 @@ export function saveBaseline(resultsDir: string, name: string, file: ResultsFile
   const replaced = existsSync(path);
   // The store's writer (same format, written atomically), then renamed to the baseline's name.
   const writer = new ResultsWriter(baselinesDir(resultsDir), file.name, file.provenance);
-  for (const record of file.records) writer.add(baselineRecord(record));
+  writer.addAll(file.records.map(baselineRecord));
   writer.finish();
   renameSync(writer.path, path);
   return { path, replaced };

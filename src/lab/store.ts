@@ -75,6 +75,12 @@ export class ResultsWriter {
     this.flush();
   }
 
+  /** Several records written at once (one rewrite of the file, not one per record). */
+  addAll(records: readonly TaskRecord[]): void {
+    this.file.records.push(...records);
+    this.flush();
+  }
+
   finish(): void {
     this.file.complete = true;
     this.flush();

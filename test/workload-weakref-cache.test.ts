@@ -64,10 +64,14 @@ describe('workload weakref-cache', () => {
     });
 
     it(`${profile}: each WeakValueDictionary entry costs one 88-byte KeyedRef more while held`, () => {
-      const dict = runVariant(profile, 'dict').metrics;
-      const weak = runVariant(profile, 'weakvalue').metrics;
-      expect(weak.memory.probes.held - dict.memory.probes.held).toBe(88 * N);
-      expect(weak.memory.probes.retained).toBeLessThan(dict.memory.probes.retained / 2);
+      const dict = runVariant(profile, 'dict');
+      const weak = runVariant(profile, 'weakvalue');
+      // ... and the first KeyedRef(...) call leaves two 3-tuples on the tuple free list (its own
+      // argument tuple and ref.__new__'s). MEAS at N = 3000: held differs by 88 * N + 128 on
+      // 3.11.7, 3.12.1 and 3.13.0.
+      const triple = 16 + weak.heap.profile.tupleBasicSize + 3 * 8;
+      expect(weak.metrics.memory.probes.held - dict.metrics.memory.probes.held).toBe(88 * N + 2 * triple);
+      expect(weak.metrics.memory.probes.retained).toBeLessThan(dict.metrics.memory.probes.retained / 2);
     });
   }
 });

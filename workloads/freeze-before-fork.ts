@@ -45,7 +45,7 @@
 import type { Heap } from '../src/heap/heap.js';
 import type { Ref } from '../src/heap/layout.js';
 import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
-import { loopInt, rangeIterator } from './builtins.js';
+import { internNames, loopInt, rangeIterator } from './builtins.js';
 import { churn } from './long-lived-churn.js';
 
 type Progress = (done: number, total: number) => void;
@@ -138,23 +138,30 @@ function body(options: { collect: boolean; freeze: boolean; disable: boolean }) 
   };
 }
 
-const noSetup = (): null => null;
+/**
+ * The module's setup: compiling it interned its global name `data` (a co_names entry), before
+ * tracing, so `data = load(n)` stores through an existing string.
+ */
+const setup = (heap: Heap): null => {
+  internNames(heap, ['data']);
+  return null;
+};
 
 export const freezeBeforeFork = defineWorkload({
   name: 'freeze-before-fork',
   group: 'tip',
   description: "a pre-fork server: n long-lived records, fork, the child's work and a full collection: pages the child dirties",
   variants: {
-    nofreeze: variant({ description: 'load; fork; work', setup: noSetup, run: body({ collect: false, freeze: false, disable: false }) }),
-    freeze: variant({ description: 'load; gc.freeze(); fork; work', setup: noSetup, run: body({ collect: false, freeze: true, disable: false }) }),
+    nofreeze: variant({ description: 'load; fork; work', setup, run: body({ collect: false, freeze: false, disable: false }) }),
+    freeze: variant({ description: 'load; gc.freeze(); fork; work', setup, run: body({ collect: false, freeze: true, disable: false }) }),
     'collect-freeze': variant({
       description: 'load; gc.collect(); gc.freeze(); fork; work',
-      setup: noSetup,
+      setup,
       run: body({ collect: true, freeze: true, disable: false }),
     }),
     'disable-freeze': variant({
       description: 'gc.disable(); load; gc.freeze(); fork; gc.enable() in the child; work (the gc docs recipe)',
-      setup: noSetup,
+      setup,
       run: body({ collect: false, freeze: true, disable: true }),
     }),
   },

@@ -64,8 +64,10 @@ async function compare(configs: Record<string, CoordinatorOptions>): Promise<Rec
   try {
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < names.length; i++) times[i].push(await batch(pools[i]));
-      process.stderr.write(`round ${round + 1}/${rounds}\r`);
+      // On a terminal the line is rewritten in place; in a log, one line per round.
+      process.stderr.write(`round ${round + 1}/${rounds}${process.stderr.isTTY ? '\r' : '\n'}`);
     }
+    if (process.stderr.isTTY) process.stderr.write(' '.repeat(20) + '\r');
   } finally {
     await Promise.all(pools.map((c) => c.close()));
   }

@@ -29,7 +29,7 @@ interface Outcome {
 function run(profile: ProfileName, generalPaths: boolean): Outcome {
   const heap = new Heap({ profile, heapBytes: 16 << 20 });
   // Copy-on-write accounting only counts pages, and the fast paths step aside while it is on.
-  if (generalPaths) heap.forkPoint();
+  if (generalPaths) heap.countPageWrites();
   const leaf = heap.defineClass({ name: 'S', slots: [] });
   const pair = heap.defineClass({ name: 'T', slots: ['a', 'b'] });
   const weak = heap.defineClass({ name: 'W', slots: [], weakrefSlot: true });

@@ -47,6 +47,20 @@ export class Allocator {
     return block;
   }
 
+  /** `PyMem_RawMalloc(nbytes)`: the raw allocator whatever the size, traced like any other block. */
+  rawMalloc(nbytes: number): Ref {
+    const block = this.rawAlloc(nbytes);
+    this.countMalloc(block, nbytes);
+    return block;
+  }
+
+  /** `PyMem_RawFree` of a block from `rawMalloc`. */
+  rawFree(block: Ref, nbytes: number): void {
+    this.raw.free(block, nbytes);
+    this.stats[Stat.RequestedCurrent] -= nbytes;
+    this.untrace(block, nbytes);
+  }
+
   /** `malloc` of 1..512 bytes, which the caller has checked: a pymalloc block (the object fast path). */
   mallocSmall(nbytes: number): Ref {
     const block = this.pymalloc.alloc(nbytes);

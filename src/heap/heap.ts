@@ -126,6 +126,8 @@ export class Heap {
   readonly latin1Chars: Int32Array;
   private readonly byteChars: Int32Array;
   private readonly young: Ref;
+  /** The locks forked children re-created (see `forkPoint`), freed only by `teardown`. */
+  private readonly forkLocks: Ref[] = [];
   /** TypeTable.leafGc, one load closer for decref. */
   private readonly leafGc: Uint8Array;
   private readonly countAllocations: boolean;
@@ -700,9 +702,17 @@ export class Heap {
 
   /**
    * A fork point: from now on, count the distinct pages the (child) process writes for the first
-   * time. Returns the CopyOnWrite counter.
+   * time. The child's runtime re-creates its locks first (`Profile.forkReinitLocks`: raw blocks,
+   * traced, kept until the process ends). Returns the CopyOnWrite counter.
    */
   forkPoint(): CopyOnWrite {
+    this.countPageWrites();
+    for (let i = 0; i < this.profile.forkReinitLocks; i++) this.forkLocks.push(this.allocator.rawMalloc(FORK_LOCK_BYTES));
+    return this.cow;
+  }
+
+  /** From now on, count the distinct pages written for the first time (`forkPoint` without the fork). */
+  countPageWrites(): CopyOnWrite {
     this.cow.reset();
     this.cowActive = true;
     return this.cow;
@@ -1212,6 +1222,7 @@ export class Heap {
   teardown(): void {
     this.roots.clear();
     this.gc.shutdown();
+    for (const lock of this.forkLocks.splice(0)) this.allocator.rawFree(lock, FORK_LOCK_BYTES);
     this.freeLists.drain((ref) => this.freeObject(ref));
     for (const cls of this.types.classes) {
       if (cls.sharedKeys !== 0) {
@@ -1241,6 +1252,9 @@ export class Heap {
 function isLeafBuiltin(typeId: number): boolean {
   return (typeId >= Kind.Int && typeId <= Kind.Bytes) || typeId === Kind.Opaque;
 }
+
+/** A re-created runtime lock: glibc's `sem_t` on x86-64 (`PyThread_allocate_lock`). */
+const FORK_LOCK_BYTES = 32;
 
 export function validateHeapBytes(heapBytes: number): void {
   if (!Number.isInteger(heapBytes) || heapBytes < MIN_HEAP_BYTES || heapBytes > MAX_HEAP_BYTES || heapBytes % (1024 * 1024) !== 0) {

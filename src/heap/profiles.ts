@@ -81,6 +81,14 @@ export interface Profile {
    * decides when the long-lived 25 % rule allows a full collection. The lab's default; an option.
    */
   readonly startupTrackedObjects: number;
+  /**
+   * Locks the runtime re-creates in a forked child (`PyOS_AfterFork_Child` →
+   * `_PyThread_at_fork_reinit`, which allocates a new lock with `PyMem_RawMalloc` and leaks the
+   * old one): the interpreter's `id_mutex`, the pending-calls lock and the import lock on 3.11 and
+   * 3.12; most became `PyMutex` in 3.13. MEAS (a bare `os.fork()` under tracemalloc): 3 blocks of
+   * 32 bytes on 3.11.2 and 3.12.1, 1 on 3.13.0; 3.14 inherits 3.13's (UNCERTAIN).
+   */
+  readonly forkReinitLocks: number;
 }
 
 const FREE_LISTS_311: FreeListSizes = {
@@ -121,6 +129,7 @@ const P311: Profile = {
   tupleTracking: 'always',
   dictTracking: 'lazy',
   startupTrackedObjects: 11697, // MEAS 3.11.7
+  forkReinitLocks: 3,
 };
 
 const P312: Profile = {
@@ -149,6 +158,7 @@ const P313: Profile = {
   interning: 'split',
   thresholds: [2000, 10, 10],
   startupTrackedObjects: 7752, // MEAS 3.13.0; 3.14 inherits it (no 64-bit 3.14 on this machine: UNCERTAIN)
+  forkReinitLocks: 1,
 };
 
 const P3140: Profile = {

@@ -137,14 +137,16 @@ export class GarbageCollector implements PhaseContext {
 
   /** Statistics, live counters and the pause log of one collection. */
   private record(generation: number, t0: number, dt: number, counts: CollectionCounts): void {
-    const s = this.generationStats[generation];
-    s.collections++;
-    s.collected += counts.collected;
-    s.uncollectable += counts.uncollectable;
     const c = this.heap.counters;
-    c[Stat.GcCollections0 + generation]++;
-    c[Stat.GcCollected] += counts.collected;
-    c[Stat.GcUncollectable] += counts.uncollectable;
+    if (counts.inStats) {
+      const s = this.generationStats[generation];
+      s.collections++;
+      s.collected += counts.collected;
+      s.uncollectable += counts.uncollectable;
+      c[Stat.GcCollections0 + generation]++;
+      c[Stat.GcCollected] += counts.collected;
+      c[Stat.GcUncollectable] += counts.uncollectable;
+    }
     c[Stat.GcVisited] += counts.candidates + counts.marked;
     c[Stat.GcPauseMicros] += Math.round(dt * 1000);
     this.pauses.record(generation, t0 - this.originMs, dt, counts.candidates, counts.marked, counts.collected, counts.uncollectable);

@@ -108,12 +108,16 @@ export class IncrementalPlan implements CollectorPlan {
     const heap = this.heap;
     const i32 = heap.i32;
     this.workToDo += this.assessWorkToDo();
-    if (this.variant === 'tracked' && this.workToDo < 0) return;
+    if (this.variant === 'tracked' && this.workToDo < 0) {
+      counts.inStats = false;
+      return;
+    }
     this.phases.untrackTuples(this.young);
     if (this.phase === IncrementalPhase.MARK) {
       const marked = this.markAtStart();
       this.workToDo -= marked; // a second time: gh-141890
       counts.marked += marked;
+      counts.inStats = false;
       return;
     }
     const marked = this.markStacks(false);

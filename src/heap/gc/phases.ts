@@ -25,12 +25,19 @@ export class CollectionCounts {
   marked = 0;
   collected = 0;
   uncollectable = 0;
+  /**
+   * Whether `gc.get_stats()` counts the collection. The incremental collector's steps that collect
+   * nothing by design — the mark from the roots, and (3.14.1+) a step that returns at once on a
+   * negative work budget — return before `add_stats`; the callbacks still see them.
+   */
+  inStats = true;
 
   reset(): void {
     this.candidates = 0;
     this.marked = 0;
     this.collected = 0;
     this.uncollectable = 0;
+    this.inStats = true;
   }
 }
 

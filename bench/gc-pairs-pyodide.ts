@@ -1,0 +1,66 @@
+/**
+ * The gc_pairs calibration on CPython 3.14 without building it: `workloads/python/gc_pairs.py` run
+ * by Pyodide (`pyodide@314.0.7` is CPython 3.14.2 compiled to WebAssembly, with the incremental
+ * collector of 3.14.1–3.14.4) next to the simulated 3.14.1 profile, for n = 10⁴ and 10⁵ pairs and
+ * four threshold settings. Pyodide is a 32-bit build without pymalloc, so only collections and
+ * collected objects are compared, never bytes; its start-up population (about 20 000 tracked
+ * objects) is given to the simulation as measured. Exit status 1 if a row is outside ±1 collection
+ * and ±1 % collected per generation; 2 if Pyodide is not installed (it is not a dependency: 14 MB).
+ *
+ *   npm i --no-save pyodide@314.0.7 && npm run bench:gc-pairs-pyodide [-- --n 10000,100000]
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type GcPairsRecord, simulateGcPairs } from '../src/calibrate/gc-pairs.js';
+import { projectRoot } from '../src/sizes/real.js';
+
+const { values } = parseArgs({ options: { n: { type: 'string', default: '10000,100000' } } });
+const sizes = values.n!.split(',').map(Number);
+if (sizes.some((n) => !Number.isInteger(n) || n < 0)) fail('--n takes non-negative integers, comma-separated');
+
+function fail(message: string, status = 2): never {
+  console.error(`bench:gc-pairs-pyodide: ${message}`);
+  process.exit(status);
+}
+
+interface Pyodide {
+  runPython(code: string): unknown;
+  setStdout(options: { batched: (line: string) => void }): void;
+}
+
+let loadPyodide: () => Promise<Pyodide>;
+try {
+  ({ loadPyodide } = (await import('pyodide' as string)) as { loadPyodide: () => Promise<Pyodide> });
+} catch {
+  fail('Pyodide is not installed; install it without saving it: npm i --no-save pyodide@314.0.7');
+}
+
+const script = readFileSync(`${projectRoot()}/workloads/python/gc_pairs.py`, 'utf8').replace(/\nif __name__ == .__main__.:[\s\S]*$/, '\n');
+const settings: { label: string; args: string[] }[] = [
+  { label: 'default', args: [] },
+  { label: '100,10,10', args: ['--threshold', '100,10,10'] },
+  { label: '10000,10,10', args: ['--threshold', '10000,10,10'] },
+  { label: 'disabled', args: ['--disabled'] },
+];
+
+console.log('| python | n | setting | real collections/collected g0 g1 g2 | simulated | ok |');
+console.log('|---|---|---|---|---|---|');
+const cell = (s: readonly { collections: number; collected: number }[]): string => s.map((g) => `${g.collections}/${g.collected}`).join('  ');
+let rows = 0;
+let bad = 0;
+for (const n of sizes) {
+  for (const setting of settings) {
+    // A fresh interpreter per run, as the real calibration starts a process per run.
+    const py = await loadPyodide();
+    let printed = '';
+    py.setStdout({ batched: (line) => (printed += line) });
+    py.runPython(`${script}\nmain(${JSON.stringify(['--n', String(n), ...setting.args])})`);
+    const record = JSON.parse(printed) as GcPairsRecord;
+    const { simulated, withinTolerance } = simulateGcPairs(record);
+    rows++;
+    if (!withinTolerance) bad++;
+    console.log(`| ${record.python} (Pyodide) | ${n} | ${setting.label} | ${cell(record.stats)} | ${cell(simulated)} | ${withinTolerance ? 'yes' : 'NO'} |`);
+  }
+}
+console.log(`\n${rows - bad} of ${rows} rows within tolerance`);
+process.exitCode = bad === 0 ? 0 : 1;

@@ -31,7 +31,7 @@ describe('terminal output within 100 columns', () => {
     const a = gclab('bench', '--suite', 'quick', ...quickTiming);
     expect(a.status, a.stderr).toBe(0);
     expectFits(a.stdout);
-    // in a directory of its own: two runs within one second would get the same file name
+    // in a directory of its own, so that each side is the only results file there
     const b = gclab('bench', '--suite', 'quick', ...quickTiming, '--threshold', '500,10,10', '--results-dir', mkdtempSync(join(dir, 'b-')));
     expect(b.status, b.stderr).toBe(0);
     const [pathA, pathB] = [a, b].map((r) => /results: (\S+)/.exec(r.stdout)![1]);
@@ -89,4 +89,3 @@ describe('terminal output within 100 columns', () => {
     expectFits(calibrationTables(rows).join('\n'));
   });
 });
-

@@ -4,17 +4,19 @@
  * collector of 3.14.1–3.14.4) next to the simulated 3.14.1 profile, for n = 10⁴ and 10⁵ pairs and
  * four threshold settings. Pyodide is a 32-bit build without pymalloc, so only collections and
  * collected objects are compared, never bytes; its start-up population (about 20 000 tracked
- * objects) is given to the simulation as measured. Exit status 1 if a row is outside ±1 collection
+ * objects, about 5 % of them out of the roots' reach) is given to the simulation as measured.
+ * `--save PATH` writes the measured records (test/fixtures/gc-pairs-pyodide.json is such a file,
+ * which test/gc-pairs-pyodide.test.ts replays). Exit status 1 if a row is outside ±1 collection
  * and ±1 % collected per generation; 2 if Pyodide is not installed (it is not a dependency: 14 MB).
  *
- *   npm i --no-save pyodide@314.0.7 && npm run bench:gc-pairs-pyodide [-- --n 10000,100000]
+ *   npm i --no-save pyodide@314.0.7 && npm run bench:gc-pairs-pyodide [-- --n 10000,100000 --save F]
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type GcPairsRecord, simulateGcPairs } from '../src/calibrate/gc-pairs.js';
+import { type GcPairsRecord, PYODIDE_UNROOTED_SHARE, simulateGcPairs } from '../src/calibrate/gc-pairs.js';
 import { projectRoot } from '../src/sizes/real.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '10000,100000' } } });
+const { values } = parseArgs({ options: { n: { type: 'string', default: '10000,100000' }, save: { type: 'string' } } });
 const sizes = values.n!.split(',').map(Number);
 if (sizes.some((n) => !Number.isInteger(n) || n < 0)) fail('--n takes non-negative integers, comma-separated');
 
@@ -35,6 +37,7 @@ try {
   fail('Pyodide is not installed; install it without saving it: npm i --no-save pyodide@314.0.7');
 }
 
+
 const script = readFileSync(`${projectRoot()}/workloads/python/gc_pairs.py`, 'utf8').replace(/\nif __name__ == .__main__.:[\s\S]*$/, '\n');
 const settings: { label: string; args: string[] }[] = [
   { label: 'default', args: [] },
@@ -48,6 +51,7 @@ console.log('|---|---|---|---|---|---|');
 const cell = (s: readonly { collections: number; collected: number }[]): string => s.map((g) => `${g.collections}/${g.collected}`).join('  ');
 let rows = 0;
 let bad = 0;
+const measuredRecords: GcPairsRecord[] = [];
 for (const n of sizes) {
   for (const setting of settings) {
     // A fresh interpreter per run, as the real calibration starts a process per run.
@@ -55,7 +59,9 @@ for (const n of sizes) {
     let printed = '';
     py.setStdout({ batched: (line) => (printed += line) });
     py.runPython(`${script}\nmain(${JSON.stringify(['--n', String(n), ...setting.args])})`);
-    const record = JSON.parse(printed) as GcPairsRecord;
+    const measured = JSON.parse(printed) as GcPairsRecord;
+    measuredRecords.push(measured);
+    const record: GcPairsRecord = { ...measured, startup_unrooted: Math.round(PYODIDE_UNROOTED_SHARE * measured.startup_tracked) };
     const { simulated, withinTolerance } = simulateGcPairs(record);
     rows++;
     if (!withinTolerance) bad++;
@@ -63,4 +69,5 @@ for (const n of sizes) {
   }
 }
 console.log(`\n${rows - bad} of ${rows} rows within tolerance`);
+if (values.save) writeFileSync(values.save, JSON.stringify(measuredRecords, null, 1) + '\n');
 process.exitCode = bad === 0 ? 0 : 1;

@@ -30,6 +30,11 @@ export class Roots {
   /** `__main__.__dict__`: the workload's globals. */
   globals: Ref = 0;
   readonly frames: Frame[] = [];
+  /**
+   * Objects alive through references the collector's roots do not reach (C statics, caches of the
+   * runtime): the incremental collector's mark from the roots leaves them in pending. Owned.
+   */
+  readonly unrooted: Ref[] = [];
 
   constructor(private readonly heap: Heap) {}
 
@@ -111,6 +116,7 @@ export class Roots {
   clear(): void {
     while (this.frames.length > 0) this.popFrame();
     const heap = this.heap;
+    for (const r of this.unrooted.splice(0)) heap.decref(r);
     for (const r of [this.globals, this.modules, this.sysdict]) if (r !== 0) heap.decref(r);
     this.sysdict = this.modules = this.globals = 0;
   }

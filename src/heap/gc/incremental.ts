@@ -5,10 +5,21 @@
  * visited; each later increment collects the young objects plus a slice of pending taken with
  * its transitive closure, sized by the `work_to_do` budget; when pending is empty the spaces swap.
  *
- * Inferred, not read in the 3.14 branch (marked UNCERTAIN in the fact sheet): the 3.14.1 budget
- * (cap 2×new, early return when the budget is negative, no extra heap share after an increment)
- * is taken from the `main` snapshot; the double subtraction of marked objects (gh-141890) is
- * applied in both variants.
+ * Not read in the 3.14 branch: the 3.14.1 budget (cap 2×new, early return when the budget is
+ * negative, no extra heap share after an increment) is taken from the `main` snapshot, and the
+ * double subtraction of marked objects (gh-141890) is applied in both variants. For 3.14.1–3.14.4
+ * all four rules are MEAS Pyodide 3.14.2 (pyodide@314.0.7, gc_pairs.py with a gc.callbacks
+ * recorder): every step resets young.count, a step on a negative budget leaves the young list
+ * alone; the mark step costs the budget twice the objects marked (at 100,10,10 the first increment
+ * comes ~2×marked/(3×new) steps later, not half that); a deficit after an increment is paid back at
+ * 3×new per step when the heap share reaches its cap (2×new; nothing is added after the increment);
+ * only collecting increments reach gc.get_stats(). Replacing any one rule (cap 1.5×new or none, no
+ * early return, one subtraction, the extra heap share) breaks the per-step sequence. For 3.14.0
+ * they stay UNCERTAIN.
+ * What these rules do depends on what the mark step leaves in pending: in Pyodide ~5 % of the
+ * start-up objects (1039 of ~21 500: weakrefs, dicts, tuples, slices; what holds them was not
+ * established) are not reachable from the roots, so pending does not empty after the first
+ * increment and no new mark step follows (MEAS Pyodide 3.14.2).
  */
 import { GC, GCFLAG, GCLIST, type Ref, Stat } from '../layout.js';
 import { IMMORTAL_REFCNT } from '../layout.js';
@@ -108,6 +119,7 @@ export class IncrementalPlan implements CollectorPlan {
     const heap = this.heap;
     const i32 = heap.i32;
     this.workToDo += this.assessWorkToDo();
+    // 3.14.1+: young.count is already reset and the young list is kept (MEAS Pyodide 3.14.2).
     if (this.variant === 'tracked' && this.workToDo < 0) {
       counts.inStats = false;
       return;

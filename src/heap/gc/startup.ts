@@ -6,14 +6,22 @@
  *
  * Shape: `sys.modules` holds module dicts; each holds up to FUNCTIONS_PER_MODULE functions whose
  * globals are that dict (so modules are cycles, as real ones are). `__main__`'s globals hold one
- * function so they are tracked too. Exactly `n` tracked objects result (n ≥ 4).
+ * function so they are tracked too. Exactly `n` tracked objects result (n ≥ 4). `unrooted` of
+ * them are held from outside the roots instead (`Roots.unrooted`), as a real interpreter holds
+ * some objects only from C: the incremental collector's mark from the roots does not reach them.
  */
 import type { Heap } from '../heap.js';
 
 const FUNCTIONS_PER_MODULE = 30;
 
-export function buildStartupPopulation(heap: Heap, n: number): void {
+export function buildStartupPopulation(heap: Heap, n: number, unrooted = 0): void {
   if (!Number.isInteger(n) || n < 4) throw new RangeError(`the start-up population needs at least 4 objects (got ${n})`);
+  if (!Number.isInteger(unrooted) || unrooted < 0 || unrooted > n - 4) {
+    throw new RangeError(`the start-up population's unrooted objects must be 0..${n - 4} (got ${unrooted})`);
+  }
+  // Of the n, `unrooted` are alive through references outside the roots: lists (always tracked).
+  for (let i = 0; i < unrooted; i++) heap.roots.unrooted.push(heap.list.newList(0));
+  n -= unrooted;
   const roots = heap.roots;
   roots.init(); // sys dict, sys.modules, __main__ globals: 3 tracked dicts once they hold containers
   addFunction(heap, roots.globals, '__builtins_loader__');

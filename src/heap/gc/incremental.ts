@@ -19,7 +19,8 @@
  * What these rules do depends on what the mark step leaves in pending: in Pyodide ~5 % of the
  * start-up objects (1039 of ~21 500: weakrefs, dicts, tuples, slices; what holds them was not
  * established) are not reachable from the roots, so pending does not empty after the first
- * increment and no new mark step follows (MEAS Pyodide 3.14.2).
+ * increment and no new mark step follows (MEAS Pyodide 3.14.2). The heap option
+ * `startupUnrooted` gives a start-up population such objects (`Roots.unrooted`).
  */
 import { GC, GCFLAG, GCLIST, type Ref, Stat } from '../layout.js';
 import { IMMORTAL_REFCNT } from '../layout.js';

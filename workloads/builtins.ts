@@ -7,6 +7,7 @@
 import type { Heap } from '../src/heap/heap.js';
 import type { Ref } from '../src/heap/layout.js';
 import { Kind } from '../src/heap/types.js';
+import type { ClassInfo } from '../src/heap/types.js';
 import type { WorkloadContext } from '../src/lab/workload.js';
 
 /** `range(...)`: object header + start, stop, step, length (`rangeobject`). */
@@ -113,4 +114,17 @@ export function holdListComprehension(ctx: WorkloadContext, make: (k: number, i:
   heap.roots.setLocalSteal(frame, ITEMS, 0); // del items
   heap.evalBreaker();
   heap.roots.popFrame();
+}
+
+/**
+ * The argument tuple of a class call `cls(*items)` (items borrowed), a new reference to drop when
+ * `__init__` returns, or 0 when the call makes none. Calling a class packs its arguments
+ * (`_PyObject_MakeTpCall`); from 3.13 a call site of a plain class (inline values) specialises on
+ * its second run (ADAPTIVE_WARMUP_VALUE 1) to CALL_ALLOC_AND_ENTER_INIT, which passes them without
+ * a tuple, while a `__slots__` class stays CALL_NON_PY_GENERAL. MEAS 3.13.0 (`dis`, adaptive);
+ * 3.12 leaves both generic. `siteRuns`: how many times this call site ran before.
+ */
+export function classCallArgs(heap: Heap, cls: ClassInfo, siteRuns: number, ...items: Ref[]): Ref {
+  const specialised = siteRuns > 0 && heap.profile.instanceValues === 'inline' && cls.kind === Kind.Instance;
+  return specialised ? 0 : heap.tupleOf(...items);
 }

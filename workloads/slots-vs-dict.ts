@@ -8,9 +8,9 @@
  *       probe("held")
  *       del items
  */
-import { Kind, type ClassInfo } from '../src/heap/types.js';
+import type { ClassInfo } from '../src/heap/types.js';
 import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
-import { holdListComprehension } from './builtins.js';
+import { classCallArgs, holdListComprehension } from './builtins.js';
 
 const ATTRS = ['a', 'b', 'c'] as const;
 
@@ -20,17 +20,12 @@ function run(ctx: WorkloadContext, cls: ClassInfo): void {
   // `cls` a cell as it starts (MAKE_CELL), dropped with its frame. (The class object itself is
   // not simulated memory, so the cell holds nothing here.)
   const cell = heap.profile.inlinedComprehensions ? 0 : heap.cell(0);
-  // 3.13+: the call site specialises on its second run (ADAPTIVE_WARMUP_VALUE 1) to
-  // CALL_ALLOC_AND_ENTER_INIT, which passes the arguments to __init__ without a tuple; it requires
-  // a class with inline values, so not a __slots__ class (CALL_NON_PY_GENERAL: a tuple each call).
-  // MEAS 3.13.0 (dis adaptive); 3.12 leaves the call generic for both classes.
-  const specialises = heap.profile.instanceValues === 'inline' && cls.kind === Kind.Instance;
   holdListComprehension(
     ctx,
     (k, i) => {
-      // cls(i, i, i): calling a class makes a tuple of the arguments (_PyObject_MakeTpCall) and
-      // drops it when __init__, which sets three attributes, returns.
-      const args = specialises && k > 0 ? 0 : heap.tupleOf(i, i, i);
+      // cls(i, i, i): the argument tuple (if the call makes one) goes when __init__, which sets
+      // three attributes, returns.
+      const args = classCallArgs(heap, cls, k, i, i, i);
       const obj = heap.newInstance(cls);
       for (const name of ATTRS) heap.setAttr(obj, name, i);
       if (args !== 0) heap.decref(args);

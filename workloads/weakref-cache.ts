@@ -37,7 +37,7 @@
  * 3-tuples, one from `KeyedRef(...)` and one from inside it):
  * - calling a class with no vectorcall packs the arguments into a tuple (`_PyObject_MakeTpCall`,
  *   Objects/call.c) that lives until `type_call` returns: `Item(i)` a 1-tuple (3.13: only the
- *   first call; the site then specialises to CALL_ALLOC_AND_ENTER_INIT, as in slots-vs-dict),
+ *   first call; the site then specialises to CALL_ALLOC_AND_ENTER_INIT: `classCallArgs`),
  *   `KeyedRef(ob, callback, key)` a 3-tuple on every call (its class has a Python `__new__`, which
  *   CALL_ALLOC_AND_ENTER_INIT does not take);
  * - `ref.__new__(type, ob, callback)` calls the METH_VARARGS `tp_new_wrapper` (Objects/typeobject.c):
@@ -53,7 +53,7 @@ import type { Heap } from '../src/heap/heap.js';
 import type { Ref } from '../src/heap/layout.js';
 import { Kind, type ClassInfo } from '../src/heap/types.js';
 import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
-import { internNames, loopInt, rangeIterator } from './builtins.js';
+import { classCallArgs, internNames, loopInt, rangeIterator } from './builtins.js';
 
 /** `KeyedRef`: the 64-byte `PyWeakReference`, the `key` slot, the 16-byte GC head. MEAS 88. */
 const KEYEDREF_BYTES = 88;
@@ -69,30 +69,24 @@ interface CacheModule {
   readonly remove: Ref;
   /** Type id of `KeyedRef` (0 for the dict). */
   readonly keyedRef: number;
-  /** 3.13+: `Item(i)` specialises on its second call and makes no argument tuple after it. */
-  readonly itemCallSpecialises: boolean;
   /** 3.11 only: the `super` object and method-wrapper that `super().__init__(...)` allocates. */
   readonly superCls: ClassInfo | null;
   readonly wrapperCls: ClassInfo | null;
 }
 
-/**
- * `class Item` (its attribute name interned when the module was compiled, before tracing), and
- * whether `Item(i)` specialises (see the head comment).
- */
-function defineItem(heap: Heap): { item: ClassInfo; itemCallSpecialises: boolean } {
+/** `class Item`, its attribute name interned when the module was compiled, before tracing. */
+function defineItem(heap: Heap): ClassInfo {
   internNames(heap, ['key']);
-  const item = heap.defineClass({ name: 'Item' });
-  return { item, itemCallSpecialises: heap.profile.instanceValues === 'inline' && item.kind === Kind.Instance };
+  return heap.defineClass({ name: 'Item' });
 }
 
 /** `class Item` and `dict_cache = {}`. */
 function setupDict(heap: Heap): CacheModule {
-  const { item, itemCallSpecialises } = defineItem(heap);
+  const item = defineItem(heap);
   const cache = heap.dict.newDict();
   heap.roots.setGlobal('dict_cache', cache);
   heap.decref(cache);
-  return { item, itemCallSpecialises, cache, data: 0, remove: 0, keyedRef: 0, superCls: null, wrapperCls: null };
+  return { item, cache, data: 0, remove: 0, keyedRef: 0, superCls: null, wrapperCls: null };
 }
 
 /**
@@ -107,7 +101,7 @@ function setupDict(heap: Heap): CacheModule {
  * item's deallocation before the item's attributes are dropped.
  */
 function setupWeakValue(heap: Heap): CacheModule {
-  const { item, itemCallSpecialises } = defineItem(heap);
+  const item = defineItem(heap);
   const keyedRefCls = heap.defineClass({ name: 'KeyedRef', slots: ['key'] });
   heap.types.kindOf[keyedRefCls.id] = Kind.WeakRef;
   const wvdCls = heap.defineClass({ name: 'WeakValueDictionary' });
@@ -145,7 +139,6 @@ function setupWeakValue(heap: Heap): CacheModule {
   const oldSuper = heap.profile.pythonVersion === '3.11';
   return {
     item,
-    itemCallSpecialises,
     cache: self,
     data,
     remove,
@@ -224,7 +217,7 @@ function run(ctx: WorkloadContext, m: CacheModule): void {
   for (let k = 0; k < n; k++) {
     roots.setLocalSteal(f, I, loopInt(heap, k));
     // item = Item(i): the call's argument tuple lives while __init__ sets the attribute.
-    const args = m.itemCallSpecialises && k > 0 ? 0 : heap.tupleOf(f.locals[I]);
+    const args = classCallArgs(heap, m.item, k, f.locals[I]);
     const item = heap.newInstance(m.item);
     heap.setAttr(item, 'key', f.locals[I]);
     if (args !== 0) heap.decref(args);

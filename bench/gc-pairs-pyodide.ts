@@ -13,7 +13,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type GcPairsRecord, PYODIDE_UNROOTED_SHARE, simulateGcPairs } from '../src/calibrate/gc-pairs.js';
+import { GC_PAIRS_TABLE_HEAD, type GcPairsRecord, gcPairsTableRow, simulateGcPairs, withPyodideStartup } from '../src/calibrate/gc-pairs.js';
 import { projectRoot } from '../src/sizes/real.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '10000,100000' }, save: { type: 'string' } } });
@@ -39,16 +39,10 @@ try {
 
 
 const script = readFileSync(`${projectRoot()}/workloads/python/gc_pairs.py`, 'utf8').replace(/\nif __name__ == .__main__.:[\s\S]*$/, '\n');
-const settings: { label: string; args: string[] }[] = [
-  { label: 'default', args: [] },
-  { label: '100,10,10', args: ['--threshold', '100,10,10'] },
-  { label: '10000,10,10', args: ['--threshold', '10000,10,10'] },
-  { label: 'disabled', args: ['--disabled'] },
-];
+/** gc_pairs.py's options for the four settings: the defaults, two thresholds, disabled. */
+const settings: string[][] = [[], ['--threshold', '100,10,10'], ['--threshold', '10000,10,10'], ['--disabled']];
 
-console.log('| python | n | setting | real collections/collected g0 g1 g2 | simulated | ok |');
-console.log('|---|---|---|---|---|---|');
-const cell = (s: readonly { collections: number; collected: number }[]): string => s.map((g) => `${g.collections}/${g.collected}`).join('  ');
+for (const line of GC_PAIRS_TABLE_HEAD) console.log(line);
 let rows = 0;
 let bad = 0;
 const measuredRecords: GcPairsRecord[] = [];
@@ -58,14 +52,13 @@ for (const n of sizes) {
     const py = await loadPyodide();
     let printed = '';
     py.setStdout({ batched: (line) => (printed += line) });
-    py.runPython(`${script}\nmain(${JSON.stringify(['--n', String(n), ...setting.args])})`);
+    py.runPython(`${script}\nmain(${JSON.stringify(['--n', String(n), ...setting])})`);
     const measured = JSON.parse(printed) as GcPairsRecord;
     measuredRecords.push(measured);
-    const record: GcPairsRecord = { ...measured, startup_unrooted: Math.round(PYODIDE_UNROOTED_SHARE * measured.startup_tracked) };
-    const { simulated, withinTolerance } = simulateGcPairs(record);
+    const comparison = simulateGcPairs(withPyodideStartup(measured));
     rows++;
-    if (!withinTolerance) bad++;
-    console.log(`| ${record.python} (Pyodide) | ${n} | ${setting.label} | ${cell(record.stats)} | ${cell(simulated)} | ${withinTolerance ? 'yes' : 'NO'} |`);
+    if (!comparison.withinTolerance) bad++;
+    console.log(gcPairsTableRow(comparison, `${measured.python} (Pyodide)`));
   }
 }
 console.log(`\n${rows - bad} of ${rows} rows within tolerance`);

@@ -5,19 +5,16 @@
  * ±1 collection and ±1 % collected per generation.
  */
 import { readFileSync } from 'node:fs';
-import { type GcPairsRecord, simulateGcPairs } from '../src/calibrate/gc-pairs.js';
+import { GC_PAIRS_TABLE_HEAD, type GcPairsRecord, gcPairsTableRow, simulateGcPairs } from '../src/calibrate/gc-pairs.js';
 import { projectRoot } from '../src/sizes/real.js';
 
 const records = JSON.parse(readFileSync(`${projectRoot()}/test/fixtures/gc-pairs-real.json`, 'utf8')) as GcPairsRecord[];
-const cell = (s: readonly { collections: number; collected: number }[]): string => s.map((g) => `${g.collections}/${g.collected}`).join('  ');
-console.log('| python | n | setting | real collections/collected g0 g1 g2 | simulated | ok |');
-console.log('|---|---|---|---|---|---|');
+for (const line of GC_PAIRS_TABLE_HEAD) console.log(line);
 let bad = 0;
 for (const record of records) {
-  const { simulated, withinTolerance } = simulateGcPairs(record);
-  if (!withinTolerance) bad++;
-  const setting = record.disabled ? 'disabled' : record.threshold.join(',');
-  console.log(`| ${record.python} | ${record.n} | ${setting} | ${cell(record.stats)} | ${cell(simulated)} | ${withinTolerance ? 'yes' : 'NO'} |`);
+  const comparison = simulateGcPairs(record);
+  if (!comparison.withinTolerance) bad++;
+  console.log(gcPairsTableRow(comparison));
 }
 console.log(`\n${records.length - bad} of ${records.length} rows within tolerance`);
 process.exitCode = bad === 0 ? 0 : 1;

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type GcPairsRecord, PYODIDE_UNROOTED_SHARE, simulateGcPairs } from '../src/calibrate/gc-pairs.js';
+import { type GcPairsRecord, simulateGcPairs, withPyodideStartup } from '../src/calibrate/gc-pairs.js';
 import { projectRoot } from '../src/sizes/real.js';
 
 const records = JSON.parse(readFileSync(`${projectRoot()}/test/fixtures/gc-pairs-pyodide.json`, 'utf8')) as GcPairsRecord[];
@@ -21,7 +21,7 @@ describe('gc_pairs on CPython 3.14.2 (Pyodide) vs the 3.14.1 profile', () => {
   for (const record of records) {
     const setting = record.disabled ? 'disabled' : record.threshold.join(',');
     it(`n = ${record.n}, ${setting}`, () => {
-      const { simulated } = simulateGcPairs({ ...record, startup_unrooted: Math.round(PYODIDE_UNROOTED_SHARE * record.startup_tracked) });
+      const { simulated } = simulateGcPairs(withPyodideStartup(record));
       expect(simulated).toEqual(record.stats);
     });
   }

@@ -29,7 +29,23 @@ export interface GcPairsRecord {
  * them the simulated scavenge empties pending at once and marks again, and its increments fall
  * elsewhere.
  */
-export const PYODIDE_UNROOTED_SHARE = 1039 / 21543;
+const PYODIDE_UNROOTED_SHARE = 1039 / 21543;
+
+/** A record measured in Pyodide, with its start-up objects out of the roots' reach (see above). */
+export function withPyodideStartup(record: GcPairsRecord): GcPairsRecord {
+  return { ...record, startup_unrooted: Math.round(PYODIDE_UNROOTED_SHARE * record.startup_tracked) };
+}
+
+/** The header of the calibration table the bench scripts print (Markdown). */
+export const GC_PAIRS_TABLE_HEAD = ['| python | n | setting | real collections/collected g0 g1 g2 | simulated | ok |', '|---|---|---|---|---|---|'];
+
+/** One row of that table: the real figures per generation, the simulated ones, within tolerance. */
+export function gcPairsTableRow(comparison: GcPairsComparison, python = comparison.record.python): string {
+  const { record, simulated, withinTolerance } = comparison;
+  const cell = (s: readonly { collections: number; collected: number }[]): string => s.map((g) => `${g.collections}/${g.collected}`).join('  ');
+  const setting = record.disabled ? 'disabled' : record.threshold.join(',');
+  return `| ${python} | ${record.n} | ${setting} | ${cell(record.stats)} | ${cell(simulated)} | ${withinTolerance ? 'yes' : 'NO'} |`;
+}
 
 export interface GcPairsComparison {
   readonly record: GcPairsRecord;

@@ -4,21 +4,29 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { provenance, readResults, ResultsWriter } from '../src/lab/store.js';
 
 describe('results file names', () => {
   it('runs started in the same second get distinct files, each kept whole', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gclab-names-'));
-    const writers = [0, 1, 2].map(() => new ResultsWriter(dir, 'run', provenance('run', {})));
+    // One second for all three: the clock is held.
+    vi.useFakeTimers({ now: new Date('2026-11-22T04:00:00.250Z'), toFake: ['Date'] });
+    let writers: ResultsWriter[];
+    try {
+      writers = [0, 1, 2].map(() => new ResultsWriter(dir, 'run', provenance('run', {})));
+    } finally {
+      vi.useRealTimers();
+    }
     for (const w of writers) w.finish();
     const paths = writers.map((w) => w.path);
     expect(new Set(paths).size).toBe(3);
     expect(readdirSync(dir).sort()).toEqual(paths.map((p) => p.slice(dir.length + 1)).sort());
-    // Within one second the names are <stamp>-run, <stamp>-run-2, <stamp>-run-3 (the writers were made
-    // back to back, so at most a second boundary falls between them).
-    const sameSecond = paths.filter((p) => p.startsWith(paths[0].replace(/-run\.msgpack$/, '')));
-    if (sameSecond.length === 3) expect(paths.map((p) => p.replace(/^.*Z-/, ''))).toEqual(['run.msgpack', 'run-2.msgpack', 'run-3.msgpack']);
+    expect(paths.map((p) => p.slice(dir.length + 1))).toEqual([
+      '20261122T040000Z-run.msgpack',
+      '20261122T040000Z-run-2.msgpack',
+      '20261122T040000Z-run-3.msgpack',
+    ]);
     for (const p of paths) expect(readResults(p).complete).toBe(true);
   });
 });

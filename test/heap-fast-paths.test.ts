@@ -3,21 +3,10 @@
 // with copy-on-write accounting on (which sends everything down the general paths), leaves the same
 // bytes in simulated memory and the same counters, collections and counts, on every profile.
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../src/compare/stats.js';
 import { Heap } from '../src/heap/heap.js';
 import { HEADER_LAYOUT, Stat, STAT_NAMES } from '../src/heap/layout.js';
 import { PROFILE_NAMES, type ProfileName } from '../src/heap/profiles.js';
-
-/** A small deterministic PRNG (mulberry32), so both runs make the same choices. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Outcome {
   readonly memory: Uint8Array;
@@ -34,7 +23,8 @@ function run(profile: ProfileName, generalPaths: boolean): Outcome {
   const pair = heap.defineClass({ name: 'T', slots: ['a', 'b'] });
   const weak = heap.defineClass({ name: 'W', slots: [], weakrefSlot: true });
   const classes = [leaf, leaf, leaf, pair, weak];
-  const rnd = prng(20240611);
+  // The compare module's seeded PRNG, so both runs make the same choices.
+  const rnd = seededRandom(20240611);
   const live: number[] = [];
   for (let step = 0; step < 30000; step++) {
     const r = rnd();

@@ -11,9 +11,10 @@
  *
  *   npm i --no-save pyodide@314.0.7 && npm run bench:gc-pairs-pyodide [-- --n 10000,100000 --save F]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { GC_PAIRS_TABLE_HEAD, type GcPairsRecord, gcPairsTableRow, simulateGcPairs, withPyodideStartup } from '../src/calibrate/gc-pairs.js';
+import { PYODIDE_PACKAGE, pyodideInstalled, runInPyodide } from '../src/calibrate/pyodide.js';
 import { projectRoot } from '../src/sizes/real.js';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '10000,100000' }, save: { type: 'string' } } });
@@ -25,35 +26,18 @@ function fail(message: string, status = 2): never {
   process.exit(status);
 }
 
-interface Pyodide {
-  runPython(code: string): unknown;
-  setStdout(options: { batched: (line: string) => void }): void;
-}
-
-let loadPyodide: () => Promise<Pyodide>;
-try {
-  ({ loadPyodide } = (await import('pyodide' as string)) as { loadPyodide: () => Promise<Pyodide> });
-} catch {
-  fail('Pyodide is not installed; install it without saving it: npm i --no-save pyodide@314.0.7');
-}
-
-
-const script = readFileSync(`${projectRoot()}/workloads/python/gc_pairs.py`, 'utf8').replace(/\nif __name__ == .__main__.:[\s\S]*$/, '\n');
+const script = `${projectRoot()}/workloads/python/gc_pairs.py`;
 /** gc_pairs.py's options for the four settings: the defaults, two thresholds, disabled. */
 const settings: string[][] = [[], ['--threshold', '100,10,10'], ['--threshold', '10000,10,10'], ['--disabled']];
 
+if (!(await pyodideInstalled())) fail(`Pyodide is not installed; install it without saving it: npm i --no-save ${PYODIDE_PACKAGE}`);
 for (const line of GC_PAIRS_TABLE_HEAD) console.log(line);
 let rows = 0;
 let bad = 0;
 const measuredRecords: GcPairsRecord[] = [];
 for (const n of sizes) {
   for (const setting of settings) {
-    // A fresh interpreter per run, as the real calibration starts a process per run.
-    const py = await loadPyodide();
-    let printed = '';
-    py.setStdout({ batched: (line) => (printed += line) });
-    py.runPython(`${script}\nmain(${JSON.stringify(['--n', String(n), ...setting])})`);
-    const measured = JSON.parse(printed) as GcPairsRecord;
+    const measured = JSON.parse(await runInPyodide(script, ['--n', String(n), ...setting])) as GcPairsRecord;
     measuredRecords.push(measured);
     const comparison = simulateGcPairs(withPyodideStartup(measured));
     rows++;

@@ -4,7 +4,8 @@
  * plan (3.13) and the incremental plan (3.14.0). Prints, from one run, each plan's largest
  * automatic pause in objects visited and in time, and the generational full collection of the same
  * heap, with their ratios. Acceptance: the incremental plan's largest pause ≥ 10× smaller than
- * the generational full collection.
+ * the generational full collection. `npm run bench:gc-pauses-real` runs the same program on the
+ * real interpreters and compares their collections with the simulation's one by one.
  *
  *   npm run bench:gc-pauses [-- --objects 1000000 --churn 2000000]
  */
@@ -13,6 +14,7 @@ import { Heap } from '../src/heap/heap.js';
 import type { ProfileName } from '../src/heap/profiles.js';
 import { PROFILES } from '../src/heap/profiles.js';
 import { dropPairs } from '../workloads/gc-pairs.js';
+import { buildLongLivedTree } from '../src/calibrate/gc-pauses.js';
 
 const { values } = parseArgs({
   options: {
@@ -50,22 +52,9 @@ export interface PauseRun {
 export function pauseRun(profile: ProfileName, longLived: number, pairs: number): PauseRun {
   const heap = new Heap({ profile, heapBytes: 1024 * 1048576, startupObjects: PROFILES[profile].startupTrackedObjects });
   const gc = heap.gc;
-  // The long-lived heap: sqrt(n) lists of sqrt(n) empty lists, bound to a global.
-  const side = Math.ceil(Math.sqrt(longLived));
-  const outer = heap.list.newList(0);
-  heap.roots.setGlobal('tree', outer);
-  heap.decref(outer);
-  for (let i = 0; i < side; i++) {
-    const inner = heap.list.newList(0);
-    for (let j = 0; j < side; j++) {
-      const leaf = heap.list.newList(0);
-      heap.list.append(inner, leaf);
-      heap.decref(leaf);
-    }
-    heap.list.append(outer, inner);
-    heap.decref(inner);
-    heap.evalBreaker();
-  }
+  // The long-lived heap: sqrt(n) lists of sqrt(n) empty lists, bound to a global, built as
+  // gc_pauses.py builds it (bench:gc-pauses-real runs that program on the real interpreters).
+  buildLongLivedTree(heap, Math.ceil(Math.sqrt(longLived)));
   const C = heap.defineClass({ name: 'C' });
   const from = gc.pauses.count;
   dropPairs(heap, C, pairs);

@@ -32,7 +32,7 @@ export interface GcPairsRecord {
 const PYODIDE_UNROOTED_SHARE = 1039 / 21543;
 
 /** A record measured in Pyodide, with its start-up objects out of the roots' reach (see above). */
-export function withPyodideStartup(record: GcPairsRecord): GcPairsRecord {
+export function withPyodideStartup<R extends { readonly startup_tracked: number; readonly startup_unrooted?: number }>(record: R): R {
   return { ...record, startup_unrooted: Math.round(PYODIDE_UNROOTED_SHARE * record.startup_tracked) };
 }
 

@@ -1,13 +1,16 @@
 /**
  * Heap hot-path benchmark: simulated allocate + incref + decref + free of a 32-byte GC object
- * (an instance of `class S: __slots__ = ()`), next to plain JS object churn and real CPython
- * creating and dropping the same instances. Prints figures and ratios from one run.
+ * (an instance of `class S: __slots__ = ()`), next to the same books kept by a WebAssembly module
+ * with no checks (bench/wasm-books.ts: a ceiling for any heap keeping them), plain JS object churn,
+ * and real CPython creating and dropping the same instances. Prints figures and ratios from one run.
  *
  *   npm run bench:heap [-- --count 10000000 --profile 3.13 --python python3]
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Heap } from '../src/heap/heap.js';
+import { bestSeconds } from './best-of.js';
+import { wasmBooksRate } from './wasm-books.js';
 import { isProfileName } from '../src/heap/profiles.js';
 
 const { values } = parseArgs({
@@ -23,15 +26,7 @@ const rounds = Number(values.rounds);
 if (!Number.isInteger(count) || count <= 0) throw new Error(`--count must be a positive integer`);
 if (!isProfileName(values.profile!)) throw new Error(`unknown profile ${values.profile}`);
 
-function bestOf(fn: () => void): number {
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return best;
-}
+const bestOf = (fn: () => void): number => bestSeconds(rounds, fn);
 
 const heap = new Heap({ profile: values.profile, heapBytes: 64 << 20 });
 const cls = heap.defineClass({ name: 'S', slots: [] });
@@ -47,6 +42,8 @@ const simSeconds = bestOf(() => {
   }
 });
 const objectBytes = heap.objectBytes(resident === 0 ? 0 : heap.list.get(resident, 0));
+
+const ceilingRate = await wasmBooksRate(count, rounds);
 
 let sink: unknown;
 const jsSeconds = bestOf(() => {
@@ -78,6 +75,7 @@ try {
 const rate = (s: number) => count / s / 1e6;
 console.log(`objects: ${count.toLocaleString('en')} per round, best of ${rounds}; simulated object: ${objectBytes} bytes requested (profile ${values.profile})`);
 console.log(`simulated alloc+incref+decref+free : ${rate(simSeconds).toFixed(1)} M objects/s`);
+console.log(`the same books in WebAssembly      : ${ceilingRate.toFixed(1)} M objects/s  (a ceiling; simulated / ceiling ${(rate(simSeconds) / ceilingRate).toFixed(2)})`);
 console.log(`plain JS object churn              : ${rate(jsSeconds).toFixed(1)} M objects/s`);
 console.log(`CPython ${pyVersion} S() create+drop      : ${rate(pySeconds).toFixed(1)} M objects/s`);
 console.log(`ratio simulated / CPython          : ${(pySeconds / simSeconds).toFixed(2)}x  (target >= 5x)`);

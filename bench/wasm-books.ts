@@ -1,42 +1,14 @@
 /**
- * How fast can allocate + incref + decref + free of a 32-byte GC object go on this machine, with
- * the bookkeeping a faithful heap must do? Runs `bench:heap`'s loop on three things in one process:
- *
- *  - the simulated heap (src/heap, profile 3.13);
- *  - a WebAssembly module, written out below, that does only the fast path's memory work on a
- *    shared memory: the trigger check, the usedpools lookup, the pool's count and free-list pop,
- *    the object header, the GC head linked into the young list, six counters; and on free the
- *    unlink, the pool's free-list push and the counters. No map checks, bounds checks or overflow
- *    checks, no profiles, no flags, no slow paths (it returns 0 where the heap would take one,
- *    which this loop never reaches);
- *  - plain JS object churn, for scale.
- *
- * The WebAssembly figure is a ceiling for any heap that keeps these books in one thread's memory:
- * issue 2's target of 40 M objects/s is measured against it. It is not a second heap: nothing
- * else uses this module.
- *
- *   npm run bench:heap-ceiling [-- --count 10000000 --rounds 5]
+ * A ceiling for `bench:heap`: its loop (allocate + incref + decref + free of a 32-byte GC object)
+ * on a WebAssembly module, written out below, that does only the heap fast path's memory work on a
+ * shared memory: the trigger check, the usedpools lookup, the pool's count and free-list pop, the
+ * object header, the GC head linked into the young list, six counters; and on free the unlink, the
+ * pool's free-list push and the counters. No map checks, bounds checks or overflow checks, no
+ * profiles, no flags, no slow paths (it returns 0 where the heap would take one, which this loop
+ * never reaches). What it reaches is what any heap keeping these books, called from JS once per
+ * operation, could reach on the machine. It is not a second heap: nothing else uses this module.
  */
-import { parseArgs } from 'node:util';
-import { Heap } from '../src/heap/heap.js';
-
-const { values } = parseArgs({ options: { count: { type: 'string', default: '10000000' }, rounds: { type: 'string', default: '5' } } });
-const count = Number(values.count);
-const rounds = Number(values.rounds);
-if (!Number.isInteger(count) || count <= 0 || !Number.isInteger(rounds) || rounds <= 0) {
-  console.error('bench:heap-ceiling: --count and --rounds must be positive integers');
-  process.exit(2);
-}
-
-function bestRate(fn: () => void): number {
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return count / best / 1e6;
-}
+import { bestSeconds } from './best-of.js';
 
 // ---- the WebAssembly module -------------------------------------------------------------------
 
@@ -144,54 +116,34 @@ const moduleBytes = new Uint8Array([
   ...section(10, vec([body(7, alloc), body(0, incref), body(7, decref)])),
 ]);
 
-const memory = new WebAssembly.Memory({ initial: 32, maximum: 32, shared: true });
-const { instance } = await WebAssembly.instantiate(moduleBytes, { env: { memory } });
-const wasm = instance.exports as unknown as { alloc(bytes: number): number; incref(obj: number): void; decref(obj: number): void };
-const words = new Int32Array(memory.buffer);
-const counters = new Float64Array(memory.buffer, COUNTERS, 8);
-words[(YOUNG - 16) >> 2] = YOUNG;
-words[(YOUNG - 12) >> 2] = YOUNG;
-for (let idx = 0; idx < 32; idx++) words[(USEDPOOLS + 16 * idx) >> 2] = USEDPOOLS + 16 * idx;
-words[(USEDPOOLS + 16) >> 2] = POOL; // size class 1 (17-32 bytes) has the pool
-let head = 0;
-for (let k = RESIDENT - 1; k >= 0; k--) {
-  const block = POOL + 48 + 32 * k;
-  words[block >> 2] = head;
-  head = block;
+/** M objects/s of the loop on the WebAssembly books: the best of `rounds` rounds of `count` objects. */
+export async function wasmBooksRate(count: number, rounds: number): Promise<number> {
+  const memory = new WebAssembly.Memory({ initial: 32, maximum: 32, shared: true });
+  const { instance } = await WebAssembly.instantiate(moduleBytes, { env: { memory } });
+  const wasm = instance.exports as unknown as { alloc(bytes: number): number; incref(obj: number): void; decref(obj: number): void };
+  const words = new Int32Array(memory.buffer);
+  const counters = new Float64Array(memory.buffer, COUNTERS, 8);
+  words[(YOUNG - 16) >> 2] = YOUNG;
+  words[(YOUNG - 12) >> 2] = YOUNG;
+  for (let idx = 0; idx < 32; idx++) words[(USEDPOOLS + 16 * idx) >> 2] = USEDPOOLS + 16 * idx;
+  words[(USEDPOOLS + 16) >> 2] = POOL; // size class 1 (17-32 bytes) has the pool
+  let head = 0;
+  for (let k = RESIDENT - 1; k >= 0; k--) {
+    const block = POOL + 48 + 32 * k;
+    words[block >> 2] = head;
+    head = block;
+  }
+  words[(POOL >> 2) + 1] = head;
+  counters[7] = Infinity;
+
+  const rate = count / bestSeconds(rounds, () => {
+    for (let i = 0; i < count; i++) {
+      const o = wasm.alloc(32);
+      wasm.incref(o);
+      wasm.decref(o);
+      wasm.decref(o);
+    }
+  }) / 1e6;
+  if (counters[0] !== counters[1] || counters[0] !== count * rounds) throw new Error('the WebAssembly loop took a slow path');
+  return rate;
 }
-words[(POOL >> 2) + 1] = head;
-counters[7] = Infinity;
-
-const wasmRate = bestRate(() => {
-  for (let i = 0; i < count; i++) {
-    const o = wasm.alloc(32);
-    wasm.incref(o);
-    wasm.decref(o);
-    wasm.decref(o);
-  }
-});
-if (counters[0] !== counters[1] || counters[0] !== count * rounds) throw new Error('the WebAssembly loop took a slow path');
-
-// ---- the simulated heap and plain JS --------------------------------------------------------------
-
-const heap = new Heap({ profile: '3.13', heapBytes: 64 << 20 });
-const cls = heap.defineClass({ name: 'S', slots: [] });
-heap.list.comprehension(RESIDENT, () => heap.newInstance(cls));
-const heapRate = bestRate(() => {
-  for (let i = 0; i < count; i++) {
-    const o = heap.newInstance(cls);
-    heap.incref(o);
-    heap.decref(o);
-    heap.decref(o);
-  }
-});
-let sink: unknown;
-const jsRate = bestRate(() => {
-  for (let i = 0; i < count; i++) sink = { a: i, b: sink === null ? 0 : 1 };
-});
-
-console.log(`objects: ${count.toLocaleString('en')} per round, best of ${rounds}`);
-console.log(`simulated heap (3.13)                   : ${heapRate.toFixed(1)} M objects/s`);
-console.log(`the same books in WebAssembly (ceiling) : ${wasmRate.toFixed(1)} M objects/s`);
-console.log(`plain JS object churn                   : ${jsRate.toFixed(1)} M objects/s`);
-console.log(`heap / ceiling                          : ${(heapRate / wasmRate).toFixed(2)}  (issue 2's target: 40 M objects/s)`);

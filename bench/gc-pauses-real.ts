@@ -1,8 +1,8 @@
 /**
  * The pause benchmark's program on real interpreters: `workloads/python/gc_pauses.py` (a tree of
  * side² long-lived lists bound to a global, then cyclic churn, then gc.collect()) run on every
- * CPython 3.11–3.13 found, and on CPython 3.14.2 in Pyodide when it is installed, each next to the
- * simulated profile of its version (a native 3.14, where installed, is run like the others). Per interpreter: the automatic collections, those that
+ * CPython found (3.11–3.14), and on CPython 3.14.2 in Pyodide when it is installed, each next to
+ * the simulated profile of its version. Per interpreter: the automatic collections, those that
  * collected nothing, the objects collected in all and by the largest collection, real and
  * simulated; and, from the real run alone, its final full collection against its longest automatic
  * pause (the ratio the incremental collector was meant to raise). Exit status 1 if a row is outside

@@ -30,7 +30,6 @@ export interface GcPausesRecord {
 
 /** The collections of one run, in order; the last is the final `gc.collect()`. */
 export interface PauseSeries {
-  readonly generation: readonly number[];
   readonly collected: readonly number[];
   readonly pauseMs: readonly number[];
 }
@@ -108,9 +107,8 @@ export function simulateGcPauses(record: GcPausesRecord): PauseSeries {
   dropPairs(heap, cls, record.pairs);
   gc.collect();
   const p = gc.pauses;
-  const series = { generation: [] as number[], collected: [] as number[], pauseMs: [] as number[] };
+  const series = { collected: [] as number[], pauseMs: [] as number[] };
   for (let i = from; i < p.count; i++) {
-    series.generation.push(p.generation[i]);
     series.collected.push(p.collected[i]);
     series.pauseMs.push(p.durationMs[i]);
   }
@@ -129,7 +127,7 @@ export interface GcPausesComparison {
 }
 
 export function compareGcPauses(record: GcPausesRecord): GcPausesComparison {
-  const real = pauseFigures({ generation: record.generation, collected: record.collected, pauseMs: record.pause_ms });
+  const real = pauseFigures({ collected: record.collected, pauseMs: record.pause_ms });
   const simulated = pauseFigures(simulateGcPauses(record));
   const withinTolerance =
     Math.abs(real.collections - simulated.collections) <= 1 &&

@@ -14,7 +14,7 @@ import { Heap } from '../src/heap/heap.js';
 import type { ProfileName } from '../src/heap/profiles.js';
 import { PROFILES } from '../src/heap/profiles.js';
 import { dropPairs } from '../workloads/gc-pairs.js';
-import { buildLongLivedTree } from '../src/calibrate/gc-pauses.js';
+import { buildLongLivedTree } from '../workloads/gc-pauses.js';
 
 const { values } = parseArgs({
   options: {

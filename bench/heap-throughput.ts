@@ -77,7 +77,7 @@ console.log(`objects: ${count.toLocaleString('en')} per round, best of ${rounds}
 console.log(`simulated alloc+incref+decref+free : ${rate(simSeconds).toFixed(1)} M objects/s`);
 console.log(`the same books in WebAssembly      : ${ceilingRate.toFixed(1)} M objects/s  (a ceiling; simulated / ceiling ${(rate(simSeconds) / ceilingRate).toFixed(2)})`);
 console.log(`plain JS object churn              : ${rate(jsSeconds).toFixed(1)} M objects/s`);
-console.log(`CPython ${pyVersion} S() create+drop      : ${rate(pySeconds).toFixed(1)} M objects/s`);
+console.log(`${`CPython ${pyVersion} S() create+drop`.padEnd(35)}: ${rate(pySeconds).toFixed(1)} M objects/s`);
 console.log(`ratio simulated / CPython          : ${(pySeconds / simSeconds).toFixed(2)}x  (target >= 5x)`);
 console.log(`ratio simulated / plain JS         : ${(jsSeconds / simSeconds).toFixed(2)}x`);
 console.log(`target >= 40 M objects/s           : ${rate(simSeconds) >= 40 ? 'met' : 'NOT met'}`);

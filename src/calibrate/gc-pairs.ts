@@ -54,6 +54,14 @@ export interface GcPairsComparison {
   readonly withinTolerance: boolean;
 }
 
+/**
+ * GC objects a calibration script's own measurement left in count0 before its program ran:
+ * `count_before[0]`, plus the tuple `gc.get_count()` itself returned after reading it.
+ */
+export function measurementObjects(countBefore: readonly number[]): number {
+  return countBefore[0] + 1;
+}
+
 export function simulateGcPairs(record: GcPairsRecord): GcPairsComparison {
   const profile = profileForPythonVersion(record.python);
   if (!profile) throw new RangeError(`no profile for Python ${record.python}`);
@@ -62,8 +70,7 @@ export function simulateGcPairs(record: GcPairsRecord): GcPairsComparison {
     n: record.n,
     threshold: record.disabled ? undefined : record.threshold,
     disabled: record.disabled,
-    // count_before[0] plus the tuple gc.get_count() itself returned after reading it.
-    measurementObjects: record.count_before[0] + 1,
+    measurementObjects: measurementObjects(record.count_before),
   });
   const simulated = result.stats;
   const withinTolerance = simulated.every(

@@ -7,11 +7,11 @@
  * the largest automatic pause), since the real run may be another build (Pyodide is WebAssembly).
  */
 import { Heap } from '../heap/heap.js';
-import type { Ref } from '../heap/layout.js';
 import { Stat } from '../heap/layout.js';
 import { profileForPythonVersion } from '../heap/profiles.js';
 import { dropPairs } from '../../workloads/gc-pairs.js';
-import { loopInt } from '../../workloads/builtins.js';
+import { buildLongLivedTree } from '../../workloads/gc-pauses.js';
+import { measurementObjects } from './gc-pairs.js';
 
 /** One JSON object printed by gc_pauses.py (plus, for Pyodide, its start-up objects out of reach). */
 export interface GcPausesRecord {
@@ -60,37 +60,9 @@ export function pauseFigures(series: PauseSeries): PauseFigures {
     collectedNothing: collected.filter((c) => c === 0).length,
     collectedTotal: collected.reduce((a, b) => a + b, 0),
     largestCollected: [...collected].sort((a, b) => b - a).slice(0, LARGEST_COMPARED),
-    longestPauseMs: Math.max(0, ...series.pauseMs.slice(0, automatic)),
+    longestPauseMs: series.pauseMs.slice(0, automatic).reduce((a, b) => Math.max(a, b), 0),
     fullCollectionMs: series.pauseMs[automatic] ?? 0,
   };
-}
-
-/**
- * `build(side)` of gc_pauses.py, statement by statement: `tree` becomes a list of `side` lists of
- * `side` empty lists. Each loop iteration ends at a back edge, where 3.12+ checks the eval breaker
- * (`[]` and the specialised `list.append` do not).
- */
-export function buildLongLivedTree(heap: Heap, side: number): void {
-  const roots = heap.roots;
-  const [I, INNER, J] = [0, 1, 2];
-  const frame = roots.pushFrame(3);
-  const tree = heap.list.newList(0);
-  roots.setGlobal('tree', tree);
-  heap.decref(tree);
-  for (let i = 0; i < side; i++) {
-    roots.setLocalSteal(frame, I, loopInt(heap, i));
-    roots.setLocalSteal(frame, INNER, heap.list.newList(0));
-    for (let j = 0; j < side; j++) {
-      roots.setLocalSteal(frame, J, loopInt(heap, j));
-      const leaf: Ref = heap.list.newList(0);
-      heap.list.append(frame.locals[INNER], leaf);
-      heap.decref(leaf);
-      heap.evalBreaker();
-    }
-    heap.list.append(tree, frame.locals[INNER]);
-    heap.evalBreaker();
-  }
-  roots.popFrame();
 }
 
 /** Runs gc_pauses.py's program on the profile of the record's Python and returns its collections. */
@@ -100,8 +72,7 @@ export function simulateGcPauses(record: GcPausesRecord): PauseSeries {
   const heap = new Heap({ profile, heapBytes: 1024 << 20, startupObjects: record.startup_tracked, startupUnrooted: record.startup_unrooted });
   const gc = heap.gc;
   const cls = heap.defineClass({ name: 'C' });
-  // count_before[0], plus the tuple gc.get_count() returned after reading it (as gc_pairs).
-  heap.counters[Stat.GcCount0] += record.count_before[0] + 1;
+  heap.counters[Stat.GcCount0] += measurementObjects(record.count_before);
   const from = gc.pauses.count;
   buildLongLivedTree(heap, record.side);
   dropPairs(heap, cls, record.pairs);

@@ -130,10 +130,10 @@ export class Allocator {
   }
 
   /**
-   * Frees an object's block. Objects are never reallocated, so one of at most 512 bytes is always
-   * a pymalloc block and the chunk map need not be consulted.
+   * Frees a block that was never resized: an object, or a 3.11/3.12 instance's values block. Such
+   * a block of at most 512 bytes came from pymalloc, so the chunk map need not be consulted.
    */
-  freeObject(block: Ref, nbytes: number): void {
+  freeNeverResized(block: Ref, nbytes: number): void {
     if (nbytes <= Hot.SMALL_REQUEST_THRESHOLD) {
       this.pymalloc.free(block);
       this.stats[Stat.RequestedCurrent] -= nbytes;

@@ -44,7 +44,7 @@ export function keysBytes(log2: number, kind: DictKeysKind): number {
 /** Words of the values prefix of a separate (3.11/3.12) values array of `capacity` slots. */
 export const separatePrefixWords = (capacity: number): number => ((capacity + 9) & ~7) >> 2;
 /** Bytes of a separate values array: `round_up_8(size + 2) + 8·size`. */
-const separateValuesBytes = (capacity: number): number => roundUp(capacity + 2, 8) + 8 * capacity;
+const separateValuesBytes = (capacity: number): number => ((capacity + 2 + 7) & ~7) + 8 * capacity;
 /** Bytes of 3.13+ inline values: `round_up_8(size) + 8·(size + 1)`. */
 export const inlineValuesBytes = (capacity: number): number => roundUp(capacity, 8) + 8 * (capacity + 1);
 /** Word offset of inline value 0 from the object (after its 16-byte header and an 8-byte values header). */
@@ -100,7 +100,7 @@ export function clearInstanceValues(heap: Heap, obj: Ref): void {
   for (let i = 0; i < capacity; i++) heap.xdecref(i32[base + 2 * i]);
   const block = heap.dict.valuesBlock(obj);
   if (block !== 0) {
-    heap.allocator.free(block, separateValuesBytes(capacity));
+    heap.allocator.freeNeverResized(block, separateValuesBytes(capacity));
     i32[obj + PRE.VALUES] = 0;
   }
 }
@@ -632,7 +632,7 @@ export class DictOps {
       heap.xdecref(v);
     }
     if (block !== 0) {
-      heap.allocator.free(block, separateValuesBytes(capacity));
+      heap.allocator.freeNeverResized(block, separateValuesBytes(capacity));
       i32[obj + PRE.VALUES] = 0;
     } else if (heap.profile.instanceValues === 'inline') {
       i32[obj + INLINE_CAPACITY_WORD] = 0; // the inline space stays in the object, unused

@@ -114,6 +114,11 @@ export class Heap {
   gcTriggerAt = Infinity;
   /** GC flag bits a newly tracked object gets (the incremental collector's not-visited space). */
   youngSpaceFlag = 0;
+  /**
+   * Weakrefs whose referent is still alive (linked into a weakref list). While it is 0 no weakref
+   * can need clearing, and the collector skips `handle_weakrefs`' walk over the garbage.
+   */
+  linkedWeakrefs = 0;
 
   readonly None: Ref;
   readonly True: Ref;
@@ -284,7 +289,7 @@ export class Heap {
     }
     if (this.cowActive === true) this.cow.touch(ref);
     this.counters[Stat.ObjectsFreed]++;
-    this.allocator.freeObject(ref - pre, i32[ref + 2]);
+    this.allocator.freeNeverResized(ref - pre, i32[ref + 2]);
   }
 
   /** Bytes requested for the object itself (pre-header included; separate buffers excluded). */
@@ -374,7 +379,7 @@ export class Heap {
     const lastfree = i32[pool + POOL.FREEBLOCK];
     const count = i32[pool + POOL.COUNT] - 1;
     if (lastfree === 0 || count === 0) {
-      this.allocator.freeObject(bp, bytes);
+      this.allocator.freeNeverResized(bp, bytes);
       return;
     }
     i32[bp] = lastfree;
@@ -1052,6 +1057,7 @@ export class Heap {
     i32[ref + FIELD.WEAKREF_HASH] = -1;
     if (callback !== 0) this.incref(callback);
     i32[ref + FIELD.WEAKREF_CALLBACK] = callback;
+    this.linkedWeakrefs++;
     // Callback-less refs go first in the list so they can be shared.
     if (callback === 0 || head === 0) {
       i32[ref + FIELD.WEAKREF_NEXT] = head;
@@ -1089,6 +1095,7 @@ export class Heap {
     i32[wr + FIELD.WEAKREF_OBJECT] = 0;
     i32[wr + FIELD.WEAKREF_PREV] = 0;
     i32[wr + FIELD.WEAKREF_NEXT] = 0;
+    this.linkedWeakrefs--;
   }
 
   /** `PyObject_ClearWeakRefs`: detach every weakref to a dying object, then run their callbacks. */

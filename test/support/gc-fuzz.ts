@@ -1178,6 +1178,10 @@ class GcFuzzer {
     }
 
     this.checkWeaklists();
+    // The heap's count of linked weakrefs (the collector skips its weakref pass at 0) is exact.
+    let linked = 0;
+    for (const o of reachable) if (o.kind === MK.WeakRef && heap.i32[o.ref + FIELD.WEAKREF_OBJECT] !== 0) linked++;
+    if (heap.linkedWeakrefs !== linked) this.fail(`the heap counts ${heap.linkedWeakrefs} linked weakrefs, ${linked} weakrefs have a referent`);
 
     // 3. The allocator's structures.
     const problem = checkAllocator(heap, liveRefs);

@@ -309,6 +309,7 @@ export class CollectionPhases {
    */
   private handleWeakrefs(old: Ref, counts: CollectionCounts): number {
     const heap = this.heap;
+    if (heap.linkedWeakrefs === 0) return 0; // no weakref points anywhere: nothing to clear or call
     const i32 = this.i32;
     const types = heap.types;
     const unreachable = this.unreachable;

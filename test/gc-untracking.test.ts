@@ -13,8 +13,21 @@ const LAZY = {
   listDictCreated: true,
   listDictAfterCollect1: true,
   listDictAfterCollect2: false,
+  // Found reachable through its outer tuple, the inner one comes back behind it: CPython's walk
+  // meets the outer tuple while the inner one is still tracked (MEAS 3.11.7, 3.12.1, 3.13.0).
+  nestedTupleAfterCollect: true,
+  dictBeforeItsTupleAfterCollect2: false,
 };
-const DICTS_ALWAYS = { ...LAZY, emptyDict: true, intDict: true, listDictAfterCollect2: true };
+// 3.14: `gc_collect_full` untracks young's tuples before anything moves them, in creation order
+// (and from 3.14.1 the outer tuple is not even tracked at creation).
+const DICTS_ALWAYS = {
+  ...LAZY,
+  emptyDict: true,
+  intDict: true,
+  listDictAfterCollect2: true,
+  nestedTupleAfterCollect: false,
+  dictBeforeItsTupleAfterCollect2: true,
+};
 
 describe('gc: tuple and dict untracking per profile', () => {
   for (const profile of ['3.11', '3.12', '3.13'] as const) {

@@ -118,14 +118,20 @@ export const enum GC {
 }
 export const GC_HEAD_WORDS = Hot.GC_HEAD_WORDS;
 
+/**
+ * GC.REFS of an object `move_unreachable` has put in the unreachable list, where CPython sets
+ * `NEXT_MASK_UNREACHABLE` in `_gc_next` and must clear it again afterwards. After `subtract_refs`
+ * every gc_refs is ≥ 0, so -1 is free; and the word means nothing outside a collection, so there
+ * is nothing to clear.
+ */
+export const GC_REFS_UNREACHABLE = -1;
+
 /** Bits of the GC head's FLAGS word (CPython keeps them in the low bits of _gc_prev and _gc_next). */
 export const enum GCFLAG {
   /** PEP 442: tp_finalize has run; it never runs twice. */
   FINALIZED = 1,
   /** In the set being collected, not yet found reachable (`PREV_MASK_COLLECTING`). */
   COLLECTING = 2,
-  /** Tentatively in the unreachable list (`NEXT_MASK_UNREACHABLE`). */
-  UNREACHABLE = 4,
   /** Incremental collector: the old space the object belongs to (`_PyGC_NEXT_MASK_OLD_SPACE_1`). */
   OLD_SPACE_1 = 8,
 }

@@ -110,6 +110,8 @@ export class TypeTable {
   readonly classes: ClassInfo[] = [];
   /** Classes defined with a PEP 442 finalizer (the collector skips finalization when there are none). */
   tpFinalizeClasses = 0;
+  /** Classes defined with a legacy `tp_del` (the collector skips looking for them when there are none). */
+  legacyFinalizerClasses = 0;
 
   constructor(readonly profile: Profile) {
     const gcKinds = [Kind.Tuple, Kind.List, Kind.Dict, Kind.Set, Kind.Function, Kind.BoundMethod, Kind.Generator, Kind.WeakRef, Kind.Cell];
@@ -161,6 +163,7 @@ export class TypeTable {
     this.hasTpFinalize[id] = info.finalizer === 'del' ? 1 : 0;
     if (info.finalizer === 'del') this.tpFinalizeClasses++;
     this.hasLegacyFinalizer[id] = info.finalizer === 'legacy' ? 1 : 0;
+    if (info.finalizer === 'legacy') this.legacyFinalizerClasses++;
     if (info.finalizer !== 'none') this.mayFinalizeOrWeakref[id] = 1;
     this.slotCount[id] = info.slots.length;
     // No slots, no finalizer, no __weakref__: a 32-byte block with nothing to do but free it.

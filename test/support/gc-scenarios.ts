@@ -248,7 +248,22 @@ export const SCENARIOS: Record<string, (heap: Heap) => Outcome> = {
     out.listDictAfterCollect1 = gc.isTracked(holder);
     gc.collect(2);
     out.listDictAfterCollect2 = gc.isTracked(holder);
-    for (const r of [t, tList, emptyList, empty, ints, holder, a]) heap.decref(r);
+    // Order within one collection: a tuple of untracked tuples goes too, and a dict tracked before
+    // the tuple it holds is tested after the tuple was untracked (tuples first, then dicts).
+    const inner = heap.tupleOf(one, two);
+    const outer = heap.tupleOf(inner);
+    heap.decref(inner);
+    const earlier = heap.dict.newDict();
+    const list = heap.list.newList(0);
+    heap.dict.setItem(earlier, a, list);
+    heap.decref(list);
+    const later = heap.tupleOf(one, two);
+    heap.dict.setItem(earlier, a, later);
+    heap.decref(later);
+    gc.collect(2);
+    out.nestedTupleAfterCollect = gc.isTracked(outer);
+    out.dictBeforeItsTupleAfterCollect2 = gc.isTracked(earlier);
+    for (const r of [t, tList, emptyList, empty, ints, holder, a, outer, earlier]) heap.decref(r);
     return out;
   },
 };

@@ -166,9 +166,16 @@ def tracking():
     holder_after_1 = gc.is_tracked(holder)
     gc.collect(2)
     holder_after_2 = gc.is_tracked(holder)
+    # Order within one collection: a tuple of untracked tuples goes too, and a dict tracked before
+    # the tuple it holds is tested after the tuple was untracked (tuples first, then dicts).
+    outer = tuple([tuple([1, 2])])
+    earlier = {"a": []}
+    earlier["a"] = tuple([1, 2])
+    gc.collect(2)
     return {"tupleCreated": t_created, "tupleAfterCollect0": t_after, "tupleWithListAfterCollect0": t_list_after,
             "emptyDict": gc.is_tracked(empty), "intDict": gc.is_tracked(ints), "listDictCreated": holder_created,
-            "listDictAfterCollect1": holder_after_1, "listDictAfterCollect2": holder_after_2}
+            "listDictAfterCollect1": holder_after_1, "listDictAfterCollect2": holder_after_2,
+            "nestedTupleAfterCollect": gc.is_tracked(outer), "dictBeforeItsTupleAfterCollect2": gc.is_tracked(earlier)}
 
 
 SCENARIOS = {f.__name__: f for f in (cycles, pep442, resurrect, weakrefs, saveall, freeze, sequence, threshold0, tracking)}

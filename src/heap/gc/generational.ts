@@ -6,7 +6,7 @@
 import { GCLIST, type Ref, Stat } from '../layout.js';
 import type { Heap } from '../heap.js';
 import type { CollectorPlan } from './plan.js';
-import type { CollectionCounts, CollectionPhases } from './phases.js';
+import { type CollectionCounts, type CollectionPhases, Untrack } from './phases.js';
 import { listMerge } from './lists.js';
 
 export const NUM_GENERATIONS = 3;
@@ -56,15 +56,17 @@ export class GenerationalPlan implements CollectorPlan {
     const old = generation < NUM_GENERATIONS - 1 ? this.gens[generation + 1] : young;
     const phases = this.phases;
 
-    const candidates = phases.deduceUnreachable(young, phases.unreachable);
+    // A full collection of 3.11–3.13 also untracks dicts (issue #14775: only there, to avoid
+    // quadratic dict build-up).
+    const untrackDicts = young === old && heap.profile.dictTracking === 'lazy';
+    const candidates = phases.deduceUnreachable(young, phases.unreachable, untrackDicts ? Untrack.TuplesThenDicts : Untrack.Tuples);
     counts.candidates += candidates;
     // Survivors are counted, not walked: candidates less the unreachable and the untracked.
-    let survivors = candidates - phases.unreachableCount - phases.untrackTuples(young);
+    const survivors = candidates - phases.unreachableCount - phases.untrackedTuples - phases.untrackedDicts;
     if (young !== old) {
       if (generation === NUM_GENERATIONS - 2) this.longLivedPending += survivors;
       listMerge(i32, young, old);
     } else {
-      if (heap.profile.dictTracking === 'lazy') survivors -= phases.untrackDicts(young);
       this.longLivedPending = 0;
       this.longLivedTotal = survivors;
     }

@@ -7,7 +7,7 @@
  * Plans decide *what* to collect and where survivors go; they call these phases in order.
  * During a collection the GC head words hold CPython's `gc_refs` (REFS) and flags (FLAGS).
  */
-import { GC, GCFLAG, GCLIST, FIELD, type Ref } from '../layout.js';
+import { GC, GC_REFS_UNREACHABLE, GCFLAG, GCLIST, FIELD, type Ref } from '../layout.js';
 import { IMMORTAL_REFCNT } from '../layout.js';
 import { Kind } from '../types.js';
 import type { Heap } from '../heap.js';
@@ -16,6 +16,15 @@ import { type Referents, tpClear } from './referents.js';
 
 /** `gc.DEBUG_SAVEALL`: garbage goes to gc.garbage instead of being freed. */
 export const DEBUG_SAVEALL = 32;
+
+/** What `deduceUnreachable` also untracks among the survivors, as CPython does right after it. */
+export const enum Untrack {
+  Nothing = 0,
+  /** `untrack_tuples` (every collection). */
+  Tuples = 1,
+  /** `untrack_tuples`, then `untrack_dicts` (full collections, 3.11–3.13). */
+  TuplesThenDicts = 2,
+}
 
 /** Counts of one collection (`struct gc_collection_stats`). */
 export class CollectionCounts {
@@ -54,6 +63,12 @@ export class CollectionPhases {
   readonly scratch: Ref;
   /** Objects the last `deduceUnreachable` moved to its unreachable list. */
   unreachableCount = 0;
+  /** Tuples and dicts the last `deduceUnreachable` untracked among the survivors (when asked to). */
+  untrackedTuples = 0;
+  untrackedDicts = 0;
+  /** The surviving dicts `untrack_dicts` will look at, in list order (see `moveUnreachable`). */
+  private survivingDicts = new Int32Array(1024);
+  private survivingDictCount = 0;
   /** Objects set aside as uncollectable by the current collection (legacy finalizers). */
   private finalizerCount = 0;
   private readonly i32: Int32Array;
@@ -74,8 +89,7 @@ export class CollectionPhases {
    * (which may be `from` itself).
    */
   collectRegion(from: Ref, to: Ref, counts: CollectionCounts): void {
-    counts.candidates += this.deduceUnreachable(from, this.unreachable);
-    this.untrackTuples(from);
+    counts.candidates += this.deduceUnreachable(from, this.unreachable, Untrack.Tuples);
     listMerge(this.i32, from, to);
     this.finishRegion(to, counts);
   }
@@ -96,7 +110,6 @@ export class CollectionPhases {
       stillUnreachable = this.scratch;
       this.clearCollecting(this.unreachable);
       this.deduceUnreachable(this.unreachable, stillUnreachable);
-      this.clearUnreachableFlags(stillUnreachable);
       listMerge(this.i32, this.unreachable, to);
     }
     counts.collected += stillUnreachable === this.unreachable ? this.unreachableCount - this.finalizerCount : listSize(this.i32, stillUnreachable);
@@ -106,12 +119,20 @@ export class CollectionPhases {
 
   // ---- reachability ----------------------------------------------------------------------------------
 
-  /** `deduce_unreachable`: moves what `base` cannot reach from outside into `unreachable`. */
-  deduceUnreachable(base: Ref, unreachable: Ref): number {
+  /**
+   * `deduce_unreachable`: moves what `base` cannot reach from outside into `unreachable`. Then the
+   * untracking CPython runs over the survivors (`untrack`), done from `moveUnreachable`'s scan
+   * rather than by walking them again. Returns the number of candidates.
+   */
+  deduceUnreachable(base: Ref, unreachable: Ref, untrack = Untrack.Nothing): number {
     listInit(this.i32, unreachable);
     const candidates = this.updateRefs(base);
     this.subtractRefs(base);
-    this.unreachableCount = this.moveUnreachable(base, unreachable);
+    this.untrackedTuples = 0;
+    this.untrackedDicts = 0;
+    this.survivingDictCount = 0;
+    this.unreachableCount = this.moveUnreachable(base, unreachable, untrack);
+    if (untrack === Untrack.TuplesThenDicts) this.untrackSurvivingDicts();
     return candidates;
   }
 
@@ -156,10 +177,19 @@ export class CollectionPhases {
   /**
    * `move_unreachable`: objects with gc_refs > 0 are reachable, and so is everything they reach;
    * the rest move (tentatively) to `unreachable`, and come back if a reachable object reaches them.
+   *
+   * CPython then walks the survivors to untrack tuples, and in a full collection walks them again
+   * for dicts. Here each reachable tuple gets `untrack_tuples`' test as it is scanned, from the
+   * referents just listed, and each reachable dict is noted for `untrack_dicts`. The result is the
+   * same: this scan meets the survivors in their final list order (one rescued comes back at the
+   * end and is scanned there), so each tuple sees its items as CPython's walk would, and the dicts
+   * are tested in that order once every tuple has been.
    */
-  private moveUnreachable(young: Ref, unreachable: Ref): number {
+  private moveUnreachable(young: Ref, unreachable: Ref, untrack: Untrack): number {
     const i32 = this.i32;
-    const isGC = this.heap.types.isGC;
+    const heap = this.heap;
+    const isGC = heap.types.isGC;
+    const kindOf = heap.types.kindOf;
     const referents = this.referents;
     let moved = 0;
     let gc = i32[young + GC.NEXT];
@@ -170,23 +200,32 @@ export class CollectionPhases {
         for (let k = 0; k < n; k++) {
           const child = buf[k];
           if (isGC[i32[child + 1]] === 0) continue;
-          const flags = i32[child + GC.FLAGS];
-          if ((flags & GCFLAG.COLLECTING) === 0) continue;
-          if ((flags & GCFLAG.UNREACHABLE) !== 0) {
+          if ((i32[child + GC.FLAGS] & GCFLAG.COLLECTING) === 0) continue;
+          const refs = i32[child + GC.REFS];
+          if (refs === GC_REFS_UNREACHABLE) {
             moved--;
             listMove(i32, child, young);
-            i32[child + GC.FLAGS] = flags & ~GCFLAG.UNREACHABLE;
             i32[child + GC.REFS] = 1;
-          } else if (i32[child + GC.REFS] === 0) {
+          } else if (refs === 0) {
             i32[child + GC.REFS] = 1;
           }
         }
         i32[gc + GC.FLAGS] &= ~GCFLAG.COLLECTING;
-        gc = i32[gc + GC.NEXT];
+        const next = i32[gc + GC.NEXT];
+        if (untrack !== Untrack.Nothing) {
+          const kind = kindOf[i32[gc + 1]];
+          if (kind === Kind.Tuple && !this.anyMayBeTracked(buf, n)) {
+            heap.untrack(gc);
+            this.untrackedTuples++;
+          } else if (kind === Kind.Dict && untrack === Untrack.TuplesThenDicts) {
+            this.noteSurvivingDict(gc);
+          }
+        }
+        gc = next;
       } else {
         const next = i32[gc + GC.NEXT];
         listMove(i32, gc, unreachable);
-        i32[gc + GC.FLAGS] |= GCFLAG.UNREACHABLE;
+        i32[gc + GC.REFS] = GC_REFS_UNREACHABLE;
         moved++;
         gc = next;
       }
@@ -199,11 +238,6 @@ export class CollectionPhases {
     for (let gc = i32[list + GC.NEXT]; gc !== list; gc = i32[gc + GC.NEXT]) i32[gc + GC.FLAGS] &= ~GCFLAG.COLLECTING;
   }
 
-  private clearUnreachableFlags(list: Ref): void {
-    const i32 = this.i32;
-    for (let gc = i32[list + GC.NEXT]; gc !== list; gc = i32[gc + GC.NEXT]) i32[gc + GC.FLAGS] &= ~GCFLAG.UNREACHABLE;
-  }
-
   // ---- lazy untracking (fact sheet §6) --------------------------------------------------------------------
 
   /** `untrack_tuples`: a tuple none of whose items may be tracked leaves the GC's lists. Returns how many. */
@@ -212,9 +246,10 @@ export class CollectionPhases {
     const heap = this.heap;
     const i32 = this.i32;
     const kindOf = heap.types.kindOf;
+    const referents = this.referents;
     for (let gc = i32[list + GC.NEXT]; gc !== list; ) {
       const next = i32[gc + GC.NEXT];
-      if (kindOf[i32[gc + 1]] === Kind.Tuple && !this.tupleMayHoldTracked(gc)) {
+      if (kindOf[i32[gc + 1]] === Kind.Tuple && !this.anyMayBeTracked(referents.buf, referents.of(gc))) {
         heap.untrack(gc);
         untracked++;
       }
@@ -223,55 +258,54 @@ export class CollectionPhases {
     return untracked;
   }
 
-  private tupleMayHoldTracked(t: Ref): boolean {
+  /** Whether any of the first `n` references in `buf` may be tracked (`_PyObject_GC_MAY_BE_TRACKED`). */
+  private anyMayBeTracked(buf: Int32Array, n: number): boolean {
     const heap = this.heap;
-    const n = heap.tupleLength(t);
-    for (let i = 0; i < n; i++) {
-      const item = heap.tupleItem(t, i);
-      if (item !== 0 && heap.mayBeTracked(item)) return true;
-    }
+    for (let k = 0; k < n; k++) if (heap.mayBeTracked(buf[k])) return true;
     return false;
   }
 
-  /** `untrack_dicts` (full collections, 3.11–3.13): a dict with no trackable key or value is untracked. Returns how many. */
-  untrackDicts(list: Ref): number {
-    let untracked = 0;
+  private noteSurvivingDict(dict: Ref): void {
+    if (this.survivingDictCount === this.survivingDicts.length) {
+      const bigger = new Int32Array(2 * this.survivingDicts.length);
+      bigger.set(this.survivingDicts);
+      this.survivingDicts = bigger;
+    }
+    this.survivingDicts[this.survivingDictCount++] = dict;
+  }
+
+  /** `untrack_dicts` (full collections, 3.11–3.13) over the noted survivors: a dict with no trackable key or value is untracked. */
+  private untrackSurvivingDicts(): void {
     const heap = this.heap;
     const i32 = this.i32;
-    const kindOf = heap.types.kindOf;
     const referents = this.referents;
-    for (let gc = i32[list + GC.NEXT]; gc !== list; ) {
-      const next = i32[gc + GC.NEXT];
-      if (kindOf[i32[gc + 1]] === Kind.Dict) {
-        // A __dict__ viewing an instance's values looks at those values (3.13+ too, where its
-        // traverse reports none of them).
-        const owner = i32[gc + FIELD.DICT_VALUES];
-        const n = owner !== 0 ? referents.instanceValues(owner) : referents.of(gc);
-        const buf = referents.buf;
-        let keep = false;
-        for (let k = 0; k < n && !keep; k++) keep = heap.mayBeTracked(buf[k]);
-        if (!keep) {
-          heap.untrack(gc);
-          untracked++;
-        }
+    const dicts = this.survivingDicts;
+    for (let d = 0; d < this.survivingDictCount; d++) {
+      const dict = dicts[d];
+      // A __dict__ viewing an instance's values looks at those values (3.13+ too, where its
+      // traverse reports none of them).
+      const owner = i32[dict + FIELD.DICT_VALUES];
+      const n = owner !== 0 ? referents.instanceValues(owner) : referents.of(dict);
+      if (!this.anyMayBeTracked(referents.buf, n)) {
+        heap.untrack(dict);
+        this.untrackedDicts++;
       }
-      gc = next;
     }
-    return untracked;
   }
 
   // ---- what cannot or must not be freed right away ------------------------------------------------------
 
-  /** Unreachable objects with a legacy `tp_del` go to `finalizers`; UNREACHABLE is cleared on all. */
+  /** Unreachable objects with a legacy `tp_del` go to `finalizers`. */
   private moveLegacyFinalizers(): void {
     const i32 = this.i32;
     const unreachable = this.unreachable;
     const finalizers = this.finalizers;
-    const tpDel = this.heap.types.hasLegacyFinalizer;
+    const types = this.heap.types;
+    const tpDel = types.hasLegacyFinalizer;
     listInit(i32, finalizers);
+    if (types.legacyFinalizerClasses === 0) return;
     for (let gc = i32[unreachable + GC.NEXT]; gc !== unreachable; ) {
       const next = i32[gc + GC.NEXT];
-      i32[gc + GC.FLAGS] &= ~GCFLAG.UNREACHABLE;
       if (tpDel[i32[gc + 1]] !== 0) {
         i32[gc + GC.FLAGS] &= ~GCFLAG.COLLECTING;
         listMove(i32, gc, finalizers);

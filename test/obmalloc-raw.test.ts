@@ -87,6 +87,8 @@ describe('large raw blocks', () => {
     expect(alloc.space.kindAt(big)).toBe(ChunkKind.Free);
     expect(alloc.space.chunksInUse).toBe(1);
     expect(s[Stat.RawHeld]).toBe(1024);
+    // Mapped again, the chunk reads as zeros, as fresh mmap pages do.
+    expect(alloc.malloc(512 * KiB + 1)).toBe(big);
     expect(mem.i32.subarray(big, big + 1000).every((w) => w === 0)).toBe(true);
   });
 

@@ -7,11 +7,10 @@
  * the largest automatic pause), since the real run may be another build (Pyodide is WebAssembly).
  */
 import { Heap } from '../heap/heap.js';
-import { Stat } from '../heap/layout.js';
+import type { Ref } from '../heap/layout.js';
 import { profileForPythonVersion } from '../heap/profiles.js';
 import { dropPairs } from '../../workloads/gc-pairs.js';
 import { buildLongLivedTree } from '../../workloads/gc-pauses.js';
-import { measurementObjects } from './gc-pairs.js';
 
 /** One JSON object printed by gc_pauses.py (plus, for Pyodide, its start-up objects out of reach). */
 export interface GcPausesRecord {
@@ -72,19 +71,48 @@ export function simulateGcPauses(record: GcPausesRecord): PauseSeries {
   const heap = new Heap({ profile, heapBytes: 1024 << 20, startupObjects: record.startup_tracked, startupUnrooted: record.startup_unrooted });
   const gc = heap.gc;
   const cls = heap.defineClass({ name: 'C' });
-  heap.counters[Stat.GcCount0] += measurementObjects(record.count_before);
+  const countTuple = replayMeasurement(heap, record);
+  // gc.callbacks.append(record): what the callback does is not simulated, but that there is one is,
+  // since CPython then builds an info dict for every collection (see GarbageCollector.notify).
+  gc.callbacks.push(() => {});
   const from = gc.pauses.count;
   buildLongLivedTree(heap, record.side);
   dropPairs(heap, cls, record.pairs);
   gc.collect();
+  gc.callbacks.pop();
   const p = gc.pauses;
   const series = { collected: [] as number[], pauseMs: [] as number[] };
   for (let i = from; i < p.count; i++) {
     series.collected.push(p.collected[i]);
     series.pauseMs.push(p.durationMs[i]);
   }
+  heap.decref(countTuple);
   heap.teardown();
   return series;
+}
+
+/**
+ * gc_pauses.py's own statements before its program, as CPython runs them:
+ *
+ *   gc.collect()
+ *   startup_tracked = len(gc.get_objects())   # a list, dropped onto the (just emptied) list free list
+ *   count_before = gc.get_count()             # read, then returned in a new tuple (tracked), kept
+ *
+ * The dropped list matters: the first `[]` of build() takes it from the free list, so CPython
+ * counts it once, not twice. Checks that the simulated count0 is the recorded one, and returns
+ * the tuple.
+ */
+function replayMeasurement(heap: Heap, record: GcPausesRecord): Ref {
+  heap.gc.collect();
+  heap.decref(heap.list.newList(0));
+  const count0 = heap.gc.getCount()[0];
+  if (count0 !== record.count_before[0]) {
+    throw new RangeError(`gc_pauses replay: count0 is ${count0} after the measurement, the record says ${record.count_before[0]} (Python ${record.python})`);
+  }
+  // Py_BuildValue("(iii)") makes it with PyTuple_New, which tracks it on every version.
+  const tuple = heap.newTuple(record.count_before.length, true);
+  record.count_before.forEach((v, i) => heap.tupleInit(tuple, i, heap.int(v)));
+  return tuple;
 }
 
 export interface GcPausesComparison {

@@ -266,6 +266,24 @@ export const SCENARIOS: Record<string, (heap: Heap) => Outcome> = {
     for (const r of [t, tList, emptyList, empty, ints, holder, a, outer, earlier]) heap.decref(r);
     return out;
   },
+
+  callbacks(heap) {
+    const gc = heap.gc;
+    const calls: string[] = [];
+    const cb = (phase: string): void => {
+      calls.push(phase);
+    };
+    gc.collect();
+    gc.callbacks.push(cb);
+    gc.collect();
+    const afterFull = gc.getCount()[0];
+    gc.collect(0);
+    const afterYoung = gc.getCount()[0];
+    gc.callbacks.splice(gc.callbacks.indexOf(cb), 1);
+    gc.collect();
+    const without = gc.getCount()[0];
+    return { phases: calls, count0AfterFullWithCallback: afterFull, count0AfterYoungWithCallback: afterYoung, count0AfterFullWithout: without };
+  },
 };
 
 /** Plays a scenario on a fresh simulated heap and checks the heap is left without leaks. */

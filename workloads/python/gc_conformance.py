@@ -178,7 +178,28 @@ def tracking():
             "nestedTupleAfterCollect": gc.is_tracked(outer), "dictBeforeItsTupleAfterCollect2": gc.is_tracked(earlier)}
 
 
-SCENARIOS = {f.__name__: f for f in (cycles, pep442, resurrect, weakrefs, saveall, freeze, sequence, threshold0, tracking)}
+def callbacks():
+    # The info dict CPython builds for the callbacks comes from the dict free list and goes back to
+    # it; a full collection empties that list, so the "stop" dict is a new object count0 keeps.
+    calls = []
+
+    def cb(phase, info):
+        calls.append(phase)
+
+    gc.collect()
+    gc.callbacks.append(cb)
+    gc.collect()
+    after_full = gc.get_count()[0]
+    gc.collect(0)
+    after_young = gc.get_count()[0]
+    gc.callbacks.remove(cb)
+    gc.collect()
+    without = gc.get_count()[0]
+    return {"phases": calls, "count0AfterFullWithCallback": after_full, "count0AfterYoungWithCallback": after_young,
+            "count0AfterFullWithout": without}
+
+
+SCENARIOS = {f.__name__: f for f in (cycles, pep442, resurrect, weakrefs, saveall, freeze, sequence, threshold0, tracking, callbacks)}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in SCENARIOS:

@@ -4,26 +4,12 @@
 // what workloads/python/gc_conformance.py prints on CPython 3.11.7, 3.12.1 and 3.13.0, and (3.14.1)
 // on CPython 3.14.2 in Pyodide 314.0.7, where count0 follows tracking and the dict's tracking ends
 // with it.
-import { describe, expect, it } from 'vitest';
-import { PROFILE_NAMES } from '../src/heap/profiles.js';
-import { realInterpreters, realScenario, simScenario } from './support/gc-scenarios.js';
+import { describeScenario } from './support/gc-scenarios.js';
 
 const PHASES = ['start', 'stop', 'start', 'stop'];
 const COUNTING_ALLOCATIONS = { phases: PHASES, count0AfterFullWithCallback: 1, count0AfterYoungWithCallback: 0, count0AfterFullWithout: 0 };
 const COUNTING_TRACKING = { ...COUNTING_ALLOCATIONS, count0AfterFullWithCallback: 0 };
 
-describe('gc: the callbacks info dict is a heap object', () => {
-  for (const profile of PROFILE_NAMES) {
-    it(`simulated ${profile}`, () => {
-      const expected = profile === '3.14.1' ? COUNTING_TRACKING : COUNTING_ALLOCATIONS;
-      expect(simScenario(profile, 'callbacks')).toEqual(expected);
-    });
-  }
-  const reals = realInterpreters();
-  if (reals.length === 0) console.log('gc-callbacks-info-dict: no CPython 3.11–3.13 interpreter found; the comparison with a real one is skipped');
-  for (const real of reals) {
-    it(`matches real CPython ${real.version} (${real.python})`, () => {
-      expect(realScenario(real.python, 'callbacks')).toEqual(simScenario(real.profile, 'callbacks'));
-    });
-  }
-});
+describeScenario('gc: the callbacks info dict is a heap object', 'callbacks', (profile) =>
+  profile === '3.14.1' ? COUNTING_TRACKING : COUNTING_ALLOCATIONS,
+);

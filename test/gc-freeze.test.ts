@@ -1,23 +1,7 @@
 // Freeze hides objects from the collector; unfreeze gives them back (fact sheet §4.4, §4.5). The expected outcome is what
 // workloads/python/gc_conformance.py prints on CPython 3.11.7, 3.12.1 and 3.13.0.
-import { describe, expect, it } from 'vitest';
-import { PROFILE_NAMES } from '../src/heap/profiles.js';
-import { realInterpreters, realScenario, simScenario } from './support/gc-scenarios.js';
+import { describeScenario } from './support/gc-scenarios.js';
 
-const PROFILES = PROFILE_NAMES;
 const EXPECTED = {"countAfterFreeze": [0, 0, 0], "frozen": true, "whileFrozen": 0, "afterUnfreeze": 2};
 
-describe('gc: freeze hides objects from the collector; unfreeze gives them back', () => {
-  for (const profile of [...PROFILES]) {
-    it(`simulated ${profile}`, () => {
-      expect(simScenario(profile, 'freeze')).toEqual(EXPECTED);
-    });
-  }
-  const reals = realInterpreters();
-  if (reals.length === 0) console.log('gc-freeze: no CPython 3.11–3.13 interpreter found; the comparison with a real one is skipped');
-  for (const real of reals) {
-    it(`matches real CPython ${real.version} (${real.python})`, () => {
-      expect(realScenario(real.python, 'freeze')).toEqual(simScenario(real.profile, 'freeze'));
-    });
-  }
-});
+describeScenario('gc: freeze hides objects from the collector; unfreeze gives them back', 'freeze', () => EXPECTED);

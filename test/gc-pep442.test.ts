@@ -1,23 +1,7 @@
 // A cycle through objects with __del__ is finalized once and collected; gc.garbage stays empty (fact sheet §4.4, §4.5). The expected outcome is what
 // workloads/python/gc_conformance.py prints on CPython 3.11.7, 3.12.1 and 3.13.0.
-import { describe, expect, it } from 'vitest';
-import { PROFILE_NAMES } from '../src/heap/profiles.js';
-import { realInterpreters, realScenario, simScenario } from './support/gc-scenarios.js';
+import { describeScenario } from './support/gc-scenarios.js';
 
-const PROFILES = PROFILE_NAMES;
 const EXPECTED = {"collected": 2, "finalized": 2, "again": 0, "finalizedTotal": 2, "garbage": 0};
 
-describe('gc: a cycle through objects with __del__ is finalized once and collected; gc.garbage stays empty', () => {
-  for (const profile of [...PROFILES]) {
-    it(`simulated ${profile}`, () => {
-      expect(simScenario(profile, 'pep442')).toEqual(EXPECTED);
-    });
-  }
-  const reals = realInterpreters();
-  if (reals.length === 0) console.log('gc-pep442: no CPython 3.11–3.13 interpreter found; the comparison with a real one is skipped');
-  for (const real of reals) {
-    it(`matches real CPython ${real.version} (${real.python})`, () => {
-      expect(realScenario(real.python, 'pep442')).toEqual(simScenario(real.profile, 'pep442'));
-    });
-  }
-});
+describeScenario('gc: a cycle through objects with __del__ is finalized once and collected; gc.garbage stays empty', 'pep442', () => EXPECTED);

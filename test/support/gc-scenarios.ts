@@ -1,9 +1,10 @@
 // The behaviours of workloads/python/gc_conformance.py, played on the simulated heap statement by
 // statement. Each returns the same JSON the Python scenario prints, so tests can compare the two.
 import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
 import { Heap } from '../../src/heap/heap.js';
 import { DEBUG_SAVEALL } from '../../src/heap/gc/collector.js';
-import type { ProfileName } from '../../src/heap/profiles.js';
+import { PROFILE_NAMES, type ProfileName } from '../../src/heap/profiles.js';
 import type { Ref } from '../../src/heap/layout.js';
 import { discoverInterpreters } from '../../src/calibrate/interpreters.js';
 import { projectRoot } from '../../src/sizes/real.js';
@@ -305,4 +306,26 @@ export function realInterpreters(): { python: string; version: string; profile: 
 export function realScenario(python: string, name: string): Outcome {
   const script = `${projectRoot()}/workloads/python/gc_conformance.py`;
   return JSON.parse(execFileSync(python, [script, name], { encoding: 'utf8' })) as Outcome;
+}
+
+/**
+ * The suite of one conformance test file: the scenario on every profile against the outcome it
+ * should have there, then on every real CPython 3.11–3.13 found against its simulated profile (a
+ * printed reason instead when there is none).
+ */
+export function describeScenario(title: string, scenario: string, expected: (profile: ProfileName) => Outcome): void {
+  describe(title, () => {
+    for (const profile of PROFILE_NAMES) {
+      it(`simulated ${profile}`, () => {
+        expect(simScenario(profile, scenario)).toEqual(expected(profile));
+      });
+    }
+    const reals = realInterpreters();
+    if (reals.length === 0) console.log(`${scenario}: no CPython 3.11–3.13 interpreter found; the comparison with a real one is skipped`);
+    for (const real of reals) {
+      it(`matches real CPython ${real.version} (${real.python})`, () => {
+        expect(realScenario(real.python, scenario)).toEqual(simScenario(real.profile, scenario));
+      });
+    }
+  });
 }

@@ -4,7 +4,7 @@
  * CPython found (3.11–3.14), and on CPython 3.14.2 in Pyodide when it is installed, each next to
  * the simulated profile of its version. Per interpreter: the automatic collections, those that
  * collected nothing, the objects collected in all and by the largest collection, real and
- * simulated; and, from the real run alone, its final full collection against its longest automatic
+ * simulated; how many collections, in order, collected exactly the same; and, from the real run alone, its final full collection against its longest automatic
  * pause (the ratio the incremental collector was meant to raise). Exit status 1 if a row is outside
  * the calibration's tolerance (see `compareGcPauses`); 2 on bad options.
  *
@@ -50,6 +50,7 @@ function row(python: string, c: GcPausesComparison): string {
     pair(real.collectedNothing, simulated.collectedNothing),
     pair(real.collectedTotal, simulated.collectedTotal),
     pair(real.largestCollected[0] ?? 0, simulated.largestCollected[0] ?? 0),
+    `${n(c.identicalCollections)} of ${n(real.collections + 1)}`,
     `${real.longestPauseMs.toFixed(1)} ms / ${real.fullCollectionMs.toFixed(1)} ms = ${(real.fullCollectionMs / real.longestPauseMs).toFixed(2)}×`,
     c.withinTolerance ? 'yes' : 'NO',
   ];
@@ -57,8 +58,8 @@ function row(python: string, c: GcPausesComparison): string {
 }
 
 console.log(`long-lived tree: ${n(side * side + side + 1)} lists; churn: ${n(pairs)} pairs; then gc.collect(). Each cell: real / simulated.`);
-console.log('| python | automatic collections | collected nothing | collected | largest collection | real: longest pause / gc.collect() = ratio | ok |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| python | automatic collections | collected nothing | collected | largest collection | identical collections | real: longest pause / gc.collect() = ratio | ok |');
+console.log('|---|---|---|---|---|---|---|---|');
 let bad = 0;
 for (const interpreter of discoverInterpreters()) {
   const record = JSON.parse(execFileSync(interpreter.path, [script, ...argv], { encoding: 'utf8' })) as GcPausesRecord;

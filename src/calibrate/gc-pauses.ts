@@ -123,16 +123,20 @@ export interface GcPausesComparison {
    * nothing, ±1; objects collected in all and by each of the largest collections ±1 %.
    */
   readonly withinTolerance: boolean;
+  /** Collections, in order, that collected exactly what the real one did (final gc.collect() included). */
+  readonly identicalCollections: number;
 }
 
 export function compareGcPauses(record: GcPausesRecord): GcPausesComparison {
   const real = pauseFigures({ collected: record.collected, pauseMs: record.pause_ms });
-  const simulated = pauseFigures(simulateGcPauses(record));
+  const series = simulateGcPauses(record);
+  const simulated = pauseFigures(series);
+  const identicalCollections = record.collected.filter((c, i) => series.collected[i] === c).length;
   const withinTolerance =
     Math.abs(real.collections - simulated.collections) <= 1 &&
     Math.abs(real.collectedNothing - simulated.collectedNothing) <= 1 &&
     Math.abs(real.collectedTotal - simulated.collectedTotal) <= 0.01 * real.collectedTotal &&
     real.largestCollected.length === simulated.largestCollected.length &&
     real.largestCollected.every((c, i) => Math.abs(c - simulated.largestCollected[i]) <= 0.01 * c);
-  return { real, simulated, withinTolerance };
+  return { real, simulated, withinTolerance, identicalCollections };
 }

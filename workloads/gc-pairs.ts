@@ -15,7 +15,7 @@ import type { Ref } from '../src/heap/layout.js';
 import type { ClassInfo } from '../src/heap/types.js';
 import type { GenerationStats } from '../src/heap/gc/collector.js';
 import { Stat } from '../src/heap/layout.js';
-import { loopInt } from './builtins.js';
+import { loopInt, rangeIterator } from './builtins.js';
 
 export interface GcPairsOptions {
   readonly n: number;
@@ -50,6 +50,7 @@ export function dropPairs(heap: Heap, cls: ClassInfo, n: number, onProgress?: (d
   const roots = heap.roots;
   const [I, A, B] = [0, 1, 2];
   const frame = roots.pushFrame(3);
+  const range = rangeIterator(heap);
   for (let k = 0; k < n; k++) {
     roots.setLocalSteal(frame, I, loopInt(heap, k));
     heap.evalBreaker();
@@ -66,6 +67,7 @@ export function dropPairs(heap: Heap, cls: ClassInfo, n: number, onProgress?: (d
     heap.evalBreaker();
     if (onProgress !== undefined && (k & 0xffff) === 0) onProgress(k, n);
   }
+  heap.decref(range);
   roots.popFrame();
 }
 

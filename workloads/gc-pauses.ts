@@ -12,13 +12,13 @@
  */
 import type { Heap } from '../src/heap/heap.js';
 import type { Ref } from '../src/heap/layout.js';
-import { loopInt } from './builtins.js';
+import { loopInt, rangeIterator } from './builtins.js';
 
 /**
  * The global `tree` becomes a list of `side` lists of `side` empty lists. Where 3.12+ checks the
- * eval breaker: at each loop iteration's back edge, and on return from `range(side)` (a call of a
- * builtin class); `[]` and the specialised `list.append` do not check. MEAS 3.12.1, side 1000: a
- * collection that the outer loop's `inner = []` schedules runs before the first inner `[]`.
+ * eval breaker: at each loop iteration's back edge, and on return from `range(side)` (see
+ * `rangeIterator`); `[]` and the specialised `list.append` do not check. MEAS 3.12.1, side 1000:
+ * a collection that the outer loop's `inner = []` schedules runs before the first inner `[]`.
  */
 export function buildLongLivedTree(heap: Heap, side: number): void {
   const roots = heap.roots;
@@ -27,11 +27,11 @@ export function buildLongLivedTree(heap: Heap, side: number): void {
   const tree = heap.list.newList(0);
   roots.setGlobal('tree', tree);
   heap.decref(tree);
-  heap.evalBreaker(); // range(side)
+  const outer = rangeIterator(heap);
   for (let i = 0; i < side; i++) {
     roots.setLocalSteal(frame, I, loopInt(heap, i));
     roots.setLocalSteal(frame, INNER, heap.list.newList(0));
-    heap.evalBreaker(); // range(side)
+    const inner = rangeIterator(heap);
     for (let j = 0; j < side; j++) {
       roots.setLocalSteal(frame, J, loopInt(heap, j));
       const leaf: Ref = heap.list.newList(0);
@@ -39,9 +39,11 @@ export function buildLongLivedTree(heap: Heap, side: number): void {
       heap.decref(leaf);
       heap.evalBreaker();
     }
+    heap.decref(inner); // exhausted: FOR_ITER drops it
     heap.list.append(tree, frame.locals[INNER]);
     heap.evalBreaker();
   }
+  heap.decref(outer);
   roots.popFrame();
 }
 

@@ -156,23 +156,28 @@ export class GarbageCollector implements PhaseContext {
   /**
    * `invoke_gc_callback`. With callbacks registered, CPython builds the info dict in the heap
    * (`Py_BuildValue("{sisnsn}", ...)`: a dict, then each key as a new str and each value as an
-   * int) and the phase string, calls each callback, then drops both; so does the simulation. The
-   * dict comes from the dict free list when it can and goes back to it: after a full collection
-   * has emptied that list, the "stop" dict is a new GC object, which then stays on the list, and
-   * count0 (counting allocations, 3.11–3.14.0) keeps it.
+   * int); the phase string it makes in any case, callbacks or not; it calls each callback, then
+   * drops both. So does the simulation. The dict comes from the dict free list when it can and goes
+   * back to it: after a full collection has emptied that list, the "stop" dict is a new GC object,
+   * which then stays on the list, and count0 (counting allocations, 3.11–3.14.0) keeps it.
    */
   private notify(phase: GcCallbackPhase, generation: number, collected: number, uncollectable: number): void {
-    if (this.callbacks.length === 0) return;
     const heap = this.heap;
-    const infoDict = heap.dict.newDict();
-    this.setInfoItem(infoDict, 'generation', generation);
-    this.setInfoItem(infoDict, 'collected', collected);
-    this.setInfoItem(infoDict, 'uncollectable', uncollectable);
+    const called = this.callbacks.length > 0;
+    let infoDict: Ref = 0;
+    if (called) {
+      infoDict = heap.dict.newDict();
+      this.setInfoItem(infoDict, 'generation', generation);
+      this.setInfoItem(infoDict, 'collected', collected);
+      this.setInfoItem(infoDict, 'uncollectable', uncollectable);
+    }
     const phaseStr = heap.newStr(phase);
-    const info: GcCallbackInfo = { generation, collected, uncollectable };
-    for (const cb of [...this.callbacks]) cb(phase, info);
+    if (called) {
+      const info: GcCallbackInfo = { generation, collected, uncollectable };
+      for (const cb of [...this.callbacks]) cb(phase, info);
+    }
     heap.decref(phaseStr);
-    heap.decref(infoDict);
+    if (infoDict !== 0) heap.decref(infoDict);
   }
 
   private setInfoItem(infoDict: Ref, key: string, value: number): void {

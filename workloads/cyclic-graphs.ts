@@ -105,12 +105,14 @@ function runRandom(ctx: WorkloadContext, cls: ClassInfo): void {
     roots.setLocal(f, NODE, list.get(nodes, v));
     roots.setLocalSteal(f, EDGES, list.newList(0));
     heap.evalBreaker();
+    const edgeRange = rangeIterator(heap); // for j in range(degree)
     for (let j = 0; j < degree; j++) {
       x = lcgNext(x);
       roots.setLocalSteal(f, X, loopInt(heap, x));
       list.append(f.locals[EDGES], list.get(nodes, x % n));
       heap.evalBreaker();
     }
+    heap.decref(edgeRange);
     heap.setAttr(f.locals[NODE], 'edges', f.locals[EDGES]);
     heap.evalBreaker();
     if ((v & 0xffff) === 0) ctx.progress(v, n);

@@ -33,3 +33,23 @@ describeScenario('gc: tuple and dict untracking per profile', 'tracking', (profi
   // 3.14.1+: tuples of non-GC items are not tracked at creation.
   return profile === '3.14.0' ? DICTS_ALWAYS : { ...DICTS_ALWAYS, tupleCreated: false };
 });
+
+// A tuple longer than the collector's referents buffer (4096 at first) makes it grow while it is
+// listed: untrack_tuples must test the grown buffer, not the one it had before. On 3.14.0 the
+// increment that starts a scavenge untracks young's tuples and then only marks (collects nothing),
+// so nothing else untracks the tuple.
+import { it, expect } from 'vitest';
+import { programHeap } from './support/gc-scenarios.js';
+
+it('3.14.0: the marking step untracks a 5000-item tuple of ints', () => {
+  const heap = programHeap('3.14.0');
+  heap.gc.collect();
+  const items = Array.from({ length: 5000 }, (_, i) => heap.int(i + 1000));
+  const t = heap.tupleOf(...items);
+  for (const item of items) heap.decref(item);
+  expect(heap.gc.isTracked(t)).toBe(true);
+  heap.gc.collect(1);
+  expect(heap.gc.isTracked(t)).toBe(false);
+  heap.decref(t);
+  heap.teardown();
+});

@@ -55,8 +55,10 @@ export interface GcPairsComparison {
 }
 
 /**
- * GC objects a calibration script's own measurement left in count0 before its program ran:
- * `count_before[0]`, plus the tuple `gc.get_count()` itself returned after reading it.
+ * GC objects gc_pairs.py's own measurement left in count0 before its program ran:
+ * `count_before[0]`, plus the tuple `gc.get_count()` itself returned after reading it. (Its
+ * dropped `gc.get_objects()` list is reused by `gc.get_stats()`, so no free list is left holding
+ * anything; gc_pauses.py's is not, and its replay plays the statements instead.)
  */
 export function measurementObjects(countBefore: readonly number[]): number {
   return countBefore[0] + 1;

@@ -249,9 +249,12 @@ export class CollectionPhases {
     const referents = this.referents;
     for (let gc = i32[list + GC.NEXT]; gc !== list; ) {
       const next = i32[gc + GC.NEXT];
-      if (kindOf[i32[gc + 1]] === Kind.Tuple && !this.anyMayBeTracked(referents.buf, referents.of(gc))) {
-        heap.untrack(gc);
-        untracked++;
+      if (kindOf[i32[gc + 1]] === Kind.Tuple) {
+        const n = referents.of(gc); // first: it may grow referents.buf
+        if (!this.anyMayBeTracked(referents.buf, n)) {
+          heap.untrack(gc);
+          untracked++;
+        }
       }
       gc = next;
     }

@@ -1,7 +1,8 @@
 // Lazy untracking per profile (fact sheet §6): tuples untracked by any collection when no item
 // may be tracked (and, from 3.14.1, not tracked at creation); dicts created untracked and
 // untracked again only by full collections in 3.11–3.13; always tracked in 3.14.
-import { describeScenario } from './support/gc-scenarios.js';
+import { expect, it } from 'vitest';
+import { describeScenario, programHeap } from './support/gc-scenarios.js';
 
 const LAZY = {
   tupleCreated: true,
@@ -38,9 +39,6 @@ describeScenario('gc: tuple and dict untracking per profile', 'tracking', (profi
 // listed: untrack_tuples must test the grown buffer, not the one it had before. On 3.14.0 the
 // increment that starts a scavenge untracks young's tuples and then only marks (collects nothing),
 // so nothing else untracks the tuple.
-import { it, expect } from 'vitest';
-import { programHeap } from './support/gc-scenarios.js';
-
 it('3.14.0: the marking step untracks a 5000-item tuple of ints', () => {
   const heap = programHeap('3.14.0');
   heap.gc.collect();

@@ -38,6 +38,8 @@ import { FreeLists } from './freelists.js';
 import { StrOps } from './str.js';
 import { GarbageCollector } from './gc/collector.js';
 import { buildStartupPopulation } from './gc/startup.js';
+import { IterOps } from './iter.js';
+import { IntOps } from './int.js';
 import { Roots } from './roots.js';
 import { CopyOnWrite } from './cow.js';
 
@@ -98,6 +100,8 @@ export class Heap {
   readonly list: ListOps;
   readonly set: SetOps;
   readonly str: StrOps;
+  readonly iter: IterOps;
+  readonly ints: IntOps;
   hooks: HeapHooks = {};
   /** The program's roots: sys dict, `__main__` globals, frames. */
   readonly roots: Roots;
@@ -206,6 +210,8 @@ export class Heap {
     this.dict = new DictOps(this);
     this.list = new ListOps(this);
     this.set = new SetOps(this);
+    this.iter = new IterOps(this);
+    this.ints = new IntOps(this);
     this.cow = new CopyOnWrite(this.mem.regions.sabBytes, this.counters);
     this.roots = new Roots(this);
     this.gc = new GarbageCollector(this);
@@ -606,6 +612,10 @@ export class Heap {
         break;
       case Kind.Cell:
         this.xdecref(i32[ref + FIELD.CELL_REF]);
+        break;
+      case Kind.ListIter:
+      case Kind.TupleIter:
+        this.xdecref(i32[ref + FIELD.SEQITER_SEQ]);
         break;
       default:
         break;
@@ -1263,7 +1273,7 @@ export class Heap {
 
 /** Built-in types whose deallocation drops nothing (ints, floats, str, bytes, opaque C objects). */
 function isLeafBuiltin(typeId: number): boolean {
-  return (typeId >= Kind.Int && typeId <= Kind.Bytes) || typeId === Kind.Opaque;
+  return (typeId >= Kind.Int && typeId <= Kind.Bytes) || typeId === Kind.Opaque || typeId === Kind.Range || typeId === Kind.RangeIter;
 }
 
 /** A re-created runtime lock: glibc's `sem_t` on x86-64 (`PyThread_allocate_lock`). */

@@ -193,6 +193,8 @@ export const enum FIELD {
   METHOD_WEAKLIST = 8,
   GEN_NSLOTS = 4,
   GEN_WEAKLIST = 6,
+  /** Which running JS generator executes this generator's frame (an index kept by the front-end). */
+  GEN_RUNNER = 8,
   WEAKREF_OBJECT = 4,
   WEAKREF_CALLBACK = 6,
   WEAKREF_HASH = 8,
@@ -200,6 +202,15 @@ export const enum FIELD {
   WEAKREF_NEXT = 12,
   CELL_REF = 4,
   SLOTS_FIRST = 4,
+  /** The compiled code a function object runs (an index into the program's code table). */
+  FUNC_CODE = 14,
+  /** range and range iterator: Float64 index offsets (bytes 16, 24, 32): start|next, stop, step. */
+  RANGE_FIRST_F64 = 2,
+  /** list and tuple iterators: the sequence (a reference) and the next index. */
+  SEQITER_SEQ = 4,
+  SEQITER_INDEX = 6,
+  /** A handle's index into the JS-side table of what it stands for. */
+  HANDLE_INDEX = 4,
 }
 export const SET_MINSIZE = 8;
 

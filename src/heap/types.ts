@@ -31,6 +31,20 @@ export const enum Kind {
    * takes its bytes and is freed when its refcount drops, nothing more.
    */
   Opaque,
+  /** `range(...)`: start, stop and step (iter.ts). Not a GC object. */
+  Range,
+  /** `iter(range(...))`: next value, stop and step (iter.ts). Not a GC object. */
+  RangeIter,
+  /** A list iterator: the list and the next index (iter.ts). A GC object. */
+  ListIter,
+  /** A tuple iterator: the tuple and the next index (iter.ts). A GC object. */
+  TupleIter,
+  /**
+   * A static object standing for something the simulation keeps on the JS side (a class, a
+   * builtin function, a module): never freed, no memory of its own counted (type objects and
+   * modules are not simulated memory).
+   */
+  Handle,
 }
 
 export const KIND_NAMES: Record<number, string> = {
@@ -50,6 +64,11 @@ export const KIND_NAMES: Record<number, string> = {
   [Kind.WeakRef]: 'weakref.ReferenceType',
   [Kind.Cell]: 'cell',
   [Kind.Opaque]: 'object',
+  [Kind.Range]: 'range',
+  [Kind.RangeIter]: 'range_iterator',
+  [Kind.ListIter]: 'list_iterator',
+  [Kind.TupleIter]: 'tuple_iterator',
+  [Kind.Handle]: 'object',
 };
 
 export const CLASS_ID_BASE = 32;
@@ -114,9 +133,12 @@ export class TypeTable {
   legacyFinalizerClasses = 0;
 
   constructor(readonly profile: Profile) {
-    const gcKinds = [Kind.Tuple, Kind.List, Kind.Dict, Kind.Set, Kind.Function, Kind.BoundMethod, Kind.Generator, Kind.WeakRef, Kind.Cell];
+    const gcKinds = [
+      Kind.Tuple, Kind.List, Kind.Dict, Kind.Set, Kind.Function, Kind.BoundMethod, Kind.Generator, Kind.WeakRef, Kind.Cell,
+      Kind.ListIter, Kind.TupleIter,
+    ];
     for (let k = Kind.None; k <= Kind.Cell; k++) this.kindOf[k] = k;
-    this.kindOf[Kind.Opaque] = Kind.Opaque;
+    for (let k = Kind.Opaque; k <= Kind.Handle; k++) this.kindOf[k] = k;
     for (const k of gcKinds) {
       this.isGC[k] = 1;
       this.preWords[k] = GC_HEAD_WORDS;

@@ -4,18 +4,21 @@
  * the built-ins' API. The module is loaded once per process (the CLI's, and each worker's, from
  * the path the run's spec carries) and checked before anything runs.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../cli/errors.js';
 import type { Workload } from './workload.js';
+import { loadProgram, programWorkload } from '../python/program.js';
+import { PythonSyntaxError } from '../python/parse.js';
+import { UnsupportedError } from '../python/errors.js';
 
 const byName = new Map<string, Workload>();
 const byPath = new Map<string, Workload>();
 
 /** Whether a command-line workload argument is a module path rather than a name. */
 export function isWorkloadPath(arg: string): boolean {
-  return arg.includes('/') || arg.includes('\\') || /\.(m?js|m?ts)$/.test(arg);
+  return arg.includes('/') || arg.includes('\\') || /\.(m?js|m?ts|py)$/.test(arg);
 }
 
 /**
@@ -47,6 +50,7 @@ export async function loadUserWorkload(path: string, isBuiltIn: (name: string) =
   const known = byPath.get(abs);
   if (known) return known;
   if (!existsSync(abs)) throw new UsageError(`no workload module at '${path}'`);
+  if (abs.endsWith('.py')) return registerProgram(abs, path, isBuiltIn);
   let exports: Record<string, unknown>;
   try {
     const url = pathToFileURL(abs).href;
@@ -71,6 +75,31 @@ export async function loadUserWorkload(path: string, isBuiltIn: (name: string) =
   byName.set(workload.name, workload);
   byPath.set(abs, workload);
   return workload;
+}
+
+/**
+ * A Python program (`.py`): parsed, checked and compiled for every profile now, so a syntax error
+ * or an unsupported construct is one line before anything runs. Its name is the one its
+ * `twin.main` declares (a plain script's file name); where that is a built-in's name, as for the
+ * built-ins' own twins, the program is `NAME.py`.
+ */
+function registerProgram(abs: string, path: string, isBuiltIn: (name: string) => boolean): Workload {
+  let program;
+  try {
+    program = loadProgram(readFileSync(abs, 'utf8'), path);
+  } catch (err) {
+    if (err instanceof PythonSyntaxError || err instanceof UnsupportedError) throw new UsageError(err.message);
+    throw err;
+  }
+  const declared = program.shape.name;
+  const name = isBuiltIn(declared) || byName.has(declared) ? `${declared}.py` : declared;
+  const other = byName.get(name);
+  if (other && other.module !== abs) throw new UsageError(`workload '${name}' is already defined by '${other.module}'`);
+  const workload = programWorkload(program, name);
+  const registered: Workload = { ...workload, module: abs, twin: abs };
+  byName.set(name, registered);
+  byPath.set(abs, registered);
+  return registered;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;

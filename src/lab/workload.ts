@@ -30,12 +30,17 @@ export interface WorkloadContext {
   report(name: string, value: number): void;
   /** Reports how far the body is, for the live display (cheap: a store into shared memory). */
   progress(done: number, total: number): void;
+  /** A line the program printed (a Python program's `print`); absent: the lab keeps no output. */
+  print?(line: string): void;
 }
 
 export interface Variant {
   readonly description: string;
-  /** Module-level code, run before the measured region (e.g. class definitions); its value goes to `run`. */
-  readonly setup?: (heap: Heap) => unknown;
+  /**
+   * Module-level code, run before the measured region (e.g. class definitions); its value goes to
+   * `run`. It gets the run's parameters and seed too (a Python program builds its parameter dict).
+   */
+  readonly setup?: (heap: Heap, params?: Params, seed?: number) => unknown;
   readonly run: (ctx: WorkloadContext, module: unknown) => void;
 }
 
@@ -92,6 +97,12 @@ export interface Workload {
   readonly twin?: string;
   /** A user workload's module (absolute path), set when it is loaded; built-ins have none. */
   readonly module?: string;
+  /**
+   * The start-up population is made after the set-up, topped up to the profile's count: a Python
+   * program's module makes real tracked objects (its functions), which the real interpreter's
+   * count of start-up objects includes.
+   */
+  readonly startupAfterSetup?: boolean;
 }
 
 export function defineWorkload(w: Workload): Workload {

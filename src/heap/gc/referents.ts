@@ -108,6 +108,9 @@ export class Referents {
         return this.copyFields(ref, FIELD.WEAKREF_CALLBACK, 0, 0, 0);
       case Kind.Cell:
         return this.copyFields(ref, FIELD.CELL_REF, 0, 0, 0);
+      case Kind.ListIter:
+      case Kind.TupleIter:
+        return this.copyFields(ref, FIELD.SEQITER_SEQ, 0, 0, 0);
       default:
         return 0;
     }

@@ -50,3 +50,29 @@ function addFunction(heap: Heap, globals: number, name: string): void {
   heap.roots.setIn(globals, name, f);
   heap.decref(f);
 }
+
+/**
+ * Adds start-up objects until the heap holds `n` tracked objects in all (as a real interpreter's
+ * count, measured after the program's module ran, includes the module's own functions): module
+ * dicts in `sys.modules` with functions, as above. Nothing is added when there are already `n`.
+ */
+export function topUpStartupPopulation(heap: Heap, n: number): void {
+  const roots = heap.roots;
+  roots.init();
+  let tracked = heap.gc.generationSizes().reduce((a, b) => a + b, 0);
+  let moduleIndex = 0;
+  let module = 0;
+  let inModule = 0;
+  while (tracked < n) {
+    if ((module === 0 || inModule >= FUNCTIONS_PER_MODULE) && n - tracked >= 2) {
+      if (module !== 0) heap.decref(module);
+      module = heap.dict.newDict();
+      roots.setIn(roots.modules, `startup${moduleIndex++}`, module);
+      tracked++;
+      inModule = 0;
+    }
+    addFunction(heap, module === 0 ? roots.globals : module, module === 0 ? `__startup${tracked}__` : `f${inModule++}`);
+    tracked++;
+  }
+  if (module !== 0) heap.decref(module);
+}

@@ -1,0 +1,113 @@
+/**
+ * `range` and the iterators of range, list and tuple (`Objects/rangeobject.c`, `Objects/listobject.c`,
+ * `Objects/tupleobject.c`): their sizes, their state in the object, and one step of iteration.
+ *
+ *   range           48 B: header, start, stop, step, length (here start, stop, step as doubles)
+ *   range iterator  48 B on 3.11 (index, start, step, len), 40 B from 3.12 (start, step, len);
+ *                   here next, stop, step as doubles
+ *   list iterator   48 B with its GC head: header, index, the list (a reference)
+ *   tuple iterator  the same shape, holding the tuple
+ */
+import type { Heap } from './heap.js';
+import { FIELD, OB, type Ref } from './layout.js';
+import { Kind } from './types.js';
+
+/** `rangeobject`: header + start, stop, step, length. */
+export const RANGE_BYTES = 48;
+/** `listiterobject` / `tupleiterobject` with the GC head: 16 + header 16 + index + sequence. */
+export const SEQ_ITER_BYTES = 48;
+
+export class IterOps {
+  constructor(private readonly heap: Heap) {}
+
+  /** `range(start, stop, step)`: a new reference. */
+  newRange(start: number, stop: number, step: number): Ref {
+    const heap = this.heap;
+    const r = heap.allocObject(Kind.Range, RANGE_BYTES);
+    const f = (r >> 1) + FIELD.RANGE_FIRST_F64;
+    heap.f64[f] = start;
+    heap.f64[f + 1] = stop;
+    heap.f64[f + 2] = step;
+    return r;
+  }
+
+  rangeStart(r: Ref): number {
+    return this.heap.f64[(r >> 1) + FIELD.RANGE_FIRST_F64];
+  }
+  rangeStop(r: Ref): number {
+    return this.heap.f64[(r >> 1) + FIELD.RANGE_FIRST_F64 + 1];
+  }
+  rangeStep(r: Ref): number {
+    return this.heap.f64[(r >> 1) + FIELD.RANGE_FIRST_F64 + 2];
+  }
+
+  /** `len(range)`. */
+  rangeLength(r: Ref): number {
+    const start = this.rangeStart(r);
+    const stop = this.rangeStop(r);
+    const step = this.rangeStep(r);
+    if (step > 0) return start < stop ? Math.floor((stop - start - 1) / step) + 1 : 0;
+    return start > stop ? Math.floor((start - stop - 1) / -step) + 1 : 0;
+  }
+
+  /** `iter(range)`: the iterator (`rangeIterBytes` per profile), a new reference; the range is borrowed. */
+  rangeIter(r: Ref): Ref {
+    const heap = this.heap;
+    const it = heap.allocObject(Kind.RangeIter, heap.profile.rangeIterBytes);
+    const f64 = heap.f64;
+    const from = (r >> 1) + FIELD.RANGE_FIRST_F64;
+    const to = (it >> 1) + FIELD.RANGE_FIRST_F64;
+    f64[to] = f64[from];
+    f64[to + 1] = f64[from + 1];
+    f64[to + 2] = f64[from + 2];
+    return it;
+  }
+
+  /**
+   * The next value of a range iterator as a number, or NaN when it is exhausted; advances it. The
+   * caller makes the int (`PyLong_FromLong`), so that a loop can use the value without boxing.
+   */
+  rangeIterNext(it: Ref): number {
+    const f64 = this.heap.f64;
+    const f = (it >> 1) + FIELD.RANGE_FIRST_F64;
+    const next = f64[f];
+    const step = f64[f + 2];
+    if (step > 0 ? next >= f64[f + 1] : next <= f64[f + 1]) return Number.NaN;
+    f64[f] = next + step;
+    return next;
+  }
+
+  /** `iter(list)` or `iter(tuple)`: a tracked iterator holding the sequence (borrowed here). New reference. */
+  seqIter(seq: Ref, kind: Kind.ListIter | Kind.TupleIter): Ref {
+    const heap = this.heap;
+    const it = heap.allocObject(kind, SEQ_ITER_BYTES);
+    heap.incref(seq);
+    heap.i32[it + FIELD.SEQITER_SEQ] = seq;
+    heap.i32[it + FIELD.SEQITER_INDEX] = 0;
+    heap.track(it);
+    return it;
+  }
+
+  /**
+   * The next item of a list or tuple iterator as a new reference, or 0 when it is exhausted; an
+   * exhausted iterator drops its sequence (`it_seq = NULL`), as CPython's do.
+   */
+  seqIterNext(it: Ref): Ref {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const seq = i32[it + FIELD.SEQITER_SEQ];
+    if (seq === 0) return 0;
+    const index = i32[it + FIELD.SEQITER_INDEX];
+    const isList = i32[it + OB.TYPE] === Kind.ListIter;
+    const size = isList ? i32[seq + FIELD.LIST_SIZE] : i32[seq + OB.SIZE];
+    if (index < size) {
+      i32[it + FIELD.SEQITER_INDEX] = index + 1;
+      const item = isList ? heap.list.get(seq, index) : heap.tupleItem(seq, index);
+      heap.incref(item);
+      return item;
+    }
+    i32[it + FIELD.SEQITER_SEQ] = 0;
+    heap.decref(seq);
+    return 0;
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * What the simulated program can name: the builtins, the simulated modules and their attributes,
+ * and the methods of the built-in types. The compiler refuses anything else before the program
+ * runs; the runtime (runtime.ts) implements each entry with the allocations CPython makes for it.
+ */
+
+import type { Ref } from '../heap/layout.js';
+import { PythonException } from './errors.js';
+import type { Runtime } from './runtime.js';
+
+/**
+ * How a call of a builtin is checked for the eval breaker on return (3.12+: `CALL_BUILTIN_*`,
+ * `CALL_NON_PY_GENERAL` and the generic `CALL` check; `CALL_LEN`, `CALL_ISINSTANCE` and
+ * `CALL_LIST_APPEND` do not; `Python/bytecodes.c`).
+ */
+export type BreakerAfterCall = 'check' | 'none';
+
+/** A builtin function: its eval-breaker rule and what it does (arguments borrowed, result new). */
+export interface BuiltinFunction {
+  readonly breaker: BreakerAfterCall;
+  call(R: Runtime, args: Ref[]): Ref;
+}
+
+function intArg(R: Runtime, v: Ref, what: string): number {
+  if (!R.isInt(v)) throw new PythonException('TypeError', `'${R.H.types.nameOf(R.H.typeOf(v))}' object cannot be interpreted as an integer (${what})`);
+  return R.H.intValue(v);
+}
+
+/** `max`/`min` of several arguments or of one iterable: the winner gains a reference, nothing else is made. */
+function extreme(R: Runtime, args: Ref[], sign: 1 | -1, name: string): Ref {
+  const H = R.H;
+  let best = 0;
+  const consider = (v: Ref): void => {
+    if (best === 0 || R.orderOf(v, best, name) * sign > 0) best = v;
+  };
+  if (args.length === 1) {
+    H.incref(args[0]);
+    const it = R.getIter(args[0]);
+    const held: Ref[] = [];
+    for (let v = R.next(it); v !== 0; v = R.next(it)) {
+      consider(v);
+      held.push(v);
+    }
+    H.decref(it);
+    if (best === 0) throw new PythonException('ValueError', `${name}() iterable argument is empty`);
+    H.incref(best);
+    for (const v of held) H.decref(v);
+    return best;
+  }
+  if (args.length === 0) throw new PythonException('TypeError', `${name} expected at least 1 argument, got 0`);
+  for (const a of args) consider(a);
+  H.incref(best);
+  return best;
+}
+
+/** Every builtin function the front-end simulates. A name not here is refused before a program runs. */
+export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
+  range: {
+    breaker: 'check',
+    call(R, args) {
+      if (args.length === 0 || args.length > 3) throw new PythonException('TypeError', `range expected at most 3 arguments, got ${args.length}`);
+      const nums = args.map((a) => intArg(R, a, 'range'));
+      const [start, stop, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+      if (step === 0) throw new PythonException('ValueError', 'range() arg 3 must not be zero');
+      return R.H.iter.newRange(start, stop, step);
+    },
+  },
+  len: { breaker: 'none', call: (R, args) => R.H.ints.fromValue(R.len(args[0])) },
+  sum: { breaker: 'check', call: (R, args) => R.sum(args[0]) },
+  max: { breaker: 'check', call: (R, args) => extreme(R, args, 1, 'max') },
+  min: { breaker: 'check', call: (R, args) => extreme(R, args, -1, 'min') },
+  abs: {
+    breaker: 'check',
+    call(R, args) {
+      const H = R.H;
+      const a = args[0];
+      if (R.isInt(a)) {
+        if (H.intValue(a) < 0) return H.ints.neg(a);
+        H.incref(a);
+        return a;
+      }
+      return H.float(Math.abs(R.num(a) ?? Number.NaN));
+    },
+  },
+  print: {
+    breaker: 'check',
+    call(R, args) {
+      R.host.print(args.map((a) => R.str(a)).join(' '));
+      return R.none();
+    },
+  },
+  list: {
+    breaker: 'check',
+    call(R, args) {
+      const H = R.H;
+      const list = H.list.newList(0);
+      if (args.length > 0) {
+        H.incref(args[0]);
+        const it = R.getIter(args[0]);
+        for (let v = R.next(it); v !== 0; v = R.next(it)) H.list.appendSteal(list, v);
+        H.decref(it);
+      }
+      return list;
+    },
+  },
+  bytes: {
+    breaker: 'check',
+    call(R, args) {
+      const H = R.H;
+      if (args.length === 0) return H.sharedRef(H.emptyBytes);
+      if (args.length === 1 && R.isInt(args[0])) return H.bytes(H.intValue(args[0]));
+      throw new PythonException('TypeError', 'bytes() of this argument is not simulated yet');
+    },
+  },
+  isinstance: {
+    breaker: 'none',
+    call(R, args) {
+      return R.bool(R.isInstance(args[0], args[1]));
+    },
+  },
+};
+
+export const BUILTIN_NAMES_OF_FUNCTIONS = Object.keys(BUILTIN_FUNCTIONS);
+
+/** Names a program may use without defining them. */
+export const BUILTIN_NAMES: ReadonlySet<string> = new Set([
+  ...BUILTIN_NAMES_OF_FUNCTIONS,
+  'None',
+  'True',
+  'False',
+  // Exception classes the runtime knows by name (raised and caught by name).
+  'Exception',
+  'BaseException',
+  'ValueError',
+  'TypeError',
+  'KeyError',
+  'IndexError',
+  'RuntimeError',
+  'ZeroDivisionError',
+  'AttributeError',
+  'NameError',
+  'StopIteration',
+  'AssertionError',
+  'NotImplementedError',
+  'ArithmeticError',
+  'LookupError',
+  'MemoryError',
+  'RecursionError',
+  'OverflowError',
+  'UnboundLocalError',
+  'KeyboardInterrupt',
+  'SystemExit',
+]);
+
+/** The simulated modules and the attributes each has. */
+export const MODULES: Readonly<Record<string, readonly string[]>> = {
+  twin: ['main', 'probe', 'report'],
+  gc: [
+    'collect', 'enable', 'disable', 'isenabled', 'get_count', 'get_threshold', 'set_threshold', 'freeze', 'unfreeze',
+    'get_freeze_count', 'is_tracked', 'callbacks', 'garbage', 'get_stats',
+  ],
+  sys: ['getsizeof', 'intern', 'exit', 'version_info'],
+  time: ['perf_counter', 'perf_counter_ns'],
+};
+
+export const MODULE_NAMES: ReadonlySet<string> = new Set(Object.keys(MODULES));
+
+export function moduleHasAttribute(module: string, name: string): boolean {
+  return MODULES[module]?.includes(name) ?? false;
+}
+
+/** Methods of the built-in types (a call `obj.m(...)` of another name must be a program's method). */
+export const KNOWN_METHODS: ReadonlySet<string> = new Set([
+  'append', 'pop', 'clear', 'extend', 'insert', 'index', 'count', 'get', 'keys', 'values', 'items', 'add', 'discard',
+  'remove', 'copy', 'setdefault', 'update',
+]);

@@ -1,0 +1,1173 @@
+/**
+ * The compiler: a module's tree and symbol table -> JavaScript source, one JS function per Python
+ * code object (module body, def, lambda, class body, comprehension, generator expression), which
+ * V8 then optimises. The generated code drives the simulated heap the way CPython's bytecode
+ * drives the real one: every value is a Ref into the heap, each expression yields a *new*
+ * reference that its consumer drops, locals live in the frame's slots (roots the collector sees),
+ * and the per-version rules (comprehension inlining, cells and closures, the eval-breaker checks
+ * at RESUME and JUMP_BACKWARD, the calls that build argument tuples) come from the profile.
+ *
+ * Conventions of the generated code (names the runtime binds, see runtime.ts):
+ *   R  the Runtime        H  the Heap          K  constants (Refs)     N  interned names (Refs)
+ *   C  code objects       L  the frame's slots  line  the current line (for tracebacks)
+ * A generator's slots live in its heap object: `I[G + 2*k]` instead of `L[k]`.
+ *
+ * Anything the front-end does not simulate is refused here, before anything runs.
+ */
+import { UnsupportedError } from './errors.js';
+import { ELLIPSIS } from './parse.js';
+import type * as ast from './nodes.js';
+import { accessOf, buildSymbolTable, type Scope, type SymbolTable } from './symtable.js';
+import type { Profile } from '../heap/profiles.js';
+import { BUILTIN_NAMES, MODULE_NAMES, moduleHasAttribute, KNOWN_METHODS } from './builtins.js';
+
+/** A compile-time constant the runtime creates in the heap when the program is loaded. */
+export type ConstantSpec =
+  | { readonly kind: 'int'; readonly value: bigint }
+  | { readonly kind: 'float'; readonly value: number }
+  | { readonly kind: 'str'; readonly value: string; readonly interned: boolean }
+  | { readonly kind: 'bytes'; readonly value: Uint8Array }
+  | { readonly kind: 'none' | 'true' | 'false' | 'ellipsis' }
+  | { readonly kind: 'tuple'; readonly items: readonly number[] };
+
+/** A code object: what the runtime needs to make a function of it and to call it. */
+export interface CodeSpec {
+  readonly id: number;
+  readonly name: string;
+  readonly qualname: string;
+  readonly kind: Scope['kind'];
+  readonly firstLine: number;
+  /** Positional parameter names (posonly + regular), then keyword-only. */
+  readonly argNames: readonly string[];
+  readonly positional: number;
+  readonly kwonly: number;
+  readonly varargs: boolean;
+  readonly varkw: boolean;
+  /** Frame slots: locals (cells included) then free variables. */
+  readonly nslots: number;
+  readonly nfree: number;
+  readonly generator: boolean;
+  /** A generator's frame slots in its heap object (locals + value stack), per the profile. */
+  readonly generatorSlots: number;
+  /** The JS source of the function (its parameters are `(fn, a0, a1, …)`, args owned). */
+  readonly js: string;
+  /** Class body: the names assigned in it, for the runtime's class namespace. */
+  readonly classHasDel?: boolean;
+}
+
+export interface CompiledModule {
+  readonly file: string;
+  readonly codes: readonly CodeSpec[];
+  readonly constants: readonly ConstantSpec[];
+  /** Names interned at compile time (attribute and global names, co_names). */
+  readonly names: readonly string[];
+  /** Call sites (each gets a counter of how many times it ran, for specialisation). */
+  readonly sites: number;
+  /** The module code's id (0). */
+  readonly moduleCode: number;
+}
+
+interface Loop {
+  readonly label: string;
+}
+
+/** Per code object state while its body is generated. */
+class CodeBuilder {
+  readonly lines: string[] = [];
+  private temp = 0;
+  readonly loops: Loop[] = [];
+  labels = 0;
+  /** Slot index of each local/cell/free name of the scope. */
+  readonly slot = new Map<string, number>();
+  /** Names of comprehensions inlined here (PEP 709) while their loop is being generated. */
+  readonly inlined = new Map<string, number>();
+  private nextSlot = 0;
+  indent = 1;
+  constructor(
+    readonly scope: Scope,
+    readonly spec: { id: number; generator: boolean },
+  ) {
+    for (const n of scope.locals) this.slot.set(n, this.nextSlot++);
+    for (const n of scope.frees) this.slot.set(n, this.nextSlot++);
+  }
+  get nslots(): number {
+    return this.nextSlot;
+  }
+  /** A fresh slot for an inlined comprehension's variable. */
+  newSlot(): number {
+    return this.nextSlot++;
+  }
+  t(): string {
+    return `t${this.temp++}`;
+  }
+  emit(line: string): void {
+    this.lines.push('  '.repeat(this.indent) + line);
+  }
+  /** The JS lvalue of frame slot k. */
+  slotRef(k: number): string {
+    return this.spec.generator ? `I[G + ${2 * k}]` : `L[${k}]`;
+  }
+}
+
+export interface CompileOptions {
+  readonly file: string;
+  readonly profile: Profile;
+  /** Statements of the module body to leave out (the `if __name__ == "__main__":` block of a twin). */
+  readonly skip?: ReadonlySet<ast.StmtNode>;
+}
+
+export function compileModule(tree: ast.Module, options: CompileOptions): CompiledModule {
+  return new Compiler(tree, options).run();
+}
+
+const BINOPS: Record<string, string> = {
+  Add: 'add', Sub: 'sub', Mult: 'mul', Div: 'truediv', FloorDiv: 'floordiv', Mod: 'mod', Pow: 'pow',
+  LShift: 'lshift', RShift: 'rshift', BitOr: 'or', BitXor: 'xor', BitAnd: 'and',
+};
+const CMPOPS: Record<string, string> = { Eq: 'eq', NotEq: 'ne', Lt: 'lt', LtE: 'le', Gt: 'gt', GtE: 'ge' };
+
+class Compiler {
+  private readonly file: string;
+  private readonly profile: Profile;
+  private readonly table: SymbolTable;
+  private readonly codes: CodeSpec[] = [];
+  private readonly constants: ConstantSpec[] = [];
+  private readonly constIndex = new Map<string, number>();
+  private readonly names: string[] = [];
+  private readonly nameIndex = new Map<string, number>();
+  private sites = 0;
+  /** Names bound at module level (globals the program defines). */
+  private readonly moduleGlobals: Set<string>;
+  /** Method names defined by the program's classes. */
+  private readonly programMethods = new Set<string>();
+  /** Modules imported, by the global name bound to them. */
+  private readonly importedModules = new Map<string, string>();
+
+  constructor(
+    private readonly tree: ast.Module,
+    private readonly options: CompileOptions,
+  ) {
+    this.file = options.file;
+    this.profile = options.profile;
+    this.table = buildSymbolTable(tree, { inlineComprehensions: options.profile.inlinedComprehensions });
+    this.moduleGlobals = new Set(this.table.module.bound);
+    collectMethods(tree, this.programMethods);
+  }
+
+  run(): CompiledModule {
+    const body = this.tree.body.filter((s) => !this.options.skip?.has(s));
+    this.compileCode(this.table.module, '<module>', body, 1);
+    return { file: this.file, codes: this.codes, constants: this.constants, names: this.names, sites: this.sites, moduleCode: 0 };
+  }
+
+  // ---- errors ------------------------------------------------------------------------------------
+
+  private unsupported(node: ast.ASTNode, what: string): never {
+    throw new UnsupportedError(this.file, node.lineno ?? 1, (node.col_offset ?? 0) + 1, what);
+  }
+
+  // ---- tables ------------------------------------------------------------------------------------
+
+  private name(n: string): number {
+    let i = this.nameIndex.get(n);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(n);
+      this.nameIndex.set(n, i);
+    }
+    return i;
+  }
+
+  private constant(spec: ConstantSpec): number {
+    const key = constantKey(spec);
+    let i = this.constIndex.get(key);
+    if (i === undefined) {
+      i = this.constants.length;
+      this.constants.push(spec);
+      this.constIndex.set(key, i);
+    }
+    return i;
+  }
+
+  private constantOf(node: ast.Constant): number {
+    const v: unknown = node.value;
+    if (typeof v === 'bigint') return this.constant({ kind: 'int', value: v });
+    if (typeof v === 'number') return this.constant({ kind: 'float', value: v });
+    if (typeof v === 'string') return this.constant({ kind: 'str', value: v, interned: isIdentifierLike(v) });
+    if (v instanceof Uint8Array) return this.constant({ kind: 'bytes', value: v });
+    if (v === null) return this.constant({ kind: 'none' });
+    if (v === true) return this.constant({ kind: 'true' });
+    if (v === false) return this.constant({ kind: 'false' });
+    if (v === ELLIPSIS) return this.constant({ kind: 'ellipsis' });
+    return this.unsupported(node, 'constant (complex numbers)');
+  }
+
+  /** A tuple of constants folded at compile time, as CPython's optimiser folds `("a", "b")`. */
+  private constantTuple(node: ast.Tuple): number | undefined {
+    const items: number[] = [];
+    for (const e of node.elts) {
+      if (e.nodeType === 'Constant') items.push(this.constantOf(e));
+      else if (e.nodeType === 'Tuple') {
+        const inner = this.constantTuple(e);
+        if (inner === undefined) return undefined;
+        items.push(inner);
+      } else return undefined;
+    }
+    if (items.length === 0) return undefined;
+    return this.constant({ kind: 'tuple', items });
+  }
+
+  // ---- code objects ------------------------------------------------------------------------------
+
+  /** Compiles one code object and returns its id. `body` is a statement list or an expression (lambda). */
+  private compileCode(scope: Scope, qualname: string, body: readonly ast.StmtNode[] | ast.ExprNode, firstLine: number, comprehension?: ast.ExprNode): number {
+    const id = this.codes.length;
+    this.codes.push(undefined as unknown as CodeSpec); // reserve the id
+    const generator = scope.generator;
+    const b = new CodeBuilder(scope, { id, generator });
+    const args = scope.node.nodeType === 'FunctionDef' || scope.node.nodeType === 'Lambda' ? (scope.node as ast.FunctionDef).args : undefined;
+    const positional = args ? args.posonlyargs.length + args.args.length : scope.kind === 'comprehension' ? 1 : 0;
+    const kwonly = args ? args.kwonlyargs.length : 0;
+    const argNames = scope.kind === 'comprehension' ? ['.0'] : args ? [...args.posonlyargs, ...args.args, ...args.kwonlyargs].map((a) => a.arg) : [];
+    if (args?.posonlyargs.length) this.unsupported(scope.node, 'positional-only parameters');
+
+    // Prologue: MAKE_CELL for each cell (in slot order), COPY_FREE_VARS, RESUME.
+    for (const n of scope.locals) {
+      if (scope.cells.has(n)) {
+        const ref = b.slotRef(b.slot.get(n)!);
+        b.emit(`${ref} = R.makeCell(${ref}); // MAKE_CELL`);
+      }
+    }
+    if (scope.frees.length > 0) b.emit(`R.copyFreeVars(fn, ${generator ? 'I, G' : 'L, 0'}, ${scope.locals.length}, ${scope.frees.length});`);
+    if (scope.kind === 'function' || scope.kind === 'comprehension') b.emit('H.evalBreaker(); // RESUME');
+
+    if (comprehension) this.comprehensionBody(b, comprehension, scope);
+    else if (Array.isArray(body)) this.block(b, body as readonly ast.StmtNode[]);
+    else {
+      const v = this.expr(b, body as ast.ExprNode);
+      b.emit(`return ${v};`);
+    }
+    if (scope.kind === 'class' || scope.kind === 'module') b.emit('return 0;');
+    else if (!(comprehension && !generator)) b.emit('return R.none();');
+
+    const nslots = b.nslots;
+    const genSlots = generator ? this.generatorSlots(scope, nslots) : 0;
+    const js = this.wrap(b, scope, qualname, argNames, nslots);
+    const node = scope.node as ast.ClassDef;
+    this.codes[id] = {
+      id,
+      name: scope.name,
+      qualname,
+      kind: scope.kind,
+      firstLine,
+      argNames,
+      positional,
+      kwonly,
+      varargs: !!args?.vararg,
+      varkw: !!args?.kwarg,
+      nslots,
+      nfree: scope.frees.length,
+      generator,
+      generatorSlots: genSlots,
+      js,
+      classHasDel: scope.kind === 'class' ? node.body.some((s) => s.nodeType === 'FunctionDef' && s.name === '__del__') : undefined,
+    };
+    return id;
+  }
+
+  /**
+   * Frame slots of a generator's code (`co_nlocalsplus + co_stacksize`): the profile gives the one
+   * the twins' generator expressions have (a single `for` yielding a simple expression); others
+   * add their extra locals to it.
+   */
+  private generatorSlots(scope: Scope, nslots: number): number {
+    return this.profile.genexprSlots + Math.max(0, nslots - 2);
+  }
+
+  /** The JS function text of a code object: frame set-up, tracebacks, frame tear-down. */
+  private wrap(b: CodeBuilder, scope: Scope, qualname: string, argNames: readonly string[], nslots: number): string {
+    const funcName = JSON.stringify(scope.kind === 'module' ? '<module>' : scope.kind === 'class' ? qualname : scope.name);
+    const file = JSON.stringify(this.file);
+    const body = b.lines.join('\n');
+    const firstLine = (scope.node as ast.Located).lineno ?? 1;
+    const rethrow = `catch (e) { throw R.traceback(e, ${file}, line, ${funcName}); }`;
+    if (b.spec.generator) {
+      // R.makeGenerator made the generator object and stored the arguments in its slots (word G on).
+      return `function* (fn, G) {
+  let line = ${firstLine};
+  try {
+${body}
+  } ${rethrow}
+}`;
+    }
+    const params = scope.kind === 'class' ? ['fn', 'ns'] : ['fn', ...argNames.map((_, i) => `a${i}`)];
+    const store = argNames.map((_, i) => `L[${i}] = a${i};`).join(' ');
+    // Module and class bodies have fast slots only for the comprehensions inlined in them.
+    const frame = nslots > 0 ? `const F = R.pushFrame(${nslots}); const L = F.locals;` : 'const L = null;';
+    const pop = nslots > 0 ? 'finally { R.popFrame(); }' : '';
+    return `function (${params.join(', ')}) {
+  let line = ${firstLine};
+  ${frame}
+  ${store}
+  try {
+${body}
+  } ${rethrow}
+  ${pop}
+}`;
+  }
+
+  // ---- statements --------------------------------------------------------------------------------
+
+  private block(b: CodeBuilder, stmts: readonly ast.StmtNode[]): void {
+    for (const s of stmts) this.stmt(b, s);
+  }
+
+  private stmt(b: CodeBuilder, s: ast.StmtNode): void {
+    if (s.nodeType !== 'Comment') b.emit(`line = ${s.lineno};`);
+    switch (s.nodeType) {
+      case 'Comment':
+      case 'Pass':
+        return;
+      case 'Expr': {
+        if (s.value.nodeType === 'Constant' && typeof s.value.value === 'string') return; // a docstring
+        const v = this.expr(b, s.value);
+        b.emit(`H.decref(${v});`);
+        return;
+      }
+      case 'Assign': {
+        const v = this.expr(b, s.value);
+        for (let i = 0; i < s.targets.length; i++) {
+          if (i < s.targets.length - 1) b.emit(`H.incref(${v});`);
+          this.store(b, s.targets[i], v);
+        }
+        return;
+      }
+      case 'AugAssign':
+        return this.augAssign(b, s);
+      case 'AnnAssign':
+        if (!s.value) return;
+        return this.store(b, s.target, this.expr(b, s.value));
+      case 'Delete':
+        for (const t of s.targets) this.del(b, t);
+        return;
+      case 'If': {
+        const c = this.condition(b, s.test);
+        b.emit(`if (${c}) {`);
+        b.indent++;
+        this.block(b, s.body);
+        b.indent--;
+        if (s.orelse.length > 0) {
+          b.emit('} else {');
+          b.indent++;
+          this.block(b, s.orelse);
+          b.indent--;
+        }
+        b.emit('}');
+        return;
+      }
+      case 'While':
+        return this.whileLoop(b, s);
+      case 'For':
+        return this.forLoop(b, s);
+      case 'Break':
+        b.emit(`break ${b.loops[b.loops.length - 1].label};`);
+        return;
+      case 'Continue':
+        b.emit(`H.evalBreaker(); // JUMP_BACKWARD`);
+        b.emit(`continue ${b.loops[b.loops.length - 1].label};`);
+        return;
+      case 'Return': {
+        if (b.scope.kind !== 'function') this.unsupported(s, "'return' outside a function");
+        const v = s.value ? this.expr(b, s.value) : 'R.none()';
+        b.emit(`return ${v};`);
+        return;
+      }
+      case 'FunctionDef':
+        return this.functionDef(b, s);
+      case 'ClassDef':
+        return this.classDef(b, s);
+      case 'Global':
+        return;
+      case 'Nonlocal':
+        return;
+      case 'Import':
+        for (const a of s.names) {
+          if (!MODULE_NAMES.has(a.name)) this.unsupported(s, `import of module '${a.name}' (the simulated modules: ${[...MODULE_NAMES].sort().join(', ')})`);
+          const bound = a.asname ?? a.name;
+          this.importedModules.set(bound, a.name);
+          this.storeName(b, bound, `R.importModule(${JSON.stringify(a.name)})`, s);
+        }
+        return;
+      case 'ImportFrom': {
+        const mod = s.module ?? '';
+        if (!MODULE_NAMES.has(mod) || s.level) this.unsupported(s, `import from module '${mod}'`);
+        for (const a of s.names) {
+          if (a.name === '*') this.unsupported(s, "'from … import *'");
+          if (!moduleHasAttribute(mod, a.name)) this.unsupported(s, `name '${a.name}' of module '${mod}'`);
+          this.storeName(b, a.asname ?? a.name, `R.moduleAttr(${JSON.stringify(mod)}, ${JSON.stringify(a.name)})`, s);
+        }
+        return;
+      }
+      case 'Raise': {
+        if (s.cause) this.unsupported(s, "'raise … from …'");
+        if (!s.exc) {
+          b.emit('throw R.reraise();');
+          return;
+        }
+        const v = this.expr(b, s.exc);
+        b.emit(`throw R.raise(${v});`);
+        return;
+      }
+      case 'Try':
+        return this.tryStmt(b, s);
+      case 'Assert': {
+        const c = this.condition(b, s.test);
+        b.emit(`if (!(${c})) {`);
+        b.indent++;
+        const m = s.msg ? this.expr(b, s.msg) : '0';
+        b.emit(`throw R.assertionError(${m});`);
+        b.indent--;
+        b.emit('}');
+        return;
+      }
+      case 'With':
+        return this.unsupported(s, "'with' statement");
+      case 'AsyncFunctionDef':
+        return this.unsupported(s, "'async def'");
+      case 'AsyncFor':
+      case 'AsyncWith':
+        return this.unsupported(s, `'async' statement`);
+      case 'Match':
+        return this.unsupported(s, "'match' statement");
+      case 'TryStar':
+        return this.unsupported(s, "'try … except*'");
+      case 'TypeAlias':
+        return this.unsupported(s, "'type' alias statement");
+      default:
+        return this.unsupported(s, `statement ${(s as ast.ASTNode).nodeType}`);
+    }
+  }
+
+  private whileLoop(b: CodeBuilder, s: ast.While): void {
+    if (s.orelse.length > 0) this.unsupported(s, "'while … else'");
+    const label = `w${b.labels++}`;
+    b.loops.push({ label });
+    b.emit(`${label}: for (;;) {`);
+    b.indent++;
+    const c = this.condition(b, s.test);
+    b.emit(`if (!(${c})) break;`);
+    this.block(b, s.body);
+    b.emit('H.evalBreaker(); // JUMP_BACKWARD');
+    b.indent--;
+    b.emit('}');
+    b.loops.pop();
+  }
+
+  private forLoop(b: CodeBuilder, s: ast.For): void {
+    if (s.orelse.length > 0) this.unsupported(s, "'for … else'");
+    const it = this.iterOf(b, s.iter);
+    const label = `f${b.labels++}`;
+    b.loops.push({ label });
+    const v = b.t();
+    b.emit(`${label}: for (;;) {`);
+    b.indent++;
+    b.emit(`const ${v} = R.next(${it});`);
+    b.emit(`if (${v} === 0) break;`);
+    this.store(b, s.target, v);
+    this.block(b, s.body);
+    b.emit('H.evalBreaker(); // JUMP_BACKWARD');
+    b.indent--;
+    b.emit('}');
+    b.emit(`H.decref(${it});`);
+    b.loops.pop();
+  }
+
+  /** `GET_ITER` of an expression: a new reference to its iterator. */
+  private iterOf(b: CodeBuilder, e: ast.ExprNode): string {
+    const v = this.expr(b, e);
+    const it = b.t();
+    b.emit(`const ${it} = R.getIter(${v});`);
+    return it;
+  }
+
+  private tryStmt(b: CodeBuilder, s: ast.Try): void {
+    if (s.orelse.length > 0) this.unsupported(s, "'try … else'");
+    if (s.handlers.length === 0) {
+      b.emit('try {');
+      b.indent++;
+      this.block(b, s.body);
+      b.indent--;
+      b.emit('} finally {');
+      b.indent++;
+      this.block(b, s.finalbody);
+      b.indent--;
+      b.emit('}');
+      return;
+    }
+    if (s.finalbody.length > 0) {
+      b.emit('try {');
+      b.indent++;
+    }
+    const e = b.t();
+    b.emit('try {');
+    b.indent++;
+    this.block(b, s.body);
+    b.indent--;
+    b.emit(`} catch (${e}) {`);
+    b.indent++;
+    b.emit(`R.catchable(${e});`);
+    let first = true;
+    for (const h of s.handlers) {
+      let test = 'true';
+      if (h.type) {
+        const ty = this.expr(b, h.type);
+        test = `R.exceptionMatches(${e}, ${ty})`;
+      }
+      b.emit(`${first ? '' : 'else '}if (${test}) {`);
+      first = false;
+      b.indent++;
+      b.emit(`R.enterHandler(${e});`);
+      if (h.name) this.storeName(b, h.name, `R.exceptionValue(${e})`, h);
+      b.emit('try {');
+      b.indent++;
+      this.block(b, h.body);
+      b.indent--;
+      b.emit(`} finally { R.leaveHandler(${e}); }`);
+      if (h.name) this.delName(b, h.name, h, true);
+      b.indent--;
+      b.emit('}');
+    }
+    b.emit(`else throw ${e};`);
+    b.indent--;
+    b.emit('}');
+    if (s.finalbody.length > 0) {
+      b.indent--;
+      b.emit('} finally {');
+      b.indent++;
+      this.block(b, s.finalbody);
+      b.indent--;
+      b.emit('}');
+    }
+  }
+
+  private augAssign(b: CodeBuilder, s: ast.AugAssign): void {
+    const op = BINOPS[s.op.nodeType];
+    if (!op) this.unsupported(s, `operator ${s.op.nodeType}`);
+    const t = s.target;
+    if (t.nodeType === 'Name') {
+      const cur = this.loadName(b, t.id, t);
+      const rhs = this.expr(b, s.value);
+      const r = b.t();
+      b.emit(`const ${r} = R.inplace_${op}(${cur}, ${rhs}); H.decref(${cur}); H.decref(${rhs});`);
+      this.storeName(b, t.id, r, t);
+    } else if (t.nodeType === 'Attribute') {
+      const obj = this.expr(b, t.value);
+      const cur = b.t();
+      b.emit(`const ${cur} = R.getAttr(${obj}, ${this.name(t.attr)});`);
+      const rhs = this.expr(b, s.value);
+      const r = b.t();
+      b.emit(`const ${r} = R.inplace_${op}(${cur}, ${rhs}); H.decref(${cur}); H.decref(${rhs});`);
+      b.emit(`R.setAttr(${obj}, ${this.name(t.attr)}, ${r}); H.decref(${r}); H.decref(${obj});`);
+    } else if (t.nodeType === 'Subscript') {
+      const obj = this.expr(b, t.value);
+      const key = this.expr(b, t.slice);
+      const cur = b.t();
+      b.emit(`const ${cur} = R.getItem(${obj}, ${key});`);
+      const rhs = this.expr(b, s.value);
+      const r = b.t();
+      b.emit(`const ${r} = R.inplace_${op}(${cur}, ${rhs}); H.decref(${cur}); H.decref(${rhs});`);
+      b.emit(`R.setItem(${obj}, ${key}, ${r}); H.decref(${r}); H.decref(${obj}); H.decref(${key});`);
+    } else this.unsupported(t, 'augmented assignment target');
+  }
+
+  // ---- definitions -------------------------------------------------------------------------------
+
+  private functionDef(b: CodeBuilder, s: ast.FunctionDef): void {
+    const scope = this.table.scopeOf.get(s)!;
+    if (s.decorator_list.length > 0) this.unsupported(s.decorator_list[0], 'decorator');
+    if (s.args.kw_defaults.some((d) => d !== null && d !== undefined)) this.unsupported(s, 'keyword-only parameter defaults');
+    const defaults = this.defaultsTuple(b, s.args);
+    const id = this.compileCode(scope, qualnameOf(scope), s.body, s.lineno);
+    const closure = this.closureTuple(b, scope);
+    const fn = b.t();
+    b.emit(`const ${fn} = R.makeFunction(${id}, ${closure}, ${defaults});`);
+    this.storeName(b, s.name, fn, s);
+  }
+
+  /** The defaults tuple (a constant when every default is one), or 0. */
+  private defaultsTuple(b: CodeBuilder, args: ast.Arguments): string {
+    if (args.defaults.length === 0) return '0';
+    const items = args.defaults.map((d) => this.expr(b, d));
+    const t = b.t();
+    b.emit(`const ${t} = R.buildTuple(${items.join(', ')});`);
+    return t;
+  }
+
+  /** LOAD_CLOSURE of each free name of `scope` + BUILD_TUPLE, or 0 when it has none. */
+  private closureTuple(b: CodeBuilder, scope: Scope): string {
+    if (scope.frees.length === 0) return '0';
+    const cells = scope.frees.map((n) => {
+      const k = b.slot.get(n);
+      if (k === undefined) throw new Error(`compiler: no cell for '${n}' in ${b.scope.name}`);
+      const t = b.t();
+      b.emit(`const ${t} = ${b.slotRef(k)}; H.incref(${t});`);
+      return t;
+    });
+    const t = b.t();
+    b.emit(`const ${t} = R.buildTuple(${cells.join(', ')});`);
+    return t;
+  }
+
+  private classDef(b: CodeBuilder, s: ast.ClassDef): void {
+    if (s.decorator_list.length > 0) this.unsupported(s.decorator_list[0], 'class decorator');
+    if (s.bases.length > 0) this.unsupported(s.bases[0], 'base class (phase 2 of the front-end)');
+    if (s.keywords.length > 0) this.unsupported(s, 'class keywords');
+    const scope = this.table.scopeOf.get(s)!;
+    if (scope.frees.length > 0) this.unsupported(s, 'class body using enclosing function variables');
+    for (const st of s.body) {
+      if (st.nodeType === 'FunctionDef' && st.decorator_list.length > 0) this.unsupported(st.decorator_list[0], 'method decorator');
+    }
+    const id = this.compileCode(scope, s.name, s.body, s.lineno);
+    const cls = b.t();
+    b.emit(`const ${cls} = R.makeClass(${id}, ${JSON.stringify(s.name)});`);
+    this.storeName(b, s.name, cls, s);
+  }
+
+  // ---- comprehensions ----------------------------------------------------------------------------
+
+  /**
+   * A comprehension or generator expression in the enclosing code: MAKE_FUNCTION and a call with
+   * the outermost iterator (3.11; generator expressions always), or inline (PEP 709, 3.12+).
+   */
+  private comprehension(b: CodeBuilder, e: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp): string {
+    const scope = this.table.scopeOf.get(e)!;
+    const kind = scope.comprehensionKind!;
+    for (const g of e.generators) if (g.is_async) this.unsupported(e, 'async comprehension');
+    const inline = scope.inlinable;
+    if (inline) return this.inlineComprehension(b, e as ast.ListComp | ast.SetComp | ast.DictComp, scope);
+    const id = this.compileCode(scope, `${qualnameOf(scope)}`, [], e.lineno, e);
+    const closure = this.closureTuple(b, scope);
+    const fn = b.t();
+    b.emit(`const ${fn} = R.makeFunction(${id}, ${closure}, 0);`);
+    const it = this.iterOf(b, e.generators[0].iter);
+    const r = b.t();
+    b.emit(`const ${r} = R.callComprehension(${fn}, ${it});`);
+    return r;
+  }
+
+  /** The body of a comprehension's own code: build the result while iterating `.0`. */
+  private comprehensionBody(b: CodeBuilder, e: ast.ExprNode, scope: Scope): void {
+    const c = e as ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp;
+    const kind = scope.comprehensionKind!;
+    const result = kind === 'genexpr' ? '' : b.t();
+    if (kind === 'listcomp') b.emit(`const ${result} = H.list.newList(0);`);
+    else if (kind === 'setcomp') b.emit(`const ${result} = H.set.newSet();`);
+    else if (kind === 'dictcomp') b.emit(`const ${result} = H.dict.newDict();`);
+    const outer = b.t();
+    b.emit(`const ${outer} = ${b.slotRef(b.slot.get('.0')!)};`);
+    this.comprehensionLoops(b, c, 0, outer, result, kind, false);
+    if (kind !== 'genexpr') b.emit(`return ${result};`);
+  }
+
+  /** PEP 709: the comprehension runs in the enclosing frame, its iteration variables saved and restored. */
+  private inlineComprehension(b: CodeBuilder, e: ast.ListComp | ast.SetComp | ast.DictComp, scope: Scope): string {
+    // The comprehension's names become slots of the enclosing code (when they are not already).
+    const own = scope.locals.filter((n) => n !== '.0');
+    const it = this.iterOf(b, e.generators[0].iter);
+    const outerInlined = new Map(b.inlined);
+    for (const n of own) {
+      if (scope.cells.has(n)) this.unsupported(e, 'inlined comprehension whose variable is captured by a closure');
+      const shared = b.scope.kind !== 'module' && b.scope.kind !== 'class' && accessOf(b.scope, n) === 'fast' ? b.slot.get(n) : undefined;
+      b.inlined.set(n, shared ?? b.inlined.get(n) ?? b.newSlot());
+    }
+    // LOAD_FAST_AND_CLEAR: the enclosing values of the comprehension's names are set aside.
+    const saved = own.map((n) => {
+      const t = b.t();
+      const ref = b.slotRef(b.inlined.get(n)!);
+      b.emit(`const ${t} = ${ref}; ${ref} = 0;`);
+      return [n, t] as const;
+    });
+    const kind = scope.comprehensionKind!;
+    const result = b.t();
+    if (kind === 'listcomp') b.emit(`const ${result} = H.list.newList(0);`);
+    else if (kind === 'setcomp') b.emit(`const ${result} = H.set.newSet();`);
+    else b.emit(`const ${result} = H.dict.newDict();`);
+    this.comprehensionLoops(b, e, 0, it, result, kind, true);
+    b.emit(`H.decref(${it}); // END_FOR`);
+    // STORE_FAST of the saved values: the comprehension's last bindings go.
+    for (const [n, t] of saved) {
+      const ref = b.slotRef(b.inlined.get(n)!);
+      b.emit(`{ const old = ${ref}; ${ref} = ${t}; if (old !== 0) H.decref(old); }`);
+    }
+    b.inlined.clear();
+    for (const [k, v] of outerInlined) b.inlined.set(k, v);
+    return result;
+  }
+
+  private comprehensionLoops(
+    b: CodeBuilder,
+    e: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
+    depth: number,
+    iter: string,
+    result: string,
+    kind: NonNullable<Scope['comprehensionKind']>,
+    inlined: boolean,
+  ): void {
+    const g = e.generators[depth];
+    const label = `c${b.labels++}`;
+    const v = b.t();
+    b.emit(`${label}: for (;;) {`);
+    b.indent++;
+    b.emit(`const ${v} = R.next(${iter});`);
+    b.emit(`if (${v} === 0) break;`);
+    this.store(b, g.target, v);
+    for (const cond of g.ifs) {
+      const c = this.condition(b, cond);
+      b.emit(`if (!(${c})) { H.evalBreaker(); continue ${label}; }`);
+    }
+    if (depth + 1 < e.generators.length) {
+      const inner = this.iterOf(b, e.generators[depth + 1].iter);
+      this.comprehensionLoops(b, e, depth + 1, inner, result, kind, inlined);
+      b.emit(`H.decref(${inner});`);
+    } else if (kind === 'listcomp') {
+      const x = this.expr(b, (e as ast.ListComp).elt);
+      b.emit(`H.list.appendSteal(${result}, ${x}); // LIST_APPEND`);
+    } else if (kind === 'setcomp') {
+      const x = this.expr(b, (e as ast.SetComp).elt);
+      b.emit(`H.set.add(${result}, ${x}); H.decref(${x}); // SET_ADD`);
+    } else if (kind === 'dictcomp') {
+      const k = this.expr(b, (e as ast.DictComp).key);
+      const x = this.expr(b, (e as ast.DictComp).value);
+      b.emit(`R.setItem(${result}, ${k}, ${x}); H.decref(${k}); H.decref(${x}); // MAP_ADD`);
+    } else {
+      const x = this.expr(b, (e as ast.GeneratorExp).elt);
+      b.emit(`yield ${x};`);
+      b.emit('H.evalBreaker(); // RESUME after yield');
+    }
+    b.emit('H.evalBreaker(); // JUMP_BACKWARD');
+    b.indent--;
+    b.emit('}');
+  }
+
+  // ---- names -------------------------------------------------------------------------------------
+
+  /** Where a name lives for this code: an inlined comprehension's slot, or as the scope decides. */
+  private where(b: CodeBuilder, n: string): { access: ReturnType<typeof accessOf> | 'inlined'; slot: number } {
+    const inl = b.inlined.get(n);
+    if (inl !== undefined) return { access: 'inlined', slot: inl };
+    const access = accessOf(b.scope, n);
+    return { access, slot: b.slot.get(n) ?? -1 };
+  }
+
+  private loadName(b: CodeBuilder, n: string, node: ast.ASTNode): string {
+    const t = b.t();
+    const { access, slot } = this.where(b, n);
+    switch (access) {
+      case 'fast':
+      case 'inlined': {
+        const ref = b.slotRef(slot);
+        b.emit(`const ${t} = ${ref}; if (${t} === 0) throw R.unboundLocal(${JSON.stringify(n)}); H.incref(${t});`);
+        return t;
+      }
+      case 'cell':
+      case 'free':
+        b.emit(`const ${t} = R.cellGet(${b.slotRef(slot)}, ${JSON.stringify(n)});`);
+        return t;
+      case 'name':
+        this.checkGlobal(n, node);
+        b.emit(`const ${t} = R.loadClassName(ns, ${this.name(n)});`);
+        return t;
+      default:
+        this.checkGlobal(n, node);
+        b.emit(`const ${t} = R.loadGlobal(${this.name(n)});`);
+        return t;
+    }
+  }
+
+  /** A global the module never binds must be a builtin the front-end has. */
+  private checkGlobal(n: string, node: ast.ASTNode): void {
+    if (this.moduleGlobals.has(n) || n === '__name__') return;
+    if (!BUILTIN_NAMES.has(n)) this.unsupported(node, `builtin '${n}'`);
+  }
+
+  /** Binds `n` to the new reference in JS variable `v` (stolen). */
+  private storeName(b: CodeBuilder, n: string, v: string, node: ast.ASTNode): void {
+    void node;
+    const { access, slot } = this.where(b, n);
+    switch (access) {
+      case 'fast':
+      case 'inlined': {
+        const ref = b.slotRef(slot);
+        b.emit(`{ const old = ${ref}; ${ref} = ${v}; if (old !== 0) H.decref(old); }`);
+        return;
+      }
+      case 'cell':
+      case 'free':
+        b.emit(`R.cellSet(${b.slotRef(slot)}, ${v});`);
+        return;
+      case 'name':
+        b.emit(`R.storeClassName(ns, ${this.name(n)}, ${v});`);
+        return;
+      default:
+        b.emit(`R.storeGlobal(${this.name(n)}, ${v});`);
+    }
+  }
+
+  private delName(b: CodeBuilder, n: string, node: ast.ASTNode, quiet = false): void {
+    const { access, slot } = this.where(b, n);
+    switch (access) {
+      case 'fast':
+      case 'inlined': {
+        const ref = b.slotRef(slot);
+        const check = quiet ? '' : `if (old === 0) throw R.unboundLocal(${JSON.stringify(n)}); `;
+        b.emit(`{ const old = ${ref}; ${check}${ref} = 0; if (old !== 0) H.decref(old); }`);
+        return;
+      }
+      case 'cell':
+      case 'free':
+        b.emit(`R.cellSet(${b.slotRef(slot)}, 0);`);
+        return;
+      case 'name':
+        return this.unsupported(node, "'del' of a class attribute in the class body");
+      default:
+        b.emit(`R.delGlobal(${this.name(n)});`);
+    }
+  }
+
+  // ---- targets -----------------------------------------------------------------------------------
+
+  /** Stores the new reference `v` (stolen) into a target. */
+  private store(b: CodeBuilder, t: ast.ExprNode, v: string): void {
+    switch (t.nodeType) {
+      case 'Name':
+        return this.storeName(b, t.id, v, t);
+      case 'Attribute': {
+        const obj = this.expr(b, t.value);
+        b.emit(`R.setAttr(${obj}, ${this.name(t.attr)}, ${v}); H.decref(${v}); H.decref(${obj});`);
+        return;
+      }
+      case 'Subscript': {
+        const obj = this.expr(b, t.value);
+        const key = this.expr(b, t.slice);
+        b.emit(`R.setItem(${obj}, ${key}, ${v}); H.decref(${v}); H.decref(${obj}); H.decref(${key});`);
+        return;
+      }
+      case 'Tuple':
+      case 'List': {
+        if (t.elts.some((x) => x.nodeType === 'Starred')) this.unsupported(t, 'starred assignment target');
+        const items = b.t();
+        b.emit(`const ${items} = R.unpack(${v}, ${t.elts.length});`);
+        // UNPACK_SEQUENCE pushes the items; they are stored first to last.
+        t.elts.forEach((x, i) => {
+          const item = b.t();
+          b.emit(`const ${item} = ${items}[${i}];`);
+          this.store(b, x, item);
+        });
+        return;
+      }
+      default:
+        return this.unsupported(t, `assignment target ${t.nodeType}`);
+    }
+  }
+
+  private del(b: CodeBuilder, t: ast.ExprNode): void {
+    switch (t.nodeType) {
+      case 'Name':
+        return this.delName(b, t.id, t);
+      case 'Attribute': {
+        const obj = this.expr(b, t.value);
+        b.emit(`R.delAttr(${obj}, ${this.name(t.attr)}); H.decref(${obj});`);
+        return;
+      }
+      case 'Subscript': {
+        const obj = this.expr(b, t.value);
+        const key = this.expr(b, t.slice);
+        b.emit(`R.delItem(${obj}, ${key}); H.decref(${obj}); H.decref(${key});`);
+        return;
+      }
+      case 'Tuple':
+      case 'List':
+        for (const x of t.elts) this.del(b, x);
+        return;
+      default:
+        return this.unsupported(t, `'del' of ${t.nodeType}`);
+    }
+  }
+
+  // ---- expressions -------------------------------------------------------------------------------
+
+  /** A JS boolean expression for a Python condition (the value is dropped). */
+  private condition(b: CodeBuilder, e: ast.ExprNode): string {
+    if (e.nodeType === 'UnaryOp' && e.op.nodeType === 'Not') return `!(${this.condition(b, e.operand)})`;
+    const v = this.expr(b, e);
+    const c = b.t();
+    b.emit(`const ${c} = R.truth(${v}); H.decref(${v});`);
+    return c;
+  }
+
+  /** Compiles an expression; returns the JS variable holding its value (a new reference). */
+  private expr(b: CodeBuilder, e: ast.ExprNode): string {
+    switch (e.nodeType) {
+      case 'Constant': {
+        const t = b.t();
+        b.emit(`const ${t} = K[${this.constantOf(e)}]; H.incref(${t});`);
+        return t;
+      }
+      case 'Name':
+        return this.loadName(b, e.id, e);
+      case 'BinOp': {
+        const op = BINOPS[e.op.nodeType];
+        if (!op) this.unsupported(e, `operator ${e.op.nodeType}`);
+        const l = this.expr(b, e.left);
+        const r = this.expr(b, e.right);
+        const t = b.t();
+        b.emit(`const ${t} = R.${op}(${l}, ${r}); H.decref(${l}); H.decref(${r});`);
+        return t;
+      }
+      case 'UnaryOp': {
+        if (e.op.nodeType === 'Not') {
+          const c = this.condition(b, e.operand);
+          const t = b.t();
+          b.emit(`const ${t} = R.bool(!(${c}));`);
+          return t;
+        }
+        const v = this.expr(b, e.operand);
+        const fn = { USub: 'neg', UAdd: 'pos', Invert: 'invert' }[e.op.nodeType as 'USub' | 'UAdd' | 'Invert'];
+        const t = b.t();
+        b.emit(`const ${t} = R.${fn}(${v}); H.decref(${v});`);
+        return t;
+      }
+      case 'BoolOp': {
+        const t = b.t();
+        b.emit(`let ${t};`);
+        const isAnd = e.op.nodeType === 'And';
+        const emitValue = (i: number): void => {
+          const v = this.expr(b, e.values[i]);
+          if (i === e.values.length - 1) {
+            b.emit(`${t} = ${v};`);
+            return;
+          }
+          b.emit(`if (${isAnd ? '!' : ''}R.truth(${v})) { ${t} = ${v}; } else {`);
+          b.indent++;
+          b.emit(`H.decref(${v});`);
+          emitValue(i + 1);
+          b.indent--;
+          b.emit('}');
+        };
+        emitValue(0);
+        return t;
+      }
+      case 'Compare':
+        return this.compare(b, e);
+      case 'IfExp': {
+        const t = b.t();
+        b.emit(`let ${t};`);
+        const c = this.condition(b, e.test);
+        b.emit(`if (${c}) {`);
+        b.indent++;
+        b.emit(`${t} = ${this.expr(b, e.body)};`);
+        b.indent--;
+        b.emit('} else {');
+        b.indent++;
+        b.emit(`${t} = ${this.expr(b, e.orelse)};`);
+        b.indent--;
+        b.emit('}');
+        return t;
+      }
+      case 'Attribute': {
+        const obj = this.expr(b, e.value);
+        const t = b.t();
+        this.checkModuleAttribute(e);
+        b.emit(`const ${t} = R.getAttr(${obj}, ${this.name(e.attr)}); H.decref(${obj});`);
+        return t;
+      }
+      case 'Subscript': {
+        const obj = this.expr(b, e.value);
+        const key = this.expr(b, e.slice);
+        const t = b.t();
+        b.emit(`const ${t} = R.getItem(${obj}, ${key}); H.decref(${obj}); H.decref(${key});`);
+        return t;
+      }
+      case 'Slice': {
+        const parts = [e.lower, e.upper, e.step].map((x) => (x ? this.expr(b, x) : 'R.none()'));
+        const t = b.t();
+        b.emit(`const ${t} = R.slice(${parts.join(', ')});`);
+        return t;
+      }
+      case 'Call':
+        return this.call(b, e);
+      case 'List': {
+        if (e.elts.some((x) => x.nodeType === 'Starred')) this.unsupported(e, 'starred item in a list display');
+        const items = e.elts.map((x) => this.expr(b, x));
+        const t = b.t();
+        b.emit(`const ${t} = R.buildList(${items.join(', ')});`);
+        return t;
+      }
+      case 'Tuple': {
+        if (e.elts.some((x) => x.nodeType === 'Starred')) this.unsupported(e, 'starred item in a tuple display');
+        const k = this.constantTuple(e);
+        const t = b.t();
+        if (k !== undefined) {
+          b.emit(`const ${t} = K[${k}]; H.incref(${t});`);
+          return t;
+        }
+        const items = e.elts.map((x) => this.expr(b, x));
+        b.emit(`const ${t} = R.buildTuple(${items.join(', ')});`);
+        return t;
+      }
+      case 'Dict': {
+        if (e.keys.some((k) => k === null)) this.unsupported(e, "'**' in a dict display");
+        const parts: string[] = [];
+        e.keys.forEach((k, i) => {
+          parts.push(this.expr(b, k as ast.ExprNode));
+          parts.push(this.expr(b, e.values[i]));
+        });
+        const t = b.t();
+        b.emit(`const ${t} = R.buildDict(${parts.join(', ')});`);
+        return t;
+      }
+      case 'Set': {
+        if (e.elts.some((x) => x.nodeType === 'Starred')) this.unsupported(e, 'starred item in a set display');
+        const items = e.elts.map((x) => this.expr(b, x));
+        const t = b.t();
+        b.emit(`const ${t} = R.buildSet(${items.join(', ')});`);
+        return t;
+      }
+      case 'ListComp':
+      case 'SetComp':
+      case 'DictComp':
+      case 'GeneratorExp':
+        return this.comprehension(b, e);
+      case 'Lambda': {
+        const scope = this.table.scopeOf.get(e)!;
+        if (e.args.kw_defaults.some((d) => d !== null && d !== undefined)) this.unsupported(e, 'keyword-only parameter defaults');
+        const defaults = this.defaultsTuple(b, e.args);
+        const id = this.compileCode(scope, qualnameOf(scope), e.body, e.lineno);
+        const closure = this.closureTuple(b, scope);
+        const t = b.t();
+        b.emit(`const ${t} = R.makeFunction(${id}, ${closure}, ${defaults});`);
+        return t;
+      }
+      case 'Yield': {
+        if (!b.spec.generator) this.unsupported(e, "'yield' outside a generator");
+        const v = e.value ? this.expr(b, e.value) : 'R.none()';
+        const t = b.t();
+        b.emit(`const ${t} = yield ${v};`);
+        b.emit('H.evalBreaker(); // RESUME after yield');
+        return t;
+      }
+      case 'YieldFrom': {
+        if (!b.spec.generator) this.unsupported(e, "'yield from' outside a generator");
+        const it = this.iterOf(b, e.value);
+        const t = b.t();
+        b.emit(`const ${t} = yield* R.yieldFrom(${it});`);
+        return t;
+      }
+      case 'JoinedStr':
+        return this.unsupported(e, 'f-string (phase 2 of the front-end)');
+      case 'NamedExpr':
+        return this.unsupported(e, "':=' (assignment expression)");
+      case 'Starred':
+        return this.unsupported(e, "'*' here");
+      case 'Await':
+        return this.unsupported(e, "'await'");
+      default:
+        return this.unsupported(e, `expression ${(e as ast.ASTNode).nodeType}`);
+    }
+  }
+
+  private checkModuleAttribute(e: ast.Attribute): void {
+    if (e.value.nodeType !== 'Name') return;
+    const mod = this.importedModules.get(e.value.id);
+    if (mod !== undefined && !moduleHasAttribute(mod, e.attr)) this.unsupported(e, `name '${e.attr}' of module '${mod}'`);
+  }
+
+  private compare(b: CodeBuilder, e: ast.Compare): string {
+    if (e.ops.length > 1) this.unsupported(e, 'chained comparison (phase 2 of the front-end)');
+    const l = this.expr(b, e.left);
+    const r = this.expr(b, e.comparators[0]);
+    const op = e.ops[0].nodeType;
+    const t = b.t();
+    if (op === 'Is' || op === 'IsNot') {
+      b.emit(`const ${t} = R.bool(${l} ${op === 'Is' ? '===' : '!=='} ${r}); H.decref(${l}); H.decref(${r});`);
+    } else if (op === 'In' || op === 'NotIn') {
+      b.emit(`const ${t} = R.bool(${op === 'In' ? '' : '!'}R.contains(${r}, ${l})); H.decref(${l}); H.decref(${r});`);
+    } else {
+      b.emit(`const ${t} = R.compare_${CMPOPS[op]}(${l}, ${r}); H.decref(${l}); H.decref(${r});`);
+    }
+    return t;
+  }
+
+  /**
+   * A call. Method calls (`obj.m(...)`) go through R.callMethod (LOAD_METHOD: no bound method
+   * object); everything else evaluates the callable, then the arguments. Arguments and the callable
+   * are handed to the runtime as new references, which it consumes.
+   */
+  private call(b: CodeBuilder, e: ast.Call): string {
+    for (const a of e.args) if (a.nodeType === 'Starred') this.unsupported(a, "'*args' in a call");
+    for (const k of e.keywords) if (k.arg === null || k.arg === undefined) this.unsupported(k, "'**kwargs' in a call");
+    const site = this.sites++;
+    const kwnames = e.keywords.map((k) => k.arg as string);
+    const kwArg = kwnames.length > 0 ? `, ${JSON.stringify(kwnames)}` : '';
+    const t = b.t();
+    if (e.func.nodeType === 'Attribute' && !this.isModuleRef(b, e.func.value)) {
+      const m = e.func.attr;
+      if (!KNOWN_METHODS.has(m) && !this.programMethods.has(m)) this.unsupported(e.func, `method '${m}'`);
+      const obj = this.expr(b, e.func.value);
+      const args = [...e.args.map((a) => this.expr(b, a)), ...e.keywords.map((k) => this.expr(b, k.value))];
+      b.emit(`const ${t} = R.callMethod(${site}, ${obj}, ${this.name(m)}, [${args.join(', ')}]${kwArg});`);
+      return t;
+    }
+    const f = this.expr(b, e.func);
+    const args = [...e.args.map((a) => this.expr(b, a)), ...e.keywords.map((k) => this.expr(b, k.value))];
+    b.emit(`const ${t} = R.call(${site}, ${f}, [${args.join(', ')}]${kwArg});`);
+    return t;
+  }
+
+  /** Whether `e` names an imported module (its attributes are functions, not methods). */
+  private isModuleRef(b: CodeBuilder, e: ast.ExprNode): boolean {
+    return e.nodeType === 'Name' && this.importedModules.has(e.id) && accessOf(b.scope, e.id) === 'global';
+  }
+}
+
+function qualnameOf(scope: Scope): string {
+  const parts: string[] = [];
+  for (let s: Scope | undefined = scope; s && s.kind !== 'module'; s = s.parent) {
+    parts.unshift(s.kind === 'function' && s.parent?.kind === 'function' ? `${s.name}.<locals>` : s.name);
+  }
+  return parts.join('.').replace(/\.<locals>$/, '');
+}
+
+function isIdentifierLike(s: string): boolean {
+  return /^[A-Za-z0-9_]*$/.test(s);
+}
+
+function constantKey(c: ConstantSpec): string {
+  switch (c.kind) {
+    case 'int':
+      return `i${c.value}`;
+    case 'float':
+      return `f${Object.is(c.value, -0) ? '-0' : c.value}`;
+    case 'str':
+      return `s${c.value}`;
+    case 'bytes':
+      return `b${Array.from(c.value).join(',')}`;
+    case 'tuple':
+      return `t${c.items.join(',')}`;
+    default:
+      return c.kind;
+  }
+}
+
+function collectMethods(node: unknown, out: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const n of node) collectMethods(n, out);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const n = node as { nodeType?: string; body?: unknown; name?: string };
+  if (n.nodeType === 'ClassDef') {
+    for (const s of (n as ast.ClassDef).body) if (s.nodeType === 'FunctionDef') out.add(s.name);
+  }
+  for (const v of Object.values(n)) if (typeof v === 'object' && v !== null) collectMethods(v, out);
+}

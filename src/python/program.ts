@@ -1,0 +1,281 @@
+/**
+ * A Python program as a lab workload. Two shapes (python-frontend.md, "The contract"):
+ *
+ *   twin-shaped  the module's `if __name__ == "__main__":` block calls
+ *                `twin.main(NAME, VARIANTS, PARAMS, probes=(...), reports=(...))`. The module body
+ *                (without that block) is the set-up; a variant is its function, called with the
+ *                parameter dict as the measured body.
+ *   plain        no `twin.main`: one variant, `main`, whose measured body is the whole module.
+ *
+ * What `twin.main` declares is read from the tree (literals, or names bound to literals at module
+ * level), so `gclab list` and option checking need no run. The program is compiled once per
+ * profile, before anything runs: an unsupported construct is an error then.
+ */
+import type { Heap } from '../heap/heap.js';
+import type { Ref } from '../heap/layout.js';
+import type { ProfileName } from '../heap/profiles.js';
+import { PROFILES } from '../heap/profiles.js';
+import type { ParamSpec, Params, Variant, Workload, WorkloadContext } from '../lab/workload.js';
+import { compileModule, type CompiledModule } from './compile.js';
+import { UnsupportedError } from './errors.js';
+import { parseModule } from './parse.js';
+import type * as ast from './nodes.js';
+import { Runtime } from './runtime.js';
+
+/** What `twin.main(...)` declares, or the plain script's single variant. */
+export interface ProgramShape {
+  readonly name: string;
+  readonly description: string;
+  /**
+   * Variant name -> the module-level function it calls (undefined: the whole module body). A
+   * variant given as a lambda in the `twin.main` call becomes a module-level function of its own
+   * (`lambdas`), as the lambda object exists before the measured region on the real side too.
+   */
+  readonly variants: Readonly<Record<string, string | undefined>>;
+  readonly lambdas: ReadonlyMap<string, ast.Lambda>;
+  readonly params: Readonly<Record<string, number>>;
+  readonly probes: readonly string[];
+  readonly reports: readonly string[];
+  /** The `if __name__ == "__main__":` statement the set-up leaves out. */
+  readonly mainBlock: ast.StmtNode | undefined;
+}
+
+export interface PythonProgram {
+  readonly file: string;
+  readonly source: string;
+  readonly tree: ast.Module;
+  readonly shape: ProgramShape;
+  /** Compiles (once) for a profile. Throws UnsupportedError. */
+  compiled(profile: ProfileName): CompiledModule;
+}
+
+/** Parses a program and reads its shape; compiles it for every profile, so errors come now. */
+export function loadProgram(source: string, file: string): PythonProgram {
+  const tree = parseModule(source, file);
+  const shape = readShape(tree, file);
+  const cache = new Map<ProfileName, CompiledModule>();
+  // The set-up: the module without its main block, plus the variants given as lambdas.
+  const body = tree.body.filter((s) => s !== shape.mainBlock);
+  for (const [fn, lambda] of shape.lambdas) body.push(lambdaAssignment(fn, lambda));
+  const setupTree: ast.Module = { ...tree, body };
+  const program: PythonProgram = {
+    file,
+    source,
+    tree,
+    shape,
+    compiled(profile) {
+      let c = cache.get(profile);
+      if (!c) {
+        c = compileModule(setupTree, { file, profile: PROFILES[profile] });
+        cache.set(profile, c);
+      }
+      return c;
+    },
+  };
+  for (const p of Object.keys(PROFILES) as ProfileName[]) program.compiled(p);
+  return program;
+}
+
+/** What one run of a program holds between its set-up and its body. */
+interface ProgramRun {
+  readonly rt: Runtime;
+  readonly host: LabHost;
+  /** The parameter dict passed to the variant (made before the measured region, as twin.py's). */
+  readonly params: Ref;
+}
+
+/**
+ * The lab's view of a program. `name` is what runs and results call it; the variants' set-up runs
+ * the module body on the run's heap, and their run calls the variant's function.
+ */
+export function programWorkload(program: PythonProgram, name: string): Workload {
+  const { shape } = program;
+  const variants: Record<string, Variant> = {};
+  for (const [variantName, fn] of Object.entries(shape.variants)) {
+    variants[variantName] = {
+      description: fn === undefined ? 'the whole module body' : `${fn}(p)`,
+      setup: (heap: Heap, params?: Params, seed?: number): ProgramRun => setUp(program, heap, fn !== undefined, params ?? {}, seed ?? 1),
+      run: (ctx: WorkloadContext, module: unknown) => runVariant(module as ProgramRun, fn, ctx),
+    };
+  }
+  const params: Record<string, ParamSpec> = {};
+  for (const [p, value] of Object.entries(shape.params)) {
+    params[p] = { description: `twin.main parameter '${p}'`, default: value, min: Math.min(0, value), max: 2 ** 31 - 1 };
+  }
+  return {
+    name,
+    description: shape.description,
+    group: 'user',
+    variants,
+    params,
+    probes: shape.probes,
+    reports: shape.reports,
+    twin: program.file,
+    module: program.file,
+    startupAfterSetup: true,
+  };
+}
+
+/** The host the running program talks to: set per run by runVariant (probes belong to the lab's context). */
+class LabHost {
+  ctx: WorkloadContext | undefined;
+  readonly output: string[] = [];
+  probe(name: string): void {
+    this.ctx?.probe(name);
+  }
+  report(name: string, value: number): void {
+    this.ctx?.report(name, value);
+  }
+  print(text: string): void {
+    if (this.ctx?.print) this.ctx.print(text);
+    else this.output.push(text);
+  }
+}
+
+function setUp(program: PythonProgram, heap: Heap, twinShaped: boolean, params: Params, seed: number): ProgramRun {
+  const host = new LabHost();
+  const rt = new Runtime(heap, program.compiled(heap.profile.name), host);
+  let p = 0;
+  if (twinShaped) {
+    rt.runModule();
+    // twin.py: values = dict(params); values["seed"] = args.seed; values[key] = int(value)
+    p = heap.dict.newDict();
+    for (const [key, value] of [...Object.entries(params), ['seed', seed] as const]) {
+      const k = heap.intern(key);
+      const v = heap.ints.fromValue(value);
+      heap.dict.setItem(p, k, v);
+      heap.decref(k);
+      heap.decref(v);
+    }
+  }
+  return { rt, host, params: p };
+}
+
+function runVariant(run: ProgramRun, fn: string | undefined, ctx: WorkloadContext): void {
+  run.host.ctx = ctx;
+  const { rt } = run;
+  const heap = rt.H;
+  if (fn === undefined) {
+    rt.runModule();
+    return;
+  }
+  const f = rt.globalFunction(fn);
+  heap.incref(run.params);
+  const r = rt.call(0, f, [run.params]);
+  heap.decref(r);
+}
+
+// ---- reading the shape ------------------------------------------------------------------------
+
+function readShape(tree: ast.Module, file: string): ProgramShape {
+  const description = docstring(tree) ?? '';
+  const stem = (file.split(/[\\/]/).pop() ?? file).replace(/\.py$/, '');
+  const mainBlock = tree.body.find(isMainBlock);
+  const call = mainBlock ? findTwinMain(mainBlock as ast.If) : undefined;
+  if (!call) {
+    return { name: stem.replace(/_/g, '-').toLowerCase(), description, variants: { main: undefined }, lambdas: new Map(), params: {}, probes: [], reports: [], mainBlock: undefined };
+  }
+  const literals = moduleLiterals(tree);
+  const where = (n: ast.ASTNode): [number, number] => [n.lineno ?? 1, (n.col_offset ?? 0) + 1];
+  const fail = (n: ast.ASTNode, what: string): never => {
+    const [line, col] = where(n);
+    throw new UnsupportedError(file, line, col, what);
+  };
+  const resolve = (e: ast.ExprNode | undefined): ast.ExprNode | undefined => (e && e.nodeType === 'Name' ? (literals.get(e.id) ?? e) : e);
+  const arg = (i: number, kw: string): ast.ExprNode | undefined => resolve(call.args[i] ?? call.keywords.find((k) => k.arg === kw)?.value);
+  const nameArg = arg(0, 'workload');
+  if (!nameArg || nameArg.nodeType !== 'Constant' || typeof nameArg.value !== 'string') return fail(call, 'twin.main(): the workload name must be a string literal');
+  const variantsArg = arg(1, 'variants');
+  if (!variantsArg || variantsArg.nodeType !== 'Dict') return fail(call, 'twin.main(): the variants must be a dict literal {"name": function}');
+  const variants: Record<string, string> = {};
+  const lambdas = new Map<string, ast.Lambda>();
+  variantsArg.keys.forEach((k, i) => {
+    const v = variantsArg.values[i];
+    if (!k || k.nodeType !== 'Constant' || typeof k.value !== 'string') return fail(v, 'twin.main(): each variant must be "name": function');
+    if (v.nodeType === 'Name') variants[k.value] = v.id;
+    else if (v.nodeType === 'Lambda') {
+      const fn = `<variant ${k.value}>`;
+      variants[k.value] = fn;
+      lambdas.set(fn, v);
+    } else fail(v, 'twin.main(): each variant must be a function name or a lambda');
+  });
+  const paramsArg = arg(2, 'params');
+  const params: Record<string, number> = {};
+  if (paramsArg) {
+    if (paramsArg.nodeType !== 'Dict') return fail(paramsArg, 'twin.main(): the parameters must be a dict literal {"name": int}');
+    paramsArg.keys.forEach((k, i) => {
+      const v = paramsArg.values[i];
+      const value = intLiteral(v);
+      if (!k || k.nodeType !== 'Constant' || typeof k.value !== 'string' || value === undefined) return fail(v, 'twin.main(): each parameter must be "name": integer literal');
+      params[k.value] = value;
+    });
+  }
+  const strings = (e: ast.ExprNode | undefined, what: string): string[] => {
+    if (!e) return [];
+    if (e.nodeType !== 'Tuple' && e.nodeType !== 'List') return fail(e, `twin.main(): ${what} must be a tuple of string literals`);
+    return e.elts.map((x) => (x.nodeType === 'Constant' && typeof x.value === 'string' ? x.value : fail(x, `twin.main(): ${what} must be string literals`)));
+  };
+  return {
+    name: nameArg.value,
+    description,
+    variants,
+    lambdas,
+    params,
+    probes: strings(arg(3, 'probes'), 'probes'),
+    reports: strings(arg(4, 'reports'), 'reports'),
+    mainBlock,
+  };
+}
+
+/** `NAME = <lambda>` at module level, where the lambda is in the source. */
+function lambdaAssignment(name: string, lambda: ast.Lambda): ast.StmtNode {
+  const at = { lineno: lambda.lineno, col_offset: lambda.col_offset, end_lineno: lambda.end_lineno, end_col_offset: lambda.end_col_offset };
+  const target = { nodeType: 'Name', id: name, ctx: { nodeType: 'Store' }, ...at } as unknown as ast.ExprNode;
+  return { nodeType: 'Assign', targets: [target], value: lambda, ...at } as unknown as ast.StmtNode;
+}
+
+function intLiteral(e: ast.ExprNode): number | undefined {
+  if (e.nodeType === 'Constant' && typeof e.value === 'bigint') return Number(e.value);
+  if (e.nodeType === 'UnaryOp' && e.op.nodeType === 'USub' && e.operand.nodeType === 'Constant' && typeof e.operand.value === 'bigint') return -Number(e.operand.value);
+  return undefined;
+}
+
+function docstring(tree: ast.Module): string | undefined {
+  const first = tree.body[0];
+  if (first?.nodeType === 'Expr' && first.value.nodeType === 'Constant' && typeof first.value.value === 'string') {
+    return first.value.value.trim().split(/\n\s*\n/)[0].replace(/\s+/g, ' ');
+  }
+  return undefined;
+}
+
+function isMainBlock(s: ast.StmtNode): boolean {
+  if (s.nodeType !== 'If') return false;
+  const t = s.test;
+  return (
+    t.nodeType === 'Compare' &&
+    t.left.nodeType === 'Name' &&
+    t.left.id === '__name__' &&
+    t.ops.length === 1 &&
+    t.ops[0].nodeType === 'Eq' &&
+    t.comparators[0].nodeType === 'Constant' &&
+    t.comparators[0].value === '__main__'
+  );
+}
+
+function findTwinMain(block: ast.If): ast.Call | undefined {
+  for (const s of block.body) {
+    if (s.nodeType !== 'Expr' || s.value.nodeType !== 'Call') continue;
+    const f = s.value.func;
+    if (f.nodeType === 'Attribute' && f.attr === 'main' && f.value.nodeType === 'Name' && f.value.id === 'twin') return s.value;
+  }
+  return undefined;
+}
+
+/** Module-level `NAME = <literal>` assignments (for twin.main arguments given by name). */
+function moduleLiterals(tree: ast.Module): Map<string, ast.ExprNode> {
+  const out = new Map<string, ast.ExprNode>();
+  for (const s of tree.body) {
+    if (s.nodeType === 'Assign' && s.targets.length === 1 && s.targets[0].nodeType === 'Name') out.set(s.targets[0].id, s.value);
+  }
+  return out;
+}

@@ -5,10 +5,11 @@
  * records them as one line each.
  */
 import { HeapExhausted } from '../src/heap/errors.js';
+import { PythonException } from '../src/python/errors.js';
 import { measureRun, prepareRun } from '../src/lab/measure.js';
 import { StatusCell, TaskPhase, type HeapTask, type TaskOutcome } from '../src/lab/protocol.js';
 import { timeBody } from '../src/lab/timing.js';
-import { loadUserWorkload } from '../src/lab/user-workloads.js';
+import { loadUserWorkload, programSource } from '../src/lab/user-workloads.js';
 import { findWorkload } from '../workloads/index.js';
 
 export default async function runTask(task: HeapTask): Promise<TaskOutcome> {
@@ -31,6 +32,8 @@ export default async function runTask(task: HeapTask): Promise<TaskOutcome> {
     return { ok: true, metrics, time };
   } catch (err) {
     if (err instanceof HeapExhausted) return { ok: false, kind: 'heap-exhausted', message: err.message };
+    // An exception the Python program did not catch: its traceback, as CPython prints it.
+    if (err instanceof PythonException) return { ok: false, kind: 'workload-error', message: err.formatTraceback(programSource) };
     return { ok: false, kind: 'workload-error', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
   }
 }

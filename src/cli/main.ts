@@ -65,7 +65,12 @@ export function buildProgram(out: (line: string) => void): Command {
       program
         .command('bench')
         .description('The main job: run a suite (default: the mission workloads), print a summary table, save results')
-        .option('-s, --suite <name>', "the suite (see 'gclab list')", 'default'),
+        .option('-s, --suite <name>', "the suite (see 'gclab list')", 'default')
+        .option(
+          '--workload <name|file>',
+          "run this workload's variants instead of the suite's (a name, or a .py/.ts/.js program; repeatable)",
+          (v: string, prev: string[] = []) => [...prev, v],
+        ),
       "profiles, comma-separated (default: the suite's)",
     )
       .option('--save-baseline <name>', 'keep this run as the named baseline (results-dir/baselines/NAME.msgpack; replaces one)')
@@ -76,6 +81,7 @@ export function buildProgram(out: (line: string) => void): Command {
     .addHelpText(
       'after',
       '\nExamples:\n  gclab bench\n  gclab bench --profile 3.13,3.14.0,3.14.5 --workers 2 --repeat 3\n  gclab bench --suite quick --json' +
+        '\n  gclab bench --workload my_service.py --profile 3.13,3.14.0 --param n=50000' +
         '\n  gclab bench --suite quick --no-timing --save-baseline ci' +
         '\n  gclab bench --suite quick --no-timing --baseline ci --fail-if-changed' +
         '\n  gclab bench --suite quick --iterations 30 --baseline mine --fail-if-slower 5 --fail-if-bigger 1' +

@@ -86,6 +86,8 @@ export interface RunMetrics {
   readonly reports: Readonly<Record<string, number>>;
   /** Wall time of the body in this run (the timed figures come from tinybench). */
   readonly bodyNs: number;
+  /** What the program printed in the deterministic run (a Python program's `print`), if anything. */
+  readonly output?: readonly string[];
 }
 
 /** A heap ready for a run's body, with what the workload's module-level setup made. */
@@ -210,6 +212,7 @@ export function runBody(
   probes: Record<string, number>,
   onProgress?: ProgressSink,
   reports: Record<string, number> = {},
+  output?: string[],
 ): number {
   const { heap } = run;
   const workload = resolveWorkload(spec.workload);
@@ -232,6 +235,7 @@ export function runBody(
       reports[name] = value;
     },
     progress: onProgress ? (done, total) => onProgress(total > 0 ? done / total : 1) : () => {},
+    print: output ? (line) => keepOutput(output, line) : undefined,
   };
   if (spec.gc === 'disabled') heap.gc.disable();
   // tracemalloc.start(), as the twin's measured region begins: only what the body allocates counts.
@@ -245,6 +249,14 @@ export function runBody(
   heap.evalBreaker();
   heap.stats.publish();
   return Math.round((performance.now() - t0) * 1e6);
+}
+
+/** Lines of program output a run keeps (the rest is counted, not kept). */
+export const MAX_OUTPUT_LINES = 1000;
+
+function keepOutput(output: string[], line: string): void {
+  if (output.length < MAX_OUTPUT_LINES) output.push(line);
+  else if (output.length === MAX_OUTPUT_LINES) output.push(`… (output beyond ${MAX_OUTPUT_LINES} lines not kept)`);
 }
 
 /** A deterministic run (prepared by `prepareRun`), with every metric. */
@@ -266,9 +278,10 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
 
   const instruments = new RunInstruments(heap);
   heap.stats.beforePublish = instruments.onPublish;
+  const output: string[] = [];
   let bodyNs: number;
   try {
-    bodyNs = runBody(run, spec, probes, onProgress, reports);
+    bodyNs = runBody(run, spec, probes, onProgress, reports, output);
   } finally {
     heap.stats.beforePublish = null;
   }
@@ -319,6 +332,7 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
     objects: { allocated: c[Stat.ObjectsAllocated] - allocatedBefore, freed: c[Stat.ObjectsFreed] - freedBefore },
     reports,
     bodyNs,
+    ...(output.length > 0 ? { output } : {}),
   };
 }
 

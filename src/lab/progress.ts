@@ -50,7 +50,7 @@ export class ProgressDisplay {
     const line =
       record.status === 'ok'
         ? `[${this.done}/${this.options.total}] ${specLabel(record.spec)}: ok (${(record.wallMs / 1000).toFixed(1)} s)`
-        : `[${this.done}/${this.options.total}] ${specLabel(record.spec)}: ${record.status}: ${record.error}`;
+        : `[${this.done}/${this.options.total}] ${specLabel(record.spec)}: ${record.status}: ${lastLine(record.error)}`;
     if (this.options.animate) {
       this.clear();
       this.options.stream.write(line + '\n');
@@ -96,4 +96,10 @@ export class ProgressDisplay {
     s.write(lines.join('\n') + '\n');
     this.drawnLines = lines.length;
   }
+}
+
+/** The last line of an error (a traceback's exception line): progress lines stay one line each. */
+function lastLine(text: string | undefined): string {
+  const lines = (text ?? '').trimEnd().split('\n');
+  return lines[lines.length - 1];
 }

@@ -91,6 +91,8 @@ function registerProgram(abs: string, path: string, isBuiltIn: (name: string) =>
     if (err instanceof PythonSyntaxError || err instanceof UnsupportedError) throw new UsageError(err.message);
     throw err;
   }
+  sources.set(path, program.source);
+  sources.set(abs, program.source);
   const declared = program.shape.name;
   const name = isBuiltIn(declared) || byName.has(declared) ? `${declared}.py` : declared;
   const other = byName.get(name);
@@ -101,6 +103,13 @@ function registerProgram(abs: string, path: string, isBuiltIn: (name: string) =>
   byPath.set(abs, registered);
   return registered;
 }
+
+/** The source text of a Python program this process loaded (by the path its traceback names). */
+export function programSource(file: string): string | undefined {
+  return sources.get(file);
+}
+
+const sources = new Map<string, string>();
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 

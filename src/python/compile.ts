@@ -16,7 +16,7 @@
  */
 import { UnsupportedError } from './errors.js';
 import { ELLIPSIS } from './parse.js';
-import type * as ast from './nodes.js';
+import type { ast } from './parse.js';
 import { accessOf, buildSymbolTable, type Scope, type SymbolTable } from './symtable.js';
 import type { Profile } from '../heap/profiles.js';
 import { BUILTIN_NAMES, MODULE_NAMES, moduleHasAttribute, KNOWN_METHODS } from './builtins.js';

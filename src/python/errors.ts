@@ -41,12 +41,19 @@ export class PythonException extends Error {
     this.name = 'PythonException';
   }
 
-  /** The traceback as CPython prints it, outermost call first. */
-  formatTraceback(): string {
+  /**
+   * The traceback as CPython prints it, outermost call first, with each frame's source line when
+   * `source` knows the file.
+   */
+  formatTraceback(source?: (file: string) => string | undefined): string {
     const lines = ['Traceback (most recent call last):'];
+    const texts = new Map<string, string[] | undefined>();
     for (let i = this.traceback.length - 1; i >= 0; i--) {
       const t = this.traceback[i];
       lines.push(`  File "${t.file}", line ${t.line}, in ${t.func}`);
+      if (!texts.has(t.file)) texts.set(t.file, source?.(t.file)?.split('\n'));
+      const text = texts.get(t.file)?.[t.line - 1]?.trim();
+      if (text) lines.push(`    ${text}`);
     }
     lines.push(this.detail === '' ? this.type : `${this.type}: ${this.detail}`);
     return lines.join('\n');

@@ -9,10 +9,18 @@
  *   int      -> bigint (py-ast gives a number for `2.` and `1000.0` too, and for most ints)
  *   float    -> number
  *   complex  -> Complex {real: 0, imag} (an imaginary literal; `1+2j` is a BinOp, as in CPython)
- *   str      -> string (py-ast leaves `\N{...}` undecoded: refused, see below)
- *   bytes    -> Uint8Array (py-ast gives a str, and ends a raw literal early at `\'`)
+ *   str      -> string (decoded again from the source: py-ast leaves `\N{...}` as written)
+ *   bytes    -> Uint8Array (py-ast gives a str)
  *   ...      -> ELLIPSIS (py-ast gives the string '...')
  *   None, True, False -> null, true, false
+ *
+ * and, where py-ast's shape is not CPython's:
+ *   non-ASCII identifiers are NFKC-normalised, as CPython stores them (`ｗｉｄｔｈ` is `width`)
+ *   `a[*b]`'s slice is Tuple([Starred]), not a bare Starred
+ *   AnnAssign's `simple` is 0 for a parenthesised name (`(y): int`)
+ * Node names are CPython's class names except py-ast's Alias, Arg, Arguments, Comprehension,
+ * Keyword, MatchCase and WithItem (CPython's alias, arg, arguments, ...); py-ast also adds
+ * `comments`, `quote_style` and the like, which CPython has not.
  *
  * The source is normalised first as CPython reads it: a leading BOM dropped, `\r\n` and `\r` as
  * `\n`, and form feeds on otherwise blank lines (old-style page breaks, which py-ast rejects)

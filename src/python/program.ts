@@ -19,7 +19,7 @@ import type { ParamSpec, Params, Variant, Workload, WorkloadContext } from '../l
 import { compileModule, type CompiledModule } from './compile.js';
 import { UnsupportedError } from './errors.js';
 import { parseModule } from './parse.js';
-import type * as ast from './nodes.js';
+import type { ast } from './parse.js';
 import { Runtime } from './runtime.js';
 
 /** What `twin.main(...)` declares, or the plain script's single variant. */
@@ -119,16 +119,15 @@ export function programWorkload(program: PythonProgram, name: string): Workload 
 /** The host the running program talks to: set per run by runVariant (probes belong to the lab's context). */
 class LabHost {
   ctx: WorkloadContext | undefined;
-  readonly output: string[] = [];
   probe(name: string): void {
     this.ctx?.probe(name);
   }
   report(name: string, value: number): void {
     this.ctx?.report(name, value);
   }
+  /** Output goes to the lab's run (the timed iterations keep none). */
   print(text: string): void {
-    if (this.ctx?.print) this.ctx.print(text);
-    else this.output.push(text);
+    this.ctx?.print?.(text);
   }
 }
 

@@ -14,7 +14,7 @@
  * Comprehensions are scopes of their own here, as in CPython; whether one runs inline (PEP 709,
  * 3.12+) is the compiler's choice from the profile, and `inlinable` says whether it may.
  */
-import type * as ast from './nodes.js';
+import type { ast } from './parse.js';
 
 export type ScopeKind = 'module' | 'function' | 'class' | 'comprehension';
 

@@ -1,7 +1,9 @@
 /** `gclab bench`: the main job. Runs a suite over its profiles, prints a summary table, saves results. */
 import { parseProfiles } from '../options.js';
 import { resolveWorkload } from '../../lab/options.js';
-import { findSuite } from '../../lab/suites.js';
+import { findSuite, type Suite, type SuiteEntry } from '../../lab/suites.js';
+import { workloadArgument } from '../../lab/user-workloads.js';
+import { findWorkload } from '../../../workloads/index.js';
 import { exitStatus, runSession } from '../../lab/session.js';
 import { summarise } from '../../lab/summary.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
@@ -19,6 +21,8 @@ import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
 
 export interface BenchOptions extends RawLabOptions, RawCompareOptions {
   suite?: string;
+  /** Workloads (names or program files: `.py`, `.ts`, `.js`) to run instead of the suite's. */
+  workload?: string[];
   /** Save this run as the named baseline. */
   saveBaseline?: string;
   /** Compare this run with the named baseline; the gates decide the exit status. */
@@ -27,6 +31,17 @@ export interface BenchOptions extends RawLabOptions, RawCompareOptions {
   html?: HtmlOption;
   /** Print the summary (and any comparison) as Markdown. */
   md?: boolean;
+}
+
+/**
+ * `--workload W|FILE`…: every variant of each at its defaults, on the profiles of the suite
+ * named (default: 3.13 and 3.14.0). A program file is loaded (and a Python one compiled) now.
+ */
+async function workloadsSuite(args: readonly string[], profiles: Suite['profiles']): Promise<Suite> {
+  const isBuiltIn = (name: string): boolean => findWorkload(name) !== undefined;
+  const entries: SuiteEntry[] = [];
+  for (const arg of args) entries.push({ workload: resolveWorkload(await workloadArgument(arg, isBuiltIn)).name });
+  return { name: 'workloads', description: 'the workloads given with --workload', entries, profiles };
 }
 
 /** What --baseline and --save-baseline ask for, checked before anything runs. */
@@ -52,7 +67,7 @@ function resolveBaselineRequest(opts: BenchOptions, resultsDir: string, plans: r
 
 export async function benchCommand(opts: BenchOptions, out: (line: string) => void): Promise<number> {
   if (opts.json && opts.md) throw new UsageError('--json and --md are exclusive: choose one');
-  const suite = findSuite(opts.suite ?? 'default');
+  const suite = opts.workload ? await workloadsSuite(opts.workload, findSuite(opts.suite ?? 'default').profiles) : findSuite(opts.suite ?? 'default');
   const profiles = parseProfiles(opts.profile, suite.profiles);
   const repeat = resolveRepeat(opts);
   const coordinator = resolveCoordinatorOptions(opts);

@@ -49,7 +49,10 @@ export async function runCommand(workloadArg: string, opts: RunOptions, out: (li
 function printRecord(r: TaskRecord, out: (line: string) => void): void {
   out(`${specLabel(r.spec)}  seed ${r.spec.seed}  gc ${r.spec.gc}${r.repetition > 0 ? `  repetition ${r.repetition}` : ''}`);
   if (!r.metrics) {
-    out(`  FAILED (${r.status}): ${r.error}`);
+    // A Python program's uncaught exception comes as its traceback: one line per frame.
+    const [first, ...rest] = (r.error ?? '').split('\n');
+    out(`  FAILED (${r.status}): ${first}`);
+    for (const line of rest) out(`  ${line}`);
     return;
   }
   const m = r.metrics;
@@ -65,4 +68,8 @@ function printRecord(r: TaskRecord, out: (line: string) => void): void {
     out(`  time      median ${formatNs(t.median)} ±${t.rme.toFixed(1)}% (mean ${formatNs(t.mean)}, min ${formatNs(t.min)}, ${t.samples} samples)`);
   }
   if (r.telemetry) out(`  telemetry ${r.telemetry.t.length} samples every ${r.telemetry.intervalMs} ms`);
+  if (m.output && m.output.length > 0) {
+    out(`  output    what the program printed (${formatCount(m.output.length)} line${m.output.length === 1 ? '' : 's'}):`);
+    for (const line of m.output) out(`    ${line}`);
+  }
 }

@@ -103,6 +103,12 @@ export interface Workload {
    * count of start-up objects includes.
    */
   readonly startupAfterSetup?: boolean;
+  /**
+   * How the twin runs on a real interpreter: `main` (default) runs the twin file, which calls
+   * `twin.main`; `script` runs a plain script through `twin.py --script FILE`, which measures its
+   * whole module body as the variant `main`.
+   */
+  readonly twinMode?: 'main' | 'script';
 }
 
 export function defineWorkload(w: Workload): Workload {

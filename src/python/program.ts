@@ -113,6 +113,7 @@ export function programWorkload(program: PythonProgram, name: string): Workload 
     twin: program.file,
     module: program.file,
     startupAfterSetup: true,
+    twinMode: shape.mainBlock === undefined ? 'script' : 'main',
   };
 }
 

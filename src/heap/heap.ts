@@ -405,6 +405,15 @@ export class Heap {
     return ref;
   }
 
+  /**
+   * The write an incref-decref pair makes to a mortal object's refcount, for the copy-on-write
+   * page count: the Python front-end reads a local in place where CPython's LOAD_FAST increfs it
+   * and the operation decrefs it again.
+   */
+  touchRefcount(ref: Ref): void {
+    if (this.cowActive === true && this.i32[ref] !== Hot.IMMORTAL_REFCNT) this.cow.touch(ref);
+  }
+
   /** `Py_XDECREF`: decref unless NULL. */
   xdecref(ref: Ref): void {
     if (ref !== 0) this.decref(ref);
@@ -857,13 +866,19 @@ export class Heap {
    * some item's type is a GC type.
    */
   tupleOf(...items: Ref[]): Ref {
+    return this.tupleOfArray(items);
+  }
+
+  /** `tupleOf` of an array of (borrowed) items. */
+  tupleOfArray(items: ArrayLike<Ref>): Ref {
+    const n = items.length;
     let track = true;
     if (this.profile.tupleTracking === 'if-gc-items') {
       track = false;
-      for (const it of items) if (this.types.isGC[this.i32[it + OB.TYPE]] !== 0) track = true;
+      for (let i = 0; i < n; i++) if (this.types.isGC[this.i32[items[i] + OB.TYPE]] !== 0) track = true;
     }
-    const t = this.newTuple(items.length, track);
-    for (let i = 0; i < items.length; i++) {
+    const t = this.newTuple(n, track);
+    for (let i = 0; i < n; i++) {
       this.incref(items[i]);
       this.tupleInit(t, i, items[i]);
     }

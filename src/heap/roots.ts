@@ -22,6 +22,9 @@ export class Frame {
   }
 }
 
+/** Frames of up to this many slots are pooled. */
+const FRAME_POOL_SIZES = 64;
+
 export class Roots {
   /** `sys.__dict__` (0 until `init`). */
   sysdict: Ref = 0;
@@ -80,8 +83,16 @@ export class Roots {
     return had;
   }
 
+  /**
+   * Frames popped, by size, for reuse: a program that calls a function a million times allocates
+   * its JS frame objects once (their slots are zero when they come back).
+   */
+  private readonly framePool: Frame[][] = [];
+
   pushFrame(nlocals: number): Frame {
-    const f = new Frame(nlocals);
+    const pool = nlocals < FRAME_POOL_SIZES ? this.framePool[nlocals] : undefined;
+    const f = pool !== undefined && pool.length > 0 ? (pool.pop() as Frame) : new Frame(nlocals);
+    f.visited = false;
     this.frames.push(f);
     return f;
   }
@@ -90,11 +101,16 @@ export class Roots {
   popFrame(): void {
     const f = this.frames.pop();
     if (!f) throw new RangeError('no frame to pop');
-    for (let i = 0; i < f.locals.length; i++) {
-      const v = f.locals[i];
-      f.locals[i] = 0;
-      if (v !== 0) this.heap.decref(v);
+    const locals = f.locals;
+    for (let i = 0; i < locals.length; i++) {
+      const v = locals[i];
+      if (v !== 0) {
+        locals[i] = 0;
+        this.heap.decref(v);
+      }
     }
+    const n = locals.length;
+    if (n < FRAME_POOL_SIZES) (this.framePool[n] ??= []).push(f);
   }
 
   /** `local = value` in a frame (value borrowed). */

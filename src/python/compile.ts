@@ -67,6 +67,12 @@ export interface CompiledModule {
   readonly moduleCode: number;
 }
 
+/** A value an operation uses: a JS variable, and whether it holds a reference to drop after. */
+interface Operand {
+  readonly v: string;
+  readonly owned: boolean;
+}
+
 interface Loop {
   readonly label: string;
 }
@@ -79,6 +85,8 @@ class CodeBuilder {
   labels = 0;
   /** Slot index of each local/cell/free name of the scope. */
   readonly slot = new Map<string, number>();
+  /** Parameters the body never deletes: always bound, so a load needs no UnboundLocalError check. */
+  readonly alwaysBound = new Set<string>();
   /** Names of comprehensions inlined here (PEP 709) while their loop is being generated. */
   readonly inlined = new Map<string, number>();
   private nextSlot = 0;
@@ -225,6 +233,11 @@ class Compiler {
     this.codes.push(undefined as unknown as CodeSpec); // reserve the id
     const generator = scope.generator;
     const b = new CodeBuilder(scope, { id, generator });
+    if (scope.kind === 'function' || scope.kind === 'comprehension') {
+      const deleted = new Set<string>();
+      collectDeleted(scope.node, deleted, true);
+      for (const p of scope.params) if (!deleted.has(p)) b.alwaysBound.add(p);
+    }
     const args = scope.node.nodeType === 'FunctionDef' || scope.node.nodeType === 'Lambda' ? (scope.node as ast.FunctionDef).args : undefined;
     const positional = args ? args.posonlyargs.length + args.args.length : scope.kind === 'comprehension' ? 1 : 0;
     const kwonly = args ? args.kwonlyargs.length : 0;
@@ -555,10 +568,10 @@ ${body}
     if (!op) this.unsupported(s, `operator ${s.op.nodeType}`);
     const t = s.target;
     if (t.nodeType === 'Name') {
-      const cur = this.loadName(b, t.id, t);
-      const rhs = this.expr(b, s.value);
+      const cur = this.operand(b, t);
+      const rhs = this.operand(b, s.value);
       const r = b.t();
-      b.emit(`const ${r} = R.inplace_${op}(${cur}, ${rhs}); H.decref(${cur}); H.decref(${rhs});`);
+      b.emit(`const ${r} = R.inplace_${op}(${cur.v}, ${rhs.v});${this.drop(cur)}${this.drop(rhs)}`);
       this.storeName(b, t.id, r, t);
     } else if (t.nodeType === 'Attribute') {
       const obj = this.expr(b, t.value);
@@ -766,7 +779,7 @@ ${body}
       case 'fast':
       case 'inlined': {
         const ref = b.slotRef(slot);
-        b.emit(`const ${t} = ${ref}; if (${t} === 0) throw R.unboundLocal(${JSON.stringify(n)}); H.incref(${t});`);
+        b.emit(`const ${t} = ${ref};${this.boundCheck(b, n, t, access)} H.incref(${t});`);
         return t;
       }
       case 'cell':
@@ -782,6 +795,12 @@ ${body}
         b.emit(`const ${t} = R.loadGlobal(${this.name(n)});`);
         return t;
     }
+  }
+
+  /** The UnboundLocalError check of a fast local's load, unless the name is always bound. */
+  private boundCheck(b: CodeBuilder, n: string, t: string, access: string): string {
+    if (access === 'fast' && b.alwaysBound.has(n)) return '';
+    return ` if (${t} === 0) throw R.unboundLocal(${JSON.stringify(n)});`;
   }
 
   /** A global the module never binds must be a builtin the front-end has. */
@@ -842,14 +861,14 @@ ${body}
       case 'Name':
         return this.storeName(b, t.id, v, t);
       case 'Attribute': {
-        const obj = this.expr(b, t.value);
-        b.emit(`R.setAttr(${obj}, ${this.name(t.attr)}, ${v}); H.decref(${v}); H.decref(${obj});`);
+        const obj = this.operand(b, t.value);
+        b.emit(`R.setAttr(${obj.v}, ${this.name(t.attr)}, ${v}); H.decref(${v});${this.drop(obj)}`);
         return;
       }
       case 'Subscript': {
-        const obj = this.expr(b, t.value);
-        const key = this.expr(b, t.slice);
-        b.emit(`R.setItem(${obj}, ${key}, ${v}); H.decref(${v}); H.decref(${obj}); H.decref(${key});`);
+        const obj = this.operand(b, t.value);
+        const key = this.operand(b, t.slice);
+        b.emit(`R.setItem(${obj.v}, ${key.v}, ${v}); H.decref(${v});${this.drop(obj)}${this.drop(key)}`);
         return;
       }
       case 'Tuple':
@@ -896,12 +915,44 @@ ${body}
 
   // ---- expressions -------------------------------------------------------------------------------
 
+  /**
+   * An operand of an operation that only borrows it (arithmetic, comparisons, attribute and item
+   * access, truth tests). A fast local or a constant is read in place: LOAD_FAST's incref and the
+   * operation's decref cancel out, and neither can free the object while the frame holds it. The
+   * one effect they have besides, the refcount write a copy-on-write page count sees, is kept
+   * (`touchRefcount`). Anything else is evaluated to a new reference, dropped after the use.
+   */
+  private operand(b: CodeBuilder, e: ast.ExprNode): Operand {
+    if (e.nodeType === 'Constant') {
+      const t = b.t();
+      b.emit(`const ${t} = K[${this.constantOf(e)}]; H.touchRefcount(${t});`);
+      return { v: t, owned: false };
+    }
+    if (e.nodeType === 'Name') {
+      const { access, slot } = this.where(b, e.id);
+      if (access === 'fast' || access === 'inlined') {
+        const t = b.t();
+        b.emit(`const ${t} = ${b.slotRef(slot)};${this.boundCheck(b, e.id, t, access)} H.touchRefcount(${t});`);
+        return { v: t, owned: false };
+      }
+    }
+    return { v: this.expr(b, e), owned: true };
+  }
+
+  /** Drops an operand after its use (nothing for a borrowed one). */
+  private drop(o: Operand): string {
+    return o.owned ? ` H.decref(${o.v});` : '';
+  }
+
   /** A JS boolean expression for a Python condition (the value is dropped). */
   private condition(b: CodeBuilder, e: ast.ExprNode): string {
     if (e.nodeType === 'UnaryOp' && e.op.nodeType === 'Not') return `!(${this.condition(b, e.operand)})`;
-    const v = this.expr(b, e);
+    // COMPARE_OP feeding a jump: the specialised forms (3.11's COMPARE_OP_*_JUMP, 3.12+'s
+    // COMPARE_OP_INT and friends on immortal bools) make no object and write no refcount.
+    if (e.nodeType === 'Compare' && e.ops.length === 1) return this.compareTest(b, e);
+    const v = this.operand(b, e);
     const c = b.t();
-    b.emit(`const ${c} = R.truth(${v}); H.decref(${v});`);
+    b.emit(`const ${c} = R.truth(${v.v});${this.drop(v)}`);
     return c;
   }
 
@@ -918,10 +969,10 @@ ${body}
       case 'BinOp': {
         const op = BINOPS[e.op.nodeType];
         if (!op) this.unsupported(e, `operator ${e.op.nodeType}`);
-        const l = this.expr(b, e.left);
-        const r = this.expr(b, e.right);
+        const l = this.operand(b, e.left);
+        const r = this.operand(b, e.right);
         const t = b.t();
-        b.emit(`const ${t} = R.${op}(${l}, ${r}); H.decref(${l}); H.decref(${r});`);
+        b.emit(`const ${t} = R.${op}(${l.v}, ${r.v});${this.drop(l)}${this.drop(r)}`);
         return t;
       }
       case 'UnaryOp': {
@@ -931,10 +982,10 @@ ${body}
           b.emit(`const ${t} = R.bool(!(${c}));`);
           return t;
         }
-        const v = this.expr(b, e.operand);
+        const v = this.operand(b, e.operand);
         const fn = { USub: 'neg', UAdd: 'pos', Invert: 'invert' }[e.op.nodeType as 'USub' | 'UAdd' | 'Invert'];
         const t = b.t();
-        b.emit(`const ${t} = R.${fn}(${v}); H.decref(${v});`);
+        b.emit(`const ${t} = R.${fn}(${v.v});${this.drop(v)}`);
         return t;
       }
       case 'BoolOp': {
@@ -975,17 +1026,17 @@ ${body}
         return t;
       }
       case 'Attribute': {
-        const obj = this.expr(b, e.value);
+        const obj = this.operand(b, e.value);
         const t = b.t();
         this.checkModuleAttribute(e);
-        b.emit(`const ${t} = R.getAttr(${obj}, ${this.name(e.attr)}); H.decref(${obj});`);
+        b.emit(`const ${t} = R.getAttr(${obj.v}, ${this.name(e.attr)});${this.drop(obj)}`);
         return t;
       }
       case 'Subscript': {
-        const obj = this.expr(b, e.value);
-        const key = this.expr(b, e.slice);
+        const obj = this.operand(b, e.value);
+        const key = this.operand(b, e.slice);
         const t = b.t();
-        b.emit(`const ${t} = R.getItem(${obj}, ${key}); H.decref(${obj}); H.decref(${key});`);
+        b.emit(`const ${t} = R.getItem(${obj.v}, ${key.v});${this.drop(obj)}${this.drop(key)}`);
         return t;
       }
       case 'Slice': {
@@ -1082,18 +1133,32 @@ ${body}
     if (mod !== undefined && !moduleHasAttribute(mod, e.attr)) this.unsupported(e, `name '${e.attr}' of module '${mod}'`);
   }
 
-  private compare(b: CodeBuilder, e: ast.Compare): string {
-    if (e.ops.length > 1) this.unsupported(e, 'chained comparison (phase 2 of the front-end)');
-    const l = this.expr(b, e.left);
-    const r = this.expr(b, e.comparators[0]);
+  /** A single comparison as a JS boolean. */
+  private compareTest(b: CodeBuilder, e: ast.Compare): string {
+    const l = this.operand(b, e.left);
+    const r = this.operand(b, e.comparators[0]);
     const op = e.ops[0].nodeType;
     const t = b.t();
+    const drops = `${this.drop(l)}${this.drop(r)}`;
+    if (op === 'Is' || op === 'IsNot') b.emit(`const ${t} = ${l.v} ${op === 'Is' ? '===' : '!=='} ${r.v};${drops}`);
+    else if (op === 'In' || op === 'NotIn') b.emit(`const ${t} = ${op === 'In' ? '' : '!'}R.contains(${r.v}, ${l.v});${drops}`);
+    else b.emit(`const ${t} = R.test_${CMPOPS[op]}(${l.v}, ${r.v});${drops}`);
+    return t;
+  }
+
+  private compare(b: CodeBuilder, e: ast.Compare): string {
+    if (e.ops.length > 1) this.unsupported(e, 'chained comparison (phase 2 of the front-end)');
+    const l = this.operand(b, e.left);
+    const r = this.operand(b, e.comparators[0]);
+    const op = e.ops[0].nodeType;
+    const t = b.t();
+    const drops = `${this.drop(l)}${this.drop(r)}`;
     if (op === 'Is' || op === 'IsNot') {
-      b.emit(`const ${t} = R.bool(${l} ${op === 'Is' ? '===' : '!=='} ${r}); H.decref(${l}); H.decref(${r});`);
+      b.emit(`const ${t} = R.bool(${l.v} ${op === 'Is' ? '===' : '!=='} ${r.v});${drops}`);
     } else if (op === 'In' || op === 'NotIn') {
-      b.emit(`const ${t} = R.bool(${op === 'In' ? '' : '!'}R.contains(${r}, ${l})); H.decref(${l}); H.decref(${r});`);
+      b.emit(`const ${t} = R.bool(${op === 'In' ? '' : '!'}R.contains(${r.v}, ${l.v}));${drops}`);
     } else {
-      b.emit(`const ${t} = R.compare_${CMPOPS[op]}(${l}, ${r}); H.decref(${l}); H.decref(${r});`);
+      b.emit(`const ${t} = R.compare_${CMPOPS[op]}(${l.v}, ${r.v});${drops}`);
     }
     return t;
   }
@@ -1120,7 +1185,8 @@ ${body}
     }
     const f = this.expr(b, e.func);
     const args = [...e.args.map((a) => this.expr(b, a)), ...e.keywords.map((k) => this.expr(b, k.value))];
-    b.emit(`const ${t} = R.call(${site}, ${f}, [${args.join(', ')}]${kwArg});`);
+    if (kwnames.length === 0 && args.length <= 3) b.emit(`const ${t} = R.call${args.length}(${site}, ${[f, ...args].join(', ')});`);
+    else b.emit(`const ${t} = R.call(${site}, ${f}, [${args.join(', ')}]${kwArg});`);
     return t;
   }
 
@@ -1157,6 +1223,20 @@ function constantKey(c: ConstantSpec): string {
     default:
       return c.kind;
   }
+}
+
+/** Names a scope's own code deletes (`del x`, and `except … as x`, which deletes x), nested scopes excluded. */
+function collectDeleted(node: unknown, out: Set<string>, top: boolean): void {
+  if (Array.isArray(node)) {
+    for (const n of node) collectDeleted(n, out, false);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const n = node as { nodeType?: string };
+  if (!top && (n.nodeType === 'FunctionDef' || n.nodeType === 'ClassDef' || n.nodeType === 'Lambda' || n.nodeType === 'AsyncFunctionDef')) return;
+  if (n.nodeType === 'Name' && (n as ast.Name).ctx.nodeType === 'Del') out.add((n as ast.Name).id);
+  if (n.nodeType === 'ExceptHandler' && (n as ast.ExceptHandler).name) out.add((n as ast.ExceptHandler).name as string);
+  for (const v of Object.values(n)) if (typeof v === 'object' && v !== null) collectDeleted(v, out, false);
 }
 
 function collectMethods(node: unknown, out: Set<string>): void {

@@ -10,7 +10,7 @@
  */
 import type { Heap } from '../heap/heap.js';
 import { FIELD, OB, type Ref } from '../heap/layout.js';
-import { Kind, type ClassInfo } from '../heap/types.js';
+import { CLASS_ID_BASE, Kind, type ClassInfo } from '../heap/types.js';
 import type { CompiledModule, CodeSpec } from './compile.js';
 import { PythonException } from './errors.js';
 import { BUILTIN_FUNCTIONS, type BreakerAfterCall } from './builtins.js';
@@ -26,12 +26,24 @@ export interface ProgramHost {
 /** A compiled code object bound to this runtime. */
 interface Code {
   readonly spec: CodeSpec;
+  /** Positional parameters when a call can bind them directly (no defaults needed, no *args, **kw, generator), else -1. */
+  readonly arity: number;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly js: (...args: any[]) => any;
 }
 
+type ClassRecord = Extract<Handle, { kind: 'class' }>;
+
 type Handle =
-  | { readonly kind: 'class'; readonly name: string; readonly info: ClassInfo; readonly ns: Map<string, Ref>; init: Ref }
+  | {
+      readonly kind: 'class';
+      readonly name: string;
+      readonly info: ClassInfo;
+      readonly ns: Map<string, Ref>;
+      init: Ref;
+      /** Names ever stored as attributes of an instance: only these can shadow a method. */
+      readonly instanceAttrs: Set<string>;
+    }
   | { readonly kind: 'builtin'; readonly name: string; readonly breaker: BreakerAfterCall; readonly call: (args: Ref[]) => Ref }
   | { readonly kind: 'module'; readonly name: string; readonly attrs: Map<string, Ref> }
   | { readonly kind: 'exception'; readonly name: string; readonly bases: readonly string[] };
@@ -118,6 +130,7 @@ export class Runtime {
     this.names = module.names;
     heap.roots.init();
     this.siteRuns = new Int32Array(module.sites);
+    this.globalCache = new Int32Array(module.names.length);
     // co_names: interned when the module was compiled, before anything ran.
     this.N = new Int32Array(module.names.length);
     module.names.forEach((n, i) => (this.N[i] = heap.intern(n)));
@@ -126,7 +139,10 @@ export class Runtime {
     for (const name of Object.keys(EXCEPTION_BASES)) this.handle(name, { kind: 'exception', name, bases: EXCEPTION_BASES[name] });
     const linked = linkedCode(module);
     linked.bind(this, heap, heap.i32, this.K, this.N);
-    module.codes.forEach((spec, i) => this.C.push({ spec, js: linked.codes[i] }));
+    module.codes.forEach((spec, i) => {
+      const direct = !spec.generator && !spec.varargs && !spec.varkw && spec.kwonly === 0;
+      this.C.push({ spec, js: linked.codes[i], arity: direct ? spec.positional : -1 });
+    });
   }
 
   private makeConstant(c: CompiledModule['constants'][number]): Ref {
@@ -294,27 +310,51 @@ export class Runtime {
 
   // ---- globals and class namespaces -----------------------------------------------------------
 
+  /**
+   * What each name resolved to last (0: look it up): the program's globals change only through
+   * storeGlobal and delGlobal, which keep it current, as LOAD_GLOBAL's specialisation relies on
+   * the globals' and builtins' key versions.
+   */
+  private readonly globalCache: Int32Array;
+
   loadGlobal(name: number): Ref {
     const H = this.H;
-    const v = H.dict.getItem(H.roots.globals, this.N[name]);
-    if (v !== 0) {
-      H.incref(v);
-      return v;
+    let v = this.globalCache[name];
+    if (v === 0) v = this.lookupGlobal(name);
+    H.incref(v);
+    return v;
+  }
+
+  private lookupGlobal(name: number): Ref {
+    const H = this.H;
+    let v = H.dict.getItem(H.roots.globals, this.N[name]);
+    if (v === 0) {
+      const n = this.names[name];
+      // `__name__` is the interned '__main__' (a constant of the module, never freed).
+      v = n === '__name__' ? this.mainName() : this.builtin(n);
     }
-    const n = this.names[name];
-    if (n === '__name__') return H.intern('__main__');
-    return H.sharedRef(this.builtin(n));
+    this.globalCache[name] = v;
+    return v;
+  }
+
+  private mainName(): Ref {
+    const H = this.H;
+    const key = H.intern('__main__');
+    H.decref(key);
+    return key;
   }
 
   /** `name = v` at module level (v stolen). */
   storeGlobal(name: number, v: Ref): void {
     const H = this.H;
     H.dict.setItem(H.roots.globals, this.N[name], v);
+    this.globalCache[name] = v;
     H.decref(v);
   }
 
   delGlobal(name: number): void {
     const H = this.H;
+    this.globalCache[name] = 0;
     if (!H.dict.delItem(H.roots.globals, this.N[name])) throw new PythonException('NameError', `name '${this.names[name]}' is not defined`);
   }
 
@@ -390,7 +430,9 @@ export class Runtime {
       finalizer: spec.classHasDel ? 'del' : 'none',
     });
     const init = ns.get('__init__') ?? 0;
-    return this.handle(`class:${code}`, { kind: 'class', name, info, ns, init });
+    const record: ClassRecord = { kind: 'class', name, info, ns, init, instanceAttrs: new Set() };
+    this.classByType[info.id - CLASS_ID_BASE] = record;
+    return this.handle(`class:${code}`, record);
   }
 
   private stringsOf(ref: Ref, what: string): string[] {
@@ -408,12 +450,7 @@ export class Runtime {
     return out;
   }
 
-  /** The class a finalizer hook should call `__del__` of, by the instance's type. */
-  classOfInstance(obj: Ref): Handle | undefined {
-    const typeId = this.I[obj + OB.TYPE];
-    for (const h of this.handles) if (h.kind === 'class' && h.info.id === typeId) return h;
-    return undefined;
-  }
+
 
   // ---- calls ----------------------------------------------------------------------------------
 
@@ -423,6 +460,56 @@ export class Runtime {
     const r = code.spec.generator ? this.makeGenerator(code, fn, [it]) : (code.js(fn, it) as Ref);
     this.H.decref(fn);
     return r;
+  }
+
+  // Calls with 0-3 positional arguments and no keywords: a Python function whose parameters they
+  // fill exactly runs directly, without an argument array; anything else takes the general path.
+  call0(site: number, f: Ref): Ref {
+    if (this.I[f + OB.TYPE] === Kind.Function) {
+      const code = this.C[this.I[f + FIELD.FUNC_CODE]];
+      if (code.arity === 0) {
+        const r = code.js(f) as Ref;
+        this.H.decref(f);
+        return r;
+      }
+    }
+    return this.call(site, f, []);
+  }
+
+  call1(site: number, f: Ref, a0: Ref): Ref {
+    if (this.I[f + OB.TYPE] === Kind.Function) {
+      const code = this.C[this.I[f + FIELD.FUNC_CODE]];
+      if (code.arity === 1) {
+        const r = code.js(f, a0) as Ref;
+        this.H.decref(f);
+        return r;
+      }
+    }
+    return this.call(site, f, [a0]);
+  }
+
+  call2(site: number, f: Ref, a0: Ref, a1: Ref): Ref {
+    if (this.I[f + OB.TYPE] === Kind.Function) {
+      const code = this.C[this.I[f + FIELD.FUNC_CODE]];
+      if (code.arity === 2) {
+        const r = code.js(f, a0, a1) as Ref;
+        this.H.decref(f);
+        return r;
+      }
+    }
+    return this.call(site, f, [a0, a1]);
+  }
+
+  call3(site: number, f: Ref, a0: Ref, a1: Ref, a2: Ref): Ref {
+    if (this.I[f + OB.TYPE] === Kind.Function) {
+      const code = this.C[this.I[f + FIELD.FUNC_CODE]];
+      if (code.arity === 3) {
+        const r = code.js(f, a0, a1, a2) as Ref;
+        this.H.decref(f);
+        return r;
+      }
+    }
+    return this.call(site, f, [a0, a1, a2]);
   }
 
   /** `f(*args, **kw)`: the callable and the arguments are consumed. */
@@ -556,8 +643,8 @@ export class Runtime {
     const obj = H.newInstance(h.info);
     if (h.init !== 0) {
       H.incref(obj);
-      if (tuple !== 0) for (const a of args) H.incref(a);
-      const r = this.callFunction(h.init, args, kwnames, obj);
+      if (tuple !== 0) for (let i = 0; i < args.length; i++) H.incref(args[i]);
+      const r = this.callInit(h.init, obj, args, kwnames);
       if (r !== H.None) {
         H.decref(r);
         throw new PythonException('TypeError', `__init__() should return None, not '${H.types.nameOf(H.typeOf(r))}'`);
@@ -578,6 +665,24 @@ export class Runtime {
     return obj;
   }
 
+  /** `__init__(self, *args)`: self and the arguments consumed; directly when they fill its parameters. */
+  private callInit(init: Ref, self: Ref, args: Ref[], kwnames: readonly string[] | undefined): Ref {
+    const code = this.C[this.I[init + FIELD.FUNC_CODE]];
+    if (kwnames === undefined && code.arity === args.length + 1) {
+      switch (args.length) {
+        case 0:
+          return code.js(init, self) as Ref;
+        case 1:
+          return code.js(init, self, args[0]) as Ref;
+        case 2:
+          return code.js(init, self, args[0], args[1]) as Ref;
+        case 3:
+          return code.js(init, self, args[0], args[1], args[2]) as Ref;
+      }
+    }
+    return this.callFunction(init, args, kwnames, self);
+  }
+
   /** `obj.m(*args)` (LOAD_METHOD + CALL: no bound method object). obj and args consumed. */
   callMethod(site: number, obj: Ref, name: number, args: Ref[], kwnames?: readonly string[]): Ref {
     const H = this.H;
@@ -592,12 +697,11 @@ export class Runtime {
         return this.call(site, f, args, kwnames);
       }
     }
-    if (type >= 32) {
+    if (type >= CLASS_ID_BASE) {
       const h = this.classHandleOf(type);
       const f = h?.ns.get(m);
-      if (f !== undefined && this.I[f + OB.TYPE] === Kind.Function && this.attrOf(obj, m) === 0) {
-        const r = this.callFunction(f, args, kwnames, obj);
-        return r;
+      if (f !== undefined && this.I[f + OB.TYPE] === Kind.Function && (!h!.instanceAttrs.has(m) || this.attrOf(obj, m) === 0)) {
+        return this.callFunction(f, args, kwnames, obj);
       }
     }
     const r = this.callTypeMethod(obj, m, args);
@@ -606,10 +710,12 @@ export class Runtime {
     return r;
   }
 
-  private classHandleOf(typeId: number): Extract<Handle, { kind: 'class' }> | undefined {
-    for (const h of this.handles) if (h.kind === 'class' && h.info.id === typeId) return h;
-    return undefined;
+  private classHandleOf(typeId: number): ClassRecord | undefined {
+    return this.classByType[typeId - CLASS_ID_BASE];
   }
+
+  /** The program's classes by type id (from CLASS_ID_BASE). */
+  private readonly classByType: ClassRecord[] = [];
 
   private attrOf(obj: Ref, name: string): Ref {
     const H = this.H;
@@ -826,7 +932,7 @@ export class Runtime {
     const H = this.H;
     if (items.length === 0) return H.sharedRef(H.emptyTuple);
     void track;
-    return H.tupleOf(...items);
+    return H.tupleOfArray(items);
   }
 
   /** BUILD_MAP: key, value, key, value… (consumed). */
@@ -876,7 +982,7 @@ export class Runtime {
         return v;
       }
     }
-    if (type >= 32) {
+    if (type >= CLASS_ID_BASE) {
       const v = this.attrOf(obj, n);
       if (v !== 0) {
         H.incref(v);
@@ -907,8 +1013,11 @@ export class Runtime {
   setAttr(obj: Ref, name: number, v: Ref): void {
     const H = this.H;
     const type = this.I[obj + OB.TYPE];
-    if (type < 32) throw new PythonException('AttributeError', `'${H.types.nameOf(type)}' object has no attribute '${this.names[name]}'`);
-    H.setAttr(obj, this.names[name], v);
+    if (type < CLASS_ID_BASE) throw new PythonException('AttributeError', `'${H.types.nameOf(type)}' object has no attribute '${this.names[name]}'`);
+    const n = this.names[name];
+    const record = this.classByType[type - CLASS_ID_BASE];
+    if (!record.instanceAttrs.has(n)) record.instanceAttrs.add(n);
+    H.setAttr(obj, n, v);
   }
 
   delAttr(obj: Ref, name: number): void {
@@ -1234,6 +1343,26 @@ export class Runtime {
       return s < t ? -1 : s > t ? 1 : 0;
     }
     throw new PythonException('TypeError', `'${op}' not supported between instances of '${H.types.nameOf(H.typeOf(a))}' and '${H.types.nameOf(H.typeOf(b))}'`);
+  }
+
+  // Comparisons as JS booleans (a comparison feeding a branch).
+  test_eq(a: Ref, b: Ref): boolean {
+    return this.equal(a, b);
+  }
+  test_ne(a: Ref, b: Ref): boolean {
+    return !this.equal(a, b);
+  }
+  test_lt(a: Ref, b: Ref): boolean {
+    return this.orderOf(a, b, '<') < 0;
+  }
+  test_le(a: Ref, b: Ref): boolean {
+    return this.orderOf(a, b, '<=') <= 0;
+  }
+  test_gt(a: Ref, b: Ref): boolean {
+    return this.orderOf(a, b, '>') > 0;
+  }
+  test_ge(a: Ref, b: Ref): boolean {
+    return this.orderOf(a, b, '>=') >= 0;
   }
 
   compare_eq(a: Ref, b: Ref): Ref {

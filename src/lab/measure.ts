@@ -116,6 +116,11 @@ export function prepareRun(spec: RunSpec, memory?: SharedArrayBuffer): PreparedR
     // everything into the oldest generation as the twin's gc.collect() does.
     heap.gc.disable();
     module = workload.variants[spec.variant].setup?.(heap, spec.params, spec.seed);
+    heap.gc.enable();
+    // A full collection untracks what it may (tuples and dicts of untracked items) before the
+    // count is topped up, so the count is what a real gc.collect() leaves.
+    heap.gc.settle();
+    heap.gc.disable();
     topUpStartupPopulation(heap, startupObjects);
     heap.gc.enable();
     heap.gc.settle();

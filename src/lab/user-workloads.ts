@@ -98,10 +98,25 @@ function registerProgram(abs: string, path: string, isBuiltIn: (name: string) =>
   const other = byName.get(name);
   if (other && other.module !== abs) throw new UsageError(`workload '${name}' is already defined by '${other.module}'`);
   const workload = programWorkload(program, name);
+  programInfos.set(name, { file: path, lines: program.lines, compileMs: Math.round(program.compileMs * 10) / 10 });
   const registered: Workload = { ...workload, module: abs, twin: abs };
   byName.set(name, registered);
   byPath.set(abs, registered);
   return registered;
+}
+
+/** What loading a Python program took: its lines, and parse + compile (every profile) + link, in ms. */
+export interface ProgramInfo {
+  readonly file: string;
+  readonly lines: number;
+  readonly compileMs: number;
+}
+
+const programInfos = new Map<string, ProgramInfo>();
+
+/** The load figures of a Python program workload this process loaded, by workload name. */
+export function programInfo(name: string): ProgramInfo | undefined {
+  return programInfos.get(name);
 }
 
 /** The source text of a Python program this process loaded (by the path its traceback names). */

@@ -73,6 +73,12 @@ interface Operand {
   readonly owned: boolean;
 }
 
+/** A loop's iterator on the value stack: the JS variable and the frame slot that owns it. */
+interface StackIter {
+  readonly v: string;
+  readonly slot: number;
+}
+
 interface Loop {
   readonly label: string;
 }
@@ -104,6 +110,17 @@ class CodeBuilder {
   /** A fresh slot for an inlined comprehension's variable. */
   newSlot(): number {
     return this.nextSlot++;
+  }
+  /** Value-stack slots holding the iterators of the loops in progress, by nesting depth. */
+  private readonly stackSlots: number[] = [];
+  private stackDepth = 0;
+  /** The slot of the next loop iterator (the value stack is part of the frame: the collector sees it). */
+  pushStack(): number {
+    if (this.stackDepth === this.stackSlots.length) this.stackSlots.push(this.newSlot());
+    return this.stackSlots[this.stackDepth++];
+  }
+  popStack(): void {
+    this.stackDepth--;
   }
   t(): string {
     return `t${this.temp++}`;
@@ -478,21 +495,40 @@ ${body}
 
   private forLoop(b: CodeBuilder, s: ast.For): void {
     if (s.orelse.length > 0) this.unsupported(s, "'for … else'");
-    const it = this.iterOf(b, s.iter);
+    const it = this.stackIter(b, s.iter);
     const label = `f${b.labels++}`;
     b.loops.push({ label });
     const v = b.t();
     b.emit(`${label}: for (;;) {`);
     b.indent++;
-    b.emit(`const ${v} = R.next(${it});`);
+    b.emit(`const ${v} = R.next(${it.v});`);
     b.emit(`if (${v} === 0) break;`);
     this.store(b, s.target, v);
     this.block(b, s.body);
     b.emit('H.evalBreaker(); // JUMP_BACKWARD');
     b.indent--;
     b.emit('}');
-    b.emit(`H.decref(${it});`);
+    this.popIter(b, it);
     b.loops.pop();
+  }
+
+  /**
+   * `GET_ITER` onto the value stack: the iterator lives in a frame slot while its loop runs (a root
+   * the incremental collector marks from, as CPython's stack is; and dropped with the frame if an
+   * exception leaves it). Returns the JS variable that reads it.
+   */
+  private stackIter(b: CodeBuilder, e: ast.ExprNode): StackIter {
+    const v = this.expr(b, e);
+    const slot = b.pushStack();
+    const it = b.t();
+    b.emit(`const ${it} = R.getIter(${v}); ${b.slotRef(slot)} = ${it};`);
+    return { v: it, slot };
+  }
+
+  /** The loop is done: its iterator leaves the value stack (END_FOR / POP_TOP). */
+  private popIter(b: CodeBuilder, it: StackIter): void {
+    b.emit(`${b.slotRef(it.slot)} = 0; H.decref(${it.v});`);
+    b.popStack();
   }
 
   /** `GET_ITER` of an expression: a new reference to its iterator. */
@@ -686,7 +722,7 @@ ${body}
   private inlineComprehension(b: CodeBuilder, e: ast.ListComp | ast.SetComp | ast.DictComp, scope: Scope): string {
     // The comprehension's names become slots of the enclosing code (when they are not already).
     const own = scope.locals.filter((n) => n !== '.0');
-    const it = this.iterOf(b, e.generators[0].iter);
+    const it = this.stackIter(b, e.generators[0].iter);
     const outerInlined = new Map(b.inlined);
     for (const n of own) {
       if (scope.cells.has(n)) this.unsupported(e, 'inlined comprehension whose variable is captured by a closure');
@@ -705,8 +741,8 @@ ${body}
     if (kind === 'listcomp') b.emit(`const ${result} = H.list.newList(0);`);
     else if (kind === 'setcomp') b.emit(`const ${result} = H.set.newSet();`);
     else b.emit(`const ${result} = H.dict.newDict();`);
-    this.comprehensionLoops(b, e, 0, it, result, kind, true);
-    b.emit(`H.decref(${it}); // END_FOR`);
+    this.comprehensionLoops(b, e, 0, it.v, result, kind, true);
+    this.popIter(b, it); // END_FOR
     // STORE_FAST of the saved values: the comprehension's last bindings go.
     for (const [n, t] of saved) {
       const ref = b.slotRef(b.inlined.get(n)!);
@@ -739,9 +775,9 @@ ${body}
       b.emit(`if (!(${c})) { H.evalBreaker(); continue ${label}; }`);
     }
     if (depth + 1 < e.generators.length) {
-      const inner = this.iterOf(b, e.generators[depth + 1].iter);
-      this.comprehensionLoops(b, e, depth + 1, inner, result, kind, inlined);
-      b.emit(`H.decref(${inner});`);
+      const inner = this.stackIter(b, e.generators[depth + 1].iter);
+      this.comprehensionLoops(b, e, depth + 1, inner.v, result, kind, inlined);
+      this.popIter(b, inner);
     } else if (kind === 'listcomp') {
       const x = this.expr(b, (e as ast.ListComp).elt);
       b.emit(`H.list.appendSteal(${result}, ${x}); // LIST_APPEND`);

@@ -20,7 +20,7 @@ import { compileModule, type CompiledModule } from './compile.js';
 import { UnsupportedError } from './errors.js';
 import { parseModule } from './parse.js';
 import type { ast } from './parse.js';
-import { Runtime } from './runtime.js';
+import { linkedCode, Runtime } from './runtime.js';
 
 /** What `twin.main(...)` declares, or the plain script's single variant. */
 export interface ProgramShape {
@@ -47,10 +47,15 @@ export interface PythonProgram {
   readonly shape: ProgramShape;
   /** Compiles (once) for a profile. Throws UnsupportedError. */
   compiled(profile: ProfileName): CompiledModule;
+  /** Lines of source. */
+  readonly lines: number;
+  /** Parsing, compiling for every profile and making the JS functions, in ms (at load). */
+  readonly compileMs: number;
 }
 
 /** Parses a program and reads its shape; compiles it for every profile, so errors come now. */
 export function loadProgram(source: string, file: string): PythonProgram {
+  const t0 = performance.now();
   const tree = parseModule(source, file);
   const shape = readShape(tree, file);
   const cache = new Map<ProfileName, CompiledModule>();
@@ -58,12 +63,14 @@ export function loadProgram(source: string, file: string): PythonProgram {
   const body = tree.body.filter((s) => s !== shape.mainBlock);
   for (const [fn, lambda] of shape.lambdas) body.push(lambdaAssignment(fn, lambda));
   const setupTree: ast.Module = { ...tree, body };
-  const program: PythonProgram = {
+  const program = {
     file,
     source,
     tree,
     shape,
-    compiled(profile) {
+    lines: source.split('\n').length - (source.endsWith('\n') ? 1 : 0),
+    compileMs: 0,
+    compiled(profile: ProfileName) {
       let c = cache.get(profile);
       if (!c) {
         c = compileModule(setupTree, { file, profile: PROFILES[profile] });
@@ -72,7 +79,8 @@ export function loadProgram(source: string, file: string): PythonProgram {
       return c;
     },
   };
-  for (const p of Object.keys(PROFILES) as ProfileName[]) program.compiled(p);
+  for (const p of Object.keys(PROFILES) as ProfileName[]) linkedCode(program.compiled(p));
+  program.compileMs = performance.now() - t0;
   return program;
 }
 
@@ -160,9 +168,17 @@ function runVariant(run: ProgramRun, fn: string | undefined, ctx: WorkloadContex
     return;
   }
   const f = rt.globalFunction(fn);
+  // twin.main's frame holds the parameter dict (`values`) while the variant runs: a root.
+  const mainFrame = heap.roots.pushFrame(1);
   heap.incref(run.params);
-  const r = rt.call(0, f, [run.params]);
-  heap.decref(r);
+  mainFrame.locals[0] = run.params;
+  try {
+    heap.incref(run.params);
+    const r = rt.call(0, f, [run.params]);
+    heap.decref(r);
+  } finally {
+    heap.roots.popFrame();
+  }
 }
 
 // ---- reading the shape ------------------------------------------------------------------------

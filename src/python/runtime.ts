@@ -84,7 +84,7 @@ interface LinkedCode {
 
 const linkedModules = new WeakMap<CompiledModule, LinkedCode>();
 
-function linkedCode(module: CompiledModule): LinkedCode {
+export function linkedCode(module: CompiledModule): LinkedCode {
   let linked = linkedModules.get(module);
   if (!linked) {
     const source = [
@@ -136,6 +136,7 @@ export class Runtime {
     module.names.forEach((n, i) => (this.N[i] = heap.intern(n)));
     this.K = new Int32Array(module.constants.length);
     module.constants.forEach((c, i) => (this.K[i] = this.makeConstant(c)));
+    this.rootConstants();
     for (const name of Object.keys(EXCEPTION_BASES)) this.handle(name, { kind: 'exception', name, bases: EXCEPTION_BASES[name] });
     const linked = linkedCode(module);
     linked.bind(this, heap, heap.i32, this.K, this.N);
@@ -180,6 +181,22 @@ export class Runtime {
     if (v === 0) throw new PythonException('NameError', `name '${name}' is not defined`);
     H.incref(v);
     return v;
+  }
+
+  /**
+   * Code objects are not simulated, but what they hold is: the constants that are GC objects (a
+   * tuple of constants) are reachable from the roots in CPython (module -> function -> code ->
+   * co_consts), so the incremental collector's mark from the roots reaches them. Here a list held
+   * from `sys.__dict__` holds them.
+   */
+  private rootConstants(): void {
+    const H = this.H;
+    const tracked = Array.from(this.K).filter((k) => H.types.isGC[H.typeOf(k)] !== 0);
+    if (tracked.length === 0) return;
+    const list = H.list.newList(0);
+    for (const k of tracked) H.list.append(list, k);
+    H.roots.setIn(H.roots.sysdict, '__gclab_code_constants__', list);
+    H.decref(list);
   }
 
   /** Runs the module body (the program's set-up). */

@@ -4,7 +4,7 @@ import { exitStatus, runSession } from '../../lab/session.js';
 import { summarise } from '../../lab/summary.js';
 import type { TaskRecord } from '../../lab/coordinator.js';
 import { UsageError } from '../errors.js';
-import { workloadArgument } from '../../lab/user-workloads.js';
+import { programInfo, workloadArgument } from '../../lab/user-workloads.js';
 import { findWorkload } from '../../../workloads/index.js';
 import { formatBytes, formatCount, formatNs } from '../units.js';
 import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
@@ -35,10 +35,14 @@ export async function runCommand(workloadArg: string, opts: RunOptions, out: (li
   const report = opts.html === undefined || opts.html === false || session.interrupted ? null : await writeResultsReport(session.path, opts.html);
   if (opts.json) {
     // The report's path goes to stderr: stdout stays the summary as it always was.
-    const summaries = session.records.map(summarise);
+    // A Python program's load figures (lines, compile time) go with each summary.
+    const program = programInfo(spec.workload);
+    const summaries = session.records.map((r) => (program ? { ...summarise(r), program } : summarise(r)));
     out(JSON.stringify(summaries.length === 1 ? summaries[0] : summaries));
     if (report) process.stderr.write(`${reportLine(report)}\n`);
   } else {
+    const program = programInfo(spec.workload);
+    if (program) out(`program ${program.file}: ${program.lines} lines, parsed and compiled for every profile in ${program.compileMs} ms`);
     for (const r of session.records) printRecord(r, out);
     out(`results: ${session.path}`);
     if (report) out(reportLine(report));

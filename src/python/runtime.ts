@@ -9,6 +9,7 @@
  * not, in the model): each is a static *handle* object whose index selects its record here.
  */
 import type { Heap } from '../heap/heap.js';
+import type { Frame } from '../heap/roots.js';
 import { FIELD, OB, type Ref } from '../heap/layout.js';
 import { CLASS_ID_BASE, Kind, type ClassInfo } from '../heap/types.js';
 import type { CompiledModule, CodeSpec } from './compile.js';
@@ -129,6 +130,7 @@ export class Runtime {
     this.I = heap.i32;
     this.names = module.names;
     heap.roots.init();
+    this.valueStack = heap.roots.pushFrame(1);
     this.siteRuns = new Int32Array(module.sites);
     this.globalCache = new Int32Array(module.names.length);
     // co_names: interned when the module was compiled, before anything ran.
@@ -552,7 +554,7 @@ export class Runtime {
         const r = h.call(args);
         if (packed !== 0) H.decref(packed);
         for (let i = 0; i < args.length; i++) H.decref(args[i]);
-        if (h.breaker === 'check') H.evalBreaker();
+        if (h.breaker === 'check') this.afterCall(r);
         return r;
       }
       if (h.kind === 'exception') {
@@ -678,7 +680,7 @@ export class Runtime {
       H.decref(tuple);
     }
     // The generic CALL checks the eval breaker on return; a specialised one enters __init__ directly.
-    if (!specialised) H.evalBreaker();
+    if (!specialised) this.afterCall(obj);
     return obj;
   }
 
@@ -775,9 +777,19 @@ export class Runtime {
 
   /** The eval-breaker check on return from a generic C call; passes its result through. */
   private afterCall(r: Ref): Ref {
+    // The call's result is on the value stack when CHECK_PERIODIC runs: a root for the collector.
+    const top = this.valueStack.locals;
+    top[0] = r;
     this.H.evalBreaker();
+    top[0] = 0;
     return r;
   }
+
+  /**
+   * A frame standing for the value stack's top while a call's eval-breaker check runs (a borrowed
+   * reference: cleared right after), so that a collection there sees the result as CPython's does.
+   */
+  private readonly valueStack: Frame;
 
   // ---- generators -----------------------------------------------------------------------------
 

@@ -18,6 +18,21 @@ stores into preallocated arrays, so it allocates nothing that outlives the callb
 
 With `--no-tracemalloc` the memory figures are null and the wall time is the one to compare
 (tracemalloc slows CPython several-fold).
+
+Script mode: a plain script (one that does not call `twin.main`) is measured by this file:
+
+    twin.py --script FILE [--variant main] [--threshold A,B,C] [--gc enabled|disabled] [--seed S]
+            [--no-tracemalloc]
+
+It is the one variant `main` of the workload named after the file (its stem, `_` -> `-`,
+lower-cased), with no parameters (params: just the seed), no probes (so no `--freeze-at`) and no
+reports: calling `twin.probe` or `twin.report` from the script is an error, and so is calling
+`twin.main`. The measured region is the script's whole module body, run by `twin.main` exactly as
+a variant's call is, so the preamble and the JSON are the same. Before the region the script's
+source is compiled (its code objects, constants and interned names exist before tracing, as on
+the simulated side) and its globals are made: `{"__name__": "__main__", "__builtins__": ...,
+"__file__": FILE}`; inside it the code is `exec`uted in them. `import twin` in the script finds
+this module.
 """
 import argparse
 import gc
@@ -41,6 +56,8 @@ _report_values = array("q")
 _tracing = [False]
 # --freeze-at: the probe after which gc.freeze() runs (None: never)
 _freeze_at = [None]
+# Script mode: the script's path (None: a twin's run). A plain name, so it is no tracked object.
+_script_file = None
 
 
 def _on_gc(phase, info):
@@ -62,6 +79,9 @@ def _on_gc(phase, info):
 def probe(name):
     """Records the traced bytes now, under `name` (no-op without tracemalloc); then gc.freeze()
     if this is the --freeze-at point."""
+    if _script_file is not None:
+        raise RuntimeError("twin.probe(%r): %s is a plain script (twin.py --script): it has no probes"
+                           % (name, _script_file))
     if _tracing[0]:
         _probe_bytes[_probe_index[name]] = tracemalloc.get_traced_memory()[0]
     if name == _freeze_at[0]:
@@ -70,6 +90,9 @@ def probe(name):
 
 def report(name, value):
     """Records an integer figure under `name` (allocates nothing: the slot exists already)."""
+    if _script_file is not None:
+        raise RuntimeError("twin.report(%r): %s is a plain script (twin.py --script): it has no reports"
+                           % (name, _script_file))
     _report_values[_report_index[name]] = value
 
 
@@ -106,8 +129,13 @@ def _stats():
     return array("q", [s[k] for s in gc.get_stats() for k in _KEYS])
 
 
-def main(workload, variants, params, probes=(), reports=()):
-    args, values = _parse(sys.argv[1:], variants, params)
+def main(workload, variants, params, probes=(), reports=(), argv=None):
+    """Parses the options (`argv`, default sys.argv[1:]), then measures the variant's call and
+    prints the JSON line. Script mode calls it too, with the script's body as variant `main`."""
+    if argv is None and _script_file is not None:
+        raise RuntimeError("twin.main(): %s runs as a plain script (twin.py --script); run a twin itself" % _script_file)
+    # Not kept in a local: a list alive during the run would be one more start-up object.
+    args, values = _parse(sys.argv[1:] if argv is None else argv, variants, params)
     for i, name in enumerate(probes):
         _probe_index[name] = i
         _probe_bytes.append(-1)
@@ -178,3 +206,42 @@ def main(workload, variants, params, probes=(), reports=()):
     }
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    # Script mode. Its function is made only when this file is the program, so the module a twin
+    # imports holds the same objects as before (its start-up population is unchanged).
+    def _script_main(argv):
+        global _script_file
+        opts = argparse.ArgumentParser(description="Measures a plain script's module body (see twin.py's docstring).")
+        opts.add_argument("--script", required=True, metavar="FILE")
+        opts.add_argument("--variant", default="main")
+        # Rejected here, with a plain script's reason; the other options are main()'s.
+        opts.add_argument("--param", action="append", default=[], help=argparse.SUPPRESS)
+        opts.add_argument("--freeze-at", help=argparse.SUPPRESS)
+        known, rest = opts.parse_known_args(argv)
+        if known.param:
+            opts.error("a plain script takes no --param (its only variant, main, has no parameters)")
+        if known.freeze_at is not None:
+            opts.error("--freeze-at: a plain script has no probes")
+        path = known.script
+        stem = path.replace("\\", "/").rsplit("/", 1)[-1]
+        if stem.endswith(".py"):
+            stem = stem[:-3]
+        try:
+            with open(path, "rb") as f:
+                source = f.read()
+        except OSError as err:
+            opts.error("cannot read the script: %s" % err)
+        # Compiled, and its globals made, before the measured region (as on the simulated side).
+        code = compile(source, path, "exec")
+        globals_ = {"__name__": "__main__", "__builtins__": __builtins__, "__file__": path}
+
+        def body(values):
+            exec(code, globals_)
+
+        _script_file = path
+        sys.modules["twin"] = sys.modules[__name__]
+        main(stem.replace("_", "-").lower(), {"main": body}, {}, argv=["--variant", known.variant] + rest)
+
+    _script_main(sys.argv[1:])

@@ -49,13 +49,26 @@ export function buildProgram(out: (line: string) => void): Command {
   addLabOptions(
     program
       .command('run')
-      .description('Run one workload variant: deterministic memory and GC figures, tinybench timing, live telemetry')
-      .argument('<workload>', "a workload name (see 'gclab list'), or your own workload module (./file.js or .ts)")
-      .option('-v, --variant <name>', 'the variant (default: the first)'),
-    'the profile to simulate (default: 3.13)',
+      .description(
+        'Run one workload variant: deterministic memory and GC figures, tinybench timing, live telemetry;' +
+          ' several variants or profiles side by side',
+      )
+      .argument('<workload>', "a workload name (see 'gclab list'), or your own workload module (./file.js or .ts) or Python program (.py)")
+      .option('-v, --variant <names>', "the variant (default: the first); several, comma-separated, or 'all'"),
+    'the profile to simulate (default: 3.13); several, comma-separated',
   )
     .option('--html [path]', 'also write an HTML report (default: beside the results file, .html)')
-    .addHelpText('after', '\nExamples:\n  gclab run slots-vs-dict --variant slots --param n=1000000 --profile 3.11\n  gclab run cyclic-graphs --variant pairs --threshold 10000,10,10 --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  gclab run slots-vs-dict --variant slots --param n=1000000 --profile 3.11' +
+        '\n  gclab run cyclic-graphs --variant pairs --threshold 10000,10,10 --json' +
+        '\n  gclab run records.py --profile 3.11,3.13 --variant all' +
+        '\n\nWith several variants or profiles, one task per variant x profile (times --repeat) runs in one' +
+        '\nsession; after each task\'s figures comes one table, a row per variant @profile (peak, bytes per' +
+        "\nitem for each probe over n, collections, objects visited, the largest pause's wall time and" +
+        '\nwork), and each profile against the first given (on one profile, each variant against the' +
+        '\nfirst). --json then prints an array of summaries, each with its perItem and pauseMaxVisited.',
+    )
     .action(async (workload: string, opts: RunOptions) => {
       process.exitCode = await runCommand(workload, opts, out);
     });

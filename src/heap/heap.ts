@@ -40,6 +40,7 @@ import { GarbageCollector } from './gc/collector.js';
 import { buildStartupPopulation } from './gc/startup.js';
 import { IterOps } from './iter.js';
 import { IntOps } from './int.js';
+import { ArrayOps } from './array.js';
 import { Roots } from './roots.js';
 import { CopyOnWrite } from './cow.js';
 
@@ -102,6 +103,7 @@ export class Heap {
   readonly str: StrOps;
   readonly iter: IterOps;
   readonly ints: IntOps;
+  readonly arrays: ArrayOps;
   hooks: HeapHooks = {};
   /** The program's roots: sys dict, `__main__` globals, frames. */
   readonly roots: Roots;
@@ -212,6 +214,7 @@ export class Heap {
     this.set = new SetOps(this);
     this.iter = new IterOps(this);
     this.ints = new IntOps(this);
+    this.arrays = new ArrayOps(this);
     this.cow = new CopyOnWrite(this.mem.regions.sabBytes, this.counters);
     this.roots = new Roots(this);
     this.gc = new GarbageCollector(this);
@@ -625,6 +628,9 @@ export class Heap {
       case Kind.ListIter:
       case Kind.TupleIter:
         this.xdecref(i32[ref + FIELD.SEQITER_SEQ]);
+        break;
+      case Kind.Array:
+        this.arrays.freeItems(ref);
         break;
       default:
         break;

@@ -209,6 +209,11 @@ export const enum FIELD {
   /** list and tuple iterators: the sequence (a reference) and the next index. */
   SEQITER_SEQ = 4,
   SEQITER_INDEX = 6,
+  /** array.array: the item buffer, its allocated items, the type code (an index), the weakref list. */
+  ARRAY_ITEMS = 4,
+  ARRAY_ALLOCATED = 6,
+  ARRAY_TYPECODE = 7,
+  ARRAY_WEAKLIST = 8,
   /** A handle's index into the JS-side table of what it stands for. */
   HANDLE_INDEX = 4,
 }

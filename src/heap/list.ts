@@ -130,6 +130,21 @@ export class ListOps {
     return item;
   }
 
+  /**
+   * `del lst[i]` / `lst.remove(x)` (`list_ass_slice` with no replacement): the items after i move
+   * down, the list is resized (it may shrink), then the removed item is dropped.
+   */
+  delete(list: Ref, i: number): void {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const n = i32[list + FIELD.LIST_SIZE];
+    const items = i32[list + FIELD.LIST_ITEMS];
+    const removed = i32[items + 2 * i];
+    i32.copyWithin(items + 2 * i, items + 2 * (i + 1), items + 2 * n);
+    this.resize(list, n - 1);
+    heap.decref(removed);
+  }
+
   /** `[a, b, c]` (BUILD_LIST): exactly n slots. Items borrowed. */
   literal(items: readonly Ref[]): Ref {
     const list = this.newList(items.length);

@@ -39,6 +39,8 @@ export const enum Kind {
   ListIter,
   /** A tuple iterator: the tuple and the next index (iter.ts). A GC object. */
   TupleIter,
+  /** `array.array`: numbers in a separate buffer (array.ts). Not a GC object. */
+  Array,
   /**
    * A static object standing for something the simulation keeps on the JS side (a class, a
    * builtin function, a module): never freed, no memory of its own counted (type objects and
@@ -68,6 +70,7 @@ export const KIND_NAMES: Record<number, string> = {
   [Kind.RangeIter]: 'range_iterator',
   [Kind.ListIter]: 'list_iterator',
   [Kind.TupleIter]: 'tuple_iterator',
+  [Kind.Array]: 'array.array',
   [Kind.Handle]: 'object',
 };
 

@@ -150,6 +150,8 @@ export const BUILTIN_NAMES: ReadonlySet<string> = new Set([
   'UnboundLocalError',
   'KeyboardInterrupt',
   'SystemExit',
+  'ImportError',
+  'ModuleNotFoundError',
 ]);
 
 /** The simulated modules and the attributes each has. */
@@ -161,6 +163,8 @@ export const MODULES: Readonly<Record<string, readonly string[]>> = {
   ],
   sys: ['getsizeof', 'intern', 'exit', 'version_info'],
   time: ['perf_counter', 'perf_counter_ns'],
+  array: ['array'],
+  _testcapi: ['with_tp_del'],
 };
 
 export const MODULE_NAMES: ReadonlySet<string> = new Set(Object.keys(MODULES));
@@ -171,6 +175,6 @@ export function moduleHasAttribute(module: string, name: string): boolean {
 
 /** Methods of the built-in types (a call `obj.m(...)` of another name must be a program's method). */
 export const KNOWN_METHODS: ReadonlySet<string> = new Set([
-  'append', 'pop', 'clear', 'extend', 'insert', 'index', 'count', 'get', 'keys', 'values', 'items', 'add', 'discard',
+  'append', 'pop', 'clear', 'remove', 'extend', 'insert', 'index', 'count', 'get', 'keys', 'values', 'items', 'add', 'discard',
   'remove', 'copy', 'setdefault', 'update',
 ]);

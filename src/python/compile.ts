@@ -167,6 +167,8 @@ class Compiler {
   private readonly programMethods = new Set<string>();
   /** Modules imported, by the global name bound to them. */
   private readonly importedModules = new Map<string, string>();
+  /** Names bound by `from M import x`: name -> 'M.x'. */
+  private readonly importedNames = new Map<string, string>();
 
   constructor(
     private readonly tree: ast.Module,
@@ -434,6 +436,7 @@ ${body}
         for (const a of s.names) {
           if (a.name === '*') this.unsupported(s, "'from … import *'");
           if (!moduleHasAttribute(mod, a.name)) this.unsupported(s, `name '${a.name}' of module '${mod}'`);
+          this.importedNames.set(a.asname ?? a.name, `${mod}.${a.name}`);
           this.storeName(b, a.asname ?? a.name, `R.moduleAttr(${JSON.stringify(mod)}, ${JSON.stringify(a.name)})`, s);
         }
         return;
@@ -668,7 +671,13 @@ ${body}
   }
 
   private classDef(b: CodeBuilder, s: ast.ClassDef): void {
-    if (s.decorator_list.length > 0) this.unsupported(s.decorator_list[0], 'class decorator');
+    // The one class decorator simulated: _testcapi.with_tp_del (a C-level tp_del, as CPython's own
+    // test_gc uses), by the name a `from _testcapi import with_tp_del` bound.
+    const decorators: string[] = [];
+    for (const d of s.decorator_list) {
+      if (d.nodeType !== 'Name' || this.importedNames.get(d.id) !== '_testcapi.with_tp_del') this.unsupported(d, 'class decorator (only _testcapi.with_tp_del is simulated)');
+      decorators.push(this.loadName(b, d.id, d));
+    }
     if (s.bases.length > 0) this.unsupported(s.bases[0], 'base class (phase 2 of the front-end)');
     if (s.keywords.length > 0) this.unsupported(s, 'class keywords');
     const scope = this.table.scopeOf.get(s)!;
@@ -678,7 +687,7 @@ ${body}
     }
     const id = this.compileCode(scope, s.name, s.body, s.lineno);
     const cls = b.t();
-    b.emit(`const ${cls} = R.makeClass(${id}, ${JSON.stringify(s.name)});`);
+    b.emit(`const ${cls} = R.makeClass(${id}, ${JSON.stringify(s.name)}, [${decorators.join(', ')}]);`);
     this.storeName(b, s.name, cls, s);
   }
 

@@ -59,8 +59,13 @@ export function loadProgram(source: string, file: string): PythonProgram {
   const tree = parseModule(source, file);
   const shape = readShape(tree, file);
   const cache = new Map<ProfileName, CompiledModule>();
-  // The set-up: the module without its main block, plus the variants given as lambdas.
-  const body = tree.body.filter((s) => s !== shape.mainBlock);
+  // The set-up: the module, its main block's statements but the twin.main call (they run before it
+  // on the real side, e.g. gc.callbacks.append(...)), then the variants given as lambdas.
+  const body: ast.StmtNode[] = [];
+  for (const s of tree.body) {
+    if (s !== shape.mainBlock) body.push(s);
+    else body.push(...(s as ast.If).body.filter((t) => !isTwinMainCall(t)));
+  }
   for (const [fn, lambda] of shape.lambdas) body.push(lambdaAssignment(fn, lambda));
   const setupTree: ast.Module = { ...tree, body };
   const program = {
@@ -279,12 +284,14 @@ function isMainBlock(s: ast.StmtNode): boolean {
 }
 
 function findTwinMain(block: ast.If): ast.Call | undefined {
-  for (const s of block.body) {
-    if (s.nodeType !== 'Expr' || s.value.nodeType !== 'Call') continue;
-    const f = s.value.func;
-    if (f.nodeType === 'Attribute' && f.attr === 'main' && f.value.nodeType === 'Name' && f.value.id === 'twin') return s.value;
-  }
-  return undefined;
+  const s = block.body.find(isTwinMainCall);
+  return s === undefined ? undefined : ((s as ast.Expr).value as ast.Call);
+}
+
+function isTwinMainCall(s: ast.StmtNode): boolean {
+  if (s.nodeType !== 'Expr' || s.value.nodeType !== 'Call') return false;
+  const f = s.value.func;
+  return f.nodeType === 'Attribute' && f.attr === 'main' && f.value.nodeType === 'Name' && f.value.id === 'twin';
 }
 
 /** Module-level `NAME = <literal>` assignments (for twin.main arguments given by name). */

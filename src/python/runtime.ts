@@ -9,13 +9,14 @@
  * not, in the model): each is a static *handle* object whose index selects its record here.
  */
 import type { Heap } from '../heap/heap.js';
-import type { Frame } from '../heap/roots.js';
 import { FIELD, OB, type Ref } from '../heap/layout.js';
 import { CLASS_ID_BASE, Kind, type ClassInfo } from '../heap/types.js';
 import type { CompiledModule, CodeSpec } from './compile.js';
 import { PythonException } from './errors.js';
 import { BUILTIN_FUNCTIONS, type BreakerAfterCall } from './builtins.js';
 import { digitsOf } from '../heap/int.js';
+import { isArrayTypeCode } from '../heap/array.js';
+import { clearList } from '../heap/list.js';
 
 /** What the program can reach outside the heap: the lab's probes and reports, and its output. */
 export interface ProgramHost {
@@ -71,6 +72,8 @@ const EXCEPTION_BASES: Readonly<Record<string, readonly string[]>> = {
   StopIteration: ['Exception'],
   AssertionError: ['Exception'],
   MemoryError: ['Exception'],
+  ImportError: ['Exception'],
+  ModuleNotFoundError: ['ImportError'],
 };
 
 /**
@@ -130,7 +133,6 @@ export class Runtime {
     this.I = heap.i32;
     this.names = module.names;
     heap.roots.init();
-    this.valueStack = heap.roots.pushFrame(1);
     this.siteRuns = new Int32Array(module.sites);
     this.globalCache = new Int32Array(module.names.length);
     // co_names: interned when the module was compiled, before anything ran.
@@ -417,8 +419,17 @@ export class Runtime {
   private classDicts: Ref = 0;
 
   /** A class statement: runs the body in a namespace, then makes the type. */
-  makeClass(code: number, name: string): Ref {
+  makeClass(code: number, name: string, decorators: Ref[] = []): Ref {
     const H = this.H;
+    // The compiler lets through only the decorators the simulation knows: _testcapi.with_tp_del,
+    // which gives the class a C-level tp_del (a legacy finalizer).
+    let legacy = false;
+    for (const d of decorators) {
+      const h = this.handleOf(d);
+      if (h?.kind !== 'builtin' || h.name !== '_testcapi.with_tp_del') throw new PythonException('TypeError', 'this class decorator is not simulated');
+      legacy = true;
+      H.decref(d);
+    }
     const ns = new Map<string, Ref>();
     this.C[code].js(0, ns);
     // The type's __dict__ takes the namespace's references; `ns` keeps borrowed ones for lookups.
@@ -446,12 +457,37 @@ export class Runtime {
       name,
       slots: slots?.filter((s) => s !== '__weakref__'),
       weakrefSlot,
-      finalizer: spec.classHasDel ? 'del' : 'none',
+      finalizer: legacy ? 'legacy' : spec.classHasDel ? 'del' : 'none',
     });
+    if (spec.classHasDel && !legacy) this.installFinalizer();
     const init = ns.get('__init__') ?? 0;
     const record: ClassRecord = { kind: 'class', name, info, ns, init, instanceAttrs: new Set() };
     this.classByType[info.id - CLASS_ID_BASE] = record;
     return this.handle(`class:${code}`, record);
+  }
+
+  /**
+   * PEP 442: the heap calls `__del__` of a dying (or collected) instance of a class that defines
+   * one, with the object resurrected for the call. An exception in it is ignored, as CPython
+   * reports and ignores it ("Exception ignored in").
+   */
+  private installFinalizer(): void {
+    const H = this.H;
+    if (H.hooks.finalize) return;
+    H.hooks = {
+      ...H.hooks,
+      finalize: (_heap, self) => {
+        const record = this.classByType[H.typeOf(self) - CLASS_ID_BASE];
+        const del = record?.ns.get('__del__');
+        if (del === undefined) return;
+        H.incref(self);
+        try {
+          H.decref(this.callFunction(del, [], undefined, self));
+        } catch (err) {
+          if (!(err instanceof PythonException)) throw err;
+        }
+      },
+    };
   }
 
   private stringsOf(ref: Ref, what: string): string[] {
@@ -754,10 +790,19 @@ export class Runtime {
         case 'pop':
           if (H.list.length(obj) === 0) throw new PythonException('IndexError', 'pop from empty list');
           return this.afterCall(H.list.pop(obj));
-        case 'clear': {
-          const r = this.none();
-          this.clearList(obj);
-          return this.afterCall(r);
+        case 'clear':
+          // list.clear is METH_NOARGS: CALL_METHOD_DESCRIPTOR_NOARGS checks the eval breaker.
+          clearList(H, obj);
+          return this.afterCall(this.none());
+        case 'remove': {
+          const n = H.list.length(obj);
+          for (let i = 0; i < n; i++) {
+            if (this.equal(H.list.get(obj, i), args[0])) {
+              H.list.delete(obj, i);
+              return this.afterCall(this.none());
+            }
+          }
+          throw new PythonException('ValueError', 'list.remove(x): x not in list');
         }
       }
     }
@@ -770,26 +815,19 @@ export class Runtime {
     throw new PythonException('AttributeError', `'${H.types.nameOf(H.typeOf(obj))}' object has no attribute '${m}'`);
   }
 
-  private clearList(list: Ref): void {
-    const H = this.H;
-    while (H.list.length(list) > 0) H.decref(H.list.pop(list));
-  }
-
   /** The eval-breaker check on return from a generic C call; passes its result through. */
   private afterCall(r: Ref): Ref {
     // The call's result is on the value stack when CHECK_PERIODIC runs: a root for the collector.
-    const top = this.valueStack.locals;
-    top[0] = r;
+    // A frame of its own stands for that stack top (pushed now, so the incremental collector,
+    // which skips frames it has visited, looks at it), holding a borrowed reference.
+    const roots = this.H.roots;
+    const top = roots.pushFrame(1);
+    top.locals[0] = r;
     this.H.evalBreaker();
-    top[0] = 0;
+    top.locals[0] = 0;
+    roots.popFrame();
     return r;
   }
-
-  /**
-   * A frame standing for the value stack's top while a call's eval-breaker check runs (a borrowed
-   * reference: cleared right after), so that a collection there sees the result as CPython's does.
-   */
-  private readonly valueStack: Frame;
 
   // ---- generators -----------------------------------------------------------------------------
 
@@ -1074,6 +1112,12 @@ export class Runtime {
         H.incref(v);
         return v;
       }
+      case Kind.Array: {
+        // PyLong_FromLongLong / PyFloat_FromDouble of the item.
+        const i = this.index(key, H.arrays.length(obj), 'array');
+        const v = H.arrays.get(obj, i);
+        return H.arrays.isFloat(obj) ? H.float(v) : H.ints.fromValue(v);
+      }
       case Kind.Bytes: {
         // bytes[i]: the byte as an int (a cached small int).
         const i = this.index(key, H.i32[obj + FIELD.BYTES_SIZE], 'index');
@@ -1102,6 +1146,12 @@ export class Runtime {
       case Kind.List:
         H.list.set(obj, this.index(key, H.list.length(obj), 'list'), v);
         return;
+      case Kind.Array: {
+        const x = this.num(v);
+        if (x === undefined) throw new PythonException('TypeError', `array item must be a number, not ${H.types.nameOf(H.typeOf(v))}`);
+        H.arrays.set(obj, this.index(key, H.arrays.length(obj), 'array'), x);
+        return;
+      }
       default:
         throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(obj))}' object does not support item assignment`);
     }
@@ -1512,6 +1562,19 @@ export class Runtime {
         });
         fn('get_threshold', 'check', () => this.buildTuple(...gc.getThreshold().map((t) => H.ints.fromValue(t))));
         fn('get_count', 'check', () => this.buildTuple(...gc.getCount().map((t) => H.ints.fromValue(t))));
+        // gc.garbage (the collector's own list, from start-up) and gc.callbacks: real lists, held
+        // by the module's dict in sys.modules as CPython's gc module holds them (so the mark from
+        // the roots reaches them).
+        attrs.set('garbage', gc.garbageList());
+        attrs.set('callbacks', this.gcCallbacks());
+        this.moduleDict('gc', { garbage: gc.garbageList(), callbacks: this.gcCallbacks() });
+        break;
+      case 'array':
+        fn('array', 'check', (args) => this.newArray(args));
+        break;
+      case '_testcapi':
+        // Applied by makeClass (the compiler lets no other class decorator through).
+        fn('with_tp_del', 'check', (args) => (H.incref(args[0]), args[0]));
         break;
       case 'sys':
         fn('intern', 'check', (args) => {
@@ -1522,11 +1585,82 @@ export class Runtime {
         });
         break;
       case 'time':
-        fn('perf_counter_ns', 'check', () => H.ints.fromValue(0));
-        fn('perf_counter', 'check', () => H.float(0));
+        // The simulator's own clock (what a pause measured with it means: the simulated
+        // collection's wall time), from a base that makes it a two-digit int, as nanoseconds since
+        // boot are: the objects are what CPython makes.
+        fn('perf_counter_ns', 'check', () => H.ints.fromValue(this.clockNs()));
+        fn('perf_counter', 'check', () => H.float(this.clockNs() / 1e9));
         break;
     }
     return attrs;
+  }
+
+  /** Nanoseconds on the simulator's monotonic clock, from 10^12 (never a one-digit int). */
+  private clockNs(): number {
+    return 1_000_000_000_000 + Math.round(performance.now() * 1e6);
+  }
+
+  /** Objects the runtime holds for the program's lifetime (dropped with the heap). */
+  private readonly owned: Ref[] = [];
+
+  /** `sys.modules[name]`: a dict of the module's attributes that are heap objects. */
+  private moduleDict(name: string, attrs: Readonly<Record<string, Ref>>): void {
+    const H = this.H;
+    const d = H.dict.newDict();
+    for (const [k, v] of Object.entries(attrs)) H.roots.setIn(d, k, v);
+    H.roots.setIn(H.roots.modules, name, d);
+    H.decref(d);
+  }
+
+  /** `array.array(code[, initializer])` from a list, a tuple or bytes. */
+  private newArray(args: Ref[]): Ref {
+    const H = this.H;
+    const code = args.length > 0 && H.kindOf(args[0]) === Kind.Str ? H.str.read(args[0]) : '';
+    if (!isArrayTypeCode(code) || code === 'f') throw new PythonException('ValueError', `array type code '${code}' is not simulated (use one of b B h H i I l L q Q d)`);
+    const values: number[] = [];
+    if (args.length > 1) {
+      const init = args[1];
+      const kind = H.kindOf(init);
+      if (kind === Kind.Bytes) {
+        const n = H.i32[init + FIELD.BYTES_SIZE];
+        if (n % 8 !== 0 || !'qQdlL'.includes(code)) throw new PythonException('ValueError', 'array from bytes: only 8-byte type codes are simulated');
+        for (let i = 0; i < n / 8; i++) values.push(0);
+      } else {
+        H.incref(init);
+        const it = this.getIter(init);
+        for (let v = this.next(it); v !== 0; v = this.next(it)) {
+          values.push(Number(this.num(v) ?? Number.NaN));
+          H.decref(v);
+        }
+        H.decref(it);
+      }
+    }
+    return H.arrays.newArray(code, values);
+  }
+
+  /**
+   * `gc.callbacks`: a real list. One dispatcher in the collector's callbacks calls each Python
+   * callable in it with the phase string and the info dict the collector made, in list order.
+   */
+  private gcCallbacksList: Ref = 0;
+
+  private gcCallbacks(): Ref {
+    const H = this.H;
+    if (this.gcCallbacksList !== 0) return this.gcCallbacksList;
+    const list = H.list.newList(0);
+    this.gcCallbacksList = list;
+    this.owned.push(list);
+    H.gc.callbacks.push((_phase, _info, phaseStr, infoDict) => {
+      const n = H.list.length(list);
+      for (let i = 0; i < n; i++) {
+        const cb = H.list.get(list, i);
+        H.incref(cb);
+        H.incref(phaseStr);
+        H.incref(infoDict);
+        H.decref(this.call2(0, cb, phaseStr, infoDict));
+      }
+    });
+    return list;
   }
 
   // ---- builtins -------------------------------------------------------------------------------
@@ -1548,6 +1682,8 @@ export class Runtime {
         return H.i32[v + FIELD.BYTES_SIZE];
       case Kind.Range:
         return H.iter.rangeLength(v);
+      case Kind.Array:
+        return H.arrays.length(v);
       default:
         throw new PythonException('TypeError', `object of type '${H.types.nameOf(H.typeOf(v))}' has no len()`);
     }

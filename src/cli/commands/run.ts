@@ -1,25 +1,37 @@
-/** `gclab run <workload>`: one workload variant, measured and timed, with detailed output. */
-import { specLabel } from '../../lab/options.js';
+/**
+ * `gclab run <workload>`: one workload variant, measured and timed, with detailed output; or, with
+ * `--profile a,b,…` and `--variant all|v1,v2,…`, every variant × profile in one session, the same
+ * details per task, then one side-by-side table and each profile against the first.
+ */
+import { resolveWorkload, specLabel, type RunSpec } from '../../lab/options.js';
 import { exitStatus, runSession } from '../../lab/session.js';
 import { summarise } from '../../lab/summary.js';
-import type { TaskRecord } from '../../lab/coordinator.js';
+import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { UsageError } from '../errors.js';
+import { parseProfiles } from '../options.js';
 import { programInfo, workloadArgument } from '../../lab/user-workloads.js';
 import { findWorkload } from '../../../workloads/index.js';
 import { formatBytes, formatCount, formatNs } from '../units.js';
+import { perItemProbes, recordFigures, sideBySideLines, sideBySideRows, sideBySideTitle } from '../profile-table.js';
 import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
 
 export interface RunOptions extends RawLabOptions {
+  /** A variant, a comma-separated list of them, or 'all' (default: the first). */
   variant?: string;
   /** Also write an HTML report (true: beside the results file). */
   html?: HtmlOption;
 }
 
 export async function runCommand(workloadArg: string, opts: RunOptions, out: (line: string) => void): Promise<number> {
-  if (opts.profile?.includes(',')) throw new UsageError("'run' takes one profile; use 'bench --profile a,b' for several");
   const workload = await workloadArgument(workloadArg, (name) => findWorkload(name) !== undefined);
-  const spec = specFromOptions(opts, workload, opts.variant, opts.profile);
+  const variants = variantList(workload, opts.variant);
+  const profiles = opts.profile === undefined ? [undefined] : unique(parseProfiles(opts.profile, []));
+  // Every spec is resolved (and so checked) before anything runs.
+  const specs: RunSpec[] = [];
+  for (const variant of variants) for (const profile of profiles) specs.push(specFromOptions(opts, workload, variant, profile));
+  if (specs.length > 1) return runSideBySide(specs, opts, out);
+  const spec = specs[0];
   const coordinator = resolveCoordinatorOptions(opts);
   const repeat = resolveRepeat(opts);
   const session = await runSession({
@@ -47,6 +59,70 @@ export async function runCommand(workloadArg: string, opts: RunOptions, out: (li
     out(`results: ${session.path}`);
     if (report) out(reportLine(report));
   }
+  return exitStatus(session);
+}
+
+/**
+ * `--variant`: undefined (the first), 'all' (every variant, unless the workload has one named
+ * so), or a comma-separated list (each checked when its spec is resolved); duplicates dropped.
+ */
+function variantList(workload: string, value: string | undefined): (string | undefined)[] {
+  if (value === undefined) return [undefined];
+  const names = Object.keys(resolveWorkload(workload).variants);
+  if (value.trim() === 'all' && !names.includes('all')) return names;
+  const list = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (list.length === 0) throw new UsageError(`--variant needs a variant name, a comma-separated list of them, or 'all' (valid: ${names.join(', ')})`);
+  return unique(list);
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+/**
+ * Several variants or profiles: one task per (variant, profile) (times --repeat) in one session;
+ * each record's details as a single run prints them, then the side-by-side table.
+ */
+async function runSideBySide(specs: readonly RunSpec[], opts: RunOptions, out: (line: string) => void): Promise<number> {
+  const first = specs[0];
+  const variants = unique(specs.map((s) => s.variant));
+  const profiles = unique(specs.map((s) => s.profile));
+  const coordinator = resolveCoordinatorOptions(opts);
+  const repeat = resolveRepeat(opts);
+  const plans: TaskPlan[] = specs.flatMap((spec) => Array.from({ length: repeat }, (_, repetition) => ({ spec, repetition })));
+  const variantPart = opts.variant?.trim() === 'all' && variants.length === Object.keys(resolveWorkload(first.workload).variants).length ? 'all' : variants.join('+');
+  const session = await runSession({
+    name: `run-${first.workload}-${variantPart}`,
+    command: 'run',
+    options: { specs, variants, profiles, repeat, coordinator },
+    plans,
+    coordinator: { ...coordinator, workers: Math.min(coordinator.workers, plans.length) },
+    resultsDir: opts.resultsDir ?? 'results',
+    animate: process.stderr.isTTY === true && !opts.json,
+    quiet: opts.json,
+  });
+  const report = opts.html === undefined || opts.html === false || session.interrupted ? null : await writeResultsReport(session.path, opts.html);
+  const records = [...session.records].sort((a, b) => a.id - b.id);
+  const probes = perItemProbes(resolveWorkload(first.workload).probes, first.params);
+  const program = programInfo(first.workload);
+  if (opts.json) {
+    // An array of summaries, as for repetitions, each with what its table row shows beside it.
+    const summaries = records.map((r) => {
+      const figures = recordFigures(r, probes);
+      const row = figures ? { perItem: figures.perItem, pauseMaxVisited: figures.pauseMaxVisited } : {};
+      return { ...summarise(r), ...row, ...(program ? { program } : {}) };
+    });
+    out(JSON.stringify(summaries));
+    if (report) process.stderr.write(`${reportLine(report)}\n`);
+    return exitStatus(session);
+  }
+  if (program) out(`program ${program.file}: ${program.lines} lines, parsed and compiled for every profile in ${program.compileMs} ms`);
+  for (const r of records) printRecord(r, out);
+  out('');
+  const rows = sideBySideRows(records, variants, profiles, probes);
+  for (const line of sideBySideLines(sideBySideTitle(first, variants.length, profiles.length, repeat), rows, probes, profiles)) out(line);
+  out(`results: ${session.path}`);
+  if (report) out(reportLine(report));
   return exitStatus(session);
 }
 

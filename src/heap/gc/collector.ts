@@ -24,8 +24,12 @@ export interface GcCallbackInfo {
   readonly collected: number;
   readonly uncollectable: number;
 }
-/** An entry of `gc.callbacks`. */
-export type GcCallback = (phase: GcCallbackPhase, info: GcCallbackInfo) => void;
+/**
+ * An entry of `gc.callbacks`. `phaseStr` and `infoDict` are the objects CPython passes (the phase
+ * string and the info dict the collector built in the heap; borrowed), for a simulated Python
+ * callback to receive.
+ */
+export type GcCallback = (phase: GcCallbackPhase, info: GcCallbackInfo, phaseStr: Ref, infoDict: Ref) => void;
 
 /** One entry of `gc.get_stats()`. */
 export interface GenerationStats {
@@ -174,7 +178,7 @@ export class GarbageCollector implements PhaseContext {
     const phaseStr = heap.newStr(phase);
     if (called) {
       const info: GcCallbackInfo = { generation, collected, uncollectable };
-      for (const cb of [...this.callbacks]) cb(phase, info);
+      for (const cb of [...this.callbacks]) cb(phase, info, phaseStr, infoDict);
     }
     heap.decref(phaseStr);
     if (infoDict !== 0) heap.decref(infoDict);

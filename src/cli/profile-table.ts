@@ -237,9 +237,16 @@ function versus(b: number, a: number, format: (x: number) => string, withDiffere
   const d = b - a;
   if (format(Math.abs(d)) === format(0)) return '≈ same';
   const signed = `${d > 0 ? '+' : '−'}${format(Math.abs(d))}`;
-  const r = formatRatio(b / a);
+  const r = ratioText(b / a);
   if (r === '1.00x') return signed;
   return withDifference ? `${r} (${signed})` : r;
+}
+
+/** A ratio in at most about 7 characters: 0.71x, 13.9x, 36,983x (formatRatio's 1/1,250 below 0.01). */
+function ratioText(r: number): string {
+  if (r >= 100) return `${Math.round(r).toLocaleString('en')}x`;
+  if (r >= 10) return `${r.toFixed(1)}x`;
+  return formatRatio(r);
 }
 
 /** `head field, field, …` packed into lines of at most 100 columns, continued under the first field. */

@@ -39,6 +39,8 @@ function charWidth(s: string): StrShape {
 
 export class StrOps {
   private readonly interned = new Map<string, Ref>();
+  /** The text of each interned string, so reading one (dict keys, attribute names) decodes nothing. */
+  private readonly internedText = new Map<Ref, string>();
 
   constructor(private readonly heap: Heap) {}
 
@@ -91,14 +93,22 @@ export class StrOps {
   read(ref: Ref): string {
     const heap = this.heap;
     const i32 = heap.i32;
-    const length = i32[ref + FIELD.STR_LENGTH];
     const state = i32[ref + FIELD.STR_STATE];
+    if ((state & STATE_INTERNED) !== 0) {
+      const text = this.internedText.get(ref);
+      if (text !== undefined) return text;
+    }
+    const length = i32[ref + FIELD.STR_LENGTH];
     const width = state & STATE_WIDTH_MASK;
     const data = ref * 4 + ((state & STATE_ASCII) !== 0 ? heap.profile.strAsciiHeader : heap.profile.strCompactHeader);
-    const codes: number[] = [];
-    for (let i = 0; i < length; i++) {
-      codes.push(width === 1 ? heap.u8[data + i] : width === 2 ? heap.u16[(data >> 1) + i] : i32[(data >> 2) + i]);
+    if (width === 1) {
+      const u8 = heap.u8;
+      let text = '';
+      for (let i = 0; i < length; i++) text += String.fromCharCode(u8[data + i]);
+      return text;
     }
+    const codes: number[] = [];
+    for (let i = 0; i < length; i++) codes.push(width === 2 ? heap.u16[(data >> 1) + i] : i32[(data >> 2) + i]);
     return String.fromCodePoint(...codes);
   }
 
@@ -123,18 +133,23 @@ export class StrOps {
     heap.i32[ref + FIELD.STR_STATE] |= STATE_INTERNED;
     if (heap.profile.interning === 'immortal') heap.i32[ref + OB.REFCNT] = heap.staticRefcnt;
     this.interned.set(s, ref);
+    this.internedText.set(ref, s);
     return ref;
   }
 
   /** A mortal interned string died: it leaves the interned table. */
   onDealloc(ref: Ref): void {
-    if ((this.heap.i32[ref + FIELD.STR_STATE] & STATE_INTERNED) !== 0) this.interned.delete(this.read(ref));
+    if ((this.heap.i32[ref + FIELD.STR_STATE] & STATE_INTERNED) !== 0) {
+      this.interned.delete(this.read(ref));
+      this.internedText.delete(ref);
+    }
   }
 
   /** Frees the immortal interned strings (teardown only; mortal ones died with their last reference). */
   releaseInterned(): void {
     for (const ref of this.interned.values()) this.heap.freeObject(ref);
     this.interned.clear();
+    this.internedText.clear();
   }
 
   equal(a: Ref, b: Ref): boolean {

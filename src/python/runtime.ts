@@ -102,6 +102,48 @@ export function linkedCode(module: CompiledModule): LinkedCode {
   return linked;
 }
 
+/** One `%` conversion of a format string. */
+interface PercentSpec {
+  readonly conv: string;
+  readonly width: number;
+  readonly precision: number | undefined;
+  readonly left: boolean;
+  readonly zero: boolean;
+}
+
+const percentFormats = new Map<string, readonly (string | PercentSpec)[]>();
+
+/** A `%` format string as literal text and conversions (parsed once per distinct string). */
+function parsePercentFormat(fmt: string): readonly (string | PercentSpec)[] {
+  let parts = percentFormats.get(fmt);
+  if (parts) return parts;
+  const out: (string | PercentSpec)[] = [];
+  let text = '';
+  for (let i = 0; i < fmt.length; i++) {
+    if (fmt[i] !== '%') {
+      text += fmt[i];
+      continue;
+    }
+    const m = /^([-+ 0#]*)(\d*)(?:\.(\d+))?([diouxXeEfFgGcrsa%])/.exec(fmt.slice(i + 1));
+    if (!m) throw new PythonException('ValueError', `unsupported format character at index ${i}`);
+    i += m[0].length;
+    if (m[4] === '%') {
+      text += '%';
+      continue;
+    }
+    if (text !== '') out.push(text);
+    text = '';
+    out.push({ conv: m[4], width: m[2] === '' ? 0 : Number(m[2]), precision: m[3] === undefined ? undefined : Number(m[3]), left: m[1].includes('-'), zero: m[1].includes('0') });
+  }
+  if (text !== '') out.push(text);
+  parts = out;
+  percentFormats.set(fmt, parts);
+  return parts;
+}
+
+/** The arguments of a call without any (never written to). */
+const EMPTY_ARGS: Ref[] = [];
+
 /** A running generator: the JS generator executing its frame and the function it keeps (`f_funcobj`). */
 interface Runner {
   gen: Generator<Ref, Ref, Ref>;
@@ -520,15 +562,23 @@ export class Runtime {
   // Calls with 0-3 positional arguments and no keywords: a Python function whose parameters they
   // fill exactly runs directly, without an argument array; anything else takes the general path.
   call0(site: number, f: Ref): Ref {
-    if (this.I[f + OB.TYPE] === Kind.Function) {
+    const type = this.I[f + OB.TYPE];
+    if (type === Kind.Function) {
       const code = this.C[this.I[f + FIELD.FUNC_CODE]];
       if (code.arity === 0) {
         const r = code.js(f) as Ref;
         this.H.decref(f);
         return r;
       }
+    } else if (type === Kind.Handle) {
+      // `C()` of a class without __init__: no tuple, the instance, the generic CALL's check.
+      const h = this.handles[this.I[f + FIELD.HANDLE_INDEX]];
+      if (h.kind === 'class' && h.init === 0) {
+        this.siteRuns[site]++;
+        return this.afterCall(this.H.newInstance(h.info));
+      }
     }
-    return this.call(site, f, []);
+    return this.call(site, f, EMPTY_ARGS);
   }
 
   call1(site: number, f: Ref, a0: Ref): Ref {
@@ -736,6 +786,18 @@ export class Runtime {
       }
     }
     return this.callFunction(init, args, kwnames, self);
+  }
+
+  /** `obj.m(a0)`: `list.append` (CALL_LIST_APPEND: no check) without an argument array; the rest as callMethod. */
+  callMethod1(site: number, obj: Ref, name: number, a0: Ref): Ref {
+    const H = this.H;
+    if (this.I[obj + OB.TYPE] === Kind.List && this.names[name] === 'append') {
+      H.list.append(obj, a0);
+      H.decref(a0);
+      H.decref(obj);
+      return H.sharedRef(H.None);
+    }
+    return this.callMethod(site, obj, name, [a0]);
   }
 
   /** `obj.m(*args)` (LOAD_METHOD + CALL: no bound method object). obj and args consumed. */
@@ -1311,71 +1373,61 @@ export class Runtime {
   private formatPercent(format: Ref, args: Ref): Ref {
     const H = this.H;
     const fmt = H.str.read(format);
-    const items: Ref[] = [];
-    if (H.kindOf(args) === Kind.Tuple) for (let i = 0; i < H.tupleLength(args); i++) items.push(H.tupleItem(args, i));
-    else items.push(args);
+    const parts = parsePercentFormat(fmt);
+    const nargs = H.kindOf(args) === Kind.Tuple ? H.tupleLength(args) : 1;
+    const item = (k: number): Ref => (H.kindOf(args) === Kind.Tuple ? H.tupleItem(args, k) : args);
     const writer = H.allocObject(Kind.Opaque, H.profile.strAsciiHeader + fmt.length + 100 + 1);
     let out = '';
     let next = 0;
-    for (let i = 0; i < fmt.length; i++) {
-      const c = fmt[i];
-      if (c !== '%') {
-        out += c;
-        continue;
-      }
-      const m = /^([-+ 0#]*)(\d*)(?:\.(\d+))?([diouxXeEfFgGcrsa%])/.exec(fmt.slice(i + 1));
-      if (!m) throw new PythonException('ValueError', `unsupported format character at index ${i}`);
-      i += m[0].length;
-      const conv = m[4];
-      if (conv === '%') {
-        out += '%';
-        continue;
-      }
-      if (next >= items.length) {
-        H.decref(writer);
-        throw new PythonException('TypeError', 'not enough arguments for format string');
-      }
-      const v = items[next++];
-      let text: string;
-      switch (conv) {
-        case 'd':
-        case 'i':
-        case 'u': {
-          if (!this.isInt(v) && H.kindOf(v) !== Kind.Float) throw new PythonException('TypeError', `%${conv} format: a real number is required, not ${H.types.nameOf(H.typeOf(v))}`);
-          const value = this.isInt(v) ? H.ints.value(v) : Math.trunc(H.floatValue(v));
-          const scratch = H.allocObject(Kind.Opaque, Math.max(24 + 4 * (digitsOfValue(value) + 1), H.profile.intMinExactBytes));
-          H.decref(scratch);
-          text = String(value);
-          break;
+    try {
+      for (const part of parts) {
+        if (typeof part === 'string') {
+          out += part;
+          continue;
         }
-        case 's':
-          text = this.str(v);
-          if (H.kindOf(v) !== Kind.Str) H.decref(H.newStr(text));
-          break;
-        case 'r':
-          text = this.repr(v);
-          H.decref(H.newStr(text));
-          break;
-        case 'f':
-        case 'F':
-          text = (this.num(v) ?? Number.NaN).toFixed(m[3] === undefined ? 6 : Number(m[3]));
-          break;
-        case 'x':
-          text = Number(H.ints.value(v)).toString(16);
-          break;
-        default:
-          throw new PythonException('ValueError', `format %${conv} is not simulated yet`);
+        if (next >= nargs) throw new PythonException('TypeError', 'not enough arguments for format string');
+        let text = this.formatOne(part, item(next++));
+        if (text.length < part.width) text = part.left ? text.padEnd(part.width) : text.padStart(part.width, part.zero ? '0' : ' ');
+        out += text;
       }
-      const width = m[2] === '' ? 0 : Number(m[2]);
-      if (text.length < width) text = m[1].includes('-') ? text.padEnd(width) : text.padStart(width, m[1].includes('0') ? '0' : ' ');
-      out += text;
-    }
-    if (next < items.length) {
+      if (next < nargs) throw new PythonException('TypeError', 'not all arguments converted during string formatting');
+    } finally {
       H.decref(writer);
-      throw new PythonException('TypeError', 'not all arguments converted during string formatting');
     }
-    H.decref(writer);
     return H.newStr(out);
+  }
+
+  /** One conversion of `format % args`, with its temporaries. */
+  private formatOne(part: PercentSpec, v: Ref): string {
+    const H = this.H;
+    switch (part.conv) {
+      case 'd':
+      case 'i':
+      case 'u': {
+        if (!this.isInt(v) && H.kindOf(v) !== Kind.Float) throw new PythonException('TypeError', `%${part.conv} format: a real number is required, not ${H.types.nameOf(H.typeOf(v))}`);
+        const value = this.isInt(v) ? H.ints.value(v) : Math.trunc(H.floatValue(v));
+        // The scratch int %d converts through (_PyLong_Format's size_a + 1 digits).
+        H.decref(H.allocObject(Kind.Opaque, Math.max(24 + 4 * (digitsOfValue(value) + 1), H.profile.intMinExactBytes)));
+        return String(value);
+      }
+      case 's': {
+        const text = this.str(v);
+        if (H.kindOf(v) !== Kind.Str) H.decref(H.newStr(text));
+        return text;
+      }
+      case 'r': {
+        const text = this.repr(v);
+        H.decref(H.newStr(text));
+        return text;
+      }
+      case 'f':
+      case 'F':
+        return (this.num(v) ?? Number.NaN).toFixed(part.precision ?? 6);
+      case 'x':
+        return Number(H.ints.value(v)).toString(16);
+      default:
+        throw new PythonException('ValueError', `format %${part.conv} is not simulated yet`);
+    }
   }
 
   /** `list * n` (`list_repeat`): a list of exactly len * n slots. */
@@ -1394,7 +1446,7 @@ export class Runtime {
     return out;
   }
 
-  /** `isinstance(obj, cls)` for the program's classes and the exception classes. */
+  /** `isinstance(obj, cls)` for the program's classes. */
   isInstance(obj: Ref, cls: Ref): boolean {
     const h = this.handleOf(cls);
     if (h?.kind === 'class') return this.I[obj + OB.TYPE] === h.info.id;

@@ -95,8 +95,9 @@ export interface Profile {
    * Builtins a call packs its arguments into a tuple for (no vectorcall: `_PyObject_MakeTpCall`,
    * or `METH_VARARGS`): python-frontend.md's table. 3.11-3.13 always for `bytes()`; `max`/`min`
    * were METH_VARARGS until 3.13 made them METH_FASTCALL; `int()`/`str()` got vectorcall in 3.13.
-   * MEAS (tracemalloc, 3.11.7/3.12.1/3.13.0): `bytes(n)`'s 1-tuple stays traced after a full
-   * collection emptied the free lists. 3.14 inherits 3.13's (UNCERTAIN).
+   * `gc.set_threshold` is METH_VARARGS in 3.11-3.13 (`gc_set_threshold`, Modules/gcmodule.c).
+   * MEAS (tracemalloc, 3.11.7/3.12.1/3.13.0): `bytes(n)`'s 1-tuple and set_threshold's 3-tuple
+   * stay traced after a full collection emptied the free lists. 3.14 inherits 3.13's (UNCERTAIN).
    */
   readonly argumentTupleBuiltins: readonly string[];
 }
@@ -140,7 +141,7 @@ const P311: Profile = {
   dictTracking: 'lazy',
   startupTrackedObjects: 11697, // MEAS 3.11.7
   forkReinitLocks: 3,
-  argumentTupleBuiltins: ['bytes', 'max', 'min', 'int', 'str', 'zip'],
+  argumentTupleBuiltins: ['bytes', 'max', 'min', 'int', 'str', 'zip', 'gc.set_threshold'],
 };
 
 const P312: Profile = {
@@ -170,7 +171,7 @@ const P313: Profile = {
   thresholds: [2000, 10, 10],
   startupTrackedObjects: 7752, // MEAS 3.13.0; 3.14 inherits it (no 64-bit 3.14 on this machine: UNCERTAIN)
   forkReinitLocks: 1,
-  argumentTupleBuiltins: ['bytes', 'zip'],
+  argumentTupleBuiltins: ['bytes', 'zip', 'gc.set_threshold'],
 };
 
 const P3140: Profile = {

@@ -86,13 +86,14 @@ export async function loadUserWorkload(path: string, isBuiltIn: (name: string) =
 function registerProgram(abs: string, path: string, isBuiltIn: (name: string) => boolean): Workload {
   let program;
   try {
-    program = loadProgram(readFileSync(abs, 'utf8'), path);
+    program = loadProgram(readFileSync(abs, 'utf8'), path, (file) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined));
   } catch (err) {
     if (err instanceof PythonSyntaxError || err instanceof UnsupportedError) throw new UsageError(err.message);
     throw err;
   }
   sources.set(path, program.source);
   sources.set(abs, program.source);
+  for (const m of program.modules.values()) sources.set(m.file, m.source);
   const declared = program.shape.name;
   const name = isBuiltIn(declared) || byName.has(declared) ? `${declared}.py` : declared;
   const other = byName.get(name);

@@ -139,6 +139,8 @@ export interface CompileOptions {
   readonly profile: Profile;
   /** Statements of the module body to leave out (the `if __name__ == "__main__":` block of a twin). */
   readonly skip?: ReadonlySet<ast.StmtNode>;
+  /** The program's own modules it may import (files beside it), with the names each binds at top level. */
+  readonly programModules?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export function compileModule(tree: ast.Module, options: CompileOptions): CompiledModule {
@@ -424,7 +426,7 @@ ${body}
         return;
       case 'Import':
         for (const a of s.names) {
-          if (!MODULE_NAMES.has(a.name)) this.unsupported(s, `import of module '${a.name}' (the simulated modules: ${[...MODULE_NAMES].sort().join(', ')})`);
+          if (!this.isModule(a.name)) this.unsupported(s, `import of module '${a.name}' (the simulated modules: ${[...MODULE_NAMES].sort().join(', ')}; or a .py file beside the program)`);
           const bound = a.asname ?? a.name;
           this.importedModules.set(bound, a.name);
           this.storeName(b, bound, `R.importModule(${JSON.stringify(a.name)})`, s);
@@ -432,10 +434,10 @@ ${body}
         return;
       case 'ImportFrom': {
         const mod = s.module ?? '';
-        if (!MODULE_NAMES.has(mod) || s.level) this.unsupported(s, `import from module '${mod}'`);
+        if (!this.isModule(mod) || s.level) this.unsupported(s, `import from module '${mod}'`);
         for (const a of s.names) {
           if (a.name === '*') this.unsupported(s, "'from … import *'");
-          if (!moduleHasAttribute(mod, a.name)) this.unsupported(s, `name '${a.name}' of module '${mod}'`);
+          if (!this.moduleHas(mod, a.name)) this.unsupported(s, `name '${a.name}' of module '${mod}'`);
           this.importedNames.set(a.asname ?? a.name, `${mod}.${a.name}`);
           this.storeName(b, a.asname ?? a.name, `R.moduleAttr(${JSON.stringify(mod)}, ${JSON.stringify(a.name)})`, s);
         }
@@ -1175,7 +1177,17 @@ ${body}
   private checkModuleAttribute(e: ast.Attribute): void {
     if (e.value.nodeType !== 'Name') return;
     const mod = this.importedModules.get(e.value.id);
-    if (mod !== undefined && !moduleHasAttribute(mod, e.attr)) this.unsupported(e, `name '${e.attr}' of module '${mod}'`);
+    if (mod !== undefined && !this.moduleHas(mod, e.attr)) this.unsupported(e, `name '${e.attr}' of module '${mod}'`);
+  }
+
+  /** A simulated module, or one of the program's own. */
+  private isModule(name: string): boolean {
+    return MODULE_NAMES.has(name) || (this.options.programModules?.has(name) ?? false);
+  }
+
+  private moduleHas(module: string, name: string): boolean {
+    const own = this.options.programModules?.get(module);
+    return own !== undefined ? own.has(name) : moduleHasAttribute(module, name);
   }
 
   /** A single comparison as a JS boolean. */

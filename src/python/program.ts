@@ -19,6 +19,7 @@ import type { ParamSpec, Params, Variant, Workload, WorkloadContext } from '../l
 import { compileModule, type CompiledModule } from './compile.js';
 import { UnsupportedError } from './errors.js';
 import { parseModule } from './parse.js';
+import { MODULE_NAMES } from './builtins.js';
 import type { ast } from './parse.js';
 import { linkedCode, Runtime } from './runtime.js';
 
@@ -42,6 +43,8 @@ export interface ProgramShape {
 
 export interface PythonProgram {
   readonly file: string;
+  /** The program's own modules it imports (files beside it, by module name), loaded with it. */
+  readonly modules: ReadonlyMap<string, PythonProgram>;
   readonly source: string;
   readonly tree: ast.Module;
   readonly shape: ProgramShape;
@@ -53,11 +56,35 @@ export interface PythonProgram {
   readonly compileMs: number;
 }
 
-/** Parses a program and reads its shape; compiles it for every profile, so errors come now. */
-export function loadProgram(source: string, file: string): PythonProgram {
+/**
+ * Parses a program and reads its shape; loads the modules it imports from beside it (`import x`
+ * finds `x.py` in the program's directory, as Python's path does for a script); compiles
+ * everything for every profile, so errors come now. `readSource` reads a module's file (absent:
+ * not there).
+ */
+export function loadProgram(source: string, file: string, readSource: (path: string) => string | undefined = () => undefined): PythonProgram {
   const t0 = performance.now();
+  const modules = new Map<string, PythonProgram>();
+  const program = loadModule(source, file, readSource, modules, true);
+  for (const p of [program, ...modules.values()]) for (const profile of Object.keys(PROFILES) as ProfileName[]) linkedCode(p.compiled(profile));
+  (program as { compileMs: number }).compileMs = performance.now() - t0;
+  return program;
+}
+
+function loadModule(source: string, file: string, readSource: (path: string) => string | undefined, modules: Map<string, PythonProgram>, main: boolean): PythonProgram {
   const tree = parseModule(source, file);
-  const shape = readShape(tree, file);
+  // The program's own modules: every `import x` / `from x import …` with an x.py beside this file.
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+  for (const name of importedModuleNames(tree)) {
+    if (modules.has(name) || MODULE_NAMES.has(name)) continue;
+    const text = readSource(`${dir}${name}.py`);
+    if (text === undefined) continue;
+    modules.set(name, undefined as unknown as PythonProgram); // placeholder: imports may cycle
+    modules.set(name, loadModule(text, `${dir}${name}.py`, readSource, modules, false));
+  }
+  const programModules = new Map<string, ReadonlySet<string>>();
+  for (const [name, m] of modules) if (m) programModules.set(name, topLevelNames(m.tree));
+  const shape = main ? readShape(tree, file) : moduleShape(file);
   const cache = new Map<ProfileName, CompiledModule>();
   // The set-up: the module, its main block's statements but the twin.main call (they run before it
   // on the real side, e.g. gc.callbacks.append(...)), then the variants given as lambdas.
@@ -67,9 +94,10 @@ export function loadProgram(source: string, file: string): PythonProgram {
     else body.push(...(s as ast.If).body.filter((t) => !isTwinMainCall(t)));
   }
   for (const [fn, lambda] of shape.lambdas) body.push(lambdaAssignment(fn, lambda));
-  const setupTree: ast.Module = { ...tree, body };
+  const setupTree: ast.Module = main ? { ...tree, body } : tree;
   const program = {
     file,
+    modules,
     source,
     tree,
     shape,
@@ -78,15 +106,64 @@ export function loadProgram(source: string, file: string): PythonProgram {
     compiled(profile: ProfileName) {
       let c = cache.get(profile);
       if (!c) {
-        c = compileModule(setupTree, { file, profile: PROFILES[profile] });
+        c = compileModule(setupTree, { file, profile: PROFILES[profile], programModules });
         cache.set(profile, c);
       }
       return c;
     },
   };
-  for (const p of Object.keys(PROFILES) as ProfileName[]) linkedCode(program.compiled(p));
-  program.compileMs = performance.now() - t0;
+  for (const p of Object.keys(PROFILES) as ProfileName[]) program.compiled(p);
   return program;
+}
+
+/** Names of the modules a tree imports (anywhere in it). */
+function importedModuleNames(tree: ast.Module): string[] {
+  const out: string[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (typeof n !== 'object' || n === null) return;
+    const node = n as { nodeType?: string };
+    if (node.nodeType === 'Import') for (const a of (node as ast.Import).names) out.push(a.name);
+    if (node.nodeType === 'ImportFrom' && !(node as ast.ImportFrom).level) out.push((node as ast.ImportFrom).module ?? '');
+    for (const v of Object.values(node)) if (typeof v === 'object' && v !== null) walk(v);
+  };
+  walk(tree.body);
+  return out;
+}
+
+/** The names a module binds at its top level (what `from it import x` may take). */
+function topLevelNames(tree: ast.Module): Set<string> {
+  const names = new Set<string>();
+  const target = (t: ast.ExprNode): void => {
+    if (t.nodeType === 'Name') names.add(t.id);
+    else if (t.nodeType === 'Tuple' || t.nodeType === 'List') t.elts.forEach(target);
+  };
+  const walk = (stmts: readonly ast.StmtNode[]): void => {
+    for (const s of stmts) {
+      if (s.nodeType === 'FunctionDef' || s.nodeType === 'ClassDef') names.add(s.name);
+      else if (s.nodeType === 'Assign') s.targets.forEach(target);
+      else if (s.nodeType === 'AugAssign' || s.nodeType === 'AnnAssign') target(s.target);
+      else if (s.nodeType === 'Import') for (const a of s.names) names.add(a.asname ?? a.name.split('.')[0]);
+      else if (s.nodeType === 'ImportFrom') for (const a of s.names) names.add(a.asname ?? a.name);
+      else if (s.nodeType === 'If' || s.nodeType === 'While' || s.nodeType === 'For') {
+        walk(s.body);
+        walk(s.orelse);
+      } else if (s.nodeType === 'Try') {
+        walk(s.body);
+        for (const h of s.handlers) walk(h.body);
+        walk(s.orelse);
+        walk(s.finalbody);
+      }
+    }
+  };
+  walk(tree.body);
+  return names;
+}
+
+/** An imported module: no variants of its own. */
+function moduleShape(file: string): ProgramShape {
+  const stem = (file.split(/[\\/]/).pop() ?? file).replace(/\.py$/, '');
+  return { name: stem, description: '', variants: {}, lambdas: new Map(), params: {}, probes: [], reports: [], mainBlock: undefined };
 }
 
 /** What one run of a program holds between its set-up and its body. */
@@ -147,7 +224,8 @@ class LabHost {
 
 function setUp(program: PythonProgram, heap: Heap, twinShaped: boolean, params: Params, seed: number): ProgramRun {
   const host = new LabHost();
-  const rt = new Runtime(heap, program.compiled(heap.profile.name), host);
+  const profile = heap.profile.name;
+  const rt = new Runtime(heap, program.compiled(profile), host, { resolveModule: (name) => program.modules.get(name)?.compiled(profile) });
   let p = 0;
   if (twinShaped) {
     rt.runModule();

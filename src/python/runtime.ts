@@ -48,6 +48,7 @@ type Handle =
     }
   | { readonly kind: 'builtin'; readonly name: string; readonly breaker: BreakerAfterCall; readonly call: (args: Ref[]) => Ref }
   | { readonly kind: 'module'; readonly name: string; readonly attrs: Map<string, Ref> }
+  | { readonly kind: 'pymodule'; readonly name: string; readonly runtime: Runtime }
   | { readonly kind: 'exception'; readonly name: string; readonly bases: readonly string[] };
 
 const EXCEPTION_BASES: Readonly<Record<string, readonly string[]>> = {
@@ -150,6 +151,40 @@ interface Runner {
   fn: Ref;
 }
 
+/**
+ * What all the modules of one program share on one heap: the handles (classes, builtins,
+ * modules), the classes by type id, the running generators, the code objects of every module
+ * (function objects name them by index here), the modules imported so far.
+ */
+export class ProgramState {
+  readonly handles: Handle[] = [];
+  readonly handleRefs = new Map<string, Ref>();
+  readonly runners: (Runner | undefined)[] = [undefined];
+  readonly freeRunners: number[] = [];
+  readonly classByType: ClassRecord[] = [];
+  readonly codes: Code[] = [];
+  /** The program's own modules by name (the main one is not here). */
+  readonly modules = new Map<string, Runtime>();
+  classDicts: Ref = 0;
+  /** The GC constants of every module's code (a list held from sys.__dict__). */
+  constants: Ref = 0;
+  gcCallbacksList: Ref = 0;
+  /** Objects the program holds for its lifetime (dropped with the heap). */
+  readonly owned: Ref[] = [];
+  constructor(
+    /** The compiled module of an importable program module, by name (same profile). */
+    readonly resolveModule: (name: string) => CompiledModule | undefined,
+  ) {}
+}
+
+export interface RuntimeOptions {
+  /** Shared with the program's other modules (default: a new program whose main module this is). */
+  readonly state?: ProgramState;
+  /** The module's name (`__name__`): '__main__' for the program itself. */
+  readonly name?: string;
+  readonly resolveModule?: (name: string) => CompiledModule | undefined;
+}
+
 export class Runtime {
   readonly H: Heap;
   readonly I: Int32Array;
@@ -157,24 +192,55 @@ export class Runtime {
   readonly K: Int32Array;
   /** Names interned at compile time. */
   readonly N: Int32Array;
-  readonly C: Code[] = [];
+  /** Every code object of the program (function objects hold an index into it). */
+  readonly C: Code[];
+  /** Where this module's code objects start in `C`. */
+  private readonly codeBase: number;
   /** How many times each call site ran (3.13+ specialises a class call site on its second run). */
   readonly siteRuns: Int32Array;
-  private readonly handles: Handle[] = [];
-  private readonly handleRefs = new Map<string, Ref>();
-  private readonly runners: (Runner | undefined)[] = [undefined];
-  private readonly freeRunners: number[] = [];
+  private readonly handles: Handle[];
+  private readonly handleRefs: Map<string, Ref>;
+  private readonly runners: (Runner | undefined)[];
+  private readonly freeRunners: number[];
+  /** The program's classes by type id (from CLASS_ID_BASE). */
+  private readonly classByType: ClassRecord[];
   private readonly names: readonly string[];
+  readonly state: ProgramState;
+  /** The module's name, and its globals: `__main__`'s dict, or a new one in sys.modules. */
+  readonly moduleName: string;
+  readonly globals: Ref;
 
   constructor(
     heap: Heap,
     readonly module: CompiledModule,
     readonly host: ProgramHost,
+    options: RuntimeOptions = {},
   ) {
     this.H = heap;
     this.I = heap.i32;
     this.names = module.names;
     heap.roots.init();
+    const state = options.state ?? new ProgramState(options.resolveModule ?? (() => undefined));
+    this.state = state;
+    this.handles = state.handles;
+    this.handleRefs = state.handleRefs;
+    this.runners = state.runners;
+    this.freeRunners = state.freeRunners;
+    this.classByType = state.classByType;
+    this.C = state.codes;
+    this.codeBase = state.codes.length;
+    this.moduleName = options.name ?? '__main__';
+    if (this.moduleName === '__main__') {
+      this.globals = heap.roots.globals;
+    } else {
+      // A module's dict, in sys.modules under its name, with its __name__.
+      this.globals = heap.dict.newDict();
+      heap.roots.setIn(heap.roots.modules, this.moduleName, this.globals);
+      heap.decref(this.globals);
+      const value = heap.intern(this.moduleName);
+      heap.roots.setIn(this.globals, '__name__', value);
+      heap.decref(value);
+    }
     this.siteRuns = new Int32Array(module.sites);
     this.globalCache = new Int32Array(module.names.length);
     // co_names: interned when the module was compiled, before anything ran.
@@ -222,7 +288,7 @@ export class Runtime {
   globalFunction(name: string): Ref {
     const H = this.H;
     const key = H.intern(name);
-    const v = H.dict.getItem(H.roots.globals, key);
+    const v = H.dict.getItem(this.globals, key);
     H.decref(key);
     if (v === 0) throw new PythonException('NameError', `name '${name}' is not defined`);
     H.incref(v);
@@ -239,15 +305,18 @@ export class Runtime {
     const H = this.H;
     const tracked = Array.from(this.K).filter((k) => H.types.isGC[H.typeOf(k)] !== 0);
     if (tracked.length === 0) return;
-    const list = H.list.newList(0);
-    for (const k of tracked) H.list.append(list, k);
-    H.roots.setIn(H.roots.sysdict, '__gclab_code_constants__', list);
-    H.decref(list);
+    const state = this.state;
+    if (state.constants === 0) {
+      state.constants = H.list.newList(0);
+      H.roots.setIn(H.roots.sysdict, '__gclab_code_constants__', state.constants);
+      H.decref(state.constants);
+    }
+    for (const k of tracked) H.list.append(state.constants, k);
   }
 
   /** Runs the module body (the program's set-up). */
   runModule(): void {
-    this.C[this.module.moduleCode].js(0);
+    this.C[this.codeBase + this.module.moduleCode].js(0);
   }
 
   // ---- handles -----------------------------------------------------------------------------------
@@ -390,19 +459,20 @@ export class Runtime {
 
   private lookupGlobal(name: number): Ref {
     const H = this.H;
-    let v = H.dict.getItem(H.roots.globals, this.N[name]);
+    let v = H.dict.getItem(this.globals, this.N[name]);
     if (v === 0) {
       const n = this.names[name];
       // `__name__` is the interned '__main__' (a constant of the module, never freed).
-      v = n === '__name__' ? this.mainName() : this.builtin(n);
+      v = n === '__name__' ? this.nameObject() : this.builtin(n);
     }
     this.globalCache[name] = v;
     return v;
   }
 
-  private mainName(): Ref {
+  /** `__name__` of the main module: the interned '__main__' (held by sys.modules' key). */
+  private nameObject(): Ref {
     const H = this.H;
-    const key = H.intern('__main__');
+    const key = H.intern(this.moduleName);
     H.decref(key);
     return key;
   }
@@ -410,7 +480,7 @@ export class Runtime {
   /** `name = v` at module level (v stolen). */
   storeGlobal(name: number, v: Ref): void {
     const H = this.H;
-    H.dict.setItem(H.roots.globals, this.N[name], v);
+    H.dict.setItem(this.globals, this.N[name], v);
     this.globalCache[name] = v;
     H.decref(v);
   }
@@ -418,7 +488,7 @@ export class Runtime {
   delGlobal(name: number): void {
     const H = this.H;
     this.globalCache[name] = 0;
-    if (!H.dict.delItem(H.roots.globals, this.N[name])) throw new PythonException('NameError', `name '${this.names[name]}' is not defined`);
+    if (!H.dict.delItem(this.globals, this.N[name])) throw new PythonException('NameError', `name '${this.names[name]}' is not defined`);
   }
 
   loadClassName(ns: Map<string, Ref>, name: number): Ref {
@@ -446,8 +516,8 @@ export class Runtime {
   /** MAKE_FUNCTION: closure and defaults (new references, consumed) go into the function object. */
   makeFunction(code: number, closure: Ref, defaults: Ref): Ref {
     const H = this.H;
-    const fn = H.func(H.roots.globals, closure, defaults);
-    this.I[fn + FIELD.FUNC_CODE] = code;
+    const fn = H.func(this.globals, closure, defaults);
+    this.I[fn + FIELD.FUNC_CODE] = this.codeBase + code;
     if (closure !== 0) H.decref(closure);
     if (defaults !== 0) H.decref(defaults);
     return fn;
@@ -458,7 +528,6 @@ export class Runtime {
    * held from `sys.__dict__`, so that what a class holds (its methods) is reachable from the roots,
    * as it is through the module and the type in CPython.
    */
-  private classDicts: Ref = 0;
 
   /** A class statement: runs the body in a namespace, then makes the type. */
   makeClass(code: number, name: string, decorators: Ref[] = []): Ref {
@@ -473,7 +542,7 @@ export class Runtime {
       H.decref(d);
     }
     const ns = new Map<string, Ref>();
-    this.C[code].js(0, ns);
+    this.C[this.codeBase + code].js(0, ns);
     // The type's __dict__ takes the namespace's references; `ns` keeps borrowed ones for lookups.
     const dict = H.dict.newDict();
     for (const [k, v] of ns) {
@@ -482,19 +551,20 @@ export class Runtime {
       H.decref(key);
       H.decref(v);
     }
-    if (this.classDicts === 0) {
-      this.classDicts = H.list.newList(0);
-      H.roots.setIn(H.roots.sysdict, '__gclab_class_dicts__', this.classDicts);
-      H.decref(this.classDicts);
+    const state = this.state;
+    if (state.classDicts === 0) {
+      state.classDicts = H.list.newList(0);
+      H.roots.setIn(H.roots.sysdict, '__gclab_class_dicts__', state.classDicts);
+      H.decref(state.classDicts);
     }
-    H.list.appendSteal(this.classDicts, dict);
+    H.list.appendSteal(state.classDicts, dict);
     const slotsRef = ns.get('__slots__');
     let slots: string[] | undefined;
     if (slotsRef !== undefined) {
       slots = this.stringsOf(slotsRef, '__slots__');
     }
     const weakrefSlot = slots?.includes('__weakref__') ?? false;
-    const spec = this.C[code].spec;
+    const spec = this.C[this.codeBase + code].spec;
     const info = this.H.defineClass({
       name,
       slots: slots?.filter((s) => s !== '__weakref__'),
@@ -505,7 +575,7 @@ export class Runtime {
     const init = ns.get('__init__') ?? 0;
     const record: ClassRecord = { kind: 'class', name, info, ns, init, instanceAttrs: new Set() };
     this.classByType[info.id - CLASS_ID_BASE] = record;
-    return this.handle(`class:${code}`, record);
+    return this.handle(`class:${this.codeBase + code}`, record);
   }
 
   /**
@@ -813,6 +883,7 @@ export class Runtime {
         H.incref(f);
         return this.call(site, f, args, kwnames);
       }
+      if (h.kind === 'pymodule') return this.call(site, this.programModuleAttr(h.runtime, m), args, kwnames);
     }
     if (type >= CLASS_ID_BASE) {
       const h = this.classHandleOf(type);
@@ -831,8 +902,7 @@ export class Runtime {
     return this.classByType[typeId - CLASS_ID_BASE];
   }
 
-  /** The program's classes by type id (from CLASS_ID_BASE). */
-  private readonly classByType: ClassRecord[] = [];
+
 
   private attrOf(obj: Ref, name: string): Ref {
     const H = this.H;
@@ -1104,6 +1174,7 @@ export class Runtime {
         H.incref(v);
         return v;
       }
+      if (h.kind === 'pymodule') return this.programModuleAttr(h.runtime, n);
       if (h.kind === 'class') {
         const v = h.ns.get(n);
         if (v === undefined) throw new PythonException('AttributeError', `type object '${h.name}' has no attribute '${n}'`);
@@ -1568,14 +1639,40 @@ export class Runtime {
 
   // ---- modules --------------------------------------------------------------------------------
 
+  /**
+   * `import name`: a simulated module (a handle with its attributes), or one of the program's own
+   * modules, run once (its body with `__name__` its name) with its globals in sys.modules. New reference.
+   */
   importModule(name: string): Ref {
-    return this.handle(`module:${name}`, { kind: 'module', name, attrs: this.moduleAttrs(name) });
+    const key = `module:${name}`;
+    const known = this.handleRefs.get(key);
+    if (known !== undefined) return known;
+    const compiled = this.state.resolveModule(name);
+    if (compiled === undefined) return this.handle(key, { kind: 'module', name, attrs: this.moduleAttrs(name) });
+    const runtime = new Runtime(this.H, compiled, this.host, { state: this.state, name });
+    this.state.modules.set(name, runtime);
+    const ref = this.handle(key, { kind: 'pymodule', name, runtime });
+    runtime.runModule();
+    return ref;
   }
 
+  /** `from module import name`: a new reference. */
   moduleAttr(module: string, name: string): Ref {
-    const m = this.handleOf(this.importModule(module)) as Extract<Handle, { kind: 'module' }>;
-    const v = m.attrs.get(name)!;
+    const m = this.handleOf(this.importModule(module));
+    if (m?.kind === 'pymodule') return this.programModuleAttr(m.runtime, name);
+    const v = (m as Extract<Handle, { kind: 'module' }>).attrs.get(name)!;
     this.H.incref(v);
+    return v;
+  }
+
+  /** An attribute of one of the program's modules (a global of its own), as a new reference. */
+  private programModuleAttr(module: Runtime, name: string): Ref {
+    const H = this.H;
+    const key = H.intern(name);
+    const v = H.dict.getItem(module.globals, key);
+    H.decref(key);
+    if (v === 0) throw new PythonException('ImportError', `cannot import name '${name}' from '${module.moduleName}'`);
+    H.incref(v);
     return v;
   }
 
@@ -1652,9 +1749,6 @@ export class Runtime {
     return 1_000_000_000_000 + Math.round(performance.now() * 1e6);
   }
 
-  /** Objects the runtime holds for the program's lifetime (dropped with the heap). */
-  private readonly owned: Ref[] = [];
-
   /** `sys.modules[name]`: a dict of the module's attributes that are heap objects. */
   private moduleDict(name: string, attrs: Readonly<Record<string, Ref>>): void {
     const H = this.H;
@@ -1694,14 +1788,12 @@ export class Runtime {
    * `gc.callbacks`: a real list. One dispatcher in the collector's callbacks calls each Python
    * callable in it with the phase string and the info dict the collector made, in list order.
    */
-  private gcCallbacksList: Ref = 0;
-
   private gcCallbacks(): Ref {
     const H = this.H;
-    if (this.gcCallbacksList !== 0) return this.gcCallbacksList;
+    if (this.state.gcCallbacksList !== 0) return this.state.gcCallbacksList;
     const list = H.list.newList(0);
-    this.gcCallbacksList = list;
-    this.owned.push(list);
+    this.state.gcCallbacksList = list;
+    this.state.owned.push(list);
     H.gc.callbacks.push((_phase, _info, phaseStr, infoDict) => {
       const n = H.list.length(list);
       for (let i = 0; i < n; i++) {

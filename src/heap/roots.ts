@@ -32,7 +32,14 @@ export class Roots {
   modules: Ref = 0;
   /** `__main__.__dict__`: the workload's globals. */
   globals: Ref = 0;
+  /**
+   * The frames by depth: `frames[0 .. depth)` are live, innermost last. The JS objects stay for
+   * reuse when a frame returns (a program that calls a function a million times allocates its
+   * frames once); their slots are zero when unused.
+   */
   readonly frames: Frame[] = [];
+  /** How many frames are live. */
+  depth = 0;
   /**
    * Objects alive through references the collector's roots do not reach (C statics, caches of the
    * runtime): the incremental collector's mark from the roots leaves them in pending. Owned.
@@ -83,25 +90,29 @@ export class Roots {
     return had;
   }
 
-  /**
-   * Frames popped, by size, for reuse: a program that calls a function a million times allocates
-   * its JS frame objects once (their slots are zero when they come back).
-   */
+  /** Frames of other sizes set aside from their depth, by size, for reuse. */
   private readonly framePool: Frame[][] = [];
 
   pushFrame(nlocals: number): Frame {
-    const pool = nlocals < FRAME_POOL_SIZES ? this.framePool[nlocals] : undefined;
-    const f = pool !== undefined && pool.length > 0 ? (pool.pop() as Frame) : new Frame(nlocals);
+    let f = this.frames[this.depth];
+    if (f === undefined || f.locals.length !== nlocals) {
+      if (f !== undefined && f.locals.length < FRAME_POOL_SIZES) (this.framePool[f.locals.length] ??= []).push(f);
+      const pool = nlocals < FRAME_POOL_SIZES ? this.framePool[nlocals] : undefined;
+      f = pool !== undefined && pool.length > 0 ? (pool.pop() as Frame) : new Frame(nlocals);
+      this.frames[this.depth] = f;
+    }
+    this.depth++;
     f.visited = false;
-    this.frames.push(f);
     return f;
   }
 
-  /** Returns from the innermost frame: its locals are dropped. */
+  /**
+   * Returns from the innermost frame: its locals are dropped while it is still on the stack (as
+   * `_PyFrame_ClearLocals` clears them before the frame is popped), then it goes.
+   */
   popFrame(): void {
-    const f = this.frames.pop();
-    if (!f) throw new RangeError('no frame to pop');
-    const locals = f.locals;
+    if (this.depth === 0) throw new RangeError('no frame to pop');
+    const locals = this.frames[this.depth - 1].locals;
     for (let i = 0; i < locals.length; i++) {
       const v = locals[i];
       if (v !== 0) {
@@ -109,8 +120,7 @@ export class Roots {
         this.heap.decref(v);
       }
     }
-    const n = locals.length;
-    if (n < FRAME_POOL_SIZES) (this.framePool[n] ??= []).push(f);
+    this.depth--;
   }
 
   /** `local = value` in a frame (value borrowed). */
@@ -130,7 +140,7 @@ export class Roots {
 
   /** Drops every frame and unbinds every root (interpreter shutdown). */
   clear(): void {
-    while (this.frames.length > 0) this.popFrame();
+    while (this.depth > 0) this.popFrame();
     const heap = this.heap;
     for (const r of this.unrooted.splice(0)) heap.decref(r);
     for (const r of [this.globals, this.modules, this.sysdict]) if (r !== 0) heap.decref(r);

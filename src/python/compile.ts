@@ -921,14 +921,15 @@ ${body}
       case 'Tuple':
       case 'List': {
         if (t.elts.some((x) => x.nodeType === 'Starred')) this.unsupported(t, 'starred assignment target');
-        const items = b.t();
-        b.emit(`const ${items} = R.unpack(${v}, ${t.elts.length});`);
-        // UNPACK_SEQUENCE pushes the items; they are stored first to last.
-        t.elts.forEach((x, i) => {
+        // UNPACK_SEQUENCE pushes the items and drops the sequence; they are stored first to last.
+        b.emit(`R.unpackCheck(${v}, ${t.elts.length});`);
+        const items = t.elts.map((_, i) => {
           const item = b.t();
-          b.emit(`const ${item} = ${items}[${i}];`);
-          this.store(b, x, item);
+          b.emit(`const ${item} = R.unpackItem(${v}, ${i});`);
+          return item;
         });
+        b.emit(`H.decref(${v});`);
+        t.elts.forEach((x, i) => this.store(b, x, items[i]));
         return;
       }
       default:
@@ -1098,7 +1099,8 @@ ${body}
         if (e.elts.some((x) => x.nodeType === 'Starred')) this.unsupported(e, 'starred item in a list display');
         const items = e.elts.map((x) => this.expr(b, x));
         const t = b.t();
-        b.emit(`const ${t} = R.buildList(${items.join(', ')});`);
+        if (items.length <= 2) b.emit(`const ${t} = R.buildList${items.length}(${items.join(', ')});`);
+        else b.emit(`const ${t} = R.buildList(${items.join(', ')});`);
         return t;
       }
       case 'Tuple': {
@@ -1110,7 +1112,8 @@ ${body}
           return t;
         }
         const items = e.elts.map((x) => this.expr(b, x));
-        b.emit(`const ${t} = R.buildTuple(${items.join(', ')});`);
+        if (items.length >= 1 && items.length <= 3) b.emit(`const ${t} = R.buildTuple${items.length}(${items.join(', ')});`);
+        else b.emit(`const ${t} = R.buildTuple(${items.join(', ')});`);
         return t;
       }
       case 'Dict': {

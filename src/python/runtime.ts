@@ -1119,6 +1119,81 @@ export class Runtime {
     return list;
   }
 
+  /**
+   * BUILD_TUPLE of 1-3 items (`_PyTuple_FromArraySteal`: the tuple takes the references). 3.14.1+
+   * tracks it only if an item's type is a GC type.
+   */
+  buildTuple1(a: Ref): Ref {
+    const H = this.H;
+    const t = H.newTuple(1, this.tracksTuple(a, a, a));
+    H.tupleInit(t, 0, a);
+    return t;
+  }
+
+  buildTuple2(a: Ref, b: Ref): Ref {
+    const H = this.H;
+    const t = H.newTuple(2, this.tracksTuple(a, b, b));
+    H.tupleInit(t, 0, a);
+    H.tupleInit(t, 1, b);
+    return t;
+  }
+
+  buildTuple3(a: Ref, b: Ref, c: Ref): Ref {
+    const H = this.H;
+    const t = H.newTuple(3, this.tracksTuple(a, b, c));
+    H.tupleInit(t, 0, a);
+    H.tupleInit(t, 1, b);
+    H.tupleInit(t, 2, c);
+    return t;
+  }
+
+  private tracksTuple(a: Ref, b: Ref, c: Ref): boolean {
+    const H = this.H;
+    if (H.profile.tupleTracking === 'always') return true;
+    const isGC = H.types.isGC;
+    const I = this.I;
+    return isGC[I[a + OB.TYPE]] !== 0 || isGC[I[b + OB.TYPE]] !== 0 || isGC[I[c + OB.TYPE]] !== 0;
+  }
+
+  /** BUILD_LIST of 0-3 items (consumed): exactly their number of slots. */
+  buildList0(): Ref {
+    return this.H.list.newList(0);
+  }
+
+  buildList1(a: Ref): Ref {
+    const list = this.H.list.newList(1);
+    this.H.list.init(list, 0, a);
+    return list;
+  }
+
+  buildList2(a: Ref, b: Ref): Ref {
+    const list = this.H.list.newList(2);
+    this.H.list.init(list, 0, a);
+    this.H.list.init(list, 1, b);
+    return list;
+  }
+
+  /**
+   * UNPACK_SEQUENCE's check: a tuple or list of exactly n items (the items are then taken with
+   * `unpackItem`, first to last, and the sequence dropped).
+   */
+  unpackCheck(v: Ref, n: number): void {
+    const H = this.H;
+    const kind = H.kindOf(v);
+    const len = kind === Kind.Tuple ? H.tupleLength(v) : kind === Kind.List ? H.list.length(v) : -1;
+    if (len === n) return;
+    if (len < 0) throw new PythonException('TypeError', `cannot unpack non-iterable ${H.types.nameOf(H.typeOf(v))} object`);
+    throw new PythonException('ValueError', len > n ? `too many values to unpack (expected ${n})` : `not enough values to unpack (expected ${n}, got ${len})`);
+  }
+
+  /** Item i of a sequence `unpackCheck` passed, as a new reference. */
+  unpackItem(v: Ref, i: number): Ref {
+    const H = this.H;
+    const item = this.I[v + OB.TYPE] === Kind.Tuple ? H.tupleItem(v, i) : H.list.get(v, i);
+    H.incref(item);
+    return item;
+  }
+
   /** BUILD_TUPLE: the items consumed. 3.14.1+ tracks it only if an item may be a GC object. */
   buildTuple(...items: Ref[]): Ref {
     const t = this.buildTupleOf(items, true);

@@ -213,7 +213,7 @@ export class IncrementalPlan implements CollectorPlan {
   private markStacks(start: boolean): number {
     let marked = 0;
     const frames = this.roots.frames;
-    for (let f = frames.length - 1; f >= 0; f--) {
+    for (let f = this.roots.depth - 1; f >= 0; f--) {
       const frame = frames[f];
       const locals = frame.locals;
       for (let i = 0; i < locals.length; i++) marked += this.moveToReachable(locals[i]);

@@ -122,12 +122,12 @@ export function holdListComprehension(ctx: WorkloadContext, make: (k: number, i:
 /**
  * The argument tuple of a class call `cls(*items)` (items borrowed), a new reference to drop when
  * `__init__` returns, or 0 when the call makes none. Calling a class packs its arguments
- * (`_PyObject_MakeTpCall`); from 3.13 a call site of a plain class (inline values) specialises on
- * its second run (ADAPTIVE_WARMUP_VALUE 1) to CALL_ALLOC_AND_ENTER_INIT, which passes them without
- * a tuple, while a `__slots__` class stays CALL_NON_PY_GENERAL. MEAS 3.13.0 (`dis`, adaptive);
- * 3.12 leaves both generic. `siteRuns`: how many times this call site ran before.
+ * (`_PyObject_MakeTpCall`); a warm call site specialises per `Profile.classCallSpecialises` (3.13:
+ * plain classes only, 3.14: `__slots__` classes too). `siteRuns`: how many times this call site
+ * ran before. The Python front-end applies the same rule (src/python/runtime.ts).
  */
 export function classCallArgs(heap: Heap, cls: ClassInfo, siteRuns: number, ...items: Ref[]): Ref {
-  const specialised = siteRuns > 0 && heap.profile.instanceValues === 'inline' && cls.kind === Kind.Instance;
+  const rule = heap.profile.classCallSpecialises;
+  const specialised = siteRuns > 0 && (rule === 'always' || (rule === 'inline-values' && cls.kind === Kind.Instance));
   return specialised ? 0 : heap.tupleOf(...items);
 }

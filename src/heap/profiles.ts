@@ -100,6 +100,15 @@ export interface Profile {
    * stay traced after a full collection emptied the free lists. 3.14 inherits 3.13's (UNCERTAIN).
    */
   readonly argumentTupleBuiltins: readonly string[];
+  /**
+   * When a call site of a class with a Python `__init__` stops packing its arguments into a tuple
+   * (its second run, ADAPTIVE_WARMUP_VALUE 1, specialised to CALL_ALLOC_AND_ENTER_INIT): never
+   * (3.11, 3.12: `_PyObject_MakeTpCall` every time); for classes with inline values only (3.13:
+   * a `__slots__` class stays CALL_NON_PY_GENERAL; MEAS 3.13.0, `dis` adaptive and a tracemalloc
+   * snapshot holding the tuple); for every class (3.14: MEAS 3.14.2 in Pyodide, a snapshot of a
+   * warm `S(None, None)` loop holds no tuple for a `__slots__` S; 3.14.0 and 3.14.5 inferred).
+   */
+  readonly classCallSpecialises: 'never' | 'inline-values' | 'always';
 }
 
 const FREE_LISTS_311: FreeListSizes = {
@@ -142,6 +151,7 @@ const P311: Profile = {
   startupTrackedObjects: 11697, // MEAS 3.11.7
   forkReinitLocks: 3,
   argumentTupleBuiltins: ['bytes', 'max', 'min', 'int', 'str', 'zip', 'gc.set_threshold'],
+  classCallSpecialises: 'never',
 };
 
 const P312: Profile = {
@@ -172,6 +182,7 @@ const P313: Profile = {
   startupTrackedObjects: 7752, // MEAS 3.13.0; 3.14 inherits it (no 64-bit 3.14 on this machine: UNCERTAIN)
   forkReinitLocks: 1,
   argumentTupleBuiltins: ['bytes', 'zip', 'gc.set_threshold'],
+  classCallSpecialises: 'inline-values',
 };
 
 const P3140: Profile = {
@@ -186,6 +197,7 @@ const P3140: Profile = {
   thresholds: [2000, 10, 0],
   collector: 'incremental',
   dictTracking: 'always',
+  classCallSpecialises: 'always',
 };
 
 const P3141: Profile = {

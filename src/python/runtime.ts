@@ -142,6 +142,11 @@ function parsePercentFormat(fmt: string): readonly (string | PercentSpec)[] {
   return parts;
 }
 
+/** Whether a warm call site of a class of this kind passes its arguments without a tuple (Profile.classCallSpecialises). */
+export function specialisesClassCall(rule: 'never' | 'inline-values' | 'always', kind: Kind): boolean {
+  return rule === 'always' || (rule === 'inline-values' && kind === Kind.Instance);
+}
+
 /** The arguments of a call without any (never written to). */
 const EMPTY_ARGS: Ref[] = [];
 
@@ -813,7 +818,7 @@ export class Runtime {
    */
   private callClass(site: number, h: Extract<Handle, { kind: 'class' }>, args: Ref[], kwnames: readonly string[] | undefined): Ref {
     const H = this.H;
-    const specialised = this.siteRuns[site] > 0 && H.profile.instanceValues === 'inline' && h.info.kind === Kind.Instance && h.init !== 0;
+    const specialised = this.siteRuns[site] > 0 && h.init !== 0 && specialisesClassCall(H.profile.classCallSpecialises, h.info.kind);
     const tuple = specialised ? 0 : args.length === 0 ? 0 : this.buildTupleOf(args, true);
     const obj = H.newInstance(h.info);
     if (h.init !== 0) {

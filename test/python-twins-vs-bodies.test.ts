@@ -90,9 +90,16 @@ const KNOWN: Readonly<Record<string, readonly Known[]>> = {
   ],
   'binary-trees/nodes': [
     {
-      figures: ['allocated', 'visited'],
-      why: 'Node(left, right) makes its argument tuple (a __slots__ class: every call, _PyObject_MakeTpCall), as slots-vs-dict already modelled; the body made none',
+      figures: ['allocated'],
+      why: "Node(left, right) makes its argument tuple (a __slots__ class: every call on 3.11-3.13, at each call site's first run on 3.14), as slots-vs-dict already modelled; the body made none",
     },
+    { figures: ['visited'], profiles: ['3.11', '3.12', '3.13', '3.14.0', '3.14.1'], why: 'those tuples are young when collections run' },
+  ],
+  'weakref-cache/dict': [
+    { figures: ['visited'], profiles: ['3.12', '3.14.0', '3.14.1', '3.14.5'], why: "__init__'s RESUME check (as slots-vs-dict), and the body's module-level objects are young in its run where the program's are old (twin.py's gc.collect() before the body)" },
+  ],
+  'weakref-cache/weakvalue': [
+    { figures: ['visited'], why: "the WeakValueDictionary and its parts are made at module level: old in the program's run (after twin.py's gc.collect()), young in the body's" },
   ],
   ...Object.fromEntries(
     ['full', 'top-down', 'bottom-up'].map((v) => [
@@ -194,6 +201,7 @@ const RUNNABLE = [
   'cycles-with-finalizers',
   'long-lived-churn',
   'gc-manual',
+  'weakref-cache',
 ];
 
 describe('the .py twins give their TypeScript bodies\' figures', () => {

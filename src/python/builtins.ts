@@ -164,6 +164,7 @@ export const MODULES: Readonly<Record<string, readonly string[]>> = {
   sys: ['getsizeof', 'intern', 'exit', 'version_info'],
   time: ['perf_counter', 'perf_counter_ns'],
   array: ['array'],
+  weakref: ['ref', 'WeakValueDictionary'],
   _testcapi: ['with_tp_del'],
 };
 

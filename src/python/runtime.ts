@@ -17,6 +17,7 @@ import { BUILTIN_FUNCTIONS, type BreakerAfterCall } from './builtins.js';
 import { digitsOf } from '../heap/int.js';
 import { isArrayTypeCode } from '../heap/array.js';
 import { clearList } from '../heap/list.js';
+import { WeakrefModule } from './weakref-module.js';
 
 /** What the program can reach outside the heap: the lab's probes and reports, and its output. */
 export interface ProgramHost {
@@ -174,6 +175,8 @@ export class ProgramState {
   /** The GC constants of every module's code (a list held from sys.__dict__). */
   constants: Ref = 0;
   gcCallbacksList: Ref = 0;
+  /** The weakref module, once imported. */
+  weakref: WeakrefModule | undefined;
   /** Objects the program holds for its lifetime (dropped with the heap). */
   readonly owned: Ref[] = [];
   constructor(
@@ -1336,8 +1339,15 @@ export class Runtime {
         const i = this.index(key, H.i32[obj + FIELD.BYTES_SIZE], 'index');
         return H.int(H.u8[obj * 4 + FIELD.BYTES_DATA_BYTE + i]);
       }
-      default:
+      default: {
+        const weakref = this.state.weakref;
+        if (weakref?.isWeakValueDict(obj)) {
+          const v = weakref.getItem(obj, key);
+          if (v === 0) throw new PythonException('KeyError', this.repr(key));
+          return v;
+        }
         throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(obj))}' object is not subscriptable`);
+      }
     }
   }
 
@@ -1366,6 +1376,10 @@ export class Runtime {
         return;
       }
       default:
+        if (this.state.weakref?.isWeakValueDict(obj)) {
+          this.state.weakref.setItem(obj, key, v);
+          return;
+        }
         throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(obj))}' object does not support item assignment`);
     }
   }
@@ -1801,6 +1815,15 @@ export class Runtime {
       case 'array':
         fn('array', 'check', (args) => this.newArray(args));
         break;
+      case 'weakref': {
+        const weakref = this.weakrefModule();
+        fn('ref', 'check', (args) => weakref.ref(args[0], args.length > 1 && args[1] !== H.None ? args[1] : 0));
+        fn('WeakValueDictionary', 'check', (args) => {
+          if (args.length > 0) throw new PythonException('TypeError', 'WeakValueDictionary(): an initial mapping is not simulated yet');
+          return weakref.newWeakValueDictionary();
+        });
+        break;
+      }
       case '_testcapi':
         // Applied by makeClass (the compiler lets no other class decorator through).
         fn('with_tp_del', 'check', (args) => (H.incref(args[0]), args[0]));
@@ -1827,6 +1850,12 @@ export class Runtime {
   /** Nanoseconds on the simulator's monotonic clock, from 10^12 (never a one-digit int). */
   private clockNs(): number {
     return 1_000_000_000_000 + Math.round(performance.now() * 1e6);
+  }
+
+  private weakrefModule(): WeakrefModule {
+    const state = this.state;
+    state.weakref ??= new WeakrefModule(this.H, (callback, wr) => this.H.decref(this.call1(0, callback, wr)));
+    return state.weakref;
   }
 
   /** `sys.modules[name]`: a dict of the module's attributes that are heap objects. */
@@ -1909,6 +1938,7 @@ export class Runtime {
       case Kind.Array:
         return H.arrays.length(v);
       default:
+        if (this.state.weakref?.isWeakValueDict(v)) return this.state.weakref.length(v);
         throw new PythonException('TypeError', `object of type '${H.types.nameOf(H.typeOf(v))}' has no len()`);
     }
   }

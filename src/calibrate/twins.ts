@@ -58,5 +58,7 @@ export async function runTwin(python: string, spec: RunSpec, options: { tracemal
     maxBuffer: 64 << 20,
     env: { ...process.env, PYTHONPATH: pythonPath },
   });
-  return JSON.parse(stdout) as TwinResult;
+  // The program may print: its measurement is the last line.
+  const lines = stdout.trimEnd().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as TwinResult;
 }

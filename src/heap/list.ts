@@ -145,6 +145,18 @@ export class ListOps {
     heap.decref(removed);
   }
 
+  /** `lst.insert(i, item)` (`ins1`, item borrowed): resized by one, the items from i move up. */
+  insert(list: Ref, i: number, item: Ref): void {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const n = i32[list + FIELD.LIST_SIZE];
+    this.resize(list, n + 1);
+    const items = i32[list + FIELD.LIST_ITEMS];
+    i32.copyWithin(items + 2 * (i + 1), items + 2 * i, items + 2 * n);
+    heap.incref(item);
+    i32[items + 2 * i] = item;
+  }
+
   /** `[a, b, c]` (BUILD_LIST): exactly n slots. Items borrowed. */
   literal(items: readonly Ref[]): Ref {
     const list = this.newList(items.length);

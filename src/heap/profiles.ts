@@ -109,6 +109,17 @@ export interface Profile {
    * warm `S(None, None)` loop holds no tuple for a `__slots__` S; 3.14.0 and 3.14.5 inferred).
    */
   readonly classCallSpecialises: 'never' | 'inline-values' | 'always';
+  /**
+   * What an exception leaving (or caught in) a frame makes: a traceback object per frame
+   * (`PyTraceBack_Here`, with its GC head) and the frame's frame object, made on demand, of
+   * `frameObjectBase` + 8 bytes per slot of the code's frame (locals and value stack; the
+   * specials are in the base). MEAS (a tracemalloc snapshot of 1,000 handled exceptions raised d
+   * frames deep, kept): 56 B per traceback on 3.11.7, 3.12.1, 3.13.0; the frame object of a
+   * two-argument function with a four-deep stack 184 B (3.11, 3.12) and 200 B (3.13). 3.14
+   * inherits 3.13's (UNCERTAIN).
+   */
+  readonly tracebackBytes: number;
+  readonly frameObjectBase: number;
 }
 
 const FREE_LISTS_311: FreeListSizes = {
@@ -152,6 +163,8 @@ const P311: Profile = {
   forkReinitLocks: 3,
   argumentTupleBuiltins: ['bytes', 'max', 'min', 'int', 'str', 'zip', 'gc.set_threshold'],
   classCallSpecialises: 'never',
+  tracebackBytes: 56,
+  frameObjectBase: 136,
 };
 
 const P312: Profile = {
@@ -183,6 +196,7 @@ const P313: Profile = {
   forkReinitLocks: 1,
   argumentTupleBuiltins: ['bytes', 'zip', 'gc.set_threshold'],
   classCallSpecialises: 'inline-values',
+  frameObjectBase: 152,
 };
 
 const P3140: Profile = {

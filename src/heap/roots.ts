@@ -9,7 +9,7 @@
  * A frame's slots are not heap memory (CPython keeps executing frames on its own data stack): they
  * hold owned references, and popping a frame drops them. Globals are a real dict in the heap.
  */
-import type { Ref } from './layout.js';
+import { FIELD, type Ref } from './layout.js';
 import type { Heap } from './heap.js';
 
 export class Frame {
@@ -17,6 +17,11 @@ export class Frame {
   readonly locals: Int32Array;
   /** The incremental collector has marked from this frame since it was pushed (`frame->visited`). */
   visited = false;
+  /**
+   * The frame's frame object (`frame->frame_obj`), made on demand (a traceback passing through
+   * the frame), a reference the frame holds until it returns; 0 if none.
+   */
+  frameObject = 0;
   constructor(nlocals: number) {
     this.locals = new Int32Array(nlocals);
   }
@@ -103,6 +108,7 @@ export class Roots {
     }
     this.depth++;
     f.visited = false;
+    f.frameObject = 0;
     return f;
   }
 
@@ -112,13 +118,29 @@ export class Roots {
    */
   popFrame(): void {
     if (this.depth === 0) throw new RangeError('no frame to pop');
-    const locals = this.frames[this.depth - 1].locals;
-    for (let i = 0; i < locals.length; i++) {
-      const v = locals[i];
-      if (v !== 0) {
+    const frame = this.frames[this.depth - 1];
+    const locals = frame.locals;
+    const fo = frame.frameObject;
+    if (fo !== 0 && this.heap.refcount(fo) > 1) {
+      // `take_ownership`: a frame object something else still holds (a traceback) takes the
+      // frame's locals over; they live as long as it does, and the collector sees them there.
+      const i32 = this.heap.i32;
+      for (let i = 0; i < locals.length; i++) {
+        i32[fo + FIELD.SLOTS_FIRST + 2 * i] = locals[i];
         locals[i] = 0;
-        this.heap.decref(v);
       }
+    } else {
+      for (let i = 0; i < locals.length; i++) {
+        const v = locals[i];
+        if (v !== 0) {
+          locals[i] = 0;
+          this.heap.decref(v);
+        }
+      }
+    }
+    if (fo !== 0) {
+      frame.frameObject = 0;
+      this.heap.decref(fo);
     }
     this.depth--;
   }

@@ -159,9 +159,9 @@ export const MODULES: Readonly<Record<string, readonly string[]>> = {
   twin: ['main', 'probe', 'report'],
   gc: [
     'collect', 'enable', 'disable', 'isenabled', 'get_count', 'get_threshold', 'set_threshold', 'freeze', 'unfreeze',
-    'get_freeze_count', 'is_tracked', 'callbacks', 'garbage', 'get_stats',
+    'get_freeze_count', 'is_tracked', 'callbacks', 'garbage',
   ],
-  sys: ['getsizeof', 'intern', 'exit', 'version_info'],
+  sys: ['intern', 'exit'],
   time: ['perf_counter', 'perf_counter_ns'],
   array: ['array'],
   weakref: ['ref', 'WeakValueDictionary'],
@@ -174,8 +174,8 @@ export function moduleHasAttribute(module: string, name: string): boolean {
   return MODULES[module]?.includes(name) ?? false;
 }
 
-/** Methods of the built-in types (a call `obj.m(...)` of another name must be a program's method). */
-export const KNOWN_METHODS: ReadonlySet<string> = new Set([
-  'append', 'pop', 'clear', 'remove', 'extend', 'insert', 'index', 'count', 'get', 'keys', 'values', 'items', 'add', 'discard',
-  'remove', 'copy', 'setdefault', 'update',
-]);
+/**
+ * Methods of the built-in types the runtime implements (runtime.ts callTypeMethod); a call
+ * `obj.m(...)` of another name must be a method of one of the program's classes.
+ */
+export const KNOWN_METHODS: ReadonlySet<string> = new Set(['append', 'pop', 'clear', 'insert', 'remove', 'get']);

@@ -91,6 +91,8 @@ class CodeBuilder {
   labels = 0;
   /** Slot index of each local/cell/free name of the scope. */
   readonly slot = new Map<string, number>();
+  /** `co_stacksize`, estimated from the body (stackDepth below): the frame object's size needs it. */
+  stackEstimate = 0;
   /** Parameters the body never deletes: always bound, so a load needs no UnboundLocalError check. */
   readonly alwaysBound = new Set<string>();
   /** Names of comprehensions inlined here (PEP 709) while their loop is being generated. */
@@ -264,6 +266,8 @@ class Compiler {
     const kwonly = args ? args.kwonlyargs.length : 0;
     const argNames = scope.kind === 'comprehension' ? ['.0'] : args ? [...args.posonlyargs, ...args.args, ...args.kwonlyargs].map((a) => a.arg) : [];
     if (args?.posonlyargs.length) this.unsupported(scope.node, 'positional-only parameters');
+    if (args?.vararg) this.unsupported(args.vararg, "'*args' parameter (the tuple it makes is not simulated yet)");
+    if (args?.kwarg) this.unsupported(args.kwarg, "'**kwargs' parameter (the dict it makes is not simulated yet)");
 
     // Prologue: MAKE_CELL for each cell (in slot order), COPY_FREE_VARS, RESUME.
     for (const n of scope.locals) {
@@ -284,6 +288,7 @@ class Compiler {
     if (scope.kind === 'class' || scope.kind === 'module') b.emit('return 0;');
     else if (!(comprehension && !generator)) b.emit('return R.none();');
 
+    b.stackEstimate = Array.isArray(body) ? stackOfStatements(body as readonly ast.StmtNode[], 0) : exprStack(body as ast.ExprNode);
     const nslots = b.nslots;
     const genSlots = generator ? this.generatorSlots(scope, nslots) : 0;
     const js = this.wrap(b, scope, qualname, argNames, nslots);
@@ -322,9 +327,10 @@ class Compiler {
   private wrap(b: CodeBuilder, scope: Scope, qualname: string, argNames: readonly string[], nslots: number): string {
     const funcName = JSON.stringify(scope.kind === 'module' ? '<module>' : scope.kind === 'class' ? qualname : scope.name);
     const file = JSON.stringify(this.file);
-    const body = b.lines.join('\n');
+    const body = b.lines.join('\n').replaceAll('FRAME_SLOTS', String(nslots + b.stackEstimate));
     const firstLine = (scope.node as ast.Located).lineno ?? 1;
-    const rethrow = `catch (e) { throw R.traceback(e, ${file}, line, ${funcName}); }`;
+    const frameArg = nslots > 0 && !b.spec.generator ? 'F' : 'null';
+    const rethrow = `catch (e) { throw R.traceback(e, ${file}, line, ${funcName}, ${frameArg}, ${nslots + b.stackEstimate}); }`;
     if (b.spec.generator) {
       // R.makeGenerator made the generator object and stored the arguments in its slots (word G on).
       return `function* (fn, G) {
@@ -337,7 +343,7 @@ ${body}
     const params = scope.kind === 'class' ? ['fn', 'ns'] : ['fn', ...argNames.map((_, i) => `a${i}`)];
     const store = argNames.map((_, i) => `L[${i}] = a${i};`).join(' ');
     // Module and class bodies have fast slots only for the comprehensions inlined in them.
-    const frame = nslots > 0 ? `const F = R.pushFrame(${nslots}); const L = F.locals;` : 'const L = null;';
+    const frame = nslots > 0 ? `const F = R.pushFrame(${nslots}); const L = F.locals;` : 'const F = null; const L = null;';
     const pop = nslots > 0 ? 'finally { R.popFrame(); }' : '';
     return `function (${params.join(', ')}) {
   let line = ${firstLine};
@@ -569,7 +575,7 @@ ${body}
     b.indent--;
     b.emit(`} catch (${e}) {`);
     b.indent++;
-    b.emit(`R.catchable(${e});`);
+    b.emit(`R.caught(${e}, ${JSON.stringify(this.file)}, line, ${JSON.stringify(b.scope.kind === 'module' ? '<module>' : b.scope.name)}, ${b.spec.generator ? 'null' : 'F'}, FRAME_SLOTS);`);
     let first = true;
     for (const h of s.handlers) {
       let test = 'true';
@@ -941,11 +947,8 @@ ${body}
     switch (t.nodeType) {
       case 'Name':
         return this.delName(b, t.id, t);
-      case 'Attribute': {
-        const obj = this.expr(b, t.value);
-        b.emit(`R.delAttr(${obj}, ${this.name(t.attr)}); H.decref(${obj});`);
-        return;
-      }
+      case 'Attribute':
+        return this.unsupported(t, "'del' of an attribute");
       case 'Subscript': {
         const obj = this.expr(b, t.value);
         const key = this.expr(b, t.slice);
@@ -1087,12 +1090,8 @@ ${body}
         b.emit(`const ${t} = R.getItem(${obj.v}, ${key.v});${this.drop(obj)}${this.drop(key)}`);
         return t;
       }
-      case 'Slice': {
-        const parts = [e.lower, e.upper, e.step].map((x) => (x ? this.expr(b, x) : 'R.none()'));
-        const t = b.t();
-        b.emit(`const ${t} = R.slice(${parts.join(', ')});`);
-        return t;
-      }
+      case 'Slice':
+        return this.unsupported(e, 'slice (phase 2 of the front-end)');
       case 'Call':
         return this.call(b, e);
       case 'List': {
@@ -1283,6 +1282,89 @@ function constantKey(c: ConstantSpec): string {
       return `t${c.items.join(',')}`;
     default:
       return c.kind;
+  }
+}
+
+/**
+ * `co_stacksize`, estimated: the deepest value stack a statement needs (a call pushes NULL and the
+ * callable, then its arguments; an operator's left operand waits while the right is evaluated),
+ * plus one per enclosing loop (its iterator). An estimate: CPython's compiler counts exactly.
+ */
+function stackOfStatements(stmts: readonly ast.StmtNode[], loops: number): number {
+  let max = 0;
+  for (const s of stmts) {
+    let d = 0;
+    switch (s.nodeType) {
+      case 'Expr':
+      case 'Return':
+        d = s.value ? exprStack(s.value) : 1;
+        break;
+      case 'Assign':
+        d = Math.max(exprStack(s.value), ...s.targets.map((t) => 1 + targetStack(t)));
+        break;
+      case 'AugAssign':
+        d = 1 + Math.max(targetStack(s.target), exprStack(s.value));
+        break;
+      case 'If':
+      case 'While':
+        d = Math.max(exprStack(s.test), stackOfStatements(s.body, loops + (s.nodeType === 'While' ? 0 : 0)), stackOfStatements(s.orelse, loops));
+        break;
+      case 'For':
+        d = Math.max(exprStack(s.iter), 1 + stackOfStatements(s.body, loops + 1), stackOfStatements(s.orelse, loops));
+        break;
+      case 'Try':
+        d = Math.max(stackOfStatements(s.body, loops), ...s.handlers.map((h) => 2 + stackOfStatements(h.body, loops)), stackOfStatements(s.finalbody, loops) + 1);
+        break;
+      case 'Raise':
+        d = s.exc ? exprStack(s.exc) : 1;
+        break;
+      case 'Delete':
+        d = Math.max(1, ...s.targets.map(targetStack));
+        break;
+      default:
+        d = 1;
+    }
+    max = Math.max(max, d);
+  }
+  return max;
+}
+
+function targetStack(t: ast.ExprNode): number {
+  if (t.nodeType === 'Attribute') return exprStack(t.value);
+  if (t.nodeType === 'Subscript') return Math.max(exprStack(t.value), 1 + exprStack(t.slice));
+  if (t.nodeType === 'Tuple' || t.nodeType === 'List') return t.elts.length + Math.max(0, ...t.elts.map(targetStack));
+  return 0;
+}
+
+function exprStack(e: ast.ExprNode): number {
+  switch (e.nodeType) {
+    case 'BinOp':
+      return Math.max(exprStack(e.left), 1 + exprStack(e.right));
+    case 'Compare':
+      return Math.max(exprStack(e.left), ...e.comparators.map((c) => 1 + exprStack(c)));
+    case 'BoolOp':
+      return Math.max(...e.values.map(exprStack));
+    case 'UnaryOp':
+      return exprStack(e.operand);
+    case 'Attribute':
+      return exprStack(e.value);
+    case 'Subscript':
+      return Math.max(exprStack(e.value), 1 + exprStack(e.slice));
+    case 'Call': {
+      const base = e.func.nodeType === 'Attribute' ? exprStack(e.func.value) + 1 : 2;
+      const args = [...e.args, ...e.keywords.map((k) => k.value)];
+      return Math.max(base, ...args.map((a, k) => base + k + exprStack(a)));
+    }
+    case 'Tuple':
+    case 'List':
+    case 'Set':
+      return Math.max(1, ...e.elts.map((x, k) => k + exprStack(x)));
+    case 'Dict':
+      return Math.max(1, ...e.values.map((v, k) => 2 * k + 1 + exprStack(v)));
+    case 'IfExp':
+      return Math.max(exprStack(e.test), exprStack(e.body), exprStack(e.orelse));
+    default:
+      return 1;
   }
 }
 

@@ -31,6 +31,8 @@ export interface TracebackEntry {
  */
 export class PythonException extends Error {
   readonly traceback: TracebackEntry[] = [];
+  /** The frame of the last traceback entry (an exception passes through a frame once). */
+  lastFrame: unknown = undefined;
   constructor(
     readonly type: string,
     readonly detail: string,

@@ -85,6 +85,7 @@ function loadModule(source: string, file: string, readSource: (path: string) => 
   const programModules = new Map<string, ReadonlySet<string>>();
   for (const [name, m] of modules) if (m) programModules.set(name, topLevelNames(m.tree));
   const shape = main ? readShape(tree, file) : moduleShape(file);
+  if (main) checkTwinCalls(tree, file, shape);
   const cache = new Map<ProfileName, CompiledModule>();
   // The set-up: the module, its main block's statements but the twin.main call (they run before it
   // on the real side, e.g. gc.callbacks.append(...)), then the variants given as lambdas.
@@ -114,6 +115,40 @@ function loadModule(source: string, file: string, readSource: (path: string) => 
   };
   for (const p of Object.keys(PROFILES) as ProfileName[]) program.compiled(p);
   return program;
+}
+
+/**
+ * `twin.probe(NAME)` and `twin.report(NAME, …)` name what `twin.main` declares (on the real side an
+ * undeclared name is a KeyError in the middle of the run), and a plain script calls neither, nor
+ * `twin.main` anywhere but in its `if __name__ == "__main__":` block.
+ */
+function checkTwinCalls(tree: ast.Module, file: string, shape: ProgramShape): void {
+  const fail = (n: ast.ASTNode, what: string): never => {
+    throw new UnsupportedError(file, n.lineno ?? 1, (n.col_offset ?? 0) + 1, what);
+  };
+  const plain = shape.mainBlock === undefined;
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (typeof n !== 'object' || n === null) return;
+    const node = n as ast.ASTNode;
+    if (node.nodeType === 'Call') {
+      const call = node as ast.Call;
+      const f = call.func;
+      if (f.nodeType === 'Attribute' && f.value.nodeType === 'Name' && f.value.id === 'twin') {
+        const arg = call.args[0];
+        const name = arg?.nodeType === 'Constant' && typeof arg.value === 'string' ? arg.value : undefined;
+        if (f.attr === 'main' && plain) fail(call, 'twin.main(...) outside the `if __name__ == "__main__":` block');
+        if (f.attr === 'probe' || f.attr === 'report') {
+          const declared = f.attr === 'probe' ? shape.probes : shape.reports;
+          if (plain) fail(call, `twin.${f.attr}() in a plain script (declare ${f.attr}s in twin.main(..., ${f.attr}s=(...)))`);
+          if (name === undefined) fail(call, `twin.${f.attr}() with a name that is not a string literal`);
+          if (!declared.includes(name as string)) fail(call, `twin.${f.attr}('${name}'): not declared in twin.main(..., ${f.attr}s=(${declared.map((d) => `'${d}'`).join(', ')}))`);
+        }
+      }
+    }
+    for (const v of Object.values(node)) if (typeof v === 'object' && v !== null) walk(v);
+  };
+  walk(tree.body);
 }
 
 /** Names of the modules a tree imports (anywhere in it). */

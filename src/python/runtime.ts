@@ -13,6 +13,7 @@ import { FIELD, OB, type Ref } from '../heap/layout.js';
 import { CLASS_ID_BASE, Kind, type ClassInfo } from '../heap/types.js';
 import type { CompiledModule, CodeSpec } from './compile.js';
 import { PythonException } from './errors.js';
+import type { Frame } from '../heap/roots.js';
 import { BUILTIN_FUNCTIONS, type BreakerAfterCall } from './builtins.js';
 import { digitsOf } from '../heap/int.js';
 import { isArrayTypeCode } from '../heap/array.js';
@@ -365,10 +366,58 @@ export class Runtime {
   }
 
   /** Adds a traceback entry to a Python exception leaving a frame; converts a heap error to one. */
-  traceback(e: unknown, file: string, line: number, func: string): unknown {
+  traceback(e: unknown, file: string, line: number, func: string, frame: Frame | null = null, frameSlots = 0): unknown {
     const pe = this.asPythonException(e);
-    if (pe) pe.traceback.push({ file, line, func });
+    if (pe) this.passThrough(pe, file, line, func, frame, frameSlots);
     return pe ?? e;
+  }
+
+  /** An exception reaches an `except` clause in this frame (`caught` before any clause is tried). */
+  caught(e: unknown, file: string, line: number, func: string, frame: Frame | null, frameSlots: number): void {
+    const pe = this.asPythonException(e);
+    if (!pe) throw e;
+    this.passThrough(pe, file, line, func, frame, frameSlots);
+  }
+
+  /**
+   * `PyTraceBack_Here`: the exception passes through a frame, once per frame: a traceback object
+   * (Profile.tracebackBytes) whose tb_next is the exception's traceback so far and whose tb_frame
+   * is the frame's frame object, made on demand (Profile.frameObjectBase + 8 per frame slot). The
+   * exception object holds the chain. The exception object itself is made at its first frame
+   * when the runtime raised it (a KeyError of a dict lookup). Not simulated: the frame object
+   * taking over its frame's locals when the frame returns.
+   */
+  private passThrough(pe: PythonException, file: string, line: number, func: string, frame: Frame | null, frameSlots: number): void {
+    if (frame !== null && pe.lastFrame === frame) return;
+    pe.lastFrame = frame;
+    pe.traceback.push({ file, line, func });
+    if (frame === null) return;
+    const H = this.H;
+    if (pe.value === 0) {
+      const message = pe.detail === '' ? [] : [H.newStr(pe.detail)];
+      pe.value = this.newException(pe.type, message);
+      for (const m of message) H.decref(m);
+    }
+    if (frame.frameObject === 0) frame.frameObject = H.newInstance(this.sizedClass('frame', H.profile.frameObjectBase + 8 * frameSlots));
+    const exc = pe.value;
+    const tb = H.newInstance(this.sizedClass('traceback', H.profile.tracebackBytes));
+    const prev = H.getSlot(exc, 3);
+    if (prev !== 0) H.setSlot(tb, 0, prev);
+    H.setSlot(tb, 1, frame.frameObject);
+    H.setSlot(exc, 3, tb);
+    H.decref(tb);
+  }
+
+  /** A GC class of `bytes` per instance (GC head + header + slots), standing for a C type of that size. */
+  private sizedClass(name: string, bytes: number): ClassInfo {
+    const key = `${name}:${bytes}`;
+    let cls = this.exceptionClasses.get(key);
+    if (cls === undefined) {
+      const slots = Math.max(2, Math.round((bytes - 32) / 8));
+      cls = this.H.defineClass({ name, slots: Array.from({ length: slots }, (_, i) => `s${i}`) });
+      this.exceptionClasses.set(key, cls);
+    }
+    return cls;
   }
 
   private asPythonException(e: unknown): PythonException | undefined {
@@ -722,8 +771,9 @@ export class Runtime {
         return r;
       }
       if (h.kind === 'exception') {
+        const exc = this.newException(h.name, args);
         for (const a of args) H.decref(a);
-        return f;
+        return this.afterCall(exc);
       }
     }
     if (type === Kind.BoundMethod) {
@@ -927,9 +977,25 @@ export class Runtime {
           // CALL_LIST_APPEND (3.12+) / PRECALL_NO_KW_LIST_APPEND: no eval-breaker check.
           H.list.append(obj, args[0]);
           return this.none();
-        case 'pop':
-          if (H.list.length(obj) === 0) throw new PythonException('IndexError', 'pop from empty list');
-          return this.afterCall(H.list.pop(obj));
+        case 'pop': {
+          const n = H.list.length(obj);
+          if (n === 0) throw new PythonException('IndexError', 'pop from empty list');
+          if (args.length === 0) return this.afterCall(H.list.pop(obj));
+          const i = this.index(args[0], n, 'pop');
+          const item = H.list.get(obj, i);
+          H.incref(item);
+          H.list.delete(obj, i);
+          return this.afterCall(item);
+        }
+        case 'insert': {
+          // list.insert(i, x): clamped like a slice index; the items after it move up.
+          const n = H.list.length(obj);
+          let i = this.isInt(args[0]) ? H.intValue(args[0]) : Number.NaN;
+          if (Number.isNaN(i)) throw new PythonException('TypeError', "'insert' index must be an integer");
+          if (i < 0) i = Math.max(0, i + n);
+          H.list.insert(obj, Math.min(i, n), args[1]);
+          return this.afterCall(this.none());
+        }
         case 'clear':
           // list.clear is METH_NOARGS: CALL_METHOD_DESCRIPTOR_NOARGS checks the eval breaker.
           clearList(H, obj);
@@ -1014,8 +1080,8 @@ export class Runtime {
     for (;;) {
       const v = this.next(it);
       if (v === 0) break;
+      // SEND's RESUME (oparg 2) does not check the eval breaker.
       yield v;
-      this.H.evalBreaker();
     }
     this.H.decref(it);
     return this.none();
@@ -1239,10 +1305,6 @@ export class Runtime {
     return s;
   }
 
-  slice(): Ref {
-    throw new PythonException('TypeError', 'slices are not simulated yet');
-  }
-
   // ---- attributes and items -------------------------------------------------------------------
 
   getAttr(obj: Ref, name: number): Ref {
@@ -1299,12 +1361,8 @@ export class Runtime {
     if (type < CLASS_ID_BASE) throw new PythonException('AttributeError', `'${H.types.nameOf(type)}' object has no attribute '${this.names[name]}'`);
     const n = this.names[name];
     const record = this.classByType[type - CLASS_ID_BASE];
-    if (!record.instanceAttrs.has(n)) record.instanceAttrs.add(n);
+    if (record !== undefined && !record.instanceAttrs.has(n)) record.instanceAttrs.add(n);
     H.setAttr(obj, n, v);
-  }
-
-  delAttr(obj: Ref, name: number): void {
-    throw new PythonException('AttributeError', `'del' of attribute '${this.names[name]}' is not simulated yet`);
   }
 
   getItem(obj: Ref, key: Ref): Ref {
@@ -1390,6 +1448,10 @@ export class Runtime {
       if (!H.dict.delItem(obj, key)) throw new PythonException('KeyError', this.repr(key));
       return;
     }
+    if (H.kindOf(obj) === Kind.List) {
+      H.list.delete(obj, this.index(key, H.list.length(obj), 'list assignment'));
+      return;
+    }
     throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(obj))}' object doesn't support item deletion`);
   }
 
@@ -1422,6 +1484,9 @@ export class Runtime {
 
   add(a: Ref, b: Ref): Ref {
     if (this.isInt(a) && this.isInt(b)) return this.H.ints.add(a, b);
+    const ta = this.I[a + OB.TYPE];
+    if (ta === Kind.Str && this.I[b + OB.TYPE] === Kind.Str) return this.H.newStr(this.H.str.read(a) + this.H.str.read(b));
+    if (ta === Kind.List && this.I[b + OB.TYPE] === Kind.List) return this.concatLists(a, b);
     return this.floatOp('+', a, b, (x, y) => x + y);
   }
   sub(a: Ref, b: Ref): Ref {
@@ -1595,6 +1660,25 @@ export class Runtime {
     }
   }
 
+  /** `a + b` of lists (`list_concat`): a list of exactly len(a) + len(b) slots. */
+  private concatLists(a: Ref, b: Ref): Ref {
+    const H = this.H;
+    const na = H.list.length(a);
+    const nb = H.list.length(b);
+    const out = H.list.newList(na + nb);
+    for (let i = 0; i < na; i++) {
+      const item = H.list.get(a, i);
+      H.incref(item);
+      H.list.init(out, i, item);
+    }
+    for (let i = 0; i < nb; i++) {
+      const item = H.list.get(b, i);
+      H.incref(item);
+      H.list.init(out, na + i, item);
+    }
+    return out;
+  }
+
   /** `list * n` (`list_repeat`): a list of exactly len * n slots. */
   private repeatList(list: Ref, n: number): Ref {
     const H = this.H;
@@ -1683,11 +1767,51 @@ export class Runtime {
   // ---- exceptions -----------------------------------------------------------------------------
 
   /** `raise X` / `raise X(...)`: the exception (consumed) as a JS exception. */
+  /**
+   * An exception object (`BaseException_new`): 88 bytes with its GC head (dict, args, notes,
+   * traceback, context, cause, suppress_context), `args` the tuple the class call packed. Its
+   * traceback and the frame objects an exception leaving frames makes are not simulated yet.
+   */
+  private newException(type: string, args: readonly Ref[]): Ref {
+    const H = this.H;
+    let cls = this.exceptionClasses.get(type);
+    if (cls === undefined) {
+      cls = H.defineClass({ name: type, slots: ['dict', 'args', 'notes', 'traceback', 'context', 'cause', 'suppress_context'] });
+      this.exceptionClasses.set(type, cls);
+    }
+    const tuple = this.buildTupleOf(args, true);
+    const exc = H.newInstance(cls);
+    H.setSlot(exc, 1, tuple);
+    H.decref(tuple);
+    return exc;
+  }
+
+  private readonly exceptionClasses = new Map<string, ClassInfo>();
+
+  /** `raise X` / `raise X(...)`: the exception (consumed) as a JS exception that holds it. */
   raise(v: Ref): PythonException {
+    const H = this.H;
     const h = this.handleOf(v);
-    if (h?.kind === 'exception') return new PythonException(h.name, '');
-    this.H.decref(v);
+    // `raise E`: E() is made.
+    if (h?.kind === 'exception') return new PythonException(h.name, '', this.newException(h.name, []));
+    const type = this.I[v + OB.TYPE];
+    for (const [name, cls] of this.exceptionClasses) {
+      if (cls.id !== type || name.includes(':')) continue;
+      const args = H.getSlot(v, 1);
+      const n = args === 0 ? 0 : H.tupleLength(args);
+      const first = n > 0 ? H.tupleItem(args, 0) : 0;
+      const detail = n === 0 ? '' : n > 1 ? this.reprTuple(args) : name === 'KeyError' ? this.repr(first) : this.str(first);
+      return new PythonException(name, detail, v);
+    }
+    H.decref(v);
     return new PythonException('TypeError', 'exceptions must derive from BaseException');
+  }
+
+  private reprTuple(t: Ref): string {
+    const H = this.H;
+    const parts: string[] = [];
+    for (let i = 0; i < H.tupleLength(t); i++) parts.push(this.repr(H.tupleItem(t, i)));
+    return `(${parts.join(', ')})`;
   }
 
   private handling: PythonException[] = [];
@@ -1698,31 +1822,51 @@ export class Runtime {
     return e;
   }
 
-  /** Only Python exceptions are caught by `except`; the lab's own errors pass through. */
-  catchable(e: unknown): void {
-    if (!(e instanceof PythonException) && !this.asPythonException(e)) throw e;
-  }
 
+
+  /** `except T:` with T an exception class or a tuple of them (consumed). */
   exceptionMatches(e: unknown, type: Ref): boolean {
+    const H = this.H;
     const pe = e instanceof PythonException ? e : this.asPythonException(e);
-    const h = this.handleOf(type);
-    this.H.decref(type);
-    if (!pe || h?.kind !== 'exception') return false;
-    for (let t: string | undefined = pe.type; t !== undefined; t = EXCEPTION_BASES[t]?.[0]) if (t === h.name) return true;
-    return false;
+    const candidates: Ref[] = [];
+    if (H.kindOf(type) === Kind.Tuple) for (let i = 0; i < H.tupleLength(type); i++) candidates.push(H.tupleItem(type, i));
+    else candidates.push(type);
+    let matches = false;
+    for (const c of candidates) {
+      const h = this.handleOf(c);
+      if (!pe || h?.kind !== 'exception') continue;
+      for (let t: string | undefined = pe.type; t !== undefined; t = EXCEPTION_BASES[t]?.[0]) if (t === h.name) matches = true;
+    }
+    H.decref(type);
+    return matches;
   }
 
   enterHandler(e: unknown): void {
     this.handling.push(e as PythonException);
   }
 
-  leaveHandler(_e: unknown): void {
+  /** The `except` clause is done: the exception (and its traceback) is released, as POP_EXCEPT does. */
+  leaveHandler(e: unknown): void {
     this.handling.pop();
+    if (e instanceof PythonException && e.value !== 0) {
+      const v = e.value;
+      e.value = 0;
+      this.H.decref(v);
+    }
   }
 
+  /** `except E as name`: the exception object (made now for an exception the runtime raised). New reference. */
   exceptionValue(e: unknown): Ref {
-    void e;
-    return this.none();
+    const H = this.H;
+    const pe = e instanceof PythonException ? e : this.asPythonException(e);
+    if (!pe) return this.none();
+    if (pe.value === 0) {
+      const message = pe.detail === '' ? [] : [H.newStr(pe.detail)];
+      pe.value = this.newException(pe.type, message);
+      for (const m of message) H.decref(m);
+    }
+    H.incref(pe.value);
+    return pe.value;
   }
 
   assertionError(msg: Ref): PythonException {

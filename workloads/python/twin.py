@@ -241,6 +241,8 @@ if __name__ == "__main__":
             exec(code, globals_)
 
         _script_file = path
+        # As `python3 FILE` would: the script's directory first on the path (its own modules).
+        sys.path[0] = __import__("os").path.dirname(__import__("os").path.abspath(path))
         sys.modules["twin"] = sys.modules[__name__]
         main(stem.replace("_", "-").lower(), {"main": body}, {}, argv=["--variant", known.variant] + rest)
 

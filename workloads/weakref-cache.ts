@@ -51,27 +51,19 @@
  */
 import type { Heap } from '../src/heap/heap.js';
 import type { Ref } from '../src/heap/layout.js';
-import { Kind, type ClassInfo } from '../src/heap/types.js';
+import type { ClassInfo } from '../src/heap/types.js';
 import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
 import { classCallArgs, internNames, loopInt, rangeIterator } from './builtins.js';
-
-/** `KeyedRef`: the 64-byte `PyWeakReference`, the `key` slot, the 16-byte GC head. MEAS 88. */
-const KEYEDREF_BYTES = 88;
-/** Word of the `key` slot: right after the weakref's 64 bytes. */
-const KEYEDREF_KEY_WORD = 16;
+import { WeakrefModule } from '../src/python/weakref-module.js';
 
 interface CacheModule {
   readonly item: ClassInfo;
   /** The cache object: the dict, or the WeakValueDictionary instance. */
   readonly cache: Ref;
-  /** WeakValueDictionary only (0 for the dict): its `data` dict and `_remove` callback. */
+  /** WeakValueDictionary only (0 for the dict): its `data` dict. */
   readonly data: Ref;
-  readonly remove: Ref;
-  /** Type id of `KeyedRef` (0 for the dict). */
-  readonly keyedRef: number;
-  /** 3.11 only: the `super` object and method-wrapper that `super().__init__(...)` allocates. */
-  readonly superCls: ClassInfo | null;
-  readonly wrapperCls: ClassInfo | null;
+  /** WeakValueDictionary only: the model of Lib/weakref.py that makes and fills it. */
+  readonly weakref: WeakrefModule | null;
 }
 
 /** `class Item`, its attribute name interned when the module was compiled, before tracing. */
@@ -86,123 +78,30 @@ function setupDict(heap: Heap): CacheModule {
   const cache = heap.dict.newDict();
   heap.roots.setGlobal('dict_cache', cache);
   heap.decref(cache);
-  return { item, cache, data: 0, remove: 0, keyedRef: 0, superCls: null, wrapperCls: null };
+  return { item, cache, data: 0, weakref: null };
 }
 
 /**
- * `class Item` and `weak_cache = weakref.WeakValueDictionary()`, with the callback hook doing what
- * `remove(wr)` does.
- *
- * The heap has no weakref subclasses: `KeyedRef` is defined as a class and then made a weakref in
- * the heap's type table, so deallocation, traversal and clearing treat it as one, and its objects
- * are allocated at their real size with the key in the slot after the weakref fields. The key is
- * stored borrowed: the heap's weakref deallocation does not know the slot, and in this workload
- * the key (also the item's `key` attribute) always outlives its KeyedRef, which dies inside the
- * item's deallocation before the item's attributes are dropped.
+ * `class Item` and `weak_cache = weakref.WeakValueDictionary()`: what the instance holds and what
+ * storing into it makes are the Python front-end's model of Lib/weakref.py
+ * (src/python/weakref-module.ts), shared so that the two cannot drift.
  */
 function setupWeakValue(heap: Heap): CacheModule {
   const item = defineItem(heap);
-  const keyedRefCls = heap.defineClass({ name: 'KeyedRef', slots: ['key'] });
-  heap.types.kindOf[keyedRefCls.id] = Kind.WeakRef;
-  const wvdCls = heap.defineClass({ name: 'WeakValueDictionary' });
+  const weakref = new WeakrefModule(heap, () => {
+    throw new Error('weakref-cache: no Python weakref callbacks in this workload');
+  });
   heap.roots.init();
-  // def __init__(self, other=(), /, **kw):
-  const self = heap.newInstance(wvdCls);
-  //     def remove(wr, selfref=ref(self), _atomic_removal=_remove_dead_weakref): ...
-  // (the builtin _remove_dead_weakref belongs to the start-up population: None stands in for it)
-  const selfref = heap.weakref(self);
-  const defaults = heap.tupleOf(selfref, heap.None);
-  heap.decref(selfref);
-  const remove = heap.func(heap.roots.globals, 0, defaults);
-  heap.decref(defaults);
-  heap.setAttr(self, '_remove', remove);
-  heap.decref(remove);
-  const pending = heap.list.newList(0);
-  heap.setAttr(self, '_pending_removals', pending);
-  heap.decref(pending);
-  const iterating = heap.set.newSet();
-  heap.setAttr(self, '_iterating', iterating);
-  heap.decref(iterating);
-  const data = heap.dict.newDict();
-  heap.setAttr(self, 'data', data);
-  heap.decref(data);
+  const self = weakref.newWeakValueDictionary();
   heap.roots.setGlobal('weak_cache', self);
   heap.decref(self);
-
-  // remove(wr): self = selfref(); self._iterating is empty, so _atomic_removal(self.data, wr.key).
-  heap.hooks = {
-    ...heap.hooks,
-    weakrefCallback: (h, callback, wr) => {
-      if (callback === remove) h.dict.delItem(data, h.i32[wr + KEYEDREF_KEY_WORD]);
-    },
-  };
-  const oldSuper = heap.profile.pythonVersion === '3.11';
-  return {
-    item,
-    cache: self,
-    data,
-    remove,
-    keyedRef: keyedRefCls.id,
-    // superobject: type, obj, obj_type (56 B); wrapperobject: descr, self (48 B). 3.12's
-    // LOAD_SUPER_ATTR finds ref.__init__ without making either.
-    superCls: oldSuper ? heap.defineClass({ name: 'super', slots: ['type', 'obj', 'obj_type'] }) : null,
-    wrapperCls: oldSuper ? heap.defineClass({ name: 'method-wrapper', slots: ['descr', 'self'] }) : null,
-  };
-}
-
-/**
- * `KeyedRef(ob, callback, key)`: `ref.__new__` allocates the object (tracked at allocation) and
- * links it at the end of `ob`'s weakref list (a ref with a callback is never shared), `__new__`
- * sets `key`, `__init__` calls `super().__init__(ob, callback)`. A new reference.
- */
-function newKeyedRef(heap: Heap, m: CacheModule, ob: Ref, key: Ref): Ref {
-  const i32 = heap.i32;
-  // KeyedRef(ob, callback, key): the type call's argument tuple, alive until the call returns.
-  const callArgs = heap.tupleOf(ob, m.remove, key);
-  // __new__: self = ref.__new__(type, ob, callback): tp_new_wrapper's argument tuple, and the slice
-  // of it that weakref___new__ gets.
-  const newArgs = heap.tupleOf(heap.None, ob, m.remove);
-  const newSlice = heap.tupleOf(ob, m.remove);
-  const wr = heap.allocObject(m.keyedRef, KEYEDREF_BYTES);
-  // The weakref part as ref.__new__ sets it (a ref with a callback goes at the end of the list).
-  i32.fill(0, wr + 16, wr + KEYEDREF_KEY_WORD + 2);
-  heap.initWeakref(wr, ob, m.remove);
-  heap.decref(newSlice);
-  heap.decref(newArgs);
-  i32[wr + KEYEDREF_KEY_WORD] = key;
-  // __init__: super().__init__(ob, callback)
-  if (m.superCls !== null && m.wrapperCls !== null) {
-    // 3.11: super() makes a super object; LOAD_METHOD on it makes a method-wrapper and drops the
-    // super; calling the method-wrapper packs (ob, callback); the call returns and the
-    // method-wrapper goes.
-    const sup = heap.newInstance(m.superCls);
-    const wrapper = heap.newInstance(m.wrapperCls);
-    heap.decref(sup);
-    const initArgs = heap.tupleOf(ob, m.remove);
-    heap.decref(initArgs);
-    heap.decref(wrapper);
-  } else {
-    // 3.12+: the slot wrapper called unbound: (self, ob, callback), then its slice (ob, callback).
-    const initArgs = heap.tupleOf(wr, ob, m.remove);
-    const initSlice = heap.tupleOf(ob, m.remove);
-    heap.decref(initSlice);
-    heap.decref(initArgs);
-  }
-  heap.decref(callArgs);
-  return wr;
+  return { item, cache: self, data: weakref.dataOf(self), weakref };
 }
 
 /** `cache[key] = value` for the variant's cache (both borrowed). */
 function store(heap: Heap, m: CacheModule, key: Ref, value: Ref): void {
-  if (m.keyedRef === 0) {
-    heap.dict.setItem(m.cache, key, value);
-    return;
-  }
-  // WeakValueDictionary.__setitem__: _pending_removals is empty, so straight to
-  // self.data[key] = KeyedRef(value, self._remove, key)
-  const wr = newKeyedRef(heap, m, value, key);
-  heap.dict.setItem(m.data, key, wr);
-  heap.decref(wr);
+  if (m.weakref === null) heap.dict.setItem(m.cache, key, value);
+  else m.weakref.setItem(m.cache, key, value);
 }
 
 function run(ctx: WorkloadContext, m: CacheModule): void {

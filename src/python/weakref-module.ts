@@ -143,6 +143,11 @@ export class WeakrefModule {
     return o;
   }
 
+  /** The `data` dict of a WeakValueDictionary (borrowed). */
+  dataOf(obj: Ref): Ref {
+    return this.byInstance.get(obj)!.data;
+  }
+
   length(obj: Ref): number {
     return this.heap.dict.length(this.byInstance.get(obj)!.data);
   }

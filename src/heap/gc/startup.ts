@@ -25,7 +25,16 @@ export function buildStartupPopulation(heap: Heap, n: number, unrooted = 0): voi
   const roots = heap.roots;
   roots.init(); // sys dict, sys.modules, __main__ globals: 3 tracked dicts once they hold containers
   addFunction(heap, roots.globals, '__builtins_loader__');
-  let tracked = 4;
+  addModules(heap, 4, n, 'module', (inModule) => `f${inModule}`);
+}
+
+/**
+ * Module dicts in `sys.modules` named `prefix0`, `prefix1`…, each with up to FUNCTIONS_PER_MODULE
+ * functions, until `tracked` reaches `n`. A function that does not get a module of its own (room
+ * for one object only) goes into `__main__`'s globals under `looseName(…)`.
+ */
+function addModules(heap: Heap, tracked: number, n: number, prefix: string, looseName: (inModule: number, tracked: number) => string): void {
+  const roots = heap.roots;
   let moduleIndex = 0;
   let module = 0;
   let inModule = 0;
@@ -34,11 +43,11 @@ export function buildStartupPopulation(heap: Heap, n: number, unrooted = 0): voi
     if ((module === 0 || inModule >= FUNCTIONS_PER_MODULE) && n - tracked >= 2) {
       if (module !== 0) heap.decref(module);
       module = heap.dict.newDict();
-      roots.setIn(roots.modules, `module${moduleIndex++}`, module);
+      roots.setIn(roots.modules, `${prefix}${moduleIndex++}`, module);
       tracked++;
       inModule = 0;
     }
-    addFunction(heap, module === 0 ? roots.globals : module, `f${inModule++}`);
+    addFunction(heap, module === 0 ? roots.globals : module, module === 0 ? looseName(inModule++, tracked) : `f${inModule++}`);
     tracked++;
   }
   if (module !== 0) heap.decref(module);
@@ -57,22 +66,7 @@ function addFunction(heap: Heap, globals: number, name: string): void {
  * dicts in `sys.modules` with functions, as above. Nothing is added when there are already `n`.
  */
 export function topUpStartupPopulation(heap: Heap, n: number): void {
-  const roots = heap.roots;
-  roots.init();
-  let tracked = heap.gc.generationSizes().reduce((a, b) => a + b, 0);
-  let moduleIndex = 0;
-  let module = 0;
-  let inModule = 0;
-  while (tracked < n) {
-    if ((module === 0 || inModule >= FUNCTIONS_PER_MODULE) && n - tracked >= 2) {
-      if (module !== 0) heap.decref(module);
-      module = heap.dict.newDict();
-      roots.setIn(roots.modules, `startup${moduleIndex++}`, module);
-      tracked++;
-      inModule = 0;
-    }
-    addFunction(heap, module === 0 ? roots.globals : module, module === 0 ? `__startup${tracked}__` : `f${inModule++}`);
-    tracked++;
-  }
-  if (module !== 0) heap.decref(module);
+  heap.roots.init();
+  // A loose function goes into the program's own globals: a name no program uses.
+  addModules(heap, heap.gc.generationSizes().reduce((a, b) => a + b, 0), n, 'startup', (_, tracked) => `__startup${tracked}__`);
 }

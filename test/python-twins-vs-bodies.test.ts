@@ -144,6 +144,23 @@ const KNOWN: Readonly<Record<string, readonly Known[]>> = {
       ]),
     ),
   ),
+  ...Object.fromEntries(
+    ['nofreeze', 'freeze', 'collect-freeze', 'disable-freeze'].map((v) => [
+      `freeze-before-fork/${v}`,
+      [
+        {
+          figures: ['allocated', 'freed'],
+          why: 'private_dirty_kib() parses the read: the slice text[at:end] and the ints of index() and int(); gc.collect() returns an int; the body leaves them out',
+        },
+        {
+          figures: ['reports'],
+          profiles: v === 'freeze' ? ['3.11', '3.12', '3.13', '3.14.1', '3.14.5'] : v === 'collect-freeze' ? ['3.11', '3.12', '3.13', '3.14.1', '3.14.5'] : ALL,
+          why: "pages_dirtied: the program's own refcount writes after the fork (LOAD_FAST of small ints and the bools on 3.11, the parsing's objects) touch a few pages more (+1 to +8 of 20-1,000)",
+        },
+        { figures: ['current'], profiles: v === 'freeze' ? ['3.14.0', '3.14.1'] : v === 'disable-freeze' ? ['3.14.0', '3.14.1'] : ['3.14.0', '3.14.1', '3.14.5'], why: "3.14's int free list keeps one of those ints" },
+      ] satisfies Known[],
+    ]),
+  ),
   'pyperf-gc/collect': [
     { figures: ['allocated'], why: "gc.collect() returns the number it found, a new int (32 B) when above 256, which the body dropped unmade" },
     { figures: ['freed'], profiles: BEFORE_314, why: `the int is dropped at once (${INT_FREE_LIST} on 3.14)` },
@@ -202,6 +219,7 @@ const RUNNABLE = [
   'long-lived-churn',
   'gc-manual',
   'weakref-cache',
+  'freeze-before-fork',
 ];
 
 describe('the .py twins give their TypeScript bodies\' figures', () => {

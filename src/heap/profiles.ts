@@ -95,7 +95,9 @@ export interface Profile {
    * Builtins a call packs its arguments into a tuple for (no vectorcall: `_PyObject_MakeTpCall`,
    * or `METH_VARARGS`): python-frontend.md's table. 3.11-3.13 always for `bytes()`; `max`/`min`
    * were METH_VARARGS until 3.13 made them METH_FASTCALL; `int()`/`str()` got vectorcall in 3.13.
-   * `gc.set_threshold` is METH_VARARGS in 3.11-3.13 (`gc_set_threshold`, Modules/gcmodule.c).
+   * `gc.set_threshold` is METH_VARARGS in 3.11-3.13 (`gc_set_threshold`, Modules/gcmodule.c);
+   * `bytes.index` until 3.13 made it Argument Clinic fastcall (MEAS 3.12.1: freeze-before-fork's
+   * current is exact with its two tuples, 104 B low without).
    * MEAS (tracemalloc, 3.11.7/3.12.1/3.13.0): `bytes(n)`'s 1-tuple and set_threshold's 3-tuple
    * stay traced after a full collection emptied the free lists. 3.14 inherits 3.13's (UNCERTAIN).
    */
@@ -161,7 +163,7 @@ const P311: Profile = {
   dictTracking: 'lazy',
   startupTrackedObjects: 11697, // MEAS 3.11.7
   forkReinitLocks: 3,
-  argumentTupleBuiltins: ['bytes', 'max', 'min', 'int', 'str', 'zip', 'gc.set_threshold'],
+  argumentTupleBuiltins: ['bytes', 'max', 'min', 'int', 'str', 'zip', 'gc.set_threshold', 'bytes.index'],
   classCallSpecialises: 'never',
   tracebackBytes: 56,
   frameObjectBase: 136,

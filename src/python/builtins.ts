@@ -7,6 +7,7 @@
 import type { Ref } from '../heap/layout.js';
 import { PythonException } from './errors.js';
 import type { Runtime } from './runtime.js';
+import { Kind } from '../heap/types.js';
 
 /**
  * How a call of a builtin is checked for the eval breaker on return (3.12+: `CALL_BUILTIN_*`,
@@ -112,6 +113,39 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
       throw new PythonException('TypeError', 'bytes() of this argument is not simulated yet');
     },
   },
+  int: {
+    breaker: 'check',
+    call(R, args) {
+      const H = R.H;
+      if (args.length === 0) return H.int(0);
+      const v = args[0];
+      if (R.isInt(v)) {
+        H.incref(v);
+        return v;
+      }
+      const kind = H.kindOf(v);
+      if (kind === Kind.Float) return H.ints.fromValue(Math.trunc(H.floatValue(v)));
+      const text = kind === Kind.Str ? H.str.read(v) : kind === Kind.Bytes ? String.fromCharCode(...R.bytesOf(v)) : undefined;
+      if (text === undefined || !/^\s*[+-]?\d[\d_]*\s*$/.test(text)) {
+        throw new PythonException('ValueError', `invalid literal for int() with base 10: ${text === undefined ? R.repr(v) : JSON.stringify(text)}`);
+      }
+      const big = BigInt(text.trim().replace(/_/g, ''));
+      return H.ints.fromValue(big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big);
+    },
+  },
+  str: {
+    breaker: 'check',
+    call(R, args) {
+      const H = R.H;
+      if (args.length === 0) return H.sharedRef(H.emptyStr);
+      const v = args[0];
+      if (H.kindOf(v) === Kind.Str) {
+        H.incref(v);
+        return v;
+      }
+      return H.newStr(R.str(v));
+    },
+  },
   isinstance: {
     breaker: 'none',
     call(R, args) {
@@ -165,6 +199,7 @@ export const MODULES: Readonly<Record<string, readonly string[]>> = {
   time: ['perf_counter', 'perf_counter_ns'],
   array: ['array'],
   weakref: ['ref', 'WeakValueDictionary'],
+  os: ['fork', 'open', 'read', 'close', 'O_RDONLY', 'waitpid', '_exit', 'waitstatus_to_exitcode'],
   _testcapi: ['with_tp_del'],
 };
 
@@ -178,4 +213,4 @@ export function moduleHasAttribute(module: string, name: string): boolean {
  * Methods of the built-in types the runtime implements (runtime.ts callTypeMethod); a call
  * `obj.m(...)` of another name must be a method of one of the program's classes.
  */
-export const KNOWN_METHODS: ReadonlySet<string> = new Set(['append', 'pop', 'clear', 'insert', 'remove', 'get']);
+export const KNOWN_METHODS: ReadonlySet<string> = new Set(['append', 'pop', 'clear', 'insert', 'remove', 'get', 'index']);

@@ -919,6 +919,7 @@ ${body}
         return;
       }
       case 'Subscript': {
+        if (t.slice.nodeType === 'Slice') this.unsupported(t.slice, 'assignment to a slice');
         const obj = this.operand(b, t.value);
         const key = this.operand(b, t.slice);
         b.emit(`R.setItem(${obj.v}, ${key.v}, ${v}); H.decref(${v});${this.drop(obj)}${this.drop(key)}`);
@@ -950,6 +951,7 @@ ${body}
       case 'Attribute':
         return this.unsupported(t, "'del' of an attribute");
       case 'Subscript': {
+        if (t.slice.nodeType === 'Slice') this.unsupported(t.slice, "'del' of a slice");
         const obj = this.expr(b, t.value);
         const key = this.expr(b, t.slice);
         b.emit(`R.delItem(${obj}, ${key}); H.decref(${obj}); H.decref(${key});`);
@@ -1085,13 +1087,14 @@ ${body}
       }
       case 'Subscript': {
         const obj = this.operand(b, e.value);
+        if (e.slice.nodeType === 'Slice') return this.sliceLoad(b, obj, e.slice);
         const key = this.operand(b, e.slice);
         const t = b.t();
         b.emit(`const ${t} = R.getItem(${obj.v}, ${key.v});${this.drop(obj)}${this.drop(key)}`);
         return t;
       }
       case 'Slice':
-        return this.unsupported(e, 'slice (phase 2 of the front-end)');
+        return this.unsupported(e, 'slice outside a subscript');
       case 'Call':
         return this.call(b, e);
       case 'List': {
@@ -1174,6 +1177,17 @@ ${body}
       default:
         return this.unsupported(e, `expression ${(e as ast.ASTNode).nodeType}`);
     }
+  }
+
+  /**
+   * `obj[a:b]` (3.12+ BINARY_SLICE; 3.11's BUILD_SLICE takes its one-entry slice cache, so no
+   * slice object is counted either way) and `obj[a:b:c]`. A missing bound is None.
+   */
+  private sliceLoad(b: CodeBuilder, obj: Operand, s: ast.Slice): string {
+    const parts = [s.lower, s.upper, s.step].map((x) => (x ? this.operand(b, x) : { v: 'H.None', owned: false }));
+    const t = b.t();
+    b.emit(`const ${t} = R.getSlice(${obj.v}, ${parts.map((p) => p.v).join(', ')});${this.drop(obj)}${parts.map((p) => this.drop(p)).join('')}`);
+    return t;
   }
 
   private checkModuleAttribute(e: ast.Attribute): void {

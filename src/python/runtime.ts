@@ -75,6 +75,7 @@ const EXCEPTION_BASES: Readonly<Record<string, readonly string[]>> = {
   StopIteration: ['Exception'],
   AssertionError: ['Exception'],
   MemoryError: ['Exception'],
+  OSError: ['Exception'],
   ImportError: ['Exception'],
   ModuleNotFoundError: ['ImportError'],
 };
@@ -147,6 +148,15 @@ function parsePercentFormat(fmt: string): readonly (string | PercentSpec)[] {
 /** Whether a warm call site of a class of this kind passes its arguments without a tuple (Profile.classCallSpecialises). */
 export function specialisesClassCall(rule: 'never' | 'inline-values' | 'always', kind: Kind): boolean {
   return rule === 'always' || (rule === 'inline-values' && kind === Kind.Instance);
+}
+
+/** The first index of `needle` in `hay` from `from`, or -1. */
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number): number {
+  outer: for (let i = Math.max(0, from); i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
 }
 
 /** The arguments of a call without any (never written to). */
@@ -1012,6 +1022,17 @@ export class Runtime {
         }
       }
     }
+    if (kind === Kind.Bytes && m === 'index') {
+      // bytes.index(sub[, start]): METH_VARARGS until 3.13 (a tuple of its arguments).
+      const packed = H.profile.argumentTupleBuiltins.includes('bytes.index') ? this.buildTupleOf(args, true) : 0;
+      const hay = this.bytesOf(obj);
+      const needle = this.bytesOf(args[0]);
+      const from = args.length > 1 ? H.intValue(args[1]) : 0;
+      if (packed !== 0) H.decref(packed);
+      const at = indexOfBytes(hay, needle, from);
+      if (at < 0) throw new PythonException('ValueError', 'subsection not found');
+      return this.afterCall(H.ints.fromValue(at));
+    }
     if (kind === Kind.Dict && m === 'get') {
       const v = H.dict.getItem(obj, args[0]);
       const r = v !== 0 ? v : args.length > 1 ? args[1] : H.None;
@@ -1405,6 +1426,54 @@ export class Runtime {
           return v;
         }
         throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(obj))}' object is not subscriptable`);
+      }
+    }
+  }
+
+  /** `obj[lo:hi:step]` of a list, tuple, str or bytes: a new object of exactly the slice's items. */
+  getSlice(obj: Ref, lo: Ref, hi: Ref, step: Ref): Ref {
+    const H = this.H;
+    const kind = H.kindOf(obj);
+    const length = kind === Kind.List ? H.list.length(obj) : kind === Kind.Tuple ? H.tupleLength(obj) : kind === Kind.Str ? H.str.read(obj).length : kind === Kind.Bytes ? H.i32[obj + FIELD.BYTES_SIZE] : -1;
+    if (length < 0) throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(obj))}' object is not subscriptable`);
+    const bound = (v: Ref, dflt: number): number => {
+      if (v === H.None) return dflt;
+      if (!this.isInt(v)) throw new PythonException('TypeError', 'slice indices must be integers or None');
+      return H.intValue(v);
+    };
+    const st = bound(step, 1);
+    if (st === 0) throw new PythonException('ValueError', 'slice step cannot be zero');
+    // PySlice_AdjustIndices
+    const clamp = (v: number, dflt: number): number => {
+      if (v < 0) v += length;
+      return st > 0 ? Math.min(Math.max(v, 0), length) : Math.min(Math.max(v, -1), length - 1);
+    };
+    const start = lo === H.None ? (st > 0 ? 0 : length - 1) : clamp(bound(lo, 0), 0);
+    const stop = hi === H.None ? (st > 0 ? length : -1) : clamp(bound(hi, length), length);
+    const indices: number[] = [];
+    for (let i = start; st > 0 ? i < stop : i > stop; i += st) indices.push(i);
+    switch (kind) {
+      case Kind.List: {
+        const out = H.list.newList(indices.length);
+        indices.forEach((i, k) => {
+          const item = H.list.get(obj, i);
+          H.incref(item);
+          H.list.init(out, k, item);
+        });
+        return out;
+      }
+      case Kind.Tuple: {
+        if (indices.length === length && st === 1) return H.sharedRef(obj);
+        const items = indices.map((i) => H.tupleItem(obj, i));
+        return this.buildTupleOf(items, true);
+      }
+      case Kind.Str: {
+        const text = H.str.read(obj);
+        return H.newStr(indices.map((i) => text[i]).join(''));
+      }
+      default: {
+        const base = obj * 4 + FIELD.BYTES_DATA_BYTE;
+        return H.bytes(Uint8Array.from(indices, (i) => H.u8[base + i]));
       }
     }
   }
@@ -1959,6 +2028,36 @@ export class Runtime {
       case 'array':
         fn('array', 'check', (args) => this.newArray(args));
         break;
+      case 'os': {
+        // The child's side of a fork (the twin's child carries on with the run; the parent only
+        // waits): os.fork() returns 0 and the heap's copy-on-write page count starts
+        // (Heap.forkPoint). /proc/self/smaps_rollup reads back the pages written since, as
+        // Private_Dirty in kB, from a 4 KiB read (the bytes os.read makes before shrinking them).
+        fn('fork', 'check', () => {
+          H.forkPoint();
+          return H.int(0);
+        });
+        fn('open', 'check', (args) => {
+          if (this.str(args[0]) !== '/proc/self/smaps_rollup') throw new PythonException('OSError', 'the simulated os opens only /proc/self/smaps_rollup');
+          return H.int(3);
+        });
+        fn('read', 'check', (args) => {
+          const size = H.intValue(args[1]);
+          const text = `Private_Dirty:     ${H.cowActive ? H.cow.pagesWritten * 4 : 0} kB\n`;
+          const data = new Uint8Array(size).fill(32);
+          for (let i = 0; i < text.length && i < size; i++) data[i] = text.charCodeAt(i);
+          return H.bytes(data);
+        });
+        fn('close', 'check', () => this.none());
+        attrs.set('O_RDONLY', H.int(0));
+        const unsupported = (what: string) => () => {
+          throw new PythonException('OSError', `os.${what}: the simulation runs the child's side of a fork only`);
+        };
+        fn('waitpid', 'check', unsupported('waitpid'));
+        fn('_exit', 'check', unsupported('_exit'));
+        fn('waitstatus_to_exitcode', 'check', unsupported('waitstatus_to_exitcode'));
+        break;
+      }
       case 'weakref': {
         const weakref = this.weakrefModule();
         fn('ref', 'check', (args) => weakref.ref(args[0], args.length > 1 && args[1] !== H.None ? args[1] : 0));
@@ -2061,6 +2160,15 @@ export class Runtime {
   }
 
   // ---- builtins -------------------------------------------------------------------------------
+
+  /** A bytes object's contents. */
+  bytesOf(ref: Ref): Uint8Array {
+    const H = this.H;
+    if (H.kindOf(ref) !== Kind.Bytes) throw new PythonException('TypeError', `a bytes-like object is required, not '${H.types.nameOf(H.typeOf(ref))}'`);
+    const n = H.i32[ref + FIELD.BYTES_SIZE];
+    const base = ref * 4 + FIELD.BYTES_DATA_BYTE;
+    return H.u8.slice(base, base + n);
+  }
 
   len(v: Ref): number {
     const H = this.H;

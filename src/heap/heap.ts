@@ -632,6 +632,10 @@ export class Heap {
       case Kind.Array:
         this.arrays.freeItems(ref);
         break;
+      case Kind.Enumerate:
+        this.xdecref(i32[ref + FIELD.ENUM_ITER]);
+        this.xdecref(i32[ref + FIELD.ENUM_RESULT]);
+        break;
       default:
         break;
     }

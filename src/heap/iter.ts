@@ -12,6 +12,9 @@ import type { Heap } from './heap.js';
 import { FIELD, OB, type Ref } from './layout.js';
 import { Kind } from './types.js';
 
+/** `enumobject` with its GC head: 16 + header 16 + index, iterator, result, long index. */
+export const ENUMERATE_BYTES = 64;
+
 /** `rangeobject`: header + start, stop, step, length. */
 export const RANGE_BYTES = 48;
 /** `listiterobject` / `tupleiterobject` with the GC head: 16 + header 16 + index + sequence. */
@@ -86,6 +89,51 @@ export class IterOps {
     heap.i32[it + FIELD.SEQITER_INDEX] = 0;
     heap.track(it);
     return it;
+  }
+
+  /**
+   * `enumerate(it)` of an iterator (consumed): a tracked enumerate object with its result tuple,
+   * made now (`enum_new` makes `en_result` with PyTuple_Pack(2, None, None)). New reference.
+   */
+  newEnumerate(it: Ref): Ref {
+    const heap = this.heap;
+    const e = heap.allocObject(Kind.Enumerate, ENUMERATE_BYTES);
+    const i32 = heap.i32;
+    i32[e + FIELD.ENUM_ITER] = it;
+    i32[e + FIELD.ENUM_INDEX] = 0;
+    i32[e + FIELD.ENUM_RESULT] = heap.tupleOf(heap.None, heap.None);
+    heap.track(e);
+    return e;
+  }
+
+  /**
+   * One step of an enumerate, given the inner iterator's next item (a new reference, consumed):
+   * `(index, item)`, in the recycled result tuple when nothing else holds it (`enum_next`), else a
+   * new one. The index is a new int. New reference.
+   */
+  enumerateStep(e: Ref, item: Ref): Ref {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const index = i32[e + FIELD.ENUM_INDEX];
+    i32[e + FIELD.ENUM_INDEX] = index + 1;
+    const n = heap.ints.fromValue(index);
+    const result = i32[e + FIELD.ENUM_RESULT];
+    if (heap.refcount(result) === 1) {
+      heap.incref(result);
+      const oldIndex = heap.tupleItem(result, 0);
+      const oldItem = heap.tupleItem(result, 1);
+      heap.tupleInit(result, 0, n);
+      heap.tupleInit(result, 1, item);
+      heap.decref(oldIndex);
+      heap.decref(oldItem);
+      // The recycled tuple may now hold a GC object: tracked again (_PyObject_GC_TRACK if not).
+      if (!heap.isTracked(result)) heap.track(result);
+      return result;
+    }
+    const t = heap.newTuple(2);
+    heap.tupleInit(t, 0, n);
+    heap.tupleInit(t, 1, item);
+    return t;
   }
 
   /**

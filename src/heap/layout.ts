@@ -214,6 +214,10 @@ export const enum FIELD {
   ARRAY_ALLOCATED = 6,
   ARRAY_TYPECODE = 7,
   ARRAY_WEAKLIST = 8,
+  /** enumerate: the inner iterator, the result tuple it recycles (references), the next index. */
+  ENUM_ITER = 4,
+  ENUM_RESULT = 6,
+  ENUM_INDEX = 8,
   /** A handle's index into the JS-side table of what it stands for. */
   HANDLE_INDEX = 4,
 }

@@ -207,6 +207,17 @@ export class ListOps {
    * `list(genexpr)`: no length hint, so `list.extend` reserves 8 slots, appends (growing as needed),
    * then shrinks to fit with `list_resize`.
    */
+  /** `fromIterator` for an iterator of unknown length: `next()` gives new references, 0 at the end. */
+  fromIteratorUntil(next: () => Ref): Ref {
+    const list = this.newList(0);
+    this.resize(list, DEFAULT_LENGTH_HINT);
+    this.heap.i32[list + FIELD.LIST_SIZE] = 0;
+    for (let v = next(); v !== 0; v = next()) this.appendSteal(list, v);
+    const size = this.length(list);
+    if (size < this.capacity(list)) this.resize(list, size);
+    return list;
+  }
+
   fromIterator(n: number, make: (i: number) => Ref): Ref {
     const list = this.newList(0);
     this.resize(list, DEFAULT_LENGTH_HINT);

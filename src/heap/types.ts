@@ -41,6 +41,8 @@ export const enum Kind {
   TupleIter,
   /** `array.array`: numbers in a separate buffer (array.ts). Not a GC object. */
   Array,
+  /** `enumerate(iterable)`: the inner iterator, the next index, the recycled result tuple (iter.ts). */
+  Enumerate,
   /**
    * A static object standing for something the simulation keeps on the JS side (a class, a
    * builtin function, a module): never freed, no memory of its own counted (type objects and
@@ -71,6 +73,7 @@ export const KIND_NAMES: Record<number, string> = {
   [Kind.ListIter]: 'list_iterator',
   [Kind.TupleIter]: 'tuple_iterator',
   [Kind.Array]: 'array.array',
+  [Kind.Enumerate]: 'enumerate',
   [Kind.Handle]: 'object',
 };
 
@@ -138,7 +141,7 @@ export class TypeTable {
   constructor(readonly profile: Profile) {
     const gcKinds = [
       Kind.Tuple, Kind.List, Kind.Dict, Kind.Set, Kind.Function, Kind.BoundMethod, Kind.Generator, Kind.WeakRef, Kind.Cell,
-      Kind.ListIter, Kind.TupleIter,
+      Kind.ListIter, Kind.TupleIter, Kind.Enumerate,
     ];
     for (let k = Kind.None; k <= Kind.Cell; k++) this.kindOf[k] = k;
     for (let k = Kind.Opaque; k <= Kind.Handle; k++) this.kindOf[k] = k;

@@ -92,15 +92,28 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
   },
   list: {
     breaker: 'check',
+    // list(x) (list___init__): an iterable with a length is preallocated exactly (rounded up to
+    // even, list_preallocate_exact), a list or tuple then copied, anything else iterated; without
+    // a length the array starts at the length hint 8 and is shrunk to fit at the end.
     call(R, args) {
       const H = R.H;
-      const list = H.list.newList(0);
-      if (args.length > 0) {
-        H.incref(args[0]);
-        const it = R.getIter(args[0]);
-        for (let v = R.next(it); v !== 0; v = R.next(it)) H.list.appendSteal(list, v);
-        H.decref(it);
+      if (args.length === 0) return H.list.newList(0);
+      const x = args[0];
+      const kind = H.kindOf(x);
+      if (kind === Kind.List || kind === Kind.Tuple) {
+        const n = kind === Kind.List ? H.list.length(x) : H.tupleLength(x);
+        return H.list.fromSized(n, (i) => {
+          const item = kind === Kind.List ? H.list.get(x, i) : H.tupleItem(x, i);
+          H.incref(item);
+          return item;
+        });
       }
+      H.incref(x);
+      const it = R.getIter(x);
+      let list: Ref;
+      if (kind === Kind.Range) list = H.list.fromSized(H.iter.rangeLength(x), () => R.next(it));
+      else list = H.list.fromIteratorUntil(() => R.next(it));
+      H.decref(it);
       return list;
     },
   },
@@ -144,6 +157,13 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
         return v;
       }
       return H.newStr(R.str(v));
+    },
+  },
+  enumerate: {
+    breaker: 'check',
+    call(R, args) {
+      R.H.incref(args[0]);
+      return R.H.iter.newEnumerate(R.getIter(args[0]));
     },
   },
   isinstance: {

@@ -375,6 +375,22 @@ ${body}
         return;
       }
       case 'Assign': {
+        // `a, b = x, y` (2 or 3 names): the values are evaluated and swapped on the stack, no
+        // tuple is built (3.11+ compiler, SWAP), then stored first to last.
+        const t0 = s.targets[0];
+        if (
+          s.targets.length === 1 &&
+          (t0.nodeType === 'Tuple' || t0.nodeType === 'List') &&
+          s.value.nodeType === 'Tuple' &&
+          t0.elts.length === s.value.elts.length &&
+          t0.elts.length >= 2 &&
+          t0.elts.length <= 3 &&
+          ![...t0.elts, ...s.value.elts].some((x) => x.nodeType === 'Starred')
+        ) {
+          const values = s.value.elts.map((x) => this.expr(b, x));
+          t0.elts.forEach((x, i) => this.store(b, x, values[i]));
+          return;
+        }
         const v = this.expr(b, s.value);
         for (let i = 0; i < s.targets.length; i++) {
           if (i < s.targets.length - 1) b.emit(`H.incref(${v});`);
@@ -1167,7 +1183,7 @@ ${body}
         return t;
       }
       case 'JoinedStr':
-        return this.unsupported(e, 'f-string (phase 2 of the front-end)');
+        return this.fString(b, e);
       case 'NamedExpr':
         return this.unsupported(e, "':=' (assignment expression)");
       case 'Starred':
@@ -1177,6 +1193,37 @@ ${body}
       default:
         return this.unsupported(e, `expression ${(e as ast.ASTNode).nodeType}`);
     }
+  }
+
+  /**
+   * An f-string: each replacement field formatted (FORMAT_VALUE on 3.11, CONVERT_VALUE and
+   * FORMAT_SIMPLE / FORMAT_WITH_SPEC from 3.13: an exact str with no conversion or spec passes
+   * through, anything else is a new str), then BUILD_STRING joins the pieces into the result and
+   * drops them. Format specs must be literal.
+   */
+  private fString(b: CodeBuilder, e: ast.JoinedStr): string {
+    const pieces: string[] = [];
+    for (const part of e.values) {
+      if (part.nodeType === 'Constant') {
+        pieces.push(this.expr(b, part));
+        continue;
+      }
+      const fv = part as ast.FormattedValue;
+      let spec = '';
+      if (fv.format_spec) {
+        const specNode = fv.format_spec as ast.JoinedStr;
+        if (specNode.values.some((v) => v.nodeType !== 'Constant')) this.unsupported(specNode, 'f-string format spec with a replacement field');
+        spec = specNode.values.map((v) => String((v as ast.Constant).value)).join('');
+      }
+      const v = this.expr(b, fv.value);
+      const t = b.t();
+      const conversion = fv.conversion === 114 ? 'r' : fv.conversion === 115 ? 's' : fv.conversion === 97 ? 'a' : '';
+      b.emit(`const ${t} = R.formatValue(${v}, ${JSON.stringify(conversion)}, ${JSON.stringify(spec)});`);
+      pieces.push(t);
+    }
+    const t = b.t();
+    b.emit(`const ${t} = R.buildString([${pieces.join(', ')}]);`);
+    return t;
   }
 
   /**
@@ -1248,7 +1295,7 @@ ${body}
     const kwnames = e.keywords.map((k) => k.arg as string);
     const kwArg = kwnames.length > 0 ? `, ${JSON.stringify(kwnames)}` : '';
     const t = b.t();
-    if (e.func.nodeType === 'Attribute' && !this.isModuleRef(b, e.func.value)) {
+    if (e.func.nodeType === 'Attribute' && !this.isModuleRef(b, e.func.value) && e.func.attr !== '__class__') {
       const m = e.func.attr;
       if (!KNOWN_METHODS.has(m) && !this.programMethods.has(m)) this.unsupported(e.func, `method '${m}'`);
       const obj = this.expr(b, e.func.value);

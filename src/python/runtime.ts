@@ -47,6 +47,8 @@ type Handle =
       init: Ref;
       /** Names ever stored as attributes of an instance: only these can shadow a method. */
       readonly instanceAttrs: Set<string>;
+      /** The class body's code (its handle's key). */
+      readonly code: number;
     }
   | { readonly kind: 'builtin'; readonly name: string; readonly breaker: BreakerAfterCall; readonly call: (args: Ref[]) => Ref }
   | { readonly kind: 'module'; readonly name: string; readonly attrs: Map<string, Ref> }
@@ -148,6 +150,22 @@ function parsePercentFormat(fmt: string): readonly (string | PercentSpec)[] {
 /** Whether a warm call site of a class of this kind passes its arguments without a tuple (Profile.classCallSpecialises). */
 export function specialisesClassCall(rule: 'never' | 'inline-values' | 'always', kind: Kind): boolean {
   return rule === 'always' || (rule === 'inline-values' && kind === Kind.Instance);
+}
+
+/** Fill, alignment and width of a format spec applied to an already formatted text. */
+function formatWithSpec(text: string, spec: string): string {
+  const m = /^(?:(.)?([<>^=]))?[+\- ]?(0)?(\d+)?/.exec(spec);
+  if (!m) return text;
+  const [, fill, align, zero, width] = m;
+  const w = width === undefined ? 0 : Number(width);
+  if (text.length >= w) return text;
+  const f = fill ?? (zero ? '0' : ' ');
+  const pad = w - text.length;
+  const a = align ?? (zero ? '=' : /^[-+]?\d/.test(text) ? '>' : '<');
+  if (a === '<') return text + f.repeat(pad);
+  if (a === '^') return f.repeat(Math.floor(pad / 2)) + text + f.repeat(Math.ceil(pad / 2));
+  if (a === '=' && /^[-+]/.test(text)) return text[0] + f.repeat(pad) + text.slice(1);
+  return f.repeat(pad) + text;
 }
 
 /** The first index of `needle` in `hay` from `from`, or -1. */
@@ -640,7 +658,7 @@ export class Runtime {
     });
     if (spec.classHasDel && !legacy) this.installFinalizer();
     const init = ns.get('__init__') ?? 0;
-    const record: ClassRecord = { kind: 'class', name, info, ns, init, instanceAttrs: new Set() };
+    const record: ClassRecord = { kind: 'class', name, info, ns, init, instanceAttrs: new Set(), code: this.codeBase + code };
     this.classByType[info.id - CLASS_ID_BASE] = record;
     return this.handle(`class:${this.codeBase + code}`, record);
   }
@@ -966,6 +984,14 @@ export class Runtime {
     return r;
   }
 
+  /** A special method of a program's class, looked up on the type as CPython's slots do (borrowed), or 0. */
+  private dunder(obj: Ref, name: string): Ref {
+    const type = this.I[obj + OB.TYPE];
+    if (type < CLASS_ID_BASE) return 0;
+    const f = this.classByType[type - CLASS_ID_BASE]?.ns.get(name);
+    return f !== undefined && this.I[f + OB.TYPE] === Kind.Function ? f : 0;
+  }
+
   private classHandleOf(typeId: number): ClassRecord | undefined {
     return this.classByType[typeId - CLASS_ID_BASE];
   }
@@ -1133,8 +1159,12 @@ export class Runtime {
       case Kind.ListIter:
       case Kind.TupleIter:
       case Kind.Generator:
+      case Kind.Enumerate:
         return v;
       default: {
+        // A class with __iter__: its result (a generator, for the usual `yield` methods).
+        const dunder = this.dunder(v, '__iter__');
+        if (dunder !== 0) return this.callFunction(dunder, [], undefined, v);
         const name = H.types.nameOf(H.typeOf(v));
         H.decref(v);
         throw new PythonException('TypeError', `'${name}' object is not iterable`);
@@ -1156,6 +1186,10 @@ export class Runtime {
         return H.iter.seqIterNext(it);
       case Kind.Generator:
         return this.resume(it);
+      case Kind.Enumerate: {
+        const item = this.next(this.I[it + FIELD.ENUM_ITER]);
+        return item === 0 ? 0 : H.iter.enumerateStep(it, item);
+      }
       default:
         throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(it))}' object is not an iterator`);
     }
@@ -1348,6 +1382,10 @@ export class Runtime {
         return v;
       }
     }
+    if (type >= CLASS_ID_BASE && n === '__class__') {
+      const record = this.classByType[type - CLASS_ID_BASE];
+      if (record !== undefined) return H.sharedRef(this.handleRefs.get(`class:${record.code}`)!);
+    }
     if (type >= CLASS_ID_BASE) {
       const v = this.attrOf(obj, n);
       if (v !== 0) {
@@ -1419,6 +1457,12 @@ export class Runtime {
         return H.int(H.u8[obj * 4 + FIELD.BYTES_DATA_BYTE + i]);
       }
       default: {
+        const dunder = this.dunder(obj, '__getitem__');
+        if (dunder !== 0) {
+          H.incref(obj);
+          H.incref(key);
+          return this.callFunction(dunder, [key], undefined, obj);
+        }
         const weakref = this.state.weakref;
         if (weakref?.isWeakValueDict(obj)) {
           const v = weakref.getItem(obj, key);
@@ -1502,12 +1546,21 @@ export class Runtime {
         H.arrays.set(obj, this.index(key, H.arrays.length(obj), 'array'), x);
         return;
       }
-      default:
+      default: {
+        const dunder = this.dunder(obj, '__setitem__');
+        if (dunder !== 0) {
+          H.incref(obj);
+          H.incref(key);
+          H.incref(v);
+          H.decref(this.callFunction(dunder, [key, v], undefined, obj));
+          return;
+        }
         if (this.state.weakref?.isWeakValueDict(obj)) {
           this.state.weakref.setItem(obj, key, v);
           return;
         }
         throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(obj))}' object does not support item assignment`);
+      }
     }
   }
 
@@ -1519,6 +1572,13 @@ export class Runtime {
     }
     if (H.kindOf(obj) === Kind.List) {
       H.list.delete(obj, this.index(key, H.list.length(obj), 'list assignment'));
+      return;
+    }
+    const dunder = this.dunder(obj, '__delitem__');
+    if (dunder !== 0) {
+      H.incref(obj);
+      H.incref(key);
+      H.decref(this.callFunction(dunder, [key], undefined, obj));
       return;
     }
     throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(obj))}' object doesn't support item deletion`);
@@ -2160,6 +2220,79 @@ export class Runtime {
   }
 
   // ---- builtins -------------------------------------------------------------------------------
+
+  /**
+   * FORMAT_VALUE / CONVERT_VALUE + FORMAT_SIMPLE / FORMAT_WITH_SPEC: the value (consumed) as a
+   * str: an exact str without conversion or spec passes through; otherwise the conversion's str
+   * (a temporary) and the formatted result are new.
+   */
+  formatValue(v: Ref, conversion: string, spec: string): Ref {
+    const H = this.H;
+    if (conversion === '' && spec === '' && this.I[v + OB.TYPE] === Kind.Str) return v;
+    let text: string;
+    if (conversion === 'r' || conversion === 'a') {
+      text = this.repr(v);
+      // The conversion's str, then formatted (a spec makes another).
+      if (spec !== '') H.decref(H.newStr(text));
+    } else if (conversion === 's') {
+      text = this.str(v);
+      if (spec !== '' && H.kindOf(v) !== Kind.Str) H.decref(H.newStr(text));
+    } else {
+      text = spec === '' ? this.str(v) : this.formatSpec(v, spec);
+    }
+    if (spec !== '' && (conversion !== '')) text = formatWithSpec(text, spec);
+    H.decref(v);
+    return H.newStr(text);
+  }
+
+  /** `format(v, spec)` for ints, floats and strs: fill, align, sign, width, precision, type. */
+  private formatSpec(v: Ref, spec: string): string {
+    const H = this.H;
+    const m = /^(?:(.)?([<>^=]))?([+\- ])?(0)?(\d+)?(,)?(?:\.(\d+))?([bdeEfFgGnosxX%])?$/.exec(spec);
+    if (!m) throw new PythonException('ValueError', `Invalid format specifier '${spec}'`);
+    const [, , , sign, , , comma, precision, type] = m;
+    let text: string;
+    const kind = H.kindOf(v);
+    if (kind === Kind.Str) text = precision === undefined ? H.str.read(v) : H.str.read(v).slice(0, Number(precision));
+    else {
+      const x = this.num(v);
+      if (x === undefined) throw new PythonException('TypeError', `unsupported format string passed to ${H.types.nameOf(H.typeOf(v))}.__format__`);
+      switch (type) {
+        case 'f':
+        case 'F':
+          text = x.toFixed(precision === undefined ? 6 : Number(precision));
+          break;
+        case 'e':
+          text = x.toExponential(precision === undefined ? 6 : Number(precision)).replace(/e([+-])(\d)$/, 'e$10$2');
+          break;
+        case '%':
+          text = `${(x * 100).toFixed(precision === undefined ? 6 : Number(precision))}%`;
+          break;
+        case 'x':
+          text = Math.trunc(x).toString(16);
+          break;
+        case 'b':
+          text = Math.trunc(x).toString(2);
+          break;
+        default:
+          text = precision !== undefined && kind === Kind.Float ? x.toFixed(Number(precision)) : this.str(v);
+      }
+      if (comma) text = text.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+      if (sign === '+' && x >= 0) text = `+${text}`;
+      else if (sign === ' ' && x >= 0) text = ` ${text}`;
+    }
+    return formatWithSpec(text, spec);
+  }
+
+  /** BUILD_STRING: the pieces (consumed) joined into a new str. */
+  buildString(pieces: Ref[]): Ref {
+    const H = this.H;
+    let text = '';
+    for (const p of pieces) text += H.str.read(p);
+    const r = H.newStr(text);
+    for (const p of pieces) H.decref(p);
+    return r;
+  }
 
   /** A bytes object's contents. */
   bytesOf(ref: Ref): Uint8Array {

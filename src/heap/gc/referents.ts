@@ -111,6 +111,8 @@ export class Referents {
       case Kind.ListIter:
       case Kind.TupleIter:
         return this.copyFields(ref, FIELD.SEQITER_SEQ, 0, 0, 0);
+      case Kind.Enumerate:
+        return this.copyFields(ref, FIELD.ENUM_ITER, FIELD.ENUM_RESULT, 0, 0);
       default:
         return 0;
     }

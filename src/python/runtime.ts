@@ -1426,6 +1426,19 @@ export class Runtime {
 
   getItem(obj: Ref, key: Ref): Ref {
     const H = this.H;
+    const I = this.I;
+    // The common case first: a list or tuple indexed by an int in range.
+    const type = I[obj + OB.TYPE];
+    if ((type === Kind.List || type === Kind.Tuple) && I[key + OB.TYPE] === Kind.Int) {
+      const length = type === Kind.List ? I[obj + FIELD.LIST_SIZE] : I[obj + OB.SIZE];
+      let i = H.intValue(key);
+      if (i < 0) i += length;
+      if (i >= 0 && i < length) {
+        const v = type === Kind.List ? H.list.get(obj, i) : H.tupleItem(obj, i);
+        H.incref(v);
+        return v;
+      }
+    }
     switch (H.kindOf(obj)) {
       case Kind.Dict: {
         const v = H.dict.getItem(obj, key);

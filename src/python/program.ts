@@ -260,7 +260,24 @@ class LabHost {
 function setUp(program: PythonProgram, heap: Heap, twinShaped: boolean, params: Params, seed: number): ProgramRun {
   const host = new LabHost();
   const profile = heap.profile.name;
-  const rt = new Runtime(heap, program.compiled(profile), host, { resolveModule: (name) => program.modules.get(name)?.compiled(profile) });
+  // A plain script runs as twin.py --script runs it: in a fresh dict made before the measured
+  // region, {"__name__": "__main__", "__builtins__": …, "__file__": FILE} (the builtins module is
+  // not simulated memory: None stands in for it), held from the roots as twin.py's frame holds it.
+  let globals: Ref | undefined;
+  if (!twinShaped) {
+    heap.roots.init();
+    globals = heap.dict.newDict();
+    const main = heap.intern('__main__');
+    const file = heap.newStr(program.file);
+    heap.roots.setIn(globals, '__name__', main);
+    heap.roots.setIn(globals, '__builtins__', heap.None);
+    heap.roots.setIn(globals, '__file__', file);
+    heap.decref(main);
+    heap.decref(file);
+    heap.roots.setIn(heap.roots.sysdict, '__gclab_script_globals__', globals);
+    heap.decref(globals);
+  }
+  const rt = new Runtime(heap, program.compiled(profile), host, { resolveModule: (name) => program.modules.get(name)?.compiled(profile), globals });
   let p = 0;
   if (twinShaped) {
     rt.runModule();
@@ -282,7 +299,14 @@ function runVariant(run: ProgramRun, fn: string | undefined, ctx: WorkloadContex
   const { rt } = run;
   const heap = rt.H;
   if (fn === undefined) {
-    rt.runModule();
+    // twin.py --script exec()s the module's code inside the measured region, and PyEval_EvalCode
+    // makes a function object for it (3.11+), alive while the body runs.
+    const moduleFunction = heap.func(rt.globals);
+    try {
+      rt.runModule();
+    } finally {
+      heap.decref(moduleFunction);
+    }
     return;
   }
   const f = rt.globalFunction(fn);

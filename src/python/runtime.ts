@@ -220,6 +220,8 @@ export interface RuntimeOptions {
   /** The module's name (`__name__`): '__main__' for the program itself. */
   readonly name?: string;
   readonly resolveModule?: (name: string) => CompiledModule | undefined;
+  /** The main module's globals (default: `__main__`'s dict in sys.modules). */
+  readonly globals?: Ref;
 }
 
 export class Runtime {
@@ -268,7 +270,7 @@ export class Runtime {
     this.codeBase = state.codes.length;
     this.moduleName = options.name ?? '__main__';
     if (this.moduleName === '__main__') {
-      this.globals = heap.roots.globals;
+      this.globals = options.globals ?? heap.roots.globals;
     } else {
       // A module's dict, in sys.modules under its name, with its __name__.
       this.globals = heap.dict.newDict();

@@ -58,7 +58,7 @@ describe('refused before anything runs', () => {
     [
       'probe.py',
       'import twin\ndef run(p):\n    twin.probe("hld")\nif __name__ == "__main__":\n    twin.main("p", {"main": run}, {}, probes=("held",))\n',
-      /probe\.py:3:5: unsupported twin\.probe\('hld'\): not declared in twin\.main\(\.\.\., probes=\('held'\)\)/,
+      /probe\.py:3:5: unsupported twin\.probe\('hld'\): not declared in twin\.main\(\.\.\., probes=\('held',\)\)/,
     ],
   ];
   for (const [name, source, pattern] of cases) {

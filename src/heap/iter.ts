@@ -95,12 +95,12 @@ export class IterOps {
    * `enumerate(it)` of an iterator (consumed): a tracked enumerate object with its result tuple,
    * made now (`enum_new` makes `en_result` with PyTuple_Pack(2, None, None)). New reference.
    */
-  newEnumerate(it: Ref): Ref {
+  newEnumerate(it: Ref, start = 0): Ref {
     const heap = this.heap;
     const e = heap.allocObject(Kind.Enumerate, ENUMERATE_BYTES);
     const i32 = heap.i32;
     i32[e + FIELD.ENUM_ITER] = it;
-    i32[e + FIELD.ENUM_INDEX] = 0;
+    i32[e + FIELD.ENUM_INDEX] = start;
     i32[e + FIELD.ENUM_RESULT] = heap.tupleOf(heap.None, heap.None);
     heap.track(e);
     return e;

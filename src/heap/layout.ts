@@ -209,11 +209,11 @@ export const enum FIELD {
   /** list and tuple iterators: the sequence (a reference) and the next index. */
   SEQITER_SEQ = 4,
   SEQITER_INDEX = 6,
-  /** array.array: the item buffer, its allocated items, the type code (an index), the weakref list. */
-  ARRAY_ITEMS = 4,
-  ARRAY_ALLOCATED = 6,
-  ARRAY_TYPECODE = 7,
-  ARRAY_WEAKLIST = 8,
+  /** array.array (a var-size object: ob_size is OB.SIZE): the item buffer, its allocated items, the type code (an index), the weakref list. */
+  ARRAY_ITEMS = 6,
+  ARRAY_ALLOCATED = 8,
+  ARRAY_TYPECODE = 9,
+  ARRAY_WEAKLIST = 10,
   /** enumerate: the inner iterator, the result tuple it recycles (references), the next index. */
   ENUM_ITER = 4,
   ENUM_RESULT = 6,

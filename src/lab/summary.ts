@@ -33,6 +33,8 @@ export interface ResultSummary {
   };
   readonly objects?: { allocated: number; freed: number };
   readonly reports?: Readonly<Record<string, number>>;
+  /** What a Python program printed in the deterministic run (absent when it printed nothing). */
+  readonly output?: readonly string[];
   readonly time?: { samples: number; mean: number; median: number; p99: number; min: number; max: number; sd: number; rme: number } | null;
 }
 
@@ -74,6 +76,7 @@ export function summarise(record: TaskRecord): ResultSummary {
     },
     objects: metrics.objects,
     reports: metrics.reports,
+    ...(metrics.output ? { output: metrics.output } : {}),
     time,
   };
 }

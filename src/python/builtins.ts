@@ -163,7 +163,8 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
     breaker: 'check',
     call(R, args) {
       R.H.incref(args[0]);
-      return R.H.iter.newEnumerate(R.getIter(args[0]));
+      const start = args.length > 1 ? intArg(R, args[1], 'enumerate start') : 0;
+      return R.H.iter.newEnumerate(R.getIter(args[0]), start);
     },
   },
   isinstance: {

@@ -142,7 +142,7 @@ function checkTwinCalls(tree: ast.Module, file: string, shape: ProgramShape): vo
           const declared = f.attr === 'probe' ? shape.probes : shape.reports;
           if (plain) fail(call, `twin.${f.attr}() in a plain script (declare ${f.attr}s in twin.main(..., ${f.attr}s=(...)))`);
           if (name === undefined) fail(call, `twin.${f.attr}() with a name that is not a string literal`);
-          if (!declared.includes(name as string)) fail(call, `twin.${f.attr}('${name}'): not declared in twin.main(..., ${f.attr}s=(${declared.map((d) => `'${d}'`).join(', ')}))`);
+          if (!declared.includes(name as string)) fail(call, `twin.${f.attr}('${name}'): not declared in twin.main(..., ${f.attr}s=(${declared.map((d) => `'${d}'`).join(', ')}${declared.length === 1 ? ',' : ''}))`);
         }
       }
     }

@@ -806,6 +806,14 @@ export class Runtime {
         return this.afterCall(exc);
       }
     }
+    if (type === Kind.WeakRef) {
+      // `wr()`: the referent, or None once it has died.
+      for (const a of args) H.decref(a);
+      const o = H.weakrefGet(f);
+      H.incref(o);
+      H.decref(f);
+      return this.afterCall(o);
+    }
     if (type === Kind.BoundMethod) {
       const func = this.I[f + FIELD.METHOD_FUNC];
       const self = this.I[f + FIELD.METHOD_SELF];
@@ -1236,8 +1244,38 @@ export class Runtime {
     }
   }
 
+  /**
+   * `a == b`: numbers, strs, bytes and tuples by value (the heap's), lists and tuples item by item,
+   * dicts by their items, an instance of a class with `__eq__` by calling it; otherwise identity.
+   */
   private equal(a: Ref, b: Ref): boolean {
-    return a === b || this.H.equal(a, b);
+    if (a === b) return true;
+    const H = this.H;
+    const ka = H.kindOf(a);
+    const kb = H.kindOf(b);
+    if (ka === Kind.List && kb === Kind.List) {
+      const n = H.list.length(a);
+      if (n !== H.list.length(b)) return false;
+      for (let i = 0; i < n; i++) if (!this.equal(H.list.get(a, i), H.list.get(b, i))) return false;
+      return true;
+    }
+    if (ka === Kind.Tuple && kb === Kind.Tuple) {
+      const n = H.tupleLength(a);
+      if (n !== H.tupleLength(b)) return false;
+      for (let i = 0; i < n; i++) if (!this.equal(H.tupleItem(a, i), H.tupleItem(b, i))) return false;
+      return true;
+    }
+    if (ka === Kind.Dict && kb === Kind.Dict) throw new PythonException('TypeError', 'dict == dict is not simulated yet');
+    const eq = this.dunder(a, '__eq__');
+    if (eq !== 0) {
+      H.incref(a);
+      H.incref(b);
+      const r = this.callFunction(eq, [b], undefined, a);
+      const t = this.truth(r);
+      H.decref(r);
+      return t;
+    }
+    return H.equal(a, b);
   }
 
   // ---- displays -------------------------------------------------------------------------------
@@ -1841,8 +1879,21 @@ export class Runtime {
 
   /** `isinstance(obj, cls)` for the program's classes. */
   isInstance(obj: Ref, cls: Ref): boolean {
+    const H = this.H;
+    if (H.kindOf(cls) === Kind.Tuple) {
+      for (let i = 0; i < H.tupleLength(cls); i++) if (this.isInstance(obj, H.tupleItem(cls, i))) return true;
+      return false;
+    }
     const h = this.handleOf(cls);
     if (h?.kind === 'class') return this.I[obj + OB.TYPE] === h.info.id;
+    if (h?.kind === 'exception') {
+      // An exception object the runtime made: its class's name, then the bases.
+      for (const [name, c] of this.exceptionClasses) {
+        if (c.id !== this.I[obj + OB.TYPE] || name.includes(':')) continue;
+        for (let t: string | undefined = name; t !== undefined; t = EXCEPTION_BASES[t]?.[0]) if (t === h.name) return true;
+      }
+      return false;
+    }
     throw new PythonException('TypeError', 'isinstance() arg 2 must be a class of the program (builtin types are not simulated yet)');
   }
 
@@ -2392,18 +2443,48 @@ export class Runtime {
     }
   }
 
+  /** `repr(v)` as a JS string (the text only: a `__repr__` of the program's class is refused, see str). */
   repr(v: Ref): string {
     const H = this.H;
     switch (H.kindOf(v)) {
-      case Kind.Str:
-        return `'${H.str.read(v)}'`;
+      case Kind.Str: {
+        const text = H.str.read(v);
+        return text.includes("'") && !text.includes('"') ? `"${text}"` : `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+      }
       case Kind.Int:
       case Kind.Float:
       case Kind.None:
       case Kind.Bool:
         return this.str(v);
-      default:
+      case Kind.Bytes: {
+        let text = '';
+        for (const c of this.bytesOf(v)) {
+          if (c === 0x5c) text += '\\\\';
+          else if (c === 0x27) text += "\\'";
+          else if (c === 9) text += '\\t';
+          else if (c === 10) text += '\\n';
+          else if (c === 13) text += '\\r';
+          else if (c < 0x20 || c >= 0x7f) text += `\\x${c.toString(16).padStart(2, '0')}`;
+          else text += String.fromCharCode(c);
+        }
+        return `b'${text}'`;
+      }
+      case Kind.List: {
+        const parts: string[] = [];
+        for (let i = 0; i < H.list.length(v); i++) parts.push(this.repr(H.list.get(v, i)));
+        return `[${parts.join(', ')}]`;
+      }
+      case Kind.Tuple: {
+        const parts: string[] = [];
+        for (let i = 0; i < H.tupleLength(v); i++) parts.push(this.repr(H.tupleItem(v, i)));
+        return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(', ')})`;
+      }
+      default: {
+        if (this.dunder(v, '__repr__') !== 0 || this.dunder(v, '__str__') !== 0) {
+          throw new PythonException('NotImplementedError', 'a class\'s __repr__/__str__ is not called by the simulation yet');
+        }
         return `<${H.types.nameOf(H.typeOf(v))} object>`;
+      }
     }
   }
 }

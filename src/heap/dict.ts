@@ -507,6 +507,21 @@ export class DictOps {
     return ix;
   }
 
+  /** Index of `name` among a class's shared keys, or -1 (inserts nothing). */
+  sharedKeyIndexOf(cls: ClassInfo, name: string): number {
+    return cls.sharedKeys === 0 ? -1 : (this.sharedIndexOf(cls.sharedKeys).get(name) ?? -1);
+  }
+
+  /**
+   * The word holding value `ix` of an instance whose values are its own (no `__dict__` object made,
+   * the shared keys' layout), or 0 when it has no such slot: where an attribute cache may read and
+   * write directly, as `setInstanceAttr` would.
+   */
+  instanceValueWord(obj: Ref, ix: number): number {
+    if (this.heap.i32[obj + PRE.DICT] !== 0 || ix >= this.valuesCapacity(obj)) return 0;
+    return this.valuesBase(obj) + 2 * ix;
+  }
+
   setInstanceAttr(obj: Ref, cls: ClassInfo, name: string, value: Ref): void {
     const heap = this.heap;
     const i32 = heap.i32;

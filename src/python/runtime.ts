@@ -282,6 +282,8 @@ export class Runtime {
     }
     this.siteRuns = new Int32Array(module.sites);
     this.globalCache = new Int32Array(module.names.length);
+    this.attrCacheType = new Int32Array(module.names.length);
+    this.attrCacheWhere = new Int32Array(module.names.length);
     // co_names: interned when the module was compiled, before anything ran.
     this.N = new Int32Array(module.names.length);
     module.names.forEach((n, i) => (this.N[i] = heap.intern(n)));
@@ -535,6 +537,16 @@ export class Runtime {
    * the globals' and builtins' key versions.
    */
   private readonly globalCache: Int32Array;
+
+  /**
+   * Per attribute name (co_names index): the class it last resolved on as an instance attribute
+   * (its type id, 0: none) and where, `>= 0` the index among the shared keys' values, `< 0` the
+   * __slots__ slot `-where - 1`. A cache of the simulator's own lookups, as LOAD_ATTR_INSTANCE_VALUE
+   * and _SLOT are CPython's; it makes and drops nothing, so no figure depends on it. Entries are
+   * checked on every use (the type, and that the instance's values are still its own).
+   */
+  private readonly attrCacheType: Int32Array;
+  private readonly attrCacheWhere: Int32Array;
 
   loadGlobal(name: number): Ref {
     const H = this.H;
@@ -951,7 +963,27 @@ export class Runtime {
           return code.js(init, self, args[0], args[1], args[2]) as Ref;
       }
     }
+    // `Node()` or `Node(l)` of `__init__(self, left=None, right=None)`: the defaults fill the rest.
+    if (kwnames === undefined && code.arity > args.length + 1 && code.arity <= 4) {
+      const defaults = this.I[init + FIELD.FUNC_DEFAULTS];
+      const first = code.arity - (defaults === 0 ? 0 : this.H.tupleLength(defaults));
+      if (args.length + 1 >= first) {
+        const p1 = this.argumentOrDefault(args, defaults, first, 1);
+        if (code.arity === 2) return code.js(init, self, p1) as Ref;
+        const p2 = this.argumentOrDefault(args, defaults, first, 2);
+        if (code.arity === 3) return code.js(init, self, p1, p2) as Ref;
+        return code.js(init, self, p1, p2, this.argumentOrDefault(args, defaults, first, 3)) as Ref;
+      }
+    }
     return this.callFunction(init, args, kwnames, self);
+  }
+
+  /** Parameter `i` of a method call (`i - 1` in args), or its default (a new reference). */
+  private argumentOrDefault(args: Ref[], defaults: Ref, first: number, i: number): Ref {
+    if (i - 1 < args.length) return args[i - 1];
+    const d = this.H.tupleItem(defaults, i - first);
+    this.H.incref(d);
+    return d;
   }
 
   /** `obj.m(a0)`: `list.append` (CALL_LIST_APPEND: no check) without an argument array; the rest as callMethod. */
@@ -1404,8 +1436,17 @@ export class Runtime {
 
   getAttr(obj: Ref, name: number): Ref {
     const H = this.H;
-    const n = this.names[name];
     const type = this.I[obj + OB.TYPE];
+    if (type === this.attrCacheType[name]) {
+      const where = this.attrCacheWhere[name];
+      const w = where < 0 ? obj + FIELD.SLOTS_FIRST + 2 * (-where - 1) : H.dict.instanceValueWord(obj, where);
+      const v = w === 0 ? 0 : this.I[w];
+      if (v !== 0) {
+        H.incref(v);
+        return v;
+      }
+    }
+    const n = this.names[name];
     if (type === Kind.Handle) {
       const h = this.handles[this.I[obj + FIELD.HANDLE_INDEX]];
       if (h.kind === 'module') {
@@ -1429,6 +1470,7 @@ export class Runtime {
     if (type >= CLASS_ID_BASE) {
       const v = this.attrOf(obj, n);
       if (v !== 0) {
+        this.cacheInstanceAttr(obj, type, name);
         H.incref(v);
         return v;
       }
@@ -1438,6 +1480,7 @@ export class Runtime {
         if (i >= 0) {
           const s = H.getSlot(obj, i);
           if (s !== 0) {
+            this.cacheInstanceAttr(obj, type, name);
             H.incref(s);
             return s;
           }
@@ -1457,11 +1500,43 @@ export class Runtime {
   setAttr(obj: Ref, name: number, v: Ref): void {
     const H = this.H;
     const type = this.I[obj + OB.TYPE];
+    if (type === this.attrCacheType[name]) {
+      const where = this.attrCacheWhere[name];
+      if (where < 0) return H.setSlot(obj, -where - 1, v);
+      const w = H.dict.instanceValueWord(obj, where);
+      if (w !== 0) {
+        const old = this.I[w];
+        H.incref(v);
+        this.I[w] = v;
+        H.xdecref(old);
+        return;
+      }
+    }
     if (type < CLASS_ID_BASE) throw new PythonException('AttributeError', `'${H.types.nameOf(type)}' object has no attribute '${this.names[name]}'`);
     const n = this.names[name];
     const record = this.classByType[type - CLASS_ID_BASE];
     if (record !== undefined && !record.instanceAttrs.has(n)) record.instanceAttrs.add(n);
     H.setAttr(obj, n, v);
+    this.cacheInstanceAttr(obj, type, name);
+  }
+
+  /** Fills the attribute cache for `name` on this instance's class, where that is possible. */
+  private cacheInstanceAttr(obj: Ref, type: number, name: number): void {
+    const H = this.H;
+    const info = H.types.classInfo(type);
+    const n = this.names[name];
+    if (info.kind === Kind.SlotsInstance) {
+      const i = info.slots.indexOf(n);
+      if (i < 0) return;
+      this.attrCacheType[name] = type;
+      this.attrCacheWhere[name] = -i - 1;
+      return;
+    }
+    if (info.kind !== Kind.Instance) return;
+    const ix = H.dict.sharedKeyIndexOf(info, n);
+    if (ix < 0 || H.dict.instanceValueWord(obj, ix) === 0) return;
+    this.attrCacheType[name] = type;
+    this.attrCacheWhere[name] = ix;
   }
 
   getItem(obj: Ref, key: Ref): Ref {

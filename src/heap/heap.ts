@@ -85,6 +85,11 @@ export interface HeapHooks {
   weakrefCallback?(heap: Heap, callback: Ref, weakref: Ref): void;
 }
 
+/** int, bool and float compare by value with each other. */
+function isNumberKind(kind: number): boolean {
+  return kind === Kind.Int || kind === Kind.Bool || kind === Kind.Float;
+}
+
 export class Heap {
   readonly profile: Profile;
   readonly mem: HeapMemory;
@@ -1202,8 +1207,7 @@ export class Heap {
     const kinds = this.types.kindOf;
     const ka = kinds[this.i32[a + OB.TYPE]];
     const kb = kinds[this.i32[b + OB.TYPE]];
-    const numeric = (k: number): boolean => k === Kind.Int || k === Kind.Bool || k === Kind.Float;
-    if (numeric(ka) && numeric(kb)) return this.numberValue(a) === this.numberValue(b);
+    if (isNumberKind(ka) && isNumberKind(kb)) return this.numberValue(a) === this.numberValue(b);
     if (ka !== kb) return false;
     if (ka === Kind.Str) return this.str.equal(a, b);
     if (ka === Kind.Bytes) {

@@ -1017,6 +1017,18 @@ export class Runtime {
       const h = this.classHandleOf(type);
       const f = h?.ns.get(m);
       if (f !== undefined && this.I[f + OB.TYPE] === Kind.Function && (!h!.instanceAttrs.has(m) || this.attrOf(obj, m) === 0)) {
+        // self and the arguments fill the parameters exactly: straight in, as callFunction would.
+        const code = this.C[this.I[f + FIELD.FUNC_CODE]];
+        if (kwnames === undefined && code.arity === args.length + 1) {
+          switch (args.length) {
+            case 0:
+              return code.js(f, obj) as Ref;
+            case 1:
+              return code.js(f, obj, args[0]) as Ref;
+            case 2:
+              return code.js(f, obj, args[0], args[1]) as Ref;
+          }
+        }
         return this.callFunction(f, args, kwnames, obj);
       }
     }

@@ -32,7 +32,7 @@ import { parseArgs } from 'node:util';
 import { discoverInterpreters, interpreterAt, type Interpreter } from '../src/calibrate/interpreters.js';
 import { runTwin, twinPath } from '../src/calibrate/twins.js';
 import { fitFirstColumn, fitName, WIDTH } from '../src/cli/table.js';
-import { formatNs } from '../src/cli/units.js';
+import { formatNs } from '../src/core/units.js';
 import { Stat } from '../src/heap/layout.js';
 import type { ProfileName } from '../src/heap/profiles.js';
 import { prepareRun, runBody } from '../src/lab/measure.js';

@@ -3,7 +3,7 @@
  * its coarse subgrids, and the setting a point applies.
  */
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../src/cli/errors.js';
+import { UsageError } from '../src/core/errors.js';
 import { parseFreezeList, parseThresholdRange, TuneSpace } from '../src/tune/space.js';
 
 describe('threshold ranges', () => {

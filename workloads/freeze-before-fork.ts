@@ -98,7 +98,7 @@ export function load(heap: Heap, n: number, progress?: Progress): Ref {
  */
 function readSmaps(heap: Heap): void {
   const text = heap.bytes(SMAPS_READ_BYTES);
-  if (heap.profile.pythonVersion === '3.11' || heap.profile.pythonVersion === '3.12') {
+  if (heap.profile.argumentTupleBuiltins.includes('bytes.index')) {
     heap.decref(heap.tupleOf(heap.None));
     heap.decref(heap.tupleOf(heap.None, heap.None));
   }

@@ -9,7 +9,7 @@ import type { RunSpec } from '../lab/options.js';
 import { resolveWorkload } from '../lab/options.js';
 import { userTwinPath } from '../lab/user-workloads.js';
 import type { Workload } from '../lab/workload.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 
 const run = promisify(execFile);
 

@@ -20,7 +20,7 @@ import { tuneCommand, type TuneOptions } from './commands/tune.js';
 import { REPORT_HELP, reportCommand, type ReportOptions } from './commands/report.js';
 import { OBJECTIVES } from '../tune/front.js';
 import { DEFAULT_RESULTS_DIR } from '../lab/store.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 import { LAB_VERSION } from '../version.js';
 
 

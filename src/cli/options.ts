@@ -3,7 +3,7 @@
  * and a bad value is a UsageError with one clear line.
  */
 import { isProfileName, PROFILE_NAMES, type ProfileName } from '../heap/profiles.js';
-import { UsageError, unknownName } from './errors.js';
+import { UsageError, unknownName } from '../core/errors.js';
 
 /** `--profile a,b`: one or more profile names. */
 export function parseProfiles(value: string | undefined, fallback: readonly ProfileName[]): ProfileName[] {

@@ -7,7 +7,7 @@
 import type { TaskRecord } from '../lab/coordinator.js';
 import type { RunSpec } from '../lab/options.js';
 import { fitFirstColumn, fitName, formatTable, WIDTH, type Align } from './table.js';
-import { formatBytes, formatCompact, formatCount, formatNs, formatRatio } from './units.js';
+import { formatBytes, formatCompact, formatCount, formatNs, formatRatio } from '../core/units.js';
 
 /** What one variant × profile measured (deterministic figures from its first successful repetition). */
 export interface SideFigures {

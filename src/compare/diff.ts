@@ -7,7 +7,7 @@
  * alpha = 0.01 two runs of the same suite then flag something in at most 1 % of comparisons,
  * however many pairs it has (unadjusted, a 14-pair suite would in about 13 %).
  */
-import { formatCount } from '../cli/units.js';
+import { formatCount } from '../core/units.js';
 import { deterministicFigures, sameFigure, type FigureKind, type MetricName } from './figures.js';
 import { matchResults, type MatchedPair, type PooledResult, type ResultSet } from './match.js';
 import type { CompareOptions } from './options.js';

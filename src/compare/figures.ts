@@ -4,7 +4,7 @@
  * Each `--metric` name selects a group of figures; pause times and reports in ns are wall clock
  * and noisy, so they are not compared.
  */
-import { UsageError, unknownName } from '../cli/errors.js';
+import { UsageError, unknownName } from '../core/errors.js';
 import type { RunMetrics } from '../lab/measure.js';
 
 export const METRICS = [

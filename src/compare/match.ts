@@ -7,7 +7,7 @@
  * one key (a tune sweep), the configuration is part of the key for both files: each point pairs
  * with the same point on the other side.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { TaskRecord } from '../lab/coordinator.js';
 import type { RunMetrics } from '../lab/measure.js';
 import { DEFAULT_HEAP_MIB, DEFAULT_SEED, effectiveThresholds, type RunSpec } from '../lab/options.js';

@@ -2,7 +2,7 @@
  * The options of a comparison (`gclab compare` and `gclab bench --baseline`), typed and resolved
  * once: which figures, the significance level, and the gates that decide the exit status.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import { BYTE_METRICS, METRICS, parseMetrics, type MetricName } from './figures.js';
 import { DEFAULT_BOOTSTRAP, type BootstrapOptions } from './stats.js';
 

@@ -103,6 +103,13 @@ export interface Profile {
    */
   readonly argumentTupleBuiltins: readonly string[];
   /**
+   * Whether `super().method(...)` makes a super object and a bound method-wrapper (3.11:
+   * LOAD_GLOBAL super + CALL + LOAD_METHOD) or calls the method unbound with no object made
+   * (3.12+: LOAD_SUPER_ATTR, gh-87729). MEAS (3.11.7, 3.12.1): weakref-cache/weakvalue's KeyedRef
+   * `__init__` is exact with it.
+   */
+  readonly superCallObjects: boolean;
+  /**
    * When a call site of a class with a Python `__init__` stops packing its arguments into a tuple
    * (its second run, ADAPTIVE_WARMUP_VALUE 1, specialised to CALL_ALLOC_AND_ENTER_INIT): never
    * (3.11, 3.12: `_PyObject_MakeTpCall` every time); for classes with inline values only (3.13:
@@ -164,6 +171,7 @@ const P311: Profile = {
   startupTrackedObjects: 11697, // MEAS 3.11.7
   forkReinitLocks: 3,
   argumentTupleBuiltins: ['bytes', 'max', 'min', 'int', 'str', 'zip', 'gc.set_threshold', 'bytes.index'],
+  superCallObjects: true,
   classCallSpecialises: 'never',
   tracebackBytes: 56,
   frameObjectBase: 136,
@@ -184,6 +192,7 @@ const P312: Profile = {
   immortalObjects: true,
   interning: 'immortal',
   gcRunsAt: 'eval-breaker',
+  superCallObjects: false,
   startupTrackedObjects: 7658, // MEAS 3.12.1
 };
 

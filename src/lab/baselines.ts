@@ -7,7 +7,7 @@
  */
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import { indexResults, matchKey } from '../compare/match.js';
 import type { TaskRecord } from './coordinator.js';
 import type { RunSpec } from './options.js';

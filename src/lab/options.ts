@@ -4,7 +4,7 @@
  */
 import { isProfileName, PROFILE_NAMES, PROFILES, type ProfileName } from '../heap/profiles.js';
 import { MAX_HEAP_BYTES, MIN_HEAP_BYTES } from '../heap/layout.js';
-import { UsageError, unknownName } from '../cli/errors.js';
+import { UsageError, unknownName } from '../core/errors.js';
 import type { Params, Workload } from './workload.js';
 import { findWorkload, WORKLOADS } from '../../workloads/index.js';
 import { findUserWorkload } from './user-workloads.js';

@@ -7,7 +7,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, 
 import { cpus, hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { Packr } from 'msgpackr';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { TaskRecord } from './coordinator.js';
 import { LAB_VERSION } from '../version.js';
 

@@ -1,6 +1,6 @@
 /** Named suites for `gclab bench`: which workloads, variants and parameters, on which profiles. */
 import type { ProfileName } from '../heap/profiles.js';
-import { unknownName } from '../cli/errors.js';
+import { unknownName } from '../core/errors.js';
 import type { WorkloadGroup } from './workload.js';
 import { MISSION_WORKLOADS, TIPS, WORKLOADS } from '../../workloads/index.js';
 

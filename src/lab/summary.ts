@@ -2,6 +2,7 @@
  * A task record as one plain object (what `gclab run --json` prints and `results export` writes):
  * provenance of the run, memory, GC and time figures; ns and bytes throughout.
  */
+import { formatBytes, formatNs } from '../core/units.js';
 import type { TaskRecord } from './coordinator.js';
 
 export interface ResultSummary {
@@ -79,4 +80,20 @@ export function summarise(record: TaskRecord): ResultSummary {
     ...(metrics.output ? { output: metrics.output } : {}),
     time,
   };
+}
+
+/** A task's cells in the summary table (the CLI's SUMMARY_HEADER; the suite report's table too), its run named `name`. */
+export function summaryCells(r: TaskRecord, name: string): string[] {
+  if (!r.metrics) return [name, r.spec.profile, r.status, '', '', '', '', ''];
+  const m = r.metrics;
+  return [
+    name,
+    r.spec.profile,
+    r.time ? formatNs(r.time.median) : '-',
+    r.time ? `${r.time.rme.toFixed(0)}%` : '-',
+    formatBytes(m.memory.requested.peak),
+    formatBytes(m.memory.arenas.peak),
+    m.gc.collections.join('/'),
+    formatNs(m.gc.pauses.max),
+  ];
 }

@@ -3,6 +3,7 @@
  * without and with it, and the one figure that matters for it. `gclab tips` runs every tip's two
  * variants per profile and prints the figure for each, with the effect as a ratio.
  */
+import { formatBytes, formatCount, formatNs, formatRatio } from '../core/units.js';
 import type { RunMetrics } from './measure.js';
 import type { TimeStats } from './protocol.js';
 import type { Params } from './workload.js';
@@ -99,4 +100,47 @@ export interface TipScore {
 export function scoreTip(tip: Tip, profile: string, without: number, withTip: number): TipScore {
   const ratio = without === 0 ? (withTip === 0 ? 1 : Number.POSITIVE_INFINITY) : withTip / without;
   return { tip, profile, without, with: withTip, ratio, effectPct: (ratio - 1) * 100 };
+}
+
+// ---- a score as table cells: the terminal, Markdown and the report print the same text ----------
+
+/** The figure's name as the scoreboard prints it. */
+export function metricLabel(metric: TipMetric): string {
+  switch (metric.kind) {
+    case 'bytes-per-item':
+      return `${metric.probe} bytes/${metric.per}`;
+    case 'report':
+      return metric.report;
+    default:
+      return metric.kind;
+  }
+}
+
+export function formatFigure(value: number, metric: TipMetric): string {
+  if (Number.isNaN(value)) return 'failed';
+  switch (tipUnit(metric)) {
+    case 'bytes':
+      return formatBytes(value);
+    case 'ns':
+      return formatNs(value);
+    default:
+      return formatCount(value);
+  }
+}
+
+/** A tip's row in the scoreboard's Markdown and report tables (its runs named in full). */
+export function scoreCells(s: TipScore): string[] {
+  return [
+    s.tip.name,
+    metricLabel(s.tip.metric),
+    s.profile,
+    formatFigure(s.without, s.tip.metric),
+    formatFigure(s.with, s.tip.metric),
+    effectText(s),
+    `${s.tip.workload}: ${s.tip.without} → ${s.tip.with}`,
+  ];
+}
+
+export function effectText(s: TipScore): string {
+  return Number.isFinite(s.ratio) ? `${s.effectPct > 0 ? '+' : ''}${s.effectPct.toFixed(1)}% (${formatRatio(s.ratio)})` : '-';
 }

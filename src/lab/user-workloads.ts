@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Workload } from './workload.js';
 import { loadProgram, programWorkload } from '../python/program.js';
 import { PythonSyntaxError } from '../python/parse.js';

@@ -91,7 +91,7 @@ export class WeakrefModule {
       // held by its data dict for as long as the KeyedRef lives there.
       this.keyedRef = heap.defineClass({ name: 'KeyedRef', slots: ['key'] });
       heap.types.kindOf[this.keyedRef.id] = Kind.WeakRef;
-      if (heap.profile.pythonVersion === '3.11') {
+      if (heap.profile.superCallObjects) {
         // superobject: type, obj, obj_type (56 B); wrapperobject: descr, self (48 B).
         this.superCls = heap.defineClass({ name: 'super', slots: ['type', 'obj', 'obj_type'] });
         this.wrapperCls = heap.defineClass({ name: 'method-wrapper', slots: ['descr', 'self'] });

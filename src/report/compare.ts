@@ -4,7 +4,7 @@
  * comparison's tables and summary.
  */
 import { figureText, formatP, type Comparison } from '../compare/diff.js';
-import { formatNs } from '../cli/units.js';
+import { formatNs } from '../core/units.js';
 import { chart, table, text, type Block } from './document.js';
 import { round } from './series.js';
 import type { ChartSpec } from './render.js';

@@ -10,7 +10,7 @@ import type { TaskRecord } from '../lab/coordinator.js';
 import type { SizeClassSnapshot } from '../lab/instruments.js';
 import type { RunMetrics } from '../lab/measure.js';
 import { specLabel } from '../lab/options.js';
-import { formatBytes, formatCount, formatNs } from '../cli/units.js';
+import { formatBytes, formatCount, formatNs } from '../core/units.js';
 import { chart, table, text, type Block, type Section } from './document.js';
 import { byteUnit, minMaxIndices, round, thinPauses, type Pause } from './series.js';
 import type { ChartSpec } from './render.js';

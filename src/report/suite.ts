@@ -2,7 +2,7 @@
  * The overview of a results file's runs: a table with one row per run (as `gclab bench` prints
  * it) and two charts side by side: peak requested bytes and median time per run, by profile.
  */
-import { summaryCells } from '../cli/commands/bench.js';
+import { summaryCells } from '../lab/summary.js';
 import type { TaskRecord } from '../lab/coordinator.js';
 import { chart, table, type Block } from './document.js';
 import { byteUnit, round } from './series.js';

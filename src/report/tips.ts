@@ -5,9 +5,8 @@
 import type { TaskRecord } from '../lab/coordinator.js';
 import { resolveRunSpec } from '../lab/options.js';
 import type { ResultsFile } from '../lab/store.js';
-import { scoreTip, tipFigure, type Tip, type TipScore } from '../lab/tips.js';
+import { scoreCells, scoreTip, tipFigure, type Tip, type TipScore } from '../lab/tips.js';
 import { TIPS } from '../../workloads/index.js';
-import { scoreCells } from '../cli/commands/tips.js';
 import { chart, table, text, type Block } from './document.js';
 import { round } from './series.js';
 import type { ChartSpec } from './render.js';

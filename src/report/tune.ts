@@ -9,7 +9,7 @@ import type { ResultsFile } from '../lab/store.js';
 import { OBJECTIVES, type Objective } from '../tune/front.js';
 import { analyseTune, pythonLines, reproduceCommand, type TuneAnalysis, type TunePoint } from '../tune/analysis.js';
 import type { Setting } from '../tune/space.js';
-import { formatBytes, formatCompact, formatNs, formatRatio } from '../cli/units.js';
+import { formatBytes, formatCompact, formatNs, formatRatio } from '../core/units.js';
 import { chart, code, table, text, type Block } from './document.js';
 import { round } from './series.js';
 import type { ChartSpec } from './render.js';

@@ -4,7 +4,7 @@
  * space is one index per axis; its setting is what a run applies (`gc.set_threshold(...)`, and
  * `gc.freeze()` at a probe).
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Thresholds } from '../lab/options.js';
 
 /** Values an axis takes when its range gives no step count (`A..B`). */

@@ -5,16 +5,15 @@ import { findSuite, type Suite, type SuiteEntry } from '../../lab/suites.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
 import { findWorkload } from '../../../workloads/index.js';
 import { exitStatus, runSession } from '../../lab/session.js';
-import { summarise } from '../../lab/summary.js';
+import { summarise, summaryCells } from '../../lab/summary.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { fitFirstColumn, fitLine, fitName, formatTable, markdownTable, WIDTH, type Align } from '../table.js';
-import { formatBytes, formatNs } from '../units.js';
 import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { compareResults, type Comparison } from '../../compare/diff.js';
 import { hasGates, resolveCompareOptions, type CompareOptions, type RawCompareOptions } from '../../compare/options.js';
 import { baselinePath, checkBaselineCovers, readBaseline, saveBaseline, validateBaselineName } from '../../lab/baselines.js';
 import { readResults, type ResultsFile } from '../../lab/store.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { comparisonJson, comparisonMarkdown, comparisonStatus, comparisonText } from './compare.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
 import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
@@ -181,18 +180,3 @@ function summaryRows(records: readonly TaskRecord[]): string[][] {
   return [...records].sort((a, b) => a.id - b.id).map((r) => summaryCells(r, `${r.spec.workload}/${r.spec.variant}`));
 }
 
-/** A task's cells in the summary table (SUMMARY_HEADER), its run named `name`. */
-export function summaryCells(r: TaskRecord, name: string): string[] {
-  if (!r.metrics) return [name, r.spec.profile, r.status, '', '', '', '', ''];
-  const m = r.metrics;
-  return [
-    name,
-    r.spec.profile,
-    r.time ? formatNs(r.time.median) : '-',
-    r.time ? `${r.time.rme.toFixed(0)}%` : '-',
-    formatBytes(m.memory.requested.peak),
-    formatBytes(m.memory.arenas.peak),
-    m.gc.collections.join('/'),
-    formatNs(m.gc.pauses.max),
-  ];
-}

@@ -11,9 +11,9 @@ import { resolveRunSpec, resolveWorkload, specLabel, type RunSpec } from '../../
 import { findWorkload, WORKLOADS } from '../../../workloads/index.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
 import type { Workload } from '../../lab/workload.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { fitFirstColumn, fitName, formatTable, WIDTH } from '../table.js';
-import { formatBytes, formatNs } from '../units.js';
+import { formatBytes, formatNs } from '../../core/units.js';
 import { parseInteger } from '../../lab/options.js';
 
 export interface CalibrateOptions {

@@ -9,9 +9,9 @@ import { METRICS } from '../../compare/figures.js';
 import { DEFAULT_ALPHA, resolveCompareOptions, type CompareOptions, type RawCompareOptions } from '../../compare/options.js';
 import { BASELINE_PREFIX, baselinePath, readBaseline, validateBaselineName } from '../../lab/baselines.js';
 import { DEFAULT_RESULTS_DIR, readResults, resolveResultsPath, type ResultsFile } from '../../lab/store.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { fitFirstColumn, fitLine, formatTable, markdownTable, WIDTH, type Align } from '../table.js';
-import { formatNs } from '../units.js';
+import { formatNs } from '../../core/units.js';
 import { stdoutPalette, type Palette } from '../colour.js';
 import { reportLine, writeComparisonReport, type HtmlOption } from './report.js';
 

@@ -2,7 +2,7 @@
 import { PROFILE_NAMES, PROFILES } from '../../heap/profiles.js';
 import { SUITES } from '../../lab/suites.js';
 import { TIPS, WORKLOADS } from '../../../workloads/index.js';
-import { metricLabel } from './tips.js';
+import { metricLabel } from '../../lab/tips.js';
 
 export function listCommand(opts: { json?: boolean }, out: (line: string) => void): void {
   if (opts.json) {

@@ -7,8 +7,8 @@ import type { Comparison } from '../../compare/diff.js';
 import { DEFAULT_RESULTS_DIR, readResults, resolveResultsPath, type ResultsFile } from '../../lab/store.js';
 import { comparisonReport, defaultComparisonReportPath, defaultReportPath, resultsReport, writeReport } from '../../report/report.js';
 import type { ReportDocument } from '../../report/document.js';
-import { UsageError } from '../errors.js';
-import { formatBytes } from '../units.js';
+import { UsageError } from '../../core/errors.js';
+import { formatBytes } from '../../core/units.js';
 
 export interface ReportOptions {
   out?: string;

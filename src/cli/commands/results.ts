@@ -1,9 +1,9 @@
 /** `gclab results list|show|export`: the results store. */
 import { listResults, readResults, resolveResultsPath } from '../../lab/store.js';
 import { summarise, type ResultSummary } from '../../lab/summary.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { formatTable } from '../table.js';
-import { formatBytes } from '../units.js';
+import { formatBytes } from '../../core/units.js';
 import { summaryTable } from './bench.js';
 
 export function resultsListCommand(opts: { resultsDir?: string; json?: boolean }, out: (line: string) => void): void {

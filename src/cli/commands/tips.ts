@@ -6,13 +6,12 @@
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { resolveRunSpec, type RunSpec } from '../../lab/options.js';
 import { exitStatus, runSession } from '../../lab/session.js';
-import { scoreTip, tipFigure, tipUnit, type Tip, type TipMetric, type TipScore } from '../../lab/tips.js';
+import { effectText, formatFigure, metricLabel, scoreCells, scoreTip, tipFigure, tipUnit, type Tip, type TipScore } from '../../lab/tips.js';
 import { TIPS } from '../../../workloads/index.js';
 import type { ProfileName } from '../../heap/profiles.js';
 import { parseProfiles } from '../options.js';
-import { UsageError, unknownName } from '../errors.js';
+import { UsageError, unknownName } from '../../core/errors.js';
 import { formatTable, markdownTable } from '../table.js';
-import { formatBytes, formatCount, formatNs, formatRatio } from '../units.js';
 import { resolveCoordinatorOptions, type RawLabOptions } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
 import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
@@ -116,47 +115,6 @@ function scoreJson(s: TipScore): Record<string, unknown> {
     ratio: s.ratio,
     effectPct: s.effectPct,
   };
-}
-
-/** The figure's name as the scoreboard prints it. */
-export function metricLabel(metric: TipMetric): string {
-  switch (metric.kind) {
-    case 'bytes-per-item':
-      return `${metric.probe} bytes/${metric.per}`;
-    case 'report':
-      return metric.report;
-    default:
-      return metric.kind;
-  }
-}
-
-export function formatFigure(value: number, metric: TipMetric): string {
-  if (Number.isNaN(value)) return 'failed';
-  switch (tipUnit(metric)) {
-    case 'bytes':
-      return formatBytes(value);
-    case 'ns':
-      return formatNs(value);
-    default:
-      return formatCount(value);
-  }
-}
-
-/** A tip's row in the scoreboard's Markdown and report tables (its runs named in full). */
-export function scoreCells(s: TipScore): string[] {
-  return [
-    s.tip.name,
-    metricLabel(s.tip.metric),
-    s.profile,
-    formatFigure(s.without, s.tip.metric),
-    formatFigure(s.with, s.tip.metric),
-    effectText(s),
-    `${s.tip.workload}: ${s.tip.without} → ${s.tip.with}`,
-  ];
-}
-
-function effectText(s: TipScore): string {
-  return Number.isFinite(s.ratio) ? `${s.effectPct > 0 ? '+' : ''}${s.effectPct.toFixed(1)}% (${formatRatio(s.ratio)})` : '-';
 }
 
 /** The scoreboard as one Markdown table (a row per tip and profile, its runs named in full). */

@@ -50,7 +50,14 @@ type Handle =
       /** The class body's code (its handle's key). */
       readonly code: number;
     }
-  | { readonly kind: 'builtin'; readonly name: string; readonly breaker: BreakerAfterCall; readonly call: (args: Ref[]) => Ref }
+  | {
+      readonly kind: 'builtin';
+      readonly name: string;
+      readonly breaker: BreakerAfterCall;
+      /** Whether a call packs its arguments into a tuple (profile.argumentTupleBuiltins), decided once. */
+      readonly packsArguments: boolean;
+      readonly call: (args: Ref[]) => Ref;
+    }
   | { readonly kind: 'module'; readonly name: string; readonly attrs: Map<string, Ref> }
   | { readonly kind: 'pymodule'; readonly name: string; readonly runtime: Runtime }
   | { readonly kind: 'exception'; readonly name: string; readonly bases: readonly string[] };
@@ -384,7 +391,13 @@ export class Runtime {
     if (name in EXCEPTION_BASES) return this.handleRefs.get(name)!;
     const info = BUILTIN_FUNCTIONS[name];
     if (!info) throw new PythonException('NameError', `name '${name}' is not defined`);
-    return this.handle(`builtin:${name}`, { kind: 'builtin', name, breaker: info.breaker, call: (args) => info.call(this, args) });
+    return this.handle(`builtin:${name}`, {
+      kind: 'builtin',
+      name,
+      breaker: info.breaker,
+      packsArguments: this.H.profile.argumentTupleBuiltins.includes(name),
+      call: (args) => info.call(this, args),
+    });
   }
 
   // ---- frames and tracebacks ---------------------------------------------------------------------
@@ -805,7 +818,7 @@ export class Runtime {
       if (h.kind === 'builtin') {
         if (kwnames !== undefined && kwnames.length > 0) throw new PythonException('TypeError', `${h.name}() takes no keyword arguments`);
         // A builtin without vectorcall gets its arguments packed into a tuple (profile.argumentTupleBuiltins).
-        const packed = H.profile.argumentTupleBuiltins.includes(h.name) ? this.buildTupleOf(args, true) : 0;
+        const packed = h.packsArguments ? this.buildTupleOf(args, true) : 0;
         const r = h.call(args);
         if (packed !== 0) H.decref(packed);
         for (let i = 0; i < args.length; i++) H.decref(args[i]);
@@ -927,7 +940,7 @@ export class Runtime {
     if (h.init !== 0) {
       H.incref(obj);
       if (tuple !== 0) for (let i = 0; i < args.length; i++) H.incref(args[i]);
-      const r = this.callInit(h.init, obj, args, kwnames);
+      const r = this.callWithSelf(h.init, obj, args, kwnames);
       if (r !== H.None) {
         H.decref(r);
         throw new PythonException('TypeError', `__init__() should return None, not '${H.types.nameOf(H.typeOf(r))}'`);
@@ -948,34 +961,37 @@ export class Runtime {
     return obj;
   }
 
-  /** `__init__(self, *args)`: self and the arguments consumed; directly when they fill its parameters. */
-  private callInit(init: Ref, self: Ref, args: Ref[], kwnames: readonly string[] | undefined): Ref {
-    const code = this.C[this.I[init + FIELD.FUNC_CODE]];
+  /**
+   * A Python method (`__init__`, or `obj.m(...)` of a program's class) with self and the arguments
+   * (consumed): straight in when they, or they and the defaults, fill its parameters; else bound.
+   */
+  private callWithSelf(fn: Ref, self: Ref, args: Ref[], kwnames: readonly string[] | undefined): Ref {
+    const code = this.C[this.I[fn + FIELD.FUNC_CODE]];
     if (kwnames === undefined && code.arity === args.length + 1) {
       switch (args.length) {
         case 0:
-          return code.js(init, self) as Ref;
+          return code.js(fn, self) as Ref;
         case 1:
-          return code.js(init, self, args[0]) as Ref;
+          return code.js(fn, self, args[0]) as Ref;
         case 2:
-          return code.js(init, self, args[0], args[1]) as Ref;
+          return code.js(fn, self, args[0], args[1]) as Ref;
         case 3:
-          return code.js(init, self, args[0], args[1], args[2]) as Ref;
+          return code.js(fn, self, args[0], args[1], args[2]) as Ref;
       }
     }
     // `Node()` or `Node(l)` of `__init__(self, left=None, right=None)`: the defaults fill the rest.
     if (kwnames === undefined && code.arity > args.length + 1 && code.arity <= 4) {
-      const defaults = this.I[init + FIELD.FUNC_DEFAULTS];
+      const defaults = this.I[fn + FIELD.FUNC_DEFAULTS];
       const first = code.arity - (defaults === 0 ? 0 : this.H.tupleLength(defaults));
       if (args.length + 1 >= first) {
         const p1 = this.argumentOrDefault(args, defaults, first, 1);
-        if (code.arity === 2) return code.js(init, self, p1) as Ref;
+        if (code.arity === 2) return code.js(fn, self, p1) as Ref;
         const p2 = this.argumentOrDefault(args, defaults, first, 2);
-        if (code.arity === 3) return code.js(init, self, p1, p2) as Ref;
-        return code.js(init, self, p1, p2, this.argumentOrDefault(args, defaults, first, 3)) as Ref;
+        if (code.arity === 3) return code.js(fn, self, p1, p2) as Ref;
+        return code.js(fn, self, p1, p2, this.argumentOrDefault(args, defaults, first, 3)) as Ref;
       }
     }
-    return this.callFunction(init, args, kwnames, self);
+    return this.callFunction(fn, args, kwnames, self);
   }
 
   /** Parameter `i` of a method call (`i - 1` in args), or its default (a new reference). */
@@ -1017,19 +1033,7 @@ export class Runtime {
       const h = this.classHandleOf(type);
       const f = h?.ns.get(m);
       if (f !== undefined && this.I[f + OB.TYPE] === Kind.Function && (!h!.instanceAttrs.has(m) || this.attrOf(obj, m) === 0)) {
-        // self and the arguments fill the parameters exactly: straight in, as callFunction would.
-        const code = this.C[this.I[f + FIELD.FUNC_CODE]];
-        if (kwnames === undefined && code.arity === args.length + 1) {
-          switch (args.length) {
-            case 0:
-              return code.js(f, obj) as Ref;
-            case 1:
-              return code.js(f, obj, args[0]) as Ref;
-            case 2:
-              return code.js(f, obj, args[0], args[1]) as Ref;
-          }
-        }
-        return this.callFunction(f, args, kwnames, obj);
+        return this.callWithSelf(f, obj, args, kwnames);
       }
     }
     const r = this.callTypeMethod(obj, m, args);
@@ -2199,7 +2203,7 @@ export class Runtime {
   private moduleAttrs(name: string): Map<string, Ref> {
     const attrs = new Map<string, Ref>();
     const fn = (n: string, breaker: BreakerAfterCall, call: (args: Ref[]) => Ref): void => {
-      attrs.set(n, this.handle(`${name}.${n}`, { kind: 'builtin', name: `${name}.${n}`, breaker, call }));
+      attrs.set(n, this.handle(`${name}.${n}`, { kind: 'builtin', name: `${name}.${n}`, breaker, packsArguments: this.H.profile.argumentTupleBuiltins.includes(`${name}.${n}`), call }));
     };
     const H = this.H;
     const gc = H.gc;

@@ -155,6 +155,25 @@ const BINOPS: Record<string, string> = {
 };
 const CMPOPS: Record<string, string> = { Eq: 'eq', NotEq: 'ne', Lt: 'lt', LtE: 'le', Gt: 'gt', GtE: 'ge' };
 
+/** Statements and expressions the front-end does not simulate yet, as its refusals name them. */
+const NOT_SIMULATED: Record<string, string> = {
+  With: "'with' statement",
+  AsyncFunctionDef: "'async def'",
+  AsyncFor: "'async' statement",
+  AsyncWith: "'async' statement",
+  Match: "'match' statement",
+  TryStar: "'try … except*'",
+  TypeAlias: "'type' alias statement",
+  NamedExpr: "':=' (assignment expression)",
+  Starred: "'*' here",
+  Await: "'await'",
+};
+
+/** What a refusal says of a node the compiler has no case for. */
+function refusalOf(nodeType: string, what: 'statement' | 'expression'): string {
+  return NOT_SIMULATED[nodeType] ?? `${what} ${nodeType}`;
+}
+
 class Compiler {
   private readonly file: string;
   private readonly profile: Profile;
@@ -487,21 +506,8 @@ ${body}
         b.emit('}');
         return;
       }
-      case 'With':
-        return this.unsupported(s, "'with' statement");
-      case 'AsyncFunctionDef':
-        return this.unsupported(s, "'async def'");
-      case 'AsyncFor':
-      case 'AsyncWith':
-        return this.unsupported(s, `'async' statement`);
-      case 'Match':
-        return this.unsupported(s, "'match' statement");
-      case 'TryStar':
-        return this.unsupported(s, "'try … except*'");
-      case 'TypeAlias':
-        return this.unsupported(s, "'type' alias statement");
       default:
-        return this.unsupported(s, `statement ${(s as ast.ASTNode).nodeType}`);
+        return this.unsupported(s, refusalOf((s as ast.ASTNode).nodeType, 'statement'));
     }
   }
 
@@ -1184,14 +1190,8 @@ ${body}
       }
       case 'JoinedStr':
         return this.fString(b, e);
-      case 'NamedExpr':
-        return this.unsupported(e, "':=' (assignment expression)");
-      case 'Starred':
-        return this.unsupported(e, "'*' here");
-      case 'Await':
-        return this.unsupported(e, "'await'");
       default:
-        return this.unsupported(e, `expression ${(e as ast.ASTNode).nodeType}`);
+        return this.unsupported(e, refusalOf((e as ast.ASTNode).nodeType, 'expression'));
     }
   }
 

@@ -155,6 +155,23 @@ const BINOPS: Record<string, string> = {
 };
 const CMPOPS: Record<string, string> = { Eq: 'eq', NotEq: 'ne', Lt: 'lt', LtE: 'le', Gt: 'gt', GtE: 'ge' };
 
+/** Items in first-use order, each stored once under its key; an item's number is its index. */
+class IndexedTable<T> {
+  readonly items: T[] = [];
+  private readonly index = new Map<string, number>();
+
+  /** The number of the item under `key`, appending `item` if the key is new. */
+  indexOf(key: string, item: T): number {
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.items.length;
+      this.items.push(item);
+      this.index.set(key, i);
+    }
+    return i;
+  }
+}
+
 /** Statements and expressions the front-end does not simulate yet, as its refusals name them. */
 const NOT_SIMULATED: Record<string, string> = {
   With: "'with' statement",
@@ -179,10 +196,9 @@ class Compiler {
   private readonly profile: Profile;
   private readonly table: SymbolTable;
   private readonly codes: CodeSpec[] = [];
-  private readonly constants: ConstantSpec[] = [];
-  private readonly constIndex = new Map<string, number>();
-  private readonly names: string[] = [];
-  private readonly nameIndex = new Map<string, number>();
+  /** co_consts and co_names: each entry once, in first-use order. */
+  private readonly constants = new IndexedTable<ConstantSpec>();
+  private readonly names = new IndexedTable<string>();
   private sites = 0;
   /** Names bound at module level (globals the program defines). */
   private readonly moduleGlobals: Set<string>;
@@ -207,7 +223,7 @@ class Compiler {
   run(): CompiledModule {
     const body = this.tree.body.filter((s) => !this.options.skip?.has(s));
     this.compileCode(this.table.module, '<module>', body, 1);
-    return { file: this.file, codes: this.codes, constants: this.constants, names: this.names, sites: this.sites, moduleCode: 0 };
+    return { file: this.file, codes: this.codes, constants: this.constants.items, names: this.names.items, sites: this.sites, moduleCode: 0 };
   }
 
   // ---- errors ------------------------------------------------------------------------------------
@@ -219,24 +235,11 @@ class Compiler {
   // ---- tables ------------------------------------------------------------------------------------
 
   private name(n: string): number {
-    let i = this.nameIndex.get(n);
-    if (i === undefined) {
-      i = this.names.length;
-      this.names.push(n);
-      this.nameIndex.set(n, i);
-    }
-    return i;
+    return this.names.indexOf(n, n);
   }
 
   private constant(spec: ConstantSpec): number {
-    const key = constantKey(spec);
-    let i = this.constIndex.get(key);
-    if (i === undefined) {
-      i = this.constants.length;
-      this.constants.push(spec);
-      this.constIndex.set(key, i);
-    }
-    return i;
+    return this.constants.indexOf(constantKey(spec), spec);
   }
 
   private constantOf(node: ast.Constant): number {

@@ -1303,7 +1303,7 @@ ${body}
       if (!KNOWN_METHODS.has(m) && !this.programMethods.has(m)) this.unsupported(e.func, `method '${m}'`);
       const obj = this.expr(b, e.func.value);
       const args = [...e.args.map((a) => this.expr(b, a)), ...e.keywords.map((k) => this.expr(b, k.value))];
-      if (kwnames.length === 0 && args.length === 1) b.emit(`const ${t} = R.callMethod1(${site}, ${obj}, ${this.name(m)}, ${args[0]});`);
+      if (kwnames.length === 0 && args.length <= 2) b.emit(`const ${t} = R.callMethod${args.length}(${[site, obj, this.name(m), ...args].join(', ')});`);
       else b.emit(`const ${t} = R.callMethod(${site}, ${obj}, ${this.name(m)}, [${args.join(', ')}]${kwArg});`);
       return t;
     }

@@ -213,6 +213,12 @@ export class ProgramState {
   gcCallbacksList: Ref = 0;
   /** The weakref module, once imported. */
   weakref: WeakrefModule | undefined;
+  /**
+   * Bumped whenever a name is first stored as an instance attribute of some class (a new entry
+   * in a ClassRecord's instanceAttrs): a cached class-attribute look-up made under another epoch
+   * may now be shadowed by an instance's own attribute, so it is looked up again.
+   */
+  instanceAttrEpoch = 0;
   /** Objects the program holds for its lifetime (dropped with the heap). */
   readonly owned: Ref[] = [];
   constructor(
@@ -291,6 +297,11 @@ export class Runtime {
     this.globalCache = new Int32Array(module.names.length);
     this.attrCacheType = new Int32Array(module.names.length);
     this.attrCacheWhere = new Int32Array(module.names.length);
+    this.classAttrCacheType = new Int32Array(module.names.length);
+    this.classAttrCacheValue = new Int32Array(module.names.length);
+    this.classAttrCacheEpoch = new Int32Array(module.names.length);
+    this.moduleAttrCacheObject = new Int32Array(module.names.length);
+    this.moduleAttrCacheValue = new Int32Array(module.names.length);
     // co_names: interned when the module was compiled, before anything ran.
     this.N = new Int32Array(module.names.length);
     module.names.forEach((n, i) => (this.N[i] = heap.intern(n)));
@@ -560,6 +571,19 @@ export class Runtime {
    */
   private readonly attrCacheType: Int32Array;
   private readonly attrCacheWhere: Int32Array;
+  /**
+   * Per attribute name: the class (type id) whose namespace it last resolved in, the value found
+   * there (borrowed: class namespaces hold it for the program's life, and are not assigned to
+   * after the class body), and the ProgramState.instanceAttrEpoch it was found under (an
+   * instance's own attribute of that name, stored later, would shadow it). LOAD_ATTR_CLASS /
+   * LOAD_ATTR_METHOD_* are CPython's versions of it; like the instance cache it changes no figure.
+   */
+  private readonly classAttrCacheType: Int32Array;
+  private readonly classAttrCacheValue: Int32Array;
+  private readonly classAttrCacheEpoch: Int32Array;
+  /** Per attribute name: the module handle it last resolved on and the value (modules' attributes are fixed once made). */
+  private readonly moduleAttrCacheObject: Int32Array;
+  private readonly moduleAttrCacheValue: Int32Array;
 
   loadGlobal(name: number): Ref {
     const H = this.H;
@@ -1002,9 +1026,19 @@ export class Runtime {
     return d;
   }
 
-  /** `obj.m(a0)`: `list.append` (CALL_LIST_APPEND: no check) without an argument array; the rest as callMethod. */
+  // `obj.m()`, `obj.m(a0)`, `obj.m(a0, a1)`: a method of a program's class, found in the class
+  // cache, whose parameters self and the arguments fill exactly runs directly, without an argument
+  // array (and `list.append` as CALL_LIST_APPEND: no check); the rest as callMethod.
+  callMethod0(site: number, obj: Ref, name: number): Ref {
+    const f = this.cachedMethod(obj, name, 1);
+    if (f !== 0) return this.C[this.I[f + FIELD.FUNC_CODE]].js(f, obj) as Ref;
+    return this.callMethod(site, obj, name, EMPTY_ARGS);
+  }
+
   callMethod1(site: number, obj: Ref, name: number, a0: Ref): Ref {
     const H = this.H;
+    const f = this.cachedMethod(obj, name, 2);
+    if (f !== 0) return this.C[this.I[f + FIELD.FUNC_CODE]].js(f, obj, a0) as Ref;
     if (this.I[obj + OB.TYPE] === Kind.List && this.names[name] === 'append') {
       H.list.append(obj, a0);
       H.decref(a0);
@@ -1014,16 +1048,39 @@ export class Runtime {
     return this.callMethod(site, obj, name, [a0]);
   }
 
+  callMethod2(site: number, obj: Ref, name: number, a0: Ref, a1: Ref): Ref {
+    const f = this.cachedMethod(obj, name, 3);
+    if (f !== 0) return this.C[this.I[f + FIELD.FUNC_CODE]].js(f, obj, a0, a1) as Ref;
+    return this.callMethod(site, obj, name, [a0, a1]);
+  }
+
+  /** The function `obj.name` calls, from the class cache, when it takes exactly `arity` parameters directly; else 0. */
+  private cachedMethod(obj: Ref, name: number, arity: number): Ref {
+    const type = this.I[obj + OB.TYPE];
+    if (type < CLASS_ID_BASE || type !== this.classAttrCacheType[name] || this.classAttrCacheEpoch[name] !== this.state.instanceAttrEpoch) return 0;
+    const f = this.classAttrCacheValue[name];
+    if (this.I[f + OB.TYPE] !== Kind.Function || this.C[this.I[f + FIELD.FUNC_CODE]].arity !== arity) return 0;
+    return f;
+  }
+
   /** `obj.m(*args)` (LOAD_METHOD + CALL: no bound method object). obj and args consumed. */
   callMethod(site: number, obj: Ref, name: number, args: Ref[], kwnames?: readonly string[]): Ref {
     const H = this.H;
     const type = this.I[obj + OB.TYPE];
+    if (type >= CLASS_ID_BASE && type === this.classAttrCacheType[name] && this.classAttrCacheEpoch[name] === this.state.instanceAttrEpoch) {
+      const f = this.classAttrCacheValue[name];
+      if (this.I[f + OB.TYPE] === Kind.Function) return this.callWithSelf(f, obj, args, kwnames);
+    }
+    if (obj === this.moduleAttrCacheObject[name]) {
+      const f = this.moduleAttrCacheValue[name];
+      H.incref(f);
+      return this.call(site, f, args, kwnames);
+    }
     const m = this.names[name];
     if (type === Kind.Handle) {
       const h = this.handles[this.I[obj + FIELD.HANDLE_INDEX]];
       if (h.kind === 'module') {
-        const f = h.attrs.get(m);
-        if (f === undefined) throw new PythonException('AttributeError', `module '${h.name}' has no attribute '${m}'`);
+        const f = this.cachedModuleAttr(obj, h, name);
         H.incref(f);
         return this.call(site, f, args, kwnames);
       }
@@ -1033,6 +1090,7 @@ export class Runtime {
       const h = this.classHandleOf(type);
       const f = h?.ns.get(m);
       if (f !== undefined && this.I[f + OB.TYPE] === Kind.Function && (!h!.instanceAttrs.has(m) || this.attrOf(obj, m) === 0)) {
+        this.cacheClassAttr(h!, type, name, f);
         return this.callWithSelf(f, obj, args, kwnames);
       }
     }
@@ -1128,6 +1186,8 @@ export class Runtime {
 
   /** The eval-breaker check on return from a generic C call; passes its result through. */
   private afterCall(r: Ref): Ref {
+    // No collection waits: the check does nothing (and the stand-in frame below would show nothing).
+    if (!this.H.gc.isScheduled) return r;
     // The call's result is on the value stack when CHECK_PERIODIC runs: a root for the collector.
     // A frame of its own stands for that stack top (pushed now, so the incremental collector,
     // which skips frames it has visited, looks at it), holding a borrowed reference.
@@ -1462,12 +1522,22 @@ export class Runtime {
         return v;
       }
     }
+    if (type >= CLASS_ID_BASE && type === this.classAttrCacheType[name] && this.classAttrCacheEpoch[name] === this.state.instanceAttrEpoch) {
+      const cv = this.classAttrCacheValue[name];
+      if (this.I[cv + OB.TYPE] === Kind.Function) return H.boundMethod(cv, obj);
+      H.incref(cv);
+      return cv;
+    }
+    if (obj === this.moduleAttrCacheObject[name]) {
+      const v = this.moduleAttrCacheValue[name];
+      H.incref(v);
+      return v;
+    }
     const n = this.names[name];
     if (type === Kind.Handle) {
       const h = this.handles[this.I[obj + FIELD.HANDLE_INDEX]];
       if (h.kind === 'module') {
-        const v = h.attrs.get(n);
-        if (v === undefined) throw new PythonException('AttributeError', `module '${h.name}' has no attribute '${n}'`);
+        const v = this.cachedModuleAttr(obj, h, name);
         H.incref(v);
         return v;
       }
@@ -1505,6 +1575,7 @@ export class Runtime {
       const h = this.classHandleOf(type);
       const cv = h?.ns.get(n);
       if (cv !== undefined) {
+        this.cacheClassAttr(h!, type, name, cv);
         if (this.I[cv + OB.TYPE] === Kind.Function) return H.boundMethod(cv, obj);
         H.incref(cv);
         return cv;
@@ -1531,9 +1602,32 @@ export class Runtime {
     if (type < CLASS_ID_BASE) throw new PythonException('AttributeError', `'${H.types.nameOf(type)}' object has no attribute '${this.names[name]}'`);
     const n = this.names[name];
     const record = this.classByType[type - CLASS_ID_BASE];
-    if (record !== undefined && !record.instanceAttrs.has(n)) record.instanceAttrs.add(n);
+    if (record !== undefined && !record.instanceAttrs.has(n)) {
+      record.instanceAttrs.add(n);
+      this.state.instanceAttrEpoch++;
+    }
     H.setAttr(obj, n, v);
     this.cacheInstanceAttr(obj, type, name);
+  }
+
+  /**
+   * Fills the class-attribute cache for `name` (found in the class's namespace as `value`), unless
+   * an instance of the class has ever had an attribute of that name (it may shadow it).
+   */
+  private cacheClassAttr(record: ClassRecord, type: number, name: number, value: Ref): void {
+    if (record.instanceAttrs.has(this.names[name])) return;
+    this.classAttrCacheType[name] = type;
+    this.classAttrCacheValue[name] = value;
+    this.classAttrCacheEpoch[name] = this.state.instanceAttrEpoch;
+  }
+
+  /** A module's attribute `name` (borrowed), remembered for the next look-up. */
+  private cachedModuleAttr(obj: Ref, h: Extract<Handle, { kind: 'module' }>, name: number): Ref {
+    const v = h.attrs.get(this.names[name]);
+    if (v === undefined) throw new PythonException('AttributeError', `module '${h.name}' has no attribute '${this.names[name]}'`);
+    this.moduleAttrCacheObject[name] = obj;
+    this.moduleAttrCacheValue[name] = v;
+    return v;
   }
 
   /** Fills the attribute cache for `name` on this instance's class, where that is possible. */

@@ -44,8 +44,10 @@ export function twinPath(workload: Workload): string {
 
 export async function runTwin(python: string, spec: RunSpec, options: { tracemalloc: boolean; timeoutMs?: number }): Promise<TwinResult> {
   const workload = resolveWorkload(spec.workload);
-  // A plain script is measured by the shared harness (twin.py --script), a twin runs itself.
-  const file = workload.twinMode === 'script' ? [`${twinsDir()}twin.py`, '--script', twinPath(workload)] : [twinPath(workload)];
+  // A plain script or a pyperf benchmark is measured by the shared harness (twin.py --script,
+  // --pyperf), a twin runs itself.
+  const harness = workload.twinMode === 'script' ? '--script' : workload.twinMode === 'pyperf' ? '--pyperf' : undefined;
+  const file = harness !== undefined ? [`${twinsDir()}twin.py`, harness, twinPath(workload)] : [twinPath(workload)];
   const args = [...file, '--variant', spec.variant, '--gc', spec.gc, '--seed', String(spec.seed)];
   for (const [k, v] of Object.entries(spec.params)) args.push('--param', `${k}=${v}`);
   if (spec.threshold) args.push('--threshold', spec.threshold.join(','));

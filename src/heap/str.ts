@@ -60,6 +60,18 @@ export class StrOps {
     return ref;
   }
 
+  /**
+   * A new str even of one character (where `create` gives the cached one): what a C function that
+   * writes its own result makes, e.g. `str(7)` (long_to_decimal_string: PyUnicode_New, no cache).
+   */
+  createFresh(s: string): Ref {
+    if (s.length === 0) return this.create(s);
+    const shape = charWidth(s);
+    const ref = this.heap.allocObject(Kind.Str, this.requestedBytes(shape));
+    this.write(ref, s, shape);
+    return ref;
+  }
+
   /** A static (never freed) str for the caches built at start-up. */
   staticStr(s: string): Ref {
     const shape = charWidth(s);
@@ -130,6 +142,27 @@ export class StrOps {
     }
     const ref = this.create(s);
     if (heap.isStatic(ref)) return ref;
+    heap.i32[ref + FIELD.STR_STATE] |= STATE_INTERNED;
+    if (heap.profile.interning === 'immortal') heap.i32[ref + OB.REFCNT] = heap.staticRefcnt;
+    this.interned.set(s, ref);
+    this.internedText.set(ref, s);
+    return ref;
+  }
+
+  /**
+   * `PyUnicode_InternInPlace` (setattr's name, `sys.intern(s)`): `ref` (consumed) itself, now
+   * interned, when no equal string is; else the interned one (a new reference) and `ref` dropped.
+   */
+  internInPlace(ref: Ref): Ref {
+    const heap = this.heap;
+    if ((heap.i32[ref + FIELD.STR_STATE] & STATE_INTERNED) !== 0 || heap.isStatic(ref)) return ref;
+    const s = this.read(ref);
+    const existing = this.interned.get(s);
+    if (existing !== undefined) {
+      heap.incref(existing);
+      heap.decref(ref);
+      return existing;
+    }
     heap.i32[ref + FIELD.STR_STATE] |= STATE_INTERNED;
     if (heap.profile.interning === 'immortal') heap.i32[ref + OB.REFCNT] = heap.staticRefcnt;
     this.interned.set(s, ref);

@@ -108,7 +108,7 @@ export interface Workload {
    * `twin.main`; `script` runs a plain script through `twin.py --script FILE`, which measures its
    * whole module body as the variant `main`.
    */
-  readonly twinMode?: 'main' | 'script';
+  readonly twinMode?: 'main' | 'script' | 'pyperf';
 }
 
 export function defineWorkload(w: Workload): Workload {

@@ -156,6 +156,8 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
         H.incref(v);
         return v;
       }
+      // An int's decimal digits are written into a str of their own, one digit included.
+      if (H.kindOf(v) === Kind.Int) return H.str.createFresh(R.str(v));
       return H.newStr(R.str(v));
     },
   },
@@ -165,6 +167,14 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
       R.H.incref(args[0]);
       const start = args.length > 1 ? intArg(R, args[1], 'enumerate start') : 0;
       return R.H.iter.newEnumerate(R.getIter(args[0]), start);
+    },
+  },
+  setattr: {
+    breaker: 'check',
+    call(R, args) {
+      if (args.length !== 3) throw new PythonException('TypeError', `setattr expected 3 arguments, got ${args.length}`);
+      R.setAttrNamed(args[0], args[1], args[2]);
+      return R.none();
     },
   },
   isinstance: {
@@ -234,4 +244,4 @@ export function moduleHasAttribute(module: string, name: string): boolean {
  * Methods of the built-in types the runtime implements (runtime.ts callTypeMethod); a call
  * `obj.m(...)` of another name must be a method of one of the program's classes.
  */
-export const KNOWN_METHODS: ReadonlySet<string> = new Set(['append', 'pop', 'clear', 'insert', 'remove', 'get', 'index']);
+export const KNOWN_METHODS: ReadonlySet<string> = new Set(['append', 'pop', 'clear', 'insert', 'remove', 'get', 'index', 'replace', 'strip', 'lstrip', 'rstrip']);

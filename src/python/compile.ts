@@ -143,6 +143,8 @@ export interface CompileOptions {
   readonly skip?: ReadonlySet<ast.StmtNode>;
   /** The program's own modules it may import (files beside it), with the names each binds at top level. */
   readonly programModules?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Methods the classes of those modules define (`obj.m()` may call one of them). */
+  readonly programMethods?: ReadonlySet<string>;
 }
 
 export function compileModule(tree: ast.Module, options: CompileOptions): CompiledModule {
@@ -218,6 +220,7 @@ class Compiler {
     this.table = buildSymbolTable(tree, { inlineComprehensions: options.profile.inlinedComprehensions });
     this.moduleGlobals = new Set(this.table.module.bound);
     collectMethods(tree, this.programMethods);
+    for (const m of options.programMethods ?? []) this.programMethods.add(m);
   }
 
   run(): CompiledModule {
@@ -288,7 +291,6 @@ class Compiler {
     const kwonly = args ? args.kwonlyargs.length : 0;
     const argNames = scope.kind === 'comprehension' ? ['.0'] : args ? [...args.posonlyargs, ...args.args, ...args.kwonlyargs].map((a) => a.arg) : [];
     if (args?.posonlyargs.length) this.unsupported(scope.node, 'positional-only parameters');
-    if (args?.vararg) this.unsupported(args.vararg, "'*args' parameter (the tuple it makes is not simulated yet)");
     if (args?.kwarg) this.unsupported(args.kwarg, "'**kwargs' parameter (the dict it makes is not simulated yet)");
 
     // Prologue: MAKE_CELL for each cell (in slot order), COPY_FREE_VARS, RESUME.
@@ -313,7 +315,9 @@ class Compiler {
     b.stackEstimate = Array.isArray(body) ? stackOfStatements(body as readonly ast.StmtNode[], 0) : exprStack(body as ast.ExprNode);
     const nslots = b.nslots;
     const genSlots = generator ? this.generatorSlots(scope, nslots) : 0;
-    const js = this.wrap(b, scope, qualname, argNames, nslots);
+    // The parameters' slots: the named ones, then the *args tuple.
+    const paramSlots = argNames.length + (args?.vararg ? 1 : 0);
+    const js = this.wrap(b, scope, qualname, paramSlots, nslots);
     const node = scope.node as ast.ClassDef;
     this.codes[id] = {
       id,
@@ -346,7 +350,7 @@ class Compiler {
   }
 
   /** The JS function text of a code object: frame set-up, tracebacks, frame tear-down. */
-  private wrap(b: CodeBuilder, scope: Scope, qualname: string, argNames: readonly string[], nslots: number): string {
+  private wrap(b: CodeBuilder, scope: Scope, qualname: string, paramSlots: number, nslots: number): string {
     const funcName = JSON.stringify(scope.kind === 'module' ? '<module>' : scope.kind === 'class' ? qualname : scope.name);
     const file = JSON.stringify(this.file);
     const body = b.lines.join('\n').replaceAll('FRAME_SLOTS', String(nslots + b.stackEstimate));
@@ -362,8 +366,9 @@ ${body}
   } ${rethrow}
 }`;
     }
-    const params = scope.kind === 'class' ? ['fn', 'ns'] : ['fn', ...argNames.map((_, i) => `a${i}`)];
-    const store = argNames.map((_, i) => `L[${i}] = a${i};`).join(' ');
+    const slots = Array.from({ length: paramSlots }, (_, i) => i);
+    const params = scope.kind === 'class' ? ['fn', 'ns'] : ['fn', ...slots.map((i) => `a${i}`)];
+    const store = slots.map((i) => `L[${i}] = a${i};`).join(' ');
     // Module and class bodies have fast slots only for the comprehensions inlined in them.
     const frame = nslots > 0 ? `const F = R.pushFrame(${nslots}); const L = F.locals;` : 'const F = null; const L = null;';
     const pop = nslots > 0 ? 'finally { R.popFrame(); }' : '';
@@ -1444,6 +1449,13 @@ function collectDeleted(node: unknown, out: Set<string>, top: boolean): void {
   if (n.nodeType === 'Name' && (n as ast.Name).ctx.nodeType === 'Del') out.add((n as ast.Name).id);
   if (n.nodeType === 'ExceptHandler' && (n as ast.ExceptHandler).name) out.add((n as ast.ExceptHandler).name as string);
   for (const v of Object.values(n)) if (typeof v === 'object' && v !== null) collectDeleted(v, out, false);
+}
+
+/** The names of the methods the classes of a module define. */
+export function methodNames(tree: ast.Module): Set<string> {
+  const out = new Set<string>();
+  collectMethods(tree, out);
+  return out;
 }
 
 function collectMethods(node: unknown, out: Set<string>): void {

@@ -16,11 +16,13 @@ import type { Ref } from '../heap/layout.js';
 import type { ProfileName } from '../heap/profiles.js';
 import { PROFILES } from '../heap/profiles.js';
 import type { ParamSpec, Params, Variant, Workload, WorkloadContext } from '../lab/workload.js';
-import { compileModule, type CompiledModule } from './compile.js';
-import { UnsupportedError } from './errors.js';
+import { compileModule, methodNames, type CompiledModule } from './compile.js';
+import { PythonException, UnsupportedError } from './errors.js';
 import { parseModule } from './parse.js';
 import { MODULE_NAMES } from './builtins.js';
 import type { ast } from './parse.js';
+import { libraryModule } from './library.js';
+import { pyperfShape } from './pyperf-shape.js';
 import { linkedCode, Runtime } from './runtime.js';
 
 /** What `twin.main(...)` declares, or the plain script's single variant. */
@@ -39,6 +41,12 @@ export interface ProgramShape {
   readonly reports: readonly string[];
   /** The `if __name__ == "__main__":` statement the set-up leaves out. */
   readonly mainBlock: ast.StmtNode | undefined;
+  /**
+   * A pyperformance benchmark file (it imports pyperf and calls `bench_func` or `bench_time_func`
+   * with literal names): its whole module, main block included, is the set-up, and a variant is
+   * one call of the benchmark the lab's pyperf recorded under that name.
+   */
+  readonly pyperf?: boolean;
 }
 
 export interface PythonProgram {
@@ -77,13 +85,25 @@ function loadModule(source: string, file: string, readSource: (path: string) => 
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
   for (const name of importedModuleNames(tree)) {
     if (modules.has(name) || MODULE_NAMES.has(name)) continue;
-    const text = readSource(`${dir}${name}.py`);
-    if (text === undefined) continue;
+    // Beside the program first (as on a real path), then the lab's library (its pyperf).
+    let moduleFile = `${dir}${name}.py`;
+    let text = readSource(moduleFile);
+    if (text === undefined) {
+      const library = libraryModule(name);
+      if (library === undefined) continue;
+      moduleFile = library.file;
+      text = library.source;
+    }
     modules.set(name, undefined as unknown as PythonProgram); // placeholder: imports may cycle
-    modules.set(name, loadModule(text, `${dir}${name}.py`, readSource, modules, false));
+    modules.set(name, loadModule(text, moduleFile, readSource, modules, false));
   }
   const programModules = new Map<string, ReadonlySet<string>>();
-  for (const [name, m] of modules) if (m) programModules.set(name, topLevelNames(m.tree));
+  const programMethods = new Set<string>();
+  for (const [name, m] of modules) {
+    if (!m) continue;
+    programModules.set(name, topLevelNames(m.tree));
+    for (const method of methodNames(m.tree)) programMethods.add(method);
+  }
   const shape = main ? readShape(tree, file) : moduleShape(file);
   if (main) checkTwinCalls(tree, file, shape);
   const cache = new Map<ProfileName, CompiledModule>();
@@ -107,7 +127,7 @@ function loadModule(source: string, file: string, readSource: (path: string) => 
     compiled(profile: ProfileName) {
       let c = cache.get(profile);
       if (!c) {
-        c = compileModule(setupTree, { file, profile: PROFILES[profile], programModules });
+        c = compileModule(setupTree, { file, profile: PROFILES[profile], programModules, programMethods });
         cache.set(profile, c);
       }
       return c;
@@ -217,15 +237,22 @@ export function programWorkload(program: PythonProgram, name: string): Workload 
   const { shape } = program;
   const variants: Record<string, Variant> = {};
   for (const [variantName, fn] of Object.entries(shape.variants)) {
-    variants[variantName] = {
-      description: fn === undefined ? 'the whole module body' : `${fn}(p)`,
-      setup: (heap: Heap, params?: Params, seed?: number): ProgramRun => setUp(program, heap, fn !== undefined, params ?? {}, seed ?? 1),
-      run: (ctx: WorkloadContext, module: unknown) => runVariant(module as ProgramRun, fn, ctx),
-    };
+    variants[variantName] = shape.pyperf
+      ? {
+          description: `one call of the benchmark '${variantName}' (bench_func)`,
+          setup: (heap: Heap, params?: Params, seed?: number): ProgramRun => setUp(program, heap, true, params ?? {}, seed ?? 1),
+          run: (ctx: WorkloadContext, module: unknown) => runBenchmark(module as ProgramRun, variantName, ctx),
+        }
+      : {
+          description: fn === undefined ? 'the whole module body' : `${fn}(p)`,
+          setup: (heap: Heap, params?: Params, seed?: number): ProgramRun => setUp(program, heap, fn !== undefined, params ?? {}, seed ?? 1),
+          run: (ctx: WorkloadContext, module: unknown) => runVariant(module as ProgramRun, fn, ctx),
+        };
   }
   const params: Record<string, ParamSpec> = {};
   for (const [p, value] of Object.entries(shape.params)) {
-    params[p] = { description: `twin.main parameter '${p}'`, default: value, min: Math.min(0, value), max: 2 ** 31 - 1 };
+    const description = shape.pyperf ? `argparser argument --${p.replace(/_/g, '-')} (type=int)` : `twin.main parameter '${p}'`;
+    params[p] = { description, default: value, min: Math.min(0, value), max: 2 ** 31 - 1 };
   }
   return {
     name,
@@ -238,7 +265,7 @@ export function programWorkload(program: PythonProgram, name: string): Workload 
     twin: program.file,
     module: program.file,
     startupAfterSetup: true,
-    twinMode: shape.mainBlock === undefined ? 'script' : 'main',
+    twinMode: shape.pyperf ? 'pyperf' : shape.mainBlock === undefined ? 'script' : 'main',
   };
 }
 
@@ -279,6 +306,20 @@ function setUp(program: PythonProgram, heap: Heap, twinShaped: boolean, params: 
   }
   const rt = new Runtime(heap, program.compiled(profile), host, { resolveModule: (name) => program.modules.get(name)?.compiled(profile), globals });
   let p = 0;
+  if (program.shape.pyperf) {
+    // twin.py --pyperf: the lab's pyperf is imported first and given the run's parameters
+    // (parse_args() returns them), then the program runs.
+    const pyperf = rt.importModule('pyperf');
+    const values = rt.moduleGlobal(pyperf, '_params');
+    for (const [key, value] of Object.entries(params)) {
+      const k = heap.intern(key);
+      const v = heap.ints.fromValue(value);
+      heap.dict.setItem(values, k, v);
+      heap.decref(k);
+      heap.decref(v);
+    }
+    heap.decref(values);
+  }
   if (twinShaped) {
     rt.runModule();
     // twin.py: values = dict(params); values["seed"] = args.seed; values[key] = int(value)
@@ -323,6 +364,39 @@ function runVariant(run: ProgramRun, fn: string | undefined, ctx: WorkloadContex
   }
 }
 
+/**
+ * A pyperf benchmark's one measured call, as twin.py --pyperf makes it: `func(*args)` of what
+ * bench_func recorded (bench_time_func: `func(1, *args)`, one loop), the parameter dict held by
+ * the harness's frame as for a twin.
+ */
+function runBenchmark(run: ProgramRun, name: string, ctx: WorkloadContext): void {
+  run.host.ctx = ctx;
+  const { rt } = run;
+  const heap = rt.H;
+  const pyperf = rt.importModule('pyperf');
+  const benchmarks = rt.moduleGlobal(pyperf, '_benchmarks');
+  const key = heap.intern(name);
+  const entry = heap.dict.getItem(benchmarks, key);
+  heap.decref(key);
+  heap.decref(benchmarks);
+  if (entry === 0) throw new PythonException('KeyError', `the program did not register the benchmark '${name}' (runner.bench_func) when it ran`);
+  const func = heap.tupleItem(entry, 0);
+  const args = heap.tupleItem(entry, 1);
+  const loops = heap.tupleItem(entry, 2);
+  const callArgs: Ref[] = loops === heap.None ? [] : [loops];
+  for (let i = 0; i < heap.tupleLength(args); i++) callArgs.push(heap.tupleItem(args, i));
+  const mainFrame = heap.roots.pushFrame(1);
+  heap.incref(run.params);
+  mainFrame.locals[0] = run.params;
+  try {
+    heap.incref(func);
+    for (const a of callArgs) heap.incref(a);
+    heap.decref(rt.call(0, func, callArgs));
+  } finally {
+    heap.roots.popFrame();
+  }
+}
+
 // ---- reading the shape ------------------------------------------------------------------------
 
 function readShape(tree: ast.Module, file: string): ProgramShape {
@@ -330,6 +404,8 @@ function readShape(tree: ast.Module, file: string): ProgramShape {
   const stem = (file.split(/[\\/]/).pop() ?? file).replace(/\.py$/, '');
   const mainBlock = tree.body.find(isMainBlock);
   const call = mainBlock ? findTwinMain(mainBlock as ast.If) : undefined;
+  const pyperf = call ? undefined : pyperfShape(tree, file);
+  if (pyperf) return { name: stem.replace(/_/g, '-').toLowerCase(), description, lambdas: new Map(), probes: [], reports: [], mainBlock, ...pyperf, pyperf: true };
   if (!call) {
     return { name: stem.replace(/_/g, '-').toLowerCase(), description, variants: { main: undefined }, lambdas: new Map(), params: {}, probes: [], reports: [], mainBlock: undefined };
   }

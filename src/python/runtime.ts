@@ -154,6 +154,31 @@ function parsePercentFormat(fmt: string): readonly (string | PercentSpec)[] {
   return parts;
 }
 
+/** `str.replace(old, new, count)` on JS text (count < 0: every occurrence; an empty `old` inserts between characters). */
+function replaceText(text: string, from: string, to: string, count: number): string {
+  if (count === 0) return text;
+  if (from === '') {
+    const chars = [...text];
+    const n = count < 0 ? chars.length + 1 : Math.min(count, chars.length + 1);
+    let out = '';
+    for (let i = 0; i < chars.length; i++) out += (i < n ? to : '') + chars[i];
+    return n > chars.length ? out + to : out;
+  }
+  const parts = text.split(from);
+  if (count < 0 || count >= parts.length - 1) return parts.join(to);
+  return parts.slice(0, count + 1).join(to) + from + parts.slice(count + 1).join(from);
+}
+
+/** `str.strip/lstrip/rstrip(chars)`: whitespace when chars is undefined. */
+function stripText(text: string, chars: string | undefined, left: boolean, right: boolean): string {
+  const strips = (c: string): boolean => (chars === undefined ? /\s/.test(c) : chars.includes(c));
+  let lo = 0;
+  let hi = text.length;
+  if (left) while (lo < hi && strips(text[lo])) lo++;
+  if (right) while (hi > lo && strips(text[hi - 1])) hi--;
+  return text.slice(lo, hi);
+}
+
 /** Whether a warm call site of a class of this kind passes its arguments without a tuple (Profile.classCallSpecialises). */
 export function specialisesClassCall(rule: 'never' | 'inline-values' | 'always', kind: Kind): boolean {
   return rule === 'always' || (rule === 'inline-values' && kind === Kind.Instance);
@@ -915,20 +940,30 @@ export class Runtime {
     const nk = kwnames?.length ?? 0;
     const npos = args.length - nk;
     const nparams = spec.positional + spec.kwonly;
-    const out = new Array<Ref>(nparams).fill(0);
-    if (spec.varargs || spec.varkw) {
+    const out = new Array<Ref>(nparams + (spec.varargs ? 1 : 0)).fill(0);
+    if (spec.varkw) {
       for (const a of args) H.decref(a);
-      throw new PythonException('TypeError', `${spec.name}(): *args and **kwargs parameters are not simulated yet`);
+      throw new PythonException('TypeError', `${spec.name}(): **kwargs parameters are not simulated yet`);
     }
-    if (npos > spec.positional) {
+    if (npos > spec.positional && !spec.varargs) {
       for (const a of args) H.decref(a);
       throw new PythonException('TypeError', `${spec.name}() takes ${spec.positional} positional arguments but ${npos} were given`);
     }
-    for (let i = 0; i < npos; i++) out[i] = args[i];
+    const named = Math.min(npos, spec.positional);
+    for (let i = 0; i < named; i++) out[i] = args[i];
+    if (spec.varargs) {
+      // initialize_locals: the positional arguments past the named ones become the *args tuple
+      // (the empty tuple when there are none), before the keywords are matched.
+      const extra = args.slice(named, npos);
+      out[nparams] = this.buildTupleOf(extra, true);
+      for (const a of extra) H.decref(a);
+    }
     for (let k = 0; k < nk; k++) {
       const i = spec.argNames.indexOf(kwnames![k]);
       if (i < 0 || out[i] !== 0) {
-        for (const a of args) H.decref(a);
+        // What is bound so far, and the keyword arguments not yet taken.
+        for (const a of out) if (a !== 0) H.decref(a);
+        for (let j = k; j < nk; j++) H.decref(args[npos + j]);
         throw new PythonException('TypeError', `${spec.name}() got an unexpected keyword argument '${kwnames![k]}'`);
       }
       out[i] = args[npos + k];
@@ -946,7 +981,10 @@ export class Runtime {
       H.incref(out[i]);
     }
     for (let i = spec.positional; i < nparams; i++) {
-      if (out[i] === 0) throw new PythonException('TypeError', `${spec.name}() missing required keyword-only argument: '${spec.argNames[i]}'`);
+      if (out[i] === 0) {
+        for (const a of out) if (a !== 0) H.decref(a);
+        throw new PythonException('TypeError', `${spec.name}() missing required keyword-only argument: '${spec.argNames[i]}'`);
+      }
     }
     return out;
   }
@@ -1175,6 +1213,10 @@ export class Runtime {
       if (at < 0) throw new PythonException('ValueError', 'subsection not found');
       return this.afterCall(H.ints.fromValue(at));
     }
+    if (kind === Kind.Str) {
+      const r = this.strMethod(obj, m, args);
+      if (r !== 0) return this.afterCall(r);
+    }
     if (kind === Kind.Dict && m === 'get') {
       const v = H.dict.getItem(obj, args[0]);
       const r = v !== 0 ? v : args.length > 1 ? args[1] : H.None;
@@ -1182,6 +1224,46 @@ export class Runtime {
       return this.afterCall(r);
     }
     throw new PythonException('AttributeError', `'${H.types.nameOf(H.typeOf(obj))}' object has no attribute '${m}'`);
+  }
+
+  /**
+   * The methods of str the front-end runs (all METH_FASTCALL or METH_O: no argument tuple), args
+   * borrowed; a new reference, or 0 for a name that is not one. Like CPython's, a result equal to
+   * the string (nothing replaced or stripped) is the string itself, and a one-character or empty
+   * result is the cached one (str.create).
+   */
+  private strMethod(obj: Ref, m: string, args: Ref[]): Ref {
+    const H = this.H;
+    const text = H.str.read(obj);
+    const strArg = (i: number, what: string): string => {
+      const a = args[i];
+      if (a === undefined || H.kindOf(a) !== Kind.Str) throw new PythonException('TypeError', `${what} must be str, not ${a === undefined ? 'nothing' : H.types.nameOf(H.typeOf(a))}`);
+      return H.str.read(a);
+    };
+    let out: string;
+    switch (m) {
+      case 'replace': {
+        const from = strArg(0, 'replace() argument 1');
+        const to = strArg(1, 'replace() argument 2');
+        const count = args.length > 2 ? H.intValue(args[2]) : -1;
+        out = replaceText(text, from, to, count);
+        break;
+      }
+      case 'strip':
+      case 'lstrip':
+      case 'rstrip': {
+        const chars = args.length > 0 && args[0] !== H.None ? strArg(0, `${m} arg`) : undefined;
+        out = stripText(text, chars, m !== 'rstrip', m !== 'lstrip');
+        break;
+      }
+      default:
+        return 0;
+    }
+    if (out === text) {
+      H.incref(obj);
+      return obj;
+    }
+    return H.newStr(out);
   }
 
   /** The eval-breaker check on return from a generic C call; passes its result through. */
@@ -1599,15 +1681,34 @@ export class Runtime {
         return;
       }
     }
-    if (type < CLASS_ID_BASE) throw new PythonException('AttributeError', `'${H.types.nameOf(type)}' object has no attribute '${this.names[name]}'`);
-    const n = this.names[name];
+    this.storeInstanceAttr(obj, this.names[name], v);
+    this.cacheInstanceAttr(obj, type, name);
+  }
+
+  /** STORE_ATTR's slow path, by the attribute's text: an instance of one of the program's classes (v borrowed). */
+  private storeInstanceAttr(obj: Ref, n: string, v: Ref): void {
+    const H = this.H;
+    const type = this.I[obj + OB.TYPE];
+    if (type < CLASS_ID_BASE) throw new PythonException('AttributeError', `'${H.types.nameOf(type)}' object has no attribute '${n}'`);
     const record = this.classByType[type - CLASS_ID_BASE];
     if (record !== undefined && !record.instanceAttrs.has(n)) {
       record.instanceAttrs.add(n);
       this.state.instanceAttrEpoch++;
     }
     H.setAttr(obj, n, v);
-    this.cacheInstanceAttr(obj, type, name);
+  }
+
+  /** `setattr(obj, name, v)` (all borrowed): PyObject_SetAttr interns the name in place first. */
+  setAttrNamed(obj: Ref, name: Ref, v: Ref): void {
+    const H = this.H;
+    if (H.kindOf(name) !== Kind.Str) throw new PythonException('TypeError', `attribute name must be string, not '${H.types.nameOf(H.typeOf(name))}'`);
+    H.incref(name);
+    const interned = H.str.internInPlace(name);
+    try {
+      this.storeInstanceAttr(obj, H.str.read(interned), v);
+    } finally {
+      H.decref(interned);
+    }
   }
 
   /**
@@ -2274,6 +2375,13 @@ export class Runtime {
     return ref;
   }
 
+  /** A global of one of the program's own modules (its handle, from importModule), as a new reference. */
+  moduleGlobal(module: Ref, name: string): Ref {
+    const h = this.handleOf(module);
+    if (h?.kind !== 'pymodule') throw new TypeError(`moduleGlobal: not one of the program's modules`);
+    return this.programModuleAttr(h.runtime, name);
+  }
+
   /** `from module import name`: a new reference. */
   moduleAttr(module: string, name: string): Ref {
     const m = this.handleOf(this.importModule(module));
@@ -2384,7 +2492,9 @@ export class Runtime {
         break;
       case 'sys':
         fn('intern', 'check', (args) => {
-          return H.intern(this.str(args[0]));
+          if (H.kindOf(args[0]) !== Kind.Str) throw new PythonException('TypeError', `intern() argument must be str, not ${H.types.nameOf(H.typeOf(args[0]))}`);
+          H.incref(args[0]);
+          return H.str.internInPlace(args[0]);
         });
         fn('exit', 'check', () => {
           throw new PythonException('SystemExit', '');
@@ -2492,8 +2602,10 @@ export class Runtime {
       text = spec === '' ? this.str(v) : this.formatSpec(v, spec);
     }
     if (spec !== '' && (conversion !== '')) text = formatWithSpec(text, spec);
+    // f"{n}" of an int is str(n): its own str, one digit included (long_to_decimal_string).
+    const fresh = spec === '' && H.kindOf(v) === Kind.Int;
     H.decref(v);
-    return H.newStr(text);
+    return fresh ? H.str.createFresh(text) : H.newStr(text);
   }
 
   /** `format(v, spec)` for ints, floats and strs: fill, align, sign, width, precision, type. */

@@ -252,9 +252,10 @@ class Builder {
 
   private params(fn: Scope, args: ast.Arguments): void {
     const all = [...args.posonlyargs, ...args.args];
+    // co_varnames' order: positional, keyword-only, then *args and **kwargs.
     for (const a of all) fn.params.push(a.arg);
-    if (args.vararg) fn.params.push(args.vararg.arg);
     for (const a of args.kwonlyargs) fn.params.push(a.arg);
+    if (args.vararg) fn.params.push(args.vararg.arg);
     if (args.kwarg) fn.params.push(args.kwarg.arg);
     for (const p of fn.params) this.bind(fn, p);
   }

@@ -33,6 +33,7 @@ import { HeapStats } from './stats.js';
 import { type ClassInfo, type ClassSpec, Kind, TypeTable } from './types.js';
 import { clearDict, clearInstanceValues, DictOps } from './dict.js';
 import { clearList, ListOps } from './list.js';
+import { TupleOps } from './tuple.js';
 import { clearSet, SetOps } from './set.js';
 import { FreeLists } from './freelists.js';
 import { StrOps } from './str.js';
@@ -105,6 +106,7 @@ export class Heap {
   readonly dict: DictOps;
   readonly list: ListOps;
   readonly set: SetOps;
+  readonly tuples: TupleOps;
   readonly str: StrOps;
   readonly iter: IterOps;
   readonly ints: IntOps;
@@ -217,6 +219,7 @@ export class Heap {
     this.dict = new DictOps(this);
     this.list = new ListOps(this);
     this.set = new SetOps(this);
+    this.tuples = new TupleOps(this);
     this.iter = new IterOps(this);
     this.ints = new IntOps(this);
     this.arrays = new ArrayOps(this);
@@ -303,7 +306,9 @@ export class Heap {
     }
     if (this.cowActive === true) this.cow.touch(ref);
     this.counters[Stat.ObjectsFreed]++;
-    this.allocator.freeNeverResized(ref - pre, i32[ref + 2]);
+    // A tuple may have been resized (TupleOps.resize): its block can be a raw one of any size.
+    if (i32[ref + 1] === Kind.Tuple) this.allocator.free(ref - pre, i32[ref + 2]);
+    else this.allocator.freeNeverResized(ref - pre, i32[ref + 2]);
   }
 
   /** Bytes requested for the object itself (pre-header included; separate buffers excluded). */

@@ -80,6 +80,46 @@ export class IterOps {
     return next;
   }
 
+  /**
+   * What `__length_hint__` of a list, tuple or range iterator returns (the items left), or -1 for
+   * any other object (it has none).
+   */
+  lengthHint(it: Ref): number {
+    const i32 = this.heap.i32;
+    switch (i32[it + OB.TYPE]) {
+      case Kind.RangeIter:
+        // Its next value, stop and step read as a range's start, stop and step.
+        return this.rangeLength(it);
+      case Kind.ListIter:
+      case Kind.TupleIter: {
+        const seq = i32[it + FIELD.SEQITER_SEQ];
+        if (seq === 0) return 0;
+        const size = i32[it + OB.TYPE] === Kind.ListIter ? i32[seq + FIELD.LIST_SIZE] : i32[seq + OB.SIZE];
+        return Math.max(0, size - i32[it + FIELD.SEQITER_INDEX]);
+      }
+      default:
+        return -1;
+    }
+  }
+
+  /**
+   * `range.__reversed__()`: a range iterator from the last value down (`range_reverse`); the range
+   * is borrowed. New reference.
+   */
+  reversedRangeIter(r: Ref): Ref {
+    const heap = this.heap;
+    const it = heap.allocObject(Kind.RangeIter, heap.profile.rangeIterBytes);
+    const f64 = heap.f64;
+    const start = this.rangeStart(r);
+    const step = this.rangeStep(r);
+    const n = this.rangeLength(r);
+    const to = (it >> 1) + FIELD.RANGE_FIRST_F64;
+    f64[to] = start + (n - 1) * step;
+    f64[to + 1] = start - step;
+    f64[to + 2] = -step;
+    return it;
+  }
+
   /** `iter(list)` or `iter(tuple)`: a tracked iterator holding the sequence (borrowed here). New reference. */
   seqIter(seq: Ref, kind: Kind.ListIter | Kind.TupleIter): Ref {
     const heap = this.heap;

@@ -94,7 +94,8 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
     breaker: 'check',
     // list(x) (list___init__): an iterable with a length is preallocated exactly (rounded up to
     // even, list_preallocate_exact), a list or tuple then copied, anything else iterated; without
-    // a length the array starts at the length hint 8 and is shrunk to fit at the end.
+    // a length the array starts at the iterator's length hint (8 without one) and is shrunk to
+    // fit at the end.
     call(R, args) {
       const H = R.H;
       if (args.length === 0) return H.list.newList(0);
@@ -108,13 +109,17 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
           return item;
         });
       }
+      // A sized iterable (range, dict, set, str…) is preallocated to its len() first.
+      const sized = kind === Kind.Range || kind === Kind.Dict || kind === Kind.Set || kind === Kind.Str || kind === Kind.Bytes || kind === Kind.Array;
+      const n = sized ? R.len(x) : 0;
       H.incref(x);
       const it = R.getIter(x);
-      let list: Ref;
-      if (kind === Kind.Range) list = H.list.fromSized(H.iter.rangeLength(x), () => R.next(it));
-      else list = H.list.fromIteratorUntil(() => R.next(it));
-      H.decref(it);
-      return list;
+      try {
+        if (sized) return H.list.fromSized(n, () => R.next(it));
+        return H.list.fromIteratorUntil(() => R.next(it), R.lengthHint(x, 8));
+      } finally {
+        H.decref(it);
+      }
     },
   },
   bytes: {
@@ -167,6 +172,43 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
       R.H.incref(args[0]);
       const start = args.length > 1 ? intArg(R, args[1], 'enumerate start') : 0;
       return R.H.iter.newEnumerate(R.getIter(args[0]), start);
+    },
+  },
+  tuple: {
+    breaker: 'check',
+    call(R, args) {
+      if (args.length === 0) return R.H.sharedRef(R.H.emptyTuple);
+      return R.tupleOf(args[0]);
+    },
+  },
+  set: {
+    breaker: 'check',
+    // set(iterable) (make_new_set + set_update_internal): the empty set, then each item added.
+    call(R, args) {
+      const H = R.H;
+      const s = H.set.newSet();
+      if (args.length === 0) return s;
+      H.incref(args[0]);
+      const it = R.getIter(args[0]);
+      try {
+        for (let v = R.next(it); v !== 0; v = R.next(it)) {
+          H.set.add(s, v);
+          H.decref(v);
+        }
+      } catch (err) {
+        H.decref(s);
+        throw err;
+      } finally {
+        H.decref(it);
+      }
+      return s;
+    },
+  },
+  reversed: {
+    breaker: 'check',
+    call(R, args) {
+      if (args.length !== 1) throw new PythonException('TypeError', `reversed expected 1 argument, got ${args.length}`);
+      return R.reversedOf(args[0]);
     },
   },
   setattr: {

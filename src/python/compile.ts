@@ -81,6 +81,8 @@ interface StackIter {
 
 interface Loop {
   readonly label: string;
+  /** A loop with an `else`: the JS variable a `break` sets, so the else body is skipped. */
+  readonly broke?: string;
 }
 
 /** Per code object state while its body is generated. */
@@ -452,9 +454,11 @@ ${body}
         return this.whileLoop(b, s);
       case 'For':
         return this.forLoop(b, s);
-      case 'Break':
-        b.emit(`break ${b.loops[b.loops.length - 1].label};`);
+      case 'Break': {
+        const loop = b.loops[b.loops.length - 1];
+        b.emit(loop.broke !== undefined ? `${loop.broke} = true; break ${loop.label};` : `break ${loop.label};`);
         return;
+      }
       case 'Continue':
         b.emit(`H.evalBreaker(); // JUMP_BACKWARD`);
         b.emit(`continue ${b.loops[b.loops.length - 1].label};`);
@@ -520,9 +524,9 @@ ${body}
   }
 
   private whileLoop(b: CodeBuilder, s: ast.While): void {
-    if (s.orelse.length > 0) this.unsupported(s, "'while … else'");
     const label = `w${b.labels++}`;
-    b.loops.push({ label });
+    const broke = this.loopElseFlag(b, s, label);
+    b.loops.push({ label, broke });
     b.emit(`${label}: for (;;) {`);
     b.indent++;
     const c = this.condition(b, s.test);
@@ -532,13 +536,32 @@ ${body}
     b.indent--;
     b.emit('}');
     b.loops.pop();
+    this.loopElse(b, s, broke);
+  }
+
+  /** A loop with an `else`: the flag its `break`s set (declared now), else undefined. */
+  private loopElseFlag(b: CodeBuilder, s: ast.While | ast.For, label: string): string | undefined {
+    if (s.orelse.length === 0) return undefined;
+    const broke = `${label}broke`;
+    b.emit(`let ${broke} = false;`);
+    return broke;
+  }
+
+  /** The `else` of a loop: run when it ended without `break` (its iterator already gone). */
+  private loopElse(b: CodeBuilder, s: ast.While | ast.For, broke: string | undefined): void {
+    if (broke === undefined) return;
+    b.emit(`if (!${broke}) {`);
+    b.indent++;
+    this.block(b, s.orelse);
+    b.indent--;
+    b.emit('}');
   }
 
   private forLoop(b: CodeBuilder, s: ast.For): void {
-    if (s.orelse.length > 0) this.unsupported(s, "'for … else'");
     const it = this.stackIter(b, s.iter);
     const label = `f${b.labels++}`;
-    b.loops.push({ label });
+    const broke = this.loopElseFlag(b, s, label);
+    b.loops.push({ label, broke });
     const v = b.t();
     b.emit(`${label}: for (;;) {`);
     b.indent++;
@@ -551,6 +574,7 @@ ${body}
     b.emit('}');
     this.popIter(b, it);
     b.loops.pop();
+    this.loopElse(b, s, broke);
   }
 
   /**
@@ -949,7 +973,12 @@ ${body}
         return;
       }
       case 'Subscript': {
-        if (t.slice.nodeType === 'Slice') this.unsupported(t.slice, 'assignment to a slice');
+        if (t.slice.nodeType === 'Slice') {
+          const obj = this.operand(b, t.value);
+          const parts = this.sliceParts(b, t.slice);
+          b.emit(`R.setSlice(${obj.v}, ${parts.map((p) => p.v).join(', ')}, ${v}); H.decref(${v});${this.drop(obj)}${parts.map((p) => this.drop(p)).join('')}`);
+          return;
+        }
         const obj = this.operand(b, t.value);
         const key = this.operand(b, t.slice);
         b.emit(`R.setItem(${obj.v}, ${key.v}, ${v}); H.decref(${v});${this.drop(obj)}${this.drop(key)}`);
@@ -981,7 +1010,12 @@ ${body}
       case 'Attribute':
         return this.unsupported(t, "'del' of an attribute");
       case 'Subscript': {
-        if (t.slice.nodeType === 'Slice') this.unsupported(t.slice, "'del' of a slice");
+        if (t.slice.nodeType === 'Slice') {
+          const obj = this.operand(b, t.value);
+          const parts = this.sliceParts(b, t.slice);
+          b.emit(`R.delSlice(${obj.v}, ${parts.map((p) => p.v).join(', ')});${this.drop(obj)}${parts.map((p) => this.drop(p)).join('')}`);
+          return;
+        }
         const obj = this.expr(b, t.value);
         const key = this.expr(b, t.slice);
         b.emit(`R.delItem(${obj}, ${key}); H.decref(${obj}); H.decref(${key});`);
@@ -1239,10 +1273,15 @@ ${body}
    * slice object is counted either way) and `obj[a:b:c]`. A missing bound is None.
    */
   private sliceLoad(b: CodeBuilder, obj: Operand, s: ast.Slice): string {
-    const parts = [s.lower, s.upper, s.step].map((x) => (x ? this.operand(b, x) : { v: 'H.None', owned: false }));
+    const parts = this.sliceParts(b, s);
     const t = b.t();
     b.emit(`const ${t} = R.getSlice(${obj.v}, ${parts.map((p) => p.v).join(', ')});${this.drop(obj)}${parts.map((p) => this.drop(p)).join('')}`);
     return t;
+  }
+
+  /** A slice's lower, upper and step, in that order (a missing one is None). */
+  private sliceParts(b: CodeBuilder, s: ast.Slice): Operand[] {
+    return [s.lower, s.upper, s.step].map((x) => (x ? this.operand(b, x) : { v: 'H.None', owned: false }));
   }
 
   private checkModuleAttribute(e: ast.Attribute): void {
@@ -1275,19 +1314,46 @@ ${body}
   }
 
   private compare(b: CodeBuilder, e: ast.Compare): string {
-    if (e.ops.length > 1) this.unsupported(e, 'chained comparison (phase 2 of the front-end)');
-    const l = this.operand(b, e.left);
-    const r = this.operand(b, e.comparators[0]);
-    const op = e.ops[0].nodeType;
-    const t = b.t();
-    const drops = `${this.drop(l)}${this.drop(r)}`;
-    if (op === 'Is' || op === 'IsNot') {
-      b.emit(`const ${t} = R.bool(${l.v} ${op === 'Is' ? '===' : '!=='} ${r.v});${drops}`);
-    } else if (op === 'In' || op === 'NotIn') {
-      b.emit(`const ${t} = R.bool(${op === 'In' ? '' : '!'}R.contains(${r.v}, ${l.v}));${drops}`);
-    } else {
-      b.emit(`const ${t} = R.compare_${CMPOPS[op]}(${l.v}, ${r.v});${drops}`);
+    if (e.ops.length === 1) {
+      const l = this.operand(b, e.left);
+      const r = this.operand(b, e.comparators[0]);
+      const t = this.compareValue(b, l, e.ops[0].nodeType, r);
+      b.emit(`${this.drop(l)}${this.drop(r)}`);
+      return t;
     }
+    // `a < b < c`: each middle operand is kept (COPY) for the next comparison, which runs only
+    // while the results are true; the value is the first false result, or the last one.
+    const result = b.t();
+    b.emit(`let ${result};`);
+    let left = this.operand(b, e.left);
+    let open = 0;
+    e.ops.forEach((op, i) => {
+      const right = this.operand(b, e.comparators[i]);
+      const t = this.compareValue(b, left, op.nodeType, right);
+      b.emit(this.drop(left));
+      if (i === e.ops.length - 1) {
+        b.emit(`${result} = ${t};${this.drop(right)}`);
+        return;
+      }
+      b.emit(`if (!R.truth(${t})) { ${result} = ${t};${this.drop(right)} } else {`);
+      b.indent++;
+      open++;
+      b.emit(`H.decref(${t});`);
+      left = right;
+    });
+    for (; open > 0; open--) {
+      b.indent--;
+      b.emit('}');
+    }
+    return result;
+  }
+
+  /** One comparison of two operands (not dropped here) as a new reference. */
+  private compareValue(b: CodeBuilder, l: Operand, op: string, r: Operand): string {
+    const t = b.t();
+    if (op === 'Is' || op === 'IsNot') b.emit(`const ${t} = R.bool(${l.v} ${op === 'Is' ? '===' : '!=='} ${r.v});`);
+    else if (op === 'In' || op === 'NotIn') b.emit(`const ${t} = R.bool(${op === 'In' ? '' : '!'}R.contains(${r.v}, ${l.v}));`);
+    else b.emit(`const ${t} = R.compare_${CMPOPS[op]}(${l.v}, ${r.v});`);
     return t;
   }
 

@@ -238,6 +238,8 @@ export class ProgramState {
   gcCallbacksList: Ref = 0;
   /** The weakref module, once imported. */
   weakref: WeakrefModule | undefined;
+  /** builtin_function_or_method (bound C methods looked up by C code, e.g. reversed()'s __reversed__), once needed. */
+  builtinMethod: ClassInfo | undefined;
   /**
    * Bumped whenever a name is first stored as an instance attribute of some class (a new entry
    * in a ClassRecord's instanceAttrs): a cached class-attribute look-up made under another epoch
@@ -1861,6 +1863,63 @@ export class Runtime {
     }
   }
 
+  /**
+   * `lst[lo:hi] = v` (3.12+ STORE_SLICE, 3.11 BUILD_SLICE + STORE_SUBSCR; the slice object comes
+   * from the one-entry cache either way), all borrowed: list_ass_slice with the items of `v`
+   * (PySequence_Fast: a list or tuple as it is, `lst` itself copied first, anything else made a
+   * list). Only a step of 1 (or none).
+   */
+  setSlice(obj: Ref, lo: Ref, hi: Ref, step: Ref, v: Ref): void {
+    const H = this.H;
+    const [start, stop] = this.simpleSlice(obj, lo, hi, step, 'assignment');
+    const kind = H.kindOf(v);
+    let source = v;
+    if (v === obj) source = this.getSlice(obj, H.None, H.None, H.None);
+    else if (kind !== Kind.List && kind !== Kind.Tuple) {
+      H.incref(v);
+      const it = this.getIter(v);
+      try {
+        source = H.list.fromIteratorUntil(() => this.next(it), this.lengthHint(v, 8), true);
+      } finally {
+        H.decref(it);
+      }
+    } else H.incref(v);
+    try {
+      const n = H.kindOf(source) === Kind.List ? H.list.length(source) : H.tupleLength(source);
+      const items: Ref[] = [];
+      for (let i = 0; i < n; i++) items.push(H.kindOf(source) === Kind.List ? H.list.get(source, i) : H.tupleItem(source, i));
+      H.list.assignSlice(obj, start, stop, items);
+    } finally {
+      H.decref(source);
+    }
+  }
+
+  /** `del lst[lo:hi]`: list_ass_slice with no items. */
+  delSlice(obj: Ref, lo: Ref, hi: Ref, step: Ref): void {
+    const [start, stop] = this.simpleSlice(obj, lo, hi, step, 'deletion');
+    this.H.list.assignSlice(obj, start, stop, []);
+  }
+
+  /** A list's slice bounds for assignment or deletion (PySlice_Unpack + AdjustIndices, step 1). */
+  private simpleSlice(obj: Ref, lo: Ref, hi: Ref, step: Ref, what: string): [number, number] {
+    const H = this.H;
+    if (H.kindOf(obj) !== Kind.List) throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(obj))}' object does not support slice ${what}`);
+    if (step !== H.None && !(this.isInt(step) && H.intValue(step) === 1)) {
+      throw new PythonException('NotImplementedError', `slice ${what} with a step (an extended slice) is not simulated yet`);
+    }
+    const length = H.list.length(obj);
+    const bound = (b: Ref, dflt: number): number => {
+      if (b === H.None) return dflt;
+      if (!this.isInt(b)) throw new PythonException('TypeError', 'slice indices must be integers or None or have an __index__ method');
+      let i = H.intValue(b);
+      if (i < 0) i += length;
+      return Math.min(Math.max(i, 0), length);
+    };
+    const start = bound(lo, 0);
+    const stop = Math.max(bound(hi, length), start);
+    return [start, stop];
+  }
+
   private index(key: Ref, length: number, what: string): number {
     const H = this.H;
     if (H.kindOf(key) !== Kind.Int) throw new PythonException('TypeError', `${what} indices must be integers or slices, not ${H.types.nameOf(H.typeOf(key))}`);
@@ -2689,6 +2748,110 @@ export class Runtime {
         if (this.state.weakref?.isWeakValueDict(v)) return this.state.weakref.length(v);
         throw new PythonException('TypeError', `object of type '${H.types.nameOf(H.typeOf(v))}' has no len()`);
     }
+  }
+
+  /**
+   * `PyObject_LengthHint(v, dflt)`: the length of a sized object; else an iterator's
+   * `__length_hint__` (its int is made and dropped: PyLong_AsSsize_t of the method's result); else
+   * the default.
+   */
+  lengthHint(v: Ref, dflt: number): number {
+    const H = this.H;
+    switch (H.kindOf(v)) {
+      case Kind.List:
+      case Kind.Tuple:
+      case Kind.Dict:
+      case Kind.Set:
+      case Kind.Str:
+      case Kind.Bytes:
+      case Kind.Range:
+      case Kind.Array:
+        return this.len(v);
+    }
+    const hint = H.iter.lengthHint(v);
+    if (hint < 0) return dflt;
+    // _PyObject_LookupSpecial: the bound method (a GC object), its result, the method dropped, then the int.
+    const method = H.newInstance(this.builtinMethodClass());
+    H.setSlot(method, 1, v);
+    const n = H.ints.fromValue(hint);
+    H.decref(method);
+    H.decref(n);
+    return hint;
+  }
+
+  /**
+   * `tuple(iterable)` (PySequence_Tuple): a tuple passes through and a list is copied exactly;
+   * anything else is iterated into a tuple of its length hint (default 10), grown by `(n + 10) * 5/4`
+   * with _PyTuple_Resize and cut back to its length at the end. The iterable is borrowed.
+   */
+  tupleOf(v: Ref): Ref {
+    const H = this.H;
+    const kind = H.kindOf(v);
+    if (kind === Kind.Tuple) {
+      H.incref(v);
+      return v;
+    }
+    if (kind === Kind.List) {
+      const n = H.list.length(v);
+      const items: Ref[] = [];
+      for (let i = 0; i < n; i++) items.push(H.list.get(v, i));
+      return this.buildTupleOf(items, true);
+    }
+    H.incref(v);
+    const it = this.getIter(v);
+    let n = 0;
+    let result = 0;
+    try {
+      n = this.lengthHint(v, 10);
+      result = H.newTuple(n);
+      let j = 0;
+      for (let item = this.next(it); item !== 0; item = this.next(it), j++) {
+        if (j >= n) {
+          n += 10;
+          n += n >> 2;
+          result = this.resizeTuple(result, n);
+        }
+        H.tupleInit(result, j, item);
+      }
+      if (j < n) result = this.resizeTuple(result, j);
+      const done = result;
+      result = 0;
+      return done;
+    } finally {
+      if (result !== 0) H.decref(result);
+      H.decref(it);
+    }
+  }
+
+  /** `_PyTuple_Resize` as PySequence_Tuple uses it: to or from the empty tuple the object changes. */
+  private resizeTuple(t: Ref, n: number): Ref {
+    const H = this.H;
+    if (n === 0 || t === H.emptyTuple) {
+      H.decref(t);
+      return H.newTuple(n);
+    }
+    return H.tuples.resize(t, n);
+  }
+
+  /**
+   * `reversed(range)`: reversed_new looks `__reversed__` up on the range (a bound builtin method,
+   * 72 B, a GC object), calls it (range_reverse: the iterator) and drops the method.
+   */
+  reversedOf(v: Ref): Ref {
+    const H = this.H;
+    if (H.kindOf(v) !== Kind.Range) throw new PythonException('TypeError', `reversed() of '${H.types.nameOf(H.typeOf(v))}' is not simulated yet (only of a range)`);
+    const method = H.newInstance(this.builtinMethodClass());
+    H.setSlot(method, 1, v);
+    const it = H.iter.reversedRangeIter(v);
+    H.decref(method);
+    return it;
+  }
+
+  /** The class standing for builtin_function_or_method (PyCFunctionObject: 56 B + the GC head). */
+  private builtinMethodClass(): ClassInfo {
+    const state = this.state;
+    state.builtinMethod ??= this.H.defineClass({ name: 'builtin_function_or_method', slots: ['ml', 'self', 'module', 'weakreflist', 'vectorcall'] });
+    return state.builtinMethod;
   }
 
   /**

@@ -28,6 +28,8 @@ export interface TwinResult {
   /** Figures the twin recorded with `twin.report` (empty for twins that report none). */
   readonly reports: Readonly<Record<string, number>>;
   readonly wall_ns: number;
+  /** What the program printed (the lines before the measurement's). */
+  readonly output?: readonly string[];
 }
 
 /** The directory of the twins (works from sources and from dist/). */
@@ -60,7 +62,7 @@ export async function runTwin(python: string, spec: RunSpec, options: { tracemal
     maxBuffer: 64 << 20,
     env: { ...process.env, PYTHONPATH: pythonPath },
   });
-  // The program may print: its measurement is the last line.
+  // The program may print: its measurement is the last line, what it printed the lines before.
   const lines = stdout.trimEnd().split('\n');
-  return JSON.parse(lines[lines.length - 1]) as TwinResult;
+  return { ...(JSON.parse(lines[lines.length - 1]) as TwinResult), output: lines.slice(0, -1) };
 }

@@ -290,12 +290,12 @@ if __name__ == "__main__":
         if unknown:
             opts.error("--param %s: the benchmark's int arguments are %s" % (unknown[0], ", ".join(sorted(params)) or "none"))
 
-        if loops is None:
-            def body(values):
-                func(*args)
-        else:
-            def body(values):
-                func(loops, *args)
+        # The call's argument tuple is made now, outside the measured region (func(*call_args)
+        # of an exact tuple makes none), as on the simulated side.
+        call_args = args if loops is None else (loops,) + args
+
+        def body(values):
+            func(*call_args)
 
         main(stem.replace("_", "-").lower(), {known.variant: body}, params,
              argv=["--variant", known.variant] + ["--param=%s" % p for p in known.param] + rest)

@@ -1,0 +1,102 @@
+/**
+ * pyperformance's development set (test/fixtures/pyperformance/bm_*.py, unmodified, through the
+ * lab's pyperf): for each benchmark, the simulated figures on each profile next to the real
+ * interpreters' (requested-bytes peak and current with tracemalloc, collections per generation,
+ * stdout), and the simulated body's time next to CPython 3.11's (the same call without
+ * tracemalloc), in one run. Target (the real-programs issue): simulated time ≤ 1.5× CPython's in
+ * geometric mean, none above 3×. Read the ratios: the machine is shared.
+ *
+ *   npm run bench:pyperformance [-- --rounds 3 --only bm_nqueens --write-fixture]
+ *
+ * --write-fixture records the real figures as test/fixtures/pyperformance/real-figures.json (the
+ * tests replay it). A report: it exits 0 whatever the figures.
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { discoverInterpreters } from '../src/calibrate/interpreters.js';
+import { fidelityProblems, realFigures, simulatedFigures, type ProgramFigures } from '../src/calibrate/program-fidelity.js';
+import { runTwin } from '../src/calibrate/twins.js';
+import { prepareRun, measureRun } from '../src/lab/measure.js';
+import { resolveRunSpec } from '../src/lab/options.js';
+import { loadUserWorkload } from '../src/lab/user-workloads.js';
+import { formatNs } from '../src/core/units.js';
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    only: { type: 'string', multiple: true },
+    'write-fixture': { type: 'boolean', default: false },
+  },
+});
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) fail('--rounds must be a positive integer');
+
+function fail(message: string): never {
+  console.error(`bench:pyperformance: ${message}`);
+  process.exit(2);
+}
+const progress = (line: string): void => void process.stderr.write(`${line}\n`);
+
+const fromSources = import.meta.url.endsWith('.ts');
+const fixtureDir = fileURLToPath(new URL(fromSources ? '../test/fixtures/pyperformance/' : '../../test/fixtures/pyperformance/', import.meta.url));
+const files = readdirSync(fixtureDir)
+  .filter((f) => /^bm_.*\.py$/.test(f))
+  .filter((f) => !values.only?.length || values.only.includes(f.replace(/\.py$/, '')))
+  .sort();
+if (files.length === 0) fail(`no benchmark selected in ${fixtureDir}`);
+
+// One interpreter per version found, 3.11-3.13 (what the fixture records and the test replays).
+const interpreters = discoverInterpreters().filter((i) => ['3.11', '3.12', '3.13'].includes(i.profile));
+const cpython311 = interpreters.find((i) => i.profile === '3.11');
+
+interface FixtureEntry {
+  readonly program: string;
+  readonly variant: string;
+  readonly python: string;
+  readonly profile: string;
+  readonly real: ProgramFigures;
+}
+const fixture: FixtureEntry[] = [];
+const timeRows: string[] = [];
+const ratios: number[] = [];
+
+for (const file of files) {
+  const workload = await loadUserWorkload(join(fixtureDir, file));
+  for (const variant of Object.keys(workload.variants)) {
+    const label = `${basename(file, '.py')}/${variant}`;
+    for (const py of interpreters) {
+      progress(`  ${label} @${py.version}`);
+      const sim = simulatedFigures(workload.name, variant, py.profile);
+      const real = await realFigures(py.path, workload.name, variant, py.profile);
+      fixture.push({ program: file, variant, python: py.version, profile: py.profile, real });
+      const problems = fidelityProblems(sim, real);
+      const peakPct = ((100 * (sim.peak - real.peak)) / real.peak).toFixed(2);
+      console.log(`${label.padEnd(28)} ${py.version.padEnd(7)} peak ${String(sim.peak).padStart(9)} vs ${String(real.peak).padStart(9)} (${peakPct.padStart(6)} %)  collections ${sim.collections.join('/')} vs ${real.collections.join('/')}  ${problems.length === 0 ? 'ok' : `OFF: ${problems.join('; ')}`}`);
+    }
+    // Time: the simulated body (best of the rounds, profile 3.11) and CPython 3.11 without tracemalloc.
+    let simNs = Infinity;
+    let realNs = Infinity;
+    for (let r = 0; r < rounds; r++) {
+      const spec = resolveRunSpec({ workload: workload.name, variant, profile: '3.11' });
+      simNs = Math.min(simNs, measureRun(prepareRun(spec), spec).bodyNs);
+      if (cpython311) realNs = Math.min(realNs, (await runTwin(cpython311.path, spec, { tracemalloc: false })).wall_ns);
+    }
+    const ratio = simNs / realNs;
+    if (Number.isFinite(ratio)) ratios.push(ratio);
+    timeRows.push(`${label.padEnd(28)} sim ${formatNs(simNs).padStart(9)}  CPython ${cpython311 ? cpython311.version : '-'} ${Number.isFinite(realNs) ? formatNs(realNs).padStart(9) : 'absent'}  sim/CPython ${Number.isFinite(ratio) ? ratio.toFixed(2) : '-'}`);
+  }
+}
+
+console.log('\ntime (profile 3.11, body only, best of the rounds):');
+for (const row of timeRows) console.log(row);
+if (ratios.length > 0) {
+  const geomean = Math.exp(ratios.reduce((a, r) => a + Math.log(r), 0) / ratios.length);
+  console.log(`geometric mean sim/CPython ${geomean.toFixed(2)}x (target ≤ 1.5x), worst ${Math.max(...ratios).toFixed(2)}x (target ≤ 3x)`);
+}
+if (values['write-fixture']) {
+  const out = join(fixtureDir, 'real-figures.json');
+  writeFileSync(out, `${JSON.stringify({ note: 'Written by npm run bench:pyperformance -- --write-fixture; replayed by test/python-pyperformance.test.ts', entries: fixture }, null, 1)}\n`);
+  console.log(`wrote ${out} (${fixture.length} entries)`);
+}

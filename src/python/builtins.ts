@@ -204,6 +204,12 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
       return s;
     },
   },
+  zip: {
+    breaker: 'check',
+    call(R, args) {
+      return R.zipOf(args);
+    },
+  },
   reversed: {
     breaker: 'check',
     call(R, args) {
@@ -270,6 +276,7 @@ export const MODULES: Readonly<Record<string, readonly string[]>> = {
   ],
   sys: ['intern', 'exit'],
   time: ['perf_counter', 'perf_counter_ns'],
+  math: ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'fabs', 'sqrt', 'log', 'log10', 'log2', 'pow', 'atan2', 'hypot', 'floor', 'ceil', 'isnan', 'isinf', 'pi', 'e', 'tau', 'inf', 'nan'],
   array: ['array'],
   weakref: ['ref', 'WeakValueDictionary'],
   os: ['fork', 'open', 'read', 'close', 'O_RDONLY', 'waitpid', '_exit', 'waitstatus_to_exitcode'],

@@ -740,7 +740,9 @@ ${body}
       if (d.nodeType !== 'Name' || this.importedNames.get(d.id) !== '_testcapi.with_tp_del') this.unsupported(d, 'class decorator (only _testcapi.with_tp_del is simulated)');
       decorators.push(this.loadName(b, d.id, d));
     }
-    if (s.bases.length > 0) this.unsupported(s.bases[0], 'base class (phase 2 of the front-end)');
+    // `class C(object):` is `class C:`; any other base is not simulated yet.
+    const bases = s.bases.filter((base) => !(base.nodeType === 'Name' && base.id === 'object' && !this.moduleGlobals.has('object')));
+    if (bases.length > 0) this.unsupported(bases[0], 'base class (phase 2 of the front-end)');
     if (s.keywords.length > 0) this.unsupported(s, 'class keywords');
     const scope = this.table.scopeOf.get(s)!;
     if (scope.frees.length > 0) this.unsupported(s, 'class body using enclosing function variables');

@@ -14,7 +14,7 @@ import { CLASS_ID_BASE, Kind, type ClassInfo } from '../heap/types.js';
 import type { CompiledModule, CodeSpec } from './compile.js';
 import { PythonException } from './errors.js';
 import type { Frame } from '../heap/roots.js';
-import { BUILTIN_FUNCTIONS, type BreakerAfterCall } from './builtins.js';
+import { KNOWN_METHODS, BUILTIN_FUNCTIONS, type BreakerAfterCall } from './builtins.js';
 import { digitsOf } from '../heap/int.js';
 import { isArrayTypeCode } from '../heap/array.js';
 import { clearList } from '../heap/list.js';
@@ -240,6 +240,8 @@ export class ProgramState {
   weakref: WeakrefModule | undefined;
   /** builtin_function_or_method (bound C methods looked up by C code, e.g. reversed()'s __reversed__), once needed. */
   builtinMethod: ClassInfo | undefined;
+  /** The zip type (a GC object of four words), once a program calls zip(). */
+  zip: ClassInfo | undefined;
   /**
    * Bumped whenever a name is first stored as an instance attribute of some class (a new entry
    * in a ClassRecord's instanceAttrs): a cached class-attribute look-up made under another epoch
@@ -882,6 +884,19 @@ export class Runtime {
         return this.afterCall(exc);
       }
     }
+    if (this.state.builtinMethod !== undefined && type === this.state.builtinMethod.id) {
+      // `m = lst.insert; m(i, x)`: the method of a built-in type, bound to its object.
+      const self = H.getSlot(f, 1);
+      const m = H.str.read(H.getSlot(f, 0));
+      H.incref(self);
+      H.decref(f);
+      try {
+        return this.callTypeMethod(self, m, args);
+      } finally {
+        for (const a of args) H.decref(a);
+        H.decref(self);
+      }
+    }
     if (type === Kind.WeakRef) {
       // `wr()`: the referent, or None once it has died.
       for (const a of args) H.decref(a);
@@ -1364,6 +1379,7 @@ export class Runtime {
       case Kind.Enumerate:
         return v;
       default: {
+        if (this.isZip(v)) return v;
         // A class with __iter__: its result (a generator, for the usual `yield` methods).
         const dunder = this.dunder(v, '__iter__');
         if (dunder !== 0) return this.callFunction(dunder, [], undefined, v);
@@ -1393,6 +1409,7 @@ export class Runtime {
         return item === 0 ? 0 : H.iter.enumerateStep(it, item);
       }
       default:
+        if (this.isZip(it)) return this.zipNext(it);
         throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(it))}' object is not an iterator`);
     }
   }
@@ -1665,7 +1682,31 @@ export class Runtime {
         return cv;
       }
     }
+    if (type < CLASS_ID_BASE && type !== Kind.Handle && KNOWN_METHODS.has(n) && this.hasTypeMethod(obj, n)) {
+      // LOAD_ATTR of a method of a built-in type (not called at once): the method descriptor's
+      // __get__ makes a builtin_function_or_method bound to the object (PyCMethod_New, 72 B).
+      const method = H.newInstance(this.builtinMethodClass());
+      H.setSlot(method, 0, this.N[name]);
+      H.setSlot(method, 1, obj);
+      return method;
+    }
     throw new PythonException('AttributeError', `'${H.types.nameOf(type)}' object has no attribute '${n}'`);
+  }
+
+  /** Whether callTypeMethod runs `obj.m(...)` for this object's type. */
+  private hasTypeMethod(obj: Ref, m: string): boolean {
+    switch (this.H.kindOf(obj)) {
+      case Kind.List:
+        return ['append', 'pop', 'insert', 'clear', 'remove'].includes(m);
+      case Kind.Str:
+        return ['replace', 'strip', 'lstrip', 'rstrip'].includes(m);
+      case Kind.Dict:
+        return m === 'get';
+      case Kind.Bytes:
+        return m === 'index';
+      default:
+        return false;
+    }
   }
 
   setAttr(obj: Ref, name: number, v: Ref): void {
@@ -2559,6 +2600,46 @@ export class Runtime {
           throw new PythonException('SystemExit', '');
         });
         break;
+      case 'math': {
+        // Each function takes floats (or ints) and returns a new float (PyFloat_FromDouble: the
+        // float free list), or an int for floor/ceil; METH_O or METH_FASTCALL, so no argument
+        // tuple. The values are V8's Math functions: equal to the C library's except perhaps in
+        // the last bit for the transcendental ones.
+        const real = (v: Ref, f: string): number => {
+          const x = this.num(v);
+          if (x === undefined) throw new PythonException('TypeError', `${f}(): must be real number, not ${H.types.nameOf(H.typeOf(v))}`);
+          return x;
+        };
+        const domain = (ok: boolean): void => {
+          if (!ok) throw new PythonException('ValueError', 'math domain error');
+        };
+        const unary: Record<string, (x: number) => number> = {
+          sin: Math.sin, cos: Math.cos, tan: Math.tan, asin: Math.asin, acos: Math.acos, atan: Math.atan,
+          sinh: Math.sinh, cosh: Math.cosh, tanh: Math.tanh, exp: Math.exp, fabs: Math.abs,
+          sqrt: (x) => (domain(x >= 0 || Number.isNaN(x)), Math.sqrt(x)),
+          log10: (x) => (domain(x > 0), Math.log10(x)),
+          log2: (x) => (domain(x > 0), Math.log2(x)),
+        };
+        for (const [n, f] of Object.entries(unary)) fn(n, 'check', (args) => H.float(f(real(args[0], n))));
+        fn('log', 'check', (args) => {
+          const x = real(args[0], 'log');
+          domain(x > 0);
+          return H.float(args.length > 1 ? Math.log(x) / Math.log(real(args[1], 'log')) : Math.log(x));
+        });
+        fn('pow', 'check', (args) => H.float(Math.pow(real(args[0], 'pow'), real(args[1], 'pow'))));
+        fn('atan2', 'check', (args) => H.float(Math.atan2(real(args[0], 'atan2'), real(args[1], 'atan2'))));
+        fn('hypot', 'check', (args) => H.float(Math.hypot(...args.map((a) => real(a, 'hypot')))));
+        fn('floor', 'check', (args) => (this.isInt(args[0]) ? (H.incref(args[0]), args[0]) : H.ints.fromValue(Math.floor(real(args[0], 'floor')))));
+        fn('ceil', 'check', (args) => (this.isInt(args[0]) ? (H.incref(args[0]), args[0]) : H.ints.fromValue(Math.ceil(real(args[0], 'ceil')))));
+        fn('isnan', 'check', (args) => this.bool(Number.isNaN(real(args[0], 'isnan'))));
+        fn('isinf', 'check', (args) => this.bool(Math.abs(real(args[0], 'isinf')) === Infinity));
+        attrs.set('pi', H.float(Math.PI));
+        attrs.set('e', H.float(Math.E));
+        attrs.set('tau', H.float(2 * Math.PI));
+        attrs.set('inf', H.float(Infinity));
+        attrs.set('nan', H.float(Number.NaN));
+        break;
+      }
       case 'time':
         // The simulator's own clock (what a pause measured with it means: the simulated
         // collection's wall time), from a base that makes it a two-digit int, as nanoseconds since
@@ -2845,6 +2926,73 @@ export class Runtime {
     const it = H.iter.reversedRangeIter(v);
     H.decref(method);
     return it;
+  }
+
+  /**
+   * `zip(*iterables)` (zip_vectorcall; arguments borrowed): the tuple of their iterators, the
+   * result tuple (of Nones) it recycles, then the zip object (a GC object of 64 B: ittuple, result,
+   * tuplesize, strict).
+   */
+  zipOf(args: readonly Ref[]): Ref {
+    const H = this.H;
+    const iterators: Ref[] = [];
+    try {
+      for (const a of args) {
+        H.incref(a);
+        iterators.push(this.getIter(a));
+      }
+    } catch (err) {
+      for (const it of iterators) H.decref(it);
+      throw err;
+    }
+    const ittuple = this.buildTupleOf(iterators, true);
+    for (const it of iterators) H.decref(it);
+    const result = this.buildTupleOf(args.map(() => H.None), true);
+    this.state.zip ??= H.defineClass({ name: 'zip', slots: ['ittuple', 'result', 'tuplesize', 'strict'] });
+    const z = H.newInstance(this.state.zip);
+    H.setSlot(z, 0, ittuple);
+    H.setSlot(z, 1, result);
+    H.decref(ittuple);
+    H.decref(result);
+    return z;
+  }
+
+  private isZip(v: Ref): boolean {
+    return this.state.zip !== undefined && this.I[v + OB.TYPE] === this.state.zip.id;
+  }
+
+  /** zip_next: the recycled result tuple when only the zip holds it (tracked again), else a new one; 0 at the end. */
+  private zipNext(z: Ref): Ref {
+    const H = this.H;
+    const ittuple = H.getSlot(z, 0);
+    const n = H.tupleLength(ittuple);
+    if (n === 0) return 0;
+    let result = H.getSlot(z, 1);
+    if (H.refcount(result) === 1) {
+      H.incref(result);
+      for (let i = 0; i < n; i++) {
+        const item = this.next(H.tupleItem(ittuple, i));
+        if (item === 0) {
+          H.decref(result);
+          return 0;
+        }
+        const old = H.tupleItem(result, i);
+        H.tupleInit(result, i, item);
+        H.decref(old);
+      }
+      if (!H.isTracked(result)) H.track(result);
+      return result;
+    }
+    result = H.newTuple(n);
+    for (let i = 0; i < n; i++) {
+      const item = this.next(H.tupleItem(ittuple, i));
+      if (item === 0) {
+        H.decref(result);
+        return 0;
+      }
+      H.tupleInit(result, i, item);
+    }
+    return result;
   }
 
   /** The class standing for builtin_function_or_method (PyCFunctionObject: 56 B + the GC head). */

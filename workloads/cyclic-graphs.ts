@@ -13,7 +13,7 @@ import type { Heap } from '../src/heap/heap.js';
 import { defineWorkload, variant, type WorkloadContext } from '../src/lab/workload.js';
 import { internNames, listComprehensionOverRange, loopInt, rangeIterator } from './builtins.js';
 import type { Frame } from '../src/heap/roots.js';
-import { dropPairs } from './gc-pairs.js';
+import { dropPairs } from '../src/calibrate/gc-pairs.js';
 
 /** One step of the twins' LCG, exact in doubles: the low 31 bits of x * 1103515245 + 12345. */
 export function lcgNext(x: number): number {

@@ -13,7 +13,6 @@ import { RunInstruments, type SizeClassSnapshot } from './instruments.js';
 import { effectiveThresholds, type RunSpec, type Thresholds } from './options.js';
 import type { WorkloadContext } from './workload.js';
 import { resolveWorkload } from './options.js';
-import { loopInt } from '../../workloads/builtins.js';
 import { topUpStartupPopulation } from '../heap/gc/startup.js';
 
 /**
@@ -197,8 +196,8 @@ function twinProbeReading(heap: Heap): void {
   const current = heap.tracedCurrent;
   const peak = heap.tracedPeak;
   const pair = heap.newTuple(2);
-  heap.tupleInit(pair, 0, loopInt(heap, current));
-  heap.tupleInit(pair, 1, loopInt(heap, peak));
+  heap.tupleInit(pair, 0, heap.ints.fromValue(current));
+  heap.tupleInit(pair, 1, heap.ints.fromValue(peak));
   // The return from the C call checks the eval breaker, the tuple alive on the stack.
   heap.evalBreaker();
   const first = heap.tupleItem(pair, 0);

@@ -39,7 +39,10 @@ import { prepareRun, runBody } from '../src/lab/measure.js';
 import { resolveRunSpec, type RunSpec } from '../src/lab/options.js';
 import { loadUserWorkload } from '../src/lab/user-workloads.js';
 import type { Workload } from '../src/lab/workload.js';
-import { findWorkload, MISSION_WORKLOADS, WORKLOADS } from '../workloads/index.js';
+import { installBuiltIns } from '../src/lab/registry.js';
+import { BUILT_INS, MISSION_WORKLOADS, WORKLOADS } from '../workloads/index.js';
+
+installBuiltIns(BUILT_INS);
 
 const PROFILE: ProfileName = '3.11';
 const HEAP_MIB = 1024;
@@ -105,7 +108,6 @@ type Row =
   | { readonly kind: 'timed'; readonly c: Case; readonly feNs: number; readonly tsNs: number; readonly pyNs: number; readonly pyNote: string; readonly allocs: readonly [number, number] }
   | { readonly kind: 'note'; readonly label: string; readonly size: string; readonly note: string };
 
-const isBuiltIn = (name: string): boolean => findWorkload(name) !== undefined;
 const selected = WORKLOADS.filter((w) => only.length === 0 || only.includes(w.name));
 const withoutTwin = selected.filter((w) => !w.twin).map((w) => w.name);
 
@@ -113,7 +115,7 @@ const withoutTwin = selected.filter((w) => !w.twin).map((w) => w.name);
 async function casesOf(w: Workload): Promise<Case[] | string> {
   let py: Workload;
   try {
-    py = await loadUserWorkload(twinPath(w), isBuiltIn);
+    py = await loadUserWorkload(twinPath(w));
   } catch (err) {
     // FILE:LINE:COL: unsupported …, the file named by its base name to keep the row short.
     return `not yet runnable: ${oneLine(err).replace(twinPath(w), basename(twinPath(w)))}`;

@@ -16,7 +16,7 @@ import { PROFILE_NAMES, type ProfileName } from '../src/heap/profiles.js';
 import { measureRun, prepareRun, type RunMetrics } from '../src/lab/measure.js';
 import { resolveRunSpec } from '../src/lab/options.js';
 import { loadUserWorkload } from '../src/lab/user-workloads.js';
-import { findWorkload, WORKLOADS } from '../workloads/index.js';
+import { WORKLOADS } from '../workloads/index.js';
 
 type Figure = 'peak' | 'current' | 'probes' | 'reports' | 'allocated' | 'freed' | 'collections' | 'collected' | 'visited';
 const FIGURES: readonly Figure[] = ['peak', 'current', 'probes', 'reports', 'allocated', 'freed', 'collections', 'collected', 'visited'];
@@ -215,8 +215,6 @@ function measure(
   return figures(measureRun(prepareRun(spec), spec), declared);
 }
 
-const isBuiltIn = (name: string): boolean => findWorkload(name) !== undefined;
-
 /** The twins of the built-in workloads: every one runs through the front-end. */
 const RUNNABLE = [
   'generators-vs-lists',
@@ -243,7 +241,7 @@ describe('the .py twins give their TypeScript bodies\' figures', () => {
   for (const name of RUNNABLE) {
     const body = WORKLOADS.find((w) => w.name === name)!;
     it(`${name} on every profile at the test sizes`, async () => {
-      const program = await loadUserWorkload(`workloads/python/${body.twin}`, isBuiltIn);
+      const program = await loadUserWorkload(`workloads/python/${body.twin}`);
       expect(program.name).toBe(`${name}.py`);
       expect(Object.keys(program.variants)).toEqual(Object.keys(body.variants));
       const params = body.testParams ?? {};

@@ -1,4 +1,5 @@
 /** The registry of built-in workloads and tips: the names `gclab list`, `run`, `bench` and `tips` use. */
+import type { BuiltIns } from '../src/lab/registry.js';
 import type { Tip } from '../src/lab/tips.js';
 import type { Workload } from '../src/lab/workload.js';
 import { CANONICAL_TIPS, CANONICAL_WORKLOADS } from './canonical.js';
@@ -6,7 +7,6 @@ import { cyclicGraphs } from './cyclic-graphs.js';
 import { FINALIZATION_TIPS, FINALIZATION_WORKLOADS } from './finalization.js';
 import { GC_TUNING_TIPS, GC_TUNING_WORKLOADS } from './gc-tuning.js';
 import { generatorsVsLists } from './generators-vs-lists.js';
-import { labSelftest } from './lab-selftest.js';
 import { OBJECT_LIFETIME_TIPS, OBJECT_LIFETIME_WORKLOADS } from './object-lifetimes.js';
 import { slotsVsDict } from './slots-vs-dict.js';
 
@@ -45,7 +45,5 @@ const MISSION_TIPS: readonly Tip[] = [
 /** Every tip the scoreboard shows, in its order. */
 export const TIPS: readonly Tip[] = [...MISSION_TIPS, ...OBJECT_LIFETIME_TIPS, ...FINALIZATION_TIPS, ...GC_TUNING_TIPS, ...CANONICAL_TIPS];
 
-/** A workload by name; `lab-selftest` (the fault tests' workload) is found but never listed. */
-export function findWorkload(name: string): Workload | undefined {
-  return WORKLOADS.find((w) => w.name === name) ?? (name === labSelftest.name ? labSelftest : undefined);
-}
+/** What the entry points hand to the lab (src/lab/registry.ts). */
+export const BUILT_INS: BuiltIns = { workloads: WORKLOADS, mission: MISSION_WORKLOADS.map((w) => w.name), tips: TIPS };

@@ -22,6 +22,11 @@ import { OBJECTIVES } from '../tune/front.js';
 import { DEFAULT_RESULTS_DIR } from '../lab/store.js';
 import { UsageError } from '../core/errors.js';
 import { LAB_VERSION } from '../version.js';
+import { installBuiltIns } from '../lab/registry.js';
+import { BUILT_INS } from '../../workloads/index.js';
+
+// The CLI hands the built-in workloads to the lab (which never imports workload code).
+installBuiltIns(BUILT_INS);
 
 
 export function buildProgram(out: (line: string) => void): Command {

@@ -8,7 +8,7 @@ import { discoverInterpreters, interpreterAt, type Interpreter } from '../../cal
 import { runTwin, type TwinResult } from '../../calibrate/twins.js';
 import { measureRun, prepareRun, runBody, type RunMetrics } from '../../lab/measure.js';
 import { resolveRunSpec, resolveWorkload, specLabel, type RunSpec } from '../../lab/options.js';
-import { findWorkload, WORKLOADS } from '../../../workloads/index.js';
+import { builtIns } from '../../lab/registry.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
 import type { Workload } from '../../lab/workload.js';
 import { UsageError } from '../../core/errors.js';
@@ -85,10 +85,9 @@ function askedInterpreter(pathOrName: string): Interpreter {
 
 export async function calibrateCommand(opts: CalibrateOptions, out: (line: string) => void): Promise<number> {
   const sizes = (opts.n ?? '100000').split(',').map((v) => parseInteger(v, '--n', 1, 10_000_000));
-  const isBuiltIn = (name: string): boolean => findWorkload(name) !== undefined;
   const workloads: Workload[] = [];
-  for (const arg of opts.workload ?? []) workloads.push(resolveWorkload(await workloadArgument(arg, isBuiltIn)));
-  if (workloads.length === 0) workloads.push(...WORKLOADS);
+  for (const arg of opts.workload ?? []) workloads.push(resolveWorkload(await workloadArgument(arg)));
+  if (workloads.length === 0) workloads.push(...builtIns().workloads);
   const interpreters: Interpreter[] = opts.python ? opts.python.map(askedInterpreter) : discoverInterpreters();
   if (interpreters.length === 0) throw new UsageError('no CPython 3.11+ interpreter found (give one with --python PATH)');
   const extraParams = (opts.param ?? []).map((item): [string, string] => {

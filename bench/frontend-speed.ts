@@ -151,7 +151,7 @@ function timeBody(spec: RunSpec, side: string): { ns: number; allocated: number 
   const before = run.heap.counters[Stat.ObjectsAllocated];
   let ns: number;
   try {
-    ns = runBody(run, spec, {});
+    ns = runBody(run, spec);
   } catch (err) {
     throw new Error(`${side}: body failed: ${oneLine(err)}`);
   }

@@ -60,6 +60,7 @@ describe('suites and tips', () => {
         expect(Object.keys(w.params), tip.name).toContain(tip.metric.per);
       }
       if (tip.metric.kind === 'report') expect(w.reports ?? [], tip.name).toContain(tip.metric.report);
+      if (tip.metric.kind === 'most-visited') expect(w.probes, tip.name).toContain(tip.metric.after);
     }
   });
 });

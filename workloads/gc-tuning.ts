@@ -29,13 +29,14 @@ export const GC_TUNING_TIPS: readonly Tip[] = [
     metric: { kind: 'time' },
   },
   {
-    // Judged by the objects the longest churn collection examined (deterministic): the pause
-    // times themselves are wall time and vary with the machine's load more than with freeze.
+    // Judged by the objects the largest collection after the tree was built examined
+    // (deterministic; the churn's collections): the pause times themselves are wall time and vary
+    // with the machine's load more than with freeze.
     name: 'gc.freeze() long-lived data',
     advice: 'after building a big long-lived structure, gc.freeze() it so full collections stop walking it',
     workload: 'long-lived-churn',
     without: 'retain',
     with: 'freeze',
-    metric: { kind: 'report', report: 'churn_max_visited', unit: 'count' },
+    metric: { kind: 'most-visited', after: 'tree' },
   },
 ];

@@ -70,7 +70,7 @@ export function relDiff(sim: number, real: number): number {
 /** The simulated body's wall time: the best of three runs on fresh heaps. */
 function simWallNs(spec: RunSpec): number {
   let best = Infinity;
-  for (let i = 0; i < 3; i++) best = Math.min(best, runBody(prepareRun(spec), spec, {}));
+  for (let i = 0; i < 3; i++) best = Math.min(best, runBody(prepareRun(spec), spec));
   return best;
 }
 

@@ -218,6 +218,8 @@ interface ProgramRun {
   readonly host: LabHost;
   /** The parameter dict passed to the variant (made before the measured region, as twin.py's). */
   readonly params: Ref;
+  /** The variant's module-level function (undefined: the whole module body is measured). */
+  readonly fn: string | undefined;
 }
 
 /**
@@ -249,13 +251,15 @@ export function programWorkload(program: PythonProgram, name: string): Workload 
   };
 }
 
-/** A variant of a program (loaded by `program()` when a run first needs it). */
+/** A variant of a program (loaded by `program()` when a run's set-up needs it). */
 function programVariant(program: () => PythonProgram, variant: string, description: string): Variant {
-  const fn = (): string | undefined => program().shape.variants[variant];
   return {
     description,
-    setup: (heap: Heap, params?: Params, seed?: number): ProgramRun => setUp(program(), heap, fn() !== undefined, params ?? {}, seed ?? 1),
-    run: (ctx: WorkloadContext, module: unknown) => runVariant(module as ProgramRun, fn(), ctx),
+    setup: (heap: Heap, params?: Params, seed?: number): ProgramRun => {
+      const loaded = program();
+      return setUp(loaded, heap, loaded.shape.variants[variant], params ?? {}, seed ?? 1);
+    },
+    run: (ctx: WorkloadContext, module: unknown) => runVariant(module as ProgramRun, ctx),
   };
 }
 
@@ -281,21 +285,31 @@ export interface BuiltInDeclaration {
 }
 
 /**
+ * The built-in program loaded in this process (one at a time, by path). Only one is kept: the code
+ * compiled for a profile stays bound to the heap it last ran on (the Runtime binds it, see
+ * linkedCode in runtime.ts), so keeping every built-in loaded kept a dead heap alive per program
+ * and profile (calibrating all of them on three interpreters held 48 GiB of address space, and
+ * spawning the interpreter failed with ENOMEM). Loading one again costs a parse and a compile.
+ */
+let loadedBuiltIn: { readonly path: string; readonly program: PythonProgram } | undefined;
+
+/**
  * A built-in workload: the program at `path` (the declaration's file), read, checked against the
- * declaration and parsed when a run first needs it, and compiled per profile as runs need them
+ * declaration and parsed when a run's set-up needs it (and it is not the one loaded), and compiled
+ * per profile as runs need them
  * (a user's program is compiled for every profile at once, to fail before anything runs; the
  * built-ins are known to compile, every one on every profile in the tests).
  */
 export function builtInWorkload(declared: BuiltInDeclaration, path: string, readSource: SourceReader): Workload {
-  let loaded: PythonProgram | undefined;
   const program = (): PythonProgram => {
-    if (!loaded) {
+    if (loadedBuiltIn?.path !== path) {
       const source = readSource(path);
       if (source === undefined) throw new Error(`built-in workload ${declared.name}: its program ${path} is missing`);
-      loaded = loadProgram(source, path, readSource, { compileEveryProfile: false });
+      const loaded = loadProgram(source, path, readSource, { compileEveryProfile: false });
       checkDeclaration(declared, loaded.shape, path);
+      loadedBuiltIn = { path, program: loaded };
     }
-    return loaded;
+    return loadedBuiltIn.program;
   };
   const variants: Record<string, Variant> = {};
   for (const [variant, description] of Object.entries(declared.variants)) variants[variant] = programVariant(program, variant, description);
@@ -347,7 +361,8 @@ class LabHost {
   }
 }
 
-function setUp(program: PythonProgram, heap: Heap, twinShaped: boolean, params: Params, seed: number): ProgramRun {
+function setUp(program: PythonProgram, heap: Heap, fn: string | undefined, params: Params, seed: number): ProgramRun {
+  const twinShaped = fn !== undefined;
   const host = new LabHost();
   const profile = heap.profile.name;
   // A plain script runs as twin.py --script runs it: in a fresh dict made before the measured
@@ -381,7 +396,7 @@ function setUp(program: PythonProgram, heap: Heap, twinShaped: boolean, params: 
       heap.decref(v);
     }
   }
-  return { rt, host, params: p };
+  return { rt, host, params: p, fn };
 }
 
 /**
@@ -396,7 +411,8 @@ export function programGlobal(module: unknown, name: string): Ref {
   return value;
 }
 
-function runVariant(run: ProgramRun, fn: string | undefined, ctx: WorkloadContext): void {
+function runVariant(run: ProgramRun, ctx: WorkloadContext): void {
+  const { fn } = run;
   run.host.ctx = ctx;
   const { rt } = run;
   const heap = rt.H;

@@ -15,6 +15,7 @@ export default defineConfig({
   },
   test: {
     globalSetup: ['./test/support/dist-fresh.ts'],
+    setupFiles: ['./test/support/built-ins.ts'],
     server: { deps: { external: [/\/dist\//] } },
   },
 });

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Heap } from '../src/heap/heap.js';
 import { isProfileName, PROFILES } from '../src/heap/profiles.js';
 import { projectRoot } from '../src/sizes/real.js';
-import { linkedPair } from '../workloads/gc-pairs.js';
+import { linkedPair } from '../src/calibrate/gc-pairs.js';
 
 const { values } = parseArgs({
   options: {

@@ -13,8 +13,8 @@ import { parseArgs } from 'node:util';
 import { Heap } from '../src/heap/heap.js';
 import type { ProfileName } from '../src/heap/profiles.js';
 import { PROFILES } from '../src/heap/profiles.js';
-import { dropPairs } from '../workloads/gc-pairs.js';
-import { buildLongLivedTree } from '../workloads/gc-pauses.js';
+import { dropPairs } from '../src/calibrate/gc-pairs.js';
+import { buildLongLivedTree } from '../src/calibrate/gc-pauses.js';
 
 const { values } = parseArgs({
   options: {

@@ -12,6 +12,8 @@
 import { parseArgs } from 'node:util';
 import { Coordinator, type CoordinatorOptions } from '../src/lab/coordinator.js';
 import { resolveRunSpec } from '../src/lab/options.js';
+import { installBuiltIns } from '../src/lab/registry.js';
+import { BUILT_INS } from '../workloads/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +24,7 @@ const { values } = parseArgs({
 });
 const tasks = Number(values.tasks);
 const rounds = Number(values.rounds);
+installBuiltIns(BUILT_INS);
 const spec = resolveRunSpec({ workload: 'cyclic-graphs', variant: 'pairs', profile: '3.13', params: [`n=${values.n}`] });
 const plans = Array.from({ length: tasks }, (_, repetition) => ({ spec, repetition }));
 

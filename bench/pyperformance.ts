@@ -22,6 +22,10 @@ import { prepareRun, measureRun } from '../src/lab/measure.js';
 import { resolveRunSpec } from '../src/lab/options.js';
 import { loadUserWorkload } from '../src/lab/user-workloads.js';
 import { formatNs } from '../src/core/units.js';
+import { installBuiltIns } from '../src/lab/registry.js';
+import { BUILT_INS } from '../workloads/index.js';
+
+installBuiltIns(BUILT_INS);
 
 const { values } = parseArgs({
   options: {

@@ -8,9 +8,8 @@
  * 0 collected.
  */
 import { describe, expect, it } from 'vitest';
-import { type GcPairsRecord, simulateGcPairs } from '../src/calibrate/gc-pairs.js';
+import { type GcPairsRecord, linkedPair, simulateGcPairs } from '../src/calibrate/gc-pairs.js';
 import { programHeap } from './support/gc-scenarios.js';
-import { linkedPair } from '../workloads/gc-pairs.js';
 
 /** The record `gc_pairs.py --n 10000` printed under Pyodide 314.0.7. */
 const PYODIDE_3142_N10000: GcPairsRecord = {

@@ -7,7 +7,7 @@ import { Stat } from '../src/heap/layout.js';
 import { IncrementalPhase, type IncrementalPlan } from '../src/heap/gc/incremental.js';
 import { programHeap } from './support/gc-scenarios.js';
 import type { Heap } from '../src/heap/heap.js';
-import { linkedPair } from '../workloads/gc-pairs.js';
+import { linkedPair } from '../src/calibrate/gc-pairs.js';
 
 /** Pairs linked and dropped at once, one statement each. */
 function churnPairs(heap: Heap, pairs: number): void {

@@ -11,12 +11,17 @@ import { describe, expect, it } from 'vitest';
 import { Coordinator, type TaskRecord } from '../src/lab/coordinator.js';
 import { resolveRunSpec } from '../src/lab/options.js';
 import { readResults, ResultsWriter, provenance } from '../src/lab/store.js';
+import { loadUserWorkload } from '../src/lab/user-workloads.js';
+
+/** The fault fixture: a TypeScript workload loaded by path, as a user's module is. */
+const SELFTEST = 'test/fixtures/lab-selftest.ts';
 
 describe('faults', () => {
   it('each failure is recorded and the other tasks complete', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gclab-faults-'));
     const writer = new ResultsWriter(dir, 'faults', provenance('test', {}));
     const variants = ['ok', 'exhaust', 'throw', 'exit', 'hang', 'ok'];
+    await loadUserWorkload(SELFTEST);
     const plans = variants.map((variant) => ({
       spec: resolveRunSpec({ workload: 'lab-selftest', variant, heapMiB: 8, profile: '3.12' }),
       repetition: 0,
@@ -47,7 +52,7 @@ describe('faults', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gclab-sigint-'));
     const child = spawn(
       process.execPath,
-      ['bin/gclab.js', 'run', 'lab-selftest', '--variant', 'ok', '--repeat', '40', '--workers', '1', '--no-timing', '--results-dir', dir],
+      ['bin/gclab.js', 'run', SELFTEST, '--variant', 'ok', '--repeat', '40', '--workers', '1', '--no-timing', '--results-dir', dir],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';

@@ -13,10 +13,7 @@ const params = { n: 5000, m: 20_000 };
 
 function metrics(variant: string, freezeAt?: string) {
   const spec = resolveRunSpec({ workload: 'long-lived-churn', variant, profile: '3.12', params, threshold: [100, 10, 10], freezeAt });
-  const run = prepareRun(spec);
-  const m = measureRun(run, spec);
-  run.heap.teardown();
-  return m;
+  return measureRun(prepareRun(spec), spec);
 }
 
 describe('--freeze-at', () => {

@@ -14,10 +14,7 @@ const VARIANTS = ['nofreeze', 'freeze', 'collect-freeze', 'disable-freeze'] as c
 
 function run(variant: string, profile: '3.11' | '3.13'): RunMetrics {
   const spec = resolveRunSpec({ workload: 'freeze-before-fork', variant, profile, params: PARAMS });
-  const prepared = prepareRun(spec);
-  const metrics = measureRun(prepared, spec);
-  prepared.heap.teardown();
-  return metrics;
+  return measureRun(prepareRun(spec), spec);
 }
 
 describe('freeze-before-fork (simulated)', () => {

@@ -13,10 +13,7 @@ const STEP_BYTES = 152;
 
 function run(variant: string, params: Params = {}): RunMetrics {
   const spec = resolveRunSpec({ workload: 'gc-manual', variant, profile: '3.13', params: { n: N, m: M, k: K, ...params } });
-  const prepared = prepareRun(spec);
-  const metrics = measureRun(prepared, spec);
-  prepared.heap.teardown();
-  return metrics;
+  return measureRun(prepareRun(spec), spec);
 }
 
 const minus = (a: readonly number[], b: readonly number[]): number[] => a.map((x, i) => x - b[i]);

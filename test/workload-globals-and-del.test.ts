@@ -8,7 +8,7 @@ import { PROFILE_NAMES, PROFILES } from '../src/heap/profiles.js';
 import { measureRun, prepareRun, type RunMetrics } from '../src/lab/measure.js';
 import { resolveRunSpec } from '../src/lab/options.js';
 import { tipFigure } from '../src/lab/tips.js';
-import { OBJECT_LIFETIME_TIPS } from '../workloads/object-lifetimes.js';
+import { TIPS } from '../workloads/index.js';
 
 const N = 1_000_000;
 const M = 20_000;
@@ -43,7 +43,7 @@ describe('globals-and-del', () => {
   }
 
   it('the tips: del lowers the peak, a local instead of a global lowers what is retained', () => {
-    const tips = OBJECT_LIFETIME_TIPS.filter((t) => t.workload === 'globals-and-del');
+    const tips = TIPS.filter((t) => t.workload === 'globals-and-del');
     expect(tips.map((t) => t.name).sort()).toEqual(['avoid globals', 'del what you no longer need']);
     for (const tip of tips) {
       const params = { n: N, m: M };

@@ -18,7 +18,6 @@ function churnRun(variant: string) {
   for (let i = 0; i < log.count; i++) if (log.generation[i] === 2) full.push(log.visited[i]);
   // The churn's full collections are the last `churn_full` of them.
   const churnFull = full.slice(full.length - metrics.reports.churn_full);
-  run.heap.teardown();
   return { metrics, churnFull };
 }
 

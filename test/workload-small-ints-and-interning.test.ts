@@ -8,7 +8,7 @@ import { PROFILE_NAMES, PROFILES } from '../src/heap/profiles.js';
 import { measureRun, prepareRun, type RunMetrics } from '../src/lab/measure.js';
 import { resolveRunSpec } from '../src/lab/options.js';
 import { tipFigure } from '../src/lab/tips.js';
-import { OBJECT_LIFETIME_TIPS } from '../workloads/object-lifetimes.js';
+import { TIPS } from '../workloads/index.js';
 
 const N = 20_000;
 
@@ -46,7 +46,7 @@ describe('small-ints-and-interning', () => {
   }
 
   it('the tips: small ints and interned strings cost fewer bytes per item', () => {
-    const tips = OBJECT_LIFETIME_TIPS.filter((t) => t.workload === 'small-ints-and-interning');
+    const tips = TIPS.filter((t) => t.workload === 'small-ints-and-interning');
     expect(tips.map((t) => t.name).sort()).toEqual(['intern repeated strings', 'small ints are shared']);
     for (const tip of tips) {
       const without = tipFigure(tip.metric, measure(tip.without, '3.13'), { n: N });

@@ -8,6 +8,7 @@ import type { Ref } from '../src/heap/layout.js';
 import { PROFILE_NAMES, type ProfileName } from '../src/heap/profiles.js';
 import { measureRun, prepareRun, type RunMetrics } from '../src/lab/measure.js';
 import { resolveRunSpec } from '../src/lab/options.js';
+import { programGlobal } from '../src/python/program.js';
 
 const N = 3000;
 /** The bytes a dict object takes itself (GC head included); sizeof adds its keys table. */
@@ -29,8 +30,9 @@ function runVariant(profile: ProfileName, variant: 'dict' | 'weakvalue'): Outcom
   const spec = resolveRunSpec({ workload: 'weakref-cache', variant, profile, params: { n: N }, heapMiB: 64 });
   const run = prepareRun(spec);
   const metrics = measureRun(run, spec);
-  const module = run.module as { cache: Ref; data: Ref };
-  const outcome = { metrics, heap: run.heap, entries: variant === 'dict' ? module.cache : module.data };
+  // The program's module-level caches: dict_cache, and weak_cache, whose `data` dict holds the entries.
+  const entries = variant === 'dict' ? programGlobal(run.module, 'dict_cache') : run.heap.getAttr(programGlobal(run.module, 'weak_cache'), 'data');
+  const outcome = { metrics, heap: run.heap, entries };
   runs.set(key, outcome);
   return outcome;
 }

@@ -10,13 +10,16 @@ import { measureRun, prepareRun } from '../src/lab/measure.js';
 import { StatusCell, TaskPhase, type HeapTask, type TaskOutcome } from '../src/lab/protocol.js';
 import { timeBody } from '../src/lab/timing.js';
 import { loadUserWorkload, programSource } from '../src/lab/user-workloads.js';
-import { findWorkload } from '../workloads/index.js';
+import { installBuiltIns } from '../src/lab/registry.js';
+import { BUILT_INS } from '../workloads/index.js';
+
+installBuiltIns(BUILT_INS);
 
 export default async function runTask(task: HeapTask): Promise<TaskOutcome> {
   const status = new Int32Array(task.status);
   try {
     // A user workload is loaded in each worker from the path the coordinator's process checked.
-    if (task.spec.module) await loadUserWorkload(task.spec.module, (name) => findWorkload(name) !== undefined);
+    if (task.spec.module) await loadUserWorkload(task.spec.module);
     // Timing first, so the deterministic run (whose pauses are wall-clock times) runs on warm
     // compiled code, as a long-running interpreter's collections do, not on the JIT's first pass.
     let time = null;

@@ -9,8 +9,8 @@
 import { Heap } from '../heap/heap.js';
 import type { Ref } from '../heap/layout.js';
 import { profileForPythonVersion } from '../heap/profiles.js';
-import { dropPairs } from '../../workloads/gc-pairs.js';
-import { buildLongLivedTree } from '../../workloads/gc-pauses.js';
+import { loopInt, rangeIterator } from '../lab/body-idioms.js';
+import { dropPairs } from './gc-pairs.js';
 
 /** One JSON object printed by gc_pauses.py (plus, for Pyodide, its start-up objects out of reach). */
 export interface GcPausesRecord {
@@ -140,3 +140,48 @@ export function compareGcPauses(record: GcPausesRecord): GcPausesComparison {
     real.largestCollected.every((c, i) => Math.abs(c - simulated.largestCollected[i]) <= 0.01 * c);
   return { real, simulated, withinTolerance, identicalCollections };
 }
+
+// ---- gc_pauses.py's build(side) on the simulated heap, statement by statement ---------------------
+//
+//   def build(side):
+//       global tree
+//       tree = []
+//       for i in range(side):
+//           inner = []
+//           for j in range(side):
+//               inner.append([])
+//           tree.append(inner)
+
+/**
+ * The global `tree` becomes a list of `side` lists of `side` empty lists. Where 3.12+ checks the
+ * eval breaker: at each loop iteration's back edge, and on return from `range(side)` (see
+ * `rangeIterator`); `[]` and the specialised `list.append` do not check. MEAS 3.12.1, side 1000:
+ * a collection that the outer loop's `inner = []` schedules runs before the first inner `[]`.
+ */
+export function buildLongLivedTree(heap: Heap, side: number): void {
+  const roots = heap.roots;
+  const [I, INNER, J] = [0, 1, 2];
+  const frame = roots.pushFrame(3);
+  const tree = heap.list.newList(0);
+  roots.setGlobal('tree', tree);
+  heap.decref(tree);
+  const outer = rangeIterator(heap);
+  for (let i = 0; i < side; i++) {
+    roots.setLocalSteal(frame, I, loopInt(heap, i));
+    roots.setLocalSteal(frame, INNER, heap.list.newList(0));
+    const inner = rangeIterator(heap);
+    for (let j = 0; j < side; j++) {
+      roots.setLocalSteal(frame, J, loopInt(heap, j));
+      const leaf: Ref = heap.list.newList(0);
+      heap.list.append(frame.locals[INNER], leaf);
+      heap.decref(leaf);
+      heap.evalBreaker();
+    }
+    heap.decref(inner); // exhausted: FOR_ITER drops it
+    heap.list.append(tree, frame.locals[INNER]);
+    heap.evalBreaker();
+  }
+  heap.decref(outer);
+  roots.popFrame();
+}
+

@@ -22,6 +22,11 @@ import { OBJECTIVES } from '../tune/front.js';
 import { DEFAULT_RESULTS_DIR } from '../lab/store.js';
 import { UsageError } from '../core/errors.js';
 import { LAB_VERSION } from '../version.js';
+import { installBuiltIns } from '../lab/registry.js';
+import { BUILT_INS } from '../../workloads/index.js';
+
+// The CLI hands the built-in workloads to the lab (which never imports workload code).
+installBuiltIns(BUILT_INS);
 
 
 export function buildProgram(out: (line: string) => void): Command {
@@ -178,7 +183,7 @@ export function buildProgram(out: (line: string) => void): Command {
     .description("Run the workloads' Python twins on the real interpreters here and print simulated vs real side by side")
     .option('--python <path>', 'an interpreter to use (repeatable; default: python3, pythonX.Y on PATH, pyenv versions)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--workload <name>', 'a workload to calibrate (repeatable; default: all)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--n <sizes>', 'values of n, comma-separated', '100000')
+    .option('--n <sizes>', "values of n, comma-separated (default: 100000, or a workload's default n where 100000 is outside its range)")
     .option('--param <key=value>', 'a parameter for every workload that has it (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  gclab calibrate\n  gclab calibrate --n 100000,1000000 --workload slots-vs-dict\n  gclab calibrate --workload gc-manual --n 10000 --param m=40000 --python python3.12')

@@ -13,7 +13,6 @@ import { RunInstruments, type SizeClassSnapshot } from './instruments.js';
 import { effectiveThresholds, type RunSpec, type Thresholds } from './options.js';
 import type { WorkloadContext } from './workload.js';
 import { resolveWorkload } from './options.js';
-import { loopInt } from '../../workloads/builtins.js';
 import { topUpStartupPopulation } from '../heap/gc/startup.js';
 
 /**
@@ -80,6 +79,12 @@ export interface RunMetrics {
     readonly pauseVisited: Int32Array;
     /** When each pause started, in ns since the body started (absent from older results files). */
     readonly pauseStartNs?: Float64Array;
+    /**
+     * Per probe: how many of the body's pauses had run when the probe's reading was done, so
+     * `pauseVisited.slice(pausesBeforeProbe[p])` is the work of the collections after it (absent
+     * from older results files).
+     */
+    readonly pausesBeforeProbe?: Readonly<Record<string, number>>;
   };
   readonly objects: { readonly allocated: number; readonly freed: number };
   /** Figures the body reported with `ctx.report` (NaN for a declared one it did not report). */
@@ -197,8 +202,8 @@ function twinProbeReading(heap: Heap): void {
   const current = heap.tracedCurrent;
   const peak = heap.tracedPeak;
   const pair = heap.newTuple(2);
-  heap.tupleInit(pair, 0, loopInt(heap, current));
-  heap.tupleInit(pair, 1, loopInt(heap, peak));
+  heap.tupleInit(pair, 0, heap.ints.fromValue(current));
+  heap.tupleInit(pair, 1, heap.ints.fromValue(peak));
   // The return from the C call checks the eval breaker, the tuple alive on the stack.
   heap.evalBreaker();
   const first = heap.tupleItem(pair, 0);
@@ -210,18 +215,27 @@ function twinProbeReading(heap: Heap): void {
 /** Where a run reports progress: a fraction in [0, 1] (a shared cell in a worker). */
 export type ProgressSink = (fraction: number) => void;
 
+/** What a body's run records (measureRun's; a timed run keeps none of it). */
+export interface BodyRecord {
+  /** The bytes requested at each probe. */
+  readonly probes: Record<string, number>;
+  /** The pause log's length once each probe's reading was done (RunMetrics.gc.pausesBeforeProbe). */
+  readonly pausesAtProbe: Record<string, number>;
+  readonly reports: Record<string, number>;
+  readonly output: string[];
+  readonly onProgress?: ProgressSink;
+}
+
+/** A record nobody reads: a timed run's. */
+const NOTHING_RECORDED = (): BodyRecord => ({ probes: {}, pausesAtProbe: {}, reports: {}, output: [] });
+
 /** Runs the body the way the twin's measured region does. Returns the body's wall time in ns. */
-export function runBody(
-  run: PreparedRun,
-  spec: RunSpec,
-  probes: Record<string, number>,
-  onProgress?: ProgressSink,
-  reports: Record<string, number> = {},
-  output?: string[],
-): number {
+export function runBody(run: PreparedRun, spec: RunSpec, record?: BodyRecord): number {
   const { heap } = run;
   const workload = resolveWorkload(spec.workload);
   const variant = workload.variants[spec.variant];
+  const { probes, pausesAtProbe, reports, onProgress } = record ?? NOTHING_RECORDED();
+  const output = record?.output;
   const ctx: WorkloadContext = {
     heap,
     params: spec.params,
@@ -229,6 +243,7 @@ export function runBody(
     probe: (name) => {
       probes[name] = heap.tracedCurrent;
       twinProbeReading(heap);
+      pausesAtProbe[name] = heap.gc.pauses.count;
       if (name === spec.freezeAt) {
         // `gc.freeze()` as a statement of its own, as the twin runs it after `probe(name)`.
         heap.gc.freeze();
@@ -280,13 +295,14 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
   for (const p of workload.probes) probes[p] = -1;
   const reports: Record<string, number> = {};
   for (const r of workload.reports ?? []) reports[r] = Number.NaN;
+  const pausesAtProbe: Record<string, number> = {};
 
   const instruments = new RunInstruments(heap);
   heap.stats.beforePublish = instruments.onPublish;
   const output: string[] = [];
   let bodyNs: number;
   try {
-    bodyNs = runBody(run, spec, probes, onProgress, reports, output);
+    bodyNs = runBody(run, spec, { probes, pausesAtProbe, reports, output, onProgress });
   } finally {
     heap.stats.beforePublish = null;
   }
@@ -333,6 +349,7 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
       pauseGeneration,
       pauseVisited,
       pauseStartNs,
+      pausesBeforeProbe: Object.fromEntries(Object.entries(pausesAtProbe).map(([name, count]) => [name, count - pausesBefore])),
     },
     objects: { allocated: c[Stat.ObjectsAllocated] - allocatedBefore, freed: c[Stat.ObjectsFreed] - freedBefore },
     reports,

@@ -6,7 +6,7 @@ import { isProfileName, PROFILE_NAMES, PROFILES, type ProfileName } from '../hea
 import { MAX_HEAP_BYTES, MIN_HEAP_BYTES } from '../heap/layout.js';
 import { UsageError, unknownName } from '../core/errors.js';
 import type { Params, Workload } from './workload.js';
-import { findWorkload, WORKLOADS } from '../../workloads/index.js';
+import { builtIns, findBuiltIn } from './registry.js';
 import { findUserWorkload } from './user-workloads.js';
 
 export type GcSetting = 'enabled' | 'disabled';
@@ -64,7 +64,7 @@ export interface RunInput {
 
 /** A built-in workload, or a user workload this process has loaded (see user-workloads.ts). */
 export function resolveWorkload(name: string): Workload {
-  return findWorkload(name) ?? findUserWorkload(name) ?? unknownName('workload', name, WORKLOADS.map((w) => w.name));
+  return findBuiltIn(name) ?? findUserWorkload(name) ?? unknownName('workload', name, builtIns().workloads.map((w) => w.name));
 }
 
 export function resolveProfile(name: string): ProfileName {

@@ -2,7 +2,7 @@
 import type { ProfileName } from '../heap/profiles.js';
 import { unknownName } from '../core/errors.js';
 import type { WorkloadGroup } from './workload.js';
-import { MISSION_WORKLOADS, TIPS, WORKLOADS } from '../../workloads/index.js';
+import { builtIns } from './registry.js';
 
 export interface SuiteEntry {
   readonly workload: string;
@@ -18,15 +18,16 @@ export interface Suite {
   readonly profiles: readonly ProfileName[];
 }
 
-const mission = (params?: Record<string, number>): SuiteEntry[] => MISSION_WORKLOADS.map((w) => ({ workload: w.name, params }));
+const mission = (params?: Record<string, number>): SuiteEntry[] => builtIns().mission.map((workload) => ({ workload, params }));
 /** The two variants of every tip, with the tip's parameters (what `gclab tips` runs). */
-const tipRuns = (): SuiteEntry[] => TIPS.map((t) => ({ workload: t.workload, variants: [t.without, t.with], params: t.params }));
+const tipRuns = (): SuiteEntry[] => builtIns().tips.map((t) => ({ workload: t.workload, variants: [t.without, t.with], params: t.params }));
 
 /** Every variant of every workload in the groups, at its default parameters. */
 const groups = (...wanted: WorkloadGroup[]): SuiteEntry[] =>
-  WORKLOADS.filter((w) => wanted.includes(w.group)).map((w) => ({ workload: w.name }));
+  builtIns().workloads.filter((w) => wanted.includes(w.group)).map((w) => ({ workload: w.name }));
 
-export const SUITES: readonly Suite[] = [
+/** The suites, made from the installed built-ins (see registry.ts). */
+export const suites = (): readonly Suite[] => [
   {
     name: 'default',
     description: 'the three mission workloads, every variant, n = 100 000, on 3.13 and 3.14.0',
@@ -66,5 +67,6 @@ export const SUITES: readonly Suite[] = [
 ];
 
 export function findSuite(name: string): Suite {
-  return SUITES.find((s) => s.name === name) ?? unknownName('suite', name, SUITES.map((s) => s.name));
+  const all = suites();
+  return all.find((s) => s.name === name) ?? unknownName('suite', name, all.map((s) => s.name));
 }

@@ -22,7 +22,7 @@ export async function timeBody(spec: RunSpec, timing: TimingOptions, onIteration
   bench.add(
     spec.workload,
     () => {
-      runBody(prepared!, spec, {});
+      runBody(prepared!, spec);
     },
     {
       beforeEach: () => {

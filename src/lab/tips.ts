@@ -18,11 +18,15 @@ import type { Params } from './workload.js';
  *   collections     collections of all generations
  *   objects         objects allocated
  *   time            the body's mean time (tinybench; a deterministic run's time when not timed)
+ *   most-visited    the most objects one collection examined after probe `after` ("max obj"): the work of
+ *                   the longest pause of that phase, machine-independent (CPython does not
+ *                   expose it, the simulation's pause log does)
  *   report          a figure the body reported with ctx.report (name in `report`)
  * Lower is better for every one of them.
  */
 export type TipMetric =
   | { readonly kind: 'bytes-per-item'; readonly probe: string; readonly per: string }
+  | { readonly kind: 'most-visited'; readonly after: string }
   | { readonly kind: 'peak' | 'retained' | 'pause-p99' | 'pages-dirtied' | 'collections' | 'objects' | 'time' }
   | { readonly kind: 'report'; readonly report: string; readonly unit: 'bytes' | 'count' | 'ns' };
 
@@ -78,6 +82,13 @@ export function tipFigure(metric: TipMetric, metrics: RunMetrics, params: Params
       return metrics.objects.allocated;
     case 'time':
       return time ? time.mean : metrics.bodyNs;
+    case 'most-visited': {
+      const from = metrics.gc.pausesBeforeProbe?.[metric.after];
+      if (from === undefined) return Number.NaN;
+      let most = 0;
+      for (let i = from; i < metrics.gc.pauseVisited.length; i++) most = Math.max(most, metrics.gc.pauseVisited[i]);
+      return most;
+    }
     case 'report':
       return metrics.reports[metric.report];
   }
@@ -109,6 +120,8 @@ export function metricLabel(metric: TipMetric): string {
   switch (metric.kind) {
     case 'bytes-per-item':
       return `${metric.probe} bytes/${metric.per}`;
+    case 'most-visited':
+      return `max obj after ${metric.after}`;
     case 'report':
       return metric.report;
     default:

@@ -9,6 +9,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../core/errors.js';
 import type { Workload } from './workload.js';
+import { isBuiltIn } from './registry.js';
 import { loadProgram, programWorkload } from '../python/program.js';
 import { PythonSyntaxError } from '../python/parse.js';
 import { UnsupportedError } from '../python/errors.js';
@@ -25,8 +26,8 @@ export function isWorkloadPath(arg: string): boolean {
  * A command-line workload argument as a workload name: a built-in's name as it is, a module path
  * loaded (and checked) first.
  */
-export async function workloadArgument(arg: string, isBuiltIn: (name: string) => boolean): Promise<string> {
-  return isWorkloadPath(arg) ? (await loadUserWorkload(arg, isBuiltIn)).name : arg;
+export async function workloadArgument(arg: string): Promise<string> {
+  return isWorkloadPath(arg) ? (await loadUserWorkload(arg)).name : arg;
 }
 
 /** A user workload loaded in this process, by name. */
@@ -41,16 +42,16 @@ export function userTwinPath(workload: Workload): string | undefined {
 }
 
 /**
- * Loads, checks and registers the workload module at `path`. `isBuiltIn` tells a name that is
- * taken. Throws a UsageError (one line) for a missing file, a module that fails to load, or an
- * export that is not a valid workload.
+ * Loads, checks and registers the workload module at `path` (a built-in's name is taken). Throws a
+ * UsageError (one line) for a missing file, a module that fails to load, or an export that is not
+ * a valid workload.
  */
-export async function loadUserWorkload(path: string, isBuiltIn: (name: string) => boolean = () => false): Promise<Workload> {
+export async function loadUserWorkload(path: string): Promise<Workload> {
   const abs = resolve(path);
   const known = byPath.get(abs);
   if (known) return known;
   if (!existsSync(abs)) throw new UsageError(`no workload module at '${path}'`);
-  if (abs.endsWith('.py')) return registerProgram(abs, path, isBuiltIn);
+  if (abs.endsWith('.py')) return registerProgram(abs, path);
   let exports: Record<string, unknown>;
   try {
     const url = pathToFileURL(abs).href;
@@ -83,7 +84,7 @@ export async function loadUserWorkload(path: string, isBuiltIn: (name: string) =
  * `twin.main` declares (a plain script's file name); where that is a built-in's name, as for the
  * built-ins' own twins, the program is `NAME.py`.
  */
-function registerProgram(abs: string, path: string, isBuiltIn: (name: string) => boolean): Workload {
+function registerProgram(abs: string, path: string): Workload {
   let program;
   try {
     program = loadProgram(readFileSync(abs, 'utf8'), path, (file) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined));

@@ -55,10 +55,10 @@ export function variant<M>(v: {
 
 /**
  * What a workload is for: the mission's three questions, a memory tip (the `tips` suite and
- * scoreboard), a GC stress pattern, a canonical GC benchmark ported from elsewhere, the lab's
- * own testing (never listed), or a user's own (loaded from a module path).
+ * scoreboard), a GC stress pattern, a canonical GC benchmark ported from elsewhere, or a user's
+ * own (loaded from a module path).
  */
-export type WorkloadGroup = 'mission' | 'tip' | 'stress' | 'canonical' | 'internal' | 'user';
+export type WorkloadGroup = 'mission' | 'tip' | 'stress' | 'canonical' | 'user';
 
 /**
  * Where the simulation knowingly differs from the twin on a real interpreter, how far, and why

@@ -8,14 +8,16 @@
  *   plain        no `twin.main`: one variant, `main`, whose measured body is the whole module.
  *
  * What `twin.main` declares is read from the tree (literals, or names bound to literals at module
- * level), so `gclab list` and option checking need no run. The program is compiled once per
- * profile, before anything runs: an unsupported construct is an error then.
+ * level), so `gclab list` and option checking need no run. A user's program is compiled for every
+ * profile before anything runs: an unsupported construct is an error then. A built-in workload
+ * (`builtInWorkload`) is a program in workloads/python/ with the registry's metadata beside it,
+ * read and compiled only when a run needs it, for that run's profile.
  */
 import type { Heap } from '../heap/heap.js';
 import type { Ref } from '../heap/layout.js';
 import type { ProfileName } from '../heap/profiles.js';
 import { PROFILES } from '../heap/profiles.js';
-import type { ParamSpec, Params, Variant, Workload, WorkloadContext } from '../lab/workload.js';
+import type { ParamSpec, Params, TwinTolerance, Variant, Workload, WorkloadContext, WorkloadGroup } from '../lab/workload.js';
 import { compileModule, methodNames, type CompiledModule } from './compile.js';
 import { PythonException, UnsupportedError } from './errors.js';
 import { parseModule } from './parse.js';
@@ -64,22 +66,32 @@ export interface PythonProgram {
   readonly compileMs: number;
 }
 
+/** Reads a program's file (undefined: there is none). */
+export type SourceReader = (path: string) => string | undefined;
+
 /**
  * Parses a program and reads its shape; loads the modules it imports from beside it (`import x`
- * finds `x.py` in the program's directory, as Python's path does for a script); compiles
- * everything for every profile, so errors come now. `readSource` reads a module's file (absent:
- * not there).
+ * finds `x.py` in the program's directory, as Python's path does for a script). By default it
+ * compiles and links everything for every profile now, so errors come before anything runs; with
+ * `compileEveryProfile: false`, each profile is compiled when a run first asks for it.
  */
-export function loadProgram(source: string, file: string, readSource: (path: string) => string | undefined = () => undefined): PythonProgram {
+export function loadProgram(
+  source: string,
+  file: string,
+  readSource: SourceReader = () => undefined,
+  options: { readonly compileEveryProfile?: boolean } = {},
+): PythonProgram {
   const t0 = performance.now();
   const modules = new Map<string, PythonProgram>();
   const program = loadModule(source, file, readSource, modules, true);
-  for (const p of [program, ...modules.values()]) for (const profile of Object.keys(PROFILES) as ProfileName[]) linkedCode(p.compiled(profile));
+  if (options.compileEveryProfile ?? true) {
+    for (const p of [program, ...modules.values()]) for (const profile of Object.keys(PROFILES) as ProfileName[]) linkedCode(p.compiled(profile));
+  }
   (program as { compileMs: number }).compileMs = performance.now() - t0;
   return program;
 }
 
-function loadModule(source: string, file: string, readSource: (path: string) => string | undefined, modules: Map<string, PythonProgram>, main: boolean): PythonProgram {
+function loadModule(source: string, file: string, readSource: SourceReader, modules: Map<string, PythonProgram>, main: boolean): PythonProgram {
   const tree = parseModule(source, file);
   // The program's own modules: every `import x` / `from x import …` with an x.py beside this file.
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
@@ -133,7 +145,6 @@ function loadModule(source: string, file: string, readSource: (path: string) => 
       return c;
     },
   };
-  for (const p of Object.keys(PROFILES) as ProfileName[]) program.compiled(p);
   return program;
 }
 
@@ -227,6 +238,10 @@ interface ProgramRun {
   readonly host: LabHost;
   /** The parameter dict passed to the variant (made before the measured region, as twin.py's). */
   readonly params: Ref;
+  /** The variant's module-level function (undefined: the whole module body is measured). */
+  readonly fn: string | undefined;
+  /** A pyperf program's variant: the name its benchmark was registered under (bench_func). */
+  readonly benchmark?: string;
 }
 
 /**
@@ -237,17 +252,8 @@ export function programWorkload(program: PythonProgram, name: string): Workload 
   const { shape } = program;
   const variants: Record<string, Variant> = {};
   for (const [variantName, fn] of Object.entries(shape.variants)) {
-    variants[variantName] = shape.pyperf
-      ? {
-          description: `one call of the benchmark '${variantName}' (bench_func)`,
-          setup: (heap: Heap, params?: Params, seed?: number): ProgramRun => setUp(program, heap, true, params ?? {}, seed ?? 1),
-          run: (ctx: WorkloadContext, module: unknown) => runBenchmark(module as ProgramRun, variantName, ctx),
-        }
-      : {
-          description: fn === undefined ? 'the whole module body' : `${fn}(p)`,
-          setup: (heap: Heap, params?: Params, seed?: number): ProgramRun => setUp(program, heap, fn !== undefined, params ?? {}, seed ?? 1),
-          run: (ctx: WorkloadContext, module: unknown) => runVariant(module as ProgramRun, fn, ctx),
-        };
+    const description = shape.pyperf ? `one call of the benchmark '${variantName}' (bench_func)` : fn === undefined ? 'the whole module body' : `${fn}(p)`;
+    variants[variantName] = programVariant(() => program, variantName, description);
   }
   const params: Record<string, ParamSpec> = {};
   for (const [p, value] of Object.entries(shape.params)) {
@@ -269,6 +275,103 @@ export function programWorkload(program: PythonProgram, name: string): Workload 
   };
 }
 
+/** A variant of a program (loaded by `program()` when a run's set-up needs it). */
+function programVariant(program: () => PythonProgram, variant: string, description: string): Variant {
+  return {
+    description,
+    setup: (heap: Heap, params?: Params, seed?: number): ProgramRun => {
+      const loaded = program();
+      // A pyperf program's variant is the benchmark of that name, not a function of its own.
+      if (loaded.shape.pyperf) return setUp(loaded, heap, undefined, params ?? {}, seed ?? 1, variant);
+      return setUp(loaded, heap, loaded.shape.variants[variant], params ?? {}, seed ?? 1);
+    },
+    run: (ctx: WorkloadContext, module: unknown) => runVariant(module as ProgramRun, ctx),
+  };
+}
+
+/**
+ * What the registry (workloads/index.ts) says of a built-in beside its program: what `gclab list`
+ * shows and the lab checks options against, known without reading the program. Its variants,
+ * parameters (names and defaults), probes and reports are the program's `twin.main(...)`
+ * declaration, which is checked when the program is loaded.
+ */
+export interface BuiltInDeclaration {
+  readonly name: string;
+  /** The program's file in workloads/python/ (its own twin on the real interpreters). */
+  readonly program: string;
+  readonly group: Exclude<WorkloadGroup, 'user'>;
+  readonly description: string;
+  /** Each variant's description, in the order `twin.main` lists them. */
+  readonly variants: Readonly<Record<string, string>>;
+  readonly params: Readonly<Record<string, ParamSpec>>;
+  readonly probes?: readonly string[];
+  readonly reports?: readonly string[];
+  readonly testParams?: Params;
+  readonly twinTolerance?: TwinTolerance;
+}
+
+/**
+ * The built-in program loaded in this process (one at a time, by path). Only one is kept: the code
+ * compiled for a profile stays bound to the heap it last ran on (the Runtime binds it, see
+ * linkedCode in runtime.ts), so keeping every built-in loaded kept a dead heap alive per program
+ * and profile (calibrating all of them on three interpreters held 48 GiB of address space, and
+ * spawning the interpreter failed with ENOMEM). Loading one again costs a parse and a compile.
+ */
+let loadedBuiltIn: { readonly path: string; readonly program: PythonProgram } | undefined;
+
+/**
+ * A built-in workload: the program at `path` (the declaration's file), read, checked against the
+ * declaration and parsed when a run's set-up needs it (and it is not the one loaded), and compiled
+ * per profile as runs need them
+ * (a user's program is compiled for every profile at once, to fail before anything runs; the
+ * built-ins are known to compile, every one on every profile in the tests).
+ */
+export function builtInWorkload(declared: BuiltInDeclaration, path: string, readSource: SourceReader): Workload {
+  const program = (): PythonProgram => {
+    if (loadedBuiltIn?.path !== path) {
+      const source = readSource(path);
+      if (source === undefined) throw new Error(`built-in workload ${declared.name}: its program ${path} is missing`);
+      const loaded = loadProgram(source, path, readSource, { compileEveryProfile: false });
+      checkDeclaration(declared, loaded.shape, path);
+      loadedBuiltIn = { path, program: loaded };
+    }
+    return loadedBuiltIn.program;
+  };
+  const variants: Record<string, Variant> = {};
+  for (const [variant, description] of Object.entries(declared.variants)) variants[variant] = programVariant(program, variant, description);
+  return {
+    name: declared.name,
+    description: declared.description,
+    group: declared.group,
+    variants,
+    params: declared.params,
+    probes: declared.probes ?? [],
+    reports: declared.reports ?? [],
+    testParams: declared.testParams,
+    twinTolerance: declared.twinTolerance,
+    twin: declared.program,
+    startupAfterSetup: true,
+    twinMode: 'main',
+  };
+}
+
+/** A registry entry that does not say what its program declares is a bug in the registry: said here. */
+function checkDeclaration(declared: BuiltInDeclaration, shape: ProgramShape, path: string): void {
+  const list = (xs: readonly string[]): string => `(${xs.join(', ')})`;
+  const differ = (what: string, registry: readonly string[], program: readonly string[]): void => {
+    if (registry.join('\0') !== program.join('\0')) {
+      throw new Error(`built-in workload ${declared.name}: the registry's ${what} ${list(registry)} are not its program's ${list(program)} (${path})`);
+    }
+  };
+  differ('variants', Object.keys(declared.variants), Object.keys(shape.variants));
+  differ('parameters', Object.keys(declared.params), Object.keys(shape.params));
+  const defaults = (ps: Readonly<Record<string, number>>): string[] => Object.entries(ps).map(([k, v]) => `${k}=${v}`);
+  differ('defaults', defaults(Object.fromEntries(Object.entries(declared.params).map(([k, p]) => [k, p.default]))), defaults(shape.params));
+  differ('probes', declared.probes ?? [], shape.probes);
+  differ('reports', declared.reports ?? [], shape.reports);
+  if (shape.name !== declared.name) throw new Error(`built-in workload ${declared.name}: its program calls itself '${shape.name}' (${path})`);
+}
+
 /** The host the running program talks to: set per run by runVariant (probes belong to the lab's context). */
 class LabHost {
   ctx: WorkloadContext | undefined;
@@ -284,7 +387,8 @@ class LabHost {
   }
 }
 
-function setUp(program: PythonProgram, heap: Heap, twinShaped: boolean, params: Params, seed: number): ProgramRun {
+function setUp(program: PythonProgram, heap: Heap, fn: string | undefined, params: Params, seed: number, benchmark?: string): ProgramRun {
+  const twinShaped = fn !== undefined || benchmark !== undefined;
   const host = new LabHost();
   const profile = heap.profile.name;
   // A plain script runs as twin.py --script runs it: in a fresh dict made before the measured
@@ -332,10 +436,24 @@ function setUp(program: PythonProgram, heap: Heap, twinShaped: boolean, params: 
       heap.decref(v);
     }
   }
-  return { rt, host, params: p };
+  return { rt, host, params: p, fn, benchmark };
 }
 
-function runVariant(run: ProgramRun, fn: string | undefined, ctx: WorkloadContext): void {
+/**
+ * A module-level name of a program's run (the `module` its variant's set-up returned), as a borrowed
+ * reference; 0 where the name is not bound. For looking at what a run left, as a debugger would.
+ */
+export function programGlobal(module: unknown, name: string): Ref {
+  const { rt } = module as ProgramRun;
+  const key = rt.H.intern(name);
+  const value = rt.H.dict.getItem(rt.globals, key);
+  rt.H.decref(key);
+  return value;
+}
+
+function runVariant(run: ProgramRun, ctx: WorkloadContext): void {
+  const { fn } = run;
+  if (run.benchmark !== undefined) return runBenchmark(run, run.benchmark, ctx);
   run.host.ctx = ctx;
   const { rt } = run;
   const heap = rt.H;

@@ -6,7 +6,7 @@ import type { TaskRecord } from '../lab/coordinator.js';
 import { resolveRunSpec } from '../lab/options.js';
 import type { ResultsFile } from '../lab/store.js';
 import { scoreCells, scoreTip, tipFigure, type Tip, type TipScore } from '../lab/tips.js';
-import { TIPS } from '../../workloads/index.js';
+import { builtIns } from '../lab/registry.js';
 import { chart, table, text, type Block } from './document.js';
 import { round } from './series.js';
 import type { ChartSpec } from './render.js';
@@ -26,7 +26,7 @@ function figure(tip: Tip, record: TaskRecord | undefined): number {
 /** The scores of a tips results file, tip by tip, in the order it ran them. */
 export function tipScores(file: ResultsFile): TipScore[] {
   const options = file.provenance.options as { tips?: string[]; profiles?: string[] };
-  const tips = (options.tips ?? []).map((name) => TIPS.find((t) => t.name === name)).filter((t): t is Tip => t !== undefined);
+  const tips = (options.tips ?? []).map((name) => builtIns().tips.find((t) => t.name === name)).filter((t): t is Tip => t !== undefined);
   const profiles = options.profiles ?? [...new Set(file.records.map((r) => r.spec.profile))];
   const scores: TipScore[] = [];
   for (const tip of tips) {

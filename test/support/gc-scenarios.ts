@@ -9,7 +9,7 @@ import type { Ref } from '../../src/heap/layout.js';
 import { discoverInterpreters } from '../../src/calibrate/interpreters.js';
 import { projectRoot } from '../../src/sizes/real.js';
 import type { ClassInfo } from '../../src/heap/types.js';
-import { linkedPair } from '../../workloads/gc-pairs.js';
+import { linkedPair } from '../../src/calibrate/gc-pairs.js';
 
 export type Outcome = Record<string, unknown>;
 

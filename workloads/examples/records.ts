@@ -13,7 +13,7 @@
  *       del records
  */
 import type { Workload, WorkloadContext } from '../../src/lab/workload.js';
-import { listComprehensionOverRange } from '../builtins.js';
+import { listComprehensionOverRange } from '../../src/lab/body-idioms.js';
 
 function run(ctx: WorkloadContext, asList: boolean): void {
   const { heap } = ctx;

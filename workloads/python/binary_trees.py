@@ -1,4 +1,4 @@
-"""Twin of workloads/binary-trees.ts: the Benchmarks Game's binary-trees, sequential.
+"""Built-in workload binary-trees: the Benchmarks Game's binary-trees, sequential.
 
 tuples  a node is a tuple (left, right); a leaf is the constant (None, None)
 nodes   a node is an instance of a __slots__ class Node(left, right), leaves included

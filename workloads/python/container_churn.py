@@ -1,4 +1,4 @@
-"""Twin of workloads/container-churn.ts: a dict filled with n*n tuple keys, each value computed
+"""Built-in workload container-churn: a dict filled with n*n tuple keys, each value computed
 from three earlier entries looked up through temporary tuples (the pattern of CPython gh-139951,
 with the values kept below 1000). See twin.py for options and output."""
 import twin

@@ -1,4 +1,4 @@
-"""Twin of workloads/cycles-with-finalizers.ts: n rings of k objects, each dropped as soon as it
+"""Built-in workload cycles-with-finalizers: n rings of k objects, each dropped as soon as it
 is closed, then gc.collect().
 
 plain      class Plain: no finalizer (the baseline)

@@ -1,4 +1,4 @@
-"""Twin of workloads/cyclic-graphs.ts: cyclic garbage that only the cycle collector frees.
+"""Built-in workload cyclic-graphs: cyclic garbage that only the cycle collector frees.
 
 pairs   n pairs of objects that reference each other, each pair dropped at once
 rings   n objects in rings of k, each ring dropped as soon as it is closed

@@ -1,4 +1,4 @@
-"""Twin of workloads/freeze-before-fork.ts: a pre-fork server in miniature. The parent loads n
+"""Built-in workload freeze-before-fork: a pre-fork server in miniature. The parent loads n
 long-lived records into a global (each load step also drops a one-list cycle, as loaders do), forks,
 and the child does m steps of work that each drop a two-list cycle (long_lived_churn.churn), then
 one gc.collect(), standing for the full collection a long-running worker meets sooner or later.

@@ -1,4 +1,4 @@
-"""Twin of workloads/gc-manual.ts: a tree of n long-lived lists (long_lived_churn.build_tree), then
+"""Built-in workload gc-manual: a tree of n long-lived lists (long_lived_churn.build_tree), then
 m steps that each drop a two-list cycle, under three ways of running the collector:
 
 auto    the automatic collector at the interpreter's thresholds

@@ -1,4 +1,4 @@
-"""Twin of workloads/gcbench.ts: GCBench (Ellis, Kovac, Boehm) in its usual Python shape.
+"""Built-in workload gcbench: GCBench (Ellis, Kovac, Boehm) in its usual Python shape.
 
 full       a stretch tree, a long-lived tree and float array, then at each depth trees built
            top-down (populate) and bottom-up (make_tree), each dropped at once

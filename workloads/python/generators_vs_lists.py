@@ -1,4 +1,4 @@
-"""Twin of workloads/generators-vs-lists.ts: the sum of i*i over range(n), through a list
+"""Built-in workload generators-vs-lists: the sum of i*i over range(n), through a list
 comprehension or a generator expression. See twin.py for options and output."""
 import twin
 

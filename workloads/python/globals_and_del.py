@@ -1,4 +1,4 @@
-"""Twin of workloads/globals-and-del.ts: a bytes(n) bound to a module global, to a local, or to a
+"""Built-in workload globals-and-del: a bytes(n) bound to a module global, to a local, or to a
 local del-ed as soon as it is done with, while later work (the sum of a list of m squares) runs.
 The measured region ends when the variant's call has returned (see twin.py): a local has died by
 then, the global has not. See twin.py for options and output."""

@@ -1,4 +1,4 @@
-"""Twin of workloads/long-lived-churn.ts: a tree of n long-lived lists, then m steps of churn that
+"""Built-in workload long-lived-churn: a tree of n long-lived lists, then m steps of churn that
 each make a two-list cycle.
 
 garbage  the tree, then churn whose cycles are all garbage
@@ -8,7 +8,9 @@ freeze   the tree, gc.freeze(), then the retain churn
 
 Probe "tree": the traced bytes once the tree is built. Reports, for the churn phase only (a
 gc.callbacks entry that stores into a preallocated array, so it allocates nothing that lasts):
-"churn_full" the full collections, "churn_pause_max_ns" the longest collection pause (the simulation also reports "churn_max_visited", which CPython does not expose).
+"churn_full" the full collections, "churn_pause_max_ns" the longest collection pause. (The
+simulation's pause log also gives the objects each collection examined, which CPython does not
+expose: the tip "gc.freeze() long-lived data" is judged by the largest after probe "tree".)
 See twin.py for options and output."""
 import gc
 import time

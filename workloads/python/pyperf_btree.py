@@ -1,4 +1,4 @@
-"""Twin of workloads/pyperf-btree.ts: pyperformance's btree benchmark (bm_btree), whose B-tree of
+"""Built-in workload pyperf-btree: pyperformance's btree benchmark (bm_btree), whose B-tree of
 order 16 holds `nodes` records in a large, interconnected graph for the collector to scan.
 
 gc-only  build the records, build the tree from shuffled keys, delete and re-insert the lowest
@@ -287,7 +287,7 @@ if __name__ == "__main__":
     twin.main(
         "pyperf-btree",
         {"gc-only": lambda p: run(p, True), "all": lambda p: run(p, False)},
-        {"nodes": 200000, "recreate": 20},
+        {"nodes": 50000, "recreate": 20},
         probes=("tree",),
         reports=("root_items",),
     )

@@ -1,4 +1,4 @@
-"""Twin of workloads/pyperf-gc.ts: pyperformance's gc_collect and gc_traversal.
+"""Built-in workload pyperf-gc: pyperformance's gc_collect and gc_traversal.
 
 collect    per loop: gc.collect(); build `cycles` rings of `links` + 1 linked nodes in a list;
            drop the list; gc.collect() frees every node

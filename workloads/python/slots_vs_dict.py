@@ -1,4 +1,4 @@
-"""Twin of workloads/slots-vs-dict.ts: n instances of a three-attribute class, with a __dict__ or
+"""Built-in workload slots-vs-dict: n instances of a three-attribute class, with a __dict__ or
 with __slots__, kept in a list, then dropped. The probe "held" is the traced bytes while the list
 holds them. See twin.py for options and output."""
 import twin

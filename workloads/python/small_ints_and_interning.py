@@ -1,4 +1,4 @@
-"""Twin of workloads/small-ints-and-interning.ts: n values drawn from 256 distinct ones, kept in a
+"""Built-in workload small-ints-and-interning: n values drawn from 256 distinct ones, kept in a
 list: cached small ints or new ints, strings formatted afresh or passed through sys.intern. The
 probe "held" is the traced bytes while the list holds them. See twin.py for options and output."""
 import sys

@@ -1,4 +1,4 @@
-"""Twin of workloads/weakref-cache.ts: a module-level cache of n objects, filled while a list
+"""Built-in workload weakref-cache: a module-level cache of n objects, filled while a list
 holds them, then the list (the outside references) is dropped.
 
 dict       cache = {}: the cache keeps every object alive

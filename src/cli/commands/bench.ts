@@ -3,7 +3,6 @@ import { parseProfiles } from '../options.js';
 import { resolveWorkload } from '../../lab/options.js';
 import { findSuite, type Suite, type SuiteEntry } from '../../lab/suites.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
-import { findWorkload } from '../../../workloads/index.js';
 import { exitStatus, runSession } from '../../lab/session.js';
 import { summarise, summaryCells } from '../../lab/summary.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
@@ -37,9 +36,8 @@ export interface BenchOptions extends RawLabOptions, RawCompareOptions {
  * named (default: 3.13 and 3.14.0). A program file is loaded (and a Python one compiled) now.
  */
 async function workloadsSuite(args: readonly string[], profiles: Suite['profiles']): Promise<Suite> {
-  const isBuiltIn = (name: string): boolean => findWorkload(name) !== undefined;
   const entries: SuiteEntry[] = [];
-  for (const arg of args) entries.push({ workload: resolveWorkload(await workloadArgument(arg, isBuiltIn)).name });
+  for (const arg of args) entries.push({ workload: resolveWorkload(await workloadArgument(arg)).name });
   return { name: 'workloads', description: 'the workloads given with --workload', entries, profiles };
 }
 

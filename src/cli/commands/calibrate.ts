@@ -8,7 +8,7 @@ import { discoverInterpreters, interpreterAt, type Interpreter } from '../../cal
 import { runTwin, type TwinResult } from '../../calibrate/twins.js';
 import { measureRun, prepareRun, runBody, type RunMetrics } from '../../lab/measure.js';
 import { resolveRunSpec, resolveWorkload, specLabel, type RunSpec } from '../../lab/options.js';
-import { findWorkload, WORKLOADS } from '../../../workloads/index.js';
+import { builtIns } from '../../lab/registry.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
 import type { Workload } from '../../lab/workload.js';
 import { UsageError } from '../../core/errors.js';
@@ -70,7 +70,7 @@ export function relDiff(sim: number, real: number): number {
 /** The simulated body's wall time: the best of three runs on fresh heaps. */
 function simWallNs(spec: RunSpec): number {
   let best = Infinity;
-  for (let i = 0; i < 3; i++) best = Math.min(best, runBody(prepareRun(spec), spec, {}));
+  for (let i = 0; i < 3; i++) best = Math.min(best, runBody(prepareRun(spec), spec));
   return best;
 }
 
@@ -83,12 +83,24 @@ function askedInterpreter(pathOrName: string): Interpreter {
   }
 }
 
+/** The size calibrate runs a workload with an `n` at when --n is not given. */
+const DEFAULT_N = 100_000;
+
+/**
+ * The values of `n` a workload runs at: those of --n; without it 100 000, or the workload's own
+ * default where 100 000 is outside its range (binary-trees' depth, container-churn's n*n keys).
+ */
+function sizesFor(w: Workload, asked: readonly number[] | undefined): number[] {
+  if (asked) return [...asked];
+  const n = w.params.n;
+  return [DEFAULT_N >= n.min && DEFAULT_N <= n.max ? DEFAULT_N : n.default];
+}
+
 export async function calibrateCommand(opts: CalibrateOptions, out: (line: string) => void): Promise<number> {
-  const sizes = (opts.n ?? '100000').split(',').map((v) => parseInteger(v, '--n', 1, 10_000_000));
-  const isBuiltIn = (name: string): boolean => findWorkload(name) !== undefined;
+  const asked = opts.n === undefined ? undefined : opts.n.split(',').map((v) => parseInteger(v, '--n', 1, 10_000_000));
   const workloads: Workload[] = [];
-  for (const arg of opts.workload ?? []) workloads.push(resolveWorkload(await workloadArgument(arg, isBuiltIn)));
-  if (workloads.length === 0) workloads.push(...WORKLOADS);
+  for (const arg of opts.workload ?? []) workloads.push(resolveWorkload(await workloadArgument(arg)));
+  if (workloads.length === 0) workloads.push(...builtIns().workloads);
   const interpreters: Interpreter[] = opts.python ? opts.python.map(askedInterpreter) : discoverInterpreters();
   if (interpreters.length === 0) throw new UsageError('no CPython 3.11+ interpreter found (give one with --python PATH)');
   const extraParams = (opts.param ?? []).map((item): [string, string] => {
@@ -98,54 +110,57 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
     if (!workloads.some((w) => key in w.params)) throw new UsageError(`--param ${key}: none of the workloads calibrated has that parameter`);
     return [key, item.slice(eq + 1).trim()];
   });
-  if (!opts.json) out(`interpreters: ${interpreters.map((i) => `${i.version} (${i.path}) -> ${i.profile}`).join(', ')}`);
-  const rows: CalibrationRow[] = [];
+  // Every run resolved before any starts: a size or parameter out of a workload's range is one
+  // line now, not an error after an hour of calibration.
+  const plan: { interp: Interpreter; w: Workload; variant: string; spec: RunSpec }[] = [];
   for (const interp of interpreters) {
     for (const w of workloads) {
-      if (!w.twin) {
-        process.stderr.write(`  ${w.name}: no Python twin; skipped\n`);
-        continue;
-      }
+      if (!w.twin) continue;
       for (const variant of Object.keys(w.variants)) {
-        // --n sizes a workload that has an `n`; any other runs once at its defaults.
-        for (const n of 'n' in w.params ? sizes : [Number.NaN]) {
+        // The sizes apply to a workload that has an `n`; any other runs once at its defaults.
+        for (const n of 'n' in w.params ? sizesFor(w, asked) : [Number.NaN]) {
           const params: Record<string, number | string> = 'n' in w.params ? { n } : {};
           for (const [key, value] of extraParams) if (key in w.params) params[key] = value;
-          const spec = resolveRunSpec({ workload: w.name, variant, params, profile: interp.profile });
-          if (!opts.json) process.stderr.write(`  ${interp.version} ${specLabel(spec)}\n`);
-          const metrics: RunMetrics = measureRun(prepareRun(spec), spec);
-          const traced: TwinResult = await runTwin(interp.path, spec, { tracemalloc: true });
-          const timed: TwinResult = await runTwin(interp.path, spec, { tracemalloc: false });
-          rows.push({
-            python: interp.version,
-            profile: interp.profile,
-            workload: w.name,
-            variant,
-            n: 'n' in spec.params ? spec.params.n : null,
-            sim: {
-              peak: metrics.memory.requested.peak,
-              current: metrics.memory.requested.current,
-              collections: metrics.gc.collections,
-              collected: metrics.gc.collected,
-              uncollectable: metrics.gc.uncollectable,
-              wallNs: simWallNs(spec),
-              probes: metrics.memory.probes,
-              reports: metrics.reports,
-            },
-            real: {
-              peak: traced.tracemalloc!.peak,
-              current: traced.tracemalloc!.current,
-              collections: traced.gc.collections,
-              collected: traced.gc.collected,
-              uncollectable: traced.gc.uncollectable,
-              wallNs: timed.wall_ns,
-              probes: traced.tracemalloc!.probes,
-              reports: traced.reports ?? {},
-            },
-          });
+          plan.push({ interp, w, variant, spec: resolveRunSpec({ workload: w.name, variant, params, profile: interp.profile }) });
         }
       }
     }
+  }
+  for (const w of workloads) if (!w.twin) process.stderr.write(`  ${w.name}: no Python twin; skipped\n`);
+  if (!opts.json) out(`interpreters: ${interpreters.map((i) => `${i.version} (${i.path}) -> ${i.profile}`).join(', ')}`);
+  const rows: CalibrationRow[] = [];
+  for (const { interp, w, variant, spec } of plan) {
+    if (!opts.json) process.stderr.write(`  ${interp.version} ${specLabel(spec)}\n`);
+    const metrics: RunMetrics = measureRun(prepareRun(spec), spec);
+    const traced: TwinResult = await runTwin(interp.path, spec, { tracemalloc: true });
+    const timed: TwinResult = await runTwin(interp.path, spec, { tracemalloc: false });
+    rows.push({
+      python: interp.version,
+      profile: interp.profile,
+      workload: w.name,
+      variant,
+      n: 'n' in spec.params ? spec.params.n : null,
+      sim: {
+        peak: metrics.memory.requested.peak,
+        current: metrics.memory.requested.current,
+        collections: metrics.gc.collections,
+        collected: metrics.gc.collected,
+        uncollectable: metrics.gc.uncollectable,
+        wallNs: simWallNs(spec),
+        probes: metrics.memory.probes,
+        reports: metrics.reports,
+      },
+      real: {
+        peak: traced.tracemalloc!.peak,
+        current: traced.tracemalloc!.current,
+        collections: traced.gc.collections,
+        collected: traced.gc.collected,
+        uncollectable: traced.gc.uncollectable,
+        wallNs: timed.wall_ns,
+        probes: traced.tracemalloc!.probes,
+        reports: traced.reports ?? {},
+      },
+    });
   }
   if (opts.json) {
     out(JSON.stringify(rows));

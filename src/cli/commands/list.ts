@@ -1,14 +1,15 @@
 /** `gclab list`: workloads with their variants and parameters, tips, suites, and profiles. */
 import { PROFILE_NAMES, PROFILES } from '../../heap/profiles.js';
-import { SUITES } from '../../lab/suites.js';
-import { TIPS, WORKLOADS } from '../../../workloads/index.js';
+import { builtIns } from '../../lab/registry.js';
+import { suites } from '../../lab/suites.js';
 import { metricLabel } from '../../lab/tips.js';
 
 export function listCommand(opts: { json?: boolean }, out: (line: string) => void): void {
+  const { workloads, tips } = builtIns();
   if (opts.json) {
     out(
       JSON.stringify({
-        workloads: WORKLOADS.map((w) => ({
+        workloads: workloads.map((w) => ({
           name: w.name,
           group: w.group,
           description: w.description,
@@ -16,15 +17,15 @@ export function listCommand(opts: { json?: boolean }, out: (line: string) => voi
           params: w.params,
           twin: `workloads/python/${w.twin}`,
         })),
-        tips: TIPS.map((t) => ({ name: t.name, advice: t.advice, workload: t.workload, without: t.without, with: t.with, figure: metricLabel(t.metric) })),
-        suites: SUITES.map((s) => ({ name: s.name, description: s.description, profiles: s.profiles })),
+        tips: tips.map((t) => ({ name: t.name, advice: t.advice, workload: t.workload, without: t.without, with: t.with, figure: metricLabel(t.metric) })),
+        suites: suites().map((s) => ({ name: s.name, description: s.description, profiles: s.profiles })),
         profiles: PROFILE_NAMES.map((p) => ({ name: p, collector: PROFILES[p].collector, thresholds: PROFILES[p].thresholds })),
       }),
     );
     return;
   }
   out('Workloads (gclab run <workload> --variant V --param key=value):');
-  for (const w of WORKLOADS) {
+  for (const w of workloads) {
     out(`  ${w.name} (${w.group})  ${w.description}`);
     for (const [name, v] of Object.entries(w.variants)) out(`    variant ${name.padEnd(10)} ${v.description}`);
     for (const [name, p] of Object.entries(w.params)) out(`    param   ${name.padEnd(10)} ${p.description} (default ${p.default}, ${p.min}..${p.max})`);
@@ -32,10 +33,10 @@ export function listCommand(opts: { json?: boolean }, out: (line: string) => voi
   }
   out('');
   out("Tips (gclab tips --tip 'name'):");
-  for (const t of TIPS) out(`  ${t.name}: ${t.advice} [${t.workload} ${t.without} -> ${t.with}, ${metricLabel(t.metric)}]`);
+  for (const t of tips) out(`  ${t.name}: ${t.advice} [${t.workload} ${t.without} -> ${t.with}, ${metricLabel(t.metric)}]`);
   out('');
   out('Suites (gclab bench --suite S):');
-  for (const s of SUITES) out(`  ${s.name.padEnd(9)} ${s.description}`);
+  for (const s of suites()) out(`  ${s.name.padEnd(9)} ${s.description}`);
   out('');
   out('Profiles (--profile):');
   for (const p of PROFILE_NAMES) out(`  ${p.padEnd(7)} ${PROFILES[p].collector} collector, thresholds ${PROFILES[p].thresholds.join(', ')}`);

@@ -10,7 +10,6 @@ import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { UsageError } from '../../core/errors.js';
 import { parseProfiles } from '../options.js';
 import { programInfo, workloadArgument } from '../../lab/user-workloads.js';
-import { findWorkload } from '../../../workloads/index.js';
 import { formatBytes, formatCount, formatNs } from '../../core/units.js';
 import { perItemProbes, recordFigures, sideBySideLines, sideBySideRows, sideBySideTitle } from '../profile-table.js';
 import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
@@ -24,7 +23,7 @@ export interface RunOptions extends RawLabOptions {
 }
 
 export async function runCommand(workloadArg: string, opts: RunOptions, out: (line: string) => void): Promise<number> {
-  const workload = await workloadArgument(workloadArg, (name) => findWorkload(name) !== undefined);
+  const workload = await workloadArgument(workloadArg);
   const variants = variantList(workload, opts.variant);
   const profiles = opts.profile === undefined ? [undefined] : unique(parseProfiles(opts.profile, []));
   // Every spec is resolved (and so checked) before anything runs.

@@ -7,7 +7,7 @@ import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { resolveRunSpec, type RunSpec } from '../../lab/options.js';
 import { exitStatus, runSession } from '../../lab/session.js';
 import { effectText, formatFigure, metricLabel, scoreCells, scoreTip, tipFigure, tipUnit, type Tip, type TipScore } from '../../lab/tips.js';
-import { TIPS } from '../../../workloads/index.js';
+import { builtIns } from '../../lab/registry.js';
 import type { ProfileName } from '../../heap/profiles.js';
 import { parseProfiles } from '../options.js';
 import { UsageError, unknownName } from '../../core/errors.js';
@@ -28,8 +28,9 @@ export interface TipsOptions extends Pick<RawLabOptions, 'profile' | 'workers' |
 }
 
 function selectTips(names: readonly string[] | undefined): readonly Tip[] {
-  if (!names) return TIPS;
-  return names.map((name) => TIPS.find((t) => t.name === name) ?? unknownName('tip', name, TIPS.map((t) => t.name)));
+  const tips = builtIns().tips;
+  if (!names) return tips;
+  return names.map((name) => tips.find((t) => t.name === name) ?? unknownName('tip', name, tips.map((t) => t.name)));
 }
 
 /** The run of one side of a tip: its spec, and whether it needs timing (only for time-judged tips). */

@@ -9,7 +9,6 @@ import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { parseInteger, resolveWorkload } from '../../lab/options.js';
 import { exitStatus, runSession } from '../../lab/session.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
-import { findWorkload } from '../../../workloads/index.js';
 import { OBJECTIVES, pointFigures, type Objective } from '../../tune/front.js';
 import { analyseTune, pythonLines, reproduceCommand, settingOf, type TuneAnalysis, type TunePoint } from '../../tune/analysis.js';
 import { AdaptiveSearch, type MeasuredPoint } from '../../tune/search.js';
@@ -42,7 +41,7 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
   if (opts.profile?.includes(',')) throw new UsageError("'tune' takes one profile");
   if (opts.json && opts.md) throw new UsageError('--json and --md are exclusive: choose one');
   const objective = parseObjective(opts.objective ?? 'throughput');
-  const workloadName = await workloadArgument(workloadArg, (name) => findWorkload(name) !== undefined);
+  const workloadName = await workloadArgument(workloadArg);
   const baseSpec = specFromOptions({ ...opts, gc: 'enabled', freezeAt: undefined }, workloadName, opts.variant, opts.profile);
   const workload = resolveWorkload(baseSpec.workload);
   const defaults = PROFILES[baseSpec.profile].thresholds;

@@ -24,7 +24,7 @@ import { parseModule } from './parse.js';
 import { MODULE_NAMES } from './builtins.js';
 import type { ast } from './parse.js';
 import { libraryModule } from './library.js';
-import { pyperfShape } from './pyperf-shape.js';
+import { intLiteral, pyperfShape } from './pyperf-shape.js';
 import { linkedCode, Runtime } from './runtime.js';
 
 /** What `twin.main(...)` declares, or the plain script's single variant. */
@@ -584,12 +584,6 @@ function lambdaAssignment(name: string, lambda: ast.Lambda): ast.StmtNode {
   const at = { lineno: lambda.lineno, col_offset: lambda.col_offset, end_lineno: lambda.end_lineno, end_col_offset: lambda.end_col_offset };
   const target = { nodeType: 'Name', id: name, ctx: { nodeType: 'Store' }, ...at } as unknown as ast.ExprNode;
   return { nodeType: 'Assign', targets: [target], value: lambda, ...at } as unknown as ast.StmtNode;
-}
-
-function intLiteral(e: ast.ExprNode): number | undefined {
-  if (e.nodeType === 'Constant' && typeof e.value === 'bigint') return Number(e.value);
-  if (e.nodeType === 'UnaryOp' && e.op.nodeType === 'USub' && e.operand.nodeType === 'Constant' && typeof e.operand.value === 'bigint') return -Number(e.operand.value);
-  return undefined;
 }
 
 function docstring(tree: ast.Module): string | undefined {

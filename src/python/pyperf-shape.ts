@@ -62,7 +62,8 @@ function calls(tree: ast.Module): ast.Call[] {
   return out;
 }
 
-function intLiteral(e: ast.ExprNode): number | undefined {
+/** An int literal's value (`5`, `-5`), else undefined. */
+export function intLiteral(e: ast.ExprNode): number | undefined {
   if (e.nodeType === 'Constant' && typeof e.value === 'bigint') return Number(e.value);
   if (e.nodeType === 'UnaryOp' && e.op.nodeType === 'USub' && e.operand.nodeType === 'Constant' && typeof e.operand.value === 'bigint') return -Number(e.operand.value);
   return undefined;

@@ -33,6 +33,16 @@ source is compiled (its code objects, constants and interned names exist before 
 the simulated side) and its globals are made: `{"__name__": "__main__", "__builtins__": ...,
 "__file__": FILE}`; inside it the code is `exec`uted in them. `import twin` in the script finds
 this module.
+
+pyperf mode: a pyperformance benchmark file, unmodified, measured by this file:
+
+    twin.py --pyperf FILE --variant BENCHMARK [--param NAME=VALUE ...] [--threshold A,B,C] [--gc ...]
+
+The lab's pyperf (lib/pyperf.py) comes first on the path. The whole file runs before the measured
+region, main block included (its `runner.bench_func(name, func, *args)` calls record the
+benchmarks; `--param` values replace the defaults of its argparser's int arguments); the region
+is one call `func(*args)` of the benchmark named by --variant (`func(1, *args)`, one loop, for
+bench_time_func).
 """
 import argparse
 import gc
@@ -211,6 +221,20 @@ def main(workload, variants, params, probes=(), reports=(), argv=None):
 if __name__ == "__main__":
     # Script mode. Its function is made only when this file is the program, so the module a twin
     # imports holds the same objects as before (its start-up population is unchanged).
+    def _program(opts, path, what):
+        """A program file as the harness runs it: its workload name (the file's stem, `_` -> `-`,
+        lower-cased), its code compiled, and the globals `python3 FILE` would give it."""
+        stem = path.replace("\\", "/").rsplit("/", 1)[-1]
+        if stem.endswith(".py"):
+            stem = stem[:-3]
+        try:
+            with open(path, "rb") as f:
+                source = f.read()
+        except OSError as err:
+            opts.error("cannot read the %s: %s" % (what, err))
+        code = compile(source, path, "exec")
+        return stem.replace("_", "-").lower(), code, {"__name__": "__main__", "__builtins__": __builtins__, "__file__": path}
+
     def _script_main(argv):
         global _script_file
         opts = argparse.ArgumentParser(description="Measures a plain script's module body (see twin.py's docstring).")
@@ -225,17 +249,8 @@ if __name__ == "__main__":
         if known.freeze_at is not None:
             opts.error("--freeze-at: a plain script has no probes")
         path = known.script
-        stem = path.replace("\\", "/").rsplit("/", 1)[-1]
-        if stem.endswith(".py"):
-            stem = stem[:-3]
-        try:
-            with open(path, "rb") as f:
-                source = f.read()
-        except OSError as err:
-            opts.error("cannot read the script: %s" % err)
         # Compiled, and its globals made, before the measured region (as on the simulated side).
-        code = compile(source, path, "exec")
-        globals_ = {"__name__": "__main__", "__builtins__": __builtins__, "__file__": path}
+        workload, code, globals_ = _program(opts, path, "script")
 
         def body(values):
             exec(code, globals_)
@@ -244,7 +259,7 @@ if __name__ == "__main__":
         # As `python3 FILE` would: the script's directory first on the path (its own modules).
         sys.path[0] = __import__("os").path.dirname(__import__("os").path.abspath(path))
         sys.modules["twin"] = sys.modules[__name__]
-        main(stem.replace("_", "-").lower(), {"main": body}, {}, argv=["--variant", known.variant] + rest)
+        main(workload, {"main": body}, {}, argv=["--variant", known.variant] + rest)
 
     # pyperf mode: a pyperformance benchmark file, run unmodified with the lab's pyperf
     # (lib/pyperf.py). Its whole module, main block included, runs before the measured region
@@ -257,14 +272,7 @@ if __name__ == "__main__":
         opts.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
         known, rest = opts.parse_known_args(argv)
         path = known.pyperf
-        stem = path.replace("\\", "/").rsplit("/", 1)[-1]
-        if stem.endswith(".py"):
-            stem = stem[:-3]
-        try:
-            with open(path, "rb") as f:
-                source = f.read()
-        except OSError as err:
-            opts.error("cannot read the benchmark: %s" % err)
+        workload, code, globals_ = _program(opts, path, "benchmark")
         # As `python3 FILE` would (its directory first on the path), with the lab's pyperf before it.
         sys.path[0] = os.path.dirname(os.path.abspath(path))
         sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
@@ -278,8 +286,6 @@ if __name__ == "__main__":
             except ValueError:
                 opts.error("--param %s: the value must be an integer" % item)
         pyperf._params.update(given)
-        code = compile(source, path, "exec")
-        globals_ = {"__name__": "__main__", "__builtins__": __builtins__, "__file__": path}
         exec(code, globals_)
         if known.variant not in pyperf._benchmarks:
             opts.error("--variant %s: the benchmark registers %s" % (known.variant, ", ".join(sorted(pyperf._benchmarks)) or "nothing"))
@@ -297,7 +303,7 @@ if __name__ == "__main__":
         def body(values):
             func(*call_args)
 
-        main(stem.replace("_", "-").lower(), {known.variant: body}, params,
+        main(workload, {known.variant: body}, params,
              argv=["--variant", known.variant] + ["--param=%s" % p for p in known.param] + rest)
 
     if any(a == "--pyperf" or a.startswith("--pyperf=") for a in sys.argv[1:]):

@@ -47,6 +47,11 @@ export class ArrayOps {
     return TYPE_CODES[this.heap.i32[a + FIELD.ARRAY_TYPECODE]];
   }
 
+  /** The heap byte where item i (of `size` bytes) of array a is. */
+  private itemByte(a: Ref, i: number, size: number): number {
+    return this.heap.i32[a + FIELD.ARRAY_ITEMS] * 4 + i * size;
+  }
+
   /** Whether items are floats ('f', 'd'). */
   isFloat(a: Ref): boolean {
     const c = this.typeCode(a);
@@ -55,9 +60,8 @@ export class ArrayOps {
 
   get(a: Ref, i: number): number {
     const heap = this.heap;
-    const buf = heap.i32[a + FIELD.ARRAY_ITEMS];
     const size = ITEM_SIZE[this.typeCode(a)];
-    const byte = buf * 4 + i * size;
+    const byte = this.itemByte(a, i, size);
     switch (size) {
       case 8:
         return heap.f64[byte >> 3];
@@ -73,9 +77,8 @@ export class ArrayOps {
   /** Stores item i (the value is kept as a double for 8-byte items: exact to 2^53). */
   set(a: Ref, i: number, value: number): void {
     const heap = this.heap;
-    const buf = heap.i32[a + FIELD.ARRAY_ITEMS];
     const size = ITEM_SIZE[this.typeCode(a)];
-    const byte = buf * 4 + i * size;
+    const byte = this.itemByte(a, i, size);
     switch (size) {
       case 8:
         heap.f64[byte >> 3] = value;

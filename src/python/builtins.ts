@@ -110,7 +110,7 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
         });
       }
       // A sized iterable (range, dict, set, str…) is preallocated to its len() first.
-      const sized = kind === Kind.Range || kind === Kind.Dict || kind === Kind.Set || kind === Kind.Str || kind === Kind.Bytes || kind === Kind.Array;
+      const sized = R.hasLen(x);
       const n = sized ? R.len(x) : 0;
       H.incref(x);
       const it = R.getIter(x);
@@ -290,7 +290,15 @@ export function moduleHasAttribute(module: string, name: string): boolean {
 }
 
 /**
- * Methods of the built-in types the runtime implements (runtime.ts callTypeMethod); a call
- * `obj.m(...)` of another name must be a method of one of the program's classes.
+ * Methods of the built-in types the runtime implements (runtime.ts callTypeMethod), by kind; a
+ * call `obj.m(...)` of another name must be a method of one of the program's classes.
  */
-export const KNOWN_METHODS: ReadonlySet<string> = new Set(['append', 'pop', 'clear', 'insert', 'remove', 'get', 'index', 'replace', 'strip', 'lstrip', 'rstrip']);
+export const TYPE_METHODS: Readonly<Partial<Record<Kind, ReadonlySet<string>>>> = {
+  [Kind.List]: new Set(['append', 'pop', 'insert', 'clear', 'remove']),
+  [Kind.Str]: new Set(['replace', 'strip', 'lstrip', 'rstrip']),
+  [Kind.Dict]: new Set(['get']),
+  [Kind.Bytes]: new Set(['index']),
+};
+
+/** Every name in TYPE_METHODS: what the compiler lets `obj.m(...)` call on an object of no program class. */
+export const KNOWN_METHODS: ReadonlySet<string> = new Set(Object.values(TYPE_METHODS).flatMap((names) => [...names]));

@@ -1320,7 +1320,7 @@ ${body}
       const l = this.operand(b, e.left);
       const r = this.operand(b, e.comparators[0]);
       const t = this.compareValue(b, l, e.ops[0].nodeType, r);
-      b.emit(`${this.drop(l)}${this.drop(r)}`);
+      if (l.owned || r.owned) b.emit(`${this.drop(l)}${this.drop(r)}`);
       return t;
     }
     // `a < b < c`: each middle operand is kept (COPY) for the next comparison, which runs only
@@ -1332,7 +1332,7 @@ ${body}
     e.ops.forEach((op, i) => {
       const right = this.operand(b, e.comparators[i]);
       const t = this.compareValue(b, left, op.nodeType, right);
-      b.emit(this.drop(left));
+      if (left.owned) b.emit(this.drop(left));
       if (i === e.ops.length - 1) {
         b.emit(`${result} = ${t};${this.drop(right)}`);
         return;

@@ -468,15 +468,22 @@ function runVariant(run: ProgramRun, ctx: WorkloadContext): void {
     }
     return;
   }
-  const f = rt.globalFunction(fn);
-  // twin.main's frame holds the parameter dict (`values`) while the variant runs: a root.
+  heap.incref(run.params);
+  callInHarness(run, rt.globalFunction(fn), [run.params]);
+}
+
+/**
+ * The measured call `f(*args)` (f and args new references, consumed), made as the harness makes
+ * it: twin.main's frame holds the parameter dict (`values`) while it runs, a root.
+ */
+function callInHarness(run: ProgramRun, f: Ref, args: Ref[]): void {
+  const { rt } = run;
+  const heap = rt.H;
   const mainFrame = heap.roots.pushFrame(1);
   heap.incref(run.params);
   mainFrame.locals[0] = run.params;
   try {
-    heap.incref(run.params);
-    const r = rt.call(0, f, [run.params]);
-    heap.decref(r);
+    heap.decref(rt.call(0, f, args));
   } finally {
     heap.roots.popFrame();
   }
@@ -503,16 +510,9 @@ function runBenchmark(run: ProgramRun, name: string, ctx: WorkloadContext): void
   const loops = heap.tupleItem(entry, 2);
   const callArgs: Ref[] = loops === heap.None ? [] : [loops];
   for (let i = 0; i < heap.tupleLength(args); i++) callArgs.push(heap.tupleItem(args, i));
-  const mainFrame = heap.roots.pushFrame(1);
-  heap.incref(run.params);
-  mainFrame.locals[0] = run.params;
-  try {
-    heap.incref(func);
-    for (const a of callArgs) heap.incref(a);
-    heap.decref(rt.call(0, func, callArgs));
-  } finally {
-    heap.roots.popFrame();
-  }
+  heap.incref(func);
+  for (const a of callArgs) heap.incref(a);
+  callInHarness(run, func, callArgs);
 }
 
 // ---- reading the shape ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import { CLASS_ID_BASE, Kind, type ClassInfo } from '../heap/types.js';
 import type { CompiledModule, CodeSpec } from './compile.js';
 import { PythonException } from './errors.js';
 import type { Frame } from '../heap/roots.js';
-import { KNOWN_METHODS, BUILTIN_FUNCTIONS, type BreakerAfterCall } from './builtins.js';
+import { TYPE_METHODS, BUILTIN_FUNCTIONS, type BreakerAfterCall } from './builtins.js';
 import { digitsOf } from '../heap/int.js';
 import { isArrayTypeCode } from '../heap/array.js';
 import { clearList } from '../heap/list.js';
@@ -153,6 +153,9 @@ function parsePercentFormat(fmt: string): readonly (string | PercentSpec)[] {
   percentFormats.set(fmt, parts);
   return parts;
 }
+
+/** The built-in types `len()` reads without calling Python code. */
+const SIZED_KINDS: ReadonlySet<Kind> = new Set([Kind.List, Kind.Tuple, Kind.Dict, Kind.Set, Kind.Str, Kind.Bytes, Kind.Range, Kind.Array]);
 
 /** `str.replace(old, new, count)` on JS text (count < 0: every occurrence; an empty `old` inserts between characters). */
 function replaceText(text: string, from: string, to: string, count: number): string {
@@ -1682,31 +1685,12 @@ export class Runtime {
         return cv;
       }
     }
-    if (type < CLASS_ID_BASE && type !== Kind.Handle && KNOWN_METHODS.has(n) && this.hasTypeMethod(obj, n)) {
+    if (type < CLASS_ID_BASE && TYPE_METHODS[H.kindOf(obj)]?.has(n)) {
       // LOAD_ATTR of a method of a built-in type (not called at once): the method descriptor's
-      // __get__ makes a builtin_function_or_method bound to the object (PyCMethod_New, 72 B).
-      const method = H.newInstance(this.builtinMethodClass());
-      H.setSlot(method, 0, this.N[name]);
-      H.setSlot(method, 1, obj);
-      return method;
+      // __get__ makes a builtin_function_or_method bound to the object (PyCMethod_New).
+      return this.boundBuiltinMethod(obj, this.N[name]);
     }
     throw new PythonException('AttributeError', `'${H.types.nameOf(type)}' object has no attribute '${n}'`);
-  }
-
-  /** Whether callTypeMethod runs `obj.m(...)` for this object's type. */
-  private hasTypeMethod(obj: Ref, m: string): boolean {
-    switch (this.H.kindOf(obj)) {
-      case Kind.List:
-        return ['append', 'pop', 'insert', 'clear', 'remove'].includes(m);
-      case Kind.Str:
-        return ['replace', 'strip', 'lstrip', 'rstrip'].includes(m);
-      case Kind.Dict:
-        return m === 'get';
-      case Kind.Bytes:
-        return m === 'index';
-      default:
-        return false;
-    }
   }
 
   setAttr(obj: Ref, name: number, v: Ref): void {
@@ -2831,6 +2815,11 @@ export class Runtime {
     }
   }
 
+  /** `_PyObject_HasLen`: whether `len(v)` is the C length of one of the built-in sized types. */
+  hasLen(v: Ref): boolean {
+    return SIZED_KINDS.has(this.H.kindOf(v));
+  }
+
   /**
    * `PyObject_LengthHint(v, dflt)`: the length of a sized object; else an iterator's
    * `__length_hint__` (its int is made and dropped: PyLong_AsSsize_t of the method's result); else
@@ -2838,22 +2827,11 @@ export class Runtime {
    */
   lengthHint(v: Ref, dflt: number): number {
     const H = this.H;
-    switch (H.kindOf(v)) {
-      case Kind.List:
-      case Kind.Tuple:
-      case Kind.Dict:
-      case Kind.Set:
-      case Kind.Str:
-      case Kind.Bytes:
-      case Kind.Range:
-      case Kind.Array:
-        return this.len(v);
-    }
+    if (this.hasLen(v)) return this.len(v);
     const hint = H.iter.lengthHint(v);
     if (hint < 0) return dflt;
     // _PyObject_LookupSpecial: the bound method (a GC object), its result, the method dropped, then the int.
-    const method = H.newInstance(this.builtinMethodClass());
-    H.setSlot(method, 1, v);
+    const method = this.boundBuiltinMethod(v, 0);
     const n = H.ints.fromValue(hint);
     H.decref(method);
     H.decref(n);
@@ -2921,8 +2899,7 @@ export class Runtime {
   reversedOf(v: Ref): Ref {
     const H = this.H;
     if (H.kindOf(v) !== Kind.Range) throw new PythonException('TypeError', `reversed() of '${H.types.nameOf(H.typeOf(v))}' is not simulated yet (only of a range)`);
-    const method = H.newInstance(this.builtinMethodClass());
-    H.setSlot(method, 1, v);
+    const method = this.boundBuiltinMethod(v, 0);
     const it = H.iter.reversedRangeIter(v);
     H.decref(method);
     return it;
@@ -2995,11 +2972,19 @@ export class Runtime {
     return result;
   }
 
-  /** The class standing for builtin_function_or_method (PyCFunctionObject: 56 B + the GC head). */
-  private builtinMethodClass(): ClassInfo {
+  /**
+   * A builtin_function_or_method (PyCFunctionObject: 56 B + the GC head) bound to `self`: slot
+   * `ml` holds the method's name as a str (0: a method only looked up by C code, never called
+   * from the program), `self` the object. New reference.
+   */
+  private boundBuiltinMethod(self: Ref, name: Ref): Ref {
+    const H = this.H;
     const state = this.state;
-    state.builtinMethod ??= this.H.defineClass({ name: 'builtin_function_or_method', slots: ['ml', 'self', 'module', 'weakreflist', 'vectorcall'] });
-    return state.builtinMethod;
+    state.builtinMethod ??= H.defineClass({ name: 'builtin_function_or_method', slots: ['ml', 'self', 'module', 'weakreflist', 'vectorcall'] });
+    const method = H.newInstance(state.builtinMethod);
+    if (name !== 0) H.setSlot(method, 0, name);
+    H.setSlot(method, 1, self);
+    return method;
   }
 
   /**

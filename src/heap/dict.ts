@@ -347,6 +347,30 @@ export class DictOps {
     return i32[this.entryKeyWord(keys, ix) + ENTRY_VALUE];
   }
 
+  /**
+   * The first live entry at or after `pos` in a dict's own table, in insertion order (what
+   * `_PyDict_Next` and the dict iterators walk): its index, or -1 past the end. Read it with
+   * entryKey / entryValue. A dict viewing an instance's values is not walked here.
+   */
+  nextEntry(d: Ref, pos: number): number {
+    const i32 = this.heap.i32;
+    if (i32[d + FIELD.DICT_VALUES] !== 0) throw new RangeError("iterating an instance's __dict__ is not simulated");
+    const keys = i32[d + FIELD.DICT_KEYS];
+    const n = i32[keys + KEYS.NENTRIES];
+    for (let ix = pos; ix < n; ix++) if (i32[this.entryKeyWord(keys, ix) + ENTRY_VALUE] !== 0) return ix;
+    return -1;
+  }
+
+  /** The key of entry `ix` of a dict's table (borrowed). */
+  entryKey(d: Ref, ix: number): Ref {
+    return this.heap.i32[this.entryKeyWord(this.heap.i32[d + FIELD.DICT_KEYS], ix)];
+  }
+
+  /** The value of entry `ix` of a dict's table (borrowed). */
+  entryValue(d: Ref, ix: number): Ref {
+    return this.heap.i32[this.entryKeyWord(this.heap.i32[d + FIELD.DICT_KEYS], ix) + ENTRY_VALUE];
+  }
+
   /** `del d[key]`: the index slot becomes DUMMY and the entry is emptied. Returns whether it was there. */
   delItem(d: Ref, key: Ref): boolean {
     const heap = this.heap;

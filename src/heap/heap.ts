@@ -39,6 +39,7 @@ import { FreeLists } from './freelists.js';
 import { StrOps } from './str.js';
 import { GarbageCollector } from './gc/collector.js';
 import { buildStartupPopulation } from './gc/startup.js';
+import { DictViewOps } from './dict-views.js';
 import { IterOps } from './iter.js';
 import { IntOps } from './int.js';
 import { ArrayOps } from './array.js';
@@ -109,6 +110,7 @@ export class Heap {
   readonly tuples: TupleOps;
   readonly str: StrOps;
   readonly iter: IterOps;
+  readonly dictViews: DictViewOps;
   readonly ints: IntOps;
   readonly arrays: ArrayOps;
   hooks: HeapHooks = {};
@@ -221,6 +223,7 @@ export class Heap {
     this.set = new SetOps(this);
     this.tuples = new TupleOps(this);
     this.iter = new IterOps(this);
+    this.dictViews = new DictViewOps(this);
     this.ints = new IntOps(this);
     this.arrays = new ArrayOps(this);
     this.cow = new CopyOnWrite(this.mem.regions.sabBytes, this.counters);
@@ -646,6 +649,17 @@ export class Heap {
         this.xdecref(i32[ref + FIELD.ENUM_ITER]);
         this.xdecref(i32[ref + FIELD.ENUM_RESULT]);
         break;
+      case Kind.DictKeys:
+      case Kind.DictValues:
+      case Kind.DictItems:
+        this.xdecref(i32[ref + FIELD.DICTVIEW_DICT]);
+        break;
+      case Kind.DictKeyIter:
+      case Kind.DictValueIter:
+      case Kind.DictItemIter:
+        this.xdecref(i32[ref + FIELD.DICTITER_DICT]);
+        this.xdecref(i32[ref + FIELD.DICTITER_RESULT]);
+        break;
       default:
         break;
     }
@@ -819,6 +833,12 @@ export class Heap {
     return this.f64[(ref >> 1) + FIELD.FLOAT_VALUE_F64];
   }
 
+  /** Overwrites a float's value in place (a specialised float operation reusing an operand). */
+  setFloatValue(ref: Ref, value: number): void {
+    if (this.cowActive === true) this.touchRefcount(ref);
+    this.f64[(ref >> 1) + FIELD.FLOAT_VALUE_F64] = value;
+  }
+
   /** An object taken from a free list: alive again without a malloc (tracemalloc and count0 see nothing). */
   reuse(ref: Ref): void {
     this.i32[ref] = 1;
@@ -918,6 +938,7 @@ export class Heap {
     // The common case (a bare GC head, a pymalloc block, no page accounting) has its own path;
     // this stays small so that V8 inlines it into callers.
     if (cls.smallSlots === true && this.cowActive !== true) return this.newSmallSlotsInstance(cls.id, cls.baseBytes);
+    if (cls.kind === Kind.List) return this.list.newSubclassInstance(cls);
     if (cls.kind !== Kind.SlotsInstance) return this.dict.newManagedInstance(cls);
     return this.newSlotsInstance(cls.id, cls.baseBytes, cls.preWords);
   }
@@ -965,6 +986,7 @@ export class Heap {
   /** `obj.name = value` (value borrowed). */
   setAttr(obj: Ref, name: string, value: Ref): void {
     const cls = this.types.classInfo(this.i32[obj + OB.TYPE]);
+    if (cls.kind === Kind.List) throw new TypeError(`attributes of a list subclass's instances ('${cls.name}') are not simulated yet`);
     if (cls.kind === Kind.SlotsInstance) {
       const i = cls.slots.indexOf(name);
       if (i < 0) throw new TypeError(`'${cls.name}' object has no attribute '${name}' (not in __slots__)`);
@@ -977,6 +999,7 @@ export class Heap {
   /** `obj.name` as a borrowed reference (0 if missing). */
   getAttr(obj: Ref, name: string): Ref {
     const cls = this.types.classInfo(this.i32[obj + OB.TYPE]);
+    if (cls.kind === Kind.List) return 0;
     if (cls.kind === Kind.SlotsInstance) {
       const i = cls.slots.indexOf(name);
       return i < 0 ? 0 : this.i32[obj + FIELD.SLOTS_FIRST + 2 * i];

@@ -101,6 +101,10 @@ export class IterOps {
         const size = i32[it + OB.TYPE] === Kind.ListIter ? i32[seq + FIELD.LIST_SIZE] : i32[seq + OB.SIZE];
         return Math.max(0, size - i32[it + FIELD.SEQITER_INDEX]);
       }
+      case Kind.DictKeyIter:
+      case Kind.DictValueIter:
+      case Kind.DictItemIter:
+        return this.heap.dictViews.lengthHint(it);
       default:
         return -1;
     }

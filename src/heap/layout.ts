@@ -218,6 +218,14 @@ export const enum FIELD {
   ENUM_ITER = 4,
   ENUM_RESULT = 6,
   ENUM_INDEX = 8,
+  /** dict views: the dict (a reference). */
+  DICTVIEW_DICT = 4,
+  /** dict iterators: the dict (0 once exhausted), the items tuple it recycles, the next entry, ma_used at creation, items left. */
+  DICTITER_DICT = 4,
+  DICTITER_RESULT = 6,
+  DICTITER_POS = 8,
+  DICTITER_USED = 9,
+  DICTITER_LEN = 10,
   /** A handle's index into the JS-side table of what it stands for. */
   HANDLE_INDEX = 4,
 }

@@ -4,7 +4,7 @@
  * same in 3.11–3.14. Each construction path allocates the way CPython's does.
  */
 import { FIELD, OB, type Ref } from './layout.js';
-import { Kind } from './types.js';
+import { type ClassInfo, Kind } from './types.js';
 import type { Heap } from './heap.js';
 
 const LIST_BYTES = 56;
@@ -45,6 +45,22 @@ export class ListOps {
     i32[ref + FIELD.LIST_ITEMS] = items;
     i32[ref + FIELD.LIST_SIZE] = n;
     i32[ref + FIELD.LIST_ALLOCATED] = n;
+    heap.track(ref);
+    return ref;
+  }
+
+  /**
+   * An empty instance of a list subclass (`PyType_GenericAlloc`: never the free list, which is
+   * for exact lists only; allocObject zeroes its managed-dict pre-header; no array yet). New reference.
+   */
+  newSubclassInstance(cls: ClassInfo): Ref {
+    const heap = this.heap;
+    const ref = heap.allocObject(cls.id, cls.baseBytes);
+    const i32 = heap.i32;
+    i32[ref + FIELD.LIST_ITEMS] = 0;
+    i32[ref + FIELD.LIST_SIZE] = 0;
+    i32[ref + FIELD.LIST_ALLOCATED] = 0;
+    if (cls.weaklistWord > 0) i32[ref + cls.weaklistWord] = 0;
     heap.track(ref);
     return ref;
   }
@@ -230,6 +246,28 @@ export class ListOps {
       for (let i = 0; i < n; i++) this.appendSteal(list, make(i));
     }
     return list;
+  }
+
+  /**
+   * Room for `n` more items as list_extend makes it before appending them (the size stays): a
+   * list with no array yet gets exactly n slots rounded up to even when `exactWhenEmpty`
+   * (list_preallocate_exact), any other is `list_resize`d to its size + n.
+   */
+  reserveForExtend(list: Ref, n: number, exactWhenEmpty: boolean): void {
+    const i32 = this.heap.i32;
+    if (exactWhenEmpty && i32[list + FIELD.LIST_ITEMS] === 0) {
+      if (n > 0) this.preallocateExact(list, n);
+      return;
+    }
+    const m = i32[list + FIELD.LIST_SIZE];
+    this.resize(list, m + n);
+    i32[list + FIELD.LIST_SIZE] = m;
+  }
+
+  /** The end of list_extend's loop over an iterator: an array larger than the items shrinks (`list_resize`). */
+  trimAfterExtend(list: Ref): void {
+    const size = this.length(list);
+    if (size < this.capacity(list)) this.resize(list, size);
   }
 
   /** `list_preallocate_exact` of an empty list: an array of n slots rounded up to even. */

@@ -129,6 +129,35 @@ export interface Profile {
    */
   readonly tracebackBytes: number;
   readonly frameObjectBase: number;
+  /**
+   * How `list.extend(x)` and `list(x)` take the items of a dict, a dict view or a set: through
+   * an iterator after preallocating len(x) exactly (3.11, 3.12: `list___init__`'s
+   * list_preallocate_exact, then list_extend's generic loop), or directly, with no iterator and
+   * `list_resize(len + n)` (3.13: list_extend_dict / list_extend_dictitems / list_extend_set).
+   * MEAS (tracemalloc, 3.11.2/3.12.1/3.13.0): list of a 3-item dict holds 4 slots with a
+   * 72-B iterator on the way on 3.11/3.12, 8 slots and nothing else on 3.13. 3.14 inherits 3.13's
+   * (UNCERTAIN).
+   */
+  readonly listExtendFromDictsAndSets: 'iterator' | 'direct';
+  /**
+   * Whether a specialised float `+`, `-` or `*` (BINARY_OP_ADD_FLOAT, _SUBTRACT_FLOAT,
+   * _MULTIPLY_FLOAT, in-place forms included) writes its result into an operand that only the
+   * value stack holds instead of making a float (3.12+: DECREF_INPUTS_AND_REUSE_FLOAT, 3.13's
+   * _PyFloat_FromDouble_ConsumeInputs; 3.11 always makes one). A site specialises on its second
+   * run (ADAPTIVE_WARMUP_VALUE 1) when both operands are floats. MEAS (tracemalloc, 3.11.2,
+   * 3.12.1): `c = a * b - a` ten times in a loop peaks one float lower on 3.12. 3.14 inherits
+   * 3.13's (UNCERTAIN).
+   */
+  readonly floatOpsReuseOperands: boolean;
+  /**
+   * When an adaptive instruction specialises (what decides, e.g., whether UNPACK_SEQUENCE still
+   * makes an iterator of its tuple or list, or a float `+` may reuse an operand): at its first
+   * run after its code object has been warmed by eight RESUMEs and JUMP_BACKWARDs (3.11:
+   * `_PyCode_Warmup`, QUICKENING_WARMUP_DELAY 8, counters zero after `_PyCode_Quicken`), or at
+   * its own second run (3.12+: ADAPTIVE_WARMUP_VALUE 1). MEAS (tracemalloc, 3.11.2, 3.12.1):
+   * a loop unpacking `(r, [vx, vy, vz], m)` five times peaks one 48-B iterator higher on 3.11.
+   */
+  readonly adaptiveWarmup: 'code' | 'site';
 }
 
 const FREE_LISTS_311: FreeListSizes = {
@@ -173,6 +202,9 @@ const P311: Profile = {
   argumentTupleBuiltins: ['bytes', 'max', 'min', 'int', 'str', 'zip', 'gc.set_threshold', 'bytes.index'],
   superCallObjects: true,
   classCallSpecialises: 'never',
+  listExtendFromDictsAndSets: 'iterator',
+  floatOpsReuseOperands: false,
+  adaptiveWarmup: 'code',
   tracebackBytes: 56,
   frameObjectBase: 136,
 };
@@ -193,6 +225,8 @@ const P312: Profile = {
   interning: 'immortal',
   gcRunsAt: 'eval-breaker',
   superCallObjects: false,
+  floatOpsReuseOperands: true,
+  adaptiveWarmup: 'site',
   startupTrackedObjects: 7658, // MEAS 3.12.1
 };
 
@@ -208,6 +242,7 @@ const P313: Profile = {
   argumentTupleBuiltins: ['bytes', 'zip', 'gc.set_threshold'],
   classCallSpecialises: 'inline-values',
   frameObjectBase: 152,
+  listExtendFromDictsAndSets: 'direct',
 };
 
 const P3140: Profile = {

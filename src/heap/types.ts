@@ -43,6 +43,14 @@ export const enum Kind {
   Array,
   /** `enumerate(iterable)`: the inner iterator, the next index, the recycled result tuple (iter.ts). */
   Enumerate,
+  /** `dict.keys()`, `dict.values()`, `dict.items()`: a view holding the dict (dict-views.ts). A GC object. */
+  DictKeys,
+  DictValues,
+  DictItems,
+  /** The iterators of a dict and its views: the dict, the next entry, the recycled items tuple (dict-views.ts). */
+  DictKeyIter,
+  DictValueIter,
+  DictItemIter,
   /**
    * A static object standing for something the simulation keeps on the JS side (a class, a
    * builtin function, a module): never freed, no memory of its own counted (type objects and
@@ -74,6 +82,12 @@ export const KIND_NAMES: Record<number, string> = {
   [Kind.TupleIter]: 'tuple_iterator',
   [Kind.Array]: 'array.array',
   [Kind.Enumerate]: 'enumerate',
+  [Kind.DictKeys]: 'dict_keys',
+  [Kind.DictValues]: 'dict_values',
+  [Kind.DictItems]: 'dict_items',
+  [Kind.DictKeyIter]: 'dict_keyiterator',
+  [Kind.DictValueIter]: 'dict_valueiterator',
+  [Kind.DictItemIter]: 'dict_itemiterator',
   [Kind.Handle]: 'object',
 };
 
@@ -92,12 +106,17 @@ export interface ClassSpec {
   readonly weakrefSlot?: boolean;
   /** `__del__` (PEP 442, 'del') or a C-level `tp_del` ('legacy', uncollectable in cycles). */
   readonly finalizer?: Finalizer;
+  /** A subclass of this built-in type (its instances have its layout): only `list` so far. */
+  readonly builtinBase?: Kind.List;
 }
+
+/** `PyListObject`'s basic size: header, ob_size, ob_item, allocated. */
+const LIST_BASIC_SIZE = 40;
 
 export interface ClassInfo {
   readonly id: number;
   readonly name: string;
-  readonly kind: Kind.Instance | Kind.SlotsInstance;
+  readonly kind: Kind.Instance | Kind.SlotsInstance | Kind.List;
   readonly slots: readonly string[];
   readonly finalizer: Finalizer;
   /** Words before the object's Ref where its block starts (GC head, managed pre-header). */
@@ -142,6 +161,7 @@ export class TypeTable {
     const gcKinds = [
       Kind.Tuple, Kind.List, Kind.Dict, Kind.Set, Kind.Function, Kind.BoundMethod, Kind.Generator, Kind.WeakRef, Kind.Cell,
       Kind.ListIter, Kind.TupleIter, Kind.Enumerate,
+      Kind.DictKeys, Kind.DictValues, Kind.DictItems, Kind.DictKeyIter, Kind.DictValueIter, Kind.DictItemIter,
     ];
     for (let k = Kind.None; k <= Kind.Cell; k++) this.kindOf[k] = k;
     for (let k = Kind.Opaque; k <= Kind.Handle; k++) this.kindOf[k] = k;
@@ -156,7 +176,24 @@ export class TypeTable {
     if (id >= MAX_TYPES) throw new RangeError(`too many classes (at most ${MAX_TYPES - CLASS_ID_BASE})`);
     const p = this.profile;
     let info: ClassInfo;
-    if (spec.slots) {
+    if (spec.builtinBase === Kind.List) {
+      // A list subclass: the list's layout, a managed __dict__ pre-header (its base's itemsize is
+      // 0), and `__weakref__` after the list's fields (3.11) or managed (3.12+). MEAS 3.11.2:
+      // sys.getsizeof 80 (__basicsize__ 48); 3.12.1, 3.13.0: 72 (40).
+      const preWords = GC_HEAD_WORDS + MANAGED_PREHEADER_WORDS;
+      info = {
+        id,
+        name: spec.name,
+        kind: Kind.List,
+        slots: [],
+        finalizer: spec.finalizer ?? 'none',
+        preWords,
+        baseBytes: preWords * 4 + LIST_BASIC_SIZE + (p.managedWeakref ? 0 : 8),
+        weaklistWord: p.managedWeakref ? -6 : LIST_BASIC_SIZE >> 2,
+        smallSlots: false,
+        sharedKeys: 0,
+      };
+    } else if (spec.slots) {
       const slots = [...spec.slots];
       const weak = spec.weakrefSlot === true;
       // 16 B GC head + 16 B header + 8 B per slot; a __weakref__ slot is 8 B in 3.11 and a managed

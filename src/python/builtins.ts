@@ -92,34 +92,19 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
   },
   list: {
     breaker: 'check',
-    // list(x) (list___init__): an iterable with a length is preallocated exactly (rounded up to
-    // even, list_preallocate_exact), a list or tuple then copied, anything else iterated; without
-    // a length the array starts at the iterator's length hint (8 without one) and is shrunk to
-    // fit at the end.
+    // list(x): a list object of its own (list_vectorcall never takes the free list), filled as
+    // list.extend(x) fills a list (Runtime.extendList).
     call(R, args) {
-      const H = R.H;
-      if (args.length === 0) return H.list.newList(0);
-      const x = args[0];
-      const kind = H.kindOf(x);
-      if (kind === Kind.List || kind === Kind.Tuple) {
-        const n = kind === Kind.List ? H.list.length(x) : H.tupleLength(x);
-        return H.list.fromSized(n, (i) => {
-          const item = kind === Kind.List ? H.list.get(x, i) : H.tupleItem(x, i);
-          H.incref(item);
-          return item;
-        });
+      const list = R.H.list.newList(0, args.length === 0);
+      if (args.length > 0) {
+        try {
+          R.extendList(list, args[0]);
+        } catch (err) {
+          R.H.decref(list);
+          throw err;
+        }
       }
-      // A sized iterable (range, dict, set, str…) is preallocated to its len() first.
-      const sized = R.hasLen(x);
-      const n = sized ? R.len(x) : 0;
-      H.incref(x);
-      const it = R.getIter(x);
-      try {
-        if (sized) return H.list.fromSized(n, () => R.next(it));
-        return H.list.fromIteratorUntil(() => R.next(it), R.lengthHint(x, 8));
-      } finally {
-        H.decref(it);
-      }
+      return list;
     },
   },
   bytes: {
@@ -225,6 +210,27 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
       return R.none();
     },
   },
+  ord: {
+    breaker: 'check',
+    call(R, args) {
+      const H = R.H;
+      const c = args[0];
+      if (args.length !== 1 || H.kindOf(c) !== Kind.Str) throw new PythonException('TypeError', 'ord() expected a string of length 1');
+      const text = H.str.read(c);
+      const code = text.codePointAt(0);
+      if (code === undefined || [...text].length !== 1) throw new PythonException('TypeError', `ord() expected a character, but string of length ${[...text].length} found`);
+      return H.ints.fromValue(code);
+    },
+  },
+  chr: {
+    breaker: 'check',
+    // PyUnicode_FromOrdinal: a Latin-1 character is the cached one-character str.
+    call(R, args) {
+      const i = intArg(R, args[0], 'chr');
+      if (i < 0 || i > 0x10ffff) throw new PythonException('ValueError', 'chr() arg not in range(0x110000)');
+      return R.H.str.create(String.fromCodePoint(i));
+    },
+  },
   isinstance: {
     breaker: 'none',
     call(R, args) {
@@ -294,9 +300,9 @@ export function moduleHasAttribute(module: string, name: string): boolean {
  * call `obj.m(...)` of another name must be a method of one of the program's classes.
  */
 export const TYPE_METHODS: Readonly<Partial<Record<Kind, ReadonlySet<string>>>> = {
-  [Kind.List]: new Set(['append', 'pop', 'insert', 'clear', 'remove']),
+  [Kind.List]: new Set(['append', 'pop', 'insert', 'clear', 'remove', 'extend']),
   [Kind.Str]: new Set(['replace', 'strip', 'lstrip', 'rstrip']),
-  [Kind.Dict]: new Set(['get']),
+  [Kind.Dict]: new Set(['get', 'keys', 'values', 'items']),
   [Kind.Bytes]: new Set(['index']),
 };
 

@@ -19,6 +19,7 @@ import { ELLIPSIS } from './parse.js';
 import type { ast } from './parse.js';
 import { accessOf, buildSymbolTable, type Scope, type SymbolTable } from './symtable.js';
 import type { Profile } from '../heap/profiles.js';
+import { foldConstants } from './fold.js';
 import { BUILTIN_NAMES, MODULE_NAMES, moduleHasAttribute, KNOWN_METHODS } from './builtins.js';
 
 /** A compile-time constant the runtime creates in the heap when the program is loaded. */
@@ -204,6 +205,8 @@ class Compiler {
   private readonly constants = new IndexedTable<ConstantSpec>();
   private readonly names = new IndexedTable<string>();
   private sites = 0;
+  /** Each scope's code object id (a class body's is what zero-argument super() names). */
+  private readonly codeIdOfScope = new Map<Scope, number>();
   /** Names bound at module level (globals the program defines). */
   private readonly moduleGlobals: Set<string>;
   /** Method names defined by the program's classes. */
@@ -219,6 +222,7 @@ class Compiler {
   ) {
     this.file = options.file;
     this.profile = options.profile;
+    foldConstants(tree);
     this.table = buildSymbolTable(tree, { inlineComprehensions: options.profile.inlinedComprehensions });
     this.moduleGlobals = new Set(this.table.module.bound);
     collectMethods(tree, this.programMethods);
@@ -281,6 +285,7 @@ class Compiler {
   private compileCode(scope: Scope, qualname: string, body: readonly ast.StmtNode[] | ast.ExprNode, firstLine: number, comprehension?: ast.ExprNode): number {
     const id = this.codes.length;
     this.codes.push(undefined as unknown as CodeSpec); // reserve the id
+    this.codeIdOfScope.set(scope, id);
     const generator = scope.generator;
     const b = new CodeBuilder(scope, { id, generator });
     if (scope.kind === 'function' || scope.kind === 'comprehension') {
@@ -303,7 +308,8 @@ class Compiler {
       }
     }
     if (scope.frees.length > 0) b.emit(`R.copyFreeVars(fn, ${generator ? 'I, G' : 'L, 0'}, ${scope.locals.length}, ${scope.frees.length});`);
-    if (scope.kind === 'function' || scope.kind === 'comprehension') b.emit('H.evalBreaker(); // RESUME');
+    if (scope.kind === 'function' || scope.kind === 'comprehension') b.emit(this.checkpoint(b, 'RESUME'));
+    else if (this.profile.adaptiveWarmup === 'code') b.emit(`R.warmUp(${id}); // RESUME`);
 
     if (comprehension) this.comprehensionBody(b, comprehension, scope);
     else if (Array.isArray(body)) this.block(b, body as readonly ast.StmtNode[]);
@@ -460,7 +466,7 @@ ${body}
         return;
       }
       case 'Continue':
-        b.emit(`H.evalBreaker(); // JUMP_BACKWARD`);
+        b.emit(this.checkpoint(b, 'JUMP_BACKWARD'));
         b.emit(`continue ${b.loops[b.loops.length - 1].label};`);
         return;
       case 'Return': {
@@ -532,7 +538,7 @@ ${body}
     const c = this.condition(b, s.test);
     b.emit(`if (!(${c})) break;`);
     this.block(b, s.body);
-    b.emit('H.evalBreaker(); // JUMP_BACKWARD');
+    b.emit(this.checkpoint(b, 'JUMP_BACKWARD'));
     b.indent--;
     b.emit('}');
     b.loops.pop();
@@ -569,7 +575,7 @@ ${body}
     b.emit(`if (${v} === 0) break;`);
     this.store(b, s.target, v);
     this.block(b, s.body);
-    b.emit('H.evalBreaker(); // JUMP_BACKWARD');
+    b.emit(this.checkpoint(b, 'JUMP_BACKWARD'));
     b.indent--;
     b.emit('}');
     this.popIter(b, it);
@@ -671,16 +677,14 @@ ${body}
     if (t.nodeType === 'Name') {
       const cur = this.operand(b, t);
       const rhs = this.operand(b, s.value);
-      const r = b.t();
-      b.emit(`const ${r} = R.inplace_${op}(${cur.v}, ${rhs.v});${this.drop(cur)}${this.drop(rhs)}`);
+      const r = this.binaryOp(b, `inplace_${op}`, cur, rhs);
       this.storeName(b, t.id, r, t);
     } else if (t.nodeType === 'Attribute') {
       const obj = this.expr(b, t.value);
       const cur = b.t();
       b.emit(`const ${cur} = R.getAttr(${obj}, ${this.name(t.attr)});`);
       const rhs = this.expr(b, s.value);
-      const r = b.t();
-      b.emit(`const ${r} = R.inplace_${op}(${cur}, ${rhs}); H.decref(${cur}); H.decref(${rhs});`);
+      const r = this.binaryOp(b, `inplace_${op}`, { v: cur, owned: true }, { v: rhs, owned: true });
       b.emit(`R.setAttr(${obj}, ${this.name(t.attr)}, ${r}); H.decref(${r}); H.decref(${obj});`);
     } else if (t.nodeType === 'Subscript') {
       const obj = this.expr(b, t.value);
@@ -688,8 +692,7 @@ ${body}
       const cur = b.t();
       b.emit(`const ${cur} = R.getItem(${obj}, ${key});`);
       const rhs = this.expr(b, s.value);
-      const r = b.t();
-      b.emit(`const ${r} = R.inplace_${op}(${cur}, ${rhs}); H.decref(${cur}); H.decref(${rhs});`);
+      const r = this.binaryOp(b, `inplace_${op}`, { v: cur, owned: true }, { v: rhs, owned: true });
       b.emit(`R.setItem(${obj}, ${key}, ${r}); H.decref(${r}); H.decref(${obj}); H.decref(${key});`);
     } else this.unsupported(t, 'augmented assignment target');
   }
@@ -698,14 +701,28 @@ ${body}
 
   private functionDef(b: CodeBuilder, s: ast.FunctionDef): void {
     const scope = this.table.scopeOf.get(s)!;
-    if (s.decorator_list.length > 0) this.unsupported(s.decorator_list[0], 'decorator');
+    // The decorators simulated: classmethod and staticmethod on a method (evaluated first, as
+    // CPython loads a decorator before MAKE_FUNCTION).
+    const wrapper = this.methodWrapperOf(b, s);
+    if (s.decorator_list.length > 0 && wrapper === undefined) this.unsupported(s.decorator_list[0], 'decorator (only @classmethod and @staticmethod on a method are simulated)');
     if (s.args.kw_defaults.some((d) => d !== null && d !== undefined)) this.unsupported(s, 'keyword-only parameter defaults');
     const defaults = this.defaultsTuple(b, s.args);
     const id = this.compileCode(scope, qualnameOf(scope), s.body, s.lineno);
     const closure = this.closureTuple(b, scope);
     const fn = b.t();
     b.emit(`const ${fn} = R.makeFunction(${id}, ${closure}, ${defaults});`);
-    this.storeName(b, s.name, fn, s);
+    if (wrapper === undefined) return this.storeName(b, s.name, fn, s);
+    const w = b.t();
+    b.emit(`const ${w} = R.${wrapper}(${fn});`);
+    this.storeName(b, s.name, w, s);
+  }
+
+  /** 'classMethod' or 'staticMethod' for a method decorated with exactly that builtin, else undefined. */
+  private methodWrapperOf(b: CodeBuilder, s: ast.FunctionDef): 'classMethod' | 'staticMethod' | undefined {
+    if (s.decorator_list.length !== 1 || b.scope.kind !== 'class') return undefined;
+    const d = s.decorator_list[0];
+    if (d.nodeType !== 'Name' || this.moduleGlobals.has(d.id)) return undefined;
+    return d.id === 'classmethod' ? 'classMethod' : d.id === 'staticmethod' ? 'staticMethod' : undefined;
   }
 
   /** The defaults tuple (a constant when every default is one), or 0. */
@@ -740,18 +757,20 @@ ${body}
       if (d.nodeType !== 'Name' || this.importedNames.get(d.id) !== '_testcapi.with_tp_del') this.unsupported(d, 'class decorator (only _testcapi.with_tp_del is simulated)');
       decorators.push(this.loadName(b, d.id, d));
     }
-    // `class C(object):` is `class C:`; any other base is not simulated yet.
+    // `class C(object):` is `class C:`; other bases must be the program's classes (checked when
+    // the class is made) or list.
+    const isBuiltin = (base: ast.ExprNode): boolean => base.nodeType === 'Name' && !this.moduleGlobals.has(base.id) && BUILTIN_NAMES.has(base.id);
     const bases = s.bases.filter((base) => !(base.nodeType === 'Name' && base.id === 'object' && !this.moduleGlobals.has('object')));
-    if (bases.length > 0) this.unsupported(bases[0], 'base class (phase 2 of the front-end)');
+    for (const base of bases) {
+      if (isBuiltin(base) && (base as ast.Name).id !== 'list') this.unsupported(base, `base class '${(base as ast.Name).id}' (of the built-in types only list is simulated as a base)`);
+    }
     if (s.keywords.length > 0) this.unsupported(s, 'class keywords');
     const scope = this.table.scopeOf.get(s)!;
     if (scope.frees.length > 0) this.unsupported(s, 'class body using enclosing function variables');
-    for (const st of s.body) {
-      if (st.nodeType === 'FunctionDef' && st.decorator_list.length > 0) this.unsupported(st.decorator_list[0], 'method decorator');
-    }
+    const baseRefs = bases.map((base) => this.expr(b, base));
     const id = this.compileCode(scope, s.name, s.body, s.lineno);
     const cls = b.t();
-    b.emit(`const ${cls} = R.makeClass(${id}, ${JSON.stringify(s.name)}, [${decorators.join(', ')}]);`);
+    b.emit(`const ${cls} = R.makeClass(${id}, ${JSON.stringify(s.name)}, [${decorators.join(', ')}], [${baseRefs.join(', ')}]);`);
     this.storeName(b, s.name, cls, s);
   }
 
@@ -845,7 +864,7 @@ ${body}
     this.store(b, g.target, v);
     for (const cond of g.ifs) {
       const c = this.condition(b, cond);
-      b.emit(`if (!(${c})) { H.evalBreaker(); continue ${label}; }`);
+      b.emit(`if (!(${c})) { ${this.checkpoint(b)} continue ${label}; }`);
     }
     if (depth + 1 < e.generators.length) {
       const inner = this.stackIter(b, e.generators[depth + 1].iter);
@@ -864,9 +883,9 @@ ${body}
     } else {
       const x = this.expr(b, (e as ast.GeneratorExp).elt);
       b.emit(`yield ${x};`);
-      b.emit('H.evalBreaker(); // RESUME after yield');
+      b.emit(this.checkpoint(b, 'RESUME after yield'));
     }
-    b.emit('H.evalBreaker(); // JUMP_BACKWARD');
+    b.emit(this.checkpoint(b, 'JUMP_BACKWARD'));
     b.indent--;
     b.emit('}');
   }
@@ -990,7 +1009,7 @@ ${body}
       case 'List': {
         if (t.elts.some((x) => x.nodeType === 'Starred')) this.unsupported(t, 'starred assignment target');
         // UNPACK_SEQUENCE pushes the items and drops the sequence; they are stored first to last.
-        b.emit(`R.unpackCheck(${v}, ${t.elts.length});`);
+        b.emit(`R.unpackCheck(${this.sites++}, ${b.spec.id}, ${v}, ${t.elts.length});`);
         const items = t.elts.map((_, i) => {
           const item = b.t();
           b.emit(`const ${item} = R.unpackItem(${v}, ${i});`);
@@ -1058,6 +1077,34 @@ ${body}
     return { v: this.expr(b, e), owned: true };
   }
 
+  /**
+   * BINARY_OP `op` (a Runtime method name, `inplace_…` for an augmented assignment) on two
+   * operands, which it drops; the result is a new reference. Where the profile's specialised
+   * float `+ - *` may reuse an operand, the call site is numbered and the runtime told which
+   * operands the stack alone holds (owned ones: a borrowed local or constant is also held by
+   * its frame or code object, so its refcount is never 1 in CPython).
+   */
+  private binaryOp(b: CodeBuilder, op: string, l: Operand, r: Operand): string {
+    const t = b.t();
+    const base = op.replace(/^inplace_/, '');
+    if (this.profile.floatOpsReuseOperands && (base === 'add' || base === 'sub' || base === 'mul')) {
+      const owned = (l.owned ? 1 : 0) | (r.owned ? 2 : 0);
+      b.emit(`const ${t} = R.${base}Specialising(${this.sites++}, ${b.spec.id}, ${l.v}, ${r.v}, ${owned});`);
+      return t;
+    }
+    b.emit(`const ${t} = R.${op}(${l.v}, ${r.v});${this.drop(l)}${this.drop(r)}`);
+    return t;
+  }
+
+  /**
+   * The eval-breaker check of RESUME or JUMP_BACKWARD, with the code object's warm-up count
+   * where the profile quickens a code object after its eighth (3.11: `_PyCode_Warmup`).
+   */
+  private checkpoint(b: CodeBuilder, what?: string): string {
+    const warm = this.profile.adaptiveWarmup === 'code' ? ` R.warmUp(${b.spec.id});` : '';
+    return `H.evalBreaker();${warm}${what === undefined ? '' : ` // ${what}`}`;
+  }
+
   /** Drops an operand after its use (nothing for a borrowed one). */
   private drop(o: Operand): string {
     return o.owned ? ` H.decref(${o.v});` : '';
@@ -1090,9 +1137,7 @@ ${body}
         if (!op) this.unsupported(e, `operator ${e.op.nodeType}`);
         const l = this.operand(b, e.left);
         const r = this.operand(b, e.right);
-        const t = b.t();
-        b.emit(`const ${t} = R.${op}(${l.v}, ${r.v});${this.drop(l)}${this.drop(r)}`);
-        return t;
+        return this.binaryOp(b, op, l, r);
       }
       case 'UnaryOp': {
         if (e.op.nodeType === 'Not') {
@@ -1222,7 +1267,7 @@ ${body}
         const v = e.value ? this.expr(b, e.value) : 'R.none()';
         const t = b.t();
         b.emit(`const ${t} = yield ${v};`);
-        b.emit('H.evalBreaker(); // RESUME after yield');
+        b.emit(this.checkpoint(b, 'RESUME after yield'));
         return t;
       }
       case 'YieldFrom': {
@@ -1371,6 +1416,28 @@ ${body}
     const kwnames = e.keywords.map((k) => k.arg as string);
     const kwArg = kwnames.length > 0 ? `, ${JSON.stringify(kwnames)}` : '';
     const t = b.t();
+    if (e.func.nodeType === 'Attribute' && this.isSuperCall(b, e.func.value)) {
+      // `super().m(...)` / `super(C, self).m(...)`: LOAD_SUPER_ATTR (3.12+) or a super object's
+      // LOAD_METHOD (3.11); the runtime makes what each makes.
+      const sup = e.func.value as ast.Call;
+      let cls: string;
+      let self: string;
+      if (sup.args.length === 2) {
+        cls = this.expr(b, sup.args[0]);
+        self = this.expr(b, sup.args[1]);
+      } else {
+        const fnScope = b.scope;
+        const classScope = fnScope.parent;
+        const first = fnScope.params[0];
+        if (fnScope.kind !== 'function' || classScope?.kind !== 'class' || first === undefined) this.unsupported(sup, 'super() outside a method (give it the class and the instance)');
+        cls = b.t();
+        b.emit(`const ${cls} = R.classOfCode(${this.codeIdOfScope.get(classScope)!});`);
+        self = this.loadName(b, first, sup);
+      }
+      const args = [...e.args.map((a) => this.expr(b, a)), ...e.keywords.map((k) => this.expr(b, k.value))];
+      b.emit(`const ${t} = R.callSuper(${site}, ${b.spec.id}, ${cls}, ${self}, ${this.name(e.func.attr)}, [${args.join(', ')}]${kwArg});`);
+      return t;
+    }
     if (e.func.nodeType === 'Attribute' && !this.isModuleRef(b, e.func.value) && e.func.attr !== '__class__') {
       const m = e.func.attr;
       if (!KNOWN_METHODS.has(m) && !this.programMethods.has(m)) this.unsupported(e.func, `method '${m}'`);
@@ -1385,6 +1452,14 @@ ${body}
     if (kwnames.length === 0 && args.length <= 3) b.emit(`const ${t} = R.call${args.length}(${site}, ${[f, ...args].join(', ')});`);
     else b.emit(`const ${t} = R.call(${site}, ${f}, [${args.join(', ')}]${kwArg});`);
     return t;
+  }
+
+  /** Whether `e` is `super()` or `super(C, obj)` of the builtin super. */
+  private isSuperCall(b: CodeBuilder, e: ast.ExprNode): boolean {
+    if (e.nodeType !== 'Call' || e.func.nodeType !== 'Name' || e.func.id !== 'super' || e.keywords.length > 0) return false;
+    if (accessOf(b.scope, 'super') !== 'global' || this.moduleGlobals.has('super')) return false;
+    if (e.args.length !== 0 && e.args.length !== 2) this.unsupported(e, 'super() with one argument');
+    return true;
   }
 
   /** Whether `e` names an imported module (its attributes are functions, not methods). */

@@ -19,6 +19,8 @@ import { digitsOf } from '../heap/int.js';
 import { isArrayTypeCode } from '../heap/array.js';
 import { clearList } from '../heap/list.js';
 import { WeakrefModule } from './weakref-module.js';
+import { floatFloorDiv, floatMod } from './float-math.js';
+import { DICT_CHANGED_SIZE, iterKindOfView, type DictViewKind } from '../heap/dict-views.js';
 
 /** What the program can reach outside the heap: the lab's probes and reports, and its output. */
 export interface ProgramHost {
@@ -44,6 +46,10 @@ type Handle =
       readonly name: string;
       readonly info: ClassInfo;
       readonly ns: Map<string, Ref>;
+      /** The method resolution order: the class itself, then its bases linearised (C3). */
+      readonly mro: ClassRecord[];
+      /** The type's `__dict__` in simulated memory (it holds the references `ns` borrows). */
+      readonly dict: Ref;
       init: Ref;
       /** Names ever stored as attributes of an instance: only these can shadow a method. */
       readonly instanceAttrs: Set<string>;
@@ -89,6 +95,58 @@ const EXCEPTION_BASES: Readonly<Record<string, readonly string[]>> = {
   ModuleNotFoundError: ['ImportError'],
 };
 
+/** A class attribute found along the method resolution order (borrowed), or undefined. */
+function classAttr(record: ClassRecord, name: string): Ref | undefined {
+  for (const c of record.mro) {
+    const v = c.ns.get(name);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+/** The C3 linearisation of the bases' MROs (the class itself not included), as type.__mro__ has it. */
+function linearise(name: string, bases: readonly ClassRecord[]): ClassRecord[] {
+  const seqs = [...bases.map((b) => [...b.mro]), [...bases]];
+  const out: ClassRecord[] = [];
+  for (;;) {
+    const live = seqs.filter((q) => q.length > 0);
+    if (live.length === 0) return out;
+    const head = live.map((q) => q[0]).find((c) => !live.some((q) => q.indexOf(c) > 0));
+    if (head === undefined) throw new PythonException('TypeError', `Cannot create a consistent method resolution order (MRO) for bases of ${name}`);
+    out.push(head);
+    for (const q of live) if (q[0] === head) q.shift();
+  }
+}
+
+/**
+ * A class's instance layout from its bases and its own `__slots__` (`type_new`'s best_base and
+ * slot handling, for the layouts the heap has): with no bases or only plain ones, a plain
+ * instance (a managed dict) or its own slots; a `__slots__` class over a `__slots__` base adds
+ * its slots after the base's; a subclass of list has the list's layout (TypeTable.defineClass).
+ * Mixing kinds (a dict and slots in one object, a list with slots) is refused.
+ */
+function inheritedLayout(
+  name: string,
+  bases: readonly ClassRecord[],
+  own: string[] | undefined,
+  builtinBase: Kind.List | undefined,
+): { slots?: string[]; weakrefSlot: boolean; builtinBase?: Kind.List } {
+  if (builtinBase !== undefined || bases.some((b) => b.info.kind === Kind.List)) {
+    if (own !== undefined || bases.some((b) => b.info.kind !== Kind.List)) throw new PythonException('TypeError', `class ${name}: a list subclass with __slots__ or other bases is not simulated yet`);
+    return { weakrefSlot: false, builtinBase: Kind.List };
+  }
+  const slotted = bases.filter((b) => b.info.kind === Kind.SlotsInstance);
+  const plain = bases.length - slotted.length;
+  if (slotted.length > 1) throw new PythonException('TypeError', `class ${name}: multiple bases have instance lay-out conflict`);
+  if (slotted.length === 0) {
+    if (own !== undefined && plain > 0) throw new PythonException('TypeError', `class ${name}: __slots__ in a subclass of a class with a __dict__ is not simulated yet`);
+    return own === undefined ? { weakrefSlot: false } : { slots: own.filter((x) => x !== '__weakref__'), weakrefSlot: own.includes('__weakref__') };
+  }
+  const base = slotted[0].info;
+  if (own === undefined || plain > 0) throw new PythonException('TypeError', `class ${name}: a subclass without __slots__ of a __slots__ class (a __dict__ added to slots) is not simulated yet`);
+  return { slots: [...base.slots, ...own.filter((x) => x !== '__weakref__')], weakrefSlot: base.weaklistWord !== 0 || own.includes('__weakref__') };
+}
+
 /**
  * The JS functions of a compiled module, made once per module (so V8's optimised code survives
  * from one run to the next) and bound to the runtime of the run in progress: a process runs one
@@ -114,6 +172,19 @@ export function linkedCode(module: CompiledModule): LinkedCode {
   }
   return linked;
 }
+
+const enum FloatOp {
+  Add,
+  Sub,
+  Mul,
+}
+/** siteRuns of an adaptive instruction's site: 0 never run, 1 run once (3.12+), then specialised to one of these. */
+const SITE_FLOAT = 2;
+const SITE_OTHER = 3;
+const SITE_TUPLE = 4;
+const SITE_LIST = 5;
+/** 3.11's QUICKENING_WARMUP_DELAY: RESUMEs and JUMP_BACKWARDs before a code object is quickened. */
+const QUICKENING_WARMUP_DELAY = 8;
 
 /** One `%` conversion of a format string. */
 interface PercentSpec {
@@ -155,7 +226,7 @@ function parsePercentFormat(fmt: string): readonly (string | PercentSpec)[] {
 }
 
 /** The built-in types `len()` reads without calling Python code. */
-const SIZED_KINDS: ReadonlySet<Kind> = new Set([Kind.List, Kind.Tuple, Kind.Dict, Kind.Set, Kind.Str, Kind.Bytes, Kind.Range, Kind.Array]);
+const SIZED_KINDS: ReadonlySet<Kind> = new Set([Kind.List, Kind.Tuple, Kind.Dict, Kind.Set, Kind.Str, Kind.Bytes, Kind.Range, Kind.Array, Kind.DictKeys, Kind.DictValues, Kind.DictItems]);
 
 /** `str.replace(old, new, count)` on JS text (count < 0: every occurrence; an empty `old` inserts between characters). */
 function replaceText(text: string, from: string, to: string, count: number): string {
@@ -245,6 +316,12 @@ export class ProgramState {
   builtinMethod: ClassInfo | undefined;
   /** The zip type (a GC object of four words), once a program calls zip(). */
   zip: ClassInfo | undefined;
+  /** classmethod and staticmethod objects (48 B: the callable and a __dict__ slot), once a class uses one. */
+  classMethodType: ClassInfo | undefined;
+  staticMethodType: ClassInfo | undefined;
+  /** super objects (56 B) and method-wrappers (48 B), where a super call makes them. */
+  superType: ClassInfo | undefined;
+  methodWrapperType: ClassInfo | undefined;
   /**
    * Bumped whenever a name is first stored as an instance attribute of some class (a new entry
    * in a ClassRecord's instanceAttrs): a cached class-attribute look-up made under another epoch
@@ -282,6 +359,8 @@ export class Runtime {
   private readonly codeBase: number;
   /** How many times each call site ran (3.13+ specialises a class call site on its second run). */
   readonly siteRuns: Int32Array;
+  /** 3.11: each code object's warm-up count (RESUMEs and JUMP_BACKWARDs, up to the quickening delay). */
+  private readonly codeWarmth: Int32Array;
   private readonly handles: Handle[];
   private readonly handleRefs: Map<string, Ref>;
   private readonly runners: (Runner | undefined)[];
@@ -326,6 +405,7 @@ export class Runtime {
       heap.decref(value);
     }
     this.siteRuns = new Int32Array(module.sites);
+    this.codeWarmth = new Int32Array(module.codes.length);
     this.globalCache = new Int32Array(module.names.length);
     this.attrCacheType = new Int32Array(module.names.length);
     this.attrCacheWhere = new Int32Array(module.names.length);
@@ -698,8 +778,18 @@ export class Runtime {
    */
 
   /** A class statement: runs the body in a namespace, then makes the type. */
-  makeClass(code: number, name: string, decorators: Ref[] = []): Ref {
+  makeClass(code: number, name: string, decorators: Ref[] = [], baseRefs: Ref[] = []): Ref {
     const H = this.H;
+    // Bases are the program's classes, and at most the built-in list (named by its builtin).
+    let builtinBase: Kind.List | undefined;
+    const bases: ClassRecord[] = [];
+    for (const b of baseRefs) {
+      const h = this.handleOf(b);
+      H.decref(b);
+      if (h?.kind === 'builtin' && h.name === 'list') builtinBase = Kind.List;
+      else if (h?.kind === 'class') bases.push(h);
+      else throw new PythonException('TypeError', `class ${name}: a base class must be a class of the program or list (other built-in base classes are not simulated yet)`);
+    }
     // The compiler lets through only the decorators the simulation knows: _testcapi.with_tp_del,
     // which gives the class a C-level tp_del (a legacy finalizer).
     let legacy = false;
@@ -731,19 +821,149 @@ export class Runtime {
     if (slotsRef !== undefined) {
       slots = this.stringsOf(slotsRef, '__slots__');
     }
-    const weakrefSlot = slots?.includes('__weakref__') ?? false;
-    const spec = this.C[this.codeBase + code].spec;
+    const layout = inheritedLayout(name, bases, slots, builtinBase);
+    const inherited = linearise(name, bases);
+    const hasDel = ns.has('__del__') || inherited.some((c) => c.ns.has('__del__'));
     const info = this.H.defineClass({
       name,
-      slots: slots?.filter((s) => s !== '__weakref__'),
-      weakrefSlot,
-      finalizer: legacy ? 'legacy' : spec.classHasDel ? 'del' : 'none',
+      slots: layout.slots,
+      weakrefSlot: layout.weakrefSlot,
+      finalizer: legacy ? 'legacy' : hasDel ? 'del' : 'none',
+      builtinBase: layout.builtinBase,
     });
-    if (spec.classHasDel && !legacy) this.installFinalizer();
-    const init = ns.get('__init__') ?? 0;
-    const record: ClassRecord = { kind: 'class', name, info, ns, init, instanceAttrs: new Set(), code: this.codeBase + code };
+    if (hasDel && !legacy) this.installFinalizer();
+    const record: ClassRecord = { kind: 'class', name, info, ns, mro: [], dict, init: 0, instanceAttrs: new Set(), code: this.codeBase + code };
+    record.mro.push(record, ...inherited);
+    record.init = classAttr(record, '__init__') ?? 0;
     this.classByType[info.id - CLASS_ID_BASE] = record;
     return this.handle(`class:${this.codeBase + code}`, record);
+  }
+
+  /** `@classmethod` on a method: a classmethod object holding the function (consumed). MEAS: 48 B on 3.11–3.13. */
+  classMethod(fn: Ref): Ref {
+    this.state.classMethodType ??= this.H.defineClass({ name: 'classmethod', slots: ['callable', 'dict'] });
+    return this.wrapFunction(this.state.classMethodType, fn);
+  }
+
+  /** `@staticmethod` on a method: a staticmethod object holding the function (consumed). MEAS: 48 B on 3.11–3.13. */
+  staticMethod(fn: Ref): Ref {
+    this.state.staticMethodType ??= this.H.defineClass({ name: 'staticmethod', slots: ['callable', 'dict'] });
+    return this.wrapFunction(this.state.staticMethodType, fn);
+  }
+
+  private wrapFunction(type: ClassInfo, fn: Ref): Ref {
+    const w = this.H.newInstance(type);
+    this.H.setSlot(w, 0, fn);
+    this.H.decref(fn);
+    return w;
+  }
+
+  /** What the descriptor `v` (a class attribute, borrowed) is: a classmethod, a staticmethod or neither. */
+  private wrapperKind(v: Ref): 'classmethod' | 'staticmethod' | undefined {
+    const type = this.I[v + OB.TYPE];
+    if (type === this.state.classMethodType?.id) return 'classmethod';
+    if (type === this.state.staticMethodType?.id) return 'staticmethod';
+    return undefined;
+  }
+
+  /**
+   * Calling a class attribute `v` found by LOAD_METHOD on an instance (`self` given, consumed) or
+   * on the class (self 0), with `cls` the class: a classmethod gets a bound method to the class
+   * (`cm_descr_get`; CALL unpacks it, and frees it, before the call) and the class first; a
+   * staticmethod its function as it is; anything else is called with self first when there is
+   * one. Arguments consumed.
+   */
+  private callClassAttr(site: number, v: Ref, cls: ClassRecord, self: Ref, args: Ref[], kwnames: readonly string[] | undefined): Ref {
+    const H = this.H;
+    const kind = this.wrapperKind(v);
+    if (kind !== undefined) {
+      if (self !== 0) H.decref(self);
+      const fn = H.getSlot(v, 0);
+      if (kind === 'staticmethod') {
+        H.incref(fn);
+        return this.call(site, fn, args, kwnames);
+      }
+      const clsRef = this.handleRefs.get(`class:${cls.code}`)!;
+      H.decref(H.boundMethod(fn, clsRef));
+      H.incref(clsRef);
+      return this.callWithSelf(fn, clsRef, args, kwnames);
+    }
+    if (self !== 0) {
+      if (this.I[v + OB.TYPE] !== Kind.Function) throw new PythonException('TypeError', `calling '${H.types.nameOf(H.typeOf(v))}' from a class is not simulated yet`);
+      return this.callWithSelf(v, self, args, kwnames);
+    }
+    H.incref(v);
+    return this.call(site, v, args, kwnames);
+  }
+
+  /** The class a class body's code made (zero-argument super()'s `__class__`), borrowed. */
+  classOfCode(code: number): Ref {
+    const ref = this.handleRefs.get(`class:${this.codeBase + code}`);
+    if (ref === undefined) throw new PythonException('RuntimeError', 'super(): __class__ cell not found');
+    return ref;
+  }
+
+  /**
+   * `super().m(...)` / `super(cls, self).m(...)` (cls borrowed, self and args consumed): `m` from
+   * the classes after `cls` in self's MRO, called with self. Where the profile's super call makes
+   * objects (3.11; 3.12+ until LOAD_SUPER_ATTR specialises), a super object is made, then the bound
+   * method (a method-wrapper for object.__init__), the super object is dropped, the bound method
+   * too before a Python function runs (CALL unpacks it), a method-wrapper after its call.
+   */
+  callSuper(site: number, code: number, cls: Ref, self: Ref, name: number, args: Ref[], kwnames?: readonly string[]): Ref {
+    const H = this.H;
+    const start = this.handleOf(cls);
+    const type = this.I[self + OB.TYPE];
+    const record = type >= CLASS_ID_BASE ? this.classByType[type - CLASS_ID_BASE] : undefined;
+    const at = start?.kind === 'class' && record !== undefined ? record.mro.indexOf(start) : -1;
+    if (at < 0) throw new PythonException('TypeError', 'super(type, obj): obj must be an instance or subtype of type');
+    const m = this.names[name];
+    let f: Ref | undefined;
+    for (let i = at + 1; i < record!.mro.length && f === undefined; i++) f = record!.mro[i].ns.get(m);
+    const makesObjects = H.profile.superCallObjects || !this.specialisesNow(site, code);
+    let sup = 0;
+    if (makesObjects) {
+      this.state.superType ??= H.defineClass({ name: 'super', slots: ['type', 'obj', 'obj_type'] });
+      sup = H.newInstance(this.state.superType);
+      H.setSlot(sup, 1, self);
+    }
+    if (f === undefined) {
+      if (sup !== 0) H.decref(sup);
+      if (m !== '__init__') throw new PythonException('AttributeError', `'super' object has no attribute '${m}'`);
+      // object.__init__, a slot wrapper: its method-wrapper lives through the call.
+      let wrapper = 0;
+      if (makesObjects) {
+        this.state.methodWrapperType ??= H.defineClass({ name: 'method-wrapper', slots: ['descr', 'self'] });
+        wrapper = H.newInstance(this.state.methodWrapperType);
+        H.setSlot(wrapper, 1, self);
+      }
+      H.decref(self);
+      for (const a of args) H.decref(a);
+      if (wrapper !== 0) H.decref(wrapper);
+      if (args.length > 0) throw new PythonException('TypeError', 'object.__init__() takes exactly one argument (the instance to initialize)');
+      return this.afterCall(this.none());
+    }
+    if (this.I[f + OB.TYPE] !== Kind.Function) throw new PythonException('TypeError', `super().${m} of a '${H.types.nameOf(H.typeOf(f))}' is not simulated yet`);
+    if (sup !== 0) {
+      const bound = H.boundMethod(f, self);
+      H.decref(sup);
+      H.decref(bound);
+    }
+    return this.callWithSelf(f, self, args, kwnames);
+  }
+
+  /**
+   * `Cls.name = v` (v borrowed): the type's `__dict__` and the namespace look-ups use change, and
+   * every cached class-attribute look-up is made again.
+   */
+  private setClassAttr(record: ClassRecord, name: string, v: Ref): void {
+    const H = this.H;
+    const key = H.intern(name);
+    H.dict.setItem(record.dict, key, v);
+    H.decref(key);
+    record.ns.set(name, v);
+    if (name === '__init__') record.init = v;
+    this.state.instanceAttrEpoch++;
   }
 
   /**
@@ -758,7 +978,7 @@ export class Runtime {
       ...H.hooks,
       finalize: (_heap, self) => {
         const record = this.classByType[H.typeOf(self) - CLASS_ID_BASE];
-        const del = record?.ns.get('__del__');
+        const del = record === undefined ? undefined : classAttr(record, '__del__');
         if (del === undefined) return;
         H.incref(self);
         try {
@@ -1028,6 +1248,9 @@ export class Runtime {
         throw new PythonException('TypeError', `__init__() should return None, not '${H.types.nameOf(H.typeOf(r))}'`);
       }
       H.decref(r);
+    } else if (h.info.kind === Kind.List && args.length <= 1 && kwnames === undefined) {
+      // list.__init__: `L(iterable)` fills the new instance as list.extend does.
+      if (args.length === 1) this.extendList(obj, args[0]);
     } else if (args.length > 0) {
       for (const a of args) H.decref(a);
       if (tuple !== 0) H.decref(tuple);
@@ -1143,14 +1366,22 @@ export class Runtime {
         return this.call(site, f, args, kwnames);
       }
       if (h.kind === 'pymodule') return this.call(site, this.programModuleAttr(h.runtime, m), args, kwnames);
+      if (h.kind === 'class') {
+        // `Base.method(self, ...)`: the plain function from the class, called with the arguments
+        // given; a classmethod or staticmethod as its descriptor gives it.
+        const f = classAttr(h, m);
+        if (f === undefined) throw new PythonException('AttributeError', `type object '${h.name}' has no attribute '${m}'`);
+        return this.callClassAttr(site, f, h, 0, args, kwnames);
+      }
     }
     if (type >= CLASS_ID_BASE) {
       const h = this.classHandleOf(type);
-      const f = h?.ns.get(m);
+      const f = h === undefined ? undefined : classAttr(h, m);
       if (f !== undefined && this.I[f + OB.TYPE] === Kind.Function && (!h!.instanceAttrs.has(m) || this.attrOf(obj, m) === 0)) {
         this.cacheClassAttr(h!, type, name, f);
         return this.callWithSelf(f, obj, args, kwnames);
       }
+      if (f !== undefined && this.wrapperKind(f) !== undefined && (!h!.instanceAttrs.has(m) || this.attrOf(obj, m) === 0)) return this.callClassAttr(site, f, h!, obj, args, kwnames);
     }
     const r = this.callTypeMethod(obj, m, args);
     for (const a of args) H.decref(a);
@@ -1162,7 +1393,8 @@ export class Runtime {
   private dunder(obj: Ref, name: string): Ref {
     const type = this.I[obj + OB.TYPE];
     if (type < CLASS_ID_BASE) return 0;
-    const f = this.classByType[type - CLASS_ID_BASE]?.ns.get(name);
+    const record = this.classByType[type - CLASS_ID_BASE];
+    const f = record === undefined ? undefined : classAttr(record, name);
     return f !== undefined && this.I[f + OB.TYPE] === Kind.Function ? f : 0;
   }
 
@@ -1210,6 +1442,10 @@ export class Runtime {
           // list.clear is METH_NOARGS: CALL_METHOD_DESCRIPTOR_NOARGS checks the eval breaker.
           clearList(H, obj);
           return this.afterCall(this.none());
+        case 'extend':
+          // METH_O: CALL_METHOD_DESCRIPTOR_O checks the eval breaker.
+          this.extendList(obj, args[0]);
+          return this.afterCall(this.none());
         case 'remove': {
           const n = H.list.length(obj);
           for (let i = 0; i < n; i++) {
@@ -1236,6 +1472,10 @@ export class Runtime {
     if (kind === Kind.Str) {
       const r = this.strMethod(obj, m, args);
       if (r !== 0) return this.afterCall(r);
+    }
+    if (kind === Kind.Dict && (m === 'keys' || m === 'values' || m === 'items')) {
+      // METH_NOARGS: CALL_METHOD_DESCRIPTOR_NOARGS checks the eval breaker.
+      return this.afterCall(H.dictViews.newView(obj, m === 'keys' ? Kind.DictKeys : m === 'values' ? Kind.DictValues : Kind.DictItems));
     }
     if (kind === Kind.Dict && m === 'get') {
       const v = H.dict.getItem(obj, args[0]);
@@ -1375,11 +1615,26 @@ export class Runtime {
         H.decref(v);
         return it;
       }
+      case Kind.Dict: {
+        const it = H.dictViews.newIter(v, Kind.DictKeyIter);
+        H.decref(v);
+        return it;
+      }
+      case Kind.DictKeys:
+      case Kind.DictValues:
+      case Kind.DictItems: {
+        const it = H.dictViews.newIter(H.dictViews.viewDict(v), iterKindOfView(H.kindOf(v) as DictViewKind));
+        H.decref(v);
+        return it;
+      }
       case Kind.RangeIter:
       case Kind.ListIter:
       case Kind.TupleIter:
       case Kind.Generator:
       case Kind.Enumerate:
+      case Kind.DictKeyIter:
+      case Kind.DictValueIter:
+      case Kind.DictItemIter:
         return v;
       default: {
         if (this.isZip(v)) return v;
@@ -1410,6 +1665,13 @@ export class Runtime {
       case Kind.Enumerate: {
         const item = this.next(this.I[it + FIELD.ENUM_ITER]);
         return item === 0 ? 0 : H.iter.enumerateStep(it, item);
+      }
+      case Kind.DictKeyIter:
+      case Kind.DictValueIter:
+      case Kind.DictItemIter: {
+        const item = H.dictViews.next(it);
+        if (item === DICT_CHANGED_SIZE) throw new PythonException('RuntimeError', 'dictionary changed size during iteration');
+        return item;
       }
       default:
         if (this.isZip(it)) return this.zipNext(it);
@@ -1558,11 +1820,22 @@ export class Runtime {
    * UNPACK_SEQUENCE's check: a tuple or list of exactly n items (the items are then taken with
    * `unpackItem`, first to last, and the sequence dropped).
    */
-  unpackCheck(v: Ref, n: number): void {
+  unpackCheck(site: number, code: number, v: Ref, n: number): void {
     const H = this.H;
     const kind = H.kindOf(v);
     const len = kind === Kind.Tuple ? H.tupleLength(v) : kind === Kind.List ? H.list.length(v) : -1;
-    if (len === n) return;
+    if (len === n) {
+      // UNPACK_SEQUENCE_TUPLE / _TWO_TUPLE / _LIST read the items directly; until the site has
+      // specialised (or on a deoptimised run), unpack_iterable goes through an iterator.
+      let state = this.siteRuns[site];
+      if (state < SITE_FLOAT && this.specialisesNow(site, code)) this.siteRuns[site] = state = kind === Kind.Tuple ? SITE_TUPLE : SITE_LIST;
+      if (state === (kind === Kind.Tuple ? SITE_TUPLE : SITE_LIST)) return;
+      const it = H.iter.seqIter(v, kind === Kind.Tuple ? Kind.TupleIter : Kind.ListIter);
+      // n items, then the look for one more that exhausts the iterator (it lets go of the sequence).
+      for (let item = H.iter.seqIterNext(it); item !== 0; item = H.iter.seqIterNext(it)) H.decref(item);
+      H.decref(it);
+      return;
+    }
     if (len < 0) throw new PythonException('TypeError', `cannot unpack non-iterable ${H.types.nameOf(H.typeOf(v))} object`);
     throw new PythonException('ValueError', len > n ? `too many values to unpack (expected ${n})` : `not enough values to unpack (expected ${n}, got ${len})`);
   }
@@ -1647,10 +1920,9 @@ export class Runtime {
       }
       if (h.kind === 'pymodule') return this.programModuleAttr(h.runtime, n);
       if (h.kind === 'class') {
-        const v = h.ns.get(n);
+        const v = classAttr(h, n);
         if (v === undefined) throw new PythonException('AttributeError', `type object '${h.name}' has no attribute '${n}'`);
-        H.incref(v);
-        return v;
+        return this.descriptorValue(v, obj);
       }
     }
     if (type >= CLASS_ID_BASE && n === '__class__') {
@@ -1677,8 +1949,9 @@ export class Runtime {
         }
       }
       const h = this.classHandleOf(type);
-      const cv = h?.ns.get(n);
+      const cv = h === undefined ? undefined : classAttr(h, n);
       if (cv !== undefined) {
+        if (this.wrapperKind(cv) !== undefined) return this.descriptorValue(cv, this.handleRefs.get(`class:${h!.code}`)!);
         this.cacheClassAttr(h!, type, name, cv);
         if (this.I[cv + OB.TYPE] === Kind.Function) return H.boundMethod(cv, obj);
         H.incref(cv);
@@ -1693,9 +1966,25 @@ export class Runtime {
     throw new PythonException('AttributeError', `'${H.types.nameOf(type)}' object has no attribute '${n}'`);
   }
 
+  /**
+   * A class attribute read (not called) through its class: a classmethod's bound method to the
+   * class, a staticmethod's function, anything else itself. New reference.
+   */
+  private descriptorValue(v: Ref, clsRef: Ref): Ref {
+    const kind = this.wrapperKind(v);
+    const fn = kind === undefined ? v : this.H.getSlot(v, 0);
+    if (kind === 'classmethod') return this.H.boundMethod(fn, clsRef);
+    this.H.incref(fn);
+    return fn;
+  }
+
   setAttr(obj: Ref, name: number, v: Ref): void {
     const H = this.H;
     const type = this.I[obj + OB.TYPE];
+    if (type === Kind.Handle) {
+      const h = this.handles[this.I[obj + FIELD.HANDLE_INDEX]];
+      if (h.kind === 'class') return this.setClassAttr(h, this.names[name], v);
+    }
     if (type === this.attrCacheType[name]) {
       const where = this.attrCacheWhere[name];
       if (where < 0) return H.setSlot(obj, -where - 1, v);
@@ -2051,6 +2340,74 @@ export class Runtime {
     if (this.I[b + OB.TYPE] === Kind.List && this.isInt(a)) return this.repeatList(b, this.H.intValue(a));
     return this.floatOp('*', a, b, (x, y) => x * y);
   }
+  /**
+   * `a + b`, `a - b`, `a * b` (or in place) at a site that specialises (profile
+   * floatOpsReuseOperands): until it specialises (specialisesNow) it is the generic BINARY_OP;
+   * it specialises to the float form when both operands are floats; then a float site writes its result
+   * into an operand the stack alone holds (`owned` bit 1: a, bit 2: b) with refcount 1, as
+   * DECREF_INPUTS_AND_REUSE_FLOAT does, and makes a float otherwise. Owned operands are dropped.
+   * A float site that meets other types runs generically; its re-specialisation after 53 such
+   * runs is not modelled.
+   */
+  addSpecialising(site: number, code: number, a: Ref, b: Ref, owned: number): Ref {
+    return this.specialisedFloatOp(site, code, a, b, owned, FloatOp.Add);
+  }
+  subSpecialising(site: number, code: number, a: Ref, b: Ref, owned: number): Ref {
+    return this.specialisedFloatOp(site, code, a, b, owned, FloatOp.Sub);
+  }
+  mulSpecialising(site: number, code: number, a: Ref, b: Ref, owned: number): Ref {
+    return this.specialisedFloatOp(site, code, a, b, owned, FloatOp.Mul);
+  }
+
+  /**
+   * Whether an adaptive instruction at `site` (in code object `code`) specialises on this run:
+   * per the profile, its own second run, or its first run once its code is warm. A site that
+   * does not yet records that it ran.
+   */
+  private specialisesNow(site: number, code: number): boolean {
+    if (this.H.profile.adaptiveWarmup === 'code') return this.codeWarmth[code] >= QUICKENING_WARMUP_DELAY;
+    if (this.siteRuns[site] === 1) return true;
+    this.siteRuns[site] = 1;
+    return false;
+  }
+
+  /** RESUME or JUMP_BACKWARD on a profile that warms code objects: one step nearer quickening. */
+  warmUp(code: number): void {
+    if (this.codeWarmth[code] < QUICKENING_WARMUP_DELAY) this.codeWarmth[code]++;
+  }
+
+  private specialisedFloatOp(site: number, code: number, a: Ref, b: Ref, owned: number, op: FloatOp): Ref {
+    const H = this.H;
+    const I = this.I;
+    const bothFloats = I[a + OB.TYPE] === Kind.Float && I[b + OB.TYPE] === Kind.Float;
+    let state = this.siteRuns[site];
+    // The run that specialises the site then runs the specialised form.
+    if (state < SITE_FLOAT && this.specialisesNow(site, code)) this.siteRuns[site] = state = bothFloats ? SITE_FLOAT : SITE_OTHER;
+    if (state === SITE_FLOAT && bothFloats) {
+      const x = H.floatValue(a);
+      const y = H.floatValue(b);
+      const v = op === FloatOp.Add ? x + y : op === FloatOp.Sub ? x - y : x * y;
+      if ((owned & 1) !== 0 && I[a + OB.REFCNT] === 1) {
+        H.setFloatValue(a, v);
+        if ((owned & 2) !== 0) H.decref(b);
+        return a;
+      }
+      if ((owned & 2) !== 0 && I[b + OB.REFCNT] === 1) {
+        H.setFloatValue(b, v);
+        if ((owned & 1) !== 0) H.decref(a);
+        return b;
+      }
+      const r = H.float(v);
+      if ((owned & 2) !== 0) H.decref(b);
+      if ((owned & 1) !== 0) H.decref(a);
+      return r;
+    }
+    const r = op === FloatOp.Add ? this.add(a, b) : op === FloatOp.Sub ? this.sub(a, b) : this.mul(a, b);
+    if ((owned & 2) !== 0) H.decref(b);
+    if ((owned & 1) !== 0) H.decref(a);
+    return r;
+  }
+
   truediv(a: Ref, b: Ref): Ref {
     const x = this.num(a);
     const y = this.num(b);
@@ -2060,12 +2417,20 @@ export class Runtime {
   }
   floordiv(a: Ref, b: Ref): Ref {
     if (this.isInt(a) && this.isInt(b)) return this.H.ints.floordiv(a, b);
-    return this.floatOp('//', a, b, (x, y) => Math.floor(x / y));
+    const x = this.num(a);
+    const y = this.num(b);
+    if (x === undefined || y === undefined) throw this.binaryError('//', a, b);
+    if (y === 0) throw new PythonException('ZeroDivisionError', 'float floor division by zero');
+    return this.H.float(floatFloorDiv(x, y));
   }
   mod(a: Ref, b: Ref): Ref {
     if (this.isInt(a) && this.isInt(b)) return this.H.ints.mod(a, b);
     if (this.I[a + OB.TYPE] === Kind.Str) return this.formatPercent(a, b);
-    return this.floatOp('%', a, b, (x, y) => x - y * Math.floor(x / y));
+    const x = this.num(a);
+    const y = this.num(b);
+    if (x === undefined || y === undefined) throw this.binaryError('%', a, b);
+    if (y === 0) throw new PythonException('ZeroDivisionError', 'float modulo');
+    return this.H.float(floatMod(x, y));
   }
   pow(a: Ref, b: Ref): Ref {
     if (this.isInt(a) && this.isInt(b) && this.H.intValue(b) >= 0) return this.H.ints.pow(a, b);
@@ -2255,7 +2620,11 @@ export class Runtime {
       return false;
     }
     const h = this.handleOf(cls);
-    if (h?.kind === 'class') return this.I[obj + OB.TYPE] === h.info.id;
+    if (h?.kind === 'class') {
+      const type = this.I[obj + OB.TYPE];
+      const record = type >= CLASS_ID_BASE ? this.classByType[type - CLASS_ID_BASE] : undefined;
+      return record !== undefined && record.mro.includes(h);
+    }
     if (h?.kind === 'exception') {
       // An exception object the runtime made: its class's name, then the bases.
       for (const [name, c] of this.exceptionClasses) {
@@ -2809,9 +3178,51 @@ export class Runtime {
         return H.iter.rangeLength(v);
       case Kind.Array:
         return H.arrays.length(v);
+      case Kind.DictKeys:
+      case Kind.DictValues:
+      case Kind.DictItems:
+        return H.dict.length(H.dictViews.viewDict(v));
       default:
         if (this.state.weakref?.isWeakValueDict(v)) return this.state.weakref.length(v);
         throw new PythonException('TypeError', `object of type '${H.types.nameOf(H.typeOf(v))}' has no len()`);
+    }
+  }
+
+  /**
+   * `list.extend(x)`, and the filling of `list(x)` (list_extend; both borrowed): a list or tuple
+   * is copied; a dict or dict view is read directly where the profile's list_extend does so
+   * (3.13+); anything else is iterated, the array first grown by the length hint (8 without one)
+   * and shrunk to fit at the end.
+   */
+  extendList(list: Ref, x: Ref): void {
+    const H = this.H;
+    const kind = H.kindOf(x);
+    if (kind === Kind.List || kind === Kind.Tuple) {
+      const n = kind === Kind.List ? H.list.length(x) : H.tupleLength(x);
+      if (n === 0) return;
+      H.list.reserveForExtend(list, n, true);
+      // `x` may be the list itself: its first n items are read while it grows.
+      for (let i = 0; i < n; i++) H.list.append(list, kind === Kind.List ? H.list.get(x, i) : H.tupleItem(x, i));
+      return;
+    }
+    if (H.profile.listExtendFromDictsAndSets === 'direct' && (kind === Kind.Dict || kind === Kind.DictKeys || kind === Kind.DictValues || kind === Kind.DictItems)) {
+      const d = kind === Kind.Dict ? x : H.dictViews.viewDict(x);
+      H.list.reserveForExtend(list, H.dict.length(d), false);
+      for (let ix = H.dict.nextEntry(d, 0); ix >= 0; ix = H.dict.nextEntry(d, ix + 1)) {
+        if (kind === Kind.DictValues) H.list.append(list, H.dict.entryValue(d, ix));
+        else if (kind === Kind.DictItems) H.list.appendSteal(list, H.tupleOf(H.dict.entryKey(d, ix), H.dict.entryValue(d, ix)));
+        else H.list.append(list, H.dict.entryKey(d, ix));
+      }
+      return;
+    }
+    H.incref(x);
+    const it = this.getIter(x);
+    try {
+      H.list.reserveForExtend(list, this.lengthHint(x, 8), true);
+      for (let v = this.next(it); v !== 0; v = this.next(it)) H.list.appendSteal(list, v);
+      H.list.trimAfterExtend(list);
+    } finally {
+      H.decref(it);
     }
   }
 

@@ -113,6 +113,14 @@ export class Referents {
         return this.copyFields(ref, FIELD.SEQITER_SEQ, 0, 0, 0);
       case Kind.Enumerate:
         return this.copyFields(ref, FIELD.ENUM_ITER, FIELD.ENUM_RESULT, 0, 0);
+      case Kind.DictKeys:
+      case Kind.DictValues:
+      case Kind.DictItems:
+        return this.copyFields(ref, FIELD.DICTVIEW_DICT, 0, 0, 0);
+      case Kind.DictKeyIter:
+      case Kind.DictValueIter:
+      case Kind.DictItemIter:
+        return this.copyFields(ref, FIELD.DICTITER_DICT, FIELD.DICTITER_RESULT, 0, 0);
       default:
         return 0;
     }

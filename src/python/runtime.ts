@@ -739,7 +739,7 @@ export class Runtime {
       weakrefSlot,
       finalizer: legacy ? 'legacy' : spec.classHasDel ? 'del' : 'none',
     });
-    if (spec.classHasDel && !legacy) this.installFinalizer();
+    if (spec.classHasDel || legacy) this.installFinalizer();
     const init = ns.get('__init__') ?? 0;
     const record: ClassRecord = { kind: 'class', name, info, ns, init, instanceAttrs: new Set(), code: this.codeBase + code };
     this.classByType[info.id - CLASS_ID_BASE] = record;
@@ -758,7 +758,8 @@ export class Runtime {
       ...H.hooks,
       finalize: (_heap, self) => {
         const record = this.classByType[H.typeOf(self) - CLASS_ID_BASE];
-        const del = record?.ns.get('__del__');
+        // A with_tp_del class's tp_del (slot_tp_del) calls its __tp_del__; tp_finalize calls __del__.
+        const del = record?.ns.get(record.info.finalizer === 'legacy' ? '__tp_del__' : '__del__');
         if (del === undefined) return;
         H.incref(self);
         try {

@@ -529,16 +529,28 @@ ${body}
     }
   }
 
+  /**
+   * `while`, as CPython compiles it (compiler_while): the test once at the top, then the body and
+   * the test again at the bottom, whose true branch is the JUMP_BACKWARD (the eval-breaker check)
+   * to the body. So a collection scheduled in the body runs after the bottom test has read the
+   * state it may change, and not at all on the way out; `continue` jumps back to the top test.
+   */
   private whileLoop(b: CodeBuilder, s: ast.While): void {
     const label = `w${b.labels++}`;
     const broke = this.loopElseFlag(b, s, label);
     b.loops.push({ label, broke });
     b.emit(`${label}: for (;;) {`);
     b.indent++;
-    const c = this.condition(b, s.test);
-    b.emit(`if (!(${c})) break;`);
+    const top = this.condition(b, s.test);
+    b.emit(`if (!(${top})) break;`);
+    b.emit('for (;;) {');
+    b.indent++;
     this.block(b, s.body);
+    const bottom = this.condition(b, s.test);
+    b.emit(`if (!(${bottom})) break ${label};`);
     b.emit(this.checkpoint(b, 'JUMP_BACKWARD'));
+    b.indent--;
+    b.emit('}');
     b.indent--;
     b.emit('}');
     b.loops.pop();

@@ -831,7 +831,7 @@ export class Runtime {
       finalizer: legacy ? 'legacy' : hasDel ? 'del' : 'none',
       builtinBase: layout.builtinBase,
     });
-    if (hasDel && !legacy) this.installFinalizer();
+    if (hasDel || legacy) this.installFinalizer();
     const record: ClassRecord = { kind: 'class', name, info, ns, mro: [], dict, init: 0, instanceAttrs: new Set(), code: this.codeBase + code };
     record.mro.push(record, ...inherited);
     record.init = classAttr(record, '__init__') ?? 0;
@@ -978,7 +978,8 @@ export class Runtime {
       ...H.hooks,
       finalize: (_heap, self) => {
         const record = this.classByType[H.typeOf(self) - CLASS_ID_BASE];
-        const del = record === undefined ? undefined : classAttr(record, '__del__');
+        // A with_tp_del class's tp_del (slot_tp_del) calls its __tp_del__; tp_finalize calls __del__.
+        const del = record === undefined ? undefined : classAttr(record, record.info.finalizer === 'legacy' ? '__tp_del__' : '__del__');
         if (del === undefined) return;
         H.incref(self);
         try {

@@ -163,6 +163,13 @@ export interface Profile {
    * a loop unpacking `(r, [vx, vy, vz], m)` five times peaks one 48-B iterator higher on 3.11.
    */
   readonly adaptiveWarmup: 'code' | 'site';
+  /**
+   * Whether a `with` statement's BEFORE_WITH binds `__enter__` and `__exit__` of a Python class
+   * into method objects (3.11–3.13: `_PyObject_LookupSpecial`; the bound `__exit__` lives until
+   * the block is left), or pushes each function with the manager, making nothing (3.14:
+   * LOAD_SPECIAL, gh-120507; inferred from the bytecode, not measured here: UNCERTAIN).
+   */
+  readonly withBindsMethods: boolean;
 }
 
 const FREE_LISTS_311: FreeListSizes = {
@@ -210,6 +217,7 @@ const P311: Profile = {
   listExtendFromDictsAndSets: 'iterator',
   floatOpsReuseOperands: false,
   adaptiveWarmup: 'code',
+  withBindsMethods: true,
   tracebackBytes: 56,
   frameObjectBase: 136,
 };
@@ -263,6 +271,7 @@ const P3140: Profile = {
   collector: 'incremental',
   dictTracking: 'always',
   classCallSpecialises: 'always',
+  withBindsMethods: false,
 };
 
 const P3141: Profile = {

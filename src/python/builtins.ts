@@ -86,7 +86,7 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
   print: {
     breaker: 'check',
     call(R, args) {
-      R.host.print(args.map((a) => R.str(a)).join(' '));
+      R.output(`${args.map((a) => R.str(a)).join(' ')}\n`);
       return R.none();
     },
   },
@@ -134,6 +134,29 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
       }
       const big = BigInt(text.trim().replace(/_/g, ''));
       return H.ints.fromValue(big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : big);
+    },
+  },
+  float: {
+    breaker: 'check',
+    // float(x): a float is returned as it is (float's tp_new for an exact float), an int or a
+    // numeric string makes a new one.
+    call(R, args) {
+      const H = R.H;
+      if (args.length === 0) return H.float(0);
+      const v = args[0];
+      const kind = H.kindOf(v);
+      if (kind === Kind.Float) {
+        H.incref(v);
+        return v;
+      }
+      if (R.isInt(v)) return H.float(H.intValue(v));
+      const text = kind === Kind.Str ? H.str.read(v).trim().replace(/_/g, '') : undefined;
+      const special = text === undefined ? undefined : /^([+-]?)(inf|infinity|nan)$/i.exec(text);
+      if (special) return H.float(special[2].toLowerCase() === 'nan' ? Number.NaN : special[1] === '-' ? -Infinity : Infinity);
+      if (text === undefined || !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) {
+        throw new PythonException('ValueError', `could not convert string to float: ${text === undefined ? R.repr(v) : JSON.stringify(text)}`);
+      }
+      return H.float(Number(text));
     },
   },
   str: {
@@ -231,6 +254,20 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
       return R.H.str.create(String.fromCodePoint(i));
     },
   },
+  type: {
+    breaker: 'check',
+    // type(obj): the class of an instance of a program's class (its handle); built-in types are not simulated as objects.
+    call(R, args) {
+      if (args.length !== 1) throw new PythonException('TypeError', 'type() with three arguments (making a class) is not simulated');
+      return R.classOf(args[0]);
+    },
+  },
+  open: {
+    breaker: 'check',
+    call() {
+      throw new PythonException('OSError', "open(): the simulated program has no files (the lab does not touch the host's)");
+    },
+  },
   isinstance: {
     breaker: 'none',
     call(R, args) {
@@ -280,7 +317,7 @@ export const MODULES: Readonly<Record<string, readonly string[]>> = {
     'collect', 'enable', 'disable', 'isenabled', 'get_count', 'get_threshold', 'set_threshold', 'freeze', 'unfreeze',
     'get_freeze_count', 'is_tracked', 'callbacks', 'garbage',
   ],
-  sys: ['intern', 'exit'],
+  sys: ['intern', 'exit', 'stdout'],
   time: ['perf_counter', 'perf_counter_ns'],
   math: ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'fabs', 'sqrt', 'log', 'log10', 'log2', 'pow', 'atan2', 'hypot', 'floor', 'ceil', 'isnan', 'isinf', 'pi', 'e', 'tau', 'inf', 'nan'],
   array: ['array'],
@@ -306,5 +343,8 @@ export const TYPE_METHODS: Readonly<Partial<Record<Kind, ReadonlySet<string>>>> 
   [Kind.Bytes]: new Set(['index']),
 };
 
-/** Every name in TYPE_METHODS: what the compiler lets `obj.m(...)` call on an object of no program class. */
-export const KNOWN_METHODS: ReadonlySet<string> = new Set(Object.values(TYPE_METHODS).flatMap((names) => [...names]));
+/** Methods of the simulated objects that are not of a built-in kind: `sys.stdout.write`. */
+const OBJECT_METHODS = ['write'];
+
+/** Every name in TYPE_METHODS and OBJECT_METHODS: what the compiler lets `obj.m(...)` call on an object of no program class. */
+export const KNOWN_METHODS: ReadonlySet<string> = new Set([...Object.values(TYPE_METHODS).flatMap((names) => [...names]), ...OBJECT_METHODS]);

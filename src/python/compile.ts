@@ -514,6 +514,8 @@ ${body}
       }
       case 'Try':
         return this.tryStmt(b, s);
+      case 'With':
+        return this.withStmt(b, s, 0);
       case 'Assert': {
         const c = this.condition(b, s.test);
         b.emit(`if (!(${c})) {`);
@@ -680,6 +682,40 @@ ${body}
       b.indent--;
       b.emit('}');
     }
+  }
+
+  /**
+   * `with mgr as target: body` (item `i` of the statement, the rest nested inside): BEFORE_WITH
+   * looks `__enter__` and `__exit__` up on the manager's class (R.withExit, R.withEnter make what
+   * each profile makes), the body runs, then `__exit__(None, None, None)`, or, when the body
+   * raises, `__exit__(type, value, None)` as an except clause would run it, the exception
+   * suppressed if that returns a true value. A return, break or continue leaves through the
+   * normal exit.
+   */
+  private withStmt(b: CodeBuilder, s: ast.With, i: number): void {
+    const item = s.items[i];
+    const mgr = this.expr(b, item.context_expr);
+    const exit = b.t();
+    b.emit(`const ${exit} = R.withExit(${mgr});`);
+    const value = b.t();
+    b.emit(`const ${value} = R.withEnter(${mgr}, ${exit});`);
+    if (item.optional_vars) this.store(b, item.optional_vars, value);
+    else b.emit(`H.decref(${value});`);
+    const raised = b.t();
+    const e = b.t();
+    b.emit(`let ${raised} = false;`);
+    b.emit('try {');
+    b.indent++;
+    if (i + 1 < s.items.length) this.withStmt(b, s, i + 1);
+    else this.block(b, s.body);
+    b.indent--;
+    b.emit(`} catch (${e}) {`);
+    b.indent++;
+    b.emit(`${raised} = true;`);
+    b.emit(`R.caught(${e}, ${JSON.stringify(this.file)}, line, ${JSON.stringify(b.scope.kind === 'module' ? '<module>' : b.scope.name)}, ${b.spec.generator ? 'null' : 'F'}, FRAME_SLOTS);`);
+    b.emit(`if (!R.withExitRaised(${exit}, ${mgr}, ${e})) throw ${e};`);
+    b.indent--;
+    b.emit(`} finally { if (!${raised}) R.withExitNormally(${exit}, ${mgr}); }`);
   }
 
   private augAssign(b: CodeBuilder, s: ast.AugAssign): void {
@@ -927,7 +963,8 @@ ${body}
         b.emit(`const ${t} = R.cellGet(${b.slotRef(slot)}, ${JSON.stringify(n)});`);
         return t;
       case 'name':
-        this.checkGlobal(n, node);
+        // A name the class body binds is looked up in its namespace first (`__rmul__ = __mul__`).
+        if (!b.scope.bound.has(n)) this.checkGlobal(n, node);
         b.emit(`const ${t} = R.loadClassName(ns, ${this.name(n)});`);
         return t;
       default:

@@ -173,6 +173,17 @@ export function linkedCode(module: CompiledModule): LinkedCode {
   return linked;
 }
 
+/** The special methods of each binary operator: forward and reflected. */
+const BINARY_DUNDERS: Readonly<Record<string, readonly [string, string]>> = {
+  '+': ['__add__', '__radd__'],
+  '-': ['__sub__', '__rsub__'],
+  '*': ['__mul__', '__rmul__'],
+  '/': ['__truediv__', '__rtruediv__'],
+  '//': ['__floordiv__', '__rfloordiv__'],
+  '%': ['__mod__', '__rmod__'],
+  '**': ['__pow__', '__rpow__'],
+};
+
 const enum FloatOp {
   Add,
   Sub,
@@ -319,6 +330,8 @@ export class ProgramState {
   /** classmethod and staticmethod objects (48 B: the callable and a __dict__ slot), once a class uses one. */
   classMethodType: ClassInfo | undefined;
   staticMethodType: ClassInfo | undefined;
+  /** Printed text after the last newline (print(..., end='')), until a newline completes its line. */
+  partialLine = '';
   /** super objects (56 B) and method-wrappers (48 B), where a super call makes them. */
   superType: ClassInfo | undefined;
   methodWrapperType: ClassInfo | undefined;
@@ -896,6 +909,14 @@ export class Runtime {
     return this.call(site, v, args, kwnames);
   }
 
+  /** `type(obj)` for an instance of a program's class: the class (a new reference). */
+  classOf(obj: Ref): Ref {
+    const type = this.I[obj + OB.TYPE];
+    const record = type >= CLASS_ID_BASE ? this.classByType[type - CLASS_ID_BASE] : undefined;
+    if (record === undefined) throw new PythonException('TypeError', `type() of a '${this.H.types.nameOf(type)}' object is not simulated yet (only of instances of the program's classes)`);
+    return this.H.sharedRef(this.handleRefs.get(`class:${record.code}`)!);
+  }
+
   /** The class a class body's code made (zero-argument super()'s `__class__`), borrowed. */
   classOfCode(code: number): Ref {
     const ref = this.handleRefs.get(`class:${this.codeBase + code}`);
@@ -1093,7 +1114,7 @@ export class Runtime {
         return r;
       }
       if (h.kind === 'builtin') {
-        if (kwnames !== undefined && kwnames.length > 0) throw new PythonException('TypeError', `${h.name}() takes no keyword arguments`);
+        if (kwnames !== undefined && kwnames.length > 0) return this.callBuiltinWithKeywords(h, args, kwnames);
         // A builtin without vectorcall gets its arguments packed into a tuple (profile.argumentTupleBuiltins).
         const packed = h.packsArguments ? this.buildTupleOf(args, true) : 0;
         const r = h.call(args);
@@ -1139,10 +1160,52 @@ export class Runtime {
       H.decref(func);
       return r;
     }
+    const dunder = this.dunder(f, '__call__');
+    if (dunder !== 0) {
+      // slot_tp_call: the generic call packs the arguments into a tuple (_PyObject_MakeTpCall),
+      // then __call__ runs with the instance first; the CALL checks the eval breaker on return.
+      const packed = args.length > 0 ? this.buildTupleOf(args, true) : 0;
+      const r = this.callWithSelf(dunder, f, args, kwnames);
+      if (packed !== 0) H.decref(packed);
+      return this.afterCall(r);
+    }
     for (const a of args) H.decref(a);
     const name = H.types.nameOf(type);
     H.decref(f);
     throw new PythonException('TypeError', `'${name}' object is not callable`);
+  }
+
+  /** Program output (print's text and its end): whole lines go to the host; a partial line waits for the rest. */
+  output(text: string): void {
+    const lines = (this.state.partialLine + text).split('\n');
+    this.state.partialLine = lines.pop()!;
+    for (const line of lines) this.host.print(line);
+  }
+
+  /**
+   * A builtin called with keywords (arguments consumed): `print(..., sep=, end=)`, the one that
+   * takes them so far; print is vectorcall (no tuple, no dict). Any other is a TypeError.
+   */
+  private callBuiltinWithKeywords(h: Extract<Handle, { kind: 'builtin' }>, args: Ref[], kwnames: readonly string[]): Ref {
+    const H = this.H;
+    try {
+      if (h.name !== 'print') throw new PythonException('TypeError', `${h.name}() takes no keyword arguments`);
+      const positional = args.length - kwnames.length;
+      let sep = ' ';
+      let end = '\n';
+      kwnames.forEach((k, i) => {
+        const v = args[positional + i];
+        if (k !== 'sep' && k !== 'end') throw new PythonException('TypeError', `print(${k}=...) is not simulated (sep= and end= are)`);
+        const text = v === H.None ? (k === 'sep' ? ' ' : '\n') : H.kindOf(v) === Kind.Str ? H.str.read(v) : undefined;
+        if (text === undefined) throw new PythonException('TypeError', `${k} must be None or a string, not ${H.types.nameOf(H.typeOf(v))}`);
+        if (k === 'sep') sep = text;
+        else end = text;
+      });
+      this.output(args.slice(0, positional).map((a) => this.str(a)).join(sep) + end);
+      return this.afterCall(this.none());
+    } finally {
+      for (const a of args) H.decref(a);
+    }
   }
 
   /**
@@ -2304,6 +2367,32 @@ export class Runtime {
     return t === Kind.Int || t === Kind.Bool;
   }
 
+  /**
+   * `a op b` where an operand is an instance of a program's class (operands borrowed, result new):
+   * the left's `__op__`, or, if it has none, the right's `__rop__`
+   * (binary_op1 and slot_nb_*: the methods are called unbound, no bound method is made). The
+   * right's reflected method goes first when its class is a subclass of the left's.
+   */
+  private binaryDunder(op: string, a: Ref, b: Ref): Ref {
+    const H = this.H;
+    const names = BINARY_DUNDERS[op];
+    if (names === undefined) throw this.binaryError(op, a, b);
+    const ta = this.I[a + OB.TYPE];
+    const tb = this.I[b + OB.TYPE];
+    const forward = this.dunder(a, names[0]);
+    const reflected = ta !== tb ? this.dunder(b, names[1]) : 0;
+    const rightFirst = reflected !== 0 && tb >= CLASS_ID_BASE && ta >= CLASS_ID_BASE && this.classByType[tb - CLASS_ID_BASE]!.mro.includes(this.classByType[ta - CLASS_ID_BASE]!);
+    const attempts: [Ref, Ref, Ref][] = rightFirst ? [[reflected, b, a], [forward, a, b]] : [[forward, a, b], [reflected, b, a]];
+    // (NotImplemented is not simulated: a program cannot return it, so the first method found answers.)
+    for (const [fn, self, other] of attempts) {
+      if (fn === 0) continue;
+      H.incref(self);
+      H.incref(other);
+      return this.callWithSelf(fn, self, [other], undefined);
+    }
+    throw this.binaryError(op, a, b);
+  }
+
   private binaryError(op: string, a: Ref, b: Ref): PythonException {
     const H = this.H;
     return new PythonException('TypeError', `unsupported operand type(s) for ${op}: '${H.types.nameOf(H.typeOf(a))}' and '${H.types.nameOf(H.typeOf(b))}'`);
@@ -2320,7 +2409,7 @@ export class Runtime {
   private floatOp(op: string, a: Ref, b: Ref, f: (x: number, y: number) => number): Ref {
     const x = this.num(a);
     const y = this.num(b);
-    if (x === undefined || y === undefined) throw this.binaryError(op, a, b);
+    if (x === undefined || y === undefined) return this.binaryDunder(op, a, b);
     return this.H.float(f(x, y));
   }
 
@@ -2412,7 +2501,7 @@ export class Runtime {
   truediv(a: Ref, b: Ref): Ref {
     const x = this.num(a);
     const y = this.num(b);
-    if (x === undefined || y === undefined) throw this.binaryError('/', a, b);
+    if (x === undefined || y === undefined) return this.binaryDunder('/', a, b);
     if (y === 0) throw new PythonException('ZeroDivisionError', 'division by zero');
     return this.H.float(x / y);
   }
@@ -2790,6 +2879,83 @@ export class Runtime {
     }
   }
 
+  /**
+   * BEFORE_WITH's `__exit__` of a manager (borrowed) of a program's class: a bound method where
+   * the profile binds it, else the function (the manager is kept beside it). New reference.
+   */
+  withExit(mgr: Ref): Ref {
+    const fn = this.dunder(mgr, '__exit__');
+    if (fn === 0 || this.dunder(mgr, '__enter__') === 0) {
+      throw new PythonException('TypeError', `'${this.H.types.nameOf(this.H.typeOf(mgr))}' object does not support the context manager protocol (only classes of the program are simulated as managers)`);
+    }
+    if (this.H.profile.withBindsMethods) return this.H.boundMethod(fn, mgr);
+    this.H.incref(fn);
+    return fn;
+  }
+
+  /** BEFORE_WITH's call of `__enter__` (a bound method made and dropped where the profile binds it); on failure the exit and the manager go. */
+  withEnter(mgr: Ref, exit: Ref): Ref {
+    const H = this.H;
+    const fn = this.dunder(mgr, '__enter__');
+    try {
+      if (H.profile.withBindsMethods) {
+        const bound = H.boundMethod(fn, mgr);
+        H.incref(mgr);
+        const r = this.callWithSelf(fn, mgr, [], undefined);
+        H.decref(bound);
+        return r;
+      }
+      H.incref(mgr);
+      return this.callWithSelf(fn, mgr, [], undefined);
+    } catch (err) {
+      H.decref(exit);
+      H.decref(mgr);
+      throw err;
+    }
+  }
+
+  /** The block is left normally: `__exit__(None, None, None)`; the exit and the manager (consumed) go. */
+  withExitNormally(exit: Ref, mgr: Ref): void {
+    const H = this.H;
+    try {
+      H.decref(this.callExit(exit, mgr, [this.none(), this.none(), this.none()]));
+    } finally {
+      H.decref(exit);
+      H.decref(mgr);
+    }
+  }
+
+  /** The block raised `e`: `__exit__(type, value, None)` in an except clause; whether it suppressed the exception. */
+  withExitRaised(exit: Ref, mgr: Ref, e: unknown): boolean {
+    const H = this.H;
+    const pe = e instanceof PythonException ? e : this.asPythonException(e);
+    if (pe === undefined) {
+      H.decref(exit);
+      H.decref(mgr);
+      return false;
+    }
+    this.enterHandler(pe);
+    try {
+      const type = this.handleRefs.get(pe.type) ?? H.None;
+      H.incref(type);
+      const r = this.callExit(exit, mgr, [type, this.exceptionValue(pe), this.none()]);
+      const suppressed = this.truth(r);
+      H.decref(r);
+      return suppressed;
+    } finally {
+      this.leaveHandler(pe);
+      H.decref(exit);
+      H.decref(mgr);
+    }
+  }
+
+  /** Calls the exit (borrowed) with three arguments (consumed): a bound method prepends the manager. */
+  private callExit(exit: Ref, mgr: Ref, args: Ref[]): Ref {
+    const fn = this.I[exit + OB.TYPE] === Kind.BoundMethod ? this.I[exit + FIELD.METHOD_FUNC] : exit;
+    this.H.incref(mgr);
+    return this.callWithSelf(fn, mgr, args, undefined);
+  }
+
   /** `except E as name`: the exception object (made now for an exception the runtime raised). New reference. */
   exceptionValue(e: unknown): Ref {
     const H = this.H;
@@ -2953,6 +3119,17 @@ export class Runtime {
         fn('exit', 'check', () => {
           throw new PythonException('SystemExit', '');
         });
+        {
+          // sys.stdout: its write(s) is the program's output, as print's (TextIOWrapper's buffers are not simulated).
+          const stdout = new Map<string, Ref>();
+          stdout.set('write', this.handle('sys.stdout.write', { kind: 'builtin', name: 'sys.stdout.write', breaker: 'check', packsArguments: false, call: (args) => {
+            if (H.kindOf(args[0]) !== Kind.Str) throw new PythonException('TypeError', `write() argument must be str, not ${H.types.nameOf(H.typeOf(args[0]))}`);
+            const text = H.str.read(args[0]);
+            this.output(text);
+            return H.ints.fromValue(text.length);
+          } }));
+          attrs.set('stdout', this.handle('sys.stdout', { kind: 'module', name: 'sys.stdout', attrs: stdout }));
+        }
         break;
       case 'math': {
         // Each function takes floats (or ints) and returns a new float (PyFloat_FromDouble: the

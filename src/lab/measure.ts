@@ -305,6 +305,7 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
     bodyNs = runBody(run, spec, { probes, pausesAtProbe, reports, output, onProgress });
   } finally {
     heap.stats.beforePublish = null;
+    workload.variants[spec.variant].release?.(run.module);
   }
   // runBody's clock starts after tracemalloc's set-up: its start, on this clock.
   const bodyStartMs = performance.now() - bodyNs / 1e6;

@@ -42,6 +42,11 @@ export interface Variant {
    */
   readonly setup?: (heap: Heap, params?: Params, seed?: number) => unknown;
   readonly run: (ctx: WorkloadContext, module: unknown) => void;
+  /**
+   * Called once when a measured run is over (measureRun), for what the module value holds that
+   * must not outlive it: a Python program's compiled code lets go of the run's heap.
+   */
+  readonly release?: (module: unknown) => void;
 }
 
 /** A variant whose `setup` builds a module value `M` (typed for `run`). */

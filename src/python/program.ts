@@ -286,6 +286,7 @@ function programVariant(program: () => PythonProgram, variant: string, descripti
       return setUp(loaded, heap, loaded.shape.variants[variant], params ?? {}, seed ?? 1);
     },
     run: (ctx: WorkloadContext, module: unknown) => runVariant(module as ProgramRun, ctx),
+    release: (module: unknown) => (module as ProgramRun).rt.release(),
   };
 }
 

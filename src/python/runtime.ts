@@ -154,7 +154,9 @@ function inheritedLayout(
  */
 interface LinkedCode {
   readonly codes: Code['js'][];
-  bind(R: Runtime, H: Heap, I: Int32Array, K: Int32Array, N: Int32Array): void;
+  bind(R: Runtime | undefined, H: Heap | undefined, I: Int32Array | undefined, K: Int32Array | undefined, N: Int32Array | undefined): void;
+  /** The runtime the functions are bound to now. */
+  readonly bound: Runtime | undefined;
 }
 
 const linkedModules = new WeakMap<CompiledModule, LinkedCode>();
@@ -165,7 +167,7 @@ export function linkedCode(module: CompiledModule): LinkedCode {
     const source = [
       'let R, H, I, K, N;',
       ...module.codes.map((c, i) => `const c${i} = ${c.js};`),
-      `return { codes: [${module.codes.map((_, i) => `c${i}`).join(', ')}], bind(r, h, i, k, n) { R = r; H = h; I = i; K = k; N = n; } };`,
+      `return { codes: [${module.codes.map((_, i) => `c${i}`).join(', ')}], bound: undefined, bind(r, h, i, k, n) { R = r; H = h; I = i; K = k; N = n; this.bound = r; } };`,
     ].join('\n');
     linked = new Function(source)() as LinkedCode;
     linkedModules.set(module, linked);
@@ -330,6 +332,8 @@ export class ProgramState {
   /** classmethod and staticmethod objects (48 B: the callable and a __dict__ slot), once a class uses one. */
   classMethodType: ClassInfo | undefined;
   staticMethodType: ClassInfo | undefined;
+  /** The measured run is over (Runtime.release): nothing calls into the program any more. */
+  released = false;
   /** Printed text after the last newline (print(..., end='')), until a newline completes its line. */
   partialLine = '';
   /** super objects (56 B) and method-wrappers (48 B), where a super call makes them. */
@@ -917,6 +921,19 @@ export class Runtime {
     return this.H.sharedRef(this.handleRefs.get(`class:${record.code}`)!);
   }
 
+  /**
+   * The measured run is over: the compiled code of this program's modules lets go of this
+   * runtime and its heap (a process that loads many programs would otherwise keep a dead heap
+   * alive per program and profile), and finalizers no longer call into the program.
+   */
+  release(): void {
+    this.state.released = true;
+    for (const rt of [this, ...this.state.modules.values()]) {
+      const linked = linkedCode(rt.module);
+      if (linked.bound === rt) linked.bind(undefined, undefined, undefined, undefined, undefined);
+    }
+  }
+
   /** The class a class body's code made (zero-argument super()'s `__class__`), borrowed. */
   classOfCode(code: number): Ref {
     const ref = this.handleRefs.get(`class:${this.codeBase + code}`);
@@ -998,6 +1015,7 @@ export class Runtime {
     H.hooks = {
       ...H.hooks,
       finalize: (_heap, self) => {
+        if (this.state.released) return;
         const record = this.classByType[H.typeOf(self) - CLASS_ID_BASE];
         // A with_tp_del class's tp_del (slot_tp_del) calls its __tp_del__; tp_finalize calls __del__.
         const del = record === undefined ? undefined : classAttr(record, record.info.finalizer === 'legacy' ? '__tp_del__' : '__del__');
@@ -3189,7 +3207,14 @@ export class Runtime {
 
   private weakrefModule(): WeakrefModule {
     const state = this.state;
-    state.weakref ??= new WeakrefModule(this.H, (callback, wr) => this.H.decref(this.call1(0, callback, wr)));
+    state.weakref ??= new WeakrefModule(this.H, (callback, wr) => {
+      if (state.released) {
+        this.H.decref(callback);
+        this.H.decref(wr);
+        return;
+      }
+      this.H.decref(this.call1(0, callback, wr));
+    });
     return state.weakref;
   }
 
@@ -3239,6 +3264,7 @@ export class Runtime {
     this.state.gcCallbacksList = list;
     this.state.owned.push(list);
     H.gc.callbacks.push((_phase, _info, phaseStr, infoDict) => {
+      if (this.state.released) return;
       const n = H.list.length(list);
       for (let i = 0; i < n; i++) {
         const cb = H.list.get(list, i);

@@ -22,7 +22,6 @@ import { Kind } from './types.js';
 
 const DIGIT = 1073741824; // 2^30
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-const DIGIT_BIG = 30n;
 
 /** Digits of |v| (0 for 0). */
 export function digitsOf(v: number | bigint): number {
@@ -37,13 +36,12 @@ export function digitsOf(v: number | bigint): number {
     }
     return n;
   }
-  let a = v < 0n ? -v : v;
-  let n = 0;
-  while (a > 0n) {
-    a >>= DIGIT_BIG;
-    n++;
-  }
-  return n;
+  const a = v < 0n ? -v : v;
+  if (a === 0n) return 0;
+  // From the hex digits' count (linear in the size; shifting 30 bits at a time is quadratic).
+  const hex = a.toString(16);
+  const bits = 4 * hex.length - (Math.clz32(Number.parseInt(hex[0], 16)) - 28);
+  return Math.ceil(bits / 30);
 }
 
 /** A number when it is exact as one, else the bigint. */

@@ -322,6 +322,7 @@ export const MODULES: Readonly<Record<string, readonly string[]>> = {
   math: ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'fabs', 'sqrt', 'log', 'log10', 'log2', 'pow', 'atan2', 'hypot', 'floor', 'ceil', 'isnan', 'isinf', 'pi', 'e', 'tau', 'inf', 'nan'],
   array: ['array'],
   weakref: ['ref', 'WeakValueDictionary'],
+  random: ['seed', 'random', 'getrandbits', 'randrange', 'randint', 'choice', 'shuffle', 'uniform'],
   os: ['fork', 'open', 'read', 'close', 'O_RDONLY', 'waitpid', '_exit', 'waitstatus_to_exitcode'],
   _testcapi: ['with_tp_del'],
 };

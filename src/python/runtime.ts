@@ -19,6 +19,7 @@ import { digitsOf } from '../heap/int.js';
 import { isArrayTypeCode } from '../heap/array.js';
 import { clearList } from '../heap/list.js';
 import { WeakrefModule } from './weakref-module.js';
+import { installRandomModule } from './random-module.js';
 import { floatFloorDiv, floatMod } from './float-math.js';
 import { DICT_CHANGED_SIZE, iterKindOfView, type DictViewKind } from '../heap/dict-views.js';
 
@@ -3124,6 +3125,9 @@ export class Runtime {
         });
         break;
       }
+      case 'random':
+        installRandomModule(this, fn, (self) => this.boundBuiltinMethod(self, 0));
+        break;
       case '_testcapi':
         // Applied by makeClass (the compiler lets no other class decorator through).
         fn('with_tp_del', 'check', (args) => (H.incref(args[0]), args[0]));

@@ -97,23 +97,7 @@ export class DictViewOps {
     }
     heap.incref(key);
     heap.incref(value);
-    const result = i32[it + FIELD.DICTITER_RESULT];
-    if (heap.refcount(result) === 1) {
-      heap.incref(result);
-      const oldKey = heap.tupleItem(result, 0);
-      const oldValue = heap.tupleItem(result, 1);
-      heap.tupleInit(result, 0, key);
-      heap.tupleInit(result, 1, value);
-      heap.decref(oldKey);
-      heap.decref(oldValue);
-      // The collector may have untracked the recycled tuple; it may hold GC objects again.
-      if (!heap.isTracked(result)) heap.track(result);
-      return result;
-    }
-    const t = heap.newTuple(2);
-    heap.tupleInit(t, 0, key);
-    heap.tupleInit(t, 1, value);
-    return t;
+    return heap.tuples.refillPair(i32[it + FIELD.DICTITER_RESULT], key, value);
   }
 
   /** `dictiter_len` (`__length_hint__`): the items left while the dict keeps its size, else 0. */

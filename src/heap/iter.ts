@@ -164,24 +164,7 @@ export class IterOps {
     const i32 = heap.i32;
     const index = i32[e + FIELD.ENUM_INDEX];
     i32[e + FIELD.ENUM_INDEX] = index + 1;
-    const n = heap.ints.fromValue(index);
-    const result = i32[e + FIELD.ENUM_RESULT];
-    if (heap.refcount(result) === 1) {
-      heap.incref(result);
-      const oldIndex = heap.tupleItem(result, 0);
-      const oldItem = heap.tupleItem(result, 1);
-      heap.tupleInit(result, 0, n);
-      heap.tupleInit(result, 1, item);
-      heap.decref(oldIndex);
-      heap.decref(oldItem);
-      // The recycled tuple may now hold a GC object: tracked again (_PyObject_GC_TRACK if not).
-      if (!heap.isTracked(result)) heap.track(result);
-      return result;
-    }
-    const t = heap.newTuple(2);
-    heap.tupleInit(t, 0, n);
-    heap.tupleInit(t, 1, item);
-    return t;
+    return heap.tuples.refillPair(i32[e + FIELD.ENUM_RESULT], heap.ints.fromValue(index), item);
   }
 
   /**

@@ -1,12 +1,38 @@
 /**
  * What tuples do beyond the basic new/init/item of heap.ts: `_PyTuple_Resize`, which the tuple
- * builders that do not know their length in advance use (`PySequence_Tuple` over an iterator).
+ * builders that do not know their length in advance use (`PySequence_Tuple` over an iterator),
+ * and the recycled result pair of the iterators that keep one.
  */
 import { OB, type Ref } from './layout.js';
 import type { Heap } from './heap.js';
 
 export class TupleOps {
   constructor(private readonly heap: Heap) {}
+
+  /**
+   * The next `(first, second)` of an iterator that recycles its result pair (enumerate, a dict's
+   * items iterator): `result` itself, refilled, when the iterator's reference is the only one
+   * (and tracked again: the collector may have untracked it while it held no GC object), else a
+   * new tuple. `first` and `second` are new references, stolen; the result is a new reference.
+   */
+  refillPair(result: Ref, first: Ref, second: Ref): Ref {
+    const heap = this.heap;
+    if (heap.refcount(result) === 1) {
+      heap.incref(result);
+      const oldFirst = heap.tupleItem(result, 0);
+      const oldSecond = heap.tupleItem(result, 1);
+      heap.tupleInit(result, 0, first);
+      heap.tupleInit(result, 1, second);
+      heap.decref(oldFirst);
+      heap.decref(oldSecond);
+      if (!heap.isTracked(result)) heap.track(result);
+      return result;
+    }
+    const t = heap.newTuple(2);
+    heap.tupleInit(t, 0, first);
+    heap.tupleInit(t, 1, second);
+    return t;
+  }
 
   /**
    * `_PyTuple_Resize` of a tuple only its builder holds: untracked, reallocated (PyObject_Realloc:

@@ -650,15 +650,15 @@ ${body}
     b.emit(`} catch (${e}) {`);
     b.indent++;
     b.emit(`R.caught(${e}, ${JSON.stringify(this.file)}, line, ${JSON.stringify(b.scope.kind === 'module' ? '<module>' : b.scope.name)}, ${b.spec.generator ? 'null' : 'F'}, FRAME_SLOTS);`);
-    let first = true;
+    // Each clause's type is evaluated only when the clauses before it did not match: the next
+    // clause is in the else-branch of the one before.
     for (const h of s.handlers) {
       let test = 'true';
       if (h.type) {
         const ty = this.expr(b, h.type);
         test = `R.exceptionMatches(${e}, ${ty})`;
       }
-      b.emit(`${first ? '' : 'else '}if (${test}) {`);
-      first = false;
+      b.emit(`if (${test}) {`);
       b.indent++;
       b.emit(`R.enterHandler(${e});`);
       if (h.name) this.storeName(b, h.name, `R.exceptionValue(${e})`, h);
@@ -669,9 +669,14 @@ ${body}
       b.emit(`} finally { R.leaveHandler(${e}); }`);
       if (h.name) this.delName(b, h.name, h, true);
       b.indent--;
+      b.emit('} else {');
+      b.indent++;
+    }
+    b.emit(`throw ${e};`);
+    for (let i = 0; i < s.handlers.length; i++) {
+      b.indent--;
       b.emit('}');
     }
-    b.emit(`else throw ${e};`);
     b.indent--;
     b.emit('}');
     if (s.finalbody.length > 0) {

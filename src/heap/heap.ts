@@ -846,7 +846,7 @@ export class Heap {
 
   /** Overwrites a float's value in place (a specialised float operation reusing an operand). */
   setFloatValue(ref: Ref, value: number): void {
-    if (this.cowActive === true) this.touchRefcount(ref);
+    this.touchRefcount(ref);
     this.f64[(ref >> 1) + FIELD.FLOAT_VALUE_F64] = value;
   }
 

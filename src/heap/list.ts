@@ -251,7 +251,8 @@ export class ListOps {
   /**
    * Room for `n` more items as list_extend makes it before appending them (the size stays): a
    * list with no array yet gets exactly n slots rounded up to even when `exactWhenEmpty`
-   * (list_preallocate_exact), any other is `list_resize`d to its size + n.
+   * (list_preallocate_exact; MEAS 3.11.7: list(iter(range(5))) holds 6 slots, [0].extend of 5
+   * items 12), any other is `list_resize`d to its size + n.
    */
   reserveForExtend(list: Ref, n: number, exactWhenEmpty: boolean): void {
     const i32 = this.heap.i32;
@@ -284,22 +285,6 @@ export class ListOps {
   comprehension(n: number, make: (i: number) => Ref): Ref {
     const list = this.newList(0);
     for (let i = 0; i < n; i++) this.appendSteal(list, make(i));
-    return list;
-  }
-
-  /**
-   * `list(it)` of an iterator (`list_extend` into the new, empty list): the array preallocated to
-   * its length hint rounded up to even (8 without one, e.g. a generator; MEAS 3.11.7:
-   * list(iter(range(5))) holds 6 slots), appends (growing as needed), then shrinks to fit with
-   * `list_resize`. `next()` gives new references, 0 at the end. The list object is new unless
-   * `fromFreeList` (PySequence_List's PyList_New(0) takes the free list; `list(...)` never does).
-   */
-  fromIteratorUntil(next: () => Ref, hint = DEFAULT_LENGTH_HINT, fromFreeList = false): Ref {
-    const list = this.newList(0, fromFreeList);
-    if (hint > 0) this.preallocateExact(list, hint);
-    for (let v = next(); v !== 0; v = next()) this.appendSteal(list, v);
-    const size = this.length(list);
-    if (size < this.capacity(list)) this.resize(list, size);
     return list;
   }
 

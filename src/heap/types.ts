@@ -176,24 +176,7 @@ export class TypeTable {
     if (id >= MAX_TYPES) throw new RangeError(`too many classes (at most ${MAX_TYPES - CLASS_ID_BASE})`);
     const p = this.profile;
     let info: ClassInfo;
-    if (spec.builtinBase === Kind.List) {
-      // A list subclass: the list's layout, a managed __dict__ pre-header (its base's itemsize is
-      // 0), and `__weakref__` after the list's fields (3.11) or managed (3.12+). MEAS 3.11.2:
-      // sys.getsizeof 80 (__basicsize__ 48); 3.12.1, 3.13.0: 72 (40).
-      const preWords = GC_HEAD_WORDS + MANAGED_PREHEADER_WORDS;
-      info = {
-        id,
-        name: spec.name,
-        kind: Kind.List,
-        slots: [],
-        finalizer: spec.finalizer ?? 'none',
-        preWords,
-        baseBytes: preWords * 4 + LIST_BASIC_SIZE + (p.managedWeakref ? 0 : 8),
-        weaklistWord: p.managedWeakref ? -6 : LIST_BASIC_SIZE >> 2,
-        smallSlots: false,
-        sharedKeys: 0,
-      };
-    } else if (spec.slots) {
+    if (spec.slots) {
       const slots = [...spec.slots];
       const weak = spec.weakrefSlot === true;
       // 16 B GC head + 16 B header + 8 B per slot; a __weakref__ slot is 8 B in 3.11 and a managed
@@ -205,16 +188,22 @@ export class TypeTable {
       const smallSlots = preWords === GC_HEAD_WORDS && baseBytes <= SMALL_REQUEST_THRESHOLD;
       info = { id, name: spec.name, kind: Kind.SlotsInstance, slots, finalizer: spec.finalizer ?? 'none', preWords, baseBytes, weaklistWord, smallSlots, sharedKeys: 0 };
     } else {
+      // A plain instance or one of a list subclass: the base's fields, a managed __dict__
+      // pre-header (the base's itemsize is 0), and `__weakref__` after the fields (3.11) or
+      // managed (3.12+). MEAS a list subclass: sys.getsizeof 80 on 3.11.2 (__basicsize__ 48),
+      // 72 on 3.12.1 and 3.13.0 (40).
+      const listBase = spec.builtinBase === Kind.List;
       const preWords = GC_HEAD_WORDS + MANAGED_PREHEADER_WORDS;
+      const fieldBytes = listBase ? LIST_BASIC_SIZE + (p.managedWeakref ? 0 : 8) : p.instanceBasicSize;
       info = {
         id,
         name: spec.name,
-        kind: Kind.Instance,
+        kind: listBase ? Kind.List : Kind.Instance,
         slots: [],
         finalizer: spec.finalizer ?? 'none',
         preWords,
-        baseBytes: preWords * 4 + p.instanceBasicSize,
-        weaklistWord: p.managedWeakref ? -6 : 4,
+        baseBytes: preWords * 4 + fieldBytes,
+        weaklistWord: p.managedWeakref ? -6 : listBase ? LIST_BASIC_SIZE >> 2 : 4,
         smallSlots: false,
         sharedKeys: 0,
       };

@@ -649,7 +649,7 @@ ${body}
     b.indent--;
     b.emit(`} catch (${e}) {`);
     b.indent++;
-    b.emit(`R.caught(${e}, ${JSON.stringify(this.file)}, line, ${JSON.stringify(b.scope.kind === 'module' ? '<module>' : b.scope.name)}, ${b.spec.generator ? 'null' : 'F'}, FRAME_SLOTS);`);
+    b.emit(this.caught(b, e));
     // Each clause's type is evaluated only when the clauses before it did not match: the next
     // clause is in the else-branch of the one before.
     for (const h of s.handlers) {
@@ -717,10 +717,16 @@ ${body}
     b.emit(`} catch (${e}) {`);
     b.indent++;
     b.emit(`${raised} = true;`);
-    b.emit(`R.caught(${e}, ${JSON.stringify(this.file)}, line, ${JSON.stringify(b.scope.kind === 'module' ? '<module>' : b.scope.name)}, ${b.spec.generator ? 'null' : 'F'}, FRAME_SLOTS);`);
+    b.emit(this.caught(b, e));
     b.emit(`if (!R.withExitRaised(${exit}, ${mgr}, ${e})) throw ${e};`);
     b.indent--;
     b.emit(`} finally { if (!${raised}) R.withExitNormally(${exit}, ${mgr}); }`);
+  }
+
+  /** The start of a handler of the JS exception `e`: its traceback entry and frame object, as CPython's unwinding leaves them. */
+  private caught(b: CodeBuilder, e: string): string {
+    const func = b.scope.kind === 'module' ? '<module>' : b.scope.name;
+    return `R.caught(${e}, ${JSON.stringify(this.file)}, line, ${JSON.stringify(func)}, ${b.spec.generator ? 'null' : 'F'}, FRAME_SLOTS);`;
   }
 
   private augAssign(b: CodeBuilder, s: ast.AugAssign): void {

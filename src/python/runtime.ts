@@ -176,6 +176,22 @@ export function linkedCode(module: CompiledModule): LinkedCode {
   return linked;
 }
 
+/**
+ * The C-level objects the runtime makes that are not heap kinds of their own, as `__slots__`
+ * layouts of their sizes with the GC head (each defined once per program, when first needed):
+ * zip 64 B, builtin_function_or_method 72 B, classmethod and staticmethod 48 B (MEAS 3.11–3.13),
+ * super 56 B, method-wrapper 48 B.
+ */
+const C_TYPES = {
+  zip: ['ittuple', 'result', 'tuplesize', 'strict'],
+  builtin_function_or_method: ['ml', 'self', 'module', 'weakreflist', 'vectorcall'],
+  classmethod: ['callable', 'dict'],
+  staticmethod: ['callable', 'dict'],
+  super: ['type', 'obj', 'obj_type'],
+  'method-wrapper': ['descr', 'self'],
+} as const;
+export type CTypeName = keyof typeof C_TYPES;
+
 /** The special methods of each binary operator: forward and reflected. */
 const BINARY_DUNDERS: Readonly<Record<string, readonly [string, string]>> = {
   '+': ['__add__', '__radd__'],
@@ -326,20 +342,12 @@ export class ProgramState {
   gcCallbacksList: Ref = 0;
   /** The weakref module, once imported. */
   weakref: WeakrefModule | undefined;
-  /** builtin_function_or_method (bound C methods looked up by C code, e.g. reversed()'s __reversed__), once needed. */
-  builtinMethod: ClassInfo | undefined;
-  /** The zip type (a GC object of four words), once a program calls zip(). */
-  zip: ClassInfo | undefined;
-  /** classmethod and staticmethod objects (48 B: the callable and a __dict__ slot), once a class uses one. */
-  classMethodType: ClassInfo | undefined;
-  staticMethodType: ClassInfo | undefined;
+  /** The C_TYPES defined so far. */
+  readonly cTypes = new Map<CTypeName, ClassInfo>();
   /** The measured run is over (Runtime.release): nothing calls into the program any more. */
   released = false;
   /** Printed text after the last newline (print(..., end='')), until a newline completes its line. */
   partialLine = '';
-  /** super objects (56 B) and method-wrappers (48 B), where a super call makes them. */
-  superType: ClassInfo | undefined;
-  methodWrapperType: ClassInfo | undefined;
   /**
    * Bumped whenever a name is first stored as an instance attribute of some class (a new entry
    * in a ClassRecord's instanceAttrs): a cached class-attribute look-up made under another epoch
@@ -703,9 +711,9 @@ export class Runtime {
   private readonly attrCacheWhere: Int32Array;
   /**
    * Per attribute name: the class (type id) whose namespace it last resolved in, the value found
-   * there (borrowed: class namespaces hold it for the program's life, and are not assigned to
-   * after the class body), and the ProgramState.instanceAttrEpoch it was found under (an
-   * instance's own attribute of that name, stored later, would shadow it). LOAD_ATTR_CLASS /
+   * there (borrowed from the class's namespace), and the ProgramState.instanceAttrEpoch it was
+   * found under (an instance's own attribute of that name, stored later, would shadow it; a store
+   * into a class, setClassAttr, bumps the epoch too). LOAD_ATTR_CLASS /
    * LOAD_ATTR_METHOD_* are CPython's versions of it; like the instance cache it changes no figure.
    */
   private readonly classAttrCacheType: Int32Array;
@@ -857,30 +865,46 @@ export class Runtime {
     return this.handle(`class:${this.codeBase + code}`, record);
   }
 
-  /** `@classmethod` on a method: a classmethod object holding the function (consumed). MEAS: 48 B on 3.11–3.13. */
+  /** A C_TYPES layout, defined the first time it is needed. */
+  cType(name: CTypeName): ClassInfo {
+    let info = this.state.cTypes.get(name);
+    if (info === undefined) {
+      info = this.H.defineClass({ name, slots: C_TYPES[name] });
+      this.state.cTypes.set(name, info);
+    }
+    return info;
+  }
+
+  /** Whether `v` is an object of the C type `name` (false while none has been made). */
+  private isCType(v: Ref, name: CTypeName): boolean {
+    const info = this.state.cTypes.get(name);
+    return info !== undefined && this.I[v + OB.TYPE] === info.id;
+  }
+
+  /** A new object of the C type `name` whose slot `i` holds `v` (borrowed). */
+  private newCObject(name: CTypeName, i: number, v: Ref): Ref {
+    const obj = this.H.newInstance(this.cType(name));
+    this.H.setSlot(obj, i, v);
+    return obj;
+  }
+
+  /** `@classmethod` or `@staticmethod` on a method: the object holding the function (consumed). */
   classMethod(fn: Ref): Ref {
-    this.state.classMethodType ??= this.H.defineClass({ name: 'classmethod', slots: ['callable', 'dict'] });
-    return this.wrapFunction(this.state.classMethodType, fn);
+    const w = this.newCObject('classmethod', 0, fn);
+    this.H.decref(fn);
+    return w;
   }
 
-  /** `@staticmethod` on a method: a staticmethod object holding the function (consumed). MEAS: 48 B on 3.11–3.13. */
   staticMethod(fn: Ref): Ref {
-    this.state.staticMethodType ??= this.H.defineClass({ name: 'staticmethod', slots: ['callable', 'dict'] });
-    return this.wrapFunction(this.state.staticMethodType, fn);
-  }
-
-  private wrapFunction(type: ClassInfo, fn: Ref): Ref {
-    const w = this.H.newInstance(type);
-    this.H.setSlot(w, 0, fn);
+    const w = this.newCObject('staticmethod', 0, fn);
     this.H.decref(fn);
     return w;
   }
 
   /** What the descriptor `v` (a class attribute, borrowed) is: a classmethod, a staticmethod or neither. */
   private wrapperKind(v: Ref): 'classmethod' | 'staticmethod' | undefined {
-    const type = this.I[v + OB.TYPE];
-    if (type === this.state.classMethodType?.id) return 'classmethod';
-    if (type === this.state.staticMethodType?.id) return 'staticmethod';
+    if (this.isCType(v, 'classmethod')) return 'classmethod';
+    if (this.isCType(v, 'staticmethod')) return 'staticmethod';
     return undefined;
   }
 
@@ -961,21 +985,12 @@ export class Runtime {
     for (let i = at + 1; i < record!.mro.length && f === undefined; i++) f = record!.mro[i].ns.get(m);
     const makesObjects = H.profile.superCallObjects || !this.specialisesNow(site, code);
     let sup = 0;
-    if (makesObjects) {
-      this.state.superType ??= H.defineClass({ name: 'super', slots: ['type', 'obj', 'obj_type'] });
-      sup = H.newInstance(this.state.superType);
-      H.setSlot(sup, 1, self);
-    }
+    if (makesObjects) sup = this.newCObject('super', 1, self);
     if (f === undefined) {
       if (sup !== 0) H.decref(sup);
       if (m !== '__init__') throw new PythonException('AttributeError', `'super' object has no attribute '${m}'`);
       // object.__init__, a slot wrapper: its method-wrapper lives through the call.
-      let wrapper = 0;
-      if (makesObjects) {
-        this.state.methodWrapperType ??= H.defineClass({ name: 'method-wrapper', slots: ['descr', 'self'] });
-        wrapper = H.newInstance(this.state.methodWrapperType);
-        H.setSlot(wrapper, 1, self);
-      }
+      const wrapper = makesObjects ? this.newCObject('method-wrapper', 1, self) : 0;
       H.decref(self);
       for (const a of args) H.decref(a);
       if (wrapper !== 0) H.decref(wrapper);
@@ -1001,7 +1016,8 @@ export class Runtime {
     H.dict.setItem(record.dict, key, v);
     H.decref(key);
     record.ns.set(name, v);
-    if (name === '__init__') record.init = v;
+    // `init` caches each class's __init__ along its MRO: the classes below this one see the new one too.
+    if (name === '__init__') for (const c of this.classByType) if (c?.mro.includes(record)) c.init = classAttr(c, '__init__') ?? 0;
     this.state.instanceAttrEpoch++;
   }
 
@@ -1148,7 +1164,7 @@ export class Runtime {
         return this.afterCall(exc);
       }
     }
-    if (this.state.builtinMethod !== undefined && type === this.state.builtinMethod.id) {
+    if (this.isCType(f, 'builtin_function_or_method')) {
       // `m = lst.insert; m(i, x)`: the method of a built-in type, bound to its object.
       const self = H.getSlot(f, 1);
       const m = H.str.read(H.getSlot(f, 0));
@@ -2090,6 +2106,7 @@ export class Runtime {
     const type = this.I[obj + OB.TYPE];
     if (type < CLASS_ID_BASE) throw new PythonException('AttributeError', `'${H.types.nameOf(type)}' object has no attribute '${n}'`);
     const record = this.classByType[type - CLASS_ID_BASE];
+    if (record?.info.kind === Kind.List) throw new PythonException('NotImplementedError', `attributes of a list subclass's instances ('${record.name}.${n}') are not simulated yet`);
     if (record !== undefined && !record.instanceAttrs.has(n)) {
       record.instanceAttrs.add(n);
       this.state.instanceAttrEpoch++;
@@ -2273,12 +2290,13 @@ export class Runtime {
     let source = v;
     if (v === obj) source = this.getSlice(obj, H.None, H.None, H.None);
     else if (kind !== Kind.List && kind !== Kind.Tuple) {
-      H.incref(v);
-      const it = this.getIter(v);
+      // PySequence_List: PyList_New(0) (the free list) filled by list_extend.
+      source = H.list.newList(0, true);
       try {
-        source = H.list.fromIteratorUntil(() => this.next(it), this.lengthHint(v, 8), true);
-      } finally {
-        H.decref(it);
+        this.extendList(source, v);
+      } catch (err) {
+        H.decref(source);
+        throw err;
       }
     } else H.incref(v);
     try {
@@ -2401,15 +2419,13 @@ export class Runtime {
     const forward = this.dunder(a, names[0]);
     const reflected = ta !== tb ? this.dunder(b, names[1]) : 0;
     const rightFirst = reflected !== 0 && tb >= CLASS_ID_BASE && ta >= CLASS_ID_BASE && this.classByType[tb - CLASS_ID_BASE]!.mro.includes(this.classByType[ta - CLASS_ID_BASE]!);
-    const attempts: [Ref, Ref, Ref][] = rightFirst ? [[reflected, b, a], [forward, a, b]] : [[forward, a, b], [reflected, b, a]];
-    // (NotImplemented is not simulated: a program cannot return it, so the first method found answers.)
-    for (const [fn, self, other] of attempts) {
-      if (fn === 0) continue;
-      H.incref(self);
-      H.incref(other);
-      return this.callWithSelf(fn, self, [other], undefined);
-    }
-    throw this.binaryError(op, a, b);
+    // NotImplemented is not simulated (a program cannot return it): the first method found answers.
+    const useReflected = reflected !== 0 && (rightFirst || forward === 0);
+    if (!useReflected && forward === 0) throw this.binaryError(op, a, b);
+    const [fn, self, other] = useReflected ? [reflected, b, a] : [forward, a, b];
+    H.incref(self);
+    H.incref(other);
+    return this.callWithSelf(fn, self, [other], undefined);
   }
 
   private binaryError(op: string, a: Ref, b: Ref): PythonException {
@@ -3211,7 +3227,7 @@ export class Runtime {
 
   private weakrefModule(): WeakrefModule {
     const state = this.state;
-    state.weakref ??= new WeakrefModule(this.H, (callback, wr) => {
+    state.weakref ??= new WeakrefModule(this.H, (name) => this.cType(name), (callback, wr) => {
       if (state.released) {
         this.H.decref(callback);
         this.H.decref(wr);
@@ -3544,8 +3560,7 @@ export class Runtime {
     const ittuple = this.buildTupleOf(iterators, true);
     for (const it of iterators) H.decref(it);
     const result = this.buildTupleOf(args.map(() => H.None), true);
-    this.state.zip ??= H.defineClass({ name: 'zip', slots: ['ittuple', 'result', 'tuplesize', 'strict'] });
-    const z = H.newInstance(this.state.zip);
+    const z = H.newInstance(this.cType('zip'));
     H.setSlot(z, 0, ittuple);
     H.setSlot(z, 1, result);
     H.decref(ittuple);
@@ -3554,7 +3569,7 @@ export class Runtime {
   }
 
   private isZip(v: Ref): boolean {
-    return this.state.zip !== undefined && this.I[v + OB.TYPE] === this.state.zip.id;
+    return this.isCType(v, 'zip');
   }
 
   /** zip_next: the recycled result tuple when only the zip holds it (tracked again), else a new one; 0 at the end. */
@@ -3597,12 +3612,8 @@ export class Runtime {
    * from the program), `self` the object. New reference.
    */
   private boundBuiltinMethod(self: Ref, name: Ref): Ref {
-    const H = this.H;
-    const state = this.state;
-    state.builtinMethod ??= H.defineClass({ name: 'builtin_function_or_method', slots: ['ml', 'self', 'module', 'weakreflist', 'vectorcall'] });
-    const method = H.newInstance(state.builtinMethod);
-    if (name !== 0) H.setSlot(method, 0, name);
-    H.setSlot(method, 1, self);
+    const method = this.newCObject('builtin_function_or_method', 1, self);
+    if (name !== 0) this.H.setSlot(method, 0, name);
     return method;
   }
 

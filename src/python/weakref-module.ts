@@ -20,6 +20,7 @@
  *
  * Type objects are not simulated memory: None stands in for the type in `ref.__new__`'s tuple.
  */
+import type { CTypeName } from './runtime.js';
 import type { Heap } from '../heap/heap.js';
 import type { Ref } from '../heap/layout.js';
 import { Kind, type ClassInfo } from '../heap/types.js';
@@ -39,14 +40,14 @@ interface WeakValueDict {
 export class WeakrefModule {
   private keyedRef: ClassInfo | undefined;
   private wvdClass: ClassInfo | undefined;
-  private superCls: ClassInfo | null = null;
-  private wrapperCls: ClassInfo | null = null;
   /** The dictionaries by their instance, and by their `_remove` callback. */
   private readonly byInstance = new Map<Ref, WeakValueDict>();
   private readonly byRemove = new Map<Ref, WeakValueDict>();
 
   constructor(
     private readonly heap: Heap,
+    /** The runtime's C-level object layouts (super, method-wrapper). */
+    private readonly cType: (name: CTypeName) => ClassInfo,
     /** Calls a weakref callback that is a Python callable (with the weakref; consumed). */
     private readonly callPython: (callback: Ref, weakref: Ref) => void,
   ) {
@@ -91,11 +92,6 @@ export class WeakrefModule {
       // held by its data dict for as long as the KeyedRef lives there.
       this.keyedRef = heap.defineClass({ name: 'KeyedRef', slots: ['key'] });
       heap.types.kindOf[this.keyedRef.id] = Kind.WeakRef;
-      if (heap.profile.superCallObjects) {
-        // superobject: type, obj, obj_type (56 B); wrapperobject: descr, self (48 B).
-        this.superCls = heap.defineClass({ name: 'super', slots: ['type', 'obj', 'obj_type'] });
-        this.wrapperCls = heap.defineClass({ name: 'method-wrapper', slots: ['descr', 'self'] });
-      }
     }
     const self = heap.newInstance(this.wvdClass);
     // def remove(wr, selfref=ref(self), _atomic_removal=_remove_dead_weakref): ... (the builtin
@@ -172,11 +168,11 @@ export class WeakrefModule {
     heap.decref(newSlice);
     heap.decref(newArgs);
     i32[wr + KEYEDREF_KEY_WORD] = key;
-    if (this.superCls !== null && this.wrapperCls !== null) {
+    if (heap.profile.superCallObjects) {
       // 3.11: super() makes a super object; LOAD_METHOD on it makes a method-wrapper and drops the
       // super; calling the method-wrapper packs (ob, callback); then the method-wrapper goes.
-      const sup = heap.newInstance(this.superCls);
-      const wrapper = heap.newInstance(this.wrapperCls);
+      const sup = heap.newInstance(this.cType('super'));
+      const wrapper = heap.newInstance(this.cType('method-wrapper'));
       heap.decref(sup);
       const initArgs = heap.tupleOf(ob, d.remove);
       heap.decref(initArgs);

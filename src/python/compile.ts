@@ -1149,7 +1149,7 @@ ${body}
     const base = op.replace(/^inplace_/, '');
     if (this.profile.floatOpsReuseOperands && (base === 'add' || base === 'sub' || base === 'mul')) {
       const owned = (l.owned ? 1 : 0) | (r.owned ? 2 : 0);
-      b.emit(`const ${t} = R.${base}Specialising(${this.sites++}, ${b.spec.id}, ${l.v}, ${r.v}, ${owned});`);
+      b.emit(`const ${t} = R.${op}Specialising(${this.sites++}, ${b.spec.id}, ${l.v}, ${r.v}, ${owned});`);
       return t;
     }
     b.emit(`const ${t} = R.${op}(${l.v}, ${r.v});${this.drop(l)}${this.drop(r)}`);

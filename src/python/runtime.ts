@@ -205,6 +205,8 @@ const BINARY_DUNDERS: Readonly<Record<string, readonly [string, string]>> = {
 
 const enum FloatOp {
   Add,
+  /** `+=`: the same on floats; a list extends itself. */
+  InplaceAdd,
   Sub,
   Mul,
 }
@@ -2453,7 +2455,19 @@ export class Runtime {
     const ta = this.I[a + OB.TYPE];
     if (ta === Kind.Str && this.I[b + OB.TYPE] === Kind.Str) return this.H.newStr(this.H.str.read(a) + this.H.str.read(b));
     if (ta === Kind.List && this.I[b + OB.TYPE] === Kind.List) return this.concatLists(a, b);
+    if (ta === Kind.Tuple && this.I[b + OB.TYPE] === Kind.Tuple) return this.concatTuples(a, b);
     return this.floatOp('+', a, b, (x, y) => x + y);
+  }
+  /** `a + b` of two tuples (tupleconcat): either one itself when the other is empty, else a new tuple of both's items. */
+  private concatTuples(a: Ref, b: Ref): Ref {
+    const H = this.H;
+    const na = H.tupleLength(a);
+    const nb = H.tupleLength(b);
+    if (na === 0 || nb === 0) return H.sharedRef(na === 0 ? b : a);
+    const items: Ref[] = [];
+    for (let i = 0; i < na; i++) items.push(H.tupleItem(a, i));
+    for (let i = 0; i < nb; i++) items.push(H.tupleItem(b, i));
+    return this.buildTupleOf(items, true);
   }
   sub(a: Ref, b: Ref): Ref {
     if (this.isInt(a) && this.isInt(b)) return this.H.ints.sub(a, b);
@@ -2481,6 +2495,16 @@ export class Runtime {
     return this.specialisedFloatOp(site, code, a, b, owned, FloatOp.Sub);
   }
   mulSpecialising(site: number, code: number, a: Ref, b: Ref, owned: number): Ref {
+    return this.specialisedFloatOp(site, code, a, b, owned, FloatOp.Mul);
+  }
+  // The in-place forms specialise alike; their generic run is the in-place operation.
+  inplace_addSpecialising(site: number, code: number, a: Ref, b: Ref, owned: number): Ref {
+    return this.specialisedFloatOp(site, code, a, b, owned, FloatOp.InplaceAdd);
+  }
+  inplace_subSpecialising(site: number, code: number, a: Ref, b: Ref, owned: number): Ref {
+    return this.specialisedFloatOp(site, code, a, b, owned, FloatOp.Sub);
+  }
+  inplace_mulSpecialising(site: number, code: number, a: Ref, b: Ref, owned: number): Ref {
     return this.specialisedFloatOp(site, code, a, b, owned, FloatOp.Mul);
   }
 
@@ -2511,7 +2535,7 @@ export class Runtime {
     if (state === SITE_FLOAT && bothFloats) {
       const x = H.floatValue(a);
       const y = H.floatValue(b);
-      const v = op === FloatOp.Add ? x + y : op === FloatOp.Sub ? x - y : x * y;
+      const v = op === FloatOp.Sub ? x - y : op === FloatOp.Mul ? x * y : x + y;
       if ((owned & 1) !== 0 && I[a + OB.REFCNT] === 1) {
         H.setFloatValue(a, v);
         if ((owned & 2) !== 0) H.decref(b);
@@ -2527,7 +2551,7 @@ export class Runtime {
       if ((owned & 1) !== 0) H.decref(a);
       return r;
     }
-    const r = op === FloatOp.Add ? this.add(a, b) : op === FloatOp.Sub ? this.sub(a, b) : this.mul(a, b);
+    const r = op === FloatOp.Add ? this.add(a, b) : op === FloatOp.InplaceAdd ? this.inplace_add(a, b) : op === FloatOp.Sub ? this.sub(a, b) : this.mul(a, b);
     if ((owned & 2) !== 0) H.decref(b);
     if ((owned & 1) !== 0) H.decref(a);
     return r;
@@ -2582,8 +2606,12 @@ export class Runtime {
     return this.H.ints.bitwise('^', a, b);
   }
   // Augmented assignment: ints and floats are immutable, so `x += y` is `x = x + y` for them.
+  /** `a += b`: a list extends itself and is the result (list_inplace_concat); anything else is `a + b`. */
   inplace_add(a: Ref, b: Ref): Ref {
-    return this.add(a, b);
+    if (this.H.kindOf(a) !== Kind.List) return this.add(a, b);
+    this.extendList(a, b);
+    this.H.incref(a);
+    return a;
   }
   inplace_sub(a: Ref, b: Ref): Ref {
     return this.sub(a, b);

@@ -162,17 +162,19 @@ export class ListOps {
   }
 
   /**
-   * `lst[lo:hi] = items` / `del lst[lo:hi]` (`list_ass_slice`, items borrowed, `lo <= hi` already
-   * clamped to the list): the replaced items are copied aside first (into a PyMem block when more
+   * `lst[lo:hi] = source` / `del lst[lo:hi]` (`list_ass_slice`, `lo <= hi` already clamped to the
+   * list): the new items are those of `source`, a list or tuple other than `list` (borrowed), or
+   * none when it is 0. The replaced items are copied aside first (into a PyMem block when more
    * than 8, the C stack otherwise), the tail moves and the list is resized, the new items are
    * stored, then the old ones are dropped, last first. A list left empty is cleared instead
    * (`_list_clear`: its array freed, its items dropped last first).
    */
-  assignSlice(list: Ref, lo: number, hi: number, items: readonly Ref[]): void {
+  assignSlice(list: Ref, lo: number, hi: number, source: Ref): void {
     const heap = this.heap;
     const i32 = heap.i32;
     const size = i32[list + FIELD.LIST_SIZE];
-    const n = items.length;
+    const fromList = source !== 0 && i32[source + OB.TYPE] !== Kind.Tuple;
+    const n = source === 0 ? 0 : fromList ? i32[source + FIELD.LIST_SIZE] : i32[source + OB.SIZE];
     const norig = hi - lo;
     const d = n - norig;
     if (size + d === 0) {
@@ -180,8 +182,10 @@ export class ListOps {
       return;
     }
     let array = i32[list + FIELD.LIST_ITEMS];
-    const recycled: Ref[] = [];
-    for (let k = 0; k < norig; k++) recycled.push(i32[array + 2 * (lo + k)]);
+    // The replaced items, aside on a stack of their own: dropping one may run a finaliser that
+    // assigns a slice again.
+    const aside = this.reserveAside(norig);
+    for (let k = 0; k < norig; k++) this.aside[aside + k] = i32[array + 2 * (lo + k)];
     const recycleBlock = norig > 8 ? heap.allocator.malloc(8 * norig) : 0;
     if (d < 0) {
       i32.copyWithin(array + 2 * (hi + d), array + 2 * hi, array + 2 * size);
@@ -192,12 +196,31 @@ export class ListOps {
       i32.copyWithin(array + 2 * (hi + d), array + 2 * hi, array + 2 * size);
     }
     array = i32[list + FIELD.LIST_ITEMS];
+    const from = fromList ? i32[source + FIELD.LIST_ITEMS] : 0;
     for (let k = 0; k < n; k++) {
-      heap.incref(items[k]);
-      i32[array + 2 * (lo + k)] = items[k];
+      const item = fromList ? i32[from + 2 * k] : heap.tupleItem(source, k);
+      heap.incref(item);
+      i32[array + 2 * (lo + k)] = item;
     }
-    for (let k = norig - 1; k >= 0; k--) heap.xdecref(recycled[k]);
+    for (let k = norig - 1; k >= 0; k--) heap.xdecref(this.aside[aside + k]);
+    this.asideTop = aside;
     if (recycleBlock !== 0) heap.allocator.free(recycleBlock, 8 * norig);
+  }
+
+  /** assignSlice's stack of replaced items (the simulator's own memory, as the C stack is CPython's). */
+  private aside = new Int32Array(64);
+  private asideTop = 0;
+
+  /** Room for n items on the aside stack; returns where they start. */
+  private reserveAside(n: number): number {
+    const at = this.asideTop;
+    if (at + n > this.aside.length) {
+      const grown = new Int32Array(Math.max(2 * this.aside.length, at + n));
+      grown.set(this.aside);
+      this.aside = grown;
+    }
+    this.asideTop = at + n;
+    return at;
   }
 
   /** `lst.insert(i, item)` (`ins1`, item borrowed): resized by one, the items from i move up. */

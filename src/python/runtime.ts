@@ -318,6 +318,18 @@ function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number): number
 /** The arguments of a call without any (never written to). */
 const EMPTY_ARGS: Ref[] = [];
 
+/** A slice bound (not None) clamped to a sequence of `length` for a slice of step `step` (PySlice_AdjustIndices). */
+function adjustSliceIndex(v: number, length: number, step: number): number {
+  if (v < 0) v += length;
+  return step > 0 ? Math.min(Math.max(v, 0), length) : Math.min(Math.max(v, -1), length - 1);
+}
+
+/** Runtime.attrTables: the words per attribute name, and what each holds. */
+const ATTR_STRIDE = 4;
+const ATTR_WHERE = 0;
+const ATTR_CLASS_VALUE = 1;
+const ATTR_CLASS_EPOCH = 2;
+
 /** A running generator: the JS generator executing its frame and the function it keeps (`f_funcobj`). */
 interface Runner {
   gen: Generator<Ref, Ref, Ref>;
@@ -435,11 +447,6 @@ export class Runtime {
     this.siteRuns = new Int32Array(module.sites);
     this.codeWarmth = new Int32Array(module.codes.length);
     this.globalCache = new Int32Array(module.names.length);
-    this.attrCacheType = new Int32Array(module.names.length);
-    this.attrCacheWhere = new Int32Array(module.names.length);
-    this.classAttrCacheType = new Int32Array(module.names.length);
-    this.classAttrCacheValue = new Int32Array(module.names.length);
-    this.classAttrCacheEpoch = new Int32Array(module.names.length);
     this.moduleAttrCacheObject = new Int32Array(module.names.length);
     this.moduleAttrCacheValue = new Int32Array(module.names.length);
     // co_names: interned when the module was compiled, before anything ran.
@@ -703,24 +710,19 @@ export class Runtime {
   private readonly globalCache: Int32Array;
 
   /**
-   * Per attribute name (co_names index): the class it last resolved on as an instance attribute
-   * (its type id, 0: none) and where, `>= 0` the index among the shared keys' values, `< 0` the
-   * __slots__ slot `-where - 1`. A cache of the simulator's own lookups, as LOAD_ATTR_INSTANCE_VALUE
-   * and _SLOT are CPython's; it makes and drops nothing, so no figure depends on it. Entries are
-   * checked on every use (the type, and that the instance's values are still its own).
+   * Per class (type id - CLASS_ID_BASE) and attribute name (co_names index), ATTR_STRIDE words: a
+   * cache of the simulator's own look-ups, as CPython's LOAD_ATTR_INSTANCE_VALUE / _SLOT and
+   * LOAD_ATTR_CLASS / LOAD_ATTR_METHOD_* specialisations are its. It makes and drops nothing, so no
+   * figure depends on it. Keyed by class and name (not by name alone) so that a site reached by
+   * instances of several classes, as a base class's methods are, stays cached for each.
+   *   [ATTR_WHERE]  where instances keep it: 0 unknown, i + 1 the i-th shared-keys value, -(i + 1)
+   *                 __slots__ slot i (checked on every use: the instance's values may no longer be its own);
+   *   [ATTR_CLASS_VALUE] the value found in the class's namespace along the MRO (borrowed), or 0;
+   *   [ATTR_CLASS_EPOCH] ProgramState.instanceAttrEpoch + 1 when it was found: an instance's own
+   *                 attribute of that name, stored later, would shadow it, and a store into a class
+   *                 (setClassAttr) bumps the epoch too.
    */
-  private readonly attrCacheType: Int32Array;
-  private readonly attrCacheWhere: Int32Array;
-  /**
-   * Per attribute name: the class (type id) whose namespace it last resolved in, the value found
-   * there (borrowed from the class's namespace), and the ProgramState.instanceAttrEpoch it was
-   * found under (an instance's own attribute of that name, stored later, would shadow it; a store
-   * into a class, setClassAttr, bumps the epoch too). LOAD_ATTR_CLASS /
-   * LOAD_ATTR_METHOD_* are CPython's versions of it; like the instance cache it changes no figure.
-   */
-  private readonly classAttrCacheType: Int32Array;
-  private readonly classAttrCacheValue: Int32Array;
-  private readonly classAttrCacheEpoch: Int32Array;
+  private readonly attrTables: (Int32Array | undefined)[] = [];
   /** Per attribute name: the module handle it last resolved on and the value (modules' attributes are fixed once made). */
   private readonly moduleAttrCacheObject: Int32Array;
   private readonly moduleAttrCacheValue: Int32Array;
@@ -1438,21 +1440,25 @@ export class Runtime {
 
   /** The function `obj.name` calls, from the class cache, when it takes exactly `arity` parameters directly; else 0. */
   private cachedMethod(obj: Ref, name: number, arity: number): Ref {
-    const type = this.I[obj + OB.TYPE];
-    if (type < CLASS_ID_BASE || type !== this.classAttrCacheType[name] || this.classAttrCacheEpoch[name] !== this.state.instanceAttrEpoch) return 0;
-    const f = this.classAttrCacheValue[name];
-    if (this.I[f + OB.TYPE] !== Kind.Function || this.C[this.I[f + FIELD.FUNC_CODE]].arity !== arity) return 0;
+    const f = this.cachedClassAttr(this.I[obj + OB.TYPE], name);
+    if (f === 0 || this.I[f + OB.TYPE] !== Kind.Function || this.C[this.I[f + FIELD.FUNC_CODE]].arity !== arity) return 0;
     return f;
+  }
+
+  /** The class attribute `name` of instances of `type` from attrTables (borrowed), when still valid; else 0. */
+  private cachedClassAttr(type: number, name: number): Ref {
+    if (type < CLASS_ID_BASE) return 0;
+    const table = this.attrTables[type - CLASS_ID_BASE];
+    if (table === undefined || table[name * ATTR_STRIDE + ATTR_CLASS_EPOCH] !== this.state.instanceAttrEpoch + 1) return 0;
+    return table[name * ATTR_STRIDE + ATTR_CLASS_VALUE];
   }
 
   /** `obj.m(*args)` (LOAD_METHOD + CALL: no bound method object). obj and args consumed. */
   callMethod(site: number, obj: Ref, name: number, args: Ref[], kwnames?: readonly string[]): Ref {
     const H = this.H;
     const type = this.I[obj + OB.TYPE];
-    if (type >= CLASS_ID_BASE && type === this.classAttrCacheType[name] && this.classAttrCacheEpoch[name] === this.state.instanceAttrEpoch) {
-      const f = this.classAttrCacheValue[name];
-      if (this.I[f + OB.TYPE] === Kind.Function) return this.callWithSelf(f, obj, args, kwnames);
-    }
+    const cached = this.cachedClassAttr(type, name);
+    if (cached !== 0 && this.I[cached + OB.TYPE] === Kind.Function) return this.callWithSelf(cached, obj, args, kwnames);
     if (obj === this.moduleAttrCacheObject[name]) {
       const f = this.moduleAttrCacheValue[name];
       H.incref(f);
@@ -1991,20 +1997,24 @@ export class Runtime {
   getAttr(obj: Ref, name: number): Ref {
     const H = this.H;
     const type = this.I[obj + OB.TYPE];
-    if (type === this.attrCacheType[name]) {
-      const where = this.attrCacheWhere[name];
-      const w = where < 0 ? obj + FIELD.SLOTS_FIRST + 2 * (-where - 1) : H.dict.instanceValueWord(obj, where);
-      const v = w === 0 ? 0 : this.I[w];
-      if (v !== 0) {
-        H.incref(v);
-        return v;
+    const table = type >= CLASS_ID_BASE ? this.attrTables[type - CLASS_ID_BASE] : undefined;
+    if (table !== undefined) {
+      const at = name * ATTR_STRIDE;
+      const where = table[at + ATTR_WHERE];
+      if (where !== 0) {
+        const w = where < 0 ? obj + FIELD.SLOTS_FIRST + 2 * (-where - 1) : H.dict.instanceValueWord(obj, where - 1);
+        const v = w === 0 ? 0 : this.I[w];
+        if (v !== 0) {
+          H.incref(v);
+          return v;
+        }
       }
-    }
-    if (type >= CLASS_ID_BASE && type === this.classAttrCacheType[name] && this.classAttrCacheEpoch[name] === this.state.instanceAttrEpoch) {
-      const cv = this.classAttrCacheValue[name];
-      if (this.I[cv + OB.TYPE] === Kind.Function) return H.boundMethod(cv, obj);
-      H.incref(cv);
-      return cv;
+      if (table[at + ATTR_CLASS_EPOCH] === this.state.instanceAttrEpoch + 1) {
+        const cv = table[at + ATTR_CLASS_VALUE];
+        if (this.I[cv + OB.TYPE] === Kind.Function) return H.boundMethod(cv, obj);
+        H.incref(cv);
+        return cv;
+      }
     }
     if (obj === this.moduleAttrCacheObject[name]) {
       const v = this.moduleAttrCacheValue[name];
@@ -2086,10 +2096,10 @@ export class Runtime {
       const h = this.handles[this.I[obj + FIELD.HANDLE_INDEX]];
       if (h.kind === 'class') return this.setClassAttr(h, this.names[name], v);
     }
-    if (type === this.attrCacheType[name]) {
-      const where = this.attrCacheWhere[name];
+    const where = type >= CLASS_ID_BASE ? (this.attrTables[type - CLASS_ID_BASE]?.[name * ATTR_STRIDE + ATTR_WHERE] ?? 0) : 0;
+    if (where !== 0) {
       if (where < 0) return H.setSlot(obj, -where - 1, v);
-      const w = H.dict.instanceValueWord(obj, where);
+      const w = H.dict.instanceValueWord(obj, where - 1);
       if (w !== 0) {
         const old = this.I[w];
         H.incref(v);
@@ -2135,9 +2145,14 @@ export class Runtime {
    */
   private cacheClassAttr(record: ClassRecord, type: number, name: number, value: Ref): void {
     if (record.instanceAttrs.has(this.names[name])) return;
-    this.classAttrCacheType[name] = type;
-    this.classAttrCacheValue[name] = value;
-    this.classAttrCacheEpoch[name] = this.state.instanceAttrEpoch;
+    const table = this.attrTable(type);
+    table[name * ATTR_STRIDE + ATTR_CLASS_VALUE] = value;
+    table[name * ATTR_STRIDE + ATTR_CLASS_EPOCH] = this.state.instanceAttrEpoch + 1;
+  }
+
+  /** The attrTables entry of a program's class, made when first needed. */
+  private attrTable(type: number): Int32Array {
+    return (this.attrTables[type - CLASS_ID_BASE] ??= new Int32Array(this.names.length * ATTR_STRIDE));
   }
 
   /** A module's attribute `name` (borrowed), remembered for the next look-up. */
@@ -2157,15 +2172,13 @@ export class Runtime {
     if (info.kind === Kind.SlotsInstance) {
       const i = info.slots.indexOf(n);
       if (i < 0) return;
-      this.attrCacheType[name] = type;
-      this.attrCacheWhere[name] = -i - 1;
+      this.attrTable(type)[name * ATTR_STRIDE + ATTR_WHERE] = -i - 1;
       return;
     }
     if (info.kind !== Kind.Instance) return;
     const ix = H.dict.sharedKeyIndexOf(info, n);
     if (ix < 0 || H.dict.instanceValueWord(obj, ix) === 0) return;
-    this.attrCacheType[name] = type;
-    this.attrCacheWhere[name] = ix;
+    this.attrTable(type)[name * ATTR_STRIDE + ATTR_WHERE] = ix + 1;
   }
 
   getItem(obj: Ref, key: Ref): Ref {
@@ -2234,49 +2247,53 @@ export class Runtime {
   /** `obj[lo:hi:step]` of a list, tuple, str or bytes: a new object of exactly the slice's items. */
   getSlice(obj: Ref, lo: Ref, hi: Ref, step: Ref): Ref {
     const H = this.H;
+    const I = this.I;
     const kind = H.kindOf(obj);
-    const length = kind === Kind.List ? H.list.length(obj) : kind === Kind.Tuple ? H.tupleLength(obj) : kind === Kind.Str ? H.str.read(obj).length : kind === Kind.Bytes ? H.i32[obj + FIELD.BYTES_SIZE] : -1;
+    const length = kind === Kind.List ? I[obj + FIELD.LIST_SIZE] : kind === Kind.Tuple ? H.tupleLength(obj) : kind === Kind.Str ? H.str.read(obj).length : kind === Kind.Bytes ? I[obj + FIELD.BYTES_SIZE] : -1;
     if (length < 0) throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(obj))}' object is not subscriptable`);
-    const bound = (v: Ref, dflt: number): number => {
-      if (v === H.None) return dflt;
-      if (!this.isInt(v)) throw new PythonException('TypeError', 'slice indices must be integers or None');
-      return H.intValue(v);
-    };
-    const st = bound(step, 1);
+    const st = step === H.None ? 1 : this.sliceIndex(step);
     if (st === 0) throw new PythonException('ValueError', 'slice step cannot be zero');
     // PySlice_AdjustIndices
-    const clamp = (v: number, dflt: number): number => {
-      if (v < 0) v += length;
-      return st > 0 ? Math.min(Math.max(v, 0), length) : Math.min(Math.max(v, -1), length - 1);
-    };
-    const start = lo === H.None ? (st > 0 ? 0 : length - 1) : clamp(bound(lo, 0), 0);
-    const stop = hi === H.None ? (st > 0 ? length : -1) : clamp(bound(hi, length), length);
-    const indices: number[] = [];
-    for (let i = start; st > 0 ? i < stop : i > stop; i += st) indices.push(i);
+    const start = lo === H.None ? (st > 0 ? 0 : length - 1) : adjustSliceIndex(this.sliceIndex(lo), length, st);
+    const stop = hi === H.None ? (st > 0 ? length : -1) : adjustSliceIndex(this.sliceIndex(hi), length, st);
+    const count = st > 0 ? (stop > start ? Math.floor((stop - start - 1) / st) + 1 : 0) : stop < start ? Math.floor((start - stop - 1) / -st) + 1 : 0;
     switch (kind) {
       case Kind.List: {
-        const out = H.list.newList(indices.length);
-        indices.forEach((i, k) => {
-          const item = H.list.get(obj, i);
+        const out = H.list.newList(count);
+        const items = I[obj + FIELD.LIST_ITEMS];
+        for (let k = 0, i = start; k < count; k++, i += st) {
+          const item = I[items + 2 * i];
           H.incref(item);
           H.list.init(out, k, item);
-        });
+        }
         return out;
       }
       case Kind.Tuple: {
-        if (indices.length === length && st === 1) return H.sharedRef(obj);
-        const items = indices.map((i) => H.tupleItem(obj, i));
+        if (count === length && st === 1) return H.sharedRef(obj);
+        const items: Ref[] = new Array(count);
+        for (let k = 0, i = start; k < count; k++, i += st) items[k] = H.tupleItem(obj, i);
         return this.buildTupleOf(items, true);
       }
       case Kind.Str: {
         const text = H.str.read(obj);
-        return H.newStr(indices.map((i) => text[i]).join(''));
+        if (st === 1) return H.newStr(text.slice(start, start + count));
+        let out = '';
+        for (let k = 0, i = start; k < count; k++, i += st) out += text[i];
+        return H.newStr(out);
       }
       default: {
         const base = obj * 4 + FIELD.BYTES_DATA_BYTE;
-        return H.bytes(Uint8Array.from(indices, (i) => H.u8[base + i]));
+        const out = new Uint8Array(count);
+        for (let k = 0, i = start; k < count; k++, i += st) out[k] = H.u8[base + i];
+        return H.bytes(out);
       }
     }
+  }
+
+  /** A slice bound or step that is not None: an int (PyNumber_AsSsize_t). */
+  private sliceIndex(v: Ref): number {
+    if (!this.isInt(v)) throw new PythonException('TypeError', 'slice indices must be integers or None or have an __index__ method');
+    return this.H.intValue(v);
   }
 
   /**
@@ -2287,7 +2304,7 @@ export class Runtime {
    */
   setSlice(obj: Ref, lo: Ref, hi: Ref, step: Ref, v: Ref): void {
     const H = this.H;
-    const [start, stop] = this.simpleSlice(obj, lo, hi, step, 'assignment');
+    this.simpleSlice(obj, lo, hi, step, 'assignment');
     const kind = H.kindOf(v);
     let source = v;
     if (v === obj) source = this.getSlice(obj, H.None, H.None, H.None);
@@ -2302,10 +2319,7 @@ export class Runtime {
       }
     } else H.incref(v);
     try {
-      const n = H.kindOf(source) === Kind.List ? H.list.length(source) : H.tupleLength(source);
-      const items: Ref[] = [];
-      for (let i = 0; i < n; i++) items.push(H.kindOf(source) === Kind.List ? H.list.get(source, i) : H.tupleItem(source, i));
-      H.list.assignSlice(obj, start, stop, items);
+      H.list.assignSlice(obj, this.sliceStart, this.sliceStop, source);
     } finally {
       H.decref(source);
     }
@@ -2313,28 +2327,25 @@ export class Runtime {
 
   /** `del lst[lo:hi]`: list_ass_slice with no items. */
   delSlice(obj: Ref, lo: Ref, hi: Ref, step: Ref): void {
-    const [start, stop] = this.simpleSlice(obj, lo, hi, step, 'deletion');
-    this.H.list.assignSlice(obj, start, stop, []);
+    this.simpleSlice(obj, lo, hi, step, 'deletion');
+    this.H.list.assignSlice(obj, this.sliceStart, this.sliceStop, 0);
   }
 
-  /** A list's slice bounds for assignment or deletion (PySlice_Unpack + AdjustIndices, step 1). */
-  private simpleSlice(obj: Ref, lo: Ref, hi: Ref, step: Ref, what: string): [number, number] {
+  /** simpleSlice's result: the bounds (not an array, which would be one per slice assignment). */
+  private sliceStart = 0;
+  private sliceStop = 0;
+
+  /** A list's slice bounds for assignment or deletion (PySlice_Unpack + AdjustIndices, step 1), as sliceStart and sliceStop. */
+  private simpleSlice(obj: Ref, lo: Ref, hi: Ref, step: Ref, what: string): void {
     const H = this.H;
     if (H.kindOf(obj) !== Kind.List) throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(obj))}' object does not support slice ${what}`);
     if (step !== H.None && !(this.isInt(step) && H.intValue(step) === 1)) {
       throw new PythonException('NotImplementedError', `slice ${what} with a step (an extended slice) is not simulated yet`);
     }
     const length = H.list.length(obj);
-    const bound = (b: Ref, dflt: number): number => {
-      if (b === H.None) return dflt;
-      if (!this.isInt(b)) throw new PythonException('TypeError', 'slice indices must be integers or None or have an __index__ method');
-      let i = H.intValue(b);
-      if (i < 0) i += length;
-      return Math.min(Math.max(i, 0), length);
-    };
-    const start = bound(lo, 0);
-    const stop = Math.max(bound(hi, length), start);
-    return [start, stop];
+    const start = lo === H.None ? 0 : adjustSliceIndex(this.sliceIndex(lo), length, 1);
+    this.sliceStart = start;
+    this.sliceStop = hi === H.None ? length : Math.max(adjustSliceIndex(this.sliceIndex(hi), length, 1), start);
   }
 
   private index(key: Ref, length: number, what: string): number {
@@ -2443,20 +2454,24 @@ export class Runtime {
     return undefined;
   }
 
-  private floatOp(op: string, a: Ref, b: Ref, f: (x: number, y: number) => number): Ref {
+  /** `a op b` where either is a float or neither is a number (then the program's dunders answer). */
+  private floatOp(op: '+' | '-' | '*' | '**', a: Ref, b: Ref): Ref {
     const x = this.num(a);
     const y = this.num(b);
     if (x === undefined || y === undefined) return this.binaryDunder(op, a, b);
-    return this.H.float(f(x, y));
+    return this.H.float(op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : x ** y);
   }
 
+  // Two floats first (no closure, no number-or-undefined): the float programs' common case.
   add(a: Ref, b: Ref): Ref {
-    if (this.isInt(a) && this.isInt(b)) return this.H.ints.add(a, b);
+    const H = this.H;
     const ta = this.I[a + OB.TYPE];
+    if (ta === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) return H.float(H.floatValue(a) + H.floatValue(b));
+    if (this.isInt(a) && this.isInt(b)) return H.ints.add(a, b);
     if (ta === Kind.Str && this.I[b + OB.TYPE] === Kind.Str) return this.H.newStr(this.H.str.read(a) + this.H.str.read(b));
     if (ta === Kind.List && this.I[b + OB.TYPE] === Kind.List) return this.concatLists(a, b);
     if (ta === Kind.Tuple && this.I[b + OB.TYPE] === Kind.Tuple) return this.concatTuples(a, b);
-    return this.floatOp('+', a, b, (x, y) => x + y);
+    return this.floatOp('+', a, b);
   }
   /** `a + b` of two tuples (tupleconcat): either one itself when the other is empty, else a new tuple of both's items. */
   private concatTuples(a: Ref, b: Ref): Ref {
@@ -2470,14 +2485,18 @@ export class Runtime {
     return this.buildTupleOf(items, true);
   }
   sub(a: Ref, b: Ref): Ref {
-    if (this.isInt(a) && this.isInt(b)) return this.H.ints.sub(a, b);
-    return this.floatOp('-', a, b, (x, y) => x - y);
+    const H = this.H;
+    if (this.I[a + OB.TYPE] === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) return H.float(H.floatValue(a) - H.floatValue(b));
+    if (this.isInt(a) && this.isInt(b)) return H.ints.sub(a, b);
+    return this.floatOp('-', a, b);
   }
   mul(a: Ref, b: Ref): Ref {
-    if (this.isInt(a) && this.isInt(b)) return this.H.ints.mul(a, b);
+    const H = this.H;
+    if (this.I[a + OB.TYPE] === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) return H.float(H.floatValue(a) * H.floatValue(b));
+    if (this.isInt(a) && this.isInt(b)) return H.ints.mul(a, b);
     if (this.I[a + OB.TYPE] === Kind.List && this.isInt(b)) return this.repeatList(a, this.H.intValue(b));
     if (this.I[b + OB.TYPE] === Kind.List && this.isInt(a)) return this.repeatList(b, this.H.intValue(a));
-    return this.floatOp('*', a, b, (x, y) => x * y);
+    return this.floatOp('*', a, b);
   }
   /**
    * `a + b`, `a - b`, `a * b` (or in place) at a site that specialises (profile
@@ -2583,7 +2602,7 @@ export class Runtime {
   }
   pow(a: Ref, b: Ref): Ref {
     if (this.isInt(a) && this.isInt(b) && this.H.intValue(b) >= 0) return this.H.ints.pow(a, b);
-    return this.floatOp('**', a, b, (x, y) => x ** y);
+    return this.floatOp('**', a, b);
   }
   lshift(a: Ref, b: Ref): Ref {
     if (!this.isInt(a) || !this.isInt(b)) throw this.binaryError('<<', a, b);

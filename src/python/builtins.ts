@@ -60,8 +60,10 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
     breaker: 'check',
     call(R, args) {
       if (args.length === 0 || args.length > 3) throw new PythonException('TypeError', `range expected at most 3 arguments, got ${args.length}`);
-      const nums = args.map((a) => intArg(R, a, 'range'));
-      const [start, stop, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+      const one = args.length === 1;
+      const start = one ? 0 : intArg(R, args[0], 'range');
+      const stop = intArg(R, args[one ? 0 : 1], 'range');
+      const step = args.length === 3 ? intArg(R, args[2], 'range') : 1;
       if (step === 0) throw new PythonException('ValueError', 'range() arg 3 must not be zero');
       return R.H.iter.newRange(start, stop, step);
     },

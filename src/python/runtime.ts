@@ -449,6 +449,9 @@ export class Runtime {
     this.globalCache = new Int32Array(module.names.length);
     this.moduleAttrCacheObject = new Int32Array(module.names.length);
     this.moduleAttrCacheValue = new Int32Array(module.names.length);
+    this.classObjectAttrCacheObject = new Int32Array(module.names.length);
+    this.classObjectAttrCacheValue = new Int32Array(module.names.length);
+    this.classObjectAttrCacheEpoch = new Int32Array(module.names.length);
     // co_names: interned when the module was compiled, before anything ran.
     this.N = new Int32Array(module.names.length);
     module.names.forEach((n, i) => (this.N[i] = heap.intern(n)));
@@ -726,6 +729,14 @@ export class Runtime {
   /** Per attribute name: the module handle it last resolved on and the value (modules' attributes are fixed once made). */
   private readonly moduleAttrCacheObject: Int32Array;
   private readonly moduleAttrCacheValue: Int32Array;
+  /**
+   * Per attribute name: the class object (`Cls.name`, as `Direction.FORWARD`) it last resolved on,
+   * the value (borrowed from the namespace; not a classmethod or staticmethod, whose reading makes
+   * an object), and ProgramState.instanceAttrEpoch + 1 then (a store into a class bumps it).
+   */
+  private readonly classObjectAttrCacheObject: Int32Array;
+  private readonly classObjectAttrCacheValue: Int32Array;
+  private readonly classObjectAttrCacheEpoch: Int32Array;
 
   loadGlobal(name: number): Ref {
     const H = this.H;
@@ -2021,6 +2032,18 @@ export class Runtime {
       H.incref(v);
       return v;
     }
+    if (obj === this.classObjectAttrCacheObject[name] && this.classObjectAttrCacheEpoch[name] === this.state.instanceAttrEpoch + 1) {
+      const v = this.classObjectAttrCacheValue[name];
+      H.incref(v);
+      return v;
+    }
+    return this.getAttrUncached(obj, name);
+  }
+
+  // getAttr's look-ups that fill its caches (kept out of line: the cached paths above stay small enough to inline).
+  private getAttrUncached(obj: Ref, name: number): Ref {
+    const H = this.H;
+    const type = this.I[obj + OB.TYPE];
     const n = this.names[name];
     if (type === Kind.Handle) {
       const h = this.handles[this.I[obj + FIELD.HANDLE_INDEX]];
@@ -2033,6 +2056,11 @@ export class Runtime {
       if (h.kind === 'class') {
         const v = classAttr(h, n);
         if (v === undefined) throw new PythonException('AttributeError', `type object '${h.name}' has no attribute '${n}'`);
+        if (this.wrapperKind(v) === undefined) {
+          this.classObjectAttrCacheObject[name] = obj;
+          this.classObjectAttrCacheValue[name] = v;
+          this.classObjectAttrCacheEpoch[name] = this.state.instanceAttrEpoch + 1;
+        }
         return this.descriptorValue(v, obj);
       }
     }
@@ -2092,10 +2120,6 @@ export class Runtime {
   setAttr(obj: Ref, name: number, v: Ref): void {
     const H = this.H;
     const type = this.I[obj + OB.TYPE];
-    if (type === Kind.Handle) {
-      const h = this.handles[this.I[obj + FIELD.HANDLE_INDEX]];
-      if (h.kind === 'class') return this.setClassAttr(h, this.names[name], v);
-    }
     const where = type >= CLASS_ID_BASE ? (this.attrTables[type - CLASS_ID_BASE]?.[name * ATTR_STRIDE + ATTR_WHERE] ?? 0) : 0;
     if (where !== 0) {
       if (where < 0) return H.setSlot(obj, -where - 1, v);
@@ -2108,8 +2132,16 @@ export class Runtime {
         return;
       }
     }
+    this.setAttrUncached(obj, name, v);
+  }
+
+  private setAttrUncached(obj: Ref, name: number, v: Ref): void {
+    if (this.I[obj + OB.TYPE] === Kind.Handle) {
+      const h = this.handles[this.I[obj + FIELD.HANDLE_INDEX]];
+      if (h.kind === 'class') return this.setClassAttr(h, this.names[name], v);
+    }
     this.storeInstanceAttr(obj, this.names[name], v);
-    this.cacheInstanceAttr(obj, type, name);
+    this.cacheInstanceAttr(obj, this.I[obj + OB.TYPE], name);
   }
 
   /** STORE_ATTR's slow path, by the attribute's text: an instance of one of the program's classes (v borrowed). */

@@ -63,7 +63,8 @@ type Handle =
       readonly breaker: BreakerAfterCall;
       /** Whether a call packs its arguments into a tuple (profile.argumentTupleBuiltins), decided once. */
       readonly packsArguments: boolean;
-      readonly call: (args: Ref[]) => Ref;
+      /** The arguments (borrowed), and the tuple they were packed into (or 0). */
+      readonly call: (args: Ref[], packed: Ref) => Ref;
     }
   | { readonly kind: 'module'; readonly name: string; readonly attrs: Map<string, Ref> }
   | { readonly kind: 'pymodule'; readonly name: string; readonly runtime: Runtime }
@@ -557,7 +558,7 @@ export class Runtime {
       name,
       breaker: info.breaker,
       packsArguments: this.H.profile.argumentTupleBuiltins.includes(name),
-      call: (args) => info.call(this, args),
+      call: (args, packed) => info.call(this, args, packed),
     });
   }
 
@@ -1167,7 +1168,7 @@ export class Runtime {
         if (kwnames !== undefined && kwnames.length > 0) return this.callBuiltinWithKeywords(h, args, kwnames);
         // A builtin without vectorcall gets its arguments packed into a tuple (profile.argumentTupleBuiltins).
         const packed = h.packsArguments ? this.buildTupleOf(args, true) : 0;
-        const r = h.call(args);
+        const r = h.call(args, packed);
         if (packed !== 0) H.decref(packed);
         for (let i = 0; i < args.length; i++) H.decref(args[i]);
         if (h.breaker === 'check') this.afterCall(r);

@@ -1841,9 +1841,27 @@ export class Runtime {
    * `a == b`: numbers, strs, bytes and tuples by value (the heap's), lists and tuples item by item,
    * dicts by their items, an instance of a class with `__eq__` by calling it; otherwise identity.
    */
+  /** Equality as containers compare items (PyObject_RichCompareBool): an object equals itself. */
   private equal(a: Ref, b: Ref): boolean {
-    if (a === b) return true;
+    return a === b || this.equalValues(a, b);
+  }
+
+  /**
+   * `a == b` (PyObject_RichCompare): no identity shortcut, so `x == x` is False for a NaN and is
+   * what `__eq__` answers for an instance.
+   */
+  private richEqual(a: Ref, b: Ref): boolean {
+    if (a === b && this.I[a + OB.TYPE] !== Kind.Float && this.dunder(a, '__eq__') === 0) return true;
+    return this.equalValues(a, b);
+  }
+
+  private equalValues(a: Ref, b: Ref): boolean {
     const H = this.H;
+    // Two floats, or two ints of at most 53 bits: their values compare directly.
+    const ta = this.I[a + OB.TYPE];
+    const tb = this.I[b + OB.TYPE];
+    if (ta === Kind.Float && tb === Kind.Float) return H.floatValue(a) === H.floatValue(b);
+    if (ta === Kind.Int && tb === Kind.Int && H.ints.isSmallValue(a) && H.ints.isSmallValue(b)) return H.intValue(a) === H.intValue(b);
     const ka = H.kindOf(a);
     const kb = H.kindOf(b);
     if (ka === Kind.List && kb === Kind.List) {
@@ -2845,6 +2863,14 @@ export class Runtime {
 
   /** -1, 0 or 1 as a < b, a == b, a > b (NaN unordered); TypeError where Python has no order. */
   orderOf(a: Ref, b: Ref, op: string): number {
+    // Two floats, or two ints of at most 53 bits, first: no number-or-undefined on the common path.
+    const ta = this.I[a + OB.TYPE];
+    const tb = this.I[b + OB.TYPE];
+    if ((ta === Kind.Float && tb === Kind.Float) || (ta === Kind.Int && tb === Kind.Int && this.H.ints.isSmallValue(a) && this.H.ints.isSmallValue(b))) {
+      const x = ta === Kind.Float ? this.H.floatValue(a) : this.H.intValue(a);
+      const y = ta === Kind.Float ? this.H.floatValue(b) : this.H.intValue(b);
+      return x < y ? -1 : x > y ? 1 : x === y ? 0 : Number.NaN;
+    }
     const x = this.num(a);
     const y = this.num(b);
     if (x !== undefined && y !== undefined) {
@@ -2866,10 +2892,10 @@ export class Runtime {
 
   // Comparisons as JS booleans (a comparison feeding a branch).
   test_eq(a: Ref, b: Ref): boolean {
-    return this.equal(a, b);
+    return this.richEqual(a, b);
   }
   test_ne(a: Ref, b: Ref): boolean {
-    return !this.equal(a, b);
+    return !this.richEqual(a, b);
   }
   test_lt(a: Ref, b: Ref): boolean {
     return this.orderOf(a, b, '<') < 0;
@@ -2885,10 +2911,10 @@ export class Runtime {
   }
 
   compare_eq(a: Ref, b: Ref): Ref {
-    return this.bool(this.equal(a, b));
+    return this.bool(this.richEqual(a, b));
   }
   compare_ne(a: Ref, b: Ref): Ref {
-    return this.bool(!this.equal(a, b));
+    return this.bool(!this.richEqual(a, b));
   }
   compare_lt(a: Ref, b: Ref): Ref {
     return this.bool(this.orderOf(a, b, '<') < 0);

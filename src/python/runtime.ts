@@ -20,7 +20,7 @@ import { isArrayTypeCode } from '../heap/array.js';
 import { clearList } from '../heap/list.js';
 import { WeakrefModule } from './weakref-module.js';
 import { installRandomModule } from './random-module.js';
-import { floatFloorDiv, floatMod } from './float-math.js';
+import { floatFloorDiv, floatMod, floatRepr } from './float-math.js';
 import { DICT_CHANGED_SIZE, iterKindOfView, type DictViewKind } from '../heap/dict-views.js';
 
 /** What the program can reach outside the heap: the lab's probes and reports, and its output. */
@@ -3822,10 +3822,3 @@ function digitsOfValue(v: number | bigint): number {
   return digitsOf(v);
 }
 
-/** `repr(float)`: the shortest round-trip digits, as CPython prints them. */
-function floatRepr(x: number): string {
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.0`;
-  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
-  const s = String(x);
-  return s.replace(/e\+?/, 'e+').replace('e+-', 'e-');
-}

@@ -8,16 +8,21 @@ import { summaryTable } from './bench.js';
 
 export function resultsListCommand(opts: { resultsDir?: string; json?: boolean }, out: (line: string) => void): void {
   const dir = opts.resultsDir ?? 'results';
-  const all = listResults(dir);
+  const entries = listResults(dir);
+  const all = entries.filter((r) => r.problem === null);
   if (opts.json) {
     out(JSON.stringify(all.map((r) => ({ path: r.path, name: r.name, bytes: r.bytes, modified: r.modified.toISOString() }))));
     return;
   }
+  const skipped = entries.filter((r) => r.problem !== null);
+  const skippedLine = `skipped, not results files: ${skipped.map((r) => `${r.name}.msgpack (${r.problem})`).join(', ')}`;
   if (all.length === 0) {
     out(`no results in '${dir}/' yet (run 'gclab bench')`);
+    if (skipped.length > 0) out(skippedLine);
     return;
   }
   out(formatTable(['name', 'size', 'modified'], all.map((r) => [r.name, formatBytes(r.bytes), r.modified.toISOString().slice(0, 19)]), ['left', 'right', 'left']));
+  if (skipped.length > 0) out(skippedLine);
 }
 
 export function resultsShowCommand(ref: string, opts: { resultsDir?: string }, out: (line: string) => void): void {

@@ -19,7 +19,7 @@ const measured = z.custom<number>((v) => typeof v === 'number', { message: 'expe
 const integer = z.number().int();
 const typedArrays = { Float64Array, Int32Array, Int8Array } as const;
 type TypedArrays = { Float64Array: Float64Array; Int32Array: Int32Array; Int8Array: Int8Array };
-const typed = <K extends keyof TypedArrays>(name: K) => z.custom<TypedArrays[K]>((v) => v instanceof typedArrays[name], { message: `expected a ${name}` });
+const typed = <K extends keyof TypedArrays>(name: K) => z.custom<TypedArrays[K]>((v) => v instanceof typedArrays[name], { message: `expected ${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` });
 
 const thresholds = z.tuple([finite, finite, finite]);
 
@@ -160,7 +160,7 @@ function check<T>(schema: z.ZodType<T>, value: unknown): Checked<T> {
   if (result.success) return { ok: true, value: value as T };
   const issue = result.error.issues[0];
   const where = pathText(issue.path);
-  const message = issue.message.replace(/^Invalid input: /, '');
+  const message = issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, ', found nothing');
   return { ok: false, problem: where === '' ? message : `${where}: ${message}` };
 }
 

@@ -132,7 +132,7 @@ const provenanceSchema = z.object({
 /** What a results file holds once read, whichever format it came in. */
 export const resultsFileSchema = z.object({
   magic: z.literal('gclab-results'),
-  schema: z.union([z.literal(1), z.literal(2)]),
+  schema: z.literal([1, 2]),
   name: z.string(),
   createdAt: z.string(),
   provenance: provenanceSchema,
@@ -160,7 +160,7 @@ function check<T>(schema: z.ZodType<T>, value: unknown): Checked<T> {
   if (result.success) return { ok: true, value: value as T };
   const issue = result.error.issues[0];
   const where = pathText(issue.path);
-  const message = issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, ', found nothing');
+  const message = issue.message.replace(/^Invalid (input|option): /, '').replace(/, received undefined$/, ', found nothing');
   return { ok: false, problem: where === '' ? message : `${where}: ${message}` };
 }
 

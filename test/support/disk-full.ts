@@ -17,6 +17,8 @@ export interface DiskFull {
   readonly failures: number;
   /** Free `bytes` more (as when another program deletes a file). */
   free(bytes: number): void;
+  /** Leave only `bytes` free (as when another program fills the disk). */
+  fill(bytes?: number): void;
   restore(): void;
 }
 
@@ -88,6 +90,9 @@ export function simulateDiskFull(dir: string, freeBytes: number): DiskFull {
     },
     free(bytes: number) {
       left += bytes;
+    },
+    fill(bytes = 0) {
+      left = bytes;
     },
     restore() {
       Object.assign(fs, original);

@@ -213,13 +213,20 @@ function claimWithHeader(dir: string, base: string, header: Buffer): string {
     } finally {
       closeSync(fd);
     }
+    let canLink = true;
     for (let k = 1; ; k++) {
       const path = join(dir, `${base}${k === 1 ? '' : `-${k}`}.msgpack`);
       try {
-        linkSync(aside, path);
+        if (canLink) linkSync(aside, path);
+        else createWithHeader(path, header);
         return path;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const code = (err as NodeJS.ErrnoException).code;
+        if (canLink && code !== undefined && NO_HARD_LINKS.includes(code)) {
+          // A file system without hard links: create the name exclusively and write the header in it.
+          canLink = false;
+          k--;
+        } else if (code !== 'EEXIST') throw err;
       }
     }
   } catch (err) {
@@ -232,6 +239,22 @@ function claimWithHeader(dir: string, base: string, header: Buffer): string {
       // never made
     }
   }
+}
+
+/** Errors of `link(2)` on a file system that has no hard links. */
+const NO_HARD_LINKS = ['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'];
+
+/** Creates `path` exclusively (EEXIST when taken) with `header` in it; removed again if the write fails. */
+function createWithHeader(path: string, header: Buffer): void {
+  const fd = openSync(path, 'wx');
+  try {
+    writeAllAt(fd, header, 0);
+  } catch (err) {
+    closeSync(fd);
+    unlinkSync(path);
+    throw err;
+  }
+  closeSync(fd);
 }
 
 /** Why `path` is not a results file, as the rest of a line after `'path' `. */

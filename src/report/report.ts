@@ -29,7 +29,7 @@ export function defaultComparisonReportPath(pathA: string, pathB: string): strin
 function provenanceLines(file: ResultsFile, path: string): string[] {
   const p = file.provenance;
   return [
-    `${path}: ${file.records.length} results, made ${file.createdAt.slice(0, 19)}Z${file.complete ? '' : ' (incomplete: the run was interrupted)'}`,
+    `${path}: ${file.records.length} results, made ${file.createdAt.slice(0, 19)}Z${file.complete ? '' : ' (incomplete: the run was interrupted, or its disk filled)'}`,
     `gclab ${p.labVersion} (${p.command}) on ${p.host}: ${p.cpus} × ${p.cpuModel}, ${p.platform}, Node ${p.node}`,
   ];
 }

@@ -166,9 +166,9 @@ async function saveRunAsBaseline(name: string, resultsDir: string, session: Sess
   if (session.interrupted) return { name, saved: false, reason: 'the run was interrupted' };
   const failed = session.records.filter((r) => r.status !== 'ok').length;
   if (failed > 0) return { name, saved: false, reason: `${failed} task${failed === 1 ? '' : 's'} failed` };
-  if (session.unsaved !== null) return { name, saved: false, reason: 'the results file is short (see below)' };
+  if (session.unsaved !== null) return { name, saved: false, reason: 'the results file is short' };
   const written = await lateOutput(problems, () => saveBaseline(resultsDir, name, readResults(session.path)));
-  if (written === null) return { name, saved: false, reason: 'it could not be written (see below)' };
+  if (written === null) return { name, saved: false, reason: 'it could not be written' };
   return { name, saved: true, path: written.path, replaced: written.replaced };
 }
 

@@ -29,7 +29,7 @@ export function resultsShowCommand(ref: string, opts: { resultsDir?: string }, o
   const path = resolveResultsPath(ref, opts.resultsDir ?? 'results');
   const file = readResults(path);
   const p = file.provenance;
-  out(`${path}: ${file.name}, ${file.records.length} results${file.complete ? '' : ' (incomplete: the run was interrupted)'}`);
+  out(`${path}: ${file.name}, ${file.records.length} results${file.complete ? '' : ' (incomplete: the run was interrupted, or its disk filled)'}`);
   out(`gclab ${p.labVersion}, node ${p.node}, ${p.host} (${p.platform}, ${p.cpus} CPUs), ${file.createdAt}`);
   out(summaryTable(file.records));
   for (const r of file.records) if (r.status !== 'ok') out(`failed: ${r.spec.workload}/${r.spec.variant} @${r.spec.profile}: ${r.status}: ${r.error}`);

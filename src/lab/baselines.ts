@@ -5,7 +5,7 @@
  * and pymalloc's size-class snapshots are left out (the bulk of a file); figures and timing
  * samples are kept.
  */
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { indexResults, matchKey } from '../compare/match.js';
@@ -58,15 +58,23 @@ export function baselineRecord(record: TaskRecord): TaskRecord {
   return { ...rest, metrics: { ...rest.metrics, gc, memory } };
 }
 
-/** Saves a complete results file as baseline `name`, replacing any of that name. */
+/**
+ * Saves a complete results file as baseline `name`, replacing any of that name only once the new
+ * one is whole: a write that fails (a full disk) leaves the old baseline as it was and throws.
+ */
 export function saveBaseline(resultsDir: string, name: string, file: ResultsFile): { path: string; replaced: boolean } {
   validateBaselineName(name, '--save-baseline');
   const path = baselinePath(resultsDir, name);
   const replaced = existsSync(path);
-  // The store's writer (same format, written atomically), then renamed to the baseline's name.
+  // The store's writer (same format), then renamed to the baseline's name.
   const writer = new ResultsWriter(baselinesDir(resultsDir), file.name, file.provenance);
   writer.addAll(file.records.map(baselineRecord));
   writer.finish();
+  const problem = writer.problem;
+  if (problem !== null) {
+    unlinkSync(writer.path);
+    throw new UsageError(`cannot write baseline '${name}': ${problem}`);
+  }
   renameSync(writer.path, path);
   return { path, replaced };
 }

@@ -4,7 +4,7 @@
  * and `run`; the scoreboard for `tips`; the sweep, its front and recommendation for `tune`; the
  * diffs with their intervals for `compare`.
  */
-import { writeFileSync, renameSync } from 'node:fs';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Comparison } from '../compare/diff.js';
 import type { ResultsFile } from '../lab/store.js';
@@ -29,7 +29,7 @@ export function defaultComparisonReportPath(pathA: string, pathB: string): strin
 function provenanceLines(file: ResultsFile, path: string): string[] {
   const p = file.provenance;
   return [
-    `${path}: ${file.records.length} results, made ${file.createdAt.slice(0, 19)}Z${file.complete ? '' : ' (incomplete: the run was interrupted)'}`,
+    `${path}: ${file.records.length} results, made ${file.createdAt.slice(0, 19)}Z${file.complete ? '' : ' (incomplete: the run was interrupted, or its disk filled)'}`,
     `gclab ${p.labVersion} (${p.command}) on ${p.host}: ${p.cpus} × ${p.cpuModel}, ${p.platform}, Node ${p.node}`,
   ];
 }
@@ -72,7 +72,17 @@ export function comparisonReport(c: Comparison, a: { path: string; file: Results
 export async function writeReport(doc: ReportDocument, outPath: string): Promise<number> {
   const html = await renderHtml(doc);
   const tmp = `${outPath}.tmp`;
-  writeFileSync(tmp, html);
-  renameSync(tmp, outPath);
+  try {
+    writeFileSync(tmp, html);
+    renameSync(tmp, outPath);
+  } catch (err) {
+    // A full disk must not leave half a report behind.
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never made
+    }
+    throw err;
+  }
   return Buffer.byteLength(html);
 }

@@ -3,19 +3,21 @@ import { parseProfiles } from '../options.js';
 import { resolveWorkload } from '../../lab/options.js';
 import { findSuite, type Suite, type SuiteEntry } from '../../lab/suites.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
-import { exitStatus, runSession } from '../../lab/session.js';
+import { exitStatus, runSession, type SessionResult } from '../../lab/session.js';
 import { summarise, summaryCells } from '../../lab/summary.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { fitFirstColumn, fitLine, fitName, formatTable, markdownTable, WIDTH, type Align } from '../table.js';
 import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { compareResults, type Comparison } from '../../compare/diff.js';
 import { hasGates, resolveCompareOptions, type CompareOptions, type RawCompareOptions } from '../../compare/options.js';
-import { baselinePath, checkBaselineCovers, readBaseline, saveBaseline, validateBaselineName } from '../../lab/baselines.js';
+import { baselinePath, baselinesDir, checkBaselineCovers, readBaseline, saveBaseline, validateBaselineName } from '../../lab/baselines.js';
 import { readResults, type ResultsFile } from '../../lab/store.js';
 import { UsageError } from '../../core/errors.js';
 import { comparisonJson, comparisonMarkdown, comparisonStatus, comparisonText } from './compare.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
-import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
+import { reportLine, type HtmlOption } from './report.js';
+import { checkRunOutputs, lateOutput, sessionReport, withLateProblems, type LateProblems } from './outputs.js';
+import { ensureWritableDir } from '../../core/output-paths.js';
 
 export interface BenchOptions extends RawLabOptions, RawCompareOptions {
   suite?: string;
@@ -81,7 +83,9 @@ export async function benchCommand(opts: BenchOptions, out: (line: string) => vo
     }
   }
   const baseline = resolveBaselineRequest(opts, resultsDir, plans);
-  if (!opts.json && !opts.md) out(`gclab bench: suite '${suite.name}' (${plans.length} tasks on ${profiles.join(', ')}, ${coordinator.workers} workers)`);
+  // Every place this run writes is checked now, not after the run.
+  checkRunOutputs(resultsDir, opts.html);
+  if (baseline.saveAs !== null) ensureWritableDir(baselinesDir(resultsDir), '--save-baseline (its directory)');
   const session = await runSession({
     name: `bench-${suite.name}`,
     command: 'bench',
@@ -91,12 +95,17 @@ export async function benchCommand(opts: BenchOptions, out: (line: string) => vo
     resultsDir,
     animate: process.stderr.isTTY === true && !opts.json && !opts.md,
     quiet: opts.json,
+    onStart: () => {
+      if (!opts.json && !opts.md) out(`gclab bench: suite '${suite.name}' (${plans.length} tasks on ${profiles.join(', ')}, ${coordinator.workers} workers)`);
+    },
   });
-  // The report of what finished (not after Ctrl-C: the user asked to stop).
-  const report = opts.html === undefined || opts.html === false || session.interrupted ? null : await writeResultsReport(session.path, opts.html);
+  // The report of what finished (not after Ctrl-C: the user asked to stop). A report or a
+  // baseline that cannot be written costs only itself: the comparison and gates still run.
+  const problems: LateProblems = [];
+  const report = await sessionReport(session, opts.html, problems);
   const comparison = compareWithBaseline(baseline, session.records, session.interrupted);
-  const saved = baseline.saveAs === null ? null : saveRunAsBaseline(baseline.saveAs, resultsDir, session.path, session.records, session.interrupted);
-  const status = session.interrupted ? 130 : Math.max(exitStatus(session), comparison ? comparisonStatus(comparison) : 0);
+  const saved = baseline.saveAs === null ? null : await saveRunAsBaseline(baseline.saveAs, resultsDir, session, problems);
+  const status = withLateProblems(session.interrupted ? 130 : Math.max(exitStatus(session), comparison ? comparisonStatus(comparison) : 0), session, problems);
   if (opts.json) {
     const compared = comparison ? { baseline: baseline.compareWith!.name, comparison: comparisonJson(comparison, comparisonStatus(comparison)) } : {};
     const reported = report ? { report: report.path } : {};
@@ -149,13 +158,18 @@ type SavedBaseline =
   | { readonly name: string; readonly saved: true; readonly path: string; readonly replaced: boolean }
   | { readonly name: string; readonly saved: false; readonly reason: string };
 
-/** Saves the run's results file as a baseline; a run with failures or interrupted is not one. */
-function saveRunAsBaseline(name: string, resultsDir: string, resultsPath: string, records: readonly TaskRecord[], interrupted: boolean): SavedBaseline {
-  if (interrupted) return { name, saved: false, reason: 'the run was interrupted' };
-  const failed = records.filter((r) => r.status !== 'ok').length;
+/**
+ * Saves the run as a baseline; a run with failures, interrupted or not wholly saved is not one,
+ * and a baseline that cannot be written is a late problem (the old one, if any, stays).
+ */
+async function saveRunAsBaseline(name: string, resultsDir: string, session: SessionResult, problems: LateProblems): Promise<SavedBaseline> {
+  if (session.interrupted) return { name, saved: false, reason: 'the run was interrupted' };
+  const failed = session.records.filter((r) => r.status !== 'ok').length;
   if (failed > 0) return { name, saved: false, reason: `${failed} task${failed === 1 ? '' : 's'} failed` };
-  const { path, replaced } = saveBaseline(resultsDir, name, readResults(resultsPath));
-  return { name, saved: true, path, replaced };
+  if (session.unsaved !== null) return { name, saved: false, reason: 'the results file is short' };
+  const written = await lateOutput(problems, () => saveBaseline(resultsDir, name, readResults(session.path)));
+  if (written === null) return { name, saved: false, reason: 'it could not be written' };
+  return { name, saved: true, path: written.path, replaced: written.replaced };
 }
 
 const SUMMARY_HEADER = ['workload/variant', 'profile', 'median', '±', 'peak req.', 'arenas pk', 'collections', 'max pause'];

@@ -13,7 +13,7 @@ import { UsageError } from '../../core/errors.js';
 import { fitFirstColumn, fitLine, formatTable, markdownTable, WIDTH, type Align } from '../table.js';
 import { formatNs } from '../../core/units.js';
 import { stdoutPalette, type Palette } from '../colour.js';
-import { reportLine, writeComparisonReport, type HtmlOption } from './report.js';
+import { checkReportPath, reportLine, writeComparisonReport, type HtmlOption } from './report.js';
 
 export interface CompareCommandOptions extends RawCompareOptions {
   resultsDir?: string;
@@ -55,6 +55,7 @@ export async function compareCommand(refA: string, refB: string, opts: CompareCo
   const dir = opts.resultsDir ?? DEFAULT_RESULTS_DIR;
   const a = loadSide(refA, dir);
   const b = loadSide(refB, dir);
+  if (typeof opts.html === 'string') checkReportPath(opts.html, '--html', [a.path, b.path]);
   const comparison = compareResults({ label: a.path, records: a.file.records }, { label: b.path, records: b.file.records }, options);
   const status = comparisonStatus(comparison);
   const report = opts.html === undefined || opts.html === false ? null : await writeComparisonReport(comparison, a, b, opts.html);

@@ -4,10 +4,11 @@
  * command is done (by default beside the results file, the same name with `.html`).
  */
 import type { Comparison } from '../../compare/diff.js';
-import { DEFAULT_RESULTS_DIR, readResults, resolveResultsPath, type ResultsFile } from '../../lab/store.js';
+import { DEFAULT_RESULTS_DIR, isResultsFile, readResults, resolveResultsPath, type ResultsFile } from '../../lab/store.js';
 import { comparisonReport, defaultComparisonReportPath, defaultReportPath, resultsReport, writeReport } from '../../report/report.js';
 import type { ReportDocument } from '../../report/document.js';
 import { UsageError } from '../../core/errors.js';
+import { checkOutputFile, describeIoError, isIoError, sameFile } from '../../core/output-paths.js';
 import { formatBytes } from '../../core/units.js';
 
 export interface ReportOptions {
@@ -31,12 +32,19 @@ export const REPORT_HELP = [
   "tips scoreboard, tune's points and Pareto front.",
 ].join('\n');
 
+/** A report's path given by the user: writable, not a directory, and not a results file it would replace. */
+export function checkReportPath(path: string, what: string, sources: readonly string[] = []): void {
+  checkOutputFile(path, what);
+  if (sources.some((source) => sameFile(source, path)) || isResultsFile(path)) {
+    throw new UsageError(`${what} '${path}' is a results file; writing the report there would replace it (give a .html path)`);
+  }
+}
+
 async function write(doc: ReportDocument, path: string): Promise<WrittenReport> {
   try {
     return { path, bytes: await writeReport(doc, path) };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code) throw new UsageError(`cannot write the report '${path}' (${code})`);
+    if (isIoError(err)) throw new UsageError(`cannot write the report '${path}': ${describeIoError(err)}`);
     throw err;
   }
 }
@@ -62,7 +70,9 @@ export const reportLine = (r: WrittenReport): string => `report: ${r.path} (${fo
 
 export async function reportCommand(ref: string, opts: ReportOptions, out: (line: string) => void): Promise<number> {
   const path = resolveResultsPath(ref, opts.resultsDir ?? DEFAULT_RESULTS_DIR);
-  const written = await writeResultsReport(path, opts.out);
+  if (opts.out !== undefined) checkReportPath(opts.out, '--out', [path]);
+  const file = readResults(path);
+  const written = await writeResultsReport(path, opts.out, file);
   out(reportLine(written));
   return 0;
 }

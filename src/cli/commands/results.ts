@@ -8,23 +8,28 @@ import { summaryTable } from './bench.js';
 
 export function resultsListCommand(opts: { resultsDir?: string; json?: boolean }, out: (line: string) => void): void {
   const dir = opts.resultsDir ?? 'results';
-  const all = listResults(dir);
+  const entries = listResults(dir);
+  const all = entries.filter((r) => r.problem === null);
   if (opts.json) {
     out(JSON.stringify(all.map((r) => ({ path: r.path, name: r.name, bytes: r.bytes, modified: r.modified.toISOString() }))));
     return;
   }
+  const skipped = entries.filter((r) => r.problem !== null);
+  const skippedLine = `skipped, not results files: ${skipped.map((r) => `${r.name}.msgpack (${r.problem})`).join(', ')}`;
   if (all.length === 0) {
     out(`no results in '${dir}/' yet (run 'gclab bench')`);
+    if (skipped.length > 0) out(skippedLine);
     return;
   }
   out(formatTable(['name', 'size', 'modified'], all.map((r) => [r.name, formatBytes(r.bytes), r.modified.toISOString().slice(0, 19)]), ['left', 'right', 'left']));
+  if (skipped.length > 0) out(skippedLine);
 }
 
 export function resultsShowCommand(ref: string, opts: { resultsDir?: string }, out: (line: string) => void): void {
   const path = resolveResultsPath(ref, opts.resultsDir ?? 'results');
   const file = readResults(path);
   const p = file.provenance;
-  out(`${path}: ${file.name}, ${file.records.length} results${file.complete ? '' : ' (incomplete: the run was interrupted)'}`);
+  out(`${path}: ${file.name}, ${file.records.length} results${file.complete ? '' : ' (incomplete: the run was interrupted, or its disk filled)'}`);
   out(`gclab ${p.labVersion}, node ${p.node}, ${p.host} (${p.platform}, ${p.cpus} CPUs), ${file.createdAt}`);
   out(summaryTable(file.records));
   for (const r of file.records) if (r.status !== 'ok') out(`failed: ${r.spec.workload}/${r.spec.variant} @${r.spec.profile}: ${r.status}: ${r.error}`);

@@ -13,7 +13,8 @@ import { programInfo, workloadArgument } from '../../lab/user-workloads.js';
 import { formatBytes, formatCount, formatNs } from '../../core/units.js';
 import { perItemProbes, recordFigures, sideBySideLines, sideBySideRows, sideBySideTitle } from '../profile-table.js';
 import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
-import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
+import { reportLine, type HtmlOption } from './report.js';
+import { checkRunOutputs, sessionReport, withLateProblems, type LateProblems } from './outputs.js';
 
 export interface RunOptions extends RawLabOptions {
   /** A variant, a comma-separated list of them, or 'all' (default: the first). */
@@ -33,6 +34,7 @@ export async function runCommand(workloadArg: string, opts: RunOptions, out: (li
   const spec = specs[0];
   const coordinator = resolveCoordinatorOptions(opts);
   const repeat = resolveRepeat(opts);
+  checkRunOutputs(opts.resultsDir ?? 'results', opts.html);
   const session = await runSession({
     name: `run-${spec.workload}-${spec.variant}`,
     command: 'run',
@@ -43,7 +45,8 @@ export async function runCommand(workloadArg: string, opts: RunOptions, out: (li
     animate: process.stderr.isTTY === true && !opts.json,
     quiet: opts.json,
   });
-  const report = opts.html === undefined || opts.html === false || session.interrupted ? null : await writeResultsReport(session.path, opts.html);
+  const problems: LateProblems = [];
+  const report = await sessionReport(session, opts.html, problems);
   if (opts.json) {
     // The report's path goes to stderr: stdout stays the summary as it always was.
     // A Python program's load figures (lines, compile time) go with each summary.
@@ -58,7 +61,7 @@ export async function runCommand(workloadArg: string, opts: RunOptions, out: (li
     out(`results: ${session.path}`);
     if (report) out(reportLine(report));
   }
-  return exitStatus(session);
+  return withLateProblems(exitStatus(session), session, problems);
 }
 
 /**
@@ -90,6 +93,7 @@ async function runSideBySide(specs: readonly RunSpec[], opts: RunOptions, out: (
   const repeat = resolveRepeat(opts);
   const plans: TaskPlan[] = specs.flatMap((spec) => Array.from({ length: repeat }, (_, repetition) => ({ spec, repetition })));
   const variantPart = opts.variant?.trim() === 'all' && variants.length === Object.keys(resolveWorkload(first.workload).variants).length ? 'all' : variants.join('+');
+  checkRunOutputs(opts.resultsDir ?? 'results', opts.html);
   const session = await runSession({
     name: `run-${first.workload}-${variantPart}`,
     command: 'run',
@@ -100,7 +104,8 @@ async function runSideBySide(specs: readonly RunSpec[], opts: RunOptions, out: (
     animate: process.stderr.isTTY === true && !opts.json,
     quiet: opts.json,
   });
-  const report = opts.html === undefined || opts.html === false || session.interrupted ? null : await writeResultsReport(session.path, opts.html);
+  const problems: LateProblems = [];
+  const report = await sessionReport(session, opts.html, problems);
   const records = [...session.records].sort((a, b) => a.id - b.id);
   const probes = perItemProbes(resolveWorkload(first.workload).probes, first.params);
   const program = programInfo(first.workload);
@@ -113,7 +118,7 @@ async function runSideBySide(specs: readonly RunSpec[], opts: RunOptions, out: (
     });
     out(JSON.stringify(summaries));
     if (report) process.stderr.write(`${reportLine(report)}\n`);
-    return exitStatus(session);
+    return withLateProblems(exitStatus(session), session, problems);
   }
   if (program) out(`program ${program.file}: ${program.lines} lines, parsed and compiled for every profile in ${program.compileMs} ms`);
   for (const r of records) printRecord(r, out);
@@ -122,7 +127,7 @@ async function runSideBySide(specs: readonly RunSpec[], opts: RunOptions, out: (
   for (const line of sideBySideLines(sideBySideTitle(first, variants.length, profiles.length, repeat), rows, probes, profiles)) out(line);
   out(`results: ${session.path}`);
   if (report) out(reportLine(report));
-  return exitStatus(session);
+  return withLateProblems(exitStatus(session), session, problems);
 }
 
 function printRecord(r: TaskRecord, out: (line: string) => void): void {

@@ -14,7 +14,8 @@ import { UsageError, unknownName } from '../../core/errors.js';
 import { formatTable, markdownTable } from '../table.js';
 import { resolveCoordinatorOptions, type RawLabOptions } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
-import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
+import { reportLine, type HtmlOption } from './report.js';
+import { checkRunOutputs, sessionReport, withLateProblems, type LateProblems } from './outputs.js';
 
 export const DEFAULT_TIP_PROFILES: readonly ProfileName[] = ['3.11', '3.13'];
 
@@ -67,6 +68,7 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
   for (const tip of tips) {
     for (const profile of profiles) sides.push({ tip, profile, without: planFor(tip, tip.without, profile), with: planFor(tip, tip.with, profile) });
   }
+  checkRunOutputs(opts.resultsDir ?? 'results', opts.html);
   if (!opts.json && !opts.md) out(`gclab tips: ${tips.length} tips on ${profiles.join(', ')} (${plans.length} runs, ${coordinator.workers} workers)`);
   const session = await runSession({
     name: 'tips',
@@ -78,7 +80,8 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
     animate: process.stderr.isTTY === true && !opts.json && !opts.md,
     quiet: opts.json,
   });
-  const report = opts.html === undefined || opts.html === false || session.interrupted ? null : await writeResultsReport(session.path, opts.html);
+  const problems: LateProblems = [];
+  const report = await sessionReport(session, opts.html, problems);
   const byId = new Map(session.records.map((r) => [r.id, r]));
   const scores = sides.map((s) => scoreTip(s.tip, s.profile, figureOf(s.tip, byId.get(s.without)), figureOf(s.tip, byId.get(s.with))));
   if (opts.json) out(JSON.stringify({ results: session.path, tips: scores.map(scoreJson), ...(report ? { report: report.path } : {}) }));
@@ -92,7 +95,7 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
     out(`results: ${session.path}`);
     if (report) out(reportLine(report));
   }
-  return exitStatus(session);
+  return withLateProblems(exitStatus(session), session, problems);
 }
 
 /** A tip's figure from a stored record (NaN if the run failed or was not made). */

@@ -18,7 +18,8 @@ import { formatTable, markdownTable, type Align } from '../table.js';
 import { formatBytes, formatCompact, formatNs, formatRatio } from '../../core/units.js';
 import { resolveCoordinatorOptions, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
-import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
+import { reportLine, type HtmlOption } from './report.js';
+import { checkRunOutputs, sessionReport, withLateProblems, type LateProblems } from './outputs.js';
 
 export interface TuneOptions extends Pick<
   RawLabOptions,
@@ -86,6 +87,7 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
   }
 
   const label = `${baseSpec.workload}/${baseSpec.variant} on ${baseSpec.profile}`;
+  checkRunOutputs(opts.resultsDir ?? 'results', opts.html);
   if (!opts.json && !opts.md) out(`gclab tune: ${label}, objective ${objective}, ${coordinator.workers} workers\n  ${searchLabel}`);
   const session = await runSession({
     name: `tune-${baseSpec.workload}-${baseSpec.variant}`,
@@ -99,7 +101,8 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
     animate: process.stderr.isTTY === true && !opts.json && !opts.md,
     quiet: opts.json,
   });
-  const report = opts.html === undefined || opts.html === false || session.interrupted ? null : await writeResultsReport(session.path, opts.html);
+  const problems: LateProblems = [];
+  const report = await sessionReport(session, opts.html, problems);
 
   const a = analyseTune(session.records, objective, defaults);
   const measuredCount = a.points.filter((p) => p.figures !== undefined).length;
@@ -129,7 +132,7 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
     out(`results: ${session.path}`);
     if (report) out(reportLine(report));
   }
-  return exitStatus(session);
+  return withLateProblems(exitStatus(session), session, problems);
 }
 
 function parseObjective(value: string): Objective {

@@ -23,6 +23,7 @@ import { benchCommand } from '../src/cli/commands/bench.js';
 import { simulateDiskFull } from './support/disk-full.js';
 import { expectOneLineError } from './support/one-line-error.js';
 import { sampleRecords } from './support/sample-records.js';
+import { withStderrInto } from './support/stderr-sink.js';
 
 let samples: TaskRecord[] = [];
 beforeAll(async () => {
@@ -50,16 +51,8 @@ function expectSound(dir: string): ReturnType<typeof readResults> | null {
 /** Silences stderr (progress lines, the problem lines) and keeps what was written there. */
 async function capturingStderr<T>(run: () => Promise<T>): Promise<{ value: T; stderr: string }> {
   const chunks: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { value: await run(), stderr: chunks.join('') };
-  } finally {
-    process.stderr.write = write;
-  }
+  const value = await withStderrInto(chunks, run);
+  return { value, stderr: chunks.join('') };
 }
 
 describe('ENOSPC at every byte of a results file', () => {

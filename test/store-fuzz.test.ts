@@ -23,6 +23,7 @@ import { reportCommand } from '../src/cli/commands/report.js';
 import { resultsExportCommand, resultsShowCommand } from '../src/cli/commands/results.js';
 import { encodeSchema1, encodeSchema2, mutateBytes, mutateFields } from './support/results-mutations.js';
 import { sampleRecords } from './support/sample-records.js';
+import { withStderrInto } from './support/stderr-sink.js';
 
 const FILES = 10_000;
 /** Files made from the base with telemetry and pauses (its report draws every chart, ~60 ms each). */
@@ -53,13 +54,8 @@ type Outcome = { status: 0 | 2; stderrLines: number } | { status: 1; error: stri
 /** Runs one command's entry point as main() would: a UsageError is exit 2, any other error exit 1. */
 async function outcome(run: () => unknown): Promise<Outcome> {
   const stderr: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr.push(String(chunk));
-    return true;
-  }) as typeof process.stderr.write;
   try {
-    await run();
+    await withStderrInto(stderr, run);
     return { status: 0, stderrLines: stderr.join('').split('\n').filter((l) => l !== '').length };
   } catch (err) {
     if (err instanceof UsageError) {
@@ -69,8 +65,6 @@ async function outcome(run: () => unknown): Promise<Outcome> {
       return { status: 2, stderrLines: stderr.join('').split('\n').filter((l) => l !== '').length + 1 };
     }
     return { status: 1, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
-  } finally {
-    process.stderr.write = write;
   }
 }
 

@@ -17,6 +17,7 @@ import { benchCommand } from '../src/cli/commands/bench.js';
 import { simulateDiskFull } from './support/disk-full.js';
 import { expectOneLineError } from './support/one-line-error.js';
 import { sampleRecords } from './support/sample-records.js';
+import { withStderrInto } from './support/stderr-sink.js';
 
 const gclab = (...args: string[]) => spawnSync(process.execPath, ['bin/gclab.js', ...args], { encoding: 'utf8', timeout: 120_000 });
 const newDir = (): string => mkdtempSync(join(tmpdir(), 'gclab-outputs-'));
@@ -86,17 +87,8 @@ async function silenced<T>(run: () => Promise<T>): Promise<T> {
 /** Runs with stderr captured: the value and the `gclab: …` lines written there. */
 async function silencedWithLines<T>(run: () => Promise<T>): Promise<[T, string[]]> {
   const chunks: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const value = await run();
-    return [value, chunks.join('').split('\n').filter((l) => l.startsWith('gclab: '))];
-  } finally {
-    process.stderr.write = write;
-  }
+  const value = await withStderrInto(chunks, run);
+  return [value, chunks.join('').split('\n').filter((l) => l.startsWith('gclab: '))];
 }
 
 describe('the results directory (defect 6)', () => {

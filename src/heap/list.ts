@@ -184,9 +184,9 @@ export class ListOps {
     let array = i32[list + FIELD.LIST_ITEMS];
     // The replaced items, aside on a stack of their own: dropping one may run a finaliser that
     // assigns a slice again.
+    const recycleBlock = norig > 8 ? heap.allocator.malloc(8 * norig) : 0;
     const aside = this.reserveAside(norig);
     for (let k = 0; k < norig; k++) this.aside[aside + k] = i32[array + 2 * (lo + k)];
-    const recycleBlock = norig > 8 ? heap.allocator.malloc(8 * norig) : 0;
     if (d < 0) {
       i32.copyWithin(array + 2 * (hi + d), array + 2 * hi, array + 2 * size);
       this.resize(list, size + d);

@@ -5,6 +5,7 @@
  * columns.
  */
 import type { TaskRecord } from '../lab/coordinator.js';
+import { PROBE_NOT_REACHED } from '../lab/measure.js';
 import type { RunSpec } from '../lab/options.js';
 import { fitFirstColumn, fitName, formatTable, WIDTH, type Align } from './table.js';
 import { formatBytes, formatCompact, formatCount, formatNs, formatRatio } from '../core/units.js';
@@ -73,7 +74,7 @@ function poolFigures(records: readonly TaskRecord[], probes: readonly string[]):
   const perItem: Record<string, number> = {};
   for (const probe of probes) {
     const bytes = m.memory.probes[probe];
-    if (bytes !== undefined && n !== undefined && n > 0) perItem[probe] = bytes / n;
+    if (bytes !== undefined && bytes !== PROBE_NOT_REACHED && n !== undefined && n > 0) perItem[probe] = bytes / n;
   }
   const timed = ok.filter((r) => r.time && r.time.samples > 0);
   let median: number | null = null;

@@ -4,6 +4,7 @@
  */
 import { formatBytes, formatNs } from '../core/units.js';
 import type { TaskRecord } from './coordinator.js';
+import { PROBE_NOT_REACHED } from './measure.js';
 
 export interface ResultSummary {
   readonly workload: string;
@@ -27,7 +28,8 @@ export interface ResultSummary {
   };
   readonly memory?: {
     readonly requested: { current: number; peak: number };
-    readonly probes: Readonly<Record<string, number>>;
+    /** Bytes at each probe; null for a declared probe the body never reached. */
+    readonly probes: Readonly<Record<string, number | null>>;
     readonly arenas: { peak: number; current: number };
     readonly pools: { peak: number; current: number };
     readonly pagesDirtied: number;
@@ -70,7 +72,7 @@ export function summarise(record: TaskRecord): ResultSummary {
     },
     memory: {
       requested: metrics.memory.requested,
-      probes: metrics.memory.probes,
+      probes: probesJson(metrics.memory.probes),
       arenas: metrics.memory.arenas,
       pools: metrics.memory.pools,
       pagesDirtied: metrics.memory.pagesDirtied,
@@ -96,4 +98,14 @@ export function summaryCells(r: TaskRecord, name: string): string[] {
     m.gc.collections.join('/'),
     formatNs(m.gc.pauses.max),
   ];
+}
+
+/** A probe's bytes as people read them, or that the body never reached it. */
+export function probeText(bytes: number): string {
+  return bytes === PROBE_NOT_REACHED ? 'not reached' : formatBytes(bytes);
+}
+
+/** Probes for JSON: a probe never reached is null, not a byte count. */
+export function probesJson(probes: Readonly<Record<string, number>>): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(probes).map(([name, bytes]) => [name, bytes === PROBE_NOT_REACHED ? null : bytes]));
 }

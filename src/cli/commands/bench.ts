@@ -7,7 +7,7 @@ import { exitStatus, runSession } from '../../lab/session.js';
 import { summarise, summaryCells } from '../../lab/summary.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { fitFirstColumn, fitLine, fitName, formatTable, markdownTable, WIDTH, type Align } from '../table.js';
-import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
+import { resolveCoordinatorOptions, resolveRepeat, resultsDirOf, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { compareResults, type Comparison } from '../../compare/diff.js';
 import { hasGates, resolveCompareOptions, type CompareOptions, type RawCompareOptions } from '../../compare/options.js';
 import { baselinePath, checkBaselineCovers, readBaseline, saveBaseline, validateBaselineName } from '../../lab/baselines.js';
@@ -68,7 +68,7 @@ export async function benchCommand(opts: BenchOptions, out: (line: string) => vo
   const profiles = parseProfiles(opts.profile, suite.profiles);
   const repeat = resolveRepeat(opts);
   const coordinator = resolveCoordinatorOptions(opts);
-  const resultsDir = opts.resultsDir ?? 'results';
+  const resultsDir = resultsDirOf(opts);
   const plans: TaskPlan[] = [];
   for (const profile of profiles) {
     for (const entry of suite.entries) {

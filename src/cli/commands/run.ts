@@ -5,14 +5,14 @@
  */
 import { resolveWorkload, specLabel, type RunSpec } from '../../lab/options.js';
 import { exitStatus, runSession } from '../../lab/session.js';
-import { summarise } from '../../lab/summary.js';
+import { probeText, summarise } from '../../lab/summary.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { UsageError } from '../../core/errors.js';
 import { parseProfiles } from '../options.js';
 import { programInfo, workloadArgument } from '../../lab/user-workloads.js';
 import { formatBytes, formatCount, formatNs } from '../../core/units.js';
 import { perItemProbes, recordFigures, sideBySideLines, sideBySideRows, sideBySideTitle } from '../profile-table.js';
-import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
+import { resolveCoordinatorOptions, resolveRepeat, resultsDirOf, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
 
 export interface RunOptions extends RawLabOptions {
@@ -39,7 +39,7 @@ export async function runCommand(workloadArg: string, opts: RunOptions, out: (li
     options: { spec, repeat, coordinator },
     plans: Array.from({ length: repeat }, (_, repetition) => ({ spec, repetition })),
     coordinator: { ...coordinator, workers: Math.min(coordinator.workers, repeat) },
-    resultsDir: opts.resultsDir ?? 'results',
+    resultsDir: resultsDirOf(opts),
     animate: process.stderr.isTTY === true && !opts.json,
     quiet: opts.json,
   });
@@ -96,7 +96,7 @@ async function runSideBySide(specs: readonly RunSpec[], opts: RunOptions, out: (
     options: { specs, variants, profiles, repeat, coordinator },
     plans,
     coordinator: { ...coordinator, workers: Math.min(coordinator.workers, plans.length) },
-    resultsDir: opts.resultsDir ?? 'results',
+    resultsDir: resultsDirOf(opts),
     animate: process.stderr.isTTY === true && !opts.json,
     quiet: opts.json,
   });
@@ -136,7 +136,7 @@ function printRecord(r: TaskRecord, out: (line: string) => void): void {
   }
   const m = r.metrics;
   out(`  memory    requested peak ${formatBytes(m.memory.requested.peak)}, at the end ${formatBytes(m.memory.requested.current)}`);
-  for (const [name, bytes] of Object.entries(m.memory.probes)) out(`            probe ${name}: ${formatBytes(bytes)}`);
+  for (const [name, bytes] of Object.entries(m.memory.probes)) out(`            probe ${name}: ${probeText(bytes)}`);
   out(`            arenas peak ${formatBytes(m.memory.arenas.peak)}, pools peak ${formatCount(m.memory.pools.peak)}`);
   out(`  objects   ${formatCount(m.objects.allocated)} allocated, ${formatCount(m.objects.freed)} freed`);
   out(`  gc        thresholds ${m.gc.thresholds.join(', ')}; collections ${m.gc.collections.join(' / ')}; collected ${m.gc.collected.join(' / ')}; uncollectable ${m.gc.uncollectable.join(' / ')}`);

@@ -16,13 +16,13 @@ import { parseFreezeList, parseThresholdRange, sameSetting, TuneSpace, type Axis
 import { UsageError, unknownName } from '../../core/errors.js';
 import { formatTable, markdownTable, type Align } from '../table.js';
 import { formatBytes, formatCompact, formatNs, formatRatio } from '../../core/units.js';
-import { resolveCoordinatorOptions, specFromOptions, type RawLabOptions } from './lab-options.js';
+import { resolveCoordinatorOptions, resultsDirOf, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
 import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
 
 export interface TuneOptions extends Pick<
   RawLabOptions,
-  'profile' | 'seed' | 'param' | 'heapMib' | 'startupObjects' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'resultsDir' | 'json'
+  'profile' | 'seed' | 'param' | 'heapMib' | 'startupObjects' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'timing' | 'resultsDir' | 'json'
 > {
   variant?: string;
   threshold0?: string;
@@ -40,6 +40,9 @@ export interface TuneOptions extends Pick<
 export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (line: string) => void): Promise<number> {
   if (opts.profile?.includes(',')) throw new UsageError("'tune' takes one profile");
   if (opts.json && opts.md) throw new UsageError('--json and --md are exclusive: choose one');
+  if (opts.timing === false) {
+    throw new UsageError('tune judges every point by its time (the Pareto front and each objective need it), so --no-timing does not apply; lower --iterations or --time to make it quicker');
+  }
   const objective = parseObjective(opts.objective ?? 'throughput');
   const workloadName = await workloadArgument(workloadArg);
   const baseSpec = specFromOptions({ ...opts, gc: 'enabled', freezeAt: undefined }, workloadName, opts.variant, opts.profile);
@@ -95,7 +98,7 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
     nextBatch,
     total,
     coordinator,
-    resultsDir: opts.resultsDir ?? 'results',
+    resultsDir: resultsDirOf(opts),
     animate: process.stderr.isTTY === true && !opts.json && !opts.md,
     quiet: opts.json,
   });

@@ -6,7 +6,8 @@ import { workloadArgument } from '../../lab/user-workloads.js';
 import { exitStatus, runSession } from '../../lab/session.js';
 import { summarise, summaryCells } from '../../lab/summary.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
-import { fitFirstColumn, fitLine, fitName, formatTable, markdownTable, WIDTH, type Align } from '../table.js';
+import { fitFirstColumn, fitLine, fitName, formatTable, markdownTable, type Align } from '../../core/table.js';
+import { outputWidth } from '../width.js';
 import { resolveCoordinatorOptions, resolveRepeat, resultsDirOf, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { compareResults, type Comparison } from '../../compare/diff.js';
 import { hasGates, resolveCompareOptions, type CompareOptions, type RawCompareOptions } from '../../compare/options.js';
@@ -131,7 +132,7 @@ export async function benchCommand(opts: BenchOptions, out: (line: string) => vo
   if (report) out(reportLine(report));
   if (comparison && base) {
     out('');
-    out(fitLine(`compared with baseline '${base.name}': A: ${base.path}`, `(${base.file.name}, saved ${base.file.createdAt.slice(0, 19)}Z); B: this run`));
+    out(fitLine(`compared with baseline '${base.name}': A: ${base.path}`, `(${base.file.name}, saved ${base.file.createdAt.slice(0, 19)}Z); B: this run`, outputWidth()));
     for (const line of comparisonText(comparison, baseline.compareOptions, palette)) out(line);
   }
   if (savedLine) out(savedLine);
@@ -169,7 +170,7 @@ function summaryColumns(records: readonly TaskRecord[], width: number): [string[
 /** One row per task: what it cost in time, memory and GC work (fits in 100 columns; failed tasks in red on a terminal). */
 export function summaryTable(records: readonly TaskRecord[], palette?: Palette): string {
   const sorted = [...records].sort((a, b) => a.id - b.id);
-  const [header, rows, align] = summaryColumns(sorted, WIDTH);
+  const [header, rows, align] = summaryColumns(sorted, outputWidth());
   const table = formatTable(header, rows, align);
   return palette ? paintTable(table, palette, (i) => (sorted[i].status === 'ok' ? undefined : palette.red)) : table;
 }

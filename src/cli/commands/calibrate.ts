@@ -12,7 +12,8 @@ import { builtIns } from '../../lab/registry.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
 import type { Workload } from '../../lab/workload.js';
 import { UsageError } from '../../core/errors.js';
-import { fitFirstColumn, fitName, formatTable, WIDTH } from '../table.js';
+import { fitFirstColumn, fitName, formatTable } from '../../core/table.js';
+import { outputWidth } from '../width.js';
 import { formatBytes, formatNs } from '../../core/units.js';
 import { parseInteger } from '../../lab/options.js';
 
@@ -206,9 +207,9 @@ export function calibrationTables(rows: readonly CalibrationRow[]): string[] {
     ]);
     const timeRows = group.map((r) => [label(r), size(r), formatNs(r.sim.wallNs), formatNs(r.real.wallNs), (r.sim.wallNs / r.real.wallNs).toFixed(2)]);
     lines.push(
-      formatTable(figures, fitFirstColumn(figures, figureRows, WIDTH, fitName), ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right']),
+      formatTable(figures, fitFirstColumn(figures, figureRows, outputWidth(), fitName), ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right']),
       '',
-      formatTable(times, fitFirstColumn(times, timeRows, WIDTH, fitName), ['left', 'right', 'right', 'right', 'right']),
+      formatTable(times, fitFirstColumn(times, timeRows, outputWidth(), fitName), ['left', 'right', 'right', 'right', 'right']),
     );
   }
   lines.push(

@@ -2,7 +2,7 @@
 import { listResults, readResults, resolveResultsPath } from '../../lab/store.js';
 import { summarise, type ResultSummary } from '../../lab/summary.js';
 import { UsageError } from '../../core/errors.js';
-import { formatTable } from '../table.js';
+import { formatTable } from '../../core/table.js';
 import { formatBytes } from '../../core/units.js';
 import { summaryTable } from './bench.js';
 

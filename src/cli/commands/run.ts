@@ -11,6 +11,8 @@ import { UsageError } from '../../core/errors.js';
 import { parseProfiles } from '../options.js';
 import { programInfo, workloadArgument } from '../../lab/user-workloads.js';
 import { formatBytes, formatCount, formatNs } from '../../core/units.js';
+import { packFields } from '../../core/table.js';
+import { outputWidth } from '../width.js';
 import { perItemProbes, recordFigures, sideBySideLines, sideBySideRows, sideBySideTitle } from '../profile-table.js';
 import { resolveCoordinatorOptions, resolveRepeat, resultsDirOf, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
@@ -139,9 +141,13 @@ function printRecord(r: TaskRecord, out: (line: string) => void): void {
   for (const [name, bytes] of Object.entries(m.memory.probes)) out(`            probe ${name}: ${probeText(bytes)}`);
   out(`            arenas peak ${formatBytes(m.memory.arenas.peak)}, pools peak ${formatCount(m.memory.pools.peak)}`);
   out(`  objects   ${formatCount(m.objects.allocated)} allocated, ${formatCount(m.objects.freed)} freed`);
-  out(`  gc        thresholds ${m.gc.thresholds.join(', ')}; collections ${m.gc.collections.join(' / ')}; collected ${m.gc.collected.join(' / ')}; uncollectable ${m.gc.uncollectable.join(' / ')}`);
+  const width = outputWidth();
+  const gcFields = [`thresholds ${m.gc.thresholds.join(', ')}`, `collections ${m.gc.collections.join(' / ')}`, `collected ${m.gc.collected.join(' / ')}`, `uncollectable ${m.gc.uncollectable.join(' / ')}`];
+  for (const line of packFields('  gc        ', gcFields, width, '            ')) out(line);
   const p = m.gc.pauses;
-  out(`  pauses    ${p.count} (p50 ${formatNs(p.p50)}, p99 ${formatNs(p.p99)}, max ${formatNs(p.max)}, total ${formatNs(p.total)}); ${formatCount(m.gc.visited)} objects visited`);
+  // No collection ran: there is no pause to give a time to.
+  const pauses = p.count === 0 ? ['none (no collection ran)'] : [`${p.count} (p50 ${formatNs(p.p50)}, p99 ${formatNs(p.p99)}, max ${formatNs(p.max)}, total ${formatNs(p.total)})`, `${formatCount(m.gc.visited)} objects visited`];
+  for (const line of packFields('  pauses    ', pauses, width, '            ')) out(line);
   if (r.time) {
     const t = r.time;
     out(`  time      median ${formatNs(t.median)} ±${t.rme.toFixed(1)}% (mean ${formatNs(t.mean)}, min ${formatNs(t.min)}, ${t.samples} samples)`);

@@ -11,7 +11,7 @@ import { builtIns } from '../../lab/registry.js';
 import type { ProfileName } from '../../heap/profiles.js';
 import { parseProfiles } from '../options.js';
 import { UsageError, unknownName } from '../../core/errors.js';
-import { formatTable, markdownTable } from '../table.js';
+import { formatTable, markdownTable } from '../../core/table.js';
 import { resolveCoordinatorOptions, resultsDirOf, type RawLabOptions } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
 import { reportLine, writeResultsReport, type HtmlOption } from './report.js';

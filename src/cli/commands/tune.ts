@@ -14,7 +14,7 @@ import { analyseTune, pythonLines, reproduceCommand, settingOf, type TuneAnalysi
 import { AdaptiveSearch, type MeasuredPoint } from '../../tune/search.js';
 import { parseFreezeList, parseThresholdRange, sameSetting, TuneSpace, type Axis, type Point, type Setting } from '../../tune/space.js';
 import { UsageError, unknownName } from '../../core/errors.js';
-import { formatTable, markdownTable, type Align } from '../table.js';
+import { formatTable, markdownTable, type Align } from '../../core/table.js';
 import { formatBytes, formatCompact, formatNs, formatRatio } from '../../core/units.js';
 import { resolveCoordinatorOptions, resultsDirOf, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';

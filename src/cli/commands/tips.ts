@@ -11,7 +11,8 @@ import { builtIns } from '../../lab/registry.js';
 import type { ProfileName } from '../../heap/profiles.js';
 import { parseProfiles } from '../options.js';
 import { UsageError, unknownName } from '../../core/errors.js';
-import { formatTable, markdownTable } from '../../core/table.js';
+import { fitLine, formatTable, markdownTable } from '../../core/table.js';
+import { outputWidth } from '../width.js';
 import { resolveCoordinatorOptions, resultsDirOf, type RawLabOptions } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
 import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
@@ -96,7 +97,7 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
     if (report) out(`- ${reportLine(report)}`);
   } else {
     out(scoreboard(scores, stdoutPalette()));
-    out(`results: ${session.path}`);
+    out(fitLine('results:', session.path, outputWidth()));
     if (report) out(reportLine(report));
   }
   return exitStatus(session);

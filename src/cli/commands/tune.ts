@@ -14,7 +14,8 @@ import { analyseTune, pythonLines, reproduceCommand, settingOf, type TuneAnalysi
 import { AdaptiveSearch, type MeasuredPoint } from '../../tune/search.js';
 import { parseFreezeList, parseThresholdRange, sameSetting, TuneSpace, type Axis, type Point, type Setting } from '../../tune/space.js';
 import { UsageError, unknownName } from '../../core/errors.js';
-import { formatTable, markdownTable, type Align } from '../../core/table.js';
+import { fitLine, formatTable, markdownTable, type Align } from '../../core/table.js';
+import { outputWidth } from '../width.js';
 import { formatBytes, formatCompact, formatNs, formatRatio } from '../../core/units.js';
 import { resolveCoordinatorOptions, resultsDirOf, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
@@ -129,7 +130,7 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
     out('');
     const lines = recommendation(a, workload.name);
     lines.forEach((line, i) => out(i === 0 ? palette.bold(line) : line));
-    out(`results: ${session.path}`);
+    out(fitLine('results:', session.path, outputWidth()));
     if (report) out(reportLine(report));
   }
   return exitStatus(session);

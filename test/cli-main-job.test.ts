@@ -65,7 +65,8 @@ describe('the main job answers its questions', () => {
 describe('output fits the terminal', () => {
   const gclab = (env: NodeJS.ProcessEnv, ...args: string[]) =>
     spawnSync(process.execPath, ['bin/gclab.js', ...args], { encoding: 'utf8', timeout: 240_000, env: { ...process.env, ...env } });
-  const widest = (text: string): number => Math.max(...text.split('\n').map(visibleWidth));
+  // A results path is one line however long (scripts read it): the only line allowed past the width.
+  const widest = (text: string): number => Math.max(...text.split('\n').filter((l) => !l.startsWith('results: ')).map(visibleWidth));
 
   it('the width is the terminal\'s, COLUMNS when set, 100 when piped', () => {
     expect(outputWidth({ isTTY: true, columns: 132 }, {})).toBe(132);

@@ -134,7 +134,7 @@ export async function benchCommand(opts: BenchOptions, out: (line: string) => vo
   }
   const palette = stdoutPalette();
   out(summaryTable(session.records, palette));
-  out(fitLine('results:', session.path, outputWidth()));
+  out(`results: ${session.path}`); // one line, however long the path: scripts read it
   if (report) out(reportLine(report));
   if (comparison && base) {
     out('');

@@ -11,7 +11,7 @@ import { UsageError } from '../../core/errors.js';
 import { parseProfiles } from '../options.js';
 import { programInfo, workloadArgument } from '../../lab/user-workloads.js';
 import { formatBytes, formatCount, formatNs } from '../../core/units.js';
-import { fitLine, packFields } from '../../core/table.js';
+import { packFields } from '../../core/table.js';
 import { outputWidth } from '../width.js';
 import { perItemProbes, recordFigures, sideBySideLines, sideBySideRows, sideBySideTitle } from '../profile-table.js';
 import { resolveCoordinatorOptions, resolveRepeat, resultsDirOf, specFromOptions, type RawLabOptions } from './lab-options.js';
@@ -57,7 +57,7 @@ export async function runCommand(workloadArg: string, opts: RunOptions, out: (li
     const program = programInfo(spec.workload);
     if (program) out(`program ${program.file}: ${program.lines} lines, parsed and compiled for every profile in ${program.compileMs} ms`);
     for (const r of session.records) printRecord(r, out);
-    out(fitLine('results:', session.path, outputWidth()));
+    out(`results: ${session.path}`); // one line, however long the path: scripts read it
     if (report) out(reportLine(report));
   }
   return exitStatus(session);
@@ -122,7 +122,7 @@ async function runSideBySide(specs: readonly RunSpec[], opts: RunOptions, out: (
   out('');
   const rows = sideBySideRows(records, variants, profiles, probes);
   for (const line of sideBySideLines(sideBySideTitle(first, variants.length, profiles.length, repeat), rows, probes, profiles)) out(line);
-  out(fitLine('results:', session.path, outputWidth()));
+  out(`results: ${session.path}`); // one line, however long the path: scripts read it
   if (report) out(reportLine(report));
   return exitStatus(session);
 }

@@ -11,8 +11,7 @@ import { builtIns } from '../../lab/registry.js';
 import type { ProfileName } from '../../heap/profiles.js';
 import { parseProfiles } from '../options.js';
 import { UsageError, unknownName } from '../../core/errors.js';
-import { fitLine, formatTable, markdownTable } from '../../core/table.js';
-import { outputWidth } from '../width.js';
+import { formatTable, markdownTable } from '../../core/table.js';
 import { resolveCoordinatorOptions, resultsDirOf, type RawLabOptions } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
 import { reportLine, writeResultsReport, type HtmlOption } from './report.js';
@@ -97,7 +96,7 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
     if (report) out(`- ${reportLine(report)}`);
   } else {
     out(scoreboard(scores, stdoutPalette()));
-    out(fitLine('results:', session.path, outputWidth()));
+    out(`results: ${session.path}`); // one line, however long the path: scripts read it
     if (report) out(reportLine(report));
   }
   return exitStatus(session);

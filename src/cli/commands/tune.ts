@@ -14,8 +14,7 @@ import { analyseTune, pythonLines, reproduceCommand, settingOf, type TuneAnalysi
 import { AdaptiveSearch, type MeasuredPoint } from '../../tune/search.js';
 import { parseFreezeList, parseThresholdRange, sameSetting, TuneSpace, type Axis, type Point, type Setting } from '../../tune/space.js';
 import { UsageError, unknownName } from '../../core/errors.js';
-import { fitLine, formatTable, markdownTable, type Align } from '../../core/table.js';
-import { outputWidth } from '../width.js';
+import { formatTable, markdownTable, type Align } from '../../core/table.js';
 import { formatBytes, formatCompact, formatNs, formatRatio } from '../../core/units.js';
 import { resolveCoordinatorOptions, resultsDirOf, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
@@ -130,7 +129,7 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
     out('');
     const lines = recommendation(a, workload.name);
     lines.forEach((line, i) => out(i === 0 ? palette.bold(line) : line));
-    out(fitLine('results:', session.path, outputWidth()));
+    out(`results: ${session.path}`); // one line, however long the path: scripts read it
     if (report) out(reportLine(report));
   }
   return exitStatus(session);

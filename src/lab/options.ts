@@ -167,10 +167,21 @@ export function effectiveThresholds(spec: RunSpec): Thresholds {
 
 /** A short label for progress lines and tables: `workload/variant n=… threshold=… freeze@… @profile`. */
 export function specLabel(spec: RunSpec): string {
-  const params = Object.entries(spec.params)
+  const params = Object.entries(variantParams(spec))
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   const threshold = spec.threshold === null ? '' : ` threshold=${spec.threshold.join(',')}`;
   const freeze = spec.freezeAt === null ? '' : ` freeze@${spec.freezeAt}`;
   return `${spec.workload}/${spec.variant}${params ? ' ' + params : ''}${threshold}${freeze} @${spec.profile}`;
+}
+
+/**
+ * The parameters a run's variant reads: a parameter whose `usedBy` leaves the variant out is not
+ * shown beside it (cyclic-graphs' pairs take no k or degree). All of them for a workload this
+ * process does not know (an old results file's user workload).
+ */
+export function variantParams(spec: Pick<RunSpec, 'workload' | 'variant' | 'params'>): Params {
+  const workload = findBuiltIn(spec.workload) ?? findUserWorkload(spec.workload);
+  if (!workload) return spec.params;
+  return Object.fromEntries(Object.entries(spec.params).filter(([name]) => workload.params[name]?.usedBy?.includes(spec.variant) ?? true));
 }

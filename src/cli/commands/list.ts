@@ -35,7 +35,7 @@ export function listCommand(opts: { json?: boolean }, out: (line: string) => voi
   for (const w of workloads) {
     entry(`  ${w.name} (${w.group})  `, w.description, 6);
     for (const [name, v] of Object.entries(w.variants)) entry(`    variant ${name.padEnd(10)} `, v.description, 23);
-    for (const [name, p] of Object.entries(w.params)) entry(`    param   ${name.padEnd(10)} `, `${p.description} (default ${p.default}, ${p.min}..${p.max})`, 23);
+    for (const [name, p] of Object.entries(w.params)) entry(`    param   ${name.padEnd(10)} `, `${p.description} (default ${p.default}, ${p.min}..${p.max}${p.usedBy ? `; ${p.usedBy.join(', ')} only` : ''})`, 23);
     entry('    twin    ', `workloads/python/${w.twin}`, 12);
   }
   out('');

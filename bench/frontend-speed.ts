@@ -14,8 +14,8 @@
  *
  * Until the TypeScript bodies were retired (issue 17), this script also timed each workload's
  * hand-written TypeScript body and the front-end's ratio to it (target ≤ 1.25× per row, geometric
- * mean ≤ 1.1×); those FE/TS figures were last measured before the retirement (the README's
- * Benchmarks keeps them) and can no longer be measured.
+ * mean ≤ 1.1×); those FE/TS figures were last measured before the retirement (docs/benchmarks.md
+ * keeps them) and can no longer be measured.
  *
  *   npm run bench:frontend [-- --rounds 3 --only slots-vs-dict --only cyclic-graphs]
  *                          [-- --no-cpython | --python PATH]   (default: the first 3.11 found)

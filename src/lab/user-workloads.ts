@@ -77,7 +77,7 @@ export async function loadUserWorkload(path: string): Promise<Workload> {
   }
   const candidate = workloadExport(exports);
   const problem = workloadProblem(candidate);
-  if (problem) throw new UsageError(`'${path}' does not export a valid workload: ${problem} (see the README, "Your own workloads")`);
+  if (problem) throw new UsageError(`'${path}' does not export a valid workload: ${problem} (see docs/workloads.md, "Your own workloads")`);
   const workload: Workload = { ...(candidate as Workload), group: 'user', module: abs };
   if (isBuiltIn(workload.name)) throw new UsageError(`'${path}' defines workload '${workload.name}', a built-in's name; choose another`);
   const other = byName.get(workload.name);

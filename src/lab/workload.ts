@@ -71,7 +71,7 @@ export type WorkloadGroup = 'mission' | 'tip' | 'stress' | 'canonical' | 'user';
 
 /**
  * Where the simulation knowingly differs from the twin on a real interpreter, how far, and why
- * (the twin comparison test allows exactly this much; the README explains it).
+ * (the twin comparison test allows exactly this much; docs/workloads.md explains it).
  */
 export interface TwinTolerance {
   /** Requested-bytes peak and probes: percent (default 1). */

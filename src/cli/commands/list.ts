@@ -17,6 +17,7 @@ export function listCommand(opts: { json?: boolean }, out: (line: string) => voi
           description: w.description,
           variants: Object.fromEntries(Object.entries(w.variants).map(([k, v]) => [k, v.description])),
           params: w.params,
+          probes: w.probes,
           twin: `workloads/python/${w.twin}`,
         })),
         tips: tips.map((t) => ({ name: t.name, advice: t.advice, workload: t.workload, without: t.without, with: t.with, figure: metricLabel(t.metric) })),
@@ -36,6 +37,7 @@ export function listCommand(opts: { json?: boolean }, out: (line: string) => voi
     entry(`  ${w.name} (${w.group})  `, w.description, 6);
     for (const [name, v] of Object.entries(w.variants)) entry(`    variant ${name.padEnd(10)} `, v.description, 23);
     for (const [name, p] of Object.entries(w.params)) entry(`    param   ${name.padEnd(10)} `, `${p.description} (default ${p.default}, ${p.min}..${p.max}${p.usedBy ? `; ${p.usedBy.join(', ')} only` : ''})`, 23);
+    if (w.probes.length > 0) entry('    probes  ', `${w.probes.join(', ')} (for --freeze-at, tune's freeze points and bytes per item)`, 12);
     entry('    twin    ', `workloads/python/${w.twin}`, 12);
   }
   out('');

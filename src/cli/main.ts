@@ -18,7 +18,6 @@ import { addLabOptions, addPoolOptions, tableOption } from './commands/lab-optio
 import { DEFAULT_TIP_PROFILES, tipsCommand, type TipsOptions } from './commands/tips.js';
 import { tuneCommand, type TuneOptions } from './commands/tune.js';
 import { REPORT_HELP, reportCommand, type ReportOptions } from './commands/report.js';
-import { OBJECTIVES } from '../tune/front.js';
 import { DEFAULT_PROFILE } from '../lab/options.js';
 import { UsageError } from '../core/errors.js';
 import { LAB_VERSION } from '../version.js';
@@ -84,7 +83,7 @@ export function buildProgram(out: (line: string) => void): Command {
       program
         .command('bench')
         .description('The main job: run a suite (default: the mission workloads), print a summary table, save results')
-        .option('-s, --suite <name>', "the suite (see 'gclab list')", 'default')
+        .addOption(tableOption('suite'))
         .option(
           '--workload <name|file>',
           "run this workload's variants instead of the suite's (a name, or a .py/.ts/.js program; repeatable)",
@@ -138,7 +137,7 @@ export function buildProgram(out: (line: string) => void): Command {
       .option('--threshold1 <range>', 'values of threshold1 (same forms)')
       .option('--threshold2 <range>', 'values of threshold2 (same forms)')
       .option('--freeze-at <points>', "'none' and probe names where gc.freeze() may run, comma-separated")
-      .option('--objective <name>', `what the recommendation optimises: ${OBJECTIVES.join(', ')}`, 'throughput')
+      .addOption(tableOption('objective'))
       .option('--budget <n>', 'adaptive search: spend at most n runs, most of them near the Pareto front (default: the whole grid)')
       .addOption(tableOption('param'))
       .addOption(tableOption('seed'))

@@ -6,6 +6,7 @@
 import { DEFAULT_WORKERS } from './coordinator.js';
 import { DEFAULT_GC, DEFAULT_HEAP_MIB, DEFAULT_PROFILE, DEFAULT_SEED, DEFAULT_TIMING, HEAP_MIB_RANGE, parseInteger, SEED_RANGE, STARTUP_OBJECTS_RANGE } from './options.js';
 import { DEFAULT_RESULTS_DIR } from './store.js';
+import { OBJECTIVES } from '../tune/front.js';
 
 export interface OptionEntry {
   /** commander's flags, e.g. `-w, --workers <n>`. */
@@ -38,6 +39,8 @@ export const OPTIONS = {
   timing: { flags: '--no-timing', help: 'skip tinybench timing (the deterministic run only)' },
   resultsDir: { flags: '--results-dir <dir>', help: 'where results files go', default: DEFAULT_RESULTS_DIR },
   json: { flags: '--json', help: 'print JSON only (no tables, no animation)' },
+  suite: { flags: '-s, --suite <name>', help: "the suite (see 'gclab list')", default: 'default' },
+  objective: { flags: '--objective <name>', help: `what the recommendation optimises: ${OBJECTIVES.join(', ')}`, default: 'throughput' },
 } as const satisfies Record<string, OptionEntry>;
 
 export type OptionName = keyof typeof OPTIONS;

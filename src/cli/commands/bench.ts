@@ -6,6 +6,7 @@ import { workloadArgument } from '../../lab/user-workloads.js';
 import { exitStatus, runSession } from '../../lab/session.js';
 import { perItem, summarise, summaryCells, SUMMARY_ALIGN, SUMMARY_HEADER, SUMMARY_LEGEND } from '../../lab/summary.js';
 import { builtIns } from '../../lab/registry.js';
+import { OPTIONS } from '../../lab/option-table.js';
 import { formatCount, formatNs } from '../../core/units.js';
 import { formatFigure, metricLabel, scoreTip, tipFigure } from '../../lab/tips.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
@@ -68,7 +69,7 @@ function resolveBaselineRequest(opts: BenchOptions, resultsDir: string, plans: r
 
 export async function benchCommand(opts: BenchOptions, out: (line: string) => void): Promise<number> {
   if (opts.json && opts.md) throw new UsageError('--json and --md are exclusive: choose one');
-  const suite = opts.workload ? await workloadsSuite(opts.workload, findSuite(opts.suite ?? 'default').profiles) : findSuite(opts.suite ?? 'default');
+  const suite = opts.workload ? await workloadsSuite(opts.workload, findSuite(opts.suite ?? OPTIONS.suite.default).profiles) : findSuite(opts.suite ?? OPTIONS.suite.default);
   const profiles = parseProfiles(opts.profile, suite.profiles);
   const repeat = resolveRepeat(opts);
   const coordinator = resolveCoordinatorOptions(opts);

@@ -7,6 +7,7 @@
 import { PROFILES } from '../../heap/profiles.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { parseInteger, resolveWorkload } from '../../lab/options.js';
+import { OPTIONS } from '../../lab/option-table.js';
 import { exitStatus, runSession } from '../../lab/session.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
 import { OBJECTIVES, pointFigures, type Objective } from '../../tune/front.js';
@@ -43,7 +44,7 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
   if (opts.timing === false) {
     throw new UsageError('tune judges every point by its time (the Pareto front and each objective need it), so --no-timing does not apply; lower --iterations or --time to make it quicker');
   }
-  const objective = parseObjective(opts.objective ?? 'throughput');
+  const objective = parseObjective(opts.objective ?? OPTIONS.objective.default);
   const workloadName = await workloadArgument(workloadArg);
   const baseSpec = specFromOptions({ ...opts, gc: 'enabled', freezeAt: undefined }, workloadName, opts.variant, opts.profile);
   const workload = resolveWorkload(baseSpec.workload);

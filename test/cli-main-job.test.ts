@@ -62,6 +62,16 @@ describe('the main job answers its questions', () => {
   });
 });
 
+describe('no pause figures where no collection ran', () => {
+  it("run's details and its side-by-side table say so instead of 0 ns", () => {
+    const r = spawnSync(process.execPath, ['bin/gclab.js', 'run', 'generators-vs-lists', '--variant', 'all', '--param', 'n=1000', '--no-timing', '--results-dir', dir], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}pauses {4}none \(no collection ran\)$/m);
+    expect(r.stdout).toMatch(/^list @3\.13 .* 0\/0\/0 +0 +- +-$/m);
+    expect(r.stdout).not.toMatch(/ 0 ns/);
+  }, 120_000);
+});
+
 describe('output fits the terminal', () => {
   const gclab = (env: NodeJS.ProcessEnv, ...args: string[]) =>
     spawnSync(process.execPath, ['bin/gclab.js', ...args], { encoding: 'utf8', timeout: 240_000, env: { ...process.env, ...env } });

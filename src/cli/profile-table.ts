@@ -125,8 +125,9 @@ function tableColumns(rows: readonly SideRow[], probes: readonly string[], perIt
       ...shown.map((p) => (f.perItem[p] === undefined ? '-' : formatPerItem(f.perItem[p]))),
       f.collections.join('/'),
       formatCompact(f.visited),
-      formatNs(f.pauseMaxNs),
-      formatCompact(f.pauseMaxVisited),
+      // No collection ran: no pause to time.
+      f.collections.every((c) => c === 0) ? '-' : formatNs(f.pauseMaxNs),
+      f.collections.every((c) => c === 0) ? '-' : formatCompact(f.pauseMaxVisited),
       ...(timed ? [f.median === null ? '-' : formatNs(f.median)] : []),
     ];
   });

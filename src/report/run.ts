@@ -279,7 +279,7 @@ function figuresTable(record: TaskRecord, m: RunMetrics): Block {
   add('collected / uncollectable', `${m.gc.collected.join(' / ')}  ·  ${m.gc.uncollectable.join(' / ')}`);
   add('objects visited', formatCount(m.gc.visited));
   const p = m.gc.pauses;
-  add('pauses: p50 / p99 / max / total', `${formatNs(p.p50)} / ${formatNs(p.p99)} / ${formatNs(p.max)} / ${formatNs(p.total)}`);
+  add('pauses: p50 / p99 / max / total', p.count === 0 ? 'none (no collection ran)' : `${formatNs(p.p50)} / ${formatNs(p.p99)} / ${formatNs(p.max)} / ${formatNs(p.total)}`);
   add('objects allocated / freed', `${formatCount(m.objects.allocated)} / ${formatCount(m.objects.freed)}`);
   for (const [name, value] of Object.entries(m.reports)) add(`report ${name}`, Number.isNaN(value) ? '-' : formatCount(value));
   return table(['figure', 'value'], rows, ['left', 'right']);

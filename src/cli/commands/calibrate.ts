@@ -145,7 +145,7 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
   }
   for (const w of workloads) if (!w.twin) process.stderr.write(`  ${w.name}: no Python twin; skipped\n`);
   for (const line of notes) process.stderr.write(`${line}\n`);
-  if (!opts.json) out(`interpreters: ${interpreters.map((i) => `${i.version} (${i.path}) -> ${i.profile}`).join(', ')}`);
+  if (!opts.json) for (const line of packFields('interpreters: ', interpreters.map((i) => `${i.version} (${i.path}) -> ${i.profile}`), outputWidth(), '  ', ', ')) out(line);
   // Each row as it finishes (on stderr with --json, whose stdout is one document): an interrupted
   // calibration shows everything it measured.
   const stream = opts.json ? (line: string) => void process.stderr.write(`${line}\n`) : out;

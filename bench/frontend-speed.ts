@@ -14,8 +14,8 @@
  *
  * Until the TypeScript bodies were retired (issue 17), this script also timed each workload's
  * hand-written TypeScript body and the front-end's ratio to it (target ≤ 1.25× per row, geometric
- * mean ≤ 1.1×); those FE/TS figures were last measured before the retirement (the README's
- * Benchmarks keeps them) and can no longer be measured.
+ * mean ≤ 1.1×); those FE/TS figures were last measured before the retirement (docs/benchmarks.md
+ * keeps them) and can no longer be measured.
  *
  *   npm run bench:frontend [-- --rounds 3 --only slots-vs-dict --only cyclic-graphs]
  *                          [-- --no-cpython | --python PATH]   (default: the first 3.11 found)
@@ -23,7 +23,7 @@
 import { parseArgs } from 'node:util';
 import { discoverInterpreters, interpreterAt, type Interpreter } from '../src/calibrate/interpreters.js';
 import { runTwin } from '../src/calibrate/twins.js';
-import { fitFirstColumn, fitName, formatTable, WIDTH } from '../src/cli/table.js';
+import { fitFirstColumn, fitName, formatTable, PIPED_WIDTH } from '../src/core/table.js';
 import { formatNs } from '../src/core/units.js';
 import type { ProfileName } from '../src/heap/profiles.js';
 import { prepareRun, runBody } from '../src/lab/measure.js';
@@ -164,7 +164,7 @@ const out: string[] = [
   `front-end vs CPython: profile ${PROFILE}, body only, fresh heap per round, best of ${rounds}`,
   `CPython: ${python ? `${python.version} (${python.path}), the program without tracemalloc` : noPythonReason}`,
   '',
-  formatTable(header, fitFirstColumn(header, cells, WIDTH, fitName), ['left', 'right', 'right', 'right', 'right']),
+  formatTable(header, fitFirstColumn(header, cells, PIPED_WIDTH, fitName), ['left', 'right', 'right', 'right', 'right']),
 ];
 const failed = rows.filter((r) => Number.isNaN(r.feNs));
 for (const r of failed) out.push(`  ${r.c.label} n=${r.c.size}: ${r.note}`);

@@ -1,5 +1,5 @@
 /**
- * Runs one seeded gc fuzz program (test/support/gc-fuzz.ts) of any length and prints its summary.
+ * Runs one seeded gc fuzz program (bench/support/gc-fuzz.ts) of any length and prints its summary.
  *
  *   npm run fuzz:gc -- --seed 7 --ops 200000 --profile 3.14.1
  *     [--resurrect]        finalizers of one class resurrect their object half of the time
@@ -15,7 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import { isProfileName, PROFILE_NAMES } from '../src/heap/profiles.js';
-import { FuzzDiscrepancy, runFuzz, type SabotageKind } from '../test/support/gc-fuzz.js';
+import { FuzzDiscrepancy, runFuzz, type SabotageKind } from './support/gc-fuzz.js';
 
 function usage(message: string): never {
   process.stderr.write(`gc-fuzz: ${message}\n`);

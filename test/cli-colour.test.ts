@@ -73,7 +73,7 @@ describe('colour', () => {
     const bench = onTty(base, 'bench', '--suite', 'quick', '--no-timing');
     expect(bench.status).toBe(0);
     // the summary's header in bold
-    expect(bench.stdout).toMatch(/\u001b\[1mworkload\/variant/);
+    expect(bench.stdout).toMatch(/\u001b\[1mvariant @profile/);
     const benchNoColour = onTty({ ...base, NO_COLOR: '1' }, 'bench', '--suite', 'quick', '--no-timing');
     expect(escapes(benchNoColour.stdout)).toBe(0);
   }, 240_000);

@@ -54,14 +54,15 @@ describe('terminal output within 100 columns', () => {
     expectFits(r.stdout);
   }, 240_000);
 
-  it("bench's summary cuts the longest workload names, keeping the variant", () => {
+  it("bench's summary names each workload once, above its rows of variant @profile", () => {
     const spec = resolveRunSpec({ workload: 'small-ints-and-interning', variant: 'interned_str', profile: '3.14.0', params: { n: 2000 } });
     const metrics = measureRun(prepareRun(spec), spec);
     const record: TaskRecord = { id: 0, spec, repetition: 0, status: 'ok', metrics, time: null, wallMs: 1 };
     const wide = { ...record, metrics: { ...metrics, gc: { ...metrics.gc, collections: [12345, 1234, 123] } } };
     const table = summaryTable([wide]);
     expectFits(table, 3);
-    expect(table).toMatch(/^small-ints-and-\S*…\/interned_str  3\.14\.0 /m);
+    expect(table).toMatch(/^small-ints-and-interning n=2000 /m);
+    expect(table).toMatch(/^ {2}interned_str @3\.14\.0 /m);
   });
 
   it("calibrate's tables, every workload and variant at the largest n", () => {

@@ -1,11 +1,11 @@
-// The cycle collector against a reference model (test/support/gc-fuzz.ts): fixed seeds on every
+// The cycle collector against a reference model (bench/support/gc-fuzz.ts): fixed seeds on every
 // profile, well over a million random operations in all, each run checked after every full
 // collection (live set, refcounts, weakrefs, pymalloc) and torn down with no block left. One seed
 // per profile materialises instances' __dict__. Any other seed or length:
 // `npm run fuzz:gc -- --seed S --ops N --profile P [--instance-dicts]`.
 import { describe, expect, it } from 'vitest';
 import type { ProfileName } from '../src/heap/profiles.js';
-import { FuzzDiscrepancy, type FuzzSummary, runFuzz } from './support/gc-fuzz.js';
+import { FuzzDiscrepancy, type FuzzSummary, runFuzz } from '../bench/support/gc-fuzz.js';
 
 const OPERATIONS = 60_000;
 const SEEDS: Record<ProfileName, readonly number[]> = {

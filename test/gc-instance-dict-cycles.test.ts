@@ -15,7 +15,7 @@ import { Heap } from '../src/heap/heap.js';
 import { type Ref, Stat } from '../src/heap/layout.js';
 import { PROFILE_NAMES, type ProfileName } from '../src/heap/profiles.js';
 import type { ClassInfo } from '../src/heap/types.js';
-import { checkAllocator } from './support/gc-fuzz.js';
+import { checkAllocator } from '../bench/support/gc-fuzz.js';
 import { realInterpreters } from './support/gc-scenarios.js';
 
 type Outcome = Record<string, number | boolean[] | string>;

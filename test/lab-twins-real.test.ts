@@ -3,7 +3,7 @@
  * parameters (n = 20 000 for the mission's): collections per generation within ±1, collected and
  * requested-bytes peak within 1 %, every probe within 1 %, requested-bytes current within 1 %, the
  * same uncollectable counts — or within the workload's declared `twinTolerance` (for current, a
- * bound in bytes where the real figure is a few hundred bytes), whose reason the README gives.
+ * bound in bytes where the real figure is a few hundred bytes), whose reason docs/workloads.md gives.
  * Skips, saying why, when no CPython 3.11–3.13 is installed.
  */
 import { describe, expect, it } from 'vitest';

@@ -3,7 +3,8 @@
  * objective recommends, and the distribution-free interval of a median.
  */
 import { describe, expect, it } from 'vitest';
-import { medianInterval, paretoFront, recommend, type PointFigures } from '../src/tune/front.js';
+import { paretoFront, recommend, type PointFigures } from '../src/tune/front.js';
+import { medianInterval } from '../src/core/median-interval.js';
 
 function point(time: number, pauseP99: number, peak: number, extra: Partial<PointFigures> = {}): PointFigures {
   return { time, timeLow: time, timeHigh: time, pauseP99, pauseMax: pauseP99, pauseP99Ns: 0, pauseMaxNs: 0, peak, gcShare: 0, collections: [0, 0, 0], visited: 0, ...extra };

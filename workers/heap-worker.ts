@@ -9,11 +9,12 @@ import { PythonException } from '../src/python/errors.js';
 import { measureRun, prepareRun } from '../src/lab/measure.js';
 import { StatusCell, TaskPhase, type HeapTask, type TaskOutcome } from '../src/lab/protocol.js';
 import { timeBody } from '../src/lab/timing.js';
-import { loadUserWorkload, programSource } from '../src/lab/user-workloads.js';
+import { loadUserWorkload, programSource, sendWorkloadLogsToStderr } from '../src/lab/user-workloads.js';
 import { installBuiltIns } from '../src/lab/registry.js';
 import { BUILT_INS } from '../workloads/index.js';
 
 installBuiltIns(BUILT_INS);
+sendWorkloadLogsToStderr();
 
 export default async function runTask(task: HeapTask): Promise<TaskOutcome> {
   const status = new Int32Array(task.status);

@@ -14,15 +14,15 @@ import { benchCommand, type BenchOptions } from './commands/bench.js';
 import { resultsExportCommand, resultsListCommand, resultsShowCommand } from './commands/results.js';
 import { calibrateCommand, type CalibrateOptions } from './commands/calibrate.js';
 import { addGateOptions, COMPARE_EXIT_HELP, compareCommand, type CompareCommandOptions } from './commands/compare.js';
-import { addLabOptions, addPoolOptions } from './commands/lab-options.js';
+import { addLabOptions, addPoolOptions, tableOption } from './commands/lab-options.js';
 import { DEFAULT_TIP_PROFILES, tipsCommand, type TipsOptions } from './commands/tips.js';
 import { tuneCommand, type TuneOptions } from './commands/tune.js';
 import { REPORT_HELP, reportCommand, type ReportOptions } from './commands/report.js';
-import { OBJECTIVES } from '../tune/front.js';
-import { DEFAULT_RESULTS_DIR } from '../lab/store.js';
+import { DEFAULT_PROFILE } from '../lab/options.js';
 import { UsageError } from '../core/errors.js';
 import { LAB_VERSION } from '../version.js';
 import { installBuiltIns } from '../lab/registry.js';
+import { sendWorkloadLogsToStderr } from '../lab/user-workloads.js';
 import { BUILT_INS } from '../../workloads/index.js';
 
 // The CLI hands the built-in workloads to the lab (which never imports workload code).
@@ -83,7 +83,7 @@ export function buildProgram(out: (line: string) => void): Command {
       program
         .command('bench')
         .description('The main job: run a suite (default: the mission workloads), print a summary table, save results')
-        .option('-s, --suite <name>', "the suite (see 'gclab list')", 'default')
+        .addOption(tableOption('suite'))
         .option(
           '--workload <name|file>',
           "run this workload's variants instead of the suite's (a name, or a .py/.ts/.js program; repeatable)",
@@ -132,17 +132,17 @@ export function buildProgram(out: (line: string) => void): Command {
       .description('Sweep gc thresholds and the freeze point; print every point, the Pareto front and a recommended setting')
       .argument('<workload>', "a workload name (see 'gclab list'), or your own workload module (./file.js or .ts)")
       .option('-v, --variant <name>', 'the variant (default: the first)')
-      .option('-p, --profile <name>', 'the profile to simulate (default: 3.13)')
+      .addOption(tableOption('profile', `the profile to simulate (default: ${DEFAULT_PROFILE})`))
       .option('--threshold0 <range>', 'values of threshold0: V, V1,V2,…, A..B:N (even steps) or A..B:N:log (A..B = A..B:8:log)')
       .option('--threshold1 <range>', 'values of threshold1 (same forms)')
       .option('--threshold2 <range>', 'values of threshold2 (same forms)')
       .option('--freeze-at <points>', "'none' and probe names where gc.freeze() may run, comma-separated")
-      .option('--objective <name>', `what the recommendation optimises: ${OBJECTIVES.join(', ')}`, 'throughput')
+      .addOption(tableOption('objective'))
       .option('--budget <n>', 'adaptive search: spend at most n runs, most of them near the Pareto front (default: the whole grid)')
-      .option('--param <key=value>', 'a workload parameter (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-      .option('--seed <n>', 'seed for workloads that draw random numbers', '1')
-      .option('--heap-mib <n>', 'simulated address space per heap, MiB', '1024')
-      .option('--startup-objects <n>', "long-lived tracked objects at start-up (default: the profile's measured figure)"),
+      .addOption(tableOption('param'))
+      .addOption(tableOption('seed'))
+      .addOption(tableOption('heapMib'))
+      .addOption(tableOption('startupObjects')),
     ' per point',
   )
     .option('--md', 'print the points and the recommendation as Markdown (for pasting into an issue)')
@@ -161,21 +161,21 @@ export function buildProgram(out: (line: string) => void): Command {
   results
     .command('list')
     .description('Results files, newest first')
-    .option('--results-dir <dir>', 'where results files are', 'results')
-    .option('--json', 'print JSON')
+    .addOption(tableOption('resultsDir', 'where results files are'))
+    .addOption(tableOption('json', 'print JSON'))
     .action((opts: { resultsDir?: string; json?: boolean }) => resultsListCommand(opts, out));
   results
     .command('show')
     .description('A results file as a summary table')
     .argument('[file]', "a path, a name or unique part of one, or 'latest'", 'latest')
-    .option('--results-dir <dir>', 'where results files are', 'results')
+    .addOption(tableOption('resultsDir', 'where results files are'))
     .action((file: string, opts: { resultsDir?: string }) => resultsShowCommand(file, opts, out));
   results
     .command('export')
     .description('A results file as JSON, CSV or Markdown on stdout')
     .argument('[file]', "a path, a name or unique part of one, or 'latest'", 'latest')
     .option('-f, --format <format>', 'json, csv or md', 'json')
-    .option('--results-dir <dir>', 'where results files are', 'results')
+    .addOption(tableOption('resultsDir', 'where results files are'))
     .action((file: string, opts: { resultsDir?: string; format?: string }) => resultsExportCommand(file, opts, out));
 
   program
@@ -198,7 +198,7 @@ export function buildProgram(out: (line: string) => void): Command {
       .argument('<a>', "the reference: a path, a name or unique part of one, 'latest', or baseline:NAME")
       .argument('<b>', 'the results to judge against it, the same ways'),
   )
-    .option('--results-dir <dir>', 'where results files and baselines are', DEFAULT_RESULTS_DIR)
+    .addOption(tableOption('resultsDir', 'where results files and baselines are'))
     .option('--json', 'print JSON')
     .option('--md', 'print Markdown (for pasting into an issue)')
     .option('--html [path]', "also write an HTML report of the comparison (default: beside B's results file)")
@@ -229,7 +229,7 @@ export function buildProgram(out: (line: string) => void): Command {
     .description('Write a results file as one self-contained HTML report with charts')
     .argument('[file]', "a path, a name or unique part of one, or 'latest'", 'latest')
     .option('-o, --out <path>', 'where to write it (default: beside the results file, .html)')
-    .option('--results-dir <dir>', 'where results files are', DEFAULT_RESULTS_DIR)
+    .addOption(tableOption('resultsDir', 'where results files are'))
     .addHelpText('after', `${REPORT_HELP}\n\nExamples:\n  gclab report latest\n  gclab report 20261121T202704Z-bench-default --out report.html`)
     .action(async (file: string, opts: ReportOptions) => {
       process.exitCode = await reportCommand(file, opts, out);
@@ -244,6 +244,7 @@ export async function main(argv: string[]): Promise<void> {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
+  sendWorkloadLogsToStderr();
   const program = buildProgram((line) => process.stdout.write(line + '\n'));
   try {
     await program.parseAsync(argv);

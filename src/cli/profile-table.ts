@@ -5,8 +5,10 @@
  * columns.
  */
 import type { TaskRecord } from '../lab/coordinator.js';
+import { PROBE_NOT_REACHED } from '../lab/measure.js';
 import type { RunSpec } from '../lab/options.js';
-import { fitFirstColumn, fitName, formatTable, WIDTH, type Align } from './table.js';
+import { fitFirstColumn, fitName, formatTable, wrapWords, type Align } from '../core/table.js';
+import { outputWidth } from './width.js';
 import { formatBytes, formatCompact, formatCount, formatNs, formatRatio } from '../core/units.js';
 
 /** What one variant × profile measured (deterministic figures from its first successful repetition). */
@@ -73,7 +75,7 @@ function poolFigures(records: readonly TaskRecord[], probes: readonly string[]):
   const perItem: Record<string, number> = {};
   for (const probe of probes) {
     const bytes = m.memory.probes[probe];
-    if (bytes !== undefined && n !== undefined && n > 0) perItem[probe] = bytes / n;
+    if (bytes !== undefined && bytes !== PROBE_NOT_REACHED && n !== undefined && n > 0) perItem[probe] = bytes / n;
   }
   const timed = ok.filter((r) => r.time && r.time.samples > 0);
   let median: number | null = null;
@@ -123,12 +125,13 @@ function tableColumns(rows: readonly SideRow[], probes: readonly string[], perIt
       ...shown.map((p) => (f.perItem[p] === undefined ? '-' : formatPerItem(f.perItem[p]))),
       f.collections.join('/'),
       formatCompact(f.visited),
-      formatNs(f.pauseMaxNs),
-      formatCompact(f.pauseMaxVisited),
+      // No collection ran: no pause to time.
+      f.collections.every((c) => c === 0) ? '-' : formatNs(f.pauseMaxNs),
+      f.collections.every((c) => c === 0) ? '-' : formatCompact(f.pauseMaxVisited),
       ...(timed ? [f.median === null ? '-' : formatNs(f.median)] : []),
     ];
   });
-  return [header, fitFirstColumn(header, body, WIDTH, fitLabel), align];
+  return [header, fitFirstColumn(header, body, outputWidth(), fitLabel), align];
 }
 
 const tableWidth = (table: string): number => Math.max(...table.split('\n').map((l) => l.length));
@@ -141,7 +144,7 @@ export function sideBySideLines(title: string, rows: readonly SideRow[], probes:
   const lines = [title];
   let table = formatTable(...tableColumns(rows, probes, true));
   let perItemTable: string | null = null;
-  if (tableWidth(table) > WIDTH && probes.length > 0) {
+  if (tableWidth(table) > outputWidth() && probes.length > 0) {
     table = formatTable(...tableColumns(rows, probes, false));
     const [header, body, align] = tableColumns(rows, probes, true);
     const keep = header.map((h, i) => i === 0 || h.endsWith('/n'));
@@ -160,23 +163,7 @@ function legend(perItem: readonly string[]): string[] {
   const text =
     '(collections g0/g1/g2; visited: objects the collector visited; max pause: the longest pause\'s wall time;' +
     ` max obj: objects the largest pause visited, its deterministic measure${items})`;
-  return wrapWords(text, ' ');
-}
-
-/** Words packed into lines of at most 100 columns, the later ones indented. */
-function wrapWords(text: string, indent: string): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line.length > 0 && line.length + 1 + word.length > WIDTH) {
-      lines.push(line);
-      line = `${indent}${word}`;
-    } else {
-      line = line.length === 0 ? word : `${line} ${word}`;
-    }
-  }
-  if (line.length > 0) lines.push(line);
-  return lines;
+  return wrapWords(text, outputWidth(), ' ');
 }
 
 /**
@@ -258,7 +245,7 @@ function wrapFields(head: string, fields: readonly string[]): string[] {
   fields.forEach((field, i) => {
     const text = i < fields.length - 1 ? `${field},` : field;
     const candidate = empty ? `${line}${text}` : `${line} ${text}`;
-    if (!empty && candidate.length > WIDTH) {
+    if (!empty && candidate.length > outputWidth()) {
       lines.push(line);
       line = `${indent}${text}`;
     } else {
@@ -279,6 +266,6 @@ export function sideBySideTitle(spec: RunSpec, variants: number, profiles: numbe
   const reps = repeat > 1 ? `, ${repeat} repetitions pooled` : '';
   const rest = `${params}${threshold}${freeze}, seed ${spec.seed}, gc ${spec.gc}: ${what}${reps}`;
   // A long workload name gives way first (a program's file name), then the line is cut.
-  const title = `${fitName(spec.workload, Math.max(12, WIDTH - rest.length))}${rest}`;
-  return title.length <= WIDTH ? title : `${title.slice(0, WIDTH - 1)}…`;
+  const title = `${fitName(spec.workload, Math.max(12, outputWidth() - rest.length))}${rest}`;
+  return title.length <= outputWidth() ? title : `${title.slice(0, outputWidth() - 1)}…`;
 }

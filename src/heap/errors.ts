@@ -1,4 +1,5 @@
 /** Errors the simulated heap raises on purpose. Each message is one line a user can act on. */
+import { MAX_HEAP_BYTES } from './layout.js';
 
 /** The simulated process asked for more memory than the heap's SharedArrayBuffer holds. */
 export class HeapExhausted extends Error {
@@ -9,7 +10,7 @@ export class HeapExhausted extends Error {
   ) {
     super(
       `simulated heap exhausted: a request for ${requestedBytes} bytes does not fit in the ${formatMiB(heapBytes)} heap; ` +
-        `raise it with --heap-mib (HeapOptions.heapBytes)`,
+        `raise it with --heap-mib, at most ${MAX_HEAP_BYTES / (1024 * 1024)} (HeapOptions.heapBytes)`,
     );
   }
 }

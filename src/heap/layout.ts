@@ -368,7 +368,10 @@ export const HEADER_LAYOUT = (() => {
 export const STATIC_REGION_BYTES = 64 * 1024;
 
 export const MIN_HEAP_BYTES = 4 * ARENA_SIZE;
-export const MAX_HEAP_BYTES = 4 * 1024 * ARENA_SIZE; // 4 GiB: word indices stay small integers
+/** V8's longest typed array: the byte views (u8, i16, …) must cover the whole SAB, header included. */
+export const MAX_VIEW_BYTES = 2 ** 32;
+/** 4095 MiB: the largest heap whose SAB (a 1 MiB header and static region, then the data) fits MAX_VIEW_BYTES. */
+export const MAX_HEAP_BYTES = 4095 * ARENA_SIZE;
 export const DEFAULT_HEAP_BYTES = 2048 * ARENA_SIZE;
 
 /** Byte and word offsets of every region for a heap of `heapBytes` data bytes. */
@@ -419,13 +422,15 @@ export class HeapMemory {
     if (sab.byteLength < this.regions.sabBytes) {
       throw new RangeError(`SharedArrayBuffer of ${sab.byteLength} bytes is smaller than the layout needs (${this.regions.sabBytes})`);
     }
-    this.i32 = new Int32Array(sab, 0, this.regions.sabBytes >> 2);
-    this.u32 = new Uint32Array(sab, 0, this.regions.sabBytes >> 2);
-    this.f64 = new Float64Array(sab, 0, this.regions.sabBytes >> 3);
-    this.u8 = new Uint8Array(sab, 0, this.regions.sabBytes);
-    this.i8 = new Int8Array(sab, 0, this.regions.sabBytes);
-    this.i16 = new Int16Array(sab, 0, this.regions.sabBytes >> 1);
-    this.u16 = new Uint16Array(sab, 0, this.regions.sabBytes >> 1);
+    // Division, not `>>`: a SAB of 2 GiB or more is beyond a signed 32-bit shift.
+    const bytes = this.regions.sabBytes;
+    this.i32 = new Int32Array(sab, 0, bytes / 4);
+    this.u32 = new Uint32Array(sab, 0, bytes / 4);
+    this.f64 = new Float64Array(sab, 0, bytes / 8);
+    this.u8 = new Uint8Array(sab, 0, bytes);
+    this.i8 = new Int8Array(sab, 0, bytes);
+    this.i16 = new Int16Array(sab, 0, bytes / 2);
+    this.u16 = new Uint16Array(sab, 0, bytes / 2);
   }
 
   static allocate(heapBytes: number): HeapMemory {

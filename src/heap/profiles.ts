@@ -312,3 +312,16 @@ export function profileForPythonVersion(version: string): ProfileName | undefine
   if (minor === 14) return micro === 0 ? '3.14.0' : micro <= 4 ? '3.14.1' : '3.14.5';
   return undefined;
 }
+
+/**
+ * The profiles a name that is not one may mean: a full version maps to the profile that covers it
+ * (3.13.0 -> 3.13, 3.14.3 -> 3.14.1), a prefix to its family (3.14 -> 3.14.0, 3.14.1, 3.14.5).
+ */
+export function profilesMeant(name: string): ProfileName[] {
+  const parts = name.trim().split('.');
+  if (parts.length === 3 && parts.every((p) => /^\d+$/.test(p))) {
+    const profile = profileForPythonVersion(name);
+    if (profile !== undefined) return [profile];
+  }
+  return PROFILE_NAMES.filter((p) => p.startsWith(`${name.trim()}.`));
+}

@@ -226,6 +226,9 @@ export interface BodyRecord {
   readonly onProgress?: ProgressSink;
 }
 
+/** A declared probe the body never reached reads this (no byte count is negative). */
+export const PROBE_NOT_REACHED = -1;
+
 /** A record nobody reads: a timed run's. */
 const NOTHING_RECORDED = (): BodyRecord => ({ probes: {}, pausesAtProbe: {}, reports: {}, output: [] });
 
@@ -241,6 +244,8 @@ export function runBody(run: PreparedRun, spec: RunSpec, record?: BodyRecord): n
     params: spec.params,
     seed: spec.seed,
     probe: (name) => {
+      // As report() does: a name the workload does not declare is its bug, named where it happens.
+      if (!workload.probes.includes(name)) throw new Error(`workload ${workload.name} has no probe '${name}' (declare it in probes: ${workload.probes.join(', ') || 'none declared'})`);
       probes[name] = heap.tracedCurrent;
       twinProbeReading(heap);
       pausesAtProbe[name] = heap.gc.pauses.count;
@@ -292,7 +297,7 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
   const pausesBefore = gc.pauses.count;
   const probes: Record<string, number> = {};
   const workload = resolveWorkload(spec.workload);
-  for (const p of workload.probes) probes[p] = -1;
+  for (const p of workload.probes) probes[p] = PROBE_NOT_REACHED;
   const reports: Record<string, number> = {};
   for (const r of workload.reports ?? []) reports[r] = Number.NaN;
   const pausesAtProbe: Record<string, number> = {};

@@ -2,7 +2,7 @@
  * Every option of a lab run, typed and resolved once: the CLI, the worker and the tests all go
  * through `resolveRunSpec` / `resolveLabOptions`, so a bad value fails here with one clear line.
  */
-import { isProfileName, PROFILE_NAMES, PROFILES, type ProfileName } from '../heap/profiles.js';
+import { isProfileName, PROFILE_NAMES, PROFILES, profilesMeant, type ProfileName } from '../heap/profiles.js';
 import { MAX_HEAP_BYTES, MIN_HEAP_BYTES } from '../heap/layout.js';
 import { UsageError, unknownName } from '../core/errors.js';
 import type { Params, Workload } from './workload.js';
@@ -46,7 +46,12 @@ export interface TimingOptions {
 
 export const DEFAULT_TIMING: TimingOptions = { warmupIterations: 1, warmupMs: 0, iterations: 5, timeMs: 200 };
 export const DEFAULT_SEED = 1;
+export const SEED_RANGE = [0, 2 ** 31 - 1] as const;
 export const DEFAULT_HEAP_MIB = 1024;
+export const HEAP_MIB_RANGE = [MIN_HEAP_BYTES / 2 ** 20, MAX_HEAP_BYTES / 2 ** 20] as const;
+export const STARTUP_OBJECTS_RANGE = [0, 10_000_000] as const;
+export const DEFAULT_GC: GcSetting = 'enabled';
+export const DEFAULT_PROFILE: ProfileName = '3.13';
 
 /** Raw values as a user gives them (strings from the command line, or already typed). */
 export interface RunInput {
@@ -68,13 +73,27 @@ export function resolveWorkload(name: string): Workload {
 }
 
 export function resolveProfile(name: string): ProfileName {
-  return isProfileName(name) ? name : unknownName('profile', name, PROFILE_NAMES);
+  return isProfileName(name) ? name : unknownProfile(name);
+}
+
+/** A profile name that is none: a version or a prefix names the profiles it means, else the closest name. */
+export function unknownProfile(name: string): never {
+  const meant = profilesMeant(name);
+  if (meant.length === 0) unknownName('profile', name, PROFILE_NAMES);
+  const choices = meant.map((p) => `'${p}'`).join(', ');
+  throw new UsageError(
+    `unknown profile '${name}'; did you mean ${meant.length === 1 ? choices : `one of ${choices}`}? (valid: ${PROFILE_NAMES.join(', ')})`,
+  );
 }
 
 /** An integer option within [min, max]; `what` names it in the error. */
 export function parseInteger(value: string | number, what: string, min: number, max: number): number {
-  const n = typeof value === 'number' ? value : /^[+-]?\d+$/.test(value.trim().replace(/_/g, '')) ? Number(value.trim().replace(/_/g, '')) : NaN;
-  if (!Number.isSafeInteger(n)) throw new UsageError(`${what} must be an integer, got '${value}'`);
+  const digits = typeof value === 'string' ? value.trim().replace(/_/g, '') : '';
+  const written = typeof value === 'string' && /^[+-]?\d+$/.test(digits);
+  const n = typeof value === 'number' ? value : written ? Number(digits) : NaN;
+  // An integer too long to hold exactly is out of range, not "not an integer".
+  if (written && !Number.isSafeInteger(n)) throw new UsageError(`${what} must be between ${min} and ${max}, got ${value.trim()}`);
+  if (!Number.isInteger(n)) throw new UsageError(`${what} must be an integer, got '${value}'`);
   if (n < min || n > max) throw new UsageError(`${what} must be between ${min} and ${max}, got ${n}`);
   return n;
 }
@@ -117,22 +136,19 @@ export function resolveRunSpec(input: RunInput): RunSpec {
   const variants = Object.keys(workload.variants);
   const variant = input.variant ?? variants[0];
   if (!workload.variants[variant]) unknownName(`variant of ${workload.name}`, variant, variants);
-  const gc = input.gc ?? 'enabled';
+  const gc = input.gc ?? DEFAULT_GC;
   if (gc !== 'enabled' && gc !== 'disabled') throw new UsageError(`--gc takes 'enabled' or 'disabled', got '${gc}'`);
   return {
     workload: workload.name,
     module: workload.module ?? null,
     variant,
     params: parseParams(workload, input.params),
-    profile: resolveProfile(input.profile ?? '3.13'),
+    profile: resolveProfile(input.profile ?? DEFAULT_PROFILE),
     threshold: input.threshold === undefined ? null : parseThreshold(input.threshold),
     gc,
-    seed: input.seed === undefined ? DEFAULT_SEED : parseInteger(input.seed, '--seed', 0, 2 ** 31 - 1),
-    heapMiB:
-      input.heapMiB === undefined
-        ? DEFAULT_HEAP_MIB
-        : parseInteger(input.heapMiB, '--heap-mib', MIN_HEAP_BYTES / 2 ** 20, MAX_HEAP_BYTES / 2 ** 20),
-    startupObjects: input.startupObjects === undefined ? null : parseInteger(input.startupObjects, '--startup-objects', 0, 10_000_000),
+    seed: input.seed === undefined ? DEFAULT_SEED : parseInteger(input.seed, '--seed', ...SEED_RANGE),
+    heapMiB: input.heapMiB === undefined ? DEFAULT_HEAP_MIB : parseInteger(input.heapMiB, '--heap-mib', ...HEAP_MIB_RANGE),
+    startupObjects: input.startupObjects === undefined ? null : parseInteger(input.startupObjects, '--startup-objects', ...STARTUP_OBJECTS_RANGE),
     freezeAt: parseFreezeAt(workload, input.freezeAt),
   };
 }
@@ -151,10 +167,21 @@ export function effectiveThresholds(spec: RunSpec): Thresholds {
 
 /** A short label for progress lines and tables: `workload/variant n=… threshold=… freeze@… @profile`. */
 export function specLabel(spec: RunSpec): string {
-  const params = Object.entries(spec.params)
+  const params = Object.entries(variantParams(spec))
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   const threshold = spec.threshold === null ? '' : ` threshold=${spec.threshold.join(',')}`;
   const freeze = spec.freezeAt === null ? '' : ` freeze@${spec.freezeAt}`;
   return `${spec.workload}/${spec.variant}${params ? ' ' + params : ''}${threshold}${freeze} @${spec.profile}`;
+}
+
+/**
+ * The parameters a run's variant reads: a parameter whose `usedBy` leaves the variant out is not
+ * shown beside it (cyclic-graphs' pairs take no k or degree). All of them for a workload this
+ * process does not know (an old results file's user workload).
+ */
+export function variantParams(spec: Pick<RunSpec, 'workload' | 'variant' | 'params'>): Params {
+  const workload = findBuiltIn(spec.workload) ?? findUserWorkload(spec.workload);
+  if (!workload) return spec.params;
+  return Object.fromEntries(Object.entries(spec.params).filter(([name]) => workload.params[name]?.usedBy?.includes(spec.variant) ?? true));
 }

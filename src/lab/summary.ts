@@ -4,6 +4,8 @@
  */
 import { formatBytes, formatNs } from '../core/units.js';
 import type { TaskRecord } from './coordinator.js';
+import { PROBE_NOT_REACHED } from './measure.js';
+import { medianInterval } from '../core/median-interval.js';
 
 export interface ResultSummary {
   readonly workload: string;
@@ -27,7 +29,8 @@ export interface ResultSummary {
   };
   readonly memory?: {
     readonly requested: { current: number; peak: number };
-    readonly probes: Readonly<Record<string, number>>;
+    /** Bytes at each probe; null for a declared probe the body never reached. */
+    readonly probes: Readonly<Record<string, number | null>>;
     readonly arenas: { peak: number; current: number };
     readonly pools: { peak: number; current: number };
     readonly pagesDirtied: number;
@@ -70,7 +73,7 @@ export function summarise(record: TaskRecord): ResultSummary {
     },
     memory: {
       requested: metrics.memory.requested,
-      probes: metrics.memory.probes,
+      probes: probesJson(metrics.memory.probes),
       arenas: metrics.memory.arenas,
       pools: metrics.memory.pools,
       pagesDirtied: metrics.memory.pagesDirtied,
@@ -82,18 +85,58 @@ export function summarise(record: TaskRecord): ResultSummary {
   };
 }
 
-/** A task's cells in the summary table (the CLI's SUMMARY_HEADER; the suite report's table too), its run named `name`. */
+/** The summary table's columns (the CLI's bench summary and the suite report's table). */
+export const SUMMARY_HEADER = ['workload/variant', 'profile', 'median', 'interval', 'peak req.', 'per item', 'gc runs', 'max pause'] as const;
+export const SUMMARY_ALIGN = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'] as const;
+
+/** What the summary's columns mean, for a legend under the table. */
+export const SUMMARY_LEGEND =
+  "interval: a distribution-free ~95 % interval for the median time, below/above it ([min, max] under 6 samples); " +
+  "per item: the first probe's bytes over n where the workload has both, else the peak's; " +
+  "gc runs: collections of generations 0/1/2; max pause: '-' where no collection ran.";
+
+/** A task's cells in the summary table (SUMMARY_HEADER), its run named `name`. */
 export function summaryCells(r: TaskRecord, name: string): string[] {
   if (!r.metrics) return [name, r.spec.profile, r.status, '', '', '', '', ''];
   const m = r.metrics;
+  const item = perItem(r);
   return [
     name,
     r.spec.profile,
     r.time ? formatNs(r.time.median) : '-',
-    r.time ? `${r.time.rme.toFixed(0)}%` : '-',
+    r.time ? intervalText(r.time.values, r.time.median) : '-',
     formatBytes(m.memory.requested.peak),
-    formatBytes(m.memory.arenas.peak),
+    item === null ? '-' : formatBytes(item.bytes),
     m.gc.collections.join('/'),
-    formatNs(m.gc.pauses.max),
+    m.gc.pauses.count === 0 ? '-' : formatNs(m.gc.pauses.max),
   ];
+}
+
+/** `-12/+31%`: the median's interval as percentages below and above it. */
+export function intervalText(samples: ArrayLike<number>, median: number): string {
+  if (samples.length < 2 || median <= 0) return '-';
+  const [low, high] = medianInterval(samples);
+  return `-${Math.round((100 * (median - low)) / median)}/+${Math.round((100 * (high - median)) / median)}%`;
+}
+
+/**
+ * Bytes per item: the run's first probe over its parameter n (what a probe like "held" measures
+ * per instance), else its peak over n; null without an n.
+ */
+export function perItem(r: TaskRecord): { readonly bytes: number; readonly basis: string } | null {
+  const n = r.spec.params.n;
+  if (!r.metrics || n === undefined || n <= 0) return null;
+  const probe = Object.entries(r.metrics.memory.probes)[0];
+  if (probe !== undefined && probe[1] !== PROBE_NOT_REACHED) return { bytes: probe[1] / n, basis: `${probe[0]}/n` };
+  return { bytes: r.metrics.memory.requested.peak / n, basis: 'peak/n' };
+}
+
+/** A probe's bytes as people read them, or that the body never reached it. */
+export function probeText(bytes: number): string {
+  return bytes === PROBE_NOT_REACHED ? 'not reached' : formatBytes(bytes);
+}
+
+/** Probes for JSON: a probe never reached is null, not a byte count. */
+export function probesJson(probes: Readonly<Record<string, number>>): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(probes).map(([name, bytes]) => [name, bytes === PROBE_NOT_REACHED ? null : bytes]));
 }

@@ -4,7 +4,7 @@
  * variants per profile and prints the figure for each, with the effect as a ratio.
  */
 import { formatBytes, formatCount, formatNs, formatRatio } from '../core/units.js';
-import type { RunMetrics } from './measure.js';
+import { PROBE_NOT_REACHED, type RunMetrics } from './measure.js';
 import type { TimeStats } from './protocol.js';
 import type { Params } from './workload.js';
 
@@ -67,7 +67,8 @@ export function tipUnit(metric: TipMetric): TipUnit {
 export function tipFigure(metric: TipMetric, metrics: RunMetrics, params: Params, time?: TimeStats | null): number {
   switch (metric.kind) {
     case 'bytes-per-item':
-      return metrics.memory.probes[metric.probe] / params[metric.per];
+      // A probe the body never reached has no figure (NaN), not a negative one.
+      return metrics.memory.probes[metric.probe] === PROBE_NOT_REACHED ? Number.NaN : metrics.memory.probes[metric.probe] / params[metric.per];
     case 'peak':
       return metrics.memory.requested.peak;
     case 'retained':

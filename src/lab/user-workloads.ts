@@ -14,6 +14,15 @@ import { loadProgram, programWorkload } from '../python/program.js';
 import { PythonSyntaxError } from '../python/parse.js';
 import { UnsupportedError } from '../python/errors.js';
 
+/**
+ * stdout carries what gclab prints (one JSON document with --json), so what a user workload logs
+ * with console.log, console.info or console.debug goes to stderr. gclab itself never logs with them.
+ * Called once by the CLI and by each worker, before any workload module is loaded.
+ */
+export function sendWorkloadLogsToStderr(): void {
+  console.log = console.info = console.debug = console.error;
+}
+
 const byName = new Map<string, Workload>();
 const byPath = new Map<string, Workload>();
 
@@ -66,9 +75,9 @@ export async function loadUserWorkload(path: string): Promise<Workload> {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new UsageError(`cannot load workload module '${path}': ${message}`);
   }
-  const candidate = (exports.default ?? exports.workload) as Partial<Workload> | undefined;
+  const candidate = workloadExport(exports);
   const problem = workloadProblem(candidate);
-  if (problem) throw new UsageError(`'${path}' does not export a valid workload: ${problem} (see the README, "Your own workloads")`);
+  if (problem) throw new UsageError(`'${path}' does not export a valid workload: ${problem} (see docs/workloads.md, "Your own workloads")`);
   const workload: Workload = { ...(candidate as Workload), group: 'user', module: abs };
   if (isBuiltIn(workload.name)) throw new UsageError(`'${path}' defines workload '${workload.name}', a built-in's name; choose another`);
   const other = byName.get(workload.name);
@@ -76,6 +85,17 @@ export async function loadUserWorkload(path: string): Promise<Workload> {
   byName.set(workload.name, workload);
   byPath.set(abs, workload);
   return workload;
+}
+
+/**
+ * The workload a module exports: its default export, or its export `workload`. A `.ts` file outside a
+ * `"type": "module"` package loads as CommonJS, whose whole `module.exports` is then the default
+ * export: the workload sits one level down.
+ */
+function workloadExport(exports: Record<string, unknown>): Partial<Workload> | undefined {
+  const direct = exports.default ?? exports.workload;
+  const commonJs = isObject(exports.default) && !('name' in exports.default) ? exports.default : undefined;
+  return (commonJs ? (commonJs.default ?? commonJs.workload ?? direct) : direct) as Partial<Workload> | undefined;
 }
 
 /**

@@ -11,6 +11,10 @@ export interface ParamSpec {
   readonly default: number;
   readonly min: number;
   readonly max: number;
+  /** The variants that read it (all when absent): labels and tables leave it out of the others. */
+  readonly usedBy?: readonly string[];
+  /** The values `gclab calibrate` runs it at without --n (for n: 100 000 when absent and in range, else the default). */
+  readonly calibrate?: readonly number[];
 }
 
 export type Params = Readonly<Record<string, number>>;
@@ -67,7 +71,7 @@ export type WorkloadGroup = 'mission' | 'tip' | 'stress' | 'canonical' | 'user';
 
 /**
  * Where the simulation knowingly differs from the twin on a real interpreter, how far, and why
- * (the twin comparison test allows exactly this much; the README explains it).
+ * (the twin comparison test allows exactly this much; docs/workloads.md explains it).
  */
 export interface TwinTolerance {
   /** Requested-bytes peak and probes: percent (default 1). */

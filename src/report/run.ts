@@ -10,6 +10,7 @@ import type { TaskRecord } from '../lab/coordinator.js';
 import type { SizeClassSnapshot } from '../lab/instruments.js';
 import type { RunMetrics } from '../lab/measure.js';
 import { specLabel } from '../lab/options.js';
+import { probeText } from '../lab/summary.js';
 import { formatBytes, formatCount, formatNs } from '../core/units.js';
 import { chart, table, text, type Block, type Section } from './document.js';
 import { byteUnit, minMaxIndices, round, thinPauses, type Pause } from './series.js';
@@ -269,7 +270,7 @@ function figuresTable(record: TaskRecord, m: RunMetrics): Block {
   if (record.time) add('time (median of samples)', `${formatNs(record.time.median)} ±${record.time.rme.toFixed(1)}% (${record.time.samples} samples)`);
   add('body time (measured run)', formatNs(m.bodyNs));
   add('requested bytes: peak / at the end', `${formatBytes(m.memory.requested.peak)} / ${formatBytes(m.memory.requested.current)}`);
-  for (const [name, bytes] of Object.entries(m.memory.probes)) add(`probe ${name}`, formatBytes(bytes));
+  for (const [name, bytes] of Object.entries(m.memory.probes)) add(`probe ${name}`, probeText(bytes));
   add('arenas: peak / at the end', `${formatBytes(m.memory.arenas.peak)} / ${formatBytes(m.memory.arenas.current)}`);
   add('pools: peak / at the end', `${formatCount(m.memory.pools.peak)} / ${formatCount(m.memory.pools.current)}`);
   if (m.memory.pagesDirtied > 0) add('pages dirtied', formatCount(m.memory.pagesDirtied));
@@ -278,7 +279,7 @@ function figuresTable(record: TaskRecord, m: RunMetrics): Block {
   add('collected / uncollectable', `${m.gc.collected.join(' / ')}  ·  ${m.gc.uncollectable.join(' / ')}`);
   add('objects visited', formatCount(m.gc.visited));
   const p = m.gc.pauses;
-  add('pauses: p50 / p99 / max / total', `${formatNs(p.p50)} / ${formatNs(p.p99)} / ${formatNs(p.max)} / ${formatNs(p.total)}`);
+  add('pauses: p50 / p99 / max / total', p.count === 0 ? 'none (no collection ran)' : `${formatNs(p.p50)} / ${formatNs(p.p99)} / ${formatNs(p.max)} / ${formatNs(p.total)}`);
   add('objects allocated / freed', `${formatCount(m.objects.allocated)} / ${formatCount(m.objects.freed)}`);
   for (const [name, value] of Object.entries(m.reports)) add(`report ${name}`, Number.isNaN(value) ? '-' : formatCount(value));
   return table(['figure', 'value'], rows, ['left', 'right']);

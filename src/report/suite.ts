@@ -2,7 +2,7 @@
  * The overview of a results file's runs: a table with one row per run (as `gclab bench` prints
  * it) and two charts side by side: peak requested bytes and median time per run, by profile.
  */
-import { summaryCells } from '../lab/summary.js';
+import { SUMMARY_ALIGN, SUMMARY_HEADER, SUMMARY_LEGEND, summaryCells } from '../lab/summary.js';
 import type { TaskRecord } from '../lab/coordinator.js';
 import { chart, table, type Block } from './document.js';
 import { byteUnit, round } from './series.js';
@@ -43,16 +43,7 @@ export function overviewBlocks(unsorted: readonly TaskRecord[]): Block[] {
   }
   const rows = records.map((r) => summaryCells(r, runName(r)));
   blocks.push(
-    table(['workload/variant', 'profile', 'median', '±', 'peak req.', 'arenas pk', 'collections', 'max pause'], rows, [
-      'left',
-      'left',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-    ]),
+    table([...SUMMARY_HEADER], rows, [...SUMMARY_ALIGN], SUMMARY_LEGEND),
   );
   return blocks;
 }

@@ -51,6 +51,8 @@ export function parseThresholdRange(text: string, option: string): number[] {
     const [a, b] = [Number(range[1]), Number(range[2])];
     const steps = range[3] === undefined ? DEFAULT_STEPS : Number(range[3]);
     const log = range[4] === 'log' || (range[3] === undefined && range[4] === undefined);
+    // The ends are checked as written: a value spaced between them would name a number the user never gave.
+    for (const end of [a, b]) checkThreshold(end, option);
     if (b < a) throw new UsageError(`${option}: empty range '${text}' (the end is below the start)`);
     if (steps < 1) throw new UsageError(`${option}: empty range '${text}' (0 steps)`);
     if (steps > MAX_VALUES_PER_AXIS) throw new UsageError(`${option}: at most ${MAX_VALUES_PER_AXIS} steps, got ${steps}`);
@@ -61,10 +63,12 @@ export function parseThresholdRange(text: string, option: string): number[] {
   } else {
     throw new UsageError(`${option} takes V, V1,V2,… or A..B[:N[:log]], got '${text}'`);
   }
-  for (const v of values) {
-    if (!Number.isSafeInteger(v) || v > MAX_THRESHOLD) throw new UsageError(`${option}: ${v} is out of range (0..${MAX_THRESHOLD})`);
-  }
+  for (const v of values) checkThreshold(v, option);
   return [...new Set(values)].sort((x, y) => x - y);
+}
+
+function checkThreshold(v: number, option: string): void {
+  if (!Number.isSafeInteger(v) || v > MAX_THRESHOLD) throw new UsageError(`${option}: ${v} is out of range (0..${MAX_THRESHOLD})`);
 }
 
 function spaced(a: number, b: number, steps: number, log: boolean): number[] {

@@ -1,5 +1,5 @@
 /**
- * A worked example of your own workload (the README's "Your own workloads"): n records of three
+ * A worked example of your own workload (docs/workloads.md, "Your own workloads"): n records of three
  * fields kept as tuples or as lists, the bytes per record while they are held. Run it with
  *
  *   gclab run workloads/examples/records.ts --variant list --param n=100000

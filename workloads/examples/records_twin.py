@@ -1,4 +1,4 @@
-"""Twin of records.ts (the README's worked example of your own workload): n three-field records
+"""Twin of records.ts (the worked example of your own workload in docs/workloads.md): n three-field records
 held in a list, as tuples or as lists. gclab puts the shared harness (workloads/python/twin.py)
 on PYTHONPATH; see it for the options and the JSON printed."""
 import twin

@@ -4,10 +4,15 @@ import { resolveWorkload } from '../../lab/options.js';
 import { findSuite, type Suite, type SuiteEntry } from '../../lab/suites.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
 import { exitStatus, runSession, type SessionResult } from '../../lab/session.js';
-import { summarise, summaryCells } from '../../lab/summary.js';
+import { perItem, summarise, summaryCells, SUMMARY_ALIGN, SUMMARY_HEADER, SUMMARY_LEGEND } from '../../lab/summary.js';
+import { builtIns } from '../../lab/registry.js';
+import { OPTIONS } from '../../lab/option-table.js';
+import { formatCount, formatNs } from '../../core/units.js';
+import { formatFigure, metricLabel, scoreTip, tipFigure } from '../../lab/tips.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
-import { fitFirstColumn, fitLine, fitName, formatTable, markdownTable, WIDTH, type Align } from '../table.js';
-import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
+import { fitFirstColumn, fitLine, fitName, formatTable, markdownTable, wrapWords, type Align } from '../../core/table.js';
+import { outputWidth } from '../width.js';
+import { resolveCoordinatorOptions, resolveRepeat, resultsDirOf, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { compareResults, type Comparison } from '../../compare/diff.js';
 import { hasGates, resolveCompareOptions, type CompareOptions, type RawCompareOptions } from '../../compare/options.js';
 import { baselinePath, baselinesDir, checkBaselineCovers, readBaseline, saveBaseline, validateBaselineName } from '../../lab/baselines.js';
@@ -66,11 +71,11 @@ function resolveBaselineRequest(opts: BenchOptions, resultsDir: string, plans: r
 
 export async function benchCommand(opts: BenchOptions, out: (line: string) => void): Promise<number> {
   if (opts.json && opts.md) throw new UsageError('--json and --md are exclusive: choose one');
-  const suite = opts.workload ? await workloadsSuite(opts.workload, findSuite(opts.suite ?? 'default').profiles) : findSuite(opts.suite ?? 'default');
+  const suite = opts.workload ? await workloadsSuite(opts.workload, findSuite(opts.suite ?? OPTIONS.suite.default).profiles) : findSuite(opts.suite ?? OPTIONS.suite.default);
   const profiles = parseProfiles(opts.profile, suite.profiles);
   const repeat = resolveRepeat(opts);
   const coordinator = resolveCoordinatorOptions(opts);
-  const resultsDir = opts.resultsDir ?? 'results';
+  const resultsDir = resultsDirOf(opts);
   const plans: TaskPlan[] = [];
   for (const profile of profiles) {
     for (const entry of suite.entries) {
@@ -121,7 +126,10 @@ export async function benchCommand(opts: BenchOptions, out: (line: string) => vo
   if (opts.md) {
     out(`**gclab bench**: suite \`${suite.name}\` on ${profiles.join(', ')}`);
     out('');
-    for (const line of markdownTable(...summaryColumns(session.records, Infinity))) out(line);
+    for (const line of markdownTable(...summaryColumns(session.records))) out(line);
+    out('');
+    out(SUMMARY_LEGEND);
+    for (const answer of answerLines(session.records)) out(`- ${answer}`);
     out('');
     out(`- results: \`${session.path}\``);
     if (report) out(`- ${reportLine(report)}`);
@@ -136,11 +144,11 @@ export async function benchCommand(opts: BenchOptions, out: (line: string) => vo
   }
   const palette = stdoutPalette();
   out(summaryTable(session.records, palette));
-  out(`results: ${session.path}`);
+  out(`results: ${session.path}`); // one line, however long the path: scripts read it
   if (report) out(reportLine(report));
   if (comparison && base) {
     out('');
-    out(fitLine(`compared with baseline '${base.name}': A: ${base.path}`, `(${base.file.name}, saved ${base.file.createdAt.slice(0, 19)}Z); B: this run`));
+    out(fitLine(`compared with baseline '${base.name}': A: ${base.path}`, `(${base.file.name}, saved ${base.file.createdAt.slice(0, 19)}Z); B: this run`, outputWidth()));
     for (const line of comparisonText(comparison, baseline.compareOptions, palette)) out(line);
   }
   if (savedLine) out(savedLine);
@@ -172,23 +180,93 @@ async function saveRunAsBaseline(name: string, resultsDir: string, session: Sess
   return { name, saved: true, path: written.path, replaced: written.replaced };
 }
 
-const SUMMARY_HEADER = ['workload/variant', 'profile', 'median', '±', 'peak req.', 'arenas pk', 'collections', 'max pause'];
-const SUMMARY_ALIGN: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'];
-
-/** The summary's header, rows and alignment, the names cut so that the table fits in `width`. */
-function summaryColumns(records: readonly TaskRecord[], width: number): [string[], string[][], Align[]] {
-  return [SUMMARY_HEADER, fitFirstColumn(SUMMARY_HEADER, summaryRows(records), width, fitName), SUMMARY_ALIGN];
+/** The summary's header, rows and alignment for Markdown: a row per task, every column. */
+function summaryColumns(records: readonly TaskRecord[]): [string[], string[][], Align[]] {
+  const rows = [...records].sort((a, b) => a.id - b.id).map((r) => summaryCells(r, `${r.spec.workload}/${r.spec.variant}`));
+  return [[...SUMMARY_HEADER], rows, [...SUMMARY_ALIGN]];
 }
 
-/** One row per task: what it cost in time, memory and GC work (fits in 100 columns; failed tasks in red on a terminal). */
+/**
+ * The summary for a terminal: a block per workload (its parameters and what "per item" divides
+ * once, in its title), a row per variant @profile, the legend, then the answers: a line per tip
+ * whose two variants ran, per profile. Fits the terminal (failed tasks in red on one).
+ */
 export function summaryTable(records: readonly TaskRecord[], palette?: Palette): string {
+  const width = outputWidth();
   const sorted = [...records].sort((a, b) => a.id - b.id);
-  const [header, rows, align] = summaryColumns(sorted, WIDTH);
-  const table = formatTable(header, rows, align);
-  return palette ? paintTable(table, palette, (i) => (sorted[i].status === 'ok' ? undefined : palette.red)) : table;
+  const header = ['variant @profile', ...SUMMARY_HEADER.slice(2)];
+  const align: Align[] = ['left', ...SUMMARY_ALIGN.slice(2)];
+  // A block per workload and parameters (a suite may run one workload at two settings).
+  const blockOf = (r: TaskRecord): string => JSON.stringify([r.spec.workload, r.spec.params]);
+  const blocks = [...new Set(sorted.map(blockOf))];
+  const rows: string[][] = [];
+  const rowRecord: (TaskRecord | undefined)[] = [];
+  const titleAt = new Map<number, string>();
+  for (const block of blocks) {
+    const mine = sorted.filter((r) => blockOf(r) === block);
+    const workload = mine[0].spec.workload;
+    const params = Object.entries(mine[0].spec.params).map(([k, v]) => `${k}=${v}`).join(' ');
+    const basis = mine.map(perItem).find((p) => p !== null)?.basis;
+    titleAt.set(rows.length, `${workload}${params ? `  ${params}` : ''}${basis ? `  (per item: ${basis})` : ''}`);
+    for (const r of mine) {
+      rows.push(['', ...summaryCells(r, '').slice(2)]);
+      rows[rows.length - 1][0] = `  ${r.spec.variant} @${r.spec.profile}`;
+      rowRecord.push(r);
+    }
+  }
+  const plain = formatTable(header, fitFirstColumn(header, rows, width, fitName), align).split('\n');
+  const painted = palette ? paintTable(plain.join('\n'), palette, (i) => (rowRecord[i]?.status === 'ok' ? undefined : palette.red)).split('\n') : plain;
+  const lines = painted.slice(0, 2);
+  rows.forEach((_, i) => {
+    const title = titleAt.get(i);
+    if (title !== undefined) lines.push(...wrapWords(title, width, '    '));
+    lines.push(painted[i + 2]);
+  });
+  lines.push(...wrapWords(`(${SUMMARY_LEGEND})`, width, ' '));
+  const answers = answerLines(sorted);
+  if (answers.length > 0) {
+    lines.push('');
+    for (const answer of answers) lines.push(...wrapWords(answer, width, '    '));
+  }
+  return lines.join('\n');
 }
 
-function summaryRows(records: readonly TaskRecord[]): string[][] {
-  return [...records].sort((a, b) => a.id - b.id).map((r) => summaryCells(r, `${r.spec.workload}/${r.spec.variant}`));
+/**
+ * One line per tip whose two variants ran, per profile: the mission's questions answered with the
+ * tip's own figure, e.g. "use __slots__ on 3.13: held bytes/n 136.0 B -> 95.9 B (dict -> slots): saves
+ * 40.0 B, 29 %"; then, for a workload no tip asks about, its largest pause per profile.
+ */
+export function answerLines(records: readonly TaskRecord[]): string[] {
+  const lines: string[] = [];
+  for (const tip of builtIns().tips) {
+    const profiles = [...new Set(records.filter((r) => r.spec.workload === tip.workload).map((r) => r.spec.profile))];
+    for (const profile of profiles) {
+      const side = (variant: string): TaskRecord | undefined =>
+        records.find((r) => r.spec.workload === tip.workload && r.spec.variant === variant && r.spec.profile === profile && r.repetition === 0);
+      const [without, withTip] = [side(tip.without), side(tip.with)];
+      if (!without?.metrics || !withTip?.metrics) continue;
+      // A time-judged tip in an untimed run has no figure to answer with.
+      if (tip.metric.kind === 'time' && (!without.time || !withTip.time)) continue;
+      const score = scoreTip(tip, profile, tipFigure(tip.metric, without.metrics, without.spec.params, without.time), tipFigure(tip.metric, withTip.metrics, withTip.spec.params, withTip.time));
+      if (!Number.isFinite(score.without) || !Number.isFinite(score.with)) continue;
+      const difference = score.without - score.with;
+      const verb = difference > 0 ? 'saves' : 'costs';
+      const effect = difference === 0 ? 'no difference' : `${verb} ${formatFigure(Math.abs(difference), tip.metric)}, ${Math.abs(score.effectPct).toFixed(0)} %`;
+      lines.push(`${tip.name} on ${profile}: ${metricLabel(tip.metric)} ${formatFigure(score.without, tip.metric)} -> ${formatFigure(score.with, tip.metric)} (${tip.without} -> ${tip.with}): ${effect}`);
+    }
+  }
+  // A workload no tip asks about, run on several profiles, is a question about the collectors: its largest pause per profile.
+  const asked = new Set(builtIns().tips.map((t) => t.workload));
+  for (const workload of [...new Set(records.map((r) => r.spec.workload))].filter((w) => !asked.has(w))) {
+    const mine = records.filter((r) => r.spec.workload === workload && r.metrics && r.metrics.gc.pauses.count > 0);
+    const profiles = [...new Set(mine.map((r) => r.spec.profile))];
+    if (profiles.length < 2) continue;
+    const largest = profiles.map((profile) => {
+      const top = mine.filter((r) => r.spec.profile === profile).reduce((a, b) => (b.metrics!.gc.pauses.max > a.metrics!.gc.pauses.max ? b : a));
+      return `${formatNs(top.metrics!.gc.pauses.max)} on ${profile} (${top.spec.variant}, ${formatCount(Math.max(0, ...Array.from(top.metrics!.gc.pauseVisited)))} objects)`;
+    });
+    lines.push(`${workload}: the largest collector pause ${largest.join(', ')}`);
+  }
+  return lines;
 }
 

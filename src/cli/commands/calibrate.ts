@@ -7,12 +7,13 @@
 import { discoverInterpreters, interpreterAt, type Interpreter } from '../../calibrate/interpreters.js';
 import { runTwin, type TwinResult } from '../../calibrate/twins.js';
 import { measureRun, prepareRun, runBody, type RunMetrics } from '../../lab/measure.js';
-import { resolveRunSpec, resolveWorkload, specLabel, type RunSpec } from '../../lab/options.js';
+import { resolveRunSpec, resolveWorkload, type RunSpec } from '../../lab/options.js';
 import { builtIns } from '../../lab/registry.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
 import type { Workload } from '../../lab/workload.js';
 import { UsageError } from '../../core/errors.js';
-import { fitFirstColumn, fitName, formatTable, WIDTH } from '../table.js';
+import { fitFirstColumn, fitName, formatTable, packFields, PIPED_WIDTH, wrapWords } from '../../core/table.js';
+import { outputWidth } from '../width.js';
 import { formatBytes, formatNs } from '../../core/units.js';
 import { parseInteger } from '../../lab/options.js';
 
@@ -83,17 +84,30 @@ function askedInterpreter(pathOrName: string): Interpreter {
   }
 }
 
-/** The size calibrate runs a workload with an `n` at when --n is not given. */
+/** The size calibrate runs a workload with an `n` at when neither --n nor the workload says otherwise. */
 const DEFAULT_N = 100_000;
 
-/**
- * The values of `n` a workload runs at: those of --n; without it 100 000, or the workload's own
- * default where 100 000 is outside its range (binary-trees' depth, container-churn's n*n keys).
- */
-function sizesFor(w: Workload, asked: readonly number[] | undefined): number[] {
-  if (asked) return [...asked];
+/** The values of `n` a workload runs at without --n: its own (ParamSpec.calibrate), else 100 000 where in range, else its default. */
+function ownSizes(w: Workload): number[] {
   const n = w.params.n;
+  if (n.calibrate) return [...n.calibrate];
   return [DEFAULT_N >= n.min && DEFAULT_N <= n.max ? DEFAULT_N : n.default];
+}
+
+/**
+ * The values of `n` a workload runs at. --n applies to the workloads named with --workload as
+ * given (a size out of one's range is refused before anything runs); calibrating every workload,
+ * a size out of a workload's range gives way to that workload's own sizes, and a note says so.
+ */
+export function sizesFor(w: Workload, asked: readonly number[] | undefined, named: boolean, note: (line: string) => void): number[] {
+  if (!asked) return ownSizes(w);
+  if (named) return [...asked];
+  const n = w.params.n;
+  const fitting = asked.filter((v) => v >= n.min && v <= n.max);
+  if (fitting.length === asked.length) return fitting;
+  const sizes = fitting.length > 0 ? fitting : ownSizes(w);
+  note(`  ${w.name}: n in ${n.min}..${n.max}, so it runs at n = ${sizes.join(', ')}`);
+  return sizes;
 }
 
 export async function calibrateCommand(opts: CalibrateOptions, out: (line: string) => void): Promise<number> {
@@ -113,12 +127,15 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
   // Every run resolved before any starts: a size or parameter out of a workload's range is one
   // line now, not an error after an hour of calibration.
   const plan: { interp: Interpreter; w: Workload; variant: string; spec: RunSpec }[] = [];
+  const named = (opts.workload ?? []).length > 0;
+  const notes = new Set<string>();
+  const noteOnce = (line: string): void => void notes.add(line);
   for (const interp of interpreters) {
     for (const w of workloads) {
       if (!w.twin) continue;
       for (const variant of Object.keys(w.variants)) {
         // The sizes apply to a workload that has an `n`; any other runs once at its defaults.
-        for (const n of 'n' in w.params ? sizesFor(w, asked) : [Number.NaN]) {
+        for (const n of 'n' in w.params ? sizesFor(w, asked, named, noteOnce) : [Number.NaN]) {
           const params: Record<string, number | string> = 'n' in w.params ? { n } : {};
           for (const [key, value] of extraParams) if (key in w.params) params[key] = value;
           plan.push({ interp, w, variant, spec: resolveRunSpec({ workload: w.name, variant, params, profile: interp.profile }) });
@@ -127,10 +144,21 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
     }
   }
   for (const w of workloads) if (!w.twin) process.stderr.write(`  ${w.name}: no Python twin; skipped\n`);
-  if (!opts.json) out(`interpreters: ${interpreters.map((i) => `${i.version} (${i.path}) -> ${i.profile}`).join(', ')}`);
+  for (const line of notes) process.stderr.write(`${line}\n`);
+  if (!opts.json) for (const line of packFields('interpreters: ', interpreters.map((i) => `${i.version} (${i.path}) -> ${i.profile}`), outputWidth(), '  ', ', ')) out(line);
+  // Each row as it finishes (on stderr with --json, whose stdout is one document): an interrupted
+  // calibration shows everything it measured.
+  const stream = opts.json ? (line: string) => void process.stderr.write(`${line}\n`) : out;
+  const width = opts.json ? PIPED_WIDTH : outputWidth();
+  stream(`${plan.length} runs, each simulated and then run twice on its interpreter (with tracemalloc, then timed)`);
   const rows: CalibrationRow[] = [];
+  let current: Interpreter | undefined;
   for (const { interp, w, variant, spec } of plan) {
-    if (!opts.json) process.stderr.write(`  ${interp.version} ${specLabel(spec)}\n`);
+    if (interp !== current) {
+      current = interp;
+      stream('');
+      stream(`${interp.version} (profile ${interp.profile}): ${interp.path}`);
+    }
     const metrics: RunMetrics = measureRun(prepareRun(spec), spec);
     const traced: TwinResult = await runTwin(interp.path, spec, { tracemalloc: true });
     const timed: TwinResult = await runTwin(interp.path, spec, { tracemalloc: false });
@@ -161,6 +189,7 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
         reports: traced.reports ?? {},
       },
     });
+    for (const line of rowLines(rows[rows.length - 1], width)) stream(line);
   }
   if (opts.json) {
     out(JSON.stringify(rows));
@@ -168,6 +197,33 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
   }
   for (const line of calibrationTables(rows)) out(line);
   return 0;
+}
+
+/** A signed percentage difference, or '=' when the figures are equal. */
+function pctText(sim: number, real: number): string {
+  const d = relDiff(sim, real);
+  return d === 0 ? '=' : `${d > 0 ? '+' : ''}${d.toFixed(2)}%`;
+}
+
+/**
+ * One finished row as it streams: each simulated figure with the real one beside it, packed into
+ * the width at field boundaries.
+ */
+export function rowLines(r: CalibrationRow, width: number): string[] {
+  const sum = (a: readonly number[]): number => a.reduce((x, y) => x + y, 0);
+  const beside = (sim: string, real: string, diff: string): string => `${sim} (real ${real}${diff === '' ? '' : `, ${diff}`})`;
+  const fields = [
+    `peak ${beside(formatBytes(r.sim.peak), formatBytes(r.real.peak), pctText(r.sim.peak, r.real.peak))}`,
+    `at the end ${beside(formatBytes(r.sim.current), formatBytes(r.real.current), r.sim.current === r.real.current ? '=' : `${r.sim.current - r.real.current > 0 ? '+' : ''}${r.sim.current - r.real.current} B`)}`,
+    ...Object.keys(r.sim.probes).map((name) => {
+      const real = r.real.probes[name];
+      return `probe ${name} ${real === undefined ? `${formatBytes(r.sim.probes[name])} (real: missing)` : beside(formatBytes(r.sim.probes[name]), formatBytes(real), pctText(r.sim.probes[name], real))}`;
+    }),
+    `collections ${beside(r.sim.collections.join('/'), r.real.collections.join('/'), r.sim.collections.join('/') === r.real.collections.join('/') ? '=' : 'differ')}`,
+    `collected ${beside(String(sum(r.sim.collected)), String(sum(r.real.collected)), pctText(sum(r.sim.collected), sum(r.real.collected)))}`,
+    `time ${formatNs(r.sim.wallNs)} (real ${formatNs(r.real.wallNs)}, ${(r.sim.wallNs / r.real.wallNs).toFixed(2)}x)`,
+  ];
+  return packFields(`  ${r.workload}/${r.variant}${r.n === null ? '' : ` n=${r.n}`}: `, fields, width, '      ');
 }
 
 /**
@@ -192,12 +248,13 @@ export function calibrationTables(rows: readonly CalibrationRow[]): string[] {
   for (const python of [...new Set(rows.map((r) => r.python))]) {
     const group = rows.filter((r) => r.python === python);
     lines.push('', `${python} (profile ${group[0].profile})`);
-    const figures = ['workload/variant', 'n', 'peak', 'Δ', 'cur Δ', 'probes', 'collections', 'collected'];
+    const figures = ['workload/variant', 'n', 'peak', 'real', 'Δ', 'cur Δ', 'probes', 'collections', 'collected'];
     const times = ['workload/variant', 'n', 'time sim', 'real', 'sim/real'];
     const figureRows = group.map((r) => [
       label(r),
       size(r),
       formatBytes(r.sim.peak),
+      formatBytes(r.real.peak),
       pct(r.sim.peak, r.real.peak),
       `${r.sim.current - r.real.current} B`,
       probesDiff(r),
@@ -206,17 +263,20 @@ export function calibrationTables(rows: readonly CalibrationRow[]): string[] {
     ]);
     const timeRows = group.map((r) => [label(r), size(r), formatNs(r.sim.wallNs), formatNs(r.real.wallNs), (r.sim.wallNs / r.real.wallNs).toFixed(2)]);
     lines.push(
-      formatTable(figures, fitFirstColumn(figures, figureRows, WIDTH, fitName), ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right']),
+      formatTable(figures, fitFirstColumn(figures, figureRows, outputWidth(), fitName), ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right']),
       '',
-      formatTable(times, fitFirstColumn(times, timeRows, WIDTH, fitName), ['left', 'right', 'right', 'right', 'right']),
+      formatTable(times, fitFirstColumn(times, timeRows, outputWidth(), fitName), ['left', 'right', 'right', 'right', 'right']),
     );
   }
   lines.push(
     '',
-    'peak: simulated; Δ, probes (the largest difference) and collected: simulated minus real, in %;',
-    'cur Δ: bytes left at the end, simulated minus real; collections per generation, simulated (and',
-    '≠ the real ones where they differ); time: the body, simulated (best of 3) and real (the twin',
-    'without tracemalloc).',
+    ...wrapWords(
+      'peak: simulated, then real; Δ, probes (the largest difference) and collected: simulated minus real, in %; ' +
+        'cur Δ: bytes left at the end, simulated minus real; collections per generation, simulated (and ≠ the real ones ' +
+        'where they differ); time: the body, simulated (best of 3) and real (the twin without tracemalloc).',
+      outputWidth(),
+      '',
+    ),
   );
   return lines;
 }

@@ -10,7 +10,8 @@ import { DEFAULT_ALPHA, resolveCompareOptions, type CompareOptions, type RawComp
 import { BASELINE_PREFIX, baselinePath, readBaseline, validateBaselineName } from '../../lab/baselines.js';
 import { DEFAULT_RESULTS_DIR, readResults, resolveResultsPath, type ResultsFile } from '../../lab/store.js';
 import { UsageError } from '../../core/errors.js';
-import { fitFirstColumn, fitLine, formatTable, markdownTable, WIDTH, type Align } from '../table.js';
+import { fitFirstColumn, fitLine, formatTable, markdownTable, wrapWords, type Align } from '../../core/table.js';
+import { outputWidth } from '../width.js';
 import { formatNs } from '../../core/units.js';
 import { stdoutPalette, type Palette } from '../colour.js';
 import { checkReportPath, reportLine, writeComparisonReport, type HtmlOption } from './report.js';
@@ -64,7 +65,7 @@ export async function compareCommand(refA: string, refB: string, opts: CompareCo
     return status;
   }
   const describe = (side: string, s: { path: string; file: ResultsFile }): string =>
-    fitLine(`${side}: ${s.path}`, `(${s.file.name}, ${s.file.records.length} results, ${s.file.createdAt.slice(0, 19)}Z${s.file.complete ? '' : ', incomplete'})`);
+    fitLine(`${side}: ${s.path}`, `(${s.file.name}, ${s.file.records.length} results, ${s.file.createdAt.slice(0, 19)}Z${s.file.complete ? '' : ', incomplete'})`, outputWidth());
   if (opts.md) {
     out(`**A** \`${a.path}\` (${a.file.name}) · **B** \`${b.path}\` (${b.file.name})`);
     out('');
@@ -77,21 +78,6 @@ export async function compareCommand(refA: string, refB: string, opts: CompareCo
   if (report) out(opts.md ? `- ${reportLine(report)}` : reportLine(report));
   return status;
 }
-
-/** Text broken at spaces into lines of at most `width` columns, continued with `indent`. */
-function wrapWords(text: string, width: number, indent: string): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line.length > 0 && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = indent + word;
-    } else line = line.length === 0 ? word : `${line} ${word}`;
-  }
-  lines.push(line);
-  return lines;
-}
-
 
 /** 1 when a gate tripped, else 0. */
 export function comparisonStatus(c: Comparison): number {
@@ -208,7 +194,7 @@ function gateLines(c: Comparison, o: CompareOptions): string[] {
   // One line per trip, broken after the pair's name when it would not fit in 100 columns.
   return c.trips.flatMap((t) => {
     const head = `FAIL --${t.gate}: ${t.pair}`;
-    return head.length + 2 + t.detail.length <= WIDTH ? [`${head}: ${t.detail}`] : [`${head}:`, `  ${t.detail}`];
+    return head.length + 2 + t.detail.length <= outputWidth() ? [`${head}: ${t.detail}`] : [`${head}:`, `  ${t.detail}`];
   });
 }
 
@@ -240,7 +226,7 @@ export function comparisonText(c: Comparison, o: CompareOptions, palette?: Palet
 function comparisonLines(c: Comparison, o: CompareOptions): string[] {
   const lines: string[] = [''];
   const main = pairRows(c, false);
-  lines.push(formatTable(main.header, fitFirstColumn(main.header, main.rows, WIDTH, fitLabel), main.align));
+  lines.push(formatTable(main.header, fitFirstColumn(main.header, main.rows, outputWidth(), fitLabel), main.align));
   const changes = changeRows(c);
   if (changes.length > 0) {
     lines.push('', 'figures that differ (B - A):');
@@ -252,7 +238,7 @@ function comparisonLines(c: Comparison, o: CompareOptions): string[] {
     });
   }
   lines.push('');
-  for (const note of noteLines(c, WIDTH)) lines.push(...wrapWords(`note: ${note}`, WIDTH, '      '));
+  for (const note of noteLines(c, outputWidth())) lines.push(...wrapWords(`note: ${note}`, outputWidth(), '      '));
   lines.push(...summaryLines(c), ...gateLines(c, o));
   return lines;
 }

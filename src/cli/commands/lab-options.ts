@@ -1,11 +1,11 @@
 /**
- * The options `run` and `bench` share, declared once on a commander command and resolved once
- * into the coordinator's typed options.
+ * The options `run`, `bench`, `tips` and `tune` share: commander options built from the lab's one
+ * option table (src/lab/option-table.ts), and resolved once into the coordinator's typed options.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { DEFAULT_WORKERS, type CoordinatorOptions } from '../../lab/coordinator.js';
-import { DEFAULT_TIMING, parseInteger, resolveRunSpec, type RunSpec } from '../../lab/options.js';
-import { DEFAULT_RESULTS_DIR } from '../../lab/store.js';
+import { DEFAULT_TIMING, resolveRunSpec, type RunSpec } from '../../lab/options.js';
+import { integerOption, OPTIONS, type OptionName } from '../../lab/option-table.js';
 
 export interface RawLabOptions {
   profile?: string;
@@ -30,47 +30,66 @@ export interface RawLabOptions {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/** The table's entry as a commander option; `help` replaces the table's help where a command says more. */
+export function tableOption(name: OptionName, help?: string): Option {
+  const entry = OPTIONS[name];
+  const option = new Option(entry.flags, help ?? entry.help);
+  if ('default' in entry) option.default(entry.default);
+  if ('repeatable' in entry) option.argParser(collect);
+  return option;
+}
+
+/** Adds the named table options to a command. */
+export function addTableOptions(cmd: Command, names: readonly OptionName[], help: Partial<Record<OptionName, string>> = {}): Command {
+  for (const name of names) cmd.addOption(tableOption(name, help[name]));
+  return cmd;
+}
+
+/** The options of a run's spec (what decides its counts). */
+export const SPEC_OPTIONS: readonly OptionName[] = ['profile', 'threshold', 'gc', 'seed', 'param', 'heapMib', 'startupObjects', 'freezeAt'];
+/** The options of the pool that runs the tasks, their timing and where results go. */
+export const POOL_OPTIONS: readonly OptionName[] = ['workers', 'timeout', 'iterations', 'time', 'warmup', 'timing', 'resultsDir', 'json'];
+
 export function addLabOptions(cmd: Command, profileHelp: string): Command {
-  return cmd
-    .option('-p, --profile <names>', profileHelp)
-    .option('--threshold <a,b,c>', 'gc.set_threshold(a, b, c) before the run (default: the profile\'s)')
-    .option('--gc <setting>', "'enabled', or 'disabled' (gc.disable() during the body, one gc.collect() after)", 'enabled')
-    .option('--seed <n>', 'seed for workloads that draw random numbers', '1')
-    .option('--param <key=value>', 'a workload parameter (repeatable)', collect)
-    .option('--heap-mib <n>', 'simulated address space per heap, MiB', '1024')
-    .option('--startup-objects <n>', "long-lived tracked objects at start-up (default: the profile's measured figure)")
-    .option('--freeze-at <probe>', "gc.freeze() right after the body's probe of this name (see 'gclab list')")
-    .option('-w, --workers <n>', `worker threads (default: ${DEFAULT_WORKERS})`)
-    .option('-r, --repeat <n>', 'repetitions of each task', '1')
-    .option('--timeout <seconds>', 'stop a task that runs longer than this', '600')
-    .option('--sample-interval <ms>', 'live counter sampling interval; 0 turns it off', '20')
-    .option('--iterations <n>', 'minimum timed iterations per task (tinybench)', String(DEFAULT_TIMING.iterations))
-    .option('--time <ms>', 'minimum timing time per task (tinybench)', String(DEFAULT_TIMING.timeMs))
-    .option('--warmup <n>', 'warm-up iterations before timing', String(DEFAULT_TIMING.warmupIterations))
-    .option('--no-timing', 'skip tinybench timing (the deterministic run only)')
-    .option('--results-dir <dir>', 'where results files go', DEFAULT_RESULTS_DIR)
-    .option('--json', 'print JSON only (no tables, no animation)');
+  return addTableOptions(cmd, [...SPEC_OPTIONS, 'repeat', 'sampleInterval', ...POOL_OPTIONS], { profile: profileHelp });
+}
+
+/**
+ * The pool and timing options of commands that run tasks but set no GC options of their own
+ * (tips, tune): workers, timeout, tinybench, --no-timing, results directory, --json. `timed` says what is timed.
+ */
+export function addPoolOptions(cmd: Command, timed: string): Command {
+  return addTableOptions(cmd, POOL_OPTIONS, {
+    timeout: 'stop a run that takes longer than this',
+    iterations: `minimum timed iterations${timed} (tinybench)`,
+    time: `minimum timing time${timed} (tinybench)`,
+  });
 }
 
 export function resolveCoordinatorOptions(raw: RawLabOptions): CoordinatorOptions {
   return {
-    workers: raw.workers === undefined ? DEFAULT_WORKERS : parseInteger(raw.workers, '--workers', 1, 64),
-    sampleIntervalMs: parseInteger(raw.sampleInterval ?? '20', '--sample-interval', 0, 60_000),
-    taskTimeoutMs: 1000 * parseInteger(raw.timeout ?? '600', '--timeout', 1, 86_400),
+    workers: raw.workers === undefined ? DEFAULT_WORKERS : integerOption('workers', raw.workers),
+    sampleIntervalMs: integerOption('sampleInterval', raw.sampleInterval),
+    taskTimeoutMs: 1000 * integerOption('timeout', raw.timeout),
     timing:
       raw.timing === false
         ? null
         : {
-            iterations: parseInteger(raw.iterations ?? String(DEFAULT_TIMING.iterations), '--iterations', 1, 100_000),
-            timeMs: parseInteger(raw.time ?? String(DEFAULT_TIMING.timeMs), '--time', 0, 3_600_000),
-            warmupIterations: parseInteger(raw.warmup ?? String(DEFAULT_TIMING.warmupIterations), '--warmup', 0, 10_000),
+            iterations: integerOption('iterations', raw.iterations),
+            timeMs: integerOption('time', raw.time),
+            warmupIterations: integerOption('warmup', raw.warmup),
             warmupMs: DEFAULT_TIMING.warmupMs,
           },
   };
 }
 
 export function resolveRepeat(raw: RawLabOptions): number {
-  return parseInteger(raw.repeat ?? '1', '--repeat', 1, 1000);
+  return integerOption('repeat', raw.repeat);
+}
+
+/** Where results files go: the option, or the table's default. */
+export function resultsDirOf(raw: Pick<RawLabOptions, 'resultsDir'>): string {
+  return raw.resultsDir ?? OPTIONS.resultsDir.default;
 }
 
 /** The RunSpec of one workload variant under the shared options (params: the given ones, then --param). */
@@ -87,19 +106,4 @@ export function specFromOptions(raw: RawLabOptions, workload: string, variant: s
     startupObjects: raw.startupObjects,
     freezeAt: raw.freezeAt,
   });
-}
-
-/**
- * The pool and timing options of commands that run tasks but set no GC options of their own
- * (tips, tune): workers, timeout, tinybench, results directory, --json. `timed` says what is timed.
- */
-export function addPoolOptions(cmd: Command, timed: string): Command {
-  return cmd
-    .option('-w, --workers <n>', 'worker threads')
-    .option('--timeout <seconds>', 'stop a run that takes longer than this', '600')
-    .option('--iterations <n>', `minimum timed iterations${timed} (tinybench)`, String(DEFAULT_TIMING.iterations))
-    .option('--time <ms>', `minimum timing time${timed} (tinybench)`, String(DEFAULT_TIMING.timeMs))
-    .option('--warmup <n>', 'warm-up iterations before timing', String(DEFAULT_TIMING.warmupIterations))
-    .option('--results-dir <dir>', 'where results files go', DEFAULT_RESULTS_DIR)
-    .option('--json', 'print JSON only (no tables, no animation)');
 }

@@ -1,13 +1,13 @@
 /** `gclab results list|show|export`: the results store. */
-import { listResults, readResults, resolveResultsPath } from '../../lab/store.js';
+import { DEFAULT_RESULTS_DIR, listResults, readResults, resolveResultsPath } from '../../lab/store.js';
 import { summarise, type ResultSummary } from '../../lab/summary.js';
 import { UsageError } from '../../core/errors.js';
-import { formatTable } from '../table.js';
+import { formatTable } from '../../core/table.js';
 import { formatBytes } from '../../core/units.js';
 import { summaryTable } from './bench.js';
 
 export function resultsListCommand(opts: { resultsDir?: string; json?: boolean }, out: (line: string) => void): void {
-  const dir = opts.resultsDir ?? 'results';
+  const dir = opts.resultsDir ?? DEFAULT_RESULTS_DIR;
   const entries = listResults(dir);
   const all = entries.filter((r) => r.problem === null);
   if (opts.json) {
@@ -26,7 +26,7 @@ export function resultsListCommand(opts: { resultsDir?: string; json?: boolean }
 }
 
 export function resultsShowCommand(ref: string, opts: { resultsDir?: string }, out: (line: string) => void): void {
-  const path = resolveResultsPath(ref, opts.resultsDir ?? 'results');
+  const path = resolveResultsPath(ref, opts.resultsDir ?? DEFAULT_RESULTS_DIR);
   const file = readResults(path);
   const p = file.provenance;
   out(`${path}: ${file.name}, ${file.records.length} results${file.complete ? '' : ' (incomplete: the run was interrupted, or its disk filled)'}`);
@@ -40,7 +40,7 @@ const FORMATS = ['json', 'csv', 'md'] as const;
 export function resultsExportCommand(ref: string, opts: { resultsDir?: string; format?: string }, out: (line: string) => void): void {
   const format = opts.format ?? 'json';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}, got '${format}'`);
-  const file = readResults(resolveResultsPath(ref, opts.resultsDir ?? 'results'));
+  const file = readResults(resolveResultsPath(ref, opts.resultsDir ?? DEFAULT_RESULTS_DIR));
   const rows = file.records.map(summarise);
   if (format === 'json') {
     out(JSON.stringify({ name: file.name, createdAt: file.createdAt, complete: file.complete, provenance: file.provenance, results: rows }, null, 2));

@@ -5,14 +5,16 @@
  */
 import { resolveWorkload, specLabel, type RunSpec } from '../../lab/options.js';
 import { exitStatus, runSession } from '../../lab/session.js';
-import { summarise } from '../../lab/summary.js';
+import { probeText, summarise } from '../../lab/summary.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { UsageError } from '../../core/errors.js';
 import { parseProfiles } from '../options.js';
 import { programInfo, workloadArgument } from '../../lab/user-workloads.js';
 import { formatBytes, formatCount, formatNs } from '../../core/units.js';
+import { packFields } from '../../core/table.js';
+import { outputWidth } from '../width.js';
 import { perItemProbes, recordFigures, sideBySideLines, sideBySideRows, sideBySideTitle } from '../profile-table.js';
-import { resolveCoordinatorOptions, resolveRepeat, specFromOptions, type RawLabOptions } from './lab-options.js';
+import { resolveCoordinatorOptions, resolveRepeat, resultsDirOf, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { reportLine, type HtmlOption } from './report.js';
 import { checkRunOutputs, sessionReport, withLateProblems, type LateProblems } from './outputs.js';
 
@@ -34,14 +36,14 @@ export async function runCommand(workloadArg: string, opts: RunOptions, out: (li
   const spec = specs[0];
   const coordinator = resolveCoordinatorOptions(opts);
   const repeat = resolveRepeat(opts);
-  checkRunOutputs(opts.resultsDir ?? 'results', opts.html);
+  checkRunOutputs(resultsDirOf(opts), opts.html);
   const session = await runSession({
     name: `run-${spec.workload}-${spec.variant}`,
     command: 'run',
     options: { spec, repeat, coordinator },
     plans: Array.from({ length: repeat }, (_, repetition) => ({ spec, repetition })),
     coordinator: { ...coordinator, workers: Math.min(coordinator.workers, repeat) },
-    resultsDir: opts.resultsDir ?? 'results',
+    resultsDir: resultsDirOf(opts),
     animate: process.stderr.isTTY === true && !opts.json,
     quiet: opts.json,
   });
@@ -58,7 +60,7 @@ export async function runCommand(workloadArg: string, opts: RunOptions, out: (li
     const program = programInfo(spec.workload);
     if (program) out(`program ${program.file}: ${program.lines} lines, parsed and compiled for every profile in ${program.compileMs} ms`);
     for (const r of session.records) printRecord(r, out);
-    out(`results: ${session.path}`);
+    out(`results: ${session.path}`); // one line, however long the path: scripts read it
     if (report) out(reportLine(report));
   }
   return withLateProblems(exitStatus(session), session, problems);
@@ -93,14 +95,14 @@ async function runSideBySide(specs: readonly RunSpec[], opts: RunOptions, out: (
   const repeat = resolveRepeat(opts);
   const plans: TaskPlan[] = specs.flatMap((spec) => Array.from({ length: repeat }, (_, repetition) => ({ spec, repetition })));
   const variantPart = opts.variant?.trim() === 'all' && variants.length === Object.keys(resolveWorkload(first.workload).variants).length ? 'all' : variants.join('+');
-  checkRunOutputs(opts.resultsDir ?? 'results', opts.html);
+  checkRunOutputs(resultsDirOf(opts), opts.html);
   const session = await runSession({
     name: `run-${first.workload}-${variantPart}`,
     command: 'run',
     options: { specs, variants, profiles, repeat, coordinator },
     plans,
     coordinator: { ...coordinator, workers: Math.min(coordinator.workers, plans.length) },
-    resultsDir: opts.resultsDir ?? 'results',
+    resultsDir: resultsDirOf(opts),
     animate: process.stderr.isTTY === true && !opts.json,
     quiet: opts.json,
   });
@@ -125,7 +127,7 @@ async function runSideBySide(specs: readonly RunSpec[], opts: RunOptions, out: (
   out('');
   const rows = sideBySideRows(records, variants, profiles, probes);
   for (const line of sideBySideLines(sideBySideTitle(first, variants.length, profiles.length, repeat), rows, probes, profiles)) out(line);
-  out(`results: ${session.path}`);
+  out(`results: ${session.path}`); // one line, however long the path: scripts read it
   if (report) out(reportLine(report));
   return withLateProblems(exitStatus(session), session, problems);
 }
@@ -141,12 +143,16 @@ function printRecord(r: TaskRecord, out: (line: string) => void): void {
   }
   const m = r.metrics;
   out(`  memory    requested peak ${formatBytes(m.memory.requested.peak)}, at the end ${formatBytes(m.memory.requested.current)}`);
-  for (const [name, bytes] of Object.entries(m.memory.probes)) out(`            probe ${name}: ${formatBytes(bytes)}`);
+  for (const [name, bytes] of Object.entries(m.memory.probes)) out(`            probe ${name}: ${probeText(bytes)}`);
   out(`            arenas peak ${formatBytes(m.memory.arenas.peak)}, pools peak ${formatCount(m.memory.pools.peak)}`);
   out(`  objects   ${formatCount(m.objects.allocated)} allocated, ${formatCount(m.objects.freed)} freed`);
-  out(`  gc        thresholds ${m.gc.thresholds.join(', ')}; collections ${m.gc.collections.join(' / ')}; collected ${m.gc.collected.join(' / ')}; uncollectable ${m.gc.uncollectable.join(' / ')}`);
+  const width = outputWidth();
+  const gcFields = [`thresholds ${m.gc.thresholds.join(', ')}`, `collections ${m.gc.collections.join(' / ')}`, `collected ${m.gc.collected.join(' / ')}`, `uncollectable ${m.gc.uncollectable.join(' / ')}`];
+  for (const line of packFields('  gc        ', gcFields, width, '            ')) out(line);
   const p = m.gc.pauses;
-  out(`  pauses    ${p.count} (p50 ${formatNs(p.p50)}, p99 ${formatNs(p.p99)}, max ${formatNs(p.max)}, total ${formatNs(p.total)}); ${formatCount(m.gc.visited)} objects visited`);
+  // No collection ran: there is no pause to give a time to.
+  const pauses = p.count === 0 ? ['none (no collection ran)'] : [`${p.count} (p50 ${formatNs(p.p50)}, p99 ${formatNs(p.p99)}, max ${formatNs(p.max)}, total ${formatNs(p.total)})`, `${formatCount(m.gc.visited)} objects visited`];
+  for (const line of packFields('  pauses    ', pauses, width, '            ')) out(line);
   if (r.time) {
     const t = r.time;
     out(`  time      median ${formatNs(t.median)} ±${t.rme.toFixed(1)}% (mean ${formatNs(t.mean)}, min ${formatNs(t.min)}, ${t.samples} samples)`);

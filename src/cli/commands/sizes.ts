@@ -2,7 +2,8 @@
 import { PROFILE_NAMES, type ProfileName } from '../../heap/profiles.js';
 import { measureCatalogue, type SizeRow } from '../../sizes/catalogue.js';
 import { parseProfiles } from '../options.js';
-import { formatTable } from '../table.js';
+import { formatTableFitted, wrapWords } from '../../core/table.js';
+import { outputWidth } from '../width.js';
 
 export interface SizesOptions {
   readonly profile?: string;
@@ -18,12 +19,15 @@ export function sizesCommand(options: SizesOptions, out: (line: string) => void)
   }
   if (profiles.length === 1) {
     const rows = byProfile.get(profiles[0])!;
-    out(`Profile ${profiles[0]}: sys.getsizeof, bytes requested to create a fresh one (tracemalloc), pymalloc/raw bytes held\n`);
+    for (const line of wrapWords(`Profile ${profiles[0]}: sys.getsizeof, bytes requested to create a fresh one (tracemalloc), pymalloc/raw bytes held`, outputWidth(), '  ')) out(line);
+    out('');
     out(
-      formatTable(
+      formatTableFitted(
         ['expression', 'getsizeof', 'requested', 'block', 'note'],
         rows.map((r) => [r.expr, String(r.getsizeof), String(r.requested), String(r.block), r.note ?? '']),
         ['left', 'right', 'right', 'right', 'left'],
+        outputWidth(),
+        true,
       ),
     );
     return;
@@ -31,10 +35,11 @@ export function sizesCommand(options: SizesOptions, out: (line: string) => void)
   out('sys.getsizeof / bytes requested to create a fresh one (tracemalloc), per profile\n');
   const first = byProfile.get(profiles[0])!;
   out(
-    formatTable(
+    formatTableFitted(
       ['expression', ...profiles],
       first.map((row, i) => [row.expr, ...profiles.map((p) => `${byProfile.get(p)![i].getsizeof}/${byProfile.get(p)![i].requested}`)]),
       ['left', ...profiles.map(() => 'right' as const)],
+      outputWidth(),
     ),
   );
 }

@@ -11,15 +11,15 @@ import { builtIns } from '../../lab/registry.js';
 import type { ProfileName } from '../../heap/profiles.js';
 import { parseProfiles } from '../options.js';
 import { UsageError, unknownName } from '../../core/errors.js';
-import { formatTable, markdownTable } from '../table.js';
-import { resolveCoordinatorOptions, type RawLabOptions } from './lab-options.js';
+import { formatTable, markdownTable } from '../../core/table.js';
+import { resolveCoordinatorOptions, resultsDirOf, type RawLabOptions } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
 import { reportLine, type HtmlOption } from './report.js';
 import { checkRunOutputs, sessionReport, withLateProblems, type LateProblems } from './outputs.js';
 
 export const DEFAULT_TIP_PROFILES: readonly ProfileName[] = ['3.11', '3.13'];
 
-export interface TipsOptions extends Pick<RawLabOptions, 'profile' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'resultsDir' | 'json'> {
+export interface TipsOptions extends Pick<RawLabOptions, 'profile' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'timing' | 'resultsDir' | 'json'> {
   /** Only these tips (by name); all by default. */
   tip?: string[];
   /** Print the scoreboard as Markdown. */
@@ -45,8 +45,12 @@ const specKey = (s: RunSpec): string => JSON.stringify([s.workload, s.variant, s
 export async function tipsCommand(opts: TipsOptions, out: (line: string) => void): Promise<number> {
   if (opts.json && opts.md) throw new UsageError('--json and --md are exclusive: choose one');
   const profiles = parseProfiles(opts.profile, DEFAULT_TIP_PROFILES);
-  const tips = selectTips(opts.tip);
-  const coordinator = resolveCoordinatorOptions({ ...opts, timing: true });
+  const coordinator = resolveCoordinatorOptions(opts);
+  // Without timing, a tip judged by time has no figure: it is left out, and said so.
+  const selected = selectTips(opts.tip);
+  const untimed = coordinator.timing === null ? selected.filter((t) => t.metric.kind === 'time') : [];
+  const tips = selected.filter((t) => !untimed.includes(t));
+  if (tips.length === 0) throw new UsageError(`--no-timing leaves no tip to score: ${untimed.map((t) => `'${t.name}'`).join(', ')} ${untimed.length === 1 ? 'is' : 'are'} judged by time`);
   const plans: TaskPlan[] = [];
   const planOf = new Map<string, number>();
   const sides: { tip: Tip; profile: ProfileName; without: number; with: number }[] = [];
@@ -68,15 +72,18 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
   for (const tip of tips) {
     for (const profile of profiles) sides.push({ tip, profile, without: planFor(tip, tip.without, profile), with: planFor(tip, tip.with, profile) });
   }
-  checkRunOutputs(opts.resultsDir ?? 'results', opts.html);
-  if (!opts.json && !opts.md) out(`gclab tips: ${tips.length} tips on ${profiles.join(', ')} (${plans.length} runs, ${coordinator.workers} workers)`);
+  checkRunOutputs(resultsDirOf(opts), opts.html);
+  if (!opts.json && !opts.md) {
+    out(`gclab tips: ${tips.length} tips on ${profiles.join(', ')} (${plans.length} runs, ${coordinator.workers} workers)`);
+    if (untimed.length > 0) out(`  left out with --no-timing (judged by time): ${untimed.map((t) => `'${t.name}'`).join(', ')}`);
+  }
   const session = await runSession({
     name: 'tips',
     command: 'tips',
     options: { profiles, coordinator, tips: tips.map((t) => t.name) },
     plans,
     coordinator,
-    resultsDir: opts.resultsDir ?? 'results',
+    resultsDir: resultsDirOf(opts),
     animate: process.stderr.isTTY === true && !opts.json && !opts.md,
     quiet: opts.json,
   });
@@ -84,7 +91,7 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
   const report = await sessionReport(session, opts.html, problems);
   const byId = new Map(session.records.map((r) => [r.id, r]));
   const scores = sides.map((s) => scoreTip(s.tip, s.profile, figureOf(s.tip, byId.get(s.without)), figureOf(s.tip, byId.get(s.with))));
-  if (opts.json) out(JSON.stringify({ results: session.path, tips: scores.map(scoreJson), ...(report ? { report: report.path } : {}) }));
+  if (opts.json) out(JSON.stringify({ results: session.path, tips: scores.map(scoreJson), ...(untimed.length > 0 ? { leftOut: untimed.map((t) => t.name) } : {}), ...(report ? { report: report.path } : {}) }));
   else if (opts.md) {
     for (const line of scoreboardMarkdown(scores)) out(line);
     out('');
@@ -92,7 +99,7 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
     if (report) out(`- ${reportLine(report)}`);
   } else {
     out(scoreboard(scores, stdoutPalette()));
-    out(`results: ${session.path}`);
+    out(`results: ${session.path}`); // one line, however long the path: scripts read it
     if (report) out(reportLine(report));
   }
   return withLateProblems(exitStatus(session), session, problems);

@@ -7,6 +7,7 @@
 import { PROFILES } from '../../heap/profiles.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { parseInteger, resolveWorkload } from '../../lab/options.js';
+import { OPTIONS } from '../../lab/option-table.js';
 import { exitStatus, runSession } from '../../lab/session.js';
 import { workloadArgument } from '../../lab/user-workloads.js';
 import { OBJECTIVES, pointFigures, type Objective } from '../../tune/front.js';
@@ -14,16 +15,16 @@ import { analyseTune, pythonLines, reproduceCommand, settingOf, type TuneAnalysi
 import { AdaptiveSearch, type MeasuredPoint } from '../../tune/search.js';
 import { parseFreezeList, parseThresholdRange, sameSetting, TuneSpace, type Axis, type Point, type Setting } from '../../tune/space.js';
 import { UsageError, unknownName } from '../../core/errors.js';
-import { formatTable, markdownTable, type Align } from '../table.js';
+import { formatTable, markdownTable, type Align } from '../../core/table.js';
 import { formatBytes, formatCompact, formatNs, formatRatio } from '../../core/units.js';
-import { resolveCoordinatorOptions, specFromOptions, type RawLabOptions } from './lab-options.js';
+import { resolveCoordinatorOptions, resultsDirOf, specFromOptions, type RawLabOptions } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
 import { reportLine, type HtmlOption } from './report.js';
 import { checkRunOutputs, sessionReport, withLateProblems, type LateProblems } from './outputs.js';
 
 export interface TuneOptions extends Pick<
   RawLabOptions,
-  'profile' | 'seed' | 'param' | 'heapMib' | 'startupObjects' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'resultsDir' | 'json'
+  'profile' | 'seed' | 'param' | 'heapMib' | 'startupObjects' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'timing' | 'resultsDir' | 'json'
 > {
   variant?: string;
   threshold0?: string;
@@ -41,7 +42,10 @@ export interface TuneOptions extends Pick<
 export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (line: string) => void): Promise<number> {
   if (opts.profile?.includes(',')) throw new UsageError("'tune' takes one profile");
   if (opts.json && opts.md) throw new UsageError('--json and --md are exclusive: choose one');
-  const objective = parseObjective(opts.objective ?? 'throughput');
+  if (opts.timing === false) {
+    throw new UsageError('tune judges every point by its time (the Pareto front and each objective need it), so --no-timing does not apply; lower --iterations or --time to make it quicker');
+  }
+  const objective = parseObjective(opts.objective ?? OPTIONS.objective.default);
   const workloadName = await workloadArgument(workloadArg);
   const baseSpec = specFromOptions({ ...opts, gc: 'enabled', freezeAt: undefined }, workloadName, opts.variant, opts.profile);
   const workload = resolveWorkload(baseSpec.workload);
@@ -87,7 +91,7 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
   }
 
   const label = `${baseSpec.workload}/${baseSpec.variant} on ${baseSpec.profile}`;
-  checkRunOutputs(opts.resultsDir ?? 'results', opts.html);
+  checkRunOutputs(resultsDirOf(opts), opts.html);
   if (!opts.json && !opts.md) out(`gclab tune: ${label}, objective ${objective}, ${coordinator.workers} workers\n  ${searchLabel}`);
   const session = await runSession({
     name: `tune-${baseSpec.workload}-${baseSpec.variant}`,
@@ -97,7 +101,7 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
     nextBatch,
     total,
     coordinator,
-    resultsDir: opts.resultsDir ?? 'results',
+    resultsDir: resultsDirOf(opts),
     animate: process.stderr.isTTY === true && !opts.json && !opts.md,
     quiet: opts.json,
   });
@@ -129,7 +133,7 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
     out('');
     const lines = recommendation(a, workload.name);
     lines.forEach((line, i) => out(i === 0 ? palette.bold(line) : line));
-    out(`results: ${session.path}`);
+    out(`results: ${session.path}`); // one line, however long the path: scripts read it
     if (report) out(reportLine(report));
   }
   return withLateProblems(exitStatus(session), session, problems);

@@ -19,7 +19,7 @@ import { basename, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { Packr } from 'msgpackr';
 import { UsageError } from '../core/errors.js';
-import { describeIoError, ensureWritableDir, isIoError } from '../core/output-paths.js';
+import { describeIoError, ensureWritableDir, isIoError } from './output-paths.js';
 import type { TaskRecord } from './coordinator.js';
 import { checkResultsFile } from './results-schema.js';
 import { LAB_VERSION } from '../version.js';

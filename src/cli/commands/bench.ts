@@ -22,7 +22,7 @@ import { comparisonJson, comparisonMarkdown, comparisonStatus, comparisonText } 
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
 import { reportLine, type HtmlOption } from './report.js';
 import { checkRunOutputs, lateOutput, sessionReport, withLateProblems, type LateProblems } from './outputs.js';
-import { ensureWritableDir } from '../../core/output-paths.js';
+import { ensureWritableDir } from '../../lab/output-paths.js';
 
 export interface BenchOptions extends RawLabOptions, RawCompareOptions {
   suite?: string;

@@ -8,7 +8,7 @@ import { DEFAULT_RESULTS_DIR, isResultsFile, readResults, resolveResultsPath, ty
 import { comparisonReport, defaultComparisonReportPath, defaultReportPath, resultsReport, writeReport } from '../../report/report.js';
 import type { ReportDocument } from '../../report/document.js';
 import { UsageError } from '../../core/errors.js';
-import { checkOutputFile, describeIoError, isIoError, sameFile } from '../../core/output-paths.js';
+import { checkOutputFile, describeIoError, isIoError, sameFile } from '../../lab/output-paths.js';
 import { formatBytes } from '../../core/units.js';
 
 export interface ReportOptions {

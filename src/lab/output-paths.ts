@@ -4,7 +4,7 @@
  */
 import { accessSync, constants, mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from './errors.js';
+import { UsageError } from '../core/errors.js';
 
 const ERRNO_WORDS: Readonly<Record<string, string>> = {
   ENOSPC: 'no space left on the device',

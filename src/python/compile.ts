@@ -21,6 +21,15 @@ import { accessOf, buildSymbolTable, type Scope, type SymbolTable } from './symt
 import type { Profile } from '../heap/profiles.js';
 import { foldConstants } from './fold.js';
 import { BUILTIN_NAMES, MODULE_NAMES, moduleHasAttribute, KNOWN_METHODS } from './builtins.js';
+import { IMMORTAL_REFCNT } from '../heap/layout.js';
+
+/**
+ * Py_INCREF and Py_DECREF as generated code (Heap.incref's and Heap.decref's bodies, the last
+ * reference still going through Heap.decref): the compiled functions are large, and V8 stops
+ * inlining calls into a function once its inlining budget is spent, so these stay calls otherwise.
+ */
+const increfJs = (v: string): string => `{ const rc = I[${v}]; if (rc !== ${IMMORTAL_REFCNT}) { I[${v}] = rc + 1; if (H.cowActive === true) H.cow.touch(${v}); } }`;
+const decrefJs = (v: string): string => `{ const rc = I[${v}]; if (rc > 1) { if (rc !== ${IMMORTAL_REFCNT}) { I[${v}] = rc - 1; if (H.cowActive === true) H.cow.touch(${v}); } } else H.decref(${v}); }`;
 
 /** A compile-time constant the runtime creates in the heap when the program is loaded. */
 export type ConstantSpec =
@@ -406,7 +415,7 @@ ${body}
       case 'Expr': {
         if (s.value.nodeType === 'Constant' && typeof s.value.value === 'string') return; // a docstring
         const v = this.expr(b, s.value);
-        b.emit(`H.decref(${v});`);
+        b.emit(`${decrefJs(v)}`);
         return;
       }
       case 'Assign': {
@@ -428,7 +437,7 @@ ${body}
         }
         const v = this.expr(b, s.value);
         for (let i = 0; i < s.targets.length; i++) {
-          if (i < s.targets.length - 1) b.emit(`H.incref(${v});`);
+          if (i < s.targets.length - 1) b.emit(`${increfJs(v)}`);
           this.store(b, s.targets[i], v);
         }
         return;
@@ -612,7 +621,7 @@ ${body}
 
   /** The loop is done: its iterator leaves the value stack (END_FOR / POP_TOP). */
   private popIter(b: CodeBuilder, it: StackIter): void {
-    b.emit(`${b.slotRef(it.slot)} = 0; H.decref(${it.v});`);
+    b.emit(`${b.slotRef(it.slot)} = 0; ${decrefJs(it.v)}`);
     b.popStack();
   }
 
@@ -705,7 +714,7 @@ ${body}
     const value = b.t();
     b.emit(`const ${value} = R.withEnter(${mgr}, ${exit});`);
     if (item.optional_vars) this.store(b, item.optional_vars, value);
-    else b.emit(`H.decref(${value});`);
+    else b.emit(`${decrefJs(value)}`);
     const raised = b.t();
     const e = b.t();
     b.emit(`let ${raised} = false;`);
@@ -744,7 +753,7 @@ ${body}
       b.emit(`const ${cur} = R.getAttr(${obj}, ${this.name(t.attr)});`);
       const rhs = this.expr(b, s.value);
       const r = this.binaryOp(b, `inplace_${op}`, { v: cur, owned: true }, { v: rhs, owned: true });
-      b.emit(`R.setAttr(${obj}, ${this.name(t.attr)}, ${r}); H.decref(${r}); H.decref(${obj});`);
+      b.emit(`R.setAttr(${obj}, ${this.name(t.attr)}, ${r}); ${decrefJs(r)} ${decrefJs(obj)}`);
     } else if (t.nodeType === 'Subscript') {
       const obj = this.expr(b, t.value);
       const key = this.expr(b, t.slice);
@@ -752,7 +761,7 @@ ${body}
       b.emit(`const ${cur} = R.getItem(${obj}, ${key});`);
       const rhs = this.expr(b, s.value);
       const r = this.binaryOp(b, `inplace_${op}`, { v: cur, owned: true }, { v: rhs, owned: true });
-      b.emit(`R.setItem(${obj}, ${key}, ${r}); H.decref(${r}); H.decref(${obj}); H.decref(${key});`);
+      b.emit(`R.setItem(${obj}, ${key}, ${r}); ${decrefJs(r)} ${decrefJs(obj)} ${decrefJs(key)}`);
     } else this.unsupported(t, 'augmented assignment target');
   }
 
@@ -800,7 +809,7 @@ ${body}
       const k = b.slot.get(n);
       if (k === undefined) throw new Error(`compiler: no cell for '${n}' in ${b.scope.name}`);
       const t = b.t();
-      b.emit(`const ${t} = ${b.slotRef(k)}; H.incref(${t});`);
+      b.emit(`const ${t} = ${b.slotRef(k)}; ${increfJs(t)}`);
       return t;
     });
     const t = b.t();
@@ -897,7 +906,7 @@ ${body}
     // STORE_FAST of the saved values: the comprehension's last bindings go.
     for (const [n, t] of saved) {
       const ref = b.slotRef(b.inlined.get(n)!);
-      b.emit(`{ const old = ${ref}; ${ref} = ${t}; if (old !== 0) H.decref(old); }`);
+      b.emit(`{ const old = ${ref}; ${ref} = ${t}; if (old !== 0) ${decrefJs('old')} }`);
     }
     b.inlined.clear();
     for (const [k, v] of outerInlined) b.inlined.set(k, v);
@@ -934,11 +943,11 @@ ${body}
       b.emit(`H.list.appendSteal(${result}, ${x}); // LIST_APPEND`);
     } else if (kind === 'setcomp') {
       const x = this.expr(b, (e as ast.SetComp).elt);
-      b.emit(`H.set.add(${result}, ${x}); H.decref(${x}); // SET_ADD`);
+      b.emit(`H.set.add(${result}, ${x}); ${decrefJs(x)} // SET_ADD`);
     } else if (kind === 'dictcomp') {
       const k = this.expr(b, (e as ast.DictComp).key);
       const x = this.expr(b, (e as ast.DictComp).value);
-      b.emit(`R.setItem(${result}, ${k}, ${x}); H.decref(${k}); H.decref(${x}); // MAP_ADD`);
+      b.emit(`R.setItem(${result}, ${k}, ${x}); ${decrefJs(k)} ${decrefJs(x)} // MAP_ADD`);
     } else {
       const x = this.expr(b, (e as ast.GeneratorExp).elt);
       b.emit(`yield ${x};`);
@@ -966,7 +975,7 @@ ${body}
       case 'fast':
       case 'inlined': {
         const ref = b.slotRef(slot);
-        b.emit(`const ${t} = ${ref};${this.boundCheck(b, n, t, access)} H.incref(${t});`);
+        b.emit(`const ${t} = ${ref};${this.boundCheck(b, n, t, access)} ${increfJs(t)}`);
         return t;
       }
       case 'cell':
@@ -1005,7 +1014,7 @@ ${body}
       case 'fast':
       case 'inlined': {
         const ref = b.slotRef(slot);
-        b.emit(`{ const old = ${ref}; ${ref} = ${v}; if (old !== 0) H.decref(old); }`);
+        b.emit(`{ const old = ${ref}; ${ref} = ${v}; if (old !== 0) ${decrefJs('old')} }`);
         return;
       }
       case 'cell':
@@ -1027,7 +1036,7 @@ ${body}
       case 'inlined': {
         const ref = b.slotRef(slot);
         const check = quiet ? '' : `if (old === 0) throw R.unboundLocal(${JSON.stringify(n)}); `;
-        b.emit(`{ const old = ${ref}; ${check}${ref} = 0; if (old !== 0) H.decref(old); }`);
+        b.emit(`{ const old = ${ref}; ${check}${ref} = 0; if (old !== 0) ${decrefJs('old')} }`);
         return;
       }
       case 'cell':
@@ -1050,32 +1059,33 @@ ${body}
         return this.storeName(b, t.id, v, t);
       case 'Attribute': {
         const obj = this.operand(b, t.value);
-        b.emit(`R.setAttr(${obj.v}, ${this.name(t.attr)}, ${v}); H.decref(${v});${this.drop(obj)}`);
+        b.emit(`R.setAttr(${obj.v}, ${this.name(t.attr)}, ${v}); ${decrefJs(v)}${this.drop(obj)}`);
         return;
       }
       case 'Subscript': {
         if (t.slice.nodeType === 'Slice') {
           const obj = this.operand(b, t.value);
           const parts = this.sliceParts(b, t.slice);
-          b.emit(`R.setSlice(${obj.v}, ${parts.map((p) => p.v).join(', ')}, ${v}); H.decref(${v});${this.drop(obj)}${parts.map((p) => this.drop(p)).join('')}`);
+          b.emit(`R.setSlice(${obj.v}, ${parts.map((p) => p.v).join(', ')}, ${v}); ${decrefJs(v)}${this.drop(obj)}${parts.map((p) => this.drop(p)).join('')}`);
           return;
         }
         const obj = this.operand(b, t.value);
         const key = this.operand(b, t.slice);
-        b.emit(`R.setItem(${obj.v}, ${key.v}, ${v}); H.decref(${v});${this.drop(obj)}${this.drop(key)}`);
+        b.emit(`R.setItem(${obj.v}, ${key.v}, ${v}); ${decrefJs(v)}${this.drop(obj)}${this.drop(key)}`);
         return;
       }
       case 'Tuple':
       case 'List': {
         if (t.elts.some((x) => x.nodeType === 'Starred')) this.unsupported(t, 'starred assignment target');
         // UNPACK_SEQUENCE pushes the items and drops the sequence; they are stored first to last.
-        b.emit(`R.unpackCheck(${this.sites++}, ${b.spec.id}, ${v}, ${t.elts.length});`);
+        const first = b.t();
+        b.emit(`const ${first} = R.unpackCheck(${this.sites++}, ${b.spec.id}, ${v}, ${t.elts.length});`);
         const items = t.elts.map((_, i) => {
           const item = b.t();
-          b.emit(`const ${item} = R.unpackItem(${v}, ${i});`);
+          b.emit(`const ${item} = I[${first} + ${2 * i}]; ${increfJs(item)}`);
           return item;
         });
-        b.emit(`H.decref(${v});`);
+        b.emit(`${decrefJs(v)}`);
         t.elts.forEach((x, i) => this.store(b, x, items[i]));
         return;
       }
@@ -1099,7 +1109,7 @@ ${body}
         }
         const obj = this.expr(b, t.value);
         const key = this.expr(b, t.slice);
-        b.emit(`R.delItem(${obj}, ${key}); H.decref(${obj}); H.decref(${key});`);
+        b.emit(`R.delItem(${obj}, ${key}); ${decrefJs(obj)} ${decrefJs(key)}`);
         return;
       }
       case 'Tuple':
@@ -1123,14 +1133,14 @@ ${body}
   private operand(b: CodeBuilder, e: ast.ExprNode): Operand {
     if (e.nodeType === 'Constant') {
       const t = b.t();
-      b.emit(`const ${t} = K[${this.constantOf(e)}]; H.touchRefcount(${t});`);
+      b.emit(`const ${t} = K[${this.constantOf(e)}]; if (H.cowActive === true) H.touchRefcount(${t});`);
       return { v: t, owned: false };
     }
     if (e.nodeType === 'Name') {
       const { access, slot } = this.where(b, e.id);
       if (access === 'fast' || access === 'inlined') {
         const t = b.t();
-        b.emit(`const ${t} = ${b.slotRef(slot)};${this.boundCheck(b, e.id, t, access)} H.touchRefcount(${t});`);
+        b.emit(`const ${t} = ${b.slotRef(slot)};${this.boundCheck(b, e.id, t, access)} if (H.cowActive === true) H.touchRefcount(${t});`);
         return { v: t, owned: false };
       }
     }
@@ -1167,7 +1177,7 @@ ${body}
 
   /** Drops an operand after its use (nothing for a borrowed one). */
   private drop(o: Operand): string {
-    return o.owned ? ` H.decref(${o.v});` : '';
+    return o.owned ? ` ${decrefJs(o.v)}` : '';
   }
 
   /** A JS boolean expression for a Python condition (the value is dropped). */
@@ -1187,7 +1197,7 @@ ${body}
     switch (e.nodeType) {
       case 'Constant': {
         const t = b.t();
-        b.emit(`const ${t} = K[${this.constantOf(e)}]; H.incref(${t});`);
+        b.emit(`const ${t} = K[${this.constantOf(e)}]; ${increfJs(t)}`);
         return t;
       }
       case 'Name':
@@ -1224,7 +1234,7 @@ ${body}
           }
           b.emit(`if (${isAnd ? '!' : ''}R.truth(${v})) { ${t} = ${v}; } else {`);
           b.indent++;
-          b.emit(`H.decref(${v});`);
+          b.emit(`${decrefJs(v)}`);
           emitValue(i + 1);
           b.indent--;
           b.emit('}');
@@ -1281,7 +1291,7 @@ ${body}
         const k = this.constantTuple(e);
         const t = b.t();
         if (k !== undefined) {
-          b.emit(`const ${t} = K[${k}]; H.incref(${t});`);
+          b.emit(`const ${t} = K[${k}]; ${increfJs(t)}`);
           return t;
         }
         const items = e.elts.map((x) => this.expr(b, x));
@@ -1445,7 +1455,7 @@ ${body}
       b.emit(`if (!R.truth(${t})) { ${result} = ${t};${this.drop(right)} } else {`);
       b.indent++;
       open++;
-      b.emit(`H.decref(${t});`);
+      b.emit(`${decrefJs(t)}`);
       left = right;
     });
     for (; open > 0; open--) {

@@ -1954,35 +1954,32 @@ export class Runtime {
   }
 
   /**
-   * UNPACK_SEQUENCE's check: a tuple or list of exactly n items (the items are then taken with
-   * `unpackItem`, first to last, and the sequence dropped).
+   * UNPACK_SEQUENCE's check: a tuple or list of exactly n items. Returns the word of item 0 (the
+   * items are two words apart); the compiled code takes them first to last, increfs each and
+   * drops the sequence.
    */
-  unpackCheck(site: number, code: number, v: Ref, n: number): void {
+  unpackCheck(site: number, code: number, v: Ref, n: number): number {
+    const I = this.I;
+    // A specialised site (UNPACK_SEQUENCE_TUPLE / _TWO_TUPLE) and an exact tuple: nothing else to do.
+    if (I[v + OB.TYPE] === Kind.Tuple && this.siteRuns[site] === SITE_TUPLE && I[v + OB.SIZE] === n) return v + this.H.tupleItemsWord;
     const H = this.H;
     const kind = H.kindOf(v);
     const len = kind === Kind.Tuple ? H.tupleLength(v) : kind === Kind.List ? H.list.length(v) : -1;
     if (len === n) {
+      const first = kind === Kind.Tuple ? v + H.tupleItemsWord : I[v + FIELD.LIST_ITEMS];
       // UNPACK_SEQUENCE_TUPLE / _TWO_TUPLE / _LIST read the items directly; until the site has
       // specialised (or on a deoptimised run), unpack_iterable goes through an iterator.
       let state = this.siteRuns[site];
       if (state < SITE_FLOAT && this.specialisesNow(site, code)) this.siteRuns[site] = state = kind === Kind.Tuple ? SITE_TUPLE : SITE_LIST;
-      if (state === (kind === Kind.Tuple ? SITE_TUPLE : SITE_LIST)) return;
+      if (state === (kind === Kind.Tuple ? SITE_TUPLE : SITE_LIST)) return first;
       const it = H.iter.seqIter(v, kind === Kind.Tuple ? Kind.TupleIter : Kind.ListIter);
       // n items, then the look for one more that exhausts the iterator (it lets go of the sequence).
       for (let item = H.iter.seqIterNext(it); item !== 0; item = H.iter.seqIterNext(it)) H.decref(item);
       H.decref(it);
-      return;
+      return first;
     }
     if (len < 0) throw new PythonException('TypeError', `cannot unpack non-iterable ${H.types.nameOf(H.typeOf(v))} object`);
     throw new PythonException('ValueError', len > n ? `too many values to unpack (expected ${n})` : `not enough values to unpack (expected ${n}, got ${len})`);
-  }
-
-  /** Item i of a sequence `unpackCheck` passed, as a new reference. */
-  unpackItem(v: Ref, i: number): Ref {
-    const H = this.H;
-    const item = this.I[v + OB.TYPE] === Kind.Tuple ? H.tupleItem(v, i) : H.list.get(v, i);
-    H.incref(item);
-    return item;
   }
 
   /** BUILD_TUPLE: the items consumed. 3.14.1+ tracks it only if an item may be a GC object. */

@@ -10,7 +10,7 @@
  * separate PyMem block (3.11, 3.12) or inline in the object (3.13+). Each new instance takes one
  * from the shared keys' `dk_usable` until it reaches 1, which is why the first instances are larger.
  */
-import { DictKeysKind, DKIX_DUMMY, DKIX_EMPTY, FIELD, GC, KEYS, PRE, type Ref, roundUp } from './layout.js';
+import { DictKeysKind, DKIX_DUMMY, DKIX_EMPTY, FIELD, GC, KEYS, PRE, type Ref, roundUp, clearWords } from './layout.js';
 import { type ClassInfo, Kind } from './types.js';
 import type { Heap } from './heap.js';
 
@@ -138,7 +138,7 @@ export class DictOps {
     if (log2 === LOG2_MINSIZE && kind === DictKeysKind.Unicode && this.keysFreeList.length > 0) keys = this.keysFreeList.pop()!;
     else keys = heap.allocator.malloc(bytes);
     const i32 = heap.i32;
-    i32.fill(0, keys, keys + (bytes >> 2));
+    clearWords(i32, keys, keys + (bytes >> 2));
     i32[keys + KEYS.REFCNT] = 1;
     i32[keys + KEYS.LOG2SIZE] = log2;
     i32[keys + KEYS.KIND] = kind;
@@ -457,7 +457,7 @@ export class DictOps {
       if (i32[keys + KEYS.USABLE] > 1) i32[keys + KEYS.USABLE]--;
       i32[obj + INLINE_CAPACITY_WORD] = capacity;
       i32[obj + INLINE_CAPACITY_WORD + 1] = 0;
-      i32.fill(0, obj + INLINE_VALUES_WORD, obj + INLINE_VALUES_WORD + 2 * capacity);
+      clearWords(i32, obj + INLINE_VALUES_WORD, obj + INLINE_VALUES_WORD + 2 * capacity);
       heap.track(obj);
       return obj;
     }
@@ -469,7 +469,7 @@ export class DictOps {
     const block = heap.allocator.malloc(separateValuesBytes(capacity));
     i32[block] = capacity;
     const base = block + separatePrefixWords(capacity);
-    i32.fill(0, base, base + 2 * capacity);
+    clearWords(i32, base, base + 2 * capacity);
     i32[obj + PRE.VALUES] = block;
     heap.track(obj);
     return obj;

@@ -27,6 +27,7 @@ import {
   GC_SENTINEL_WORDS,
   Hot,
   roundUp,
+  clearWords,
 } from './layout.js';
 import { PROFILES, type Profile, type ProfileName } from './profiles.js';
 import { HeapStats } from './stats.js';
@@ -894,7 +895,7 @@ export class Heap {
       this.i32[ref + OB.SIZE] = n;
     }
     const items = ref + this.tupleItemsWord;
-    this.i32.fill(0, items, items + 2 * n);
+    clearWords(this.i32, items, items + 2 * n);
     if (track) this.track(ref);
     return ref;
   }
@@ -1042,7 +1043,7 @@ export class Heap {
   func(globals: Ref = 0, closure: Ref = 0, defaults: Ref = 0): Ref {
     const ref = this.allocObject(Kind.Function, this.profile.functionBytes);
     const i32 = this.i32;
-    i32.fill(0, ref + 4, ref + (this.profile.functionBytes >> 2) - 4);
+    clearWords(i32, ref + 4, ref + (this.profile.functionBytes >> 2) - 4);
     i32[ref + FIELD.FUNC_GLOBALS] = globals;
     i32[ref + FIELD.FUNC_CLOSURE] = closure;
     i32[ref + FIELD.FUNC_DEFAULTS] = defaults;
@@ -1076,7 +1077,7 @@ export class Heap {
     const bytes = this.profile.generatorBaseBytes + 8 * slots;
     const ref = this.allocObject(Kind.Generator, bytes);
     const i32 = this.i32;
-    i32.fill(0, ref + 4, ref + (bytes >> 2) - 4);
+    clearWords(i32, ref + 4, ref + (bytes >> 2) - 4);
     i32[ref + FIELD.GEN_NSLOTS] = slots;
     this.track(ref);
     return ref;
@@ -1131,7 +1132,7 @@ export class Heap {
     const i32 = this.i32;
     const wl = this.types.weaklistWord[i32[obj + OB.TYPE]];
     const head = i32[obj + wl]; // read after the allocation, which may have run a collection (3.11)
-    i32.fill(0, ref + 4, ref + 16);
+    clearWords(i32, ref + 4, ref + 16);
     i32[ref + FIELD.WEAKREF_OBJECT] = obj;
     i32[ref + FIELD.WEAKREF_HASH] = -1;
     if (callback !== 0) this.incref(callback);

@@ -3,7 +3,7 @@
  * of 8 bytes per slot from PyMem, resized by `list_resize`'s over-allocation rule, which is the
  * same in 3.11–3.14. Each construction path allocates the way CPython's does.
  */
-import { FIELD, OB, type Ref } from './layout.js';
+import { FIELD, OB, type Ref, clearWords } from './layout.js';
 import { type ClassInfo, Kind } from './types.js';
 import type { Heap } from './heap.js';
 
@@ -40,7 +40,7 @@ export class ListOps {
     let items = 0;
     if (n > 0) {
       items = heap.allocator.malloc(8 * n);
-      i32.fill(0, items, items + 2 * n);
+      clearWords(i32, items, items + 2 * n);
     }
     i32[ref + FIELD.LIST_ITEMS] = items;
     i32[ref + FIELD.LIST_SIZE] = n;
@@ -299,7 +299,7 @@ export class ListOps {
     const heap = this.heap;
     const cap = (n + 1) & ~1;
     const items = heap.allocator.malloc(8 * cap);
-    heap.i32.fill(0, items, items + 2 * cap);
+    clearWords(heap.i32, items, items + 2 * cap);
     heap.i32[list + FIELD.LIST_ITEMS] = items;
     heap.i32[list + FIELD.LIST_ALLOCATED] = cap;
   }

@@ -3,7 +3,7 @@
  * a separate PyMem block of 16 bytes per entry. `set_add_entry` grows the table when fill·5 ≥
  * mask·3, to 4 × used (2 × used above 50,000), rounded up to a power of two.
  */
-import { FIELD, type Ref, SET_MINSIZE } from './layout.js';
+import { FIELD, type Ref, SET_MINSIZE, clearWords } from './layout.js';
 import { Kind } from './types.js';
 import type { Heap } from './heap.js';
 
@@ -37,7 +37,7 @@ export class SetOps {
     const heap = this.heap;
     const s = heap.allocObject(Kind.Set, SET_BYTES);
     const i32 = heap.i32;
-    i32.fill(0, s + 4, s + (SET_BYTES >> 2) - 4);
+    clearWords(i32, s + 4, s + (SET_BYTES >> 2) - 4);
     i32[s + FIELD.SET_MASK] = SET_MINSIZE - 1;
     i32[s + FIELD.SET_TABLE] = s + FIELD.SET_SMALLTABLE;
     i32[s + FIELD.SET_HASH] = -1;
@@ -131,7 +131,7 @@ export class SetOps {
       if (k > 0) live.push(k, i32[oldTable + i * ENTRY_WORDS + 2]);
     }
     const table = newsize === SET_MINSIZE ? small : heap.allocator.malloc(16 * newsize);
-    i32.fill(0, table, table + newsize * ENTRY_WORDS);
+    clearWords(i32, table, table + newsize * ENTRY_WORDS);
     i32[s + FIELD.SET_TABLE] = table;
     i32[s + FIELD.SET_MASK] = newsize - 1;
     i32[s + FIELD.SET_FILL] = live.length >> 1;

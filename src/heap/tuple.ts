@@ -3,7 +3,7 @@
  * builders that do not know their length in advance use (`PySequence_Tuple` over an iterator),
  * and the recycled result pair of the iterators that keep one.
  */
-import { OB, type Ref } from './layout.js';
+import { OB, type Ref, clearWords } from './layout.js';
 import type { Heap } from './heap.js';
 
 export class TupleOps {
@@ -55,7 +55,7 @@ export class TupleOps {
     i32[moved + OB.SIZE] = n;
     if (n > old) {
       const items = moved + heap.tupleItemsWord;
-      i32.fill(0, items + 2 * old, items + 2 * n);
+      clearWords(i32, items + 2 * old, items + 2 * n);
     }
     if (tracked) heap.track(moved);
     return moved;

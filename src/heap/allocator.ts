@@ -7,7 +7,7 @@
  * tracemalloc's books without a per-block trace table.
  */
 import { AddressSpace } from './address-space.js';
-import { ARENA_SIZE, ChunkKind, HeapMemory, Hot, type Ref, SMALL_REQUEST_THRESHOLD, Stat } from './layout.js';
+import { ARENA_SIZE, ChunkKind, HeapMemory, Hot, type Ref, SMALL_REQUEST_THRESHOLD, Stat, moveWords } from './layout.js';
 import { Pymalloc, type PymallocOptions } from './obmalloc.js';
 import { RawAllocator } from './raw.js';
 import { HeapStats, PUBLISH_EVERY } from './stats.js';
@@ -181,7 +181,7 @@ export class Allocator {
 
   private copy(to: Ref, from: Ref, nbytes: number): void {
     const words = (nbytes + 3) >> 2;
-    this.i32.copyWithin(to, from, from + words);
+    moveWords(this.i32, to, from, from + words);
   }
 
   /** Publishes the counters for other threads and restarts the countdown. */

@@ -72,6 +72,20 @@ export function clearWords(i32: Int32Array, from: number, to: number): void {
   for (let w = from; w < to; w++) i32[w] = 0;
 }
 
+/**
+ * `i32.copyWithin(to, from, end)` (overlapping ranges allowed), with a loop for short ranges as
+ * clearWords has, for the same reason.
+ */
+export function moveWords(i32: Int32Array, to: number, from: number, end: number): void {
+  const n = end - from;
+  if (n > 64) {
+    i32.copyWithin(to, from, end);
+    return;
+  }
+  if (to <= from) for (let k = 0; k < n; k++) i32[to + k] = i32[from + k];
+  else for (let k = n - 1; k >= 0; k--) i32[to + k] = i32[from + k];
+}
+
 /** Pool header words (relative to the pool's word index). Pointer fields hold word indices. */
 export const enum POOL {
   COUNT = 0, // ref.count: blocks in use

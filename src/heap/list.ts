@@ -3,7 +3,7 @@
  * of 8 bytes per slot from PyMem, resized by `list_resize`'s over-allocation rule, which is the
  * same in 3.11–3.14. Each construction path allocates the way CPython's does.
  */
-import { FIELD, OB, type Ref, clearWords } from './layout.js';
+import { FIELD, OB, type Ref, clearWords, moveWords } from './layout.js';
 import { type ClassInfo, Kind } from './types.js';
 import type { Heap } from './heap.js';
 
@@ -156,7 +156,7 @@ export class ListOps {
     const n = i32[list + FIELD.LIST_SIZE];
     const items = i32[list + FIELD.LIST_ITEMS];
     const removed = i32[items + 2 * i];
-    i32.copyWithin(items + 2 * i, items + 2 * (i + 1), items + 2 * n);
+    moveWords(i32, items + 2 * i, items + 2 * (i + 1), items + 2 * n);
     this.resize(list, n - 1);
     heap.decref(removed);
   }
@@ -188,12 +188,12 @@ export class ListOps {
     const aside = this.reserveAside(norig);
     for (let k = 0; k < norig; k++) this.aside[aside + k] = i32[array + 2 * (lo + k)];
     if (d < 0) {
-      i32.copyWithin(array + 2 * (hi + d), array + 2 * hi, array + 2 * size);
+      moveWords(i32, array + 2 * (hi + d), array + 2 * hi, array + 2 * size);
       this.resize(list, size + d);
     } else if (d > 0) {
       this.resize(list, size + d);
       array = i32[list + FIELD.LIST_ITEMS];
-      i32.copyWithin(array + 2 * (hi + d), array + 2 * hi, array + 2 * size);
+      moveWords(i32, array + 2 * (hi + d), array + 2 * hi, array + 2 * size);
     }
     array = i32[list + FIELD.LIST_ITEMS];
     const from = fromList ? i32[source + FIELD.LIST_ITEMS] : 0;
@@ -230,7 +230,7 @@ export class ListOps {
     const n = i32[list + FIELD.LIST_SIZE];
     this.resize(list, n + 1);
     const items = i32[list + FIELD.LIST_ITEMS];
-    i32.copyWithin(items + 2 * (i + 1), items + 2 * i, items + 2 * n);
+    moveWords(i32, items + 2 * (i + 1), items + 2 * i, items + 2 * n);
     heap.incref(item);
     i32[items + 2 * i] = item;
   }

@@ -27,7 +27,9 @@ function rawClassSize(cls: number): number {
 
 /** Bytes the raw allocator holds for a request of `nbytes`. */
 export function rawHeldBytes(nbytes: number): number {
-  const n = Math.max(nbytes, 1);
+  const n = nbytes > 1 ? nbytes : 1;
+  // The 16-byte classes first (malloc(0) and list buffers of a few items come here).
+  if (n <= 512) return (((n - 1) >> 4) + 1) << 4;
   if (n > RAW_LARGE_THRESHOLD) return roundUp(n, ARENA_SIZE);
   return rawClassSize(rawClassOf(n));
 }

@@ -96,6 +96,13 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
       return H.float(Math.abs(R.num(a) ?? Number.NaN));
     },
   },
+  divmod: {
+    breaker: 'check',
+    call(R, args) {
+      if (args.length !== 2) throw new PythonException('TypeError', `divmod expected 2 arguments, got ${args.length}`);
+      return R.divmod(args[0], args[1]);
+    },
+  },
   print: {
     breaker: 'check',
     call(R, args) {

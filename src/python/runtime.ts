@@ -2648,6 +2648,32 @@ export class Runtime {
     if (y === 0) throw new PythonException('ZeroDivisionError', 'float modulo');
     return this.H.float(floatMod(x, y));
   }
+  /**
+   * `divmod(a, b)` of numbers: long_divmod makes the quotient, then the remainder (l_divmod: for
+   * one-digit ints the `//` and `%` fast paths), then the 2-tuple holding both; float_divmod the
+   * same two floats and tuple. Both are then owned by the tuple.
+   */
+  divmod(a: Ref, b: Ref): Ref {
+    const H = this.H;
+    let q: Ref;
+    let r: Ref;
+    if (this.isInt(a) && this.isInt(b)) {
+      if (H.intValue(b) === 0) throw new PythonException('ZeroDivisionError', 'integer division or modulo by zero');
+      q = H.ints.floordiv(a, b);
+      r = H.ints.mod(a, b);
+    } else {
+      const x = this.num(a);
+      const y = this.num(b);
+      if (x === undefined || y === undefined) throw this.binaryError('divmod()', a, b);
+      if (y === 0) throw new PythonException('ZeroDivisionError', 'float divmod()');
+      q = H.float(floatFloorDiv(x, y));
+      r = H.float(floatMod(x, y));
+    }
+    const t = H.newTuple(2);
+    H.tupleInit(t, 0, q);
+    H.tupleInit(t, 1, r);
+    return t;
+  }
   pow(a: Ref, b: Ref): Ref {
     if (this.isInt(a) && this.isInt(b) && this.H.intValue(b) >= 0) return this.H.ints.pow(a, b);
     return this.floatOp('**', a, b);

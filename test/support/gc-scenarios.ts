@@ -297,7 +297,13 @@ export function simScenario(profile: ProfileName, name: string): Outcome {
 }
 
 /** The real interpreters on this machine that map to a generational profile we can compare with. */
-export function realInterpreters(): { python: string; version: string; profile: ProfileName }[] {
+export interface RealInterpreter {
+  python: string;
+  version: string;
+  profile: ProfileName;
+}
+
+export function realInterpreters(): RealInterpreter[] {
   return discoverInterpreters()
     .filter((i) => ['3.11', '3.12', '3.13'].includes(i.profile ?? ''))
     .map((i) => ({ python: i.path, version: i.version, profile: i.profile as ProfileName }));

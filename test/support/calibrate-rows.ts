@@ -1,0 +1,33 @@
+/**
+ * `gclab calibrate --json` of a fixture against every real interpreter found: the rows it prints
+ * (simulated and real figures per variant and interpreter). For tests that compare a fixture's
+ * memory figures with the real interpreters.
+ */
+import { spawnSync } from 'node:child_process';
+import { expect } from 'vitest';
+import type { RealInterpreter } from './gc-scenarios.js';
+
+export interface CalibrateRow {
+  python: string;
+  variant: string;
+  sim: { peak: number; current: number; collections: number[] };
+  real: { peak: number; current: number; collections: number[] };
+}
+
+export function calibrateRows(fixture: string, n: number, interpreters: readonly RealInterpreter[]): CalibrateRow[] {
+  const args = ['bin/gclab.js', 'calibrate', '--workload', fixture, '--n', String(n), '--json'];
+  for (const interp of interpreters) args.push('--python', interp.python);
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 240_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as CalibrateRow[];
+}
+
+/** Every row's peak and current bytes equal the real ones, and its collections per generation. */
+export function expectExactRows(rows: readonly CalibrateRow[]): void {
+  for (const row of rows) {
+    const label = `${row.variant} on ${row.python}`;
+    expect(row.sim.peak, `${label} peak`).toBe(row.real.peak);
+    expect(row.sim.current, `${label} current`).toBe(row.real.current);
+    expect(row.sim.collections, `${label} collections`).toEqual(row.real.collections);
+  }
+}

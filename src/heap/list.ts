@@ -130,6 +130,27 @@ export class ListOps {
     i32[i32[list + FIELD.LIST_ITEMS] + 2 * n] = item;
   }
 
+  /**
+   * FIX_PREALLOC_SIZE (stringlib/split.h): a list preallocated with `PyList_New(n)` and filled
+   * with fewer items takes their count as its size; its array keeps its allocation.
+   */
+  setSizeKeepingAllocation(list: Ref, n: number): void {
+    const i32 = this.heap.i32;
+    if (n > i32[list + FIELD.LIST_ALLOCATED]) throw new RangeError(`size ${n} beyond the list's allocation`);
+    i32[list + FIELD.LIST_SIZE] = n;
+  }
+
+  /** `list.reverse()` in place (reverse_slice: items swap, nothing is made). */
+  reverse(list: Ref): void {
+    const i32 = this.heap.i32;
+    const items = i32[list + FIELD.LIST_ITEMS];
+    for (let lo = 0, hi = i32[list + FIELD.LIST_SIZE] - 1; lo < hi; lo++, hi--) {
+      const a = i32[items + 2 * lo];
+      i32[items + 2 * lo] = i32[items + 2 * hi];
+      i32[items + 2 * hi] = a;
+    }
+  }
+
   /** `lst.append(item)` stealing the reference (as a comprehension's LIST_APPEND does). */
   appendSteal(list: Ref, item: Ref): void {
     this.append(list, item);

@@ -145,6 +145,17 @@ export interface Profile {
    */
   readonly listExtendFromDictsAndSets: 'iterator' | 'direct';
   /**
+   * How many item slots `str.split()` / `rsplit()` preallocate for their list when no maxsplit is
+   * given (stringlib's PREALLOC_SIZE of maxcount, at most 12; more items are appended): 3.11 takes
+   * maxcount as unbounded, so always 12; 3.12+ bounds it by the string's length first (a string of
+   * n characters has at most (n + 1) // 2 pieces between whitespace, n // len(sep) + 1 around a
+   * separator). With a maxsplit, maxcount is maxsplit on every version. MEAS (sys.getsizeof of the
+   * lists of `("x" * n).split(...)` for n = 1..13, 3.11.2, 3.12.1, 3.13.0): 3.11 12 slots
+   * throughout; 3.12/3.13 2,2,3,3,4,... for whitespace and 3,4,5,...,12 for `"x"`. 3.14 inherits
+   * 3.13's (UNCERTAIN).
+   */
+  readonly strSplitPrealloc: 'twelve' | 'bounded-by-length';
+  /**
    * Whether a specialised float `+`, `-` or `*` (BINARY_OP_ADD_FLOAT, _SUBTRACT_FLOAT,
    * _MULTIPLY_FLOAT, in-place forms included) writes its result into an operand that only the
    * value stack holds instead of making a float (3.12+: DECREF_INPUTS_AND_REUSE_FLOAT, 3.13's
@@ -215,6 +226,7 @@ const P311: Profile = {
   superCallObjects: true,
   classCallSpecialises: 'never',
   listExtendFromDictsAndSets: 'iterator',
+  strSplitPrealloc: 'twelve',
   floatOpsReuseOperands: false,
   adaptiveWarmup: 'code',
   withBindsMethods: true,
@@ -224,6 +236,7 @@ const P311: Profile = {
 
 const P312: Profile = {
   ...P311,
+  strSplitPrealloc: 'bounded-by-length',
   name: '3.12',
   pythonVersion: '3.12',
   strAsciiHeader: 40,

@@ -8,6 +8,7 @@ import type { Ref } from '../heap/layout.js';
 import { PythonException } from './errors.js';
 import type { Runtime } from './runtime.js';
 import { Kind } from '../heap/types.js';
+import { STR_METHOD_NAMES } from './str-methods.js';
 
 /**
  * How a call of a builtin is checked for the eval breaker on return (3.12+: `CALL_BUILTIN_*`,
@@ -359,7 +360,7 @@ export function moduleHasAttribute(module: string, name: string): boolean {
  */
 export const TYPE_METHODS: Readonly<Partial<Record<Kind, ReadonlySet<string>>>> = {
   [Kind.List]: new Set(['append', 'pop', 'insert', 'clear', 'remove', 'extend']),
-  [Kind.Str]: new Set(['replace', 'strip', 'lstrip', 'rstrip']),
+  [Kind.Str]: new Set(STR_METHOD_NAMES),
   [Kind.Dict]: new Set(['get', 'keys', 'values', 'items']),
   [Kind.Bytes]: new Set(['index']),
 };

@@ -21,6 +21,7 @@ import { clearList } from '../heap/list.js';
 import { WeakrefModule } from './weakref-module.js';
 import { installRandomModule } from './random-module.js';
 import { floatFloorDiv, floatMod, floatRepr } from './float-math.js';
+import { callStrMethod, strRepr } from './str-methods.js';
 import { DICT_CHANGED_SIZE, iterKindOfView, type DictViewKind } from '../heap/dict-views.js';
 
 /** What the program can reach outside the heap: the lab's probes and reports, and its output. */
@@ -262,30 +263,6 @@ function parsePercentFormat(fmt: string): readonly (string | PercentSpec)[] {
 const SIZED_KINDS: ReadonlySet<Kind> = new Set([Kind.List, Kind.Tuple, Kind.Dict, Kind.Set, Kind.Str, Kind.Bytes, Kind.Range, Kind.Array, Kind.DictKeys, Kind.DictValues, Kind.DictItems]);
 
 /** `str.replace(old, new, count)` on JS text (count < 0: every occurrence; an empty `old` inserts between characters). */
-function replaceText(text: string, from: string, to: string, count: number): string {
-  if (count === 0) return text;
-  if (from === '') {
-    const chars = [...text];
-    const n = count < 0 ? chars.length + 1 : Math.min(count, chars.length + 1);
-    let out = '';
-    for (let i = 0; i < chars.length; i++) out += (i < n ? to : '') + chars[i];
-    return n > chars.length ? out + to : out;
-  }
-  const parts = text.split(from);
-  if (count < 0 || count >= parts.length - 1) return parts.join(to);
-  return parts.slice(0, count + 1).join(to) + from + parts.slice(count + 1).join(from);
-}
-
-/** `str.strip/lstrip/rstrip(chars)`: whitespace when chars is undefined. */
-function stripText(text: string, chars: string | undefined, left: boolean, right: boolean): string {
-  const strips = (c: string): boolean => (chars === undefined ? /\s/.test(c) : chars.includes(c));
-  let lo = 0;
-  let hi = text.length;
-  if (left) while (lo < hi && strips(text[lo])) lo++;
-  if (right) while (hi > lo && strips(text[hi - 1])) hi--;
-  return text.slice(lo, hi);
-}
-
 /** Whether a warm call site of a class of this kind passes its arguments without a tuple (Profile.classCallSpecialises). */
 export function specialisesClassCall(rule: 'never' | 'inline-values' | 'always', kind: Kind): boolean {
   return rule === 'always' || (rule === 'inline-values' && kind === Kind.Instance);
@@ -1589,7 +1566,7 @@ export class Runtime {
       return this.afterCall(H.ints.fromValue(at));
     }
     if (kind === Kind.Str) {
-      const r = this.strMethod(obj, m, args);
+      const r = callStrMethod(this, obj, m, args);
       if (r !== 0) return this.afterCall(r);
     }
     if (kind === Kind.Dict && (m === 'keys' || m === 'values' || m === 'items')) {
@@ -1603,46 +1580,6 @@ export class Runtime {
       return this.afterCall(r);
     }
     throw new PythonException('AttributeError', `'${H.types.nameOf(H.typeOf(obj))}' object has no attribute '${m}'`);
-  }
-
-  /**
-   * The methods of str the front-end runs (all METH_FASTCALL or METH_O: no argument tuple), args
-   * borrowed; a new reference, or 0 for a name that is not one. Like CPython's, a result equal to
-   * the string (nothing replaced or stripped) is the string itself, and a one-character or empty
-   * result is the cached one (str.create).
-   */
-  private strMethod(obj: Ref, m: string, args: Ref[]): Ref {
-    const H = this.H;
-    const text = H.str.read(obj);
-    const strArg = (i: number, what: string): string => {
-      const a = args[i];
-      if (a === undefined || H.kindOf(a) !== Kind.Str) throw new PythonException('TypeError', `${what} must be str, not ${a === undefined ? 'nothing' : H.types.nameOf(H.typeOf(a))}`);
-      return H.str.read(a);
-    };
-    let out: string;
-    switch (m) {
-      case 'replace': {
-        const from = strArg(0, 'replace() argument 1');
-        const to = strArg(1, 'replace() argument 2');
-        const count = args.length > 2 ? H.intValue(args[2]) : -1;
-        out = replaceText(text, from, to, count);
-        break;
-      }
-      case 'strip':
-      case 'lstrip':
-      case 'rstrip': {
-        const chars = args.length > 0 && args[0] !== H.None ? strArg(0, `${m} arg`) : undefined;
-        out = stripText(text, chars, m !== 'rstrip', m !== 'lstrip');
-        break;
-      }
-      default:
-        return 0;
-    }
-    if (out === text) {
-      H.incref(obj);
-      return obj;
-    }
-    return H.newStr(out);
   }
 
   /** The eval-breaker check on return from a generic C call; passes its result through. */
@@ -2544,6 +2481,8 @@ export class Runtime {
     if (this.isInt(a) && this.isInt(b)) return H.ints.mul(a, b);
     if (this.I[a + OB.TYPE] === Kind.List && this.isInt(b)) return this.repeatList(a, this.H.intValue(b));
     if (this.I[b + OB.TYPE] === Kind.List && this.isInt(a)) return this.repeatList(b, this.H.intValue(a));
+    if (this.I[a + OB.TYPE] === Kind.Str && this.isInt(b)) return this.repeatStr(a, this.H.intValue(b));
+    if (this.I[b + OB.TYPE] === Kind.Str && this.isInt(a)) return this.repeatStr(b, this.H.intValue(a));
     return this.floatOp('*', a, b);
   }
   /**
@@ -2843,6 +2782,15 @@ export class Runtime {
   }
 
   /** `list * n` (`list_repeat`): a list of exactly len * n slots. */
+  /** `s * n` (unicode_repeat): the string itself when n is 1 or it is empty, '' for n <= 0, else a new string. */
+  private repeatStr(str: Ref, n: number): Ref {
+    const H = this.H;
+    const text = H.str.read(str);
+    if (n <= 0) return H.str.create('');
+    if (n === 1 || text.length === 0) return H.sharedRef(str);
+    return H.str.createFresh(text.repeat(n));
+  }
+
   private repeatList(list: Ref, n: number): Ref {
     const H = this.H;
     const len = H.list.length(list);
@@ -3799,10 +3747,8 @@ export class Runtime {
   repr(v: Ref): string {
     const H = this.H;
     switch (H.kindOf(v)) {
-      case Kind.Str: {
-        const text = H.str.read(v);
-        return text.includes("'") && !text.includes('"') ? `"${text}"` : `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-      }
+      case Kind.Str:
+        return strRepr(H.str.read(v));
       case Kind.Int:
       case Kind.Float:
       case Kind.None:

@@ -30,7 +30,7 @@ import {
 } from './layout.js';
 import { PROFILES, type Profile, type ProfileName } from './profiles.js';
 import { HeapStats } from './stats.js';
-import { type ClassInfo, type ClassSpec, Kind, TypeTable } from './types.js';
+import { CLASS_ID_BASE, type ClassInfo, type ClassSpec, Kind, TypeTable } from './types.js';
 import { clearDict, clearInstanceValues, DictOps } from './dict.js';
 import { clearList, ListOps } from './list.js';
 import { TupleOps } from './tuple.js';
@@ -85,6 +85,10 @@ export interface HeapHooks {
   finalize?(heap: Heap, self: Ref): void;
   /** A weakref callback: `callback(weakref)`. */
   weakrefCallback?(heap: Heap, callback: Ref, weakref: Ref): void;
+  /** The hash of an instance of a program's class as a dict or set key (its `__hash__`), or undefined for identity. */
+  hashInstance?(heap: Heap, ref: Ref): number | undefined;
+  /** `a == b` for dict and set keys when one is an instance of a program's class (its `__eq__`). */
+  equalInstance?(heap: Heap, a: Ref, b: Ref): boolean;
 }
 
 /** int, bool and float compare by value with each other. */
@@ -1236,6 +1240,7 @@ export class Heap {
         return (acc ^ n) === -1 ? -2 : acc ^ n;
       }
       default:
+        if (this.hooks.hashInstance !== undefined && i32[ref + OB.TYPE] >= CLASS_ID_BASE) return this.hooks.hashInstance(this, ref) ?? ref;
         return ref;
     }
   }
@@ -1243,6 +1248,7 @@ export class Heap {
   /** `a == b` for keys: identity, or equal values of numbers, strings, bytes and tuples. */
   equal(a: Ref, b: Ref): boolean {
     if (a === b) return true;
+    if (this.hooks.equalInstance !== undefined && (this.i32[a + OB.TYPE] >= CLASS_ID_BASE || this.i32[b + OB.TYPE] >= CLASS_ID_BASE)) return this.hooks.equalInstance(this, a, b);
     const kinds = this.types.kindOf;
     const ka = kinds[this.i32[a + OB.TYPE]];
     const kb = kinds[this.i32[b + OB.TYPE]];

@@ -170,6 +170,15 @@ export interface Profile {
    * LOAD_SPECIAL, gh-120507; inferred from the bytecode, not measured here: UNCERTAIN).
    */
   readonly withBindsMethods: boolean;
+  /**
+   * Whether calling one of object's comparison slot wrappers from slot_tp_richcompare (`a != b` on
+   * a class that defines `__eq__` only: object.__ne__; `a > b` with only `__lt__`: object.__gt__,
+   * answering NotImplemented) goes through the generic call: a tuple of (self, other)
+   * (_PyObject_MakeTpCall) and wrapperdescr_call's slice of it, (other,). MEAS 3.11.2, 3.12.1,
+   * 3.13.0: such a loop keeps 56 + 48 B more in the tuple free lists than `==` does. 3.14:
+   * inherited, not measured (no 64-bit 3.14 here: UNCERTAIN).
+   */
+  readonly objectCompareWrapperTuples: boolean;
 }
 
 const FREE_LISTS_311: FreeListSizes = {
@@ -218,6 +227,7 @@ const P311: Profile = {
   floatOpsReuseOperands: false,
   adaptiveWarmup: 'code',
   withBindsMethods: true,
+  objectCompareWrapperTuples: true,
   tracebackBytes: 56,
   frameObjectBase: 136,
 };

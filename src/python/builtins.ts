@@ -8,6 +8,8 @@ import type { Ref } from '../heap/layout.js';
 import { PythonException } from './errors.js';
 import type { Runtime } from './runtime.js';
 import { Kind } from '../heap/types.js';
+import { callTextMethod, hashResult, reprMethod, strMethod } from './dunder-slots.js';
+import { addressOf, hashOfAddress, hashOfFloat, hashOfInt, hashOfText } from './hashing.js';
 
 /**
  * How a call of a builtin is checked for the eval breaker on return (3.12+: `CALL_BUILTIN_*`,
@@ -52,6 +54,91 @@ function extreme(R: Runtime, args: Ref[], sign: 1 | -1, name: string): Ref {
   for (const a of args) consider(a);
   H.incref(best);
   return best;
+}
+
+/**
+ * `hash(v)`'s value (builtin_hash: PyObject_Hash, then PyLong_FromSsize_t of it). A program's
+ * `__hash__` returns an int that is dropped once its hash is read; None, functions and instances
+ * without one hash by address.
+ */
+function hashValue(R: Runtime, v: Ref): bigint {
+  const H = R.H;
+  switch (H.kindOf(v)) {
+    case Kind.Int:
+    case Kind.Bool:
+      return hashOfInt(H.ints.value(v));
+    case Kind.Float:
+      return hashOfFloat(H.floatValue(v), hashOfAddress(addressOf(v)));
+    case Kind.Str:
+    case Kind.Bytes:
+      return hashOfText(H.hashOf(v));
+    case Kind.Tuple: {
+      // tuplehash (xxHash's round over the items' hashes, 64-bit).
+      const M = 0xffffffffffffffffn;
+      const P1 = 11400714785074694791n;
+      const P2 = 14029467366897019727n;
+      const P5 = 2870177450012600261n;
+      const n = H.tupleLength(v);
+      let acc = P5;
+      for (let i = 0; i < n; i++) {
+        const lane = hashValue(R, H.tupleItem(v, i)) & M;
+        acc = (acc + lane * P2) & M;
+        acc = ((acc << 31n) | (acc >> 33n)) & M;
+        acc = (acc * P1) & M;
+      }
+      acc = (acc + (BigInt(n) ^ (P5 ^ 3527539n))) & M;
+      if (acc === M) return 1546275796n;
+      return acc >= 1n << 63n ? acc - (1n << 64n) : acc;
+    }
+    case Kind.List:
+    case Kind.Dict:
+    case Kind.Set:
+      throw new PythonException('TypeError', `unhashable type: '${H.types.nameOf(H.typeOf(v))}'`);
+    default: {
+      const r = hashResult(R, v);
+      if (r === 0) return hashOfAddress(addressOf(v));
+      const h = hashOfInt(H.ints.value(r));
+      H.decref(r);
+      return h;
+    }
+  }
+}
+
+/** An int of a bigint value (a Number when it is exactly one). */
+function intOf(R: Runtime, v: bigint): Ref {
+  return R.H.ints.fromValue(v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v);
+}
+
+/** Whether `v` can be called: a function, class, builtin, bound method, weakref, or an instance whose class has `__call__`. */
+function isCallable(R: Runtime, v: Ref): boolean {
+  const H = R.H;
+  switch (H.kindOf(v)) {
+    case Kind.Function:
+    case Kind.BoundMethod:
+    case Kind.WeakRef:
+      return true;
+    case Kind.Handle:
+      return R.isCallableHandle(v);
+    default:
+      return R.special(v, '__call__') !== 0 || R.isBuiltinMethodObject(v);
+  }
+}
+
+/** `any(it)` / `all(it)`: the iterator, each item's truth until one decides. */
+function anyAll(R: Runtime, iterable: Ref, want: boolean): Ref {
+  const H = R.H;
+  H.incref(iterable);
+  const it = R.getIter(iterable);
+  try {
+    for (let v = R.next(it); v !== 0; v = R.next(it)) {
+      const t = R.truth(v);
+      H.decref(v);
+      if (t === want) return R.bool(want);
+    }
+    return R.bool(!want);
+  } finally {
+    H.decref(it);
+  }
 }
 
 /** Every builtin function the front-end simulates. A name not here is refused before a program runs. */
@@ -169,6 +256,9 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
         H.incref(v);
         return v;
       }
+      // PyObject_Str: a program's __str__ (or __repr__) gives its str as it is.
+      const fn = strMethod(R, v);
+      if (fn !== 0) return callTextMethod(R, fn, v, 'str');
       // An int's decimal digits are written into a str of their own, one digit included.
       if (H.kindOf(v) === Kind.Int) return H.str.createFresh(R.str(v));
       return H.newStr(R.str(v));
@@ -268,6 +358,80 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
       throw new PythonException('OSError', "open(): the simulated program has no files (the lab does not touch the host's)");
     },
   },
+  repr: {
+    breaker: 'check',
+    // PyObject_Repr: a program's __repr__'s str as it is; a str's or a number's repr is a new str.
+    call(R, args) {
+      if (args.length !== 1) throw new PythonException('TypeError', `repr() takes exactly one argument (${args.length} given)`);
+      const H = R.H;
+      const v = args[0];
+      const fn = reprMethod(R, v);
+      if (fn !== 0) return callTextMethod(R, fn, v, 'repr');
+      if (H.kindOf(v) === Kind.Int) return H.str.createFresh(R.repr(v));
+      return H.newStr(R.repr(v));
+    },
+  },
+  hash: {
+    breaker: 'check',
+    call(R, args) {
+      if (args.length !== 1) throw new PythonException('TypeError', `hash() takes exactly one argument (${args.length} given)`);
+      return intOf(R, hashValue(R, args[0]));
+    },
+  },
+  id: {
+    breaker: 'check',
+    // PyLong_FromVoidPtr: an int of two digits (a 64-bit address).
+    call(R, args) {
+      if (args.length !== 1) throw new PythonException('TypeError', `id() takes exactly one argument (${args.length} given)`);
+      return intOf(R, addressOf(args[0]));
+    },
+  },
+  callable: {
+    breaker: 'check',
+    call(R, args) {
+      if (args.length !== 1) throw new PythonException('TypeError', `callable() takes exactly one argument (${args.length} given)`);
+      return R.bool(isCallable(R, args[0]));
+    },
+  },
+  getattr: {
+    breaker: 'check',
+    // builtin_getattr (METH_FASTCALL): with a default, an AttributeError is swallowed (_PyObject_LookupAttr).
+    call(R, args) {
+      if (args.length < 2 || args.length > 3) throw new PythonException('TypeError', `getattr expected 2 or 3 arguments, got ${args.length}`);
+      const found = R.lookupAttrNamed(args[0], args[1]);
+      if (found !== 0) return found;
+      if (args.length === 3) {
+        R.H.incref(args[2]);
+        return args[2];
+      }
+      throw new PythonException('AttributeError', `'${R.H.types.nameOf(R.H.typeOf(args[0]))}' object has no attribute '${R.H.str.read(args[1])}'`);
+    },
+  },
+  hasattr: {
+    breaker: 'check',
+    call(R, args) {
+      if (args.length !== 2) throw new PythonException('TypeError', `hasattr expected 2 arguments, got ${args.length}`);
+      const found = R.lookupAttrNamed(args[0], args[1]);
+      if (found !== 0) R.H.decref(found);
+      return R.bool(found !== 0);
+    },
+  },
+  bool: {
+    breaker: 'check',
+    // bool(x) (bool_vectorcall, no tuple; MEAS 3.11.2, 3.12.1, 3.13.0): PyObject_IsTrue.
+    call(R, args) {
+      if (args.length > 1) throw new PythonException('TypeError', `bool expected at most 1 argument, got ${args.length}`);
+      return R.bool(args.length === 1 && R.truth(args[0]));
+    },
+  },
+  any: {
+    breaker: 'check',
+    call: (R, args) => anyAll(R, args[0], true),
+  },
+  all: {
+    breaker: 'check',
+    call: (R, args) => anyAll(R, args[0], false),
+  },
   isinstance: {
     breaker: 'none',
     call(R, args) {
@@ -341,6 +505,7 @@ export const TYPE_METHODS: Readonly<Partial<Record<Kind, ReadonlySet<string>>>> 
   [Kind.List]: new Set(['append', 'pop', 'insert', 'clear', 'remove', 'extend']),
   [Kind.Str]: new Set(['replace', 'strip', 'lstrip', 'rstrip']),
   [Kind.Dict]: new Set(['get', 'keys', 'values', 'items']),
+  [Kind.Set]: new Set(['add', 'discard']),
   [Kind.Bytes]: new Set(['index']),
 };
 

@@ -22,6 +22,8 @@ import { WeakrefModule } from './weakref-module.js';
 import { installRandomModule } from './random-module.js';
 import { floatFloorDiv, floatMod } from './float-math.js';
 import { DICT_CHANGED_SIZE, iterKindOfView, type DictViewKind } from '../heap/dict-views.js';
+import { hashOfInt } from './hashing.js';
+import { callTextMethod, containsOf, formatInstance, hashResult, lengthOf, orderFromDunder, reprMethod, richCompare, strMethod, textOf, truthOf, type CompareOp } from './dunder-slots.js';
 
 /** What the program can reach outside the heap: the lab's probes and reports, and its output. */
 export interface ProgramHost {
@@ -655,7 +657,7 @@ export class Runtime {
       case Kind.Set:
         return H.set.length(v) !== 0;
       default:
-        return true;
+        return this.I[v + OB.TYPE] >= CLASS_ID_BASE ? truthOf(this, v) : true;
     }
   }
 
@@ -829,6 +831,9 @@ export class Runtime {
     }
     const ns = new Map<string, Ref>();
     this.C[this.codeBase + code].js(0, ns);
+    // type_ready_set_hash: a class that defines __eq__ and not __hash__ gets __hash__ = None (unhashable).
+    if (ns.has('__eq__') && !ns.has('__hash__')) ns.set('__hash__', H.sharedRef(H.None));
+    if (ns.has('__eq__') || ns.has('__hash__')) this.installKeyHooks();
     // The type's __dict__ takes the namespace's references; `ns` keeps borrowed ones for lookups.
     const dict = H.dict.newDict();
     for (const [k, v] of ns) {
@@ -1045,6 +1050,36 @@ export class Runtime {
         } catch (err) {
           if (!(err instanceof PythonException)) throw err;
         }
+      },
+    };
+  }
+
+  /**
+   * Dict and set keys that are instances of a program's class hash and compare through its
+   * `__hash__` and `__eq__` (the heap asks; a key's hash is computed once, when it goes in).
+   */
+  private installKeyHooks(): void {
+    const H = this.H;
+    if (H.hooks.hashInstance) return;
+    H.hooks = {
+      ...H.hooks,
+      hashInstance: (_heap, ref) => {
+        if (this.state.released) return undefined;
+        const r = hashResult(this, ref);
+        if (r === 0) return undefined;
+        // The int's CPython hash folded to the heap's 32 bits (its own hashOf of a 64-bit value
+        // keeps only a double's high bits).
+        const h = Number(BigInt.asIntN(32, hashOfInt(H.ints.value(r))));
+        H.decref(r);
+        return h === -1 ? -2 : h;
+      },
+      equalInstance: (_heap, a, b) => {
+        if (this.state.released) return false;
+        const r = richCompare(this, a, b, '==');
+        if (r === 0) return false;
+        const t = this.truth(r);
+        H.decref(r);
+        return t;
       },
     };
   }
@@ -1503,6 +1538,111 @@ export class Runtime {
     return this.classByType[typeId - CLASS_ID_BASE];
   }
 
+  // What dunder-slots.ts needs of the runtime: the type's special methods and their calls.
+
+  /** A special method (a Python function) of obj's class, borrowed, or 0. */
+  special(obj: Ref, name: string): Ref {
+    return this.dunder(obj, name);
+  }
+
+  /** Any attribute of obj's class along its MRO (borrowed), or 0: `__hash__ = None` included. */
+  classAttribute(obj: Ref, name: string): Ref {
+    const type = this.I[obj + OB.TYPE];
+    const record = type >= CLASS_ID_BASE ? this.classByType[type - CLASS_ID_BASE] : undefined;
+    return (record === undefined ? undefined : classAttr(record, name)) ?? 0;
+  }
+
+  /** Calls a special method (borrowed) with self and the arguments (borrowed), as the slots call it. */
+  callSpecial(fn: Ref, self: Ref, args: readonly Ref[]): Ref {
+    const H = this.H;
+    H.incref(self);
+    for (const a of args) H.incref(a);
+    return this.callWithSelf(fn, self, args.length === 0 ? [] : [...args], undefined);
+  }
+
+  /** Whether the program's class of type id `sub` has the one of type id `base` in its MRO. */
+  isSubclassType(sub: number, base: number): boolean {
+    const s = sub >= CLASS_ID_BASE ? this.classByType[sub - CLASS_ID_BASE] : undefined;
+    const b = base >= CLASS_ID_BASE ? this.classByType[base - CLASS_ID_BASE] : undefined;
+    return s !== undefined && b !== undefined && s.mro.includes(b);
+  }
+
+  /** object.__format__ bound to obj by _PyObject_LookupSpecial (a builtin_function_or_method). New reference. */
+  boundFormatMethod(obj: Ref): Ref {
+    return this.boundBuiltinMethod(obj, 0);
+  }
+
+  /** Whether a handle (a class, builtin function, exception class or module) can be called. */
+  isCallableHandle(v: Ref): boolean {
+    const h = this.handleOf(v);
+    return h !== undefined && (h.kind === 'class' || h.kind === 'builtin' || h.kind === 'exception');
+  }
+
+  /** Whether v is a method of a built-in type bound to its object (`lst.append` read, not called). */
+  isBuiltinMethodObject(v: Ref): boolean {
+    return this.isCType(v, 'builtin_function_or_method');
+  }
+
+  /**
+   * `getattr(obj, name)` / `hasattr` by a str object (borrowed): the attribute as LOAD_ATTR would
+   * give it (a new reference), or 0 for an AttributeError (_PyObject_LookupAttr: no exception object
+   * is made). Off the compiled code's cached paths: the name need not be one of co_names.
+   */
+  lookupAttrNamed(obj: Ref, name: Ref): Ref {
+    const H = this.H;
+    if (H.kindOf(name) !== Kind.Str) throw new PythonException('TypeError', `attribute name must be string, not '${H.types.nameOf(H.typeOf(name))}'`);
+    const n = H.str.read(name);
+    const type = this.I[obj + OB.TYPE];
+    const h = this.handleOf(obj);
+    if (h?.kind === 'module') {
+      const v = h.attrs.get(n);
+      if (v === undefined) return 0;
+      H.incref(v);
+      return v;
+    }
+    if (h?.kind === 'pymodule') {
+      const key = H.intern(n);
+      const v = H.dict.getItem(h.runtime.globals, key);
+      H.decref(key);
+      if (v !== 0) H.incref(v);
+      return v;
+    }
+    if (h?.kind === 'class') {
+      const v = classAttr(h, n);
+      return v === undefined ? 0 : this.descriptorValue(v, obj);
+    }
+    const record = type >= CLASS_ID_BASE ? this.classByType[type - CLASS_ID_BASE] : undefined;
+    if (record !== undefined) {
+      if (n === '__class__') return H.sharedRef(this.handleRefs.get(`class:${record.code}`)!);
+      const own = this.attrOf(obj, n);
+      if (own !== 0) {
+        H.incref(own);
+        return own;
+      }
+      if (H.kindOf(obj) === Kind.SlotsInstance) {
+        const i = record.info.slots.indexOf(n);
+        const s = i >= 0 ? H.getSlot(obj, i) : 0;
+        if (s !== 0) {
+          H.incref(s);
+          return s;
+        }
+      }
+      const cv = classAttr(record, n);
+      if (cv === undefined) return 0;
+      if (this.wrapperKind(cv) !== undefined) return this.descriptorValue(cv, this.handleRefs.get(`class:${record.code}`)!);
+      if (this.I[cv + OB.TYPE] === Kind.Function) return H.boundMethod(cv, obj);
+      H.incref(cv);
+      return cv;
+    }
+    if (type < CLASS_ID_BASE && TYPE_METHODS[H.kindOf(obj)]?.has(n)) return this.boundBuiltinMethod(obj, name);
+    return 0;
+  }
+
+  /** `PyObject_RichCompareBool(a, b, Py_EQ)`: identity first, then ==. */
+  equalBool(a: Ref, b: Ref): boolean {
+    return this.equal(a, b);
+  }
+
 
 
   private attrOf(obj: Ref, name: string): Ref {
@@ -1577,6 +1717,12 @@ export class Runtime {
     if (kind === Kind.Dict && (m === 'keys' || m === 'values' || m === 'items')) {
       // METH_NOARGS: CALL_METHOD_DESCRIPTOR_NOARGS checks the eval breaker.
       return this.afterCall(H.dictViews.newView(obj, m === 'keys' ? Kind.DictKeys : m === 'values' ? Kind.DictValues : Kind.DictItems));
+    }
+    if (kind === Kind.Set && (m === 'add' || m === 'discard')) {
+      // METH_O: CALL_METHOD_DESCRIPTOR_O checks the eval breaker.
+      if (m === 'add') H.set.add(obj, args[0]);
+      else H.set.discard(obj, args[0]);
+      return this.afterCall(this.none());
     }
     if (kind === Kind.Dict && m === 'get') {
       const v = H.dict.getItem(obj, args[0]);
@@ -1814,8 +1960,11 @@ export class Runtime {
         for (let i = 0; i < n; i++) if (this.equal(H.tupleItem(container, i), item)) return true;
         return false;
       }
-      default:
+      default: {
+        const found = containsOf(this, container, item);
+        if (found !== undefined) return found;
         throw new PythonException('TypeError', `argument of type '${H.types.nameOf(H.typeOf(container))}' is not iterable`);
+      }
     }
   }
 
@@ -1841,16 +1990,25 @@ export class Runtime {
       return true;
     }
     if (ka === Kind.Dict && kb === Kind.Dict) throw new PythonException('TypeError', 'dict == dict is not simulated yet');
-    const eq = this.dunder(a, '__eq__');
-    if (eq !== 0) {
-      H.incref(a);
-      H.incref(b);
-      const r = this.callFunction(eq, [b], undefined, a);
-      const t = this.truth(r);
-      H.decref(r);
-      return t;
+    if (this.I[a + OB.TYPE] >= CLASS_ID_BASE || this.I[b + OB.TYPE] >= CLASS_ID_BASE) {
+      const r = richCompare(this, a, b, '==');
+      if (r !== 0) {
+        const t = this.truth(r);
+        H.decref(r);
+        return t;
+      }
     }
     return H.equal(a, b);
+  }
+
+  /**
+   * `a == b` / `a != b` as COMPARE_OP runs it when an operand is an instance of a program's class:
+   * no identity short cut, the special method's result itself (new reference).
+   */
+  private compareInstances(a: Ref, b: Ref, op: CompareOp): Ref {
+    const r = richCompare(this, a, b, op);
+    if (r !== 0) return r;
+    return this.bool(op === '==' ? a === b : a !== b);
   }
 
   // ---- displays -------------------------------------------------------------------------------
@@ -2711,13 +2869,14 @@ export class Runtime {
         return String(value);
       }
       case 's': {
+        // PyObject_Str's temporary (a program's __str__ makes its own and it is dropped in str()).
         const text = this.str(v);
-        if (H.kindOf(v) !== Kind.Str) H.decref(H.newStr(text));
+        if (H.kindOf(v) !== Kind.Str && strMethod(this, v) === 0) H.decref(H.newStr(text));
         return text;
       }
       case 'r': {
         const text = this.repr(v);
-        H.decref(H.newStr(text));
+        if (reprMethod(this, v) === 0) H.decref(H.newStr(text));
         return text;
       }
       case 'f':
@@ -2809,15 +2968,48 @@ export class Runtime {
       const t = H.str.read(b);
       return s < t ? -1 : s > t ? 1 : 0;
     }
+    const ka = H.kindOf(a);
+    if ((ka === Kind.Tuple || ka === Kind.List) && H.kindOf(b) === ka) return this.sequenceOrder(a, b, op);
+    if (this.I[a + OB.TYPE] >= CLASS_ID_BASE || this.I[b + OB.TYPE] >= CLASS_ID_BASE) {
+      const order = orderFromDunder(this, a, b, op);
+      if (order !== undefined) return order;
+    }
     throw new PythonException('TypeError', `'${op}' not supported between instances of '${H.types.nameOf(H.typeOf(a))}' and '${H.types.nameOf(H.typeOf(b))}'`);
+  }
+
+  /**
+   * Two tuples or two lists ordered (tuplerichcompare, list_richcompare): the first index where
+   * the items differ (`==`, identity first), then those items ordered by `op`; else the lengths.
+   * The number reads back under `op` as orderOf's does.
+   */
+  private sequenceOrder(a: Ref, b: Ref, op: string): number {
+    const H = this.H;
+    const isTuple = H.kindOf(a) === Kind.Tuple;
+    const na = isTuple ? H.tupleLength(a) : H.list.length(a);
+    const nb = isTuple ? H.tupleLength(b) : H.list.length(b);
+    for (let i = 0; i < na && i < nb; i++) {
+      const x = isTuple ? H.tupleItem(a, i) : H.list.get(a, i);
+      const y = isTuple ? H.tupleItem(b, i) : H.list.get(b, i);
+      if (!this.equal(x, y)) return this.orderOf(x, y, op);
+    }
+    return na < nb ? -1 : na > nb ? 1 : 0;
   }
 
   // Comparisons as JS booleans (a comparison feeding a branch).
   test_eq(a: Ref, b: Ref): boolean {
+    if (this.I[a + OB.TYPE] >= CLASS_ID_BASE || this.I[b + OB.TYPE] >= CLASS_ID_BASE) return this.truthOfResult(this.compareInstances(a, b, '=='));
     return this.equal(a, b);
   }
   test_ne(a: Ref, b: Ref): boolean {
+    if (this.I[a + OB.TYPE] >= CLASS_ID_BASE || this.I[b + OB.TYPE] >= CLASS_ID_BASE) return this.truthOfResult(this.compareInstances(a, b, '!='));
     return !this.equal(a, b);
+  }
+
+  /** The truth of a result (consumed): POP_JUMP_IF_* after COMPARE_OP. */
+  private truthOfResult(r: Ref): boolean {
+    const t = this.truth(r);
+    this.H.decref(r);
+    return t;
   }
   test_lt(a: Ref, b: Ref): boolean {
     return this.orderOf(a, b, '<') < 0;
@@ -2833,9 +3025,11 @@ export class Runtime {
   }
 
   compare_eq(a: Ref, b: Ref): Ref {
+    if (this.I[a + OB.TYPE] >= CLASS_ID_BASE || this.I[b + OB.TYPE] >= CLASS_ID_BASE) return this.compareInstances(a, b, '==');
     return this.bool(this.equal(a, b));
   }
   compare_ne(a: Ref, b: Ref): Ref {
+    if (this.I[a + OB.TYPE] >= CLASS_ID_BASE || this.I[b + OB.TYPE] >= CLASS_ID_BASE) return this.compareInstances(a, b, '!=');
     return this.bool(!this.equal(a, b));
   }
   compare_lt(a: Ref, b: Ref): Ref {
@@ -3335,6 +3529,10 @@ export class Runtime {
   formatValue(v: Ref, conversion: string, spec: string): Ref {
     const H = this.H;
     if (conversion === '' && spec === '' && this.I[v + OB.TYPE] === Kind.Str) return v;
+    if (this.I[v + OB.TYPE] >= CLASS_ID_BASE) {
+      const r = this.formatProgramInstance(v, conversion, spec);
+      if (r !== 0) return r;
+    }
     let text: string;
     if (conversion === 'r' || conversion === 'a') {
       text = this.repr(v);
@@ -3351,6 +3549,32 @@ export class Runtime {
     const fresh = spec === '' && H.kindOf(v) === Kind.Int;
     H.decref(v);
     return fresh ? H.str.createFresh(text) : H.newStr(text);
+  }
+
+  /**
+   * FORMAT_VALUE of an instance of a program's class with `__str__` or `__repr__` (v consumed): `!r`
+   * and `!s` call the method (its str passes through when there is no spec), no conversion is
+   * PyObject_Format (dunder-slots.ts formatInstance). 0 when the class has neither method.
+   */
+  private formatProgramInstance(v: Ref, conversion: string, spec: string): Ref {
+    const H = this.H;
+    let r: Ref;
+    if (conversion === 'r' || conversion === 'a' || conversion === 's') {
+      const fn = conversion === 's' ? strMethod(this, v) : reprMethod(this, v);
+      if (fn === 0) return 0;
+      r = callTextMethod(this, fn, v, conversion === 's' ? 'str' : 'repr');
+      if (spec !== '') {
+        // The conversion's str, formatted by str.__format__ into a new one.
+        const text = formatWithSpec(H.str.read(r), spec);
+        H.decref(r);
+        r = H.newStr(text);
+      }
+    } else {
+      r = formatInstance(this, v, spec);
+      if (r === 0) return 0;
+    }
+    H.decref(v);
+    return r;
   }
 
   /** `format(v, spec)` for ints, floats and strs: fill, align, sign, width, precision, type. */
@@ -3434,9 +3658,12 @@ export class Runtime {
       case Kind.DictValues:
       case Kind.DictItems:
         return H.dict.length(H.dictViews.viewDict(v));
-      default:
+      default: {
+        const n = lengthOf(this, v);
+        if (n !== undefined) return n;
         if (this.state.weakref?.isWeakValueDict(v)) return this.state.weakref.length(v);
         throw new PythonException('TypeError', `object of type '${H.types.nameOf(H.typeOf(v))}' has no len()`);
+      }
     }
   }
 
@@ -3689,9 +3916,33 @@ export class Runtime {
         return String(H.ints.value(v));
       case Kind.Float:
         return floatRepr(H.floatValue(v));
-      default:
-        return this.repr(v);
+      default: {
+        if (this.I[v + OB.TYPE] < CLASS_ID_BASE) return this.repr(v);
+        const exc = this.exceptionText(v, false);
+        if (exc !== undefined) return exc;
+        return textOf(this, v, 'str') ?? this.repr(v);
+      }
     }
+  }
+
+  /**
+   * str() and repr() of an exception object the runtime made (BaseException_str / _repr): its
+   * args' one item as str, more as their tuple's repr, none as ''; repr is `Name(args…)`.
+   * Undefined for any other object.
+   */
+  private exceptionText(v: Ref, repr: boolean): string | undefined {
+    const H = this.H;
+    const type = this.I[v + OB.TYPE];
+    for (const [name, cls] of this.exceptionClasses) {
+      if (cls.id !== type || name.includes(':')) continue;
+      const args = H.getSlot(v, 1);
+      const n = args === 0 ? 0 : H.tupleLength(args);
+      if (repr) return n === 1 ? `${name}(${this.repr(H.tupleItem(args, 0))})` : `${name}${n === 0 ? '()' : this.reprTuple(args)}`;
+      // KeyError_str: the one key's repr.
+      if (n === 1) return name === 'KeyError' ? this.repr(H.tupleItem(args, 0)) : this.str(H.tupleItem(args, 0));
+      return n === 0 ? '' : this.reprTuple(args);
+    }
+    return undefined;
   }
 
   /** `repr(v)` as a JS string (the text only: a `__repr__` of the program's class is refused, see str). */
@@ -3731,9 +3982,8 @@ export class Runtime {
         return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(', ')})`;
       }
       default: {
-        if (this.dunder(v, '__repr__') !== 0 || this.dunder(v, '__str__') !== 0) {
-          throw new PythonException('NotImplementedError', 'a class\'s __repr__/__str__ is not called by the simulation yet');
-        }
+        const text = this.I[v + OB.TYPE] >= CLASS_ID_BASE ? (this.exceptionText(v, true) ?? textOf(this, v, 'repr')) : undefined;
+        if (text !== undefined) return text;
         return `<${H.types.nameOf(H.typeOf(v))} object>`;
       }
     }

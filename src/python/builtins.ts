@@ -22,6 +22,10 @@ export type BreakerAfterCall = 'check' | 'none';
 export interface BuiltinFunction {
   readonly breaker: BreakerAfterCall;
   call(R: Runtime, args: Ref[]): Ref;
+  /** A call with keyword arguments (their values after the positional ones; all borrowed); without it keywords are a TypeError. */
+  callWithKeywords?(R: Runtime, args: Ref[], kwnames: readonly string[]): Ref;
+  /** The builtin packs its own argument tuple (and keyword dict) where the profile says it is METH_VARARGS: the call does not. */
+  readonly packsOwnArguments?: boolean;
 }
 
 function intArg(R: Runtime, v: Ref, what: string): number {
@@ -29,31 +33,103 @@ function intArg(R: Runtime, v: Ref, what: string): number {
   return R.H.intValue(v);
 }
 
-/** `max`/`min` of several arguments or of one iterable: the winner gains a reference, nothing else is made. */
-function extreme(R: Runtime, args: Ref[], sign: 1 | -1, name: string): Ref {
+/**
+ * `max(...)` / `min(...)` (min_max in `Python/bltinmodule.c`; arguments borrowed, the keyword
+ * values after the positional ones). Where the profile's min and max are METH_VARARGS (3.11,
+ * 3.12: Profile.argumentTupleBuiltins), the call packs the positional arguments into a tuple and
+ * the keywords into a dict (_PyObject_MakeTpCall), and several positional arguments are iterated
+ * through that tuple's iterator; 3.13's METH_FASTCALL reads them in place. Each item is kept only
+ * while it is the best so far (its key too): a loser is dropped at once.
+ */
+function extreme(R: Runtime, args: Ref[], kwnames: readonly string[] | undefined, op: '<' | '>', name: 'max' | 'min'): Ref {
   const H = R.H;
-  let best = 0;
-  const consider = (v: Ref): void => {
-    if (best === 0 || R.orderOf(v, best, name) * sign > 0) best = v;
-  };
-  if (args.length === 1) {
-    H.incref(args[0]);
-    const it = R.getIter(args[0]);
-    const held: Ref[] = [];
-    for (let v = R.next(it); v !== 0; v = R.next(it)) {
-      consider(v);
-      held.push(v);
+  const nk = kwnames?.length ?? 0;
+  const npos = args.length - nk;
+  const varargs = H.profile.argumentTupleBuiltins.includes(name);
+  const tuple = varargs ? R.buildTupleOf(args.slice(0, npos), true) : 0;
+  const kwdict = varargs && nk > 0 ? R.keywordDict(args.slice(npos), kwnames!) : 0;
+  let it = 0;
+  let maxitem = 0;
+  let maxval = 0;
+  try {
+    let key = 0;
+    let dflt = 0;
+    for (let k = 0; k < nk; k++) {
+      const v = args[npos + k];
+      if (kwnames![k] === 'key') key = v === H.None ? 0 : v;
+      else if (kwnames![k] === 'default') dflt = v;
+      else throw new PythonException('TypeError', `'${kwnames![k]}' is an invalid keyword argument for ${name}()`);
     }
-    H.decref(it);
-    if (best === 0) throw new PythonException('ValueError', `${name}() iterable argument is empty`);
-    H.incref(best);
-    for (const v of held) H.decref(v);
-    return best;
+    if (npos === 0) throw new PythonException('TypeError', `${name} expected at least 1 argument, got 0`);
+    const positional = npos > 1;
+    if (positional && dflt !== 0) throw new PythonException('TypeError', `Cannot specify a default for ${name}() with multiple positional arguments`);
+    const source = !positional ? args[0] : tuple;
+    if (source !== 0) {
+      H.incref(source);
+      it = R.getIter(source);
+    }
+    for (let i = 0; ; ) {
+      let item: Ref;
+      if (it === 0) {
+        if (i >= npos) break;
+        item = args[i++];
+        H.incref(item);
+      } else {
+        item = R.next(it);
+        if (item === 0) break;
+      }
+      let val = item;
+      if (key !== 0) {
+        try {
+          H.incref(key);
+          H.incref(item);
+          val = R.callFromC(key, [item]);
+        } catch (err) {
+          H.decref(item);
+          throw err;
+        }
+      } else H.incref(val);
+      if (maxval === 0) {
+        maxitem = item;
+        maxval = val;
+        continue;
+      }
+      let better: boolean;
+      try {
+        const order = R.orderOf(val, maxval, op);
+        better = op === '>' ? order > 0 : order < 0;
+      } catch (err) {
+        H.decref(item);
+        H.decref(val);
+        throw err;
+      }
+      if (better) {
+        H.decref(maxval);
+        H.decref(maxitem);
+        maxval = val;
+        maxitem = item;
+      } else {
+        H.decref(item);
+        H.decref(val);
+      }
+    }
+    if (maxval === 0) {
+      if (dflt === 0) throw new PythonException('ValueError', `${name}() iterable argument is empty`);
+      H.incref(dflt);
+      return dflt;
+    }
+    H.decref(maxval);
+    maxval = 0;
+    const result = maxitem;
+    maxitem = 0;
+    return result;
+  } finally {
+    if (maxval !== 0) H.decref(maxval);
+    if (maxitem !== 0) H.decref(maxitem);
+    if (it !== 0) H.decref(it);
+    if (tuple !== 0) H.decref(tuple);
+    if (kwdict !== 0) H.decref(kwdict);
   }
-  if (args.length === 0) throw new PythonException('TypeError', `${name} expected at least 1 argument, got 0`);
-  for (const a of args) consider(a);
-  H.incref(best);
-  return best;
 }
 
 /**
@@ -141,6 +217,46 @@ function anyAll(R: Runtime, iterable: Ref, want: boolean): Ref {
   }
 }
 
+/** `dict(...)`: a new dict from an iterable of pairs (or nothing), then the keyword items. Arguments borrowed. */
+function newDict(R: Runtime, positional: readonly Ref[], keywords: readonly (readonly [string, Ref])[]): Ref {
+  const H = R.H;
+  if (positional.length > 1) throw new PythonException('TypeError', `dict expected at most 1 argument, got ${positional.length}`);
+  const d = H.dict.newDict();
+  try {
+    if (positional.length === 1) {
+      const src = positional[0];
+      if (H.kindOf(src) === Kind.Dict) throw new PythonException('NotImplementedError', 'dict(mapping) is not simulated yet (dict_merge copies the keys wholesale; only an iterable of pairs is)');
+      H.incref(src);
+      const it = R.getIter(src);
+      try {
+        for (let item = R.next(it), i = 0; item !== 0; item = R.next(it), i++) {
+          const kind = H.kindOf(item);
+          const n = kind === Kind.Tuple ? H.tupleLength(item) : kind === Kind.List ? H.list.length(item) : -1;
+          if (n !== 2) {
+            H.decref(item);
+            if (n < 0) throw new PythonException('TypeError', `cannot convert dictionary update sequence element #${i} to a sequence`);
+            throw new PythonException('ValueError', `dictionary update sequence element #${i} has length ${n}; 2 is required`);
+          }
+          const at = (j: number): Ref => (kind === Kind.Tuple ? H.tupleItem(item, j) : H.list.get(item, j));
+          H.dict.setItem(d, at(0), at(1));
+          H.decref(item);
+        }
+      } finally {
+        H.decref(it);
+      }
+    }
+    for (const [k, v] of keywords) {
+      const key = H.intern(k);
+      H.dict.setItem(d, key, v);
+      H.decref(key);
+    }
+  } catch (err) {
+    H.decref(d);
+    throw err;
+  }
+  return d;
+}
+
 /** Every builtin function the front-end simulates. A name not here is refused before a program runs. */
 export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
   range: {
@@ -155,8 +271,8 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
   },
   len: { breaker: 'none', call: (R, args) => R.H.ints.fromValue(R.len(args[0])) },
   sum: { breaker: 'check', call: (R, args) => R.sum(args[0]) },
-  max: { breaker: 'check', call: (R, args) => extreme(R, args, 1, 'max') },
-  min: { breaker: 'check', call: (R, args) => extreme(R, args, -1, 'min') },
+  max: { breaker: 'check', packsOwnArguments: true, call: (R, args) => extreme(R, args, undefined, '>', 'max'), callWithKeywords: (R, args, kw) => extreme(R, args, kw, '>', 'max') },
+  min: { breaker: 'check', packsOwnArguments: true, call: (R, args) => extreme(R, args, undefined, '<', 'min'), callWithKeywords: (R, args, kw) => extreme(R, args, kw, '<', 'min') },
   abs: {
     breaker: 'check',
     call(R, args) {
@@ -431,6 +547,20 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
   all: {
     breaker: 'check',
     call: (R, args) => anyAll(R, args[0], false),
+  },
+  issubclass: {
+    breaker: 'check',
+    call(R, args) {
+      if (args.length !== 2) throw new PythonException('TypeError', `issubclass expected 2 arguments, got ${args.length}`);
+      return R.bool(R.isSubclass(args[0], args[1]));
+    },
+  },
+  dict: {
+    breaker: 'check',
+    // dict(iterable of pairs) (dict_vectorcall, no tuple; PyDict_MergeFromSeq2: each pair's key and value set in turn).
+    call: (R, args) => newDict(R, args, []),
+    // dict(a=1, ...): the keywords set in order after the positional argument's items (no kwargs dict).
+    callWithKeywords: (R, args, kwnames) => newDict(R, args.slice(0, args.length - kwnames.length), kwnames.map((k, i) => [k, args[args.length - kwnames.length + i]] as const)),
   },
   isinstance: {
     breaker: 'none',

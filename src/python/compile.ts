@@ -763,25 +763,47 @@ ${body}
     // The decorators simulated: classmethod and staticmethod on a method (evaluated first, as
     // CPython loads a decorator before MAKE_FUNCTION).
     const wrapper = this.methodWrapperOf(b, s);
-    if (s.decorator_list.length > 0 && wrapper === undefined) this.unsupported(s.decorator_list[0], 'decorator (only @classmethod and @staticmethod on a method are simulated)');
+    const accessor = wrapper === undefined ? this.propertyAccessorOf(b, s) : undefined;
+    if (s.decorator_list.length > 0 && wrapper === undefined && accessor === undefined) this.unsupported(s.decorator_list[0], 'decorator (only @classmethod, @staticmethod, @property and @name.setter/getter/deleter on a method are simulated)');
     if (s.args.kw_defaults.some((d) => d !== null && d !== undefined)) this.unsupported(s, 'keyword-only parameter defaults');
+    // `@x.setter`: the decorator (x's bound setter method) is evaluated before the function is made.
+    let boundAccessor = '';
+    if (accessor !== undefined) {
+      const p = this.expr(b, accessor.property);
+      boundAccessor = b.t();
+      b.emit(`const ${boundAccessor} = R.boundPropertyMethod(${p});`);
+    }
     const defaults = this.defaultsTuple(b, s.args);
     const id = this.compileCode(scope, qualnameOf(scope), s.body, s.lineno);
     const closure = this.closureTuple(b, scope);
     const fn = b.t();
     b.emit(`const ${fn} = R.makeFunction(${id}, ${closure}, ${defaults});`);
+    if (accessor !== undefined) {
+      const p = b.t();
+      b.emit(`const ${p} = R.propertyCopy(${boundAccessor}, '${accessor.slot}', ${fn});`);
+      return this.storeName(b, s.name, p, s);
+    }
     if (wrapper === undefined) return this.storeName(b, s.name, fn, s);
     const w = b.t();
     b.emit(`const ${w} = R.${wrapper}(${fn});`);
     this.storeName(b, s.name, w, s);
   }
 
-  /** 'classMethod' or 'staticMethod' for a method decorated with exactly that builtin, else undefined. */
-  private methodWrapperOf(b: CodeBuilder, s: ast.FunctionDef): 'classMethod' | 'staticMethod' | undefined {
+  /** 'classMethod', 'staticMethod' or 'property' for a method decorated with exactly that builtin, else undefined. */
+  private methodWrapperOf(b: CodeBuilder, s: ast.FunctionDef): 'classMethod' | 'staticMethod' | 'property' | undefined {
     if (s.decorator_list.length !== 1 || b.scope.kind !== 'class') return undefined;
     const d = s.decorator_list[0];
     if (d.nodeType !== 'Name' || this.moduleGlobals.has(d.id)) return undefined;
-    return d.id === 'classmethod' ? 'classMethod' : d.id === 'staticmethod' ? 'staticMethod' : undefined;
+    return d.id === 'classmethod' ? 'classMethod' : d.id === 'staticmethod' ? 'staticMethod' : d.id === 'property' ? 'property' : undefined;
+  }
+
+  /** `@x.setter` (getter, deleter) on a method, x a name: the property expression and the slot the function fills. */
+  private propertyAccessorOf(b: CodeBuilder, s: ast.FunctionDef): { property: ast.Name; slot: 'fget' | 'fset' | 'fdel' } | undefined {
+    if (s.decorator_list.length !== 1 || b.scope.kind !== 'class') return undefined;
+    const d = s.decorator_list[0];
+    if (d.nodeType !== 'Attribute' || d.value.nodeType !== 'Name') return undefined;
+    const slot = d.attr === 'setter' ? 'fset' : d.attr === 'getter' ? 'fget' : d.attr === 'deleter' ? 'fdel' : undefined;
+    return slot === undefined ? undefined : { property: d.value, slot };
   }
 
   /** The defaults tuple (a constant when every default is one), or 0. */
@@ -1474,6 +1496,8 @@ ${body}
     for (const k of e.keywords) if (k.arg === null || k.arg === undefined) this.unsupported(k, "'**kwargs' in a call");
     const site = this.sites++;
     const kwnames = e.keywords.map((k) => k.arg as string);
+    // The call's kwnames tuple is a constant of interned strs, made with the code object.
+    for (const k of kwnames) this.name(k);
     const kwArg = kwnames.length > 0 ? `, ${JSON.stringify(kwnames)}` : '';
     const t = b.t();
     if (e.func.nodeType === 'Attribute' && this.isSuperCall(b, e.func.value)) {

@@ -182,7 +182,7 @@ export function linkedCode(module: CompiledModule): LinkedCode {
  * The C-level objects the runtime makes that are not heap kinds of their own, as `__slots__`
  * layouts of their sizes with the GC head (each defined once per program, when first needed):
  * zip 64 B, builtin_function_or_method 72 B, classmethod and staticmethod 48 B (MEAS 3.11–3.13),
- * super 56 B, method-wrapper 48 B.
+ * super 56 B, method-wrapper 48 B, and the ones below.
  */
 const C_TYPES = {
   zip: ['ittuple', 'result', 'tuplesize', 'strict'],
@@ -191,6 +191,11 @@ const C_TYPES = {
   staticmethod: ['callable', 'dict'],
   super: ['type', 'obj', 'obj_type'],
   'method-wrapper': ['descr', 'self'],
+  // property 80 B, map 48 B, filter 48 B, list_reverseiterator 48 B (MEAS sys.getsizeof, 3.11-3.13).
+  property: ['fget', 'fset', 'fdel', 'doc', 'name', 'getter_doc'],
+  map: ['iters', 'func'],
+  filter: ['func', 'it'],
+  list_reverseiterator: ['index', 'seq'],
 } as const;
 export type CTypeName = keyof typeof C_TYPES;
 
@@ -389,6 +394,8 @@ export class Runtime {
   private readonly codeBase: number;
   /** How many times each call site ran (3.13+ specialises a class call site on its second run). */
   readonly siteRuns: Int32Array;
+  /** The site of calls made by C code (callFromC): kept at zero runs. */
+  private readonly cCallSite: number;
   /** 3.11: each code object's warm-up count (RESUMEs and JUMP_BACKWARDs, up to the quickening delay). */
   private readonly codeWarmth: Int32Array;
   private readonly handles: Handle[];
@@ -434,7 +441,9 @@ export class Runtime {
       heap.roots.setIn(this.globals, '__name__', value);
       heap.decref(value);
     }
-    this.siteRuns = new Int32Array(module.sites);
+    // One more site than the compiled code has: callFromC's, which never specialises.
+    this.siteRuns = new Int32Array(module.sites + 1);
+    this.cCallSite = module.sites;
     this.codeWarmth = new Int32Array(module.codes.length);
     this.globalCache = new Int32Array(module.names.length);
     this.attrCacheType = new Int32Array(module.names.length);
@@ -548,7 +557,7 @@ export class Runtime {
       kind: 'builtin',
       name,
       breaker: info.breaker,
-      packsArguments: this.H.profile.argumentTupleBuiltins.includes(name),
+      packsArguments: !info.packsOwnArguments && this.H.profile.argumentTupleBuiltins.includes(name),
       call: (args) => info.call(this, args),
     });
   }
@@ -908,6 +917,60 @@ export class Runtime {
     return w;
   }
 
+  /** `@property` on a method: a property whose getter is the function (consumed). */
+  property(fn: Ref): Ref {
+    const p = this.newCObject('property', 0, fn);
+    this.H.decref(fn);
+    return p;
+  }
+
+  /** `x.setter` (and getter, deleter) read off a property (consumed): the method bound to it, a builtin_function_or_method. */
+  boundPropertyMethod(p: Ref): Ref {
+    if (!this.isCType(p, 'property')) {
+      const name = this.H.types.nameOf(this.H.typeOf(p));
+      this.H.decref(p);
+      throw new PythonException('AttributeError', `'${name}' object has no attribute 'setter'`);
+    }
+    const m = this.boundBuiltinMethod(p, 0);
+    this.H.decref(p);
+    return m;
+  }
+
+  /**
+   * Calling `x.setter(fn)` (the bound method and fn consumed): property_copy, a new property with
+   * the old one's functions and `fn` in place of one (`type(old)(fget, fset, fdel, doc)`: a
+   * generic call with a tuple of the four).
+   */
+  propertyCopy(m: Ref, which: 'fget' | 'fset' | 'fdel', fn: Ref): Ref {
+    const H = this.H;
+    const old = H.getSlot(m, 1);
+    const parts = [0, 1, 2].map((i) => H.getSlot(old, i));
+    parts[which === 'fget' ? 0 : which === 'fset' ? 1 : 2] = fn;
+    const packed = this.buildTupleOf(parts.map((x) => (x === 0 ? H.None : x)), true);
+    const p = H.newInstance(this.cType('property'));
+    parts.forEach((x, i) => {
+      if (x !== 0 && x !== H.None) H.setSlot(p, i, x);
+    });
+    H.decref(packed);
+    H.decref(m);
+    H.decref(fn);
+    return p;
+  }
+
+  /** Reading a property through an instance (property_descr_get: fget called with it, no tuple). New reference. */
+  private propertyGet(p: Ref, obj: Ref, name: string): Ref {
+    const fget = this.H.getSlot(p, 0);
+    if (fget === 0) throw new PythonException('AttributeError', `property '${name}' of '${this.H.types.nameOf(this.H.typeOf(obj))}' object has no getter`);
+    return this.callSpecial(fget, obj, []);
+  }
+
+  /** Storing through a property (property_descr_set: fset called with the instance and the value). */
+  private propertySet(p: Ref, obj: Ref, name: string, v: Ref): void {
+    const fset = this.H.getSlot(p, 1);
+    if (fset === 0) throw new PythonException('AttributeError', `property '${name}' of '${this.H.types.nameOf(this.H.typeOf(obj))}' object has no setter`);
+    this.H.decref(this.callSpecial(fset, obj, [v]));
+  }
+
   /** What the descriptor `v` (a class attribute, borrowed) is: a classmethod, a staticmethod or neither. */
   private wrapperKind(v: Ref): 'classmethod' | 'staticmethod' | undefined {
     if (this.isCType(v, 'classmethod')) return 'classmethod';
@@ -1260,6 +1323,16 @@ export class Runtime {
    */
   private callBuiltinWithKeywords(h: Extract<Handle, { kind: 'builtin' }>, args: Ref[], kwnames: readonly string[]): Ref {
     const H = this.H;
+    const withKeywords = BUILTIN_FUNCTIONS[h.name]?.callWithKeywords;
+    if (withKeywords !== undefined) {
+      let r: Ref;
+      try {
+        r = withKeywords(this, args, kwnames);
+      } finally {
+        for (const a of args) H.decref(a);
+      }
+      return h.breaker === 'check' ? this.afterCall(r) : r;
+    }
     try {
       if (h.name !== 'print') throw new PythonException('TypeError', `${h.name}() takes no keyword arguments`);
       const positional = args.length - kwnames.length;
@@ -1572,6 +1645,27 @@ export class Runtime {
     return this.boundBuiltinMethod(obj, 0);
   }
 
+  /**
+   * A call C code makes (PyObject_CallOneArg of a key function, a callback): the callable and the
+   * arguments consumed; a class called so is never at a specialised site.
+   */
+  callFromC(f: Ref, args: Ref[]): Ref {
+    this.siteRuns[this.cCallSite] = 0;
+    return this.call(this.cCallSite, f, args);
+  }
+
+  /** `_PyStack_AsDict`: the keyword arguments (borrowed) of a call as a new dict. */
+  keywordDict(values: readonly Ref[], kwnames: readonly string[]): Ref {
+    const H = this.H;
+    const d = H.dict.newDict();
+    kwnames.forEach((k, i) => {
+      const key = H.intern(k);
+      H.dict.setItem(d, key, values[i]);
+      H.decref(key);
+    });
+    return d;
+  }
+
   /** Whether a handle (a class, builtin function, exception class or module) can be called. */
   isCallableHandle(v: Ref): boolean {
     const h = this.handleOf(v);
@@ -1629,6 +1723,7 @@ export class Runtime {
       }
       const cv = classAttr(record, n);
       if (cv === undefined) return 0;
+      if (this.isCType(cv, 'property')) return this.propertyGet(cv, obj, n);
       if (this.wrapperKind(cv) !== undefined) return this.descriptorValue(cv, this.handleRefs.get(`class:${record.code}`)!);
       if (this.I[cv + OB.TYPE] === Kind.Function) return H.boundMethod(cv, obj);
       H.incref(cv);
@@ -2211,6 +2306,8 @@ export class Runtime {
       const cv = h === undefined ? undefined : classAttr(h, n);
       if (cv !== undefined) {
         if (this.wrapperKind(cv) !== undefined) return this.descriptorValue(cv, this.handleRefs.get(`class:${h!.code}`)!);
+        // A property is never cached: each read calls its getter.
+        if (this.isCType(cv, 'property')) return this.propertyGet(cv, obj, n);
         this.cacheClassAttr(h!, type, name, cv);
         if (this.I[cv + OB.TYPE] === Kind.Function) return H.boundMethod(cv, obj);
         H.incref(cv);
@@ -2266,6 +2363,8 @@ export class Runtime {
     const type = this.I[obj + OB.TYPE];
     if (type < CLASS_ID_BASE) throw new PythonException('AttributeError', `'${H.types.nameOf(type)}' object has no attribute '${n}'`);
     const record = this.classByType[type - CLASS_ID_BASE];
+    const descriptor = record === undefined ? undefined : classAttr(record, n);
+    if (descriptor !== undefined && this.isCType(descriptor, 'property')) return this.propertySet(descriptor, obj, n, v);
     if (record?.info.kind === Kind.List) throw new PythonException('NotImplementedError', `attributes of a list subclass's instances ('${record.name}.${n}') are not simulated yet`);
     if (record !== undefined && !record.instanceAttrs.has(n)) {
       record.instanceAttrs.add(n);
@@ -2922,6 +3021,25 @@ export class Runtime {
       }
     }
     return out;
+  }
+
+  /** `issubclass(sub, cls)` for the program's classes and the exception classes (cls may be a tuple). */
+  isSubclass(sub: Ref, cls: Ref): boolean {
+    const H = this.H;
+    if (H.kindOf(cls) === Kind.Tuple) {
+      for (let i = 0; i < H.tupleLength(cls); i++) if (this.isSubclass(sub, H.tupleItem(cls, i))) return true;
+      return false;
+    }
+    const s = this.handleOf(sub);
+    const c = this.handleOf(cls);
+    if (s === undefined || (s.kind !== 'class' && s.kind !== 'exception')) throw new PythonException('TypeError', 'issubclass() arg 1 must be a class');
+    if (c?.kind === 'class') return s.kind === 'class' && s.mro.includes(c);
+    if (c?.kind === 'exception') {
+      if (s.kind !== 'exception') return false;
+      for (let t: string | undefined = s.name; t !== undefined; t = EXCEPTION_BASES[t]?.[0]) if (t === c.name) return true;
+      return false;
+    }
+    throw new PythonException('TypeError', 'issubclass() arg 2 must be a class of the program or an exception class (builtin types are not simulated yet)');
   }
 
   /** `isinstance(obj, cls)` for the program's classes. */
@@ -3980,6 +4098,12 @@ export class Runtime {
         const parts: string[] = [];
         for (let i = 0; i < H.tupleLength(v); i++) parts.push(this.repr(H.tupleItem(v, i)));
         return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(', ')})`;
+      }
+      case Kind.Dict: {
+        // dict_repr: the items in insertion order.
+        const parts: string[] = [];
+        for (let ix = H.dict.nextEntry(v, 0); ix >= 0; ix = H.dict.nextEntry(v, ix + 1)) parts.push(`${this.repr(H.dict.entryKey(v, ix))}: ${this.repr(H.dict.entryValue(v, ix))}`);
+        return `{${parts.join(', ')}}`;
       }
       default: {
         const text = this.I[v + OB.TYPE] >= CLASS_ID_BASE ? (this.exceptionText(v, true) ?? textOf(this, v, 'repr')) : undefined;

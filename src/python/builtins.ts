@@ -217,6 +217,37 @@ function anyAll(R: Runtime, iterable: Ref, want: boolean): Ref {
   }
 }
 
+/**
+ * `sorted(iterable, key=, reverse=)` (builtin_sorted): PySequence_List of the iterable (a list
+ * from the free list, filled as list.extend fills one), its bound `sort` method (a
+ * builtin_function_or_method, 72 B, a GC object) called with the keywords, the method dropped.
+ */
+function sortedOf(R: Runtime, positional: readonly Ref[], keywords: readonly (readonly [string, Ref])[]): Ref {
+  const H = R.H;
+  if (positional.length !== 1) throw new PythonException('TypeError', `sorted expected 1 argument, got ${positional.length}`);
+  const list = H.list.newList(0, true);
+  try {
+    R.extendList(list, positional[0]);
+    const method = R.boundSortMethod(list);
+    try {
+      let key = 0;
+      let reverse = false;
+      for (const [k, v] of keywords) {
+        if (k === 'key') key = v === H.None ? 0 : v;
+        else if (k === 'reverse') reverse = R.isInt(v) ? H.intValue(v) !== 0 : R.truth(v);
+        else throw new PythonException('TypeError', `sort() got an unexpected keyword argument '${k}'`);
+      }
+      R.sortList(list, key, reverse);
+    } finally {
+      H.decref(method);
+    }
+  } catch (err) {
+    H.decref(list);
+    throw err;
+  }
+  return list;
+}
+
 /** `dict(...)`: a new dict from an iterable of pairs (or nothing), then the keyword items. Arguments borrowed. */
 function newDict(R: Runtime, positional: readonly Ref[], keywords: readonly (readonly [string, Ref])[]): Ref {
   const H = R.H;
@@ -548,6 +579,11 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
     breaker: 'check',
     call: (R, args) => anyAll(R, args[0], false),
   },
+  sorted: {
+    breaker: 'check',
+    call: (R, args) => sortedOf(R, args, []),
+    callWithKeywords: (R, args, kwnames) => sortedOf(R, args.slice(0, args.length - kwnames.length), kwnames.map((k, i) => [k, args[args.length - kwnames.length + i]] as const)),
+  },
   issubclass: {
     breaker: 'check',
     call(R, args) {
@@ -632,7 +668,7 @@ export function moduleHasAttribute(module: string, name: string): boolean {
  * call `obj.m(...)` of another name must be a method of one of the program's classes.
  */
 export const TYPE_METHODS: Readonly<Partial<Record<Kind, ReadonlySet<string>>>> = {
-  [Kind.List]: new Set(['append', 'pop', 'insert', 'clear', 'remove', 'extend']),
+  [Kind.List]: new Set(['append', 'pop', 'insert', 'clear', 'remove', 'extend', 'sort', 'index', 'count', 'reverse', 'copy']),
   [Kind.Str]: new Set(['replace', 'strip', 'lstrip', 'rstrip']),
   [Kind.Dict]: new Set(['get', 'keys', 'values', 'items']),
   [Kind.Set]: new Set(['add', 'discard']),

@@ -18,6 +18,7 @@ import { TYPE_METHODS, BUILTIN_FUNCTIONS, type BreakerAfterCall } from './builti
 import { digitsOf } from '../heap/int.js';
 import { isArrayTypeCode } from '../heap/array.js';
 import { clearList } from '../heap/list.js';
+import { MERGESTATE_TEMP_SIZE, timsort } from '../heap/list-sort.js';
 import { WeakrefModule } from './weakref-module.js';
 import { installRandomModule } from './random-module.js';
 import { floatFloorDiv, floatMod } from './float-math.js';
@@ -1592,10 +1593,35 @@ export class Runtime {
       }
       if (f !== undefined && this.wrapperKind(f) !== undefined && (!h!.instanceAttrs.has(m) || this.attrOf(obj, m) === 0)) return this.callClassAttr(site, f, h!, obj, args, kwnames);
     }
-    const r = this.callTypeMethod(obj, m, args);
+    const r = kwnames !== undefined && kwnames.length > 0 ? this.callTypeMethodWithKeywords(obj, m, args, kwnames) : this.callTypeMethod(obj, m, args);
     for (const a of args) H.decref(a);
     H.decref(obj);
     return r;
+  }
+
+  /** A built-in type's method called with keywords (args borrowed, the keyword values last): `list.sort(key=, reverse=)`. */
+  private callTypeMethodWithKeywords(obj: Ref, m: string, args: Ref[], kwnames: readonly string[]): Ref {
+    const H = this.H;
+    if (H.kindOf(obj) === Kind.List && m === 'sort') {
+      if (args.length > kwnames.length) throw new PythonException('TypeError', 'sort() takes no positional arguments');
+      let key = 0;
+      let reverse = false;
+      kwnames.forEach((k, i) => {
+        const v = args[i];
+        if (k === 'key') key = v === H.None ? 0 : v;
+        else if (k === 'reverse') reverse = this.sortReverseFlag(v);
+        else throw new PythonException('TypeError', `sort() got an unexpected keyword argument '${k}'`);
+      });
+      this.sortList(obj, key, reverse);
+      return this.afterCall(this.none());
+    }
+    throw new PythonException('TypeError', `${H.types.nameOf(H.typeOf(obj))}.${m}() takes no keyword arguments`);
+  }
+
+  /** list.sort's `reverse=`: an int-like value (`bool(x)` is not asked: the argument is converted with PyLong_AsInt). */
+  private sortReverseFlag(v: Ref): boolean {
+    if (!this.isInt(v)) throw new PythonException('TypeError', `'${this.H.types.nameOf(this.H.typeOf(v))}' object cannot be interpreted as an integer`);
+    return this.H.intValue(v) !== 0;
   }
 
   /** A special method of a program's class, looked up on the type as CPython's slots do (borrowed), or 0. */
@@ -1638,6 +1664,11 @@ export class Runtime {
     const s = sub >= CLASS_ID_BASE ? this.classByType[sub - CLASS_ID_BASE] : undefined;
     const b = base >= CLASS_ID_BASE ? this.classByType[base - CLASS_ID_BASE] : undefined;
     return s !== undefined && b !== undefined && s.mro.includes(b);
+  }
+
+  /** `lst.sort` read off a list (sorted()'s PyObject_GetAttr): a builtin_function_or_method. New reference. */
+  boundSortMethod(list: Ref): Ref {
+    return this.boundBuiltinMethod(list, 0);
   }
 
   /** object.__format__ bound to obj by _PyObject_LookupSpecial (a builtin_function_or_method). New reference. */
@@ -1733,6 +1764,42 @@ export class Runtime {
     return 0;
   }
 
+  /**
+   * `list.sort(key=, reverse=)` (list_sort_impl; all borrowed): the list looks empty while it
+   * sorts (a collection during a key call sees no items); with a key function its result for
+   * each item, kept in the MergeState's temparray below 128 items, else in a PyMem block of one
+   * pointer per item; then timsort (src/heap/list-sort.ts), each comparison `x < y`; then the keys
+   * dropped, in order.
+   */
+  sortList(list: Ref, key: Ref, reverse: boolean): void {
+    const H = this.H;
+    const I = this.I;
+    const n = H.list.length(list);
+    const items: Ref[] = [];
+    for (let i = 0; i < n; i++) items.push(H.list.get(list, i));
+    I[list + FIELD.LIST_SIZE] = 0;
+    const keyBlockBytes = key !== 0 && n >= MERGESTATE_TEMP_SIZE / 2 ? 8 * n : 0;
+    const keyBlock = keyBlockBytes > 0 ? H.allocator.malloc(keyBlockBytes) : 0;
+    const keys: Ref[] = [];
+    try {
+      if (key !== 0) {
+        for (const item of items) {
+          H.incref(key);
+          H.incref(item);
+          keys.push(this.callFromC(key, [item]));
+        }
+      }
+      timsort(H, key !== 0 ? keys : items, key !== 0 ? items : null, (x, y) => this.orderOf(x, y, '<') < 0, reverse);
+    } finally {
+      for (const k of keys) H.decref(k);
+      if (keyBlock !== 0) H.allocator.free(keyBlock, keyBlockBytes);
+      if (I[list + FIELD.LIST_SIZE] !== 0) throw new PythonException('ValueError', 'list modified during sort');
+      I[list + FIELD.LIST_SIZE] = n;
+      const base = I[list + FIELD.LIST_ITEMS];
+      for (let i = 0; i < n; i++) I[base + 2 * i] = items[i];
+    }
+  }
+
   /** `PyObject_RichCompareBool(a, b, Py_EQ)`: identity first, then ==. */
   equalBool(a: Ref, b: Ref): boolean {
     return this.equal(a, b);
@@ -1781,6 +1848,43 @@ export class Runtime {
         case 'extend':
           // METH_O: CALL_METHOD_DESCRIPTOR_O checks the eval breaker.
           this.extendList(obj, args[0]);
+          return this.afterCall(this.none());
+        case 'index': {
+          // list.index(x[, start[, stop]]) (METH_FASTCALL): == with identity first, from start.
+          const n = H.list.length(obj);
+          const bound = (i: number, dflt: number): number => {
+            if (args.length <= i) return dflt;
+            if (!this.isInt(args[i])) throw new PythonException('TypeError', 'slice indices must be integers or have an __index__ method');
+            const b = H.intValue(args[i]);
+            return b < 0 ? Math.max(0, b + n) : b;
+          };
+          const start = bound(1, 0);
+          const stop = Math.min(bound(2, n), n);
+          for (let i = start; i < stop && i < H.list.length(obj); i++) if (this.equal(H.list.get(obj, i), args[0])) return this.afterCall(H.ints.fromValue(i));
+          throw new PythonException('ValueError', `${this.repr(args[0])} is not in list`);
+        }
+        case 'count': {
+          let c = 0;
+          for (let i = 0; i < H.list.length(obj); i++) if (this.equal(H.list.get(obj, i), args[0])) c++;
+          return this.afterCall(H.ints.fromValue(c));
+        }
+        case 'reverse': {
+          const n = H.list.length(obj);
+          const base = this.I[obj + FIELD.LIST_ITEMS];
+          for (let i = 0, j = n - 1; i < j; i++, j--) {
+            const t = this.I[base + 2 * i];
+            this.I[base + 2 * i] = this.I[base + 2 * j];
+            this.I[base + 2 * j] = t;
+          }
+          return this.afterCall(this.none());
+        }
+        case 'copy':
+          // list_copy_impl: list_slice(self, 0, len), a list of exactly its items.
+          return this.afterCall(this.getSlice(obj, H.None, H.None, H.None));
+        case 'sort':
+          // METH_FASTCALL|METH_KEYWORDS: CALL_METHOD_DESCRIPTOR_FAST(_WITH_KEYWORDS) checks the eval breaker.
+          if (args.length > 0) throw new PythonException('TypeError', 'sort() takes no positional arguments');
+          this.sortList(obj, 0, false);
           return this.afterCall(this.none());
         case 'remove': {
           const n = H.list.length(obj);

@@ -1035,6 +1035,23 @@ export class Heap {
     return this.i32[obj + FIELD.SLOTS_FIRST + 2 * i];
   }
 
+  /** The integer field kept in slot `i` (FIELD.SLOT_INT; 0 in a new object). */
+  slotInt(obj: Ref, i: number): number {
+    return this.i32[obj + FIELD.SLOTS_FIRST + 2 * i + FIELD.SLOT_INT];
+  }
+
+  setSlotInt(obj: Ref, i: number, value: number): void {
+    this.i32[obj + FIELD.SLOTS_FIRST + 2 * i + FIELD.SLOT_INT] = value;
+  }
+
+  /** Empties slot `i` (Py_CLEAR): its value loses the slot's reference. */
+  clearSlot(obj: Ref, i: number): void {
+    const w = obj + FIELD.SLOTS_FIRST + 2 * i;
+    const old = this.i32[w];
+    this.i32[w] = 0;
+    this.xdecref(old);
+  }
+
   /** `obj.__dict__`: materialises a dict object for a plain instance (+64 bytes). New reference. */
   instanceDict(obj: Ref): Ref {
     return this.dict.materializeInstanceDict(obj);

@@ -9,6 +9,7 @@ import { PythonException } from './errors.js';
 import type { Runtime } from './runtime.js';
 import { Kind } from '../heap/types.js';
 import { callTextMethod, hashResult, reprMethod, strMethod } from './dunder-slots.js';
+import { newFilter, newMap } from './c-iterators.js';
 import { addressOf, hashOfAddress, hashOfFloat, hashOfInt, hashOfText } from './hashing.js';
 
 /**
@@ -301,7 +302,17 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
     },
   },
   len: { breaker: 'none', call: (R, args) => R.H.ints.fromValue(R.len(args[0])) },
-  sum: { breaker: 'check', call: (R, args) => R.sum(args[0]) },
+  sum: {
+    breaker: 'check',
+    call(R, args) {
+      if (args.length < 1 || args.length > 2) throw new PythonException('TypeError', `sum() takes at most 2 arguments (${args.length} given)`);
+      return R.sum(args[0], args[1] ?? 0);
+    },
+    callWithKeywords(R, args, kwnames) {
+      if (kwnames.length !== 1 || kwnames[0] !== 'start' || args.length !== 2) throw new PythonException('TypeError', `sum() got an unexpected keyword argument '${kwnames.find((k) => k !== 'start') ?? kwnames[0]}'`);
+      return R.sum(args[0], args[1]);
+    },
+  },
   max: { breaker: 'check', packsOwnArguments: true, call: (R, args) => extreme(R, args, undefined, '>', 'max'), callWithKeywords: (R, args, kw) => extreme(R, args, kw, '>', 'max') },
   min: { breaker: 'check', packsOwnArguments: true, call: (R, args) => extreme(R, args, undefined, '<', 'min'), callWithKeywords: (R, args, kw) => extreme(R, args, kw, '<', 'min') },
   abs: {
@@ -584,6 +595,28 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
     call: (R, args) => sortedOf(R, args, []),
     callWithKeywords: (R, args, kwnames) => sortedOf(R, args.slice(0, args.length - kwnames.length), kwnames.map((k, i) => [k, args[args.length - kwnames.length + i]] as const)),
   },
+  map: { breaker: 'check', call: (R, args) => newMap(R, args) },
+  iter: {
+    breaker: 'check',
+    call(R, args) {
+      if (args.length !== 1) throw new PythonException('NotImplementedError', `iter() with a sentinel is not simulated (got ${args.length} arguments)`);
+      R.H.incref(args[0]);
+      return R.getIter(args[0]);
+    },
+  },
+  next: {
+    breaker: 'check',
+    // builtin_next: the iterator's next item; at the end the default, else StopIteration.
+    call(R, args) {
+      if (args.length < 1 || args.length > 2) throw new PythonException('TypeError', `next expected ${args.length < 1 ? 'at least 1 argument' : 'at most 2 arguments'}, got ${args.length}`);
+      if (args.length === 1) return R.nextOrRaise(args[0]);
+      const v = R.next(args[0]);
+      if (v !== 0) return v;
+      R.H.incref(args[1]);
+      return args[1];
+    },
+  },
+  filter: { breaker: 'check', call: (R, args) => newFilter(R, args) },
   issubclass: {
     breaker: 'check',
     call(R, args) {

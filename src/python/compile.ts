@@ -127,6 +127,14 @@ class CodeBuilder {
   popStack(): void {
     this.stackDepth--;
   }
+  /** How many loop iterators are on the value stack here. */
+  get depth(): number {
+    return this.stackDepth;
+  }
+  /** The value-stack slots at `depth` and deeper that the code so far has used. */
+  stackSlotsFrom(depth: number): readonly number[] {
+    return this.stackSlots.slice(depth);
+  }
   t(): string {
     return `t${this.temp++}`;
   }
@@ -378,7 +386,7 @@ ${body}
     const params = scope.kind === 'class' ? ['fn', 'ns'] : ['fn', ...slots.map((i) => `a${i}`)];
     const store = slots.map((i) => `L[${i}] = a${i};`).join(' ');
     // Module and class bodies have fast slots only for the comprehensions inlined in them.
-    const frame = nslots > 0 ? `const F = R.pushFrame(${nslots}); const L = F.locals;` : 'const F = null; const L = null;';
+    const frame = nslots > 0 ? `const F = R.pushFrame(${nslots}, ${nslots + b.stackEstimate}); const L = F.locals;` : 'const F = null; const L = null;';
     const pop = nslots > 0 ? 'finally { R.popFrame(); }' : '';
     return `function (${params.join(', ')}) {
   let line = ${firstLine};
@@ -643,6 +651,7 @@ ${body}
       b.indent++;
     }
     const e = b.t();
+    const depth = b.depth;
     b.emit('try {');
     b.indent++;
     this.block(b, s.body);
@@ -650,6 +659,7 @@ ${body}
     b.emit(`} catch (${e}) {`);
     b.indent++;
     b.emit(this.caught(b, e));
+    this.unwindStack(b, depth);
     // Each clause's type is evaluated only when the clauses before it did not match: the next
     // clause is in the else-branch of the one before.
     for (const h of s.handlers) {
@@ -708,6 +718,7 @@ ${body}
     else b.emit(`H.decref(${value});`);
     const raised = b.t();
     const e = b.t();
+    const depth = b.depth;
     b.emit(`let ${raised} = false;`);
     b.emit('try {');
     b.indent++;
@@ -718,6 +729,7 @@ ${body}
     b.indent++;
     b.emit(`${raised} = true;`);
     b.emit(this.caught(b, e));
+    this.unwindStack(b, depth);
     b.emit(`if (!R.withExitRaised(${exit}, ${mgr}, ${e})) throw ${e};`);
     b.indent--;
     b.emit(`} finally { if (!${raised}) R.withExitNormally(${exit}, ${mgr}); }`);
@@ -727,6 +739,19 @@ ${body}
   private caught(b: CodeBuilder, e: string): string {
     const func = b.scope.kind === 'module' ? '<module>' : b.scope.name;
     return `R.caught(${e}, ${JSON.stringify(this.file)}, line, ${JSON.stringify(func)}, ${b.spec.generator ? 'null' : 'F'}, FRAME_SLOTS);`;
+  }
+
+  /**
+   * A handler's start after its traceback entry: the value stack is popped to the handler's
+   * depth, so the iterators of the loops the exception left are dropped (exception_unwind's pops,
+   * before the handler runs; an iterator left in its slot would be overwritten by the next loop).
+   */
+  private unwindStack(b: CodeBuilder, depth: number): void {
+    for (const k of b.stackSlotsFrom(depth)) {
+      const ref = b.slotRef(k);
+      const t = b.t();
+      b.emit(`if (${ref} !== 0) { const ${t} = ${ref}; ${ref} = 0; H.decref(${t}); }`);
+    }
   }
 
   private augAssign(b: CodeBuilder, s: ast.AugAssign): void {

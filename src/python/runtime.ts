@@ -24,6 +24,7 @@ import { installRandomModule } from './random-module.js';
 import { floatFloorDiv, floatMod } from './float-math.js';
 import { DICT_CHANGED_SIZE, iterKindOfView, type DictViewKind } from '../heap/dict-views.js';
 import { hashOfInt } from './hashing.js';
+import { cIteratorNext, isCIterator, reversedList, reversedSequence, setIterator, strIterator } from './c-iterators.js';
 import { callTextMethod, containsOf, formatInstance, hashResult, lengthOf, orderFromDunder, reprMethod, richCompare, strMethod, textOf, truthOf, type CompareOp } from './dunder-slots.js';
 
 /** What the program can reach outside the heap: the lab's probes and reports, and its output. */
@@ -197,6 +198,11 @@ const C_TYPES = {
   map: ['iters', 'func'],
   filter: ['func', 'it'],
   list_reverseiterator: ['index', 'seq'],
+  // reversed(tuple) 48 B, iter(str) 48 B, iter(set) 64 B (MEAS sys.getsizeof, 3.11-3.13). The
+  // iterators' index, used, pos and len are integers, kept in their slots' integer words.
+  reversed: ['index', 'seq'],
+  str_iterator: ['index', 'seq'],
+  set_iterator: ['set', 'used', 'pos', 'len'],
 } as const;
 export type CTypeName = keyof typeof C_TYPES;
 
@@ -354,6 +360,8 @@ export class ProgramState {
   weakref: WeakrefModule | undefined;
   /** The C_TYPES defined so far. */
   readonly cTypes = new Map<CTypeName, ClassInfo>();
+  /** Their names by type id − CLASS_ID_BASE (a type's C_TYPES name in one look-up). */
+  readonly cTypeNames: (CTypeName | undefined)[] = [];
   /** The measured run is over (Runtime.release): nothing calls into the program any more. */
   released = false;
   /** Printed text after the last newline (print(..., end='')), until a newline completes its line. */
@@ -461,6 +469,9 @@ export class Runtime {
     module.constants.forEach((c, i) => (this.K[i] = this.makeConstant(c)));
     this.rootConstants();
     for (const name of Object.keys(EXCEPTION_BASES)) this.handle(name, { kind: 'exception', name, bases: EXCEPTION_BASES[name] });
+    heap.roots.makeFrameObject ??= (frame) => {
+      frame.frameObject = this.newFrameObject(frame.objectSlots);
+    };
     const linked = linkedCode(module);
     linked.bind(this, heap, heap.i32, this.K, this.N);
     module.codes.forEach((spec, i) => {
@@ -565,8 +576,8 @@ export class Runtime {
 
   // ---- frames and tracebacks ---------------------------------------------------------------------
 
-  pushFrame(n: number) {
-    return this.H.roots.pushFrame(n);
+  pushFrame(n: number, objectSlots: number) {
+    return this.H.roots.pushFrame(n, objectSlots);
   }
 
   popFrame(): void {
@@ -606,7 +617,7 @@ export class Runtime {
       pe.value = this.newException(pe.type, message);
       for (const m of message) H.decref(m);
     }
-    if (frame.frameObject === 0) frame.frameObject = H.newInstance(this.sizedClass('frame', H.profile.frameObjectBase + 8 * frameSlots));
+    if (frame.frameObject === 0) frame.frameObject = this.newFrameObject(frameSlots);
     const exc = pe.value;
     const tb = H.newInstance(this.sizedClass('traceback', H.profile.tracebackBytes));
     const prev = H.getSlot(exc, 3);
@@ -614,6 +625,11 @@ export class Runtime {
     H.setSlot(tb, 1, frame.frameObject);
     H.setSlot(exc, 3, tb);
     H.decref(tb);
+  }
+
+  /** A frame object (`_PyFrame_New_NoTrack`: Profile.frameObjectBase + 8 per slot). New reference. */
+  private newFrameObject(frameSlots: number): Ref {
+    return this.H.newInstance(this.sizedClass('frame', this.H.profile.frameObjectBase + 8 * frameSlots));
   }
 
   /** A GC class of `bytes` per instance (GC head + header + slots), standing for a C type of that size. */
@@ -888,6 +904,7 @@ export class Runtime {
     if (info === undefined) {
       info = this.H.defineClass({ name, slots: C_TYPES[name] });
       this.state.cTypes.set(name, info);
+      this.state.cTypeNames[info.id - CLASS_ID_BASE] = name;
     }
     return info;
   }
@@ -899,7 +916,7 @@ export class Runtime {
   }
 
   /** A new object of the C type `name` whose slot `i` holds `v` (borrowed). */
-  private newCObject(name: CTypeName, i: number, v: Ref): Ref {
+  newCObject(name: CTypeName, i: number, v: Ref): Ref {
     const obj = this.H.newInstance(this.cType(name));
     this.H.setSlot(obj, i, v);
     return obj;
@@ -1253,9 +1270,14 @@ export class Runtime {
         if (kwnames !== undefined && kwnames.length > 0) return this.callBuiltinWithKeywords(h, args, kwnames);
         // A builtin without vectorcall gets its arguments packed into a tuple (profile.argumentTupleBuiltins).
         const packed = h.packsArguments ? this.buildTupleOf(args, true) : 0;
-        const r = h.call(args);
-        if (packed !== 0) H.decref(packed);
-        for (let i = 0; i < args.length; i++) H.decref(args[i]);
+        let r: Ref;
+        try {
+          r = h.call(args);
+        } finally {
+          // Also when it raises: CALL drops its arguments before the error unwinds.
+          if (packed !== 0) H.decref(packed);
+          for (let i = 0; i < args.length; i++) H.decref(args[i]);
+        }
         if (h.breaker === 'check') this.afterCall(r);
         return r;
       }
@@ -1697,6 +1719,18 @@ export class Runtime {
     return d;
   }
 
+  /** The C_TYPES name of `v`'s type, or undefined. */
+  cTypeNameOf(v: Ref): CTypeName | undefined {
+    const type = this.I[v + OB.TYPE];
+    return type < CLASS_ID_BASE ? undefined : this.state.cTypeNames[type - CLASS_ID_BASE];
+  }
+
+  /** Whether `v` is the builtin function `name` (its handle). */
+  isBuiltinNamed(v: Ref, name: string): boolean {
+    const h = this.handleOf(v);
+    return h?.kind === 'builtin' && h.name === name;
+  }
+
   /** Whether a handle (a class, builtin function, exception class or module) can be called. */
   isCallableHandle(v: Ref): boolean {
     const h = this.handleOf(v);
@@ -2082,8 +2116,14 @@ export class Runtime {
       case Kind.DictValueIter:
       case Kind.DictItemIter:
         return v;
+      case Kind.Str:
+      case Kind.Set: {
+        const it = H.kindOf(v) === Kind.Str ? strIterator(this, v) : setIterator(this, v);
+        H.decref(v);
+        return it;
+      }
       default: {
-        if (this.isZip(v)) return v;
+        if (this.isZip(v) || isCIterator(this, v)) return v;
         // A class with __iter__: its result (a generator, for the usual `yield` methods).
         const dunder = this.dunder(v, '__iter__');
         if (dunder !== 0) return this.callFunction(dunder, [], undefined, v);
@@ -2119,9 +2159,44 @@ export class Runtime {
         if (item === DICT_CHANGED_SIZE) throw new PythonException('RuntimeError', 'dictionary changed size during iteration');
         return item;
       }
-      default:
+      default: {
         if (this.isZip(it)) return this.zipNext(it);
+        const item = cIteratorNext(this, it);
+        if (item !== undefined) return item;
+        const nextMethod = this.dunder(it, '__next__');
+        if (nextMethod !== 0) return this.callNextMethod(nextMethod, it);
         throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(it))}' object is not an iterator`);
+      }
+    }
+  }
+
+  /**
+   * builtin_next without a default: the next item (new reference); at the end StopIteration, a
+   * program's `__next__`'s own as it raised it (its traceback kept), else a new one.
+   */
+  nextOrRaise(it: Ref): Ref {
+    const nextMethod = this.dunder(it, '__next__');
+    if (nextMethod !== 0) return this.callSpecial(nextMethod, it, []);
+    const v = this.next(it);
+    if (v === 0) throw new PythonException('StopIteration', '');
+    return v;
+  }
+
+  /**
+   * slot_tp_iternext: a program's `__next__` (borrowed) on `it`; its StopIteration ends the
+   * iteration (FOR_ITER clears it: the exception object and its traceback go). 0 at the end.
+   */
+  private callNextMethod(fn: Ref, it: Ref): Ref {
+    try {
+      return this.callSpecial(fn, it, []);
+    } catch (err) {
+      if (!(err instanceof PythonException) || err.type !== 'StopIteration') throw err;
+      if (err.value !== 0) {
+        const v = err.value;
+        err.value = 0;
+        this.H.decref(v);
+      }
+      return 0;
     }
   }
 
@@ -4005,14 +4080,18 @@ export class Runtime {
   }
 
   /**
-   * `reversed(range)`: reversed_new looks `__reversed__` up on the range (a bound builtin method,
-   * 72 B, a GC object), calls it (range_reverse: the iterator) and drops the method.
+   * `reversed(range)` / `reversed(list)`: reversed_new looks `__reversed__` up (a bound builtin
+   * method, 72 B, a GC object), calls it (range_reverse, list_reversed: the iterator) and drops
+   * the method; a tuple has none, so reversed_new makes its own reversed object.
    */
   reversedOf(v: Ref): Ref {
     const H = this.H;
-    if (H.kindOf(v) !== Kind.Range) throw new PythonException('TypeError', `reversed() of '${H.types.nameOf(H.typeOf(v))}' is not simulated yet (only of a range)`);
+    const kind = H.kindOf(v);
+    // A tuple has no __reversed__: reversed_new's own object over its indices.
+    if (kind === Kind.Tuple) return reversedSequence(this, v);
+    if (kind !== Kind.Range && kind !== Kind.List) throw new PythonException('TypeError', `reversed() of '${H.types.nameOf(H.typeOf(v))}' is not simulated yet (only of a range, list or tuple)`);
     const method = this.boundBuiltinMethod(v, 0);
-    const it = H.iter.reversedRangeIter(v);
+    const it = kind === Kind.Range ? H.iter.reversedRangeIter(v) : reversedList(this, v);
     H.decref(method);
     return it;
   }
@@ -4098,17 +4177,21 @@ export class Runtime {
    * `sum(iterable)`: CPython's C-long fast path adds ints without making any (each item is
    * dropped), then makes the total once; floats likewise with a C double.
    */
-  sum(iterable: Ref): Ref {
+  sum(iterable: Ref, start = 0): Ref {
     const H = this.H;
+    if (start !== 0 && !this.isInt(start) && H.kindOf(start) !== Kind.Float) return this.sumByAdding(iterable, start);
     H.incref(iterable);
     const it = this.getIter(iterable);
-    let total: number | bigint = 0;
-    let isFloat = false;
+    // builtin_sum_impl: an int or float start is read into the C total (and dropped).
+    let total: number | bigint = start === 0 ? 0 : H.kindOf(start) === Kind.Float ? H.floatValue(start) : H.ints.value(start);
+    let isFloat = start !== 0 && H.kindOf(start) === Kind.Float;
     for (let v = this.next(it); v !== 0; v = this.next(it)) {
       const t = this.I[v + OB.TYPE];
       if (t === Kind.Int || t === Kind.Bool) {
         const x = H.ints.value(v);
-        total = typeof total === 'number' && typeof x === 'number' && Number.isSafeInteger(total + x) ? total + x : BigInt(total) + BigInt(x);
+        // Once a float has been added the total is a C double (an int item is converted to one).
+        if (isFloat) total = Number(total) + Number(x);
+        else total = typeof total === 'number' && typeof x === 'number' && Number.isSafeInteger(total + x) ? total + x : BigInt(total) + BigInt(x);
       } else if (t === Kind.Float) {
         total = Number(total) + H.floatValue(v);
         isFloat = true;
@@ -4121,6 +4204,34 @@ export class Runtime {
     }
     H.decref(it);
     return isFloat ? H.float(Number(total)) : H.ints.fromValue(total);
+  }
+
+  /** `sum(it, start)` of a start that is not a number: `result = result + item` (PyNumber_Add) for each item. */
+  private sumByAdding(iterable: Ref, start: Ref): Ref {
+    const H = this.H;
+    if (H.kindOf(start) === Kind.Str) throw new PythonException('TypeError', "sum() can't sum strings [use ''.join(seq) instead]");
+    H.incref(iterable);
+    const it = this.getIter(iterable);
+    H.incref(start);
+    let result = start;
+    try {
+      for (let v = this.next(it); v !== 0; v = this.next(it)) {
+        let next: Ref;
+        try {
+          next = this.add(result, v);
+        } finally {
+          H.decref(v);
+        }
+        H.decref(result);
+        result = next;
+      }
+    } catch (err) {
+      H.decref(result);
+      throw err;
+    } finally {
+      H.decref(it);
+    }
+    return result;
   }
 
   // ---- conversions used by the runtime ------------------------------------------------------------

@@ -89,6 +89,8 @@ export interface HeapHooks {
   hashInstance?(heap: Heap, ref: Ref): number | undefined;
   /** `a == b` for dict and set keys when one is an instance of a program's class (its `__eq__`). */
   equalInstance?(heap: Heap, a: Ref, b: Ref): boolean;
+  /** A generator that had not finished dies, its frame's slots cleared: what runs its frame lets the rest go (f_funcobj). */
+  generatorFreed?(heap: Heap, gen: Ref): void;
 }
 
 /** int, bool and float compare by value with each other. */
@@ -633,6 +635,7 @@ export class Heap {
         const n = i32[ref + FIELD.GEN_NSLOTS];
         const first = this.generatorSlotsWord(ref);
         for (let i = 0; i < n; i++) this.xdecref(i32[first + 2 * i]);
+        if (i32[ref + FIELD.GEN_RUNNER] !== 0) this.hooks.generatorFreed?.(this, ref);
         break;
       }
       case Kind.WeakRef:

@@ -213,6 +213,36 @@ function setNext(R: Runtime, it: Ref): Ref {
   return found[1];
 }
 
+/**
+ * `__length_hint__` of one of these iterators (listreviter_len, reversed_len, unicodeiter_len,
+ * setiter_len: the items left, 0 once let go or after the set changed size), or -1 where the type
+ * has none (map, filter) or `it` is none of them.
+ */
+export function cIteratorLengthHint(R: Runtime, it: Ref): number {
+  const H = R.H;
+  const kind = R.cTypeNameOf(it);
+  switch (kind) {
+    case 'list_reverseiterator':
+    case 'reversed': {
+      const seq = H.getSlot(it, SEQ_SEQ);
+      if (seq === 0) return 0;
+      const left = H.slotInt(it, SEQ_INDEX) + 1;
+      const size = kind === 'list_reverseiterator' ? H.list.length(seq) : R.len(seq);
+      return size < left ? 0 : left;
+    }
+    case 'str_iterator': {
+      const s = H.getSlot(it, SEQ_SEQ);
+      return s === 0 ? 0 : H.str.length(s) - H.slotInt(it, SEQ_INDEX);
+    }
+    case 'set_iterator': {
+      const s = H.getSlot(it, SET_SET);
+      return s !== 0 && H.slotInt(it, SET_USED) === H.set.length(s) ? H.slotInt(it, SET_LEN) : 0;
+    }
+    default:
+      return -1;
+  }
+}
+
 /** Whether `it` is one of these iterators (GET_ITER returns it as it is). */
 export function isCIterator(R: Runtime, it: Ref): boolean {
   const kind = R.cTypeNameOf(it);

@@ -127,6 +127,10 @@ class CodeBuilder {
   popStack(): void {
     this.stackDepth--;
   }
+  /** How many slots stand for the value stack's loop iterators (counted in stackEstimate too). */
+  get stackSlotCount(): number {
+    return this.stackSlots.length;
+  }
   /** How many loop iterators are on the value stack here. */
   get depth(): number {
     return this.stackDepth;
@@ -328,7 +332,12 @@ class Compiler {
     if (scope.kind === 'class' || scope.kind === 'module') b.emit('return 0;');
     else if (!(comprehension && !generator)) b.emit('return R.none();');
 
-    b.stackEstimate = Array.isArray(body) ? stackOfStatements(body as readonly ast.StmtNode[], 0) : exprStack(body as ast.ExprNode);
+    const stack = new StackEstimator((e) => this.table.scopeOf.get(e)?.inlinable === true);
+    b.stackEstimate = comprehension
+      ? stack.comprehension(comprehension as ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp)
+      : Array.isArray(body)
+        ? stack.statements(body as readonly ast.StmtNode[], 0)
+        : stack.expr(body as ast.ExprNode);
     const nslots = b.nslots;
     const genSlots = generator ? this.generatorSlots(scope, nslots) : 0;
     // The parameters' slots: the named ones, then the *args tuple.
@@ -369,10 +378,12 @@ class Compiler {
   private wrap(b: CodeBuilder, scope: Scope, qualname: string, paramSlots: number, nslots: number): string {
     const funcName = JSON.stringify(scope.kind === 'module' ? '<module>' : scope.kind === 'class' ? qualname : scope.name);
     const file = JSON.stringify(this.file);
-    const body = b.lines.join('\n').replaceAll('FRAME_SLOTS', String(nslots + b.stackEstimate));
+    // co_nlocalsplus + co_stacksize: the loop iterators' slots are part of the stack estimate.
+    const frameSlots = nslots - b.stackSlotCount + b.stackEstimate;
+    const body = b.lines.join('\n').replaceAll('FRAME_SLOTS', String(frameSlots));
     const firstLine = (scope.node as ast.Located).lineno ?? 1;
     const frameArg = nslots > 0 && !b.spec.generator ? 'F' : 'null';
-    const rethrow = `catch (e) { throw R.traceback(e, ${file}, line, ${funcName}, ${frameArg}, ${nslots + b.stackEstimate}); }`;
+    const rethrow = `catch (e) { throw R.traceback(e, ${file}, line, ${funcName}, ${frameArg}, ${frameSlots}); }`;
     if (b.spec.generator) {
       // R.makeGenerator made the generator object and stored the arguments in its slots (word G on).
       return `function* (fn, G) {
@@ -386,7 +397,7 @@ ${body}
     const params = scope.kind === 'class' ? ['fn', 'ns'] : ['fn', ...slots.map((i) => `a${i}`)];
     const store = slots.map((i) => `L[${i}] = a${i};`).join(' ');
     // Module and class bodies have fast slots only for the comprehensions inlined in them.
-    const frame = nslots > 0 ? `const F = R.pushFrame(${nslots}, ${nslots + b.stackEstimate}); const L = F.locals;` : 'const F = null; const L = null;';
+    const frame = nslots > 0 ? `const F = R.pushFrame(${nslots}, ${frameSlots}); const L = F.locals;` : 'const F = null; const L = null;';
     const pop = nslots > 0 ? 'finally { R.popFrame(); }' : '';
     return `function (${params.join(', ')}) {
   let line = ${firstLine};
@@ -1611,81 +1622,127 @@ function constantKey(c: ConstantSpec): string {
  * callable, then its arguments; an operator's left operand waits while the right is evaluated),
  * plus one per enclosing loop (its iterator). An estimate: CPython's compiler counts exactly.
  */
-function stackOfStatements(stmts: readonly ast.StmtNode[], loops: number): number {
-  let max = 0;
-  for (const s of stmts) {
-    let d = 0;
-    switch (s.nodeType) {
-      case 'Expr':
-      case 'Return':
-        d = s.value ? exprStack(s.value) : 1;
-        break;
-      case 'Assign':
-        d = Math.max(exprStack(s.value), ...s.targets.map((t) => 1 + targetStack(t)));
-        break;
-      case 'AugAssign':
-        d = 1 + Math.max(targetStack(s.target), exprStack(s.value));
-        break;
-      case 'If':
-      case 'While':
-        d = Math.max(exprStack(s.test), stackOfStatements(s.body, loops + (s.nodeType === 'While' ? 0 : 0)), stackOfStatements(s.orelse, loops));
-        break;
-      case 'For':
-        d = Math.max(exprStack(s.iter), 1 + stackOfStatements(s.body, loops + 1), stackOfStatements(s.orelse, loops));
-        break;
-      case 'Try':
-        d = Math.max(stackOfStatements(s.body, loops), ...s.handlers.map((h) => 2 + stackOfStatements(h.body, loops)), stackOfStatements(s.finalbody, loops) + 1);
-        break;
-      case 'Raise':
-        d = s.exc ? exprStack(s.exc) : 1;
-        break;
-      case 'Delete':
-        d = Math.max(1, ...s.targets.map(targetStack));
-        break;
-      default:
-        d = 1;
+class StackEstimator {
+  constructor(
+    /** Whether a comprehension is inlined into the code that contains it (3.12+, PEP 709). */
+    private readonly inlined: (e: ast.ExprNode) => boolean,
+  ) {}
+
+  statements(stmts: readonly ast.StmtNode[], loops: number): number {
+    let max = 0;
+    for (const s of stmts) {
+      let d = 0;
+      switch (s.nodeType) {
+        case 'Expr':
+        case 'Return':
+          d = s.value ? this.expr(s.value) : 1;
+          break;
+        case 'Assign':
+          d = Math.max(this.expr(s.value), ...s.targets.map((t) => 1 + this.target(t)));
+          break;
+        case 'AugAssign':
+          // o.a += v: o, o (COPY), o.a, v; a[i] += v: a, i, a, i (COPY 2), then a, i, a[i], v.
+          if (s.target.nodeType === 'Attribute') d = Math.max(this.expr(s.target.value) + 1, 2 + this.expr(s.value));
+          else if (s.target.nodeType === 'Subscript') d = Math.max(this.expr(s.target.value), 1 + this.expr(s.target.slice), 4, 3 + this.expr(s.value));
+          else d = 1 + this.expr(s.value);
+          break;
+        case 'If':
+        case 'While':
+          d = Math.max(this.expr(s.test), this.statements(s.body, loops + (s.nodeType === 'While' ? 0 : 0)), this.statements(s.orelse, loops));
+          break;
+        case 'For':
+          d = Math.max(this.expr(s.iter), 1 + this.statements(s.body, loops + 1), this.statements(s.orelse, loops));
+          break;
+        case 'Try':
+          // A handler runs above the previous exception and its own (2); its cleanup block is
+          // entered with lasti pushed and copies the previous exception up (COPY 3): 4.
+          d = Math.max(this.statements(s.body, loops), ...s.handlers.map((h) => Math.max(4, 2 + this.statements(h.body, loops))), this.statements(s.finalbody, loops) + 1);
+          break;
+        case 'Raise':
+          d = s.exc ? this.expr(s.exc) : 1;
+          break;
+        case 'Delete':
+          d = Math.max(1, ...s.targets.map((x) => this.target(x)));
+          break;
+        default:
+          d = 1;
+      }
+      max = Math.max(max, d);
     }
-    max = Math.max(max, d);
+    return max;
   }
-  return max;
-}
 
-function targetStack(t: ast.ExprNode): number {
-  if (t.nodeType === 'Attribute') return exprStack(t.value);
-  if (t.nodeType === 'Subscript') return Math.max(exprStack(t.value), 1 + exprStack(t.slice));
-  if (t.nodeType === 'Tuple' || t.nodeType === 'List') return t.elts.length + Math.max(0, ...t.elts.map(targetStack));
-  return 0;
-}
+  private target(t: ast.ExprNode): number {
+    if (t.nodeType === 'Attribute') return this.expr(t.value);
+    if (t.nodeType === 'Subscript') return Math.max(this.expr(t.value), 1 + this.expr(t.slice));
+    if (t.nodeType === 'Tuple' || t.nodeType === 'List') return t.elts.length + Math.max(0, ...t.elts.map((x) => this.target(x)));
+    return 0;
+  }
 
-function exprStack(e: ast.ExprNode): number {
-  switch (e.nodeType) {
-    case 'BinOp':
-      return Math.max(exprStack(e.left), 1 + exprStack(e.right));
-    case 'Compare':
-      return Math.max(exprStack(e.left), ...e.comparators.map((c) => 1 + exprStack(c)));
-    case 'BoolOp':
-      return Math.max(...e.values.map(exprStack));
-    case 'UnaryOp':
-      return exprStack(e.operand);
-    case 'Attribute':
-      return exprStack(e.value);
-    case 'Subscript':
-      return Math.max(exprStack(e.value), 1 + exprStack(e.slice));
-    case 'Call': {
-      const base = e.func.nodeType === 'Attribute' ? exprStack(e.func.value) + 1 : 2;
-      const args = [...e.args, ...e.keywords.map((k) => k.value)];
-      return Math.max(base, ...args.map((a, k) => base + k + exprStack(a)));
+  expr(e: ast.ExprNode): number {
+    switch (e.nodeType) {
+      case 'BinOp':
+        return Math.max(this.expr(e.left), 1 + this.expr(e.right));
+      case 'Compare':
+        return Math.max(this.expr(e.left), ...e.comparators.map((c) => 1 + this.expr(c)));
+      case 'BoolOp':
+        return Math.max(...e.values.map((x) => this.expr(x)));
+      case 'UnaryOp':
+        return this.expr(e.operand);
+      case 'Attribute':
+        return this.expr(e.value);
+      case 'Subscript':
+        return Math.max(this.expr(e.value), 1 + this.expr(e.slice));
+      case 'Call': {
+        const base = e.func.nodeType === 'Attribute' ? this.expr(e.func.value) + 1 : 2;
+        const args = [...e.args, ...e.keywords.map((k) => k.value)];
+        return Math.max(base, ...args.map((a, k) => base + k + this.expr(a)));
+      }
+      case 'Tuple':
+      case 'List':
+      case 'Set':
+        return Math.max(1, ...e.elts.map((x, k) => k + this.expr(x)));
+      case 'Dict':
+        return Math.max(1, ...e.values.map((v, k) => 2 * k + 1 + this.expr(v)));
+      case 'IfExp':
+        return Math.max(this.expr(e.test), this.expr(e.body), this.expr(e.orelse));
+      case 'ListComp':
+      case 'SetComp':
+      case 'DictComp':
+      case 'GeneratorExp':
+        // Inlined (PEP 709): each variable's old value saved (LOAD_FAST_AND_CLEAR), then the
+        // loop's stack here; else MAKE_FUNCTION's function below the first iterator.
+        return this.inlined(e) ? this.comprehensionNames(e) + this.comprehension(e) : 1 + this.expr(e.generators[0].iter);
+      default:
+        return 1;
     }
-    case 'Tuple':
-    case 'List':
-    case 'Set':
-      return Math.max(1, ...e.elts.map((x, k) => k + exprStack(x)));
-    case 'Dict':
-      return Math.max(1, ...e.values.map((v, k) => 2 * k + 1 + exprStack(v)));
-    case 'IfExp':
-      return Math.max(exprStack(e.test), exprStack(e.body), exprStack(e.orelse));
-    default:
-      return 1;
+  }
+
+  /**
+   * A comprehension's loops: the result (none for a generator expression), each iterator of the
+   * loops entered, then the element or a condition being evaluated above them.
+   */
+  comprehension(e: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp): number {
+    const base = e.nodeType === 'GeneratorExp' ? 0 : 1;
+    let max = base + 1;
+    e.generators.forEach((g, k) => {
+      if (k > 0) max = Math.max(max, base + k + this.expr(g.iter));
+      for (const cond of g.ifs) max = Math.max(max, base + k + 1 + this.expr(cond));
+    });
+    const depth = base + e.generators.length;
+    const element = e.nodeType === 'DictComp' ? Math.max(this.expr(e.key), 1 + this.expr(e.value)) : this.expr(e.elt);
+    return Math.max(max, depth + element);
+  }
+
+  /** The names a comprehension's loops bind (an inlined one saves each one's outer value first). */
+  private comprehensionNames(e: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp): number {
+    const names = new Set<string>();
+    const visit = (t: ast.ExprNode): void => {
+      if (t.nodeType === 'Name') names.add(t.id);
+      else if (t.nodeType === 'Tuple' || t.nodeType === 'List') t.elts.forEach(visit);
+    };
+    for (const g of e.generators) visit(g.target);
+    return names.size;
   }
 }
 

@@ -24,7 +24,7 @@ import { installRandomModule } from './random-module.js';
 import { floatFloorDiv, floatMod } from './float-math.js';
 import { DICT_CHANGED_SIZE, iterKindOfView, type DictViewKind } from '../heap/dict-views.js';
 import { hashOfInt } from './hashing.js';
-import { cIteratorNext, isCIterator, reversedList, reversedSequence, setIterator, strIterator } from './c-iterators.js';
+import { cIteratorLengthHint, cIteratorNext, isCIterator, reversedList, reversedSequence, setIterator, strIterator } from './c-iterators.js';
 import { callTextMethod, containsOf, formatInstance, hashResult, lengthOf, orderFromDunder, reprMethod, richCompare, strMethod, textOf, truthOf, type CompareOp } from './dunder-slots.js';
 
 /** What the program can reach outside the heap: the lab's probes and reports, and its output. */
@@ -205,6 +205,17 @@ const C_TYPES = {
   set_iterator: ['set', 'used', 'pos', 'len'],
 } as const;
 export type CTypeName = keyof typeof C_TYPES;
+
+/**
+ * The fields some exception types add to BaseException's (Include/cpython/pyerrors.h), left
+ * empty here: their size is what matters. MEAS sys.getsizeof on 3.11.2, 3.12.1, 3.13.0:
+ * BaseException 88, StopIteration 96, NameError 96, AttributeError 104.
+ */
+const EXCEPTION_EXTRA_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  StopIteration: ['value'],
+  NameError: ['name'],
+  AttributeError: ['name', 'obj'],
+};
 
 /** The special methods of each binary operator: forward and reflected. */
 const BINARY_DUNDERS: Readonly<Record<string, readonly [string, string]>> = {
@@ -2031,10 +2042,33 @@ export class Runtime {
     const G = H.generatorSlotsWord(gen);
     for (let i = 0; i < args.length; i++) this.I[G + 2 * i] = args[i];
     H.incref(fn);
+    if (H.hooks.generatorFreed === undefined) this.installGeneratorHook();
     const index = this.freeRunners.pop() ?? this.runners.length;
     this.runners[index] = { gen: code.js(fn, G) as Generator<Ref, Ref, Ref>, fn };
     this.I[gen + FIELD.GEN_RUNNER] = index;
     return gen;
+  }
+
+  /**
+   * A generator dropped before it finished: _PyFrame_ClearExceptCode's last step, f_funcobj
+   * dropped (the heap has cleared the frame's slots), and its runner freed for reuse. Not
+   * simulated: gen_close's GeneratorExit (its exception, traceback and frame object are
+   * transient: a peak difference only) and the finally blocks it would run.
+   */
+  private installGeneratorHook(): void {
+    const H = this.H;
+    H.hooks = {
+      ...H.hooks,
+      generatorFreed: (_heap, gen) => {
+        const index = this.I[gen + FIELD.GEN_RUNNER];
+        this.I[gen + FIELD.GEN_RUNNER] = 0;
+        const runner = this.runners[index];
+        if (runner === undefined) return;
+        this.runners[index] = undefined;
+        this.freeRunners.push(index);
+        if (!this.state.released) H.decref(runner.fn);
+      },
+    };
   }
 
   /** One resumption of a generator: the yielded value (new reference), or 0 when it has finished. */
@@ -3354,7 +3388,8 @@ export class Runtime {
     const H = this.H;
     let cls = this.exceptionClasses.get(type);
     if (cls === undefined) {
-      cls = H.defineClass({ name: type, slots: ['dict', 'args', 'notes', 'traceback', 'context', 'cause', 'suppress_context'] });
+      const slots = ['dict', 'args', 'notes', 'traceback', 'context', 'cause', 'suppress_context', ...(EXCEPTION_EXTRA_FIELDS[type] ?? [])];
+      cls = H.defineClass({ name: type, slots });
       this.exceptionClasses.set(type, cls);
     }
     const tuple = this.buildTupleOf(args, true);
@@ -4015,7 +4050,8 @@ export class Runtime {
   lengthHint(v: Ref, dflt: number): number {
     const H = this.H;
     if (this.hasLen(v)) return this.len(v);
-    const hint = H.iter.lengthHint(v);
+    let hint = H.iter.lengthHint(v);
+    if (hint < 0) hint = cIteratorLengthHint(this, v);
     if (hint < 0) return dflt;
     // _PyObject_LookupSpecial: the bound method (a GC object), its result, the method dropped, then the int.
     const method = this.boundBuiltinMethod(v, 0);

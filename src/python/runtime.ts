@@ -1141,6 +1141,7 @@ export class Runtime {
           H.decref(this.callFunction(del, [], undefined, self));
         } catch (err) {
           if (!(err instanceof PythonException)) throw err;
+          this.dropException(err);
         }
       },
     };
@@ -2225,11 +2226,7 @@ export class Runtime {
       return this.callSpecial(fn, it, []);
     } catch (err) {
       if (!(err instanceof PythonException) || err.type !== 'StopIteration') throw err;
-      if (err.value !== 0) {
-        const v = err.value;
-        err.value = 0;
-        this.H.decref(v);
-      }
+      this.dropException(err);
       return 0;
     }
   }
@@ -3461,11 +3458,15 @@ export class Runtime {
   /** The `except` clause is done: the exception (and its traceback) is released, as POP_EXCEPT does. */
   leaveHandler(e: unknown): void {
     this.handling.pop();
-    if (e instanceof PythonException && e.value !== 0) {
-      const v = e.value;
-      e.value = 0;
-      this.H.decref(v);
-    }
+    if (e instanceof PythonException) this.dropException(e);
+  }
+
+  /** An exception cleared (a handler done, C code swallowing it): its object and traceback go. */
+  private dropException(e: PythonException): void {
+    if (e.value === 0) return;
+    const v = e.value;
+    e.value = 0;
+    this.H.decref(v);
   }
 
   /**

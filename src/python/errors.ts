@@ -33,6 +33,11 @@ export class PythonException extends Error {
   readonly traceback: TracebackEntry[] = [];
   /** The frame of the last traceback entry (an exception passes through a frame once). */
   lastFrame: unknown = undefined;
+  /**
+   * The objects of its args when the runtime raised it with objects rather than a message
+   * (KeyError's key: _PyErr_SetKeyError packs the key itself), owned until its object is made.
+   */
+  argRefs: number[] = [];
   constructor(
     readonly type: string,
     readonly detail: string,

@@ -623,11 +623,7 @@ export class Runtime {
     pe.traceback.push({ file, line, func });
     if (frame === null) return;
     const H = this.H;
-    if (pe.value === 0) {
-      const message = pe.detail === '' ? [] : [H.newStr(pe.detail)];
-      pe.value = this.newException(pe.type, message);
-      for (const m of message) H.decref(m);
-    }
+    if (pe.value === 0) this.materialize(pe);
     if (frame.frameObject === 0) frame.frameObject = this.newFrameObject(frameSlots);
     const exc = pe.value;
     const tb = H.newInstance(this.sizedClass('traceback', H.profile.tracebackBytes));
@@ -2653,7 +2649,7 @@ export class Runtime {
     switch (H.kindOf(obj)) {
       case Kind.Dict: {
         const v = H.dict.getItem(obj, key);
-        if (v === 0) throw new PythonException('KeyError', this.repr(key));
+        if (v === 0) throw this.keyError(key);
         H.incref(v);
         return v;
       }
@@ -2690,7 +2686,7 @@ export class Runtime {
         const weakref = this.state.weakref;
         if (weakref?.isWeakValueDict(obj)) {
           const v = weakref.getItem(obj, key);
-          if (v === 0) throw new PythonException('KeyError', this.repr(key));
+          if (v === 0) throw this.keyError(key);
           return v;
         }
         throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(obj))}' object is not subscriptable`);
@@ -2849,7 +2845,7 @@ export class Runtime {
   delItem(obj: Ref, key: Ref): void {
     const H = this.H;
     if (H.kindOf(obj) === Kind.Dict) {
-      if (!H.dict.delItem(obj, key)) throw new PythonException('KeyError', this.repr(key));
+      if (!H.dict.delItem(obj, key)) throw this.keyError(key);
       return;
     }
     if (H.kindOf(obj) === Kind.List) {
@@ -3463,10 +3459,29 @@ export class Runtime {
 
   /** An exception cleared (a handler done, C code swallowing it): its object and traceback go. */
   private dropException(e: PythonException): void {
+    for (const a of e.argRefs) this.H.decref(a);
+    e.argRefs = [];
     if (e.value === 0) return;
     const v = e.value;
     e.value = 0;
     this.H.decref(v);
+  }
+
+  /** `KeyError(key)` as the runtime raises it: the key itself its argument (borrowed). */
+  private keyError(key: Ref): PythonException {
+    const pe = new PythonException('KeyError', this.repr(key));
+    this.H.incref(key);
+    pe.argRefs = [key];
+    return pe;
+  }
+
+  /** The object of an exception the runtime raised: its args the objects it was raised with, else its message as a str. */
+  private materialize(pe: PythonException): void {
+    const H = this.H;
+    const args = pe.argRefs.length > 0 ? pe.argRefs : pe.detail === '' ? [] : [H.newStr(pe.detail)];
+    pe.argRefs = [];
+    pe.value = this.newException(pe.type, args);
+    for (const a of args) H.decref(a);
   }
 
   /**
@@ -3551,11 +3566,7 @@ export class Runtime {
     const H = this.H;
     const pe = e instanceof PythonException ? e : this.asPythonException(e);
     if (!pe) return this.none();
-    if (pe.value === 0) {
-      const message = pe.detail === '' ? [] : [H.newStr(pe.detail)];
-      pe.value = this.newException(pe.type, message);
-      for (const m of message) H.decref(m);
-    }
+    if (pe.value === 0) this.materialize(pe);
     H.incref(pe.value);
     return pe.value;
   }

@@ -7,9 +7,7 @@
  *
  * Collections, collected objects, the bytes left at the end and what each variant computed are
  * exact. The peak and the probe are within a few bytes, as measured and left (transients of 4-16
- * B in mapping, reversing, strings, summing, classes, breaking: not traced to their object), but
- * for `sets` on 3.11: a C-raised exception ("Set changed size") is made at the first frame where
- * 3.11 makes it at the handler (lazy normalization), after the loop's set iterator (64 B) is gone.
+ * B in mapping, reversing, strings, summing, classes, breaking: not traced to their object).
  *
  * The variant `printed` prints a sample of each construct: its output must be python3's (its
  * figures are not compared: a real print keeps buffers of its own).
@@ -26,7 +24,6 @@ const VARIANTS = ['mapping', 'filtering', 'nexting', 'reversing', 'strings', 'se
 /** The largest differences left (bytes; see above). */
 const PEAK_RESIDUAL = 16;
 const HELD_RESIDUAL = 4;
-const LAZY_EXCEPTION_RESIDUAL = 64;
 
 interface Figures {
   peak: number;
@@ -59,8 +56,7 @@ describe('iterators', () => {
       expect(row.sim.collections, `${label} collections`).toEqual(row.real.collections);
       expect(row.sim.collected, `${label} collected`).toEqual(row.real.collected);
       expect(row.sim.current, `${label} current`).toBe(row.real.current);
-      const peakResidual = row.variant === 'sets' && row.python.startsWith('3.11.') ? LAZY_EXCEPTION_RESIDUAL : PEAK_RESIDUAL;
-      expect(Math.abs(row.sim.peak - row.real.peak), `${label} peak ${row.sim.peak} vs ${row.real.peak}`).toBeLessThanOrEqual(peakResidual);
+      expect(Math.abs(row.sim.peak - row.real.peak), `${label} peak ${row.sim.peak} vs ${row.real.peak}`).toBeLessThanOrEqual(PEAK_RESIDUAL);
       expect(Math.abs(row.sim.probes.held - row.real.probes.held), `${label} held`).toBeLessThanOrEqual(HELD_RESIDUAL);
       // The figures each variant computed (unset ones are null on the simulated side, 0 on the real).
       for (const [name, value] of Object.entries(row.sim.reports)) if (value !== null) expect(value, `${label} ${name}`).toBe(row.real.reports[name]);

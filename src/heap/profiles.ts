@@ -135,6 +135,16 @@ export interface Profile {
   readonly tracebackBytes: number;
   readonly frameObjectBase: number;
   /**
+   * When an exception raised in C code (PyErr_SetString, _PyErr_SetKeyError) gets its object:
+   * 'handler' (3.11: `_PyErr_SetObject` keeps the raw value, a str or the key's tuple, unless
+   * another exception is being handled; `exception_unwind` in Python/ceval.c normalizes it when a
+   * handler is found, after popping the value stack to the handler's depth); 'raise' (3.12+:
+   * `_PyErr_SetObject` makes the object at once). MEAS: a set iterator's "Set changed size"
+   * caught around the loop peaks 64 B (the iterator) lower on 3.11.2 than with the object made at
+   * raise; 3.12.1 and 3.13.0 match 'raise'.
+   */
+  readonly cExceptionObjectMade: 'handler' | 'raise';
+  /**
    * How `list.extend(x)` and `list(x)` take the items of a dict, a dict view or a set: through
    * an iterator after preallocating len(x) exactly (3.11, 3.12: `list___init__`'s
    * list_preallocate_exact, then list_extend's generic loop), or directly, with no iterator and
@@ -230,6 +240,7 @@ const P311: Profile = {
   objectCompareWrapperTuples: true,
   tracebackBytes: 56,
   frameObjectBase: 136,
+  cExceptionObjectMade: 'handler',
 };
 
 const P312: Profile = {
@@ -251,6 +262,7 @@ const P312: Profile = {
   floatOpsReuseOperands: true,
   adaptiveWarmup: 'site',
   startupTrackedObjects: 7658, // MEAS 3.12.1
+  cExceptionObjectMade: 'raise',
 };
 
 const P313: Profile = {

@@ -670,7 +670,7 @@ ${body}
     b.emit(`} catch (${e}) {`);
     b.indent++;
     b.emit(this.caught(b, e));
-    this.unwindStack(b, depth);
+    this.unwindStack(b, depth, e);
     // Each clause's type is evaluated only when the clauses before it did not match: the next
     // clause is in the else-branch of the one before.
     for (const h of s.handlers) {
@@ -740,7 +740,7 @@ ${body}
     b.indent++;
     b.emit(`${raised} = true;`);
     b.emit(this.caught(b, e));
-    this.unwindStack(b, depth);
+    this.unwindStack(b, depth, e);
     b.emit(`if (!R.withExitRaised(${exit}, ${mgr}, ${e})) throw ${e};`);
     b.indent--;
     b.emit(`} finally { if (!${raised}) R.withExitNormally(${exit}, ${mgr}); }`);
@@ -749,20 +749,24 @@ ${body}
   /** The start of a handler of the JS exception `e`: its traceback entry and frame object, as CPython's unwinding leaves them. */
   private caught(b: CodeBuilder, e: string): string {
     const func = b.scope.kind === 'module' ? '<module>' : b.scope.name;
-    return `R.caught(${e}, ${JSON.stringify(this.file)}, line, ${JSON.stringify(func)}, ${b.spec.generator ? 'null' : 'F'}, FRAME_SLOTS);`;
+    // The handler goes on with the Python exception (a JS error, a RangeError of a division, made one once).
+    return `${e} = R.caught(${e}, ${JSON.stringify(this.file)}, line, ${JSON.stringify(func)}, ${b.spec.generator ? 'null' : 'F'}, FRAME_SLOTS);`;
   }
 
   /**
    * A handler's start after its traceback entry: the value stack is popped to the handler's
    * depth, so the iterators of the loops the exception left are dropped (exception_unwind's pops,
-   * before the handler runs; an iterator left in its slot would be overwritten by the next loop).
+   * before the handler runs; an iterator left in its slot would be overwritten by the next loop),
+   * then the exception is normalized.
    */
-  private unwindStack(b: CodeBuilder, depth: number): void {
+  private unwindStack(b: CodeBuilder, depth: number, e: string): void {
     for (const k of b.stackSlotsFrom(depth)) {
       const ref = b.slotRef(k);
       const t = b.t();
       b.emit(`if (${ref} !== 0) { const ${t} = ${ref}; ${ref} = 0; H.decref(${t}); }`);
     }
+    // Then _PyErr_NormalizeException: an exception raised in C has its object now (3.11).
+    b.emit(`R.normalize(${e});`);
   }
 
   private augAssign(b: CodeBuilder, s: ast.AugAssign): void {

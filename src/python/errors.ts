@@ -38,6 +38,11 @@ export class PythonException extends Error {
    * (KeyError's key: _PyErr_SetKeyError packs the key itself), owned until its object is made.
    */
   argRefs: number[] = [];
+  /**
+   * Its traceback so far while it has no object yet (Profile.cExceptionObjectMade 'handler'),
+   * owned; the object takes it over when it is made.
+   */
+  pendingTraceback = 0;
   constructor(
     readonly type: string,
     readonly detail: string,

@@ -602,11 +602,16 @@ export class Runtime {
     return pe ?? e;
   }
 
-  /** An exception reaches an `except` clause in this frame (`caught` before any clause is tried). */
-  caught(e: unknown, file: string, line: number, func: string, frame: Frame | null, frameSlots: number): void {
+  /**
+   * An exception reaches an `except` clause in this frame (`caught` before any clause is tried):
+   * it as a Python exception, which the handler uses from here on (one converted from a JS error
+   * is made once, so its object and traceback are the ones the handler releases).
+   */
+  caught(e: unknown, file: string, line: number, func: string, frame: Frame | null, frameSlots: number): PythonException {
     const pe = this.asPythonException(e);
     if (!pe) throw e;
     this.passThrough(pe, file, line, func, frame, frameSlots);
+    return pe;
   }
 
   /**
@@ -623,15 +628,23 @@ export class Runtime {
     pe.traceback.push({ file, line, func });
     if (frame === null) return;
     const H = this.H;
-    if (pe.value === 0) this.materialize(pe);
+    // Raised in C: 3.11 keeps its raw value (the message str made now) until a handler takes it,
+    // unless another exception is being handled (it is chained to it, so made at once).
+    const lazy = pe.value === 0 && H.profile.cExceptionObjectMade === 'handler' && this.handling.length === 0;
+    if (lazy && pe.argRefs.length === 0 && pe.detail !== '') pe.argRefs = [H.newStr(pe.detail)];
+    else if (pe.value === 0) this.materialize(pe);
     if (frame.frameObject === 0) frame.frameObject = this.newFrameObject(frameSlots);
-    const exc = pe.value;
     const tb = H.newInstance(this.sizedClass('traceback', H.profile.tracebackBytes));
-    const prev = H.getSlot(exc, 3);
+    const prev = pe.value === 0 ? pe.pendingTraceback : H.getSlot(pe.value, 3);
     if (prev !== 0) H.setSlot(tb, 0, prev);
     H.setSlot(tb, 1, frame.frameObject);
-    H.setSlot(exc, 3, tb);
-    H.decref(tb);
+    if (pe.value !== 0) {
+      H.setSlot(pe.value, 3, tb);
+      H.decref(tb);
+    } else {
+      if (prev !== 0) H.decref(prev);
+      pe.pendingTraceback = tb;
+    }
   }
 
   /** A frame object (`_PyFrame_New_NoTrack`: Profile.frameObjectBase + 8 per slot). New reference. */
@@ -3461,6 +3474,10 @@ export class Runtime {
   private dropException(e: PythonException): void {
     for (const a of e.argRefs) this.H.decref(a);
     e.argRefs = [];
+    if (e.pendingTraceback !== 0) {
+      this.H.decref(e.pendingTraceback);
+      e.pendingTraceback = 0;
+    }
     if (e.value === 0) return;
     const v = e.value;
     e.value = 0;
@@ -3475,13 +3492,26 @@ export class Runtime {
     return pe;
   }
 
-  /** The object of an exception the runtime raised: its args the objects it was raised with, else its message as a str. */
+  /**
+   * The object of an exception the runtime raised: its args the objects it was raised with, else
+   * its message as a str; it takes over the traceback made while it had none.
+   */
   private materialize(pe: PythonException): void {
     const H = this.H;
     const args = pe.argRefs.length > 0 ? pe.argRefs : pe.detail === '' ? [] : [H.newStr(pe.detail)];
     pe.argRefs = [];
     pe.value = this.newException(pe.type, args);
     for (const a of args) H.decref(a);
+    if (pe.pendingTraceback !== 0) {
+      H.setSlot(pe.value, 3, pe.pendingTraceback);
+      H.decref(pe.pendingTraceback);
+      pe.pendingTraceback = 0;
+    }
+  }
+
+  /** A handler is entered, the value stack popped: the exception has its object from here on. */
+  normalize(e: unknown): void {
+    if (e instanceof PythonException && e.value === 0) this.materialize(e);
   }
 
   /**

@@ -42,13 +42,18 @@ function mapNext(R: Runtime, m: Ref): Ref {
   const iters = H.getSlot(m, 0);
   const n = H.tupleLength(iters);
   const items: Ref[] = [];
-  for (let i = 0; i < n; i++) {
-    const v = R.next(H.tupleItem(iters, i));
-    if (v === 0) {
-      for (const x of items) H.decref(x);
-      return 0;
+  try {
+    for (let i = 0; i < n; i++) {
+      const v = R.next(H.tupleItem(iters, i));
+      if (v === 0) {
+        for (const x of items) H.decref(x);
+        return 0;
+      }
+      items.push(v);
     }
-    items.push(v);
+  } catch (err) {
+    for (const x of items) H.decref(x);
+    throw err;
   }
   const f = H.getSlot(m, 1);
   H.incref(f);
@@ -77,19 +82,21 @@ function filterNext(R: Runtime, f: Ref): Ref {
     const item = R.next(it);
     if (item === 0) return 0;
     let ok: boolean;
-    if (checkTrue) ok = R.truth(item);
-    else {
-      let good: Ref;
-      try {
+    try {
+      if (checkTrue) ok = R.truth(item);
+      else {
         H.incref(func);
         H.incref(item);
-        good = R.callFromC(func, [item]);
-      } catch (err) {
-        H.decref(item);
-        throw err;
+        const good = R.callFromC(func, [item]);
+        try {
+          ok = R.truth(good);
+        } finally {
+          H.decref(good);
+        }
       }
-      ok = R.truth(good);
-      H.decref(good);
+    } catch (err) {
+      H.decref(item);
+      throw err;
     }
     if (ok) return item;
     H.decref(item);

@@ -204,6 +204,14 @@ export class DictOps {
     else heap.i32[(byte >> 2) + slot * (w >> 2)] = ix;
   }
 
+  /**
+   * The hash of the key `k` at key word `kw`: a general entry's stored hash (as CPython's
+   * me_hash: a program's `__hash__` is not called again on look-up or resize), a str's own.
+   */
+  private entryHash(keys: Ref, kw: number, k: Ref): number {
+    return this.heap.i32[keys + KEYS.KIND] === DictKeysKind.General ? this.heap.i32[kw - ENTRY_VALUE] : this.heap.hashOf(k);
+  }
+
   /** Probes for `key`: returns the entry index, or -1 - slot of the first empty slot if absent. */
   private lookup(keys: Ref, key: Ref, hash: number): number {
     const i32 = this.heap.i32;
@@ -214,8 +222,9 @@ export class DictOps {
       const ix = this.getIndex(keys, slot);
       if (ix === DKIX_EMPTY) return -1 - slot;
       if (ix >= 0) {
-        const k = i32[this.entryKeyWord(keys, ix)];
-        if (k === key || (k !== 0 && this.heap.hashOf(k) === hash && this.heap.equal(k, key))) return ix;
+        const kw = this.entryKeyWord(keys, ix);
+        const k = i32[kw];
+        if (k === key || (k !== 0 && this.entryHash(keys, kw, k) === hash && this.heap.equal(k, key))) return ix;
       }
       perturb >>>= 5;
       slot = (slot * 5 + perturb + 1) & mask;
@@ -411,7 +420,7 @@ export class DictOps {
       const base = this.entryKeyWord(old, e);
       const k = i32[base];
       if (k === 0) continue;
-      this.appendEntry(keys, heap.hashOf(k), k, i32[base + ENTRY_VALUE]);
+      this.appendEntry(keys, this.entryHash(old, base, k), k, i32[base + ENTRY_VALUE]);
     }
     // The entries moved with their references; free the old keys without dropping them.
     i32[old + KEYS.NENTRIES] = 0;

@@ -31,7 +31,7 @@ import {
 } from './layout.js';
 import { PROFILES, type Profile, type ProfileName } from './profiles.js';
 import { HeapStats } from './stats.js';
-import { type ClassInfo, type ClassSpec, Kind, TypeTable } from './types.js';
+import { CLASS_ID_BASE, type ClassInfo, type ClassSpec, Kind, TypeTable } from './types.js';
 import { clearDict, clearInstanceValues, DictOps } from './dict.js';
 import { clearList, ListOps } from './list.js';
 import { TupleOps } from './tuple.js';
@@ -86,6 +86,12 @@ export interface HeapHooks {
   finalize?(heap: Heap, self: Ref): void;
   /** A weakref callback: `callback(weakref)`. */
   weakrefCallback?(heap: Heap, callback: Ref, weakref: Ref): void;
+  /** The hash of an instance of a program's class as a dict or set key (its `__hash__`), or undefined for identity. */
+  hashInstance?(heap: Heap, ref: Ref): number | undefined;
+  /** `a == b` for dict and set keys when one is an instance of a program's class (its `__eq__`). */
+  equalInstance?(heap: Heap, a: Ref, b: Ref): boolean;
+  /** A generator that had not finished dies, its frame's slots cleared: what runs its frame lets the rest go (f_funcobj). */
+  generatorFreed?(heap: Heap, gen: Ref): void;
 }
 
 /** int, bool and float compare by value with each other. */
@@ -630,6 +636,7 @@ export class Heap {
         const n = i32[ref + FIELD.GEN_NSLOTS];
         const first = this.generatorSlotsWord(ref);
         for (let i = 0; i < n; i++) this.xdecref(i32[first + 2 * i]);
+        if (i32[ref + FIELD.GEN_RUNNER] !== 0) this.hooks.generatorFreed?.(this, ref);
         break;
       }
       case Kind.WeakRef:
@@ -1032,6 +1039,23 @@ export class Heap {
     return this.i32[obj + FIELD.SLOTS_FIRST + 2 * i];
   }
 
+  /** The integer field kept in slot `i` (FIELD.SLOT_INT; 0 in a new object). */
+  slotInt(obj: Ref, i: number): number {
+    return this.i32[obj + FIELD.SLOTS_FIRST + 2 * i + FIELD.SLOT_INT];
+  }
+
+  setSlotInt(obj: Ref, i: number, value: number): void {
+    this.i32[obj + FIELD.SLOTS_FIRST + 2 * i + FIELD.SLOT_INT] = value;
+  }
+
+  /** Empties slot `i` (Py_CLEAR): its value loses the slot's reference. */
+  clearSlot(obj: Ref, i: number): void {
+    const w = obj + FIELD.SLOTS_FIRST + 2 * i;
+    const old = this.i32[w];
+    this.i32[w] = 0;
+    this.xdecref(old);
+  }
+
   /** `obj.__dict__`: materialises a dict object for a plain instance (+64 bytes). New reference. */
   instanceDict(obj: Ref): Ref {
     return this.dict.materializeInstanceDict(obj);
@@ -1237,6 +1261,7 @@ export class Heap {
         return (acc ^ n) === -1 ? -2 : acc ^ n;
       }
       default:
+        if (this.hooks.hashInstance !== undefined && i32[ref + OB.TYPE] >= CLASS_ID_BASE) return this.hooks.hashInstance(this, ref) ?? ref;
         return ref;
     }
   }
@@ -1244,6 +1269,7 @@ export class Heap {
   /** `a == b` for keys: identity, or equal values of numbers, strings, bytes and tuples. */
   equal(a: Ref, b: Ref): boolean {
     if (a === b) return true;
+    if (this.hooks.equalInstance !== undefined && (this.i32[a + OB.TYPE] >= CLASS_ID_BASE || this.i32[b + OB.TYPE] >= CLASS_ID_BASE)) return this.hooks.equalInstance(this, a, b);
     const kinds = this.types.kindOf;
     const ka = kinds[this.i32[a + OB.TYPE]];
     const kb = kinds[this.i32[b + OB.TYPE]];

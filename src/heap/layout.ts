@@ -229,6 +229,12 @@ export const enum FIELD {
   WEAKREF_NEXT = 12,
   CELL_REF = 4,
   SLOTS_FIRST = 4,
+  /**
+   * Within a `__slots__` instance's 8-byte slot, the word of an integer field (a C object's
+   * Py_ssize_t, e.g. an iterator's index): the high word, which a reference (the low word) never
+   * uses, so traversal, tp_clear and deallocation, which read only low words, never see it.
+   */
+  SLOT_INT = 1,
   /** The compiled code a function object runs (an index into the program's code table). */
   FUNC_CODE = 14,
   /** range and range iterator: Float64 index offsets (bytes 16, 24, 32): start|next, stop, step. */

@@ -135,6 +135,16 @@ export interface Profile {
   readonly tracebackBytes: number;
   readonly frameObjectBase: number;
   /**
+   * When an exception raised in C code (PyErr_SetString, _PyErr_SetKeyError) gets its object:
+   * 'handler' (3.11: `_PyErr_SetObject` keeps the raw value, a str or the key's tuple, unless
+   * another exception is being handled; `exception_unwind` in Python/ceval.c normalizes it when a
+   * handler is found, after popping the value stack to the handler's depth); 'raise' (3.12+:
+   * `_PyErr_SetObject` makes the object at once). MEAS: a set iterator's "Set changed size"
+   * caught around the loop peaks 64 B (the iterator) lower on 3.11.2 than with the object made at
+   * raise; 3.12.1 and 3.13.0 match 'raise'.
+   */
+  readonly cExceptionObjectMade: 'handler' | 'raise';
+  /**
    * How `list.extend(x)` and `list(x)` take the items of a dict, a dict view or a set: through
    * an iterator after preallocating len(x) exactly (3.11, 3.12: `list___init__`'s
    * list_preallocate_exact, then list_extend's generic loop), or directly, with no iterator and
@@ -181,6 +191,15 @@ export interface Profile {
    * LOAD_SPECIAL, gh-120507; inferred from the bytecode, not measured here: UNCERTAIN).
    */
   readonly withBindsMethods: boolean;
+  /**
+   * Whether calling one of object's comparison slot wrappers from slot_tp_richcompare (`a != b` on
+   * a class that defines `__eq__` only: object.__ne__; `a > b` with only `__lt__`: object.__gt__,
+   * answering NotImplemented) goes through the generic call: a tuple of (self, other)
+   * (_PyObject_MakeTpCall) and wrapperdescr_call's slice of it, (other,). MEAS 3.11.2, 3.12.1,
+   * 3.13.0: such a loop keeps 56 + 48 B more in the tuple free lists than `==` does. 3.14:
+   * inherited, not measured (no 64-bit 3.14 here: UNCERTAIN).
+   */
+  readonly objectCompareWrapperTuples: boolean;
 }
 
 const FREE_LISTS_311: FreeListSizes = {
@@ -230,8 +249,10 @@ const P311: Profile = {
   floatOpsReuseOperands: false,
   adaptiveWarmup: 'code',
   withBindsMethods: true,
+  objectCompareWrapperTuples: true,
   tracebackBytes: 56,
   frameObjectBase: 136,
+  cExceptionObjectMade: 'handler',
 };
 
 const P312: Profile = {
@@ -254,6 +275,7 @@ const P312: Profile = {
   floatOpsReuseOperands: true,
   adaptiveWarmup: 'site',
   startupTrackedObjects: 7658, // MEAS 3.12.1
+  cExceptionObjectMade: 'raise',
 };
 
 const P313: Profile = {

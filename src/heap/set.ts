@@ -139,6 +139,21 @@ export class SetOps {
     if (oldTable !== small) heap.allocator.free(oldTable, 16 * (oldMask + 1));
   }
 
+  /**
+   * setiter_iternext's step: the first live entry at table position `pos` or after, as
+   * [position, key (borrowed)], or undefined past the table's end.
+   */
+  entryFrom(s: Ref, pos: number): [number, Ref] | undefined {
+    const i32 = this.heap.i32;
+    const table = i32[s + FIELD.SET_TABLE];
+    const mask = i32[s + FIELD.SET_MASK];
+    for (let i = pos; i <= mask; i++) {
+      const k = i32[table + i * ENTRY_WORDS];
+      if (k > 0) return [i, k];
+    }
+    return undefined;
+  }
+
   /** Bytes of the object plus a separate table (`set.__sizeof__` + GC head). */
   sizeof(s: Ref): number {
     const i32 = this.heap.i32;

@@ -124,6 +124,20 @@ export class StrOps {
     return String.fromCodePoint(...codes);
   }
 
+  /** The length in code points (what `len` gives). */
+  length(ref: Ref): number {
+    return this.heap.i32[ref + FIELD.STR_LENGTH];
+  }
+
+  /** Code point `i` of a str (PyUnicode_READ), 0 <= i < length. */
+  codePointAt(ref: Ref, i: number): number {
+    const heap = this.heap;
+    const state = heap.i32[ref + FIELD.STR_STATE];
+    const width = state & STATE_WIDTH_MASK;
+    const data = ref * 4 + ((state & STATE_ASCII) !== 0 ? heap.profile.strAsciiHeader : heap.profile.strCompactHeader);
+    return width === 1 ? heap.u8[data + i] : width === 2 ? heap.u16[(data >> 1) + i] : heap.i32[(data >> 2) + i];
+  }
+
   hash(ref: Ref): number {
     return this.heap.i32[ref + FIELD.STR_HASH];
   }

@@ -136,6 +136,18 @@ class CodeBuilder {
   popStack(): void {
     this.stackDepth--;
   }
+  /** How many slots stand for the value stack's loop iterators (counted in stackEstimate too). */
+  get stackSlotCount(): number {
+    return this.stackSlots.length;
+  }
+  /** How many loop iterators are on the value stack here. */
+  get depth(): number {
+    return this.stackDepth;
+  }
+  /** The value-stack slots at `depth` and deeper that the code so far has used. */
+  stackSlotsFrom(depth: number): readonly number[] {
+    return this.stackSlots.slice(depth);
+  }
   t(): string {
     return `t${this.temp++}`;
   }
@@ -329,7 +341,12 @@ class Compiler {
     if (scope.kind === 'class' || scope.kind === 'module') b.emit('return 0;');
     else if (!(comprehension && !generator)) b.emit('return R.none();');
 
-    b.stackEstimate = Array.isArray(body) ? stackOfStatements(body as readonly ast.StmtNode[], 0) : exprStack(body as ast.ExprNode);
+    const stack = new StackEstimator((e) => this.table.scopeOf.get(e)?.inlinable === true);
+    b.stackEstimate = comprehension
+      ? stack.comprehension(comprehension as ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp)
+      : Array.isArray(body)
+        ? stack.statements(body as readonly ast.StmtNode[], 0)
+        : stack.expr(body as ast.ExprNode);
     const nslots = b.nslots;
     const genSlots = generator ? this.generatorSlots(scope, nslots) : 0;
     // The parameters' slots: the named ones, then the *args tuple.
@@ -370,10 +387,12 @@ class Compiler {
   private wrap(b: CodeBuilder, scope: Scope, qualname: string, paramSlots: number, nslots: number): string {
     const funcName = JSON.stringify(scope.kind === 'module' ? '<module>' : scope.kind === 'class' ? qualname : scope.name);
     const file = JSON.stringify(this.file);
-    const body = b.lines.join('\n').replaceAll('FRAME_SLOTS', String(nslots + b.stackEstimate));
+    // co_nlocalsplus + co_stacksize: the loop iterators' slots are part of the stack estimate.
+    const frameSlots = nslots - b.stackSlotCount + b.stackEstimate;
+    const body = b.lines.join('\n').replaceAll('FRAME_SLOTS', String(frameSlots));
     const firstLine = (scope.node as ast.Located).lineno ?? 1;
     const frameArg = nslots > 0 && !b.spec.generator ? 'F' : 'null';
-    const rethrow = `catch (e) { throw R.traceback(e, ${file}, line, ${funcName}, ${frameArg}, ${nslots + b.stackEstimate}); }`;
+    const rethrow = `catch (e) { throw R.traceback(e, ${file}, line, ${funcName}, ${frameArg}, ${frameSlots}); }`;
     if (b.spec.generator) {
       // R.makeGenerator made the generator object and stored the arguments in its slots (word G on).
       return `function* (fn, G) {
@@ -387,7 +406,7 @@ ${body}
     const params = scope.kind === 'class' ? ['fn', 'ns'] : ['fn', ...slots.map((i) => `a${i}`)];
     const store = slots.map((i) => `L[${i}] = a${i};`).join(' ');
     // Module and class bodies have fast slots only for the comprehensions inlined in them.
-    const frame = nslots > 0 ? `const F = R.pushFrame(${nslots}); const L = F.locals;` : 'const F = null; const L = null;';
+    const frame = nslots > 0 ? `const F = R.pushFrame(${nslots}, ${frameSlots}); const L = F.locals;` : 'const F = null; const L = null;';
     const pop = nslots > 0 ? 'finally { R.popFrame(); }' : '';
     return `function (${params.join(', ')}) {
   let line = ${firstLine};
@@ -652,6 +671,7 @@ ${body}
       b.indent++;
     }
     const e = b.t();
+    const depth = b.depth;
     b.emit('try {');
     b.indent++;
     this.block(b, s.body);
@@ -659,6 +679,7 @@ ${body}
     b.emit(`} catch (${e}) {`);
     b.indent++;
     b.emit(this.caught(b, e));
+    this.unwindStack(b, depth, e);
     // Each clause's type is evaluated only when the clauses before it did not match: the next
     // clause is in the else-branch of the one before.
     for (const h of s.handlers) {
@@ -717,6 +738,7 @@ ${body}
     else b.emit(`${decrefJs(value)}`);
     const raised = b.t();
     const e = b.t();
+    const depth = b.depth;
     b.emit(`let ${raised} = false;`);
     b.emit('try {');
     b.indent++;
@@ -727,6 +749,7 @@ ${body}
     b.indent++;
     b.emit(`${raised} = true;`);
     b.emit(this.caught(b, e));
+    this.unwindStack(b, depth, e);
     b.emit(`if (!R.withExitRaised(${exit}, ${mgr}, ${e})) throw ${e};`);
     b.indent--;
     b.emit(`} finally { if (!${raised}) R.withExitNormally(${exit}, ${mgr}); }`);
@@ -735,7 +758,24 @@ ${body}
   /** The start of a handler of the JS exception `e`: its traceback entry and frame object, as CPython's unwinding leaves them. */
   private caught(b: CodeBuilder, e: string): string {
     const func = b.scope.kind === 'module' ? '<module>' : b.scope.name;
-    return `R.caught(${e}, ${JSON.stringify(this.file)}, line, ${JSON.stringify(func)}, ${b.spec.generator ? 'null' : 'F'}, FRAME_SLOTS);`;
+    // The handler goes on with the Python exception (a JS error, a RangeError of a division, made one once).
+    return `${e} = R.caught(${e}, ${JSON.stringify(this.file)}, line, ${JSON.stringify(func)}, ${b.spec.generator ? 'null' : 'F'}, FRAME_SLOTS);`;
+  }
+
+  /**
+   * A handler's start after its traceback entry: the value stack is popped to the handler's
+   * depth, so the iterators of the loops the exception left are dropped (exception_unwind's pops,
+   * before the handler runs; an iterator left in its slot would be overwritten by the next loop),
+   * then the exception is normalized.
+   */
+  private unwindStack(b: CodeBuilder, depth: number, e: string): void {
+    for (const k of b.stackSlotsFrom(depth)) {
+      const ref = b.slotRef(k);
+      const t = b.t();
+      b.emit(`if (${ref} !== 0) { const ${t} = ${ref}; ${ref} = 0; H.decref(${t}); }`);
+    }
+    // Then _PyErr_NormalizeException: an exception raised in C has its object now (3.11).
+    b.emit(`R.normalize(${e});`);
   }
 
   private augAssign(b: CodeBuilder, s: ast.AugAssign): void {
@@ -772,25 +812,47 @@ ${body}
     // The decorators simulated: classmethod and staticmethod on a method (evaluated first, as
     // CPython loads a decorator before MAKE_FUNCTION).
     const wrapper = this.methodWrapperOf(b, s);
-    if (s.decorator_list.length > 0 && wrapper === undefined) this.unsupported(s.decorator_list[0], 'decorator (only @classmethod and @staticmethod on a method are simulated)');
+    const accessor = wrapper === undefined ? this.propertyAccessorOf(b, s) : undefined;
+    if (s.decorator_list.length > 0 && wrapper === undefined && accessor === undefined) this.unsupported(s.decorator_list[0], 'decorator (only @classmethod, @staticmethod, @property and @name.setter/getter/deleter on a method are simulated)');
     if (s.args.kw_defaults.some((d) => d !== null && d !== undefined)) this.unsupported(s, 'keyword-only parameter defaults');
+    // `@x.setter`: the decorator (x's bound setter method) is evaluated before the function is made.
+    let boundAccessor = '';
+    if (accessor !== undefined) {
+      const p = this.expr(b, accessor.property);
+      boundAccessor = b.t();
+      b.emit(`const ${boundAccessor} = R.boundPropertyMethod(${p});`);
+    }
     const defaults = this.defaultsTuple(b, s.args);
     const id = this.compileCode(scope, qualnameOf(scope), s.body, s.lineno);
     const closure = this.closureTuple(b, scope);
     const fn = b.t();
     b.emit(`const ${fn} = R.makeFunction(${id}, ${closure}, ${defaults});`);
+    if (accessor !== undefined) {
+      const p = b.t();
+      b.emit(`const ${p} = R.propertyCopy(${boundAccessor}, '${accessor.slot}', ${fn});`);
+      return this.storeName(b, s.name, p, s);
+    }
     if (wrapper === undefined) return this.storeName(b, s.name, fn, s);
     const w = b.t();
     b.emit(`const ${w} = R.${wrapper}(${fn});`);
     this.storeName(b, s.name, w, s);
   }
 
-  /** 'classMethod' or 'staticMethod' for a method decorated with exactly that builtin, else undefined. */
-  private methodWrapperOf(b: CodeBuilder, s: ast.FunctionDef): 'classMethod' | 'staticMethod' | undefined {
+  /** 'classMethod', 'staticMethod' or 'property' for a method decorated with exactly that builtin, else undefined. */
+  private methodWrapperOf(b: CodeBuilder, s: ast.FunctionDef): 'classMethod' | 'staticMethod' | 'property' | undefined {
     if (s.decorator_list.length !== 1 || b.scope.kind !== 'class') return undefined;
     const d = s.decorator_list[0];
     if (d.nodeType !== 'Name' || this.moduleGlobals.has(d.id)) return undefined;
-    return d.id === 'classmethod' ? 'classMethod' : d.id === 'staticmethod' ? 'staticMethod' : undefined;
+    return d.id === 'classmethod' ? 'classMethod' : d.id === 'staticmethod' ? 'staticMethod' : d.id === 'property' ? 'property' : undefined;
+  }
+
+  /** `@x.setter` (getter, deleter) on a method, x a name: the property expression and the slot the function fills. */
+  private propertyAccessorOf(b: CodeBuilder, s: ast.FunctionDef): { property: ast.Name; slot: 'fget' | 'fset' | 'fdel' } | undefined {
+    if (s.decorator_list.length !== 1 || b.scope.kind !== 'class') return undefined;
+    const d = s.decorator_list[0];
+    if (d.nodeType !== 'Attribute' || d.value.nodeType !== 'Name') return undefined;
+    const slot = d.attr === 'setter' ? 'fset' : d.attr === 'getter' ? 'fget' : d.attr === 'deleter' ? 'fdel' : undefined;
+    return slot === undefined ? undefined : { property: d.value, slot };
   }
 
   /** The defaults tuple (a constant when every default is one), or 0. */
@@ -1484,6 +1546,8 @@ ${body}
     for (const k of e.keywords) if (k.arg === null || k.arg === undefined) this.unsupported(k, "'**kwargs' in a call");
     const site = this.sites++;
     const kwnames = e.keywords.map((k) => k.arg as string);
+    // The call's kwnames tuple is a constant of interned strs, made with the code object.
+    for (const k of kwnames) this.name(k);
     const kwArg = kwnames.length > 0 ? `, ${JSON.stringify(kwnames)}` : '';
     const t = b.t();
     if (e.func.nodeType === 'Attribute' && this.isSuperCall(b, e.func.value)) {
@@ -1572,81 +1636,127 @@ function constantKey(c: ConstantSpec): string {
  * callable, then its arguments; an operator's left operand waits while the right is evaluated),
  * plus one per enclosing loop (its iterator). An estimate: CPython's compiler counts exactly.
  */
-function stackOfStatements(stmts: readonly ast.StmtNode[], loops: number): number {
-  let max = 0;
-  for (const s of stmts) {
-    let d = 0;
-    switch (s.nodeType) {
-      case 'Expr':
-      case 'Return':
-        d = s.value ? exprStack(s.value) : 1;
-        break;
-      case 'Assign':
-        d = Math.max(exprStack(s.value), ...s.targets.map((t) => 1 + targetStack(t)));
-        break;
-      case 'AugAssign':
-        d = 1 + Math.max(targetStack(s.target), exprStack(s.value));
-        break;
-      case 'If':
-      case 'While':
-        d = Math.max(exprStack(s.test), stackOfStatements(s.body, loops + (s.nodeType === 'While' ? 0 : 0)), stackOfStatements(s.orelse, loops));
-        break;
-      case 'For':
-        d = Math.max(exprStack(s.iter), 1 + stackOfStatements(s.body, loops + 1), stackOfStatements(s.orelse, loops));
-        break;
-      case 'Try':
-        d = Math.max(stackOfStatements(s.body, loops), ...s.handlers.map((h) => 2 + stackOfStatements(h.body, loops)), stackOfStatements(s.finalbody, loops) + 1);
-        break;
-      case 'Raise':
-        d = s.exc ? exprStack(s.exc) : 1;
-        break;
-      case 'Delete':
-        d = Math.max(1, ...s.targets.map(targetStack));
-        break;
-      default:
-        d = 1;
+class StackEstimator {
+  constructor(
+    /** Whether a comprehension is inlined into the code that contains it (3.12+, PEP 709). */
+    private readonly inlined: (e: ast.ExprNode) => boolean,
+  ) {}
+
+  statements(stmts: readonly ast.StmtNode[], loops: number): number {
+    let max = 0;
+    for (const s of stmts) {
+      let d = 0;
+      switch (s.nodeType) {
+        case 'Expr':
+        case 'Return':
+          d = s.value ? this.expr(s.value) : 1;
+          break;
+        case 'Assign':
+          d = Math.max(this.expr(s.value), ...s.targets.map((t) => 1 + this.target(t)));
+          break;
+        case 'AugAssign':
+          // o.a += v: o, o (COPY), o.a, v; a[i] += v: a, i, a, i (COPY 2), then a, i, a[i], v.
+          if (s.target.nodeType === 'Attribute') d = Math.max(this.expr(s.target.value) + 1, 2 + this.expr(s.value));
+          else if (s.target.nodeType === 'Subscript') d = Math.max(this.expr(s.target.value), 1 + this.expr(s.target.slice), 4, 3 + this.expr(s.value));
+          else d = 1 + this.expr(s.value);
+          break;
+        case 'If':
+        case 'While':
+          d = Math.max(this.expr(s.test), this.statements(s.body, loops + (s.nodeType === 'While' ? 0 : 0)), this.statements(s.orelse, loops));
+          break;
+        case 'For':
+          d = Math.max(this.expr(s.iter), 1 + this.statements(s.body, loops + 1), this.statements(s.orelse, loops));
+          break;
+        case 'Try':
+          // A handler runs above the previous exception and its own (2); its cleanup block is
+          // entered with lasti pushed and copies the previous exception up (COPY 3): 4.
+          d = Math.max(this.statements(s.body, loops), ...s.handlers.map((h) => Math.max(4, 2 + this.statements(h.body, loops))), this.statements(s.finalbody, loops) + 1);
+          break;
+        case 'Raise':
+          d = s.exc ? this.expr(s.exc) : 1;
+          break;
+        case 'Delete':
+          d = Math.max(1, ...s.targets.map((x) => this.target(x)));
+          break;
+        default:
+          d = 1;
+      }
+      max = Math.max(max, d);
     }
-    max = Math.max(max, d);
+    return max;
   }
-  return max;
-}
 
-function targetStack(t: ast.ExprNode): number {
-  if (t.nodeType === 'Attribute') return exprStack(t.value);
-  if (t.nodeType === 'Subscript') return Math.max(exprStack(t.value), 1 + exprStack(t.slice));
-  if (t.nodeType === 'Tuple' || t.nodeType === 'List') return t.elts.length + Math.max(0, ...t.elts.map(targetStack));
-  return 0;
-}
+  private target(t: ast.ExprNode): number {
+    if (t.nodeType === 'Attribute') return this.expr(t.value);
+    if (t.nodeType === 'Subscript') return Math.max(this.expr(t.value), 1 + this.expr(t.slice));
+    if (t.nodeType === 'Tuple' || t.nodeType === 'List') return t.elts.length + Math.max(0, ...t.elts.map((x) => this.target(x)));
+    return 0;
+  }
 
-function exprStack(e: ast.ExprNode): number {
-  switch (e.nodeType) {
-    case 'BinOp':
-      return Math.max(exprStack(e.left), 1 + exprStack(e.right));
-    case 'Compare':
-      return Math.max(exprStack(e.left), ...e.comparators.map((c) => 1 + exprStack(c)));
-    case 'BoolOp':
-      return Math.max(...e.values.map(exprStack));
-    case 'UnaryOp':
-      return exprStack(e.operand);
-    case 'Attribute':
-      return exprStack(e.value);
-    case 'Subscript':
-      return Math.max(exprStack(e.value), 1 + exprStack(e.slice));
-    case 'Call': {
-      const base = e.func.nodeType === 'Attribute' ? exprStack(e.func.value) + 1 : 2;
-      const args = [...e.args, ...e.keywords.map((k) => k.value)];
-      return Math.max(base, ...args.map((a, k) => base + k + exprStack(a)));
+  expr(e: ast.ExprNode): number {
+    switch (e.nodeType) {
+      case 'BinOp':
+        return Math.max(this.expr(e.left), 1 + this.expr(e.right));
+      case 'Compare':
+        return Math.max(this.expr(e.left), ...e.comparators.map((c) => 1 + this.expr(c)));
+      case 'BoolOp':
+        return Math.max(...e.values.map((x) => this.expr(x)));
+      case 'UnaryOp':
+        return this.expr(e.operand);
+      case 'Attribute':
+        return this.expr(e.value);
+      case 'Subscript':
+        return Math.max(this.expr(e.value), 1 + this.expr(e.slice));
+      case 'Call': {
+        const base = e.func.nodeType === 'Attribute' ? this.expr(e.func.value) + 1 : 2;
+        const args = [...e.args, ...e.keywords.map((k) => k.value)];
+        return Math.max(base, ...args.map((a, k) => base + k + this.expr(a)));
+      }
+      case 'Tuple':
+      case 'List':
+      case 'Set':
+        return Math.max(1, ...e.elts.map((x, k) => k + this.expr(x)));
+      case 'Dict':
+        return Math.max(1, ...e.values.map((v, k) => 2 * k + 1 + this.expr(v)));
+      case 'IfExp':
+        return Math.max(this.expr(e.test), this.expr(e.body), this.expr(e.orelse));
+      case 'ListComp':
+      case 'SetComp':
+      case 'DictComp':
+      case 'GeneratorExp':
+        // Inlined (PEP 709): each variable's old value saved (LOAD_FAST_AND_CLEAR), then the
+        // loop's stack here; else MAKE_FUNCTION's function below the first iterator.
+        return this.inlined(e) ? this.comprehensionNames(e) + this.comprehension(e) : 1 + this.expr(e.generators[0].iter);
+      default:
+        return 1;
     }
-    case 'Tuple':
-    case 'List':
-    case 'Set':
-      return Math.max(1, ...e.elts.map((x, k) => k + exprStack(x)));
-    case 'Dict':
-      return Math.max(1, ...e.values.map((v, k) => 2 * k + 1 + exprStack(v)));
-    case 'IfExp':
-      return Math.max(exprStack(e.test), exprStack(e.body), exprStack(e.orelse));
-    default:
-      return 1;
+  }
+
+  /**
+   * A comprehension's loops: the result (none for a generator expression), each iterator of the
+   * loops entered, then the element or a condition being evaluated above them.
+   */
+  comprehension(e: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp): number {
+    const base = e.nodeType === 'GeneratorExp' ? 0 : 1;
+    let max = base + 1;
+    e.generators.forEach((g, k) => {
+      if (k > 0) max = Math.max(max, base + k + this.expr(g.iter));
+      for (const cond of g.ifs) max = Math.max(max, base + k + 1 + this.expr(cond));
+    });
+    const depth = base + e.generators.length;
+    const element = e.nodeType === 'DictComp' ? Math.max(this.expr(e.key), 1 + this.expr(e.value)) : this.expr(e.elt);
+    return Math.max(max, depth + element);
+  }
+
+  /** The names a comprehension's loops bind (an inlined one saves each one's outer value first). */
+  private comprehensionNames(e: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp): number {
+    const names = new Set<string>();
+    const visit = (t: ast.ExprNode): void => {
+      if (t.nodeType === 'Name') names.add(t.id);
+      else if (t.nodeType === 'Tuple' || t.nodeType === 'List') t.elts.forEach(visit);
+    };
+    for (const g of e.generators) visit(g.target);
+    return names.size;
   }
 }
 

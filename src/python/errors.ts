@@ -33,6 +33,16 @@ export class PythonException extends Error {
   readonly traceback: TracebackEntry[] = [];
   /** The frame of the last traceback entry (an exception passes through a frame once). */
   lastFrame: unknown = undefined;
+  /**
+   * The objects of its args when the runtime raised it with objects rather than a message
+   * (KeyError's key: _PyErr_SetKeyError packs the key itself), owned until its object is made.
+   */
+  argRefs: number[] = [];
+  /**
+   * Its traceback so far while it has no object yet (Profile.cExceptionObjectMade 'handler'),
+   * owned; the object takes it over when it is made.
+   */
+  pendingTraceback = 0;
   constructor(
     readonly type: string,
     readonly detail: string,

@@ -18,11 +18,15 @@ import { TYPE_METHODS, BUILTIN_FUNCTIONS, type BreakerAfterCall } from './builti
 import { digitsOf } from '../heap/int.js';
 import { isArrayTypeCode } from '../heap/array.js';
 import { clearList } from '../heap/list.js';
+import { MERGESTATE_TEMP_SIZE, timsort } from '../heap/list-sort.js';
 import { WeakrefModule } from './weakref-module.js';
 import { installRandomModule } from './random-module.js';
 import { floatFloorDiv, floatMod, floatRepr } from './float-math.js';
 import { callStrMethod, strRepr } from './str-methods.js';
 import { DICT_CHANGED_SIZE, iterKindOfView, type DictViewKind } from '../heap/dict-views.js';
+import { hashOfInt } from './hashing.js';
+import { cIteratorLengthHint, cIteratorNext, isCIterator, reversedList, reversedSequence, setIterator, strIterator } from './c-iterators.js';
+import { callTextMethod, containsOf, formatInstance, hashResult, lengthOf, orderFromDunder, reprMethod, richCompare, strMethod, textOf, truthOf, type CompareOp } from './dunder-slots.js';
 
 /** What the program can reach outside the heap: the lab's probes and reports, and its output. */
 export interface ProgramHost {
@@ -64,8 +68,8 @@ type Handle =
       readonly breaker: BreakerAfterCall;
       /** Whether a call packs its arguments into a tuple (profile.argumentTupleBuiltins), decided once. */
       readonly packsArguments: boolean;
-      /** The arguments (borrowed), and the tuple they were packed into (or 0). */
-      readonly call: (args: Ref[], packed: Ref) => Ref;
+      /** The arguments (borrowed). */
+      readonly call: (args: Ref[]) => Ref;
     }
   | { readonly kind: 'module'; readonly name: string; readonly attrs: Map<string, Ref> }
   | { readonly kind: 'pymodule'; readonly name: string; readonly runtime: Runtime }
@@ -182,7 +186,7 @@ export function linkedCode(module: CompiledModule): LinkedCode {
  * The C-level objects the runtime makes that are not heap kinds of their own, as `__slots__`
  * layouts of their sizes with the GC head (each defined once per program, when first needed):
  * zip 64 B, builtin_function_or_method 72 B, classmethod and staticmethod 48 B (MEAS 3.11–3.13),
- * super 56 B, method-wrapper 48 B.
+ * super 56 B, method-wrapper 48 B, and the ones below.
  */
 const C_TYPES = {
   zip: ['ittuple', 'result', 'tuplesize', 'strict'],
@@ -191,8 +195,29 @@ const C_TYPES = {
   staticmethod: ['callable', 'dict'],
   super: ['type', 'obj', 'obj_type'],
   'method-wrapper': ['descr', 'self'],
+  // property 80 B, map 48 B, filter 48 B, list_reverseiterator 48 B (MEAS sys.getsizeof, 3.11-3.13).
+  property: ['fget', 'fset', 'fdel', 'doc', 'name', 'getter_doc'],
+  map: ['iters', 'func'],
+  filter: ['func', 'it'],
+  list_reverseiterator: ['index', 'seq'],
+  // reversed(tuple) 48 B, iter(str) 48 B, iter(set) 64 B (MEAS sys.getsizeof, 3.11-3.13). The
+  // iterators' index, used, pos and len are integers, kept in their slots' integer words.
+  reversed: ['index', 'seq'],
+  str_iterator: ['index', 'seq'],
+  set_iterator: ['set', 'used', 'pos', 'len'],
 } as const;
 export type CTypeName = keyof typeof C_TYPES;
+
+/**
+ * The fields some exception types add to BaseException's (Include/cpython/pyerrors.h), left
+ * empty here: their size is what matters. MEAS sys.getsizeof on 3.11.2, 3.12.1, 3.13.0:
+ * BaseException 88, StopIteration 96, NameError 96, AttributeError 104.
+ */
+const EXCEPTION_EXTRA_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  StopIteration: ['value'],
+  NameError: ['name'],
+  AttributeError: ['name', 'obj'],
+};
 
 /** The special methods of each binary operator: forward and reflected. */
 const BINARY_DUNDERS: Readonly<Record<string, readonly [string, string]>> = {
@@ -336,6 +361,8 @@ export class ProgramState {
   weakref: WeakrefModule | undefined;
   /** The C_TYPES defined so far. */
   readonly cTypes = new Map<CTypeName, ClassInfo>();
+  /** Their names by type id − CLASS_ID_BASE (a type's C_TYPES name in one look-up). */
+  readonly cTypeNames: (CTypeName | undefined)[] = [];
   /** The measured run is over (Runtime.release): nothing calls into the program any more. */
   released = false;
   /** Printed text after the last newline (print(..., end='')), until a newline completes its line. */
@@ -377,6 +404,8 @@ export class Runtime {
   private readonly codeBase: number;
   /** How many times each call site ran (3.13+ specialises a class call site on its second run). */
   readonly siteRuns: Int32Array;
+  /** The site of calls made by C code (callFromC): kept at zero runs. */
+  private readonly cCallSite: number;
   /** 3.11: each code object's warm-up count (RESUMEs and JUMP_BACKWARDs, up to the quickening delay). */
   private readonly codeWarmth: Int32Array;
   private readonly handles: Handle[];
@@ -422,7 +451,9 @@ export class Runtime {
       heap.roots.setIn(this.globals, '__name__', value);
       heap.decref(value);
     }
-    this.siteRuns = new Int32Array(module.sites);
+    // One more site than the compiled code has: callFromC's, which never specialises.
+    this.siteRuns = new Int32Array(module.sites + 1);
+    this.cCallSite = module.sites;
     this.codeWarmth = new Int32Array(module.codes.length);
     this.globalCache = new Int32Array(module.names.length);
     this.moduleAttrCacheObject = new Int32Array(module.names.length);
@@ -437,6 +468,9 @@ export class Runtime {
     module.constants.forEach((c, i) => (this.K[i] = this.makeConstant(c)));
     this.rootConstants();
     for (const name of Object.keys(EXCEPTION_BASES)) this.handle(name, { kind: 'exception', name, bases: EXCEPTION_BASES[name] });
+    heap.roots.makeFrameObject ??= (frame) => {
+      frame.frameObject = this.newFrameObject(frame.objectSlots);
+    };
     const linked = linkedCode(module);
     linked.bind(this, heap, heap.i32, this.K, this.N);
     module.codes.forEach((spec, i) => {
@@ -534,15 +568,15 @@ export class Runtime {
       kind: 'builtin',
       name,
       breaker: info.breaker,
-      packsArguments: this.H.profile.argumentTupleBuiltins.includes(name),
-      call: (args, packed) => info.call(this, args, packed),
+      packsArguments: !info.packsOwnArguments && this.H.profile.argumentTupleBuiltins.includes(name),
+      call: (args) => info.call(this, args),
     });
   }
 
   // ---- frames and tracebacks ---------------------------------------------------------------------
 
-  pushFrame(n: number) {
-    return this.H.roots.pushFrame(n);
+  pushFrame(n: number, objectSlots: number) {
+    return this.H.roots.pushFrame(n, objectSlots);
   }
 
   popFrame(): void {
@@ -556,11 +590,16 @@ export class Runtime {
     return pe ?? e;
   }
 
-  /** An exception reaches an `except` clause in this frame (`caught` before any clause is tried). */
-  caught(e: unknown, file: string, line: number, func: string, frame: Frame | null, frameSlots: number): void {
+  /**
+   * An exception reaches an `except` clause in this frame (`caught` before any clause is tried):
+   * it as a Python exception, which the handler uses from here on (one converted from a JS error
+   * is made once, so its object and traceback are the ones the handler releases).
+   */
+  caught(e: unknown, file: string, line: number, func: string, frame: Frame | null, frameSlots: number): PythonException {
     const pe = this.asPythonException(e);
     if (!pe) throw e;
     this.passThrough(pe, file, line, func, frame, frameSlots);
+    return pe;
   }
 
   /**
@@ -577,19 +616,28 @@ export class Runtime {
     pe.traceback.push({ file, line, func });
     if (frame === null) return;
     const H = this.H;
-    if (pe.value === 0) {
-      const message = pe.detail === '' ? [] : [H.newStr(pe.detail)];
-      pe.value = this.newException(pe.type, message);
-      for (const m of message) H.decref(m);
-    }
-    if (frame.frameObject === 0) frame.frameObject = H.newInstance(this.sizedClass('frame', H.profile.frameObjectBase + 8 * frameSlots));
-    const exc = pe.value;
+    // Raised in C: 3.11 keeps its raw value (the message str made now) until a handler takes it,
+    // unless another exception is being handled (it is chained to it, so made at once).
+    const lazy = pe.value === 0 && H.profile.cExceptionObjectMade === 'handler' && this.handling.length === 0;
+    if (lazy && pe.argRefs.length === 0 && pe.detail !== '') pe.argRefs = [H.newStr(pe.detail)];
+    else if (pe.value === 0) this.materialize(pe);
+    if (frame.frameObject === 0) frame.frameObject = this.newFrameObject(frameSlots);
     const tb = H.newInstance(this.sizedClass('traceback', H.profile.tracebackBytes));
-    const prev = H.getSlot(exc, 3);
+    const prev = pe.value === 0 ? pe.pendingTraceback : H.getSlot(pe.value, 3);
     if (prev !== 0) H.setSlot(tb, 0, prev);
     H.setSlot(tb, 1, frame.frameObject);
-    H.setSlot(exc, 3, tb);
-    H.decref(tb);
+    if (pe.value !== 0) {
+      H.setSlot(pe.value, 3, tb);
+      H.decref(tb);
+    } else {
+      if (prev !== 0) H.decref(prev);
+      pe.pendingTraceback = tb;
+    }
+  }
+
+  /** A frame object (`_PyFrame_New_NoTrack`: Profile.frameObjectBase + 8 per slot). New reference. */
+  private newFrameObject(frameSlots: number): Ref {
+    return this.H.newInstance(this.sizedClass('frame', this.H.profile.frameObjectBase + 8 * frameSlots));
   }
 
   /** A GC class of `bytes` per instance (GC head + header + slots), standing for a C type of that size. */
@@ -643,7 +691,7 @@ export class Runtime {
       case Kind.Set:
         return H.set.length(v) !== 0;
       default:
-        return true;
+        return this.I[v + OB.TYPE] >= CLASS_ID_BASE ? truthOf(this, v) : true;
     }
   }
 
@@ -820,6 +868,9 @@ export class Runtime {
     }
     const ns = new Map<string, Ref>();
     this.C[this.codeBase + code].js(0, ns);
+    // type_ready_set_hash: a class that defines __eq__ and not __hash__ gets __hash__ = None (unhashable).
+    if (ns.has('__eq__') && !ns.has('__hash__')) ns.set('__hash__', H.sharedRef(H.None));
+    if (ns.has('__eq__') || ns.has('__hash__')) this.installKeyHooks();
     // The type's __dict__ takes the namespace's references; `ns` keeps borrowed ones for lookups.
     const dict = H.dict.newDict();
     for (const [k, v] of ns) {
@@ -864,6 +915,7 @@ export class Runtime {
     if (info === undefined) {
       info = this.H.defineClass({ name, slots: C_TYPES[name] });
       this.state.cTypes.set(name, info);
+      this.state.cTypeNames[info.id - CLASS_ID_BASE] = name;
     }
     return info;
   }
@@ -875,7 +927,7 @@ export class Runtime {
   }
 
   /** A new object of the C type `name` whose slot `i` holds `v` (borrowed). */
-  private newCObject(name: CTypeName, i: number, v: Ref): Ref {
+  newCObject(name: CTypeName, i: number, v: Ref): Ref {
     const obj = this.H.newInstance(this.cType(name));
     this.H.setSlot(obj, i, v);
     return obj;
@@ -892,6 +944,60 @@ export class Runtime {
     const w = this.newCObject('staticmethod', 0, fn);
     this.H.decref(fn);
     return w;
+  }
+
+  /** `@property` on a method: a property whose getter is the function (consumed). */
+  property(fn: Ref): Ref {
+    const p = this.newCObject('property', 0, fn);
+    this.H.decref(fn);
+    return p;
+  }
+
+  /** `x.setter` (and getter, deleter) read off a property (consumed): the method bound to it, a builtin_function_or_method. */
+  boundPropertyMethod(p: Ref): Ref {
+    if (!this.isCType(p, 'property')) {
+      const name = this.H.types.nameOf(this.H.typeOf(p));
+      this.H.decref(p);
+      throw new PythonException('AttributeError', `'${name}' object has no attribute 'setter'`);
+    }
+    const m = this.boundBuiltinMethod(p, 0);
+    this.H.decref(p);
+    return m;
+  }
+
+  /**
+   * Calling `x.setter(fn)` (the bound method and fn consumed): property_copy, a new property with
+   * the old one's functions and `fn` in place of one (`type(old)(fget, fset, fdel, doc)`: a
+   * generic call with a tuple of the four).
+   */
+  propertyCopy(m: Ref, which: 'fget' | 'fset' | 'fdel', fn: Ref): Ref {
+    const H = this.H;
+    const old = H.getSlot(m, 1);
+    const parts = [0, 1, 2].map((i) => H.getSlot(old, i));
+    parts[which === 'fget' ? 0 : which === 'fset' ? 1 : 2] = fn;
+    const packed = this.buildTupleOf(parts.map((x) => (x === 0 ? H.None : x)), true);
+    const p = H.newInstance(this.cType('property'));
+    parts.forEach((x, i) => {
+      if (x !== 0 && x !== H.None) H.setSlot(p, i, x);
+    });
+    H.decref(packed);
+    H.decref(m);
+    H.decref(fn);
+    return p;
+  }
+
+  /** Reading a property through an instance (property_descr_get: fget called with it, no tuple). New reference. */
+  private propertyGet(p: Ref, obj: Ref, name: string): Ref {
+    const fget = this.H.getSlot(p, 0);
+    if (fget === 0) throw new PythonException('AttributeError', `property '${name}' of '${this.H.types.nameOf(this.H.typeOf(obj))}' object has no getter`);
+    return this.callSpecial(fget, obj, []);
+  }
+
+  /** Storing through a property (property_descr_set: fset called with the instance and the value). */
+  private propertySet(p: Ref, obj: Ref, name: string, v: Ref): void {
+    const fset = this.H.getSlot(p, 1);
+    if (fset === 0) throw new PythonException('AttributeError', `property '${name}' of '${this.H.types.nameOf(this.H.typeOf(obj))}' object has no setter`);
+    this.H.decref(this.callSpecial(fset, obj, [v]));
   }
 
   /** What the descriptor `v` (a class attribute, borrowed) is: a classmethod, a staticmethod or neither. */
@@ -1035,7 +1141,38 @@ export class Runtime {
           H.decref(this.callFunction(del, [], undefined, self));
         } catch (err) {
           if (!(err instanceof PythonException)) throw err;
+          this.dropException(err);
         }
+      },
+    };
+  }
+
+  /**
+   * Dict and set keys that are instances of a program's class hash and compare through its
+   * `__hash__` and `__eq__` (the heap asks; a key's hash is computed once, when it goes in).
+   */
+  private installKeyHooks(): void {
+    const H = this.H;
+    if (H.hooks.hashInstance) return;
+    H.hooks = {
+      ...H.hooks,
+      hashInstance: (_heap, ref) => {
+        if (this.state.released) return undefined;
+        const r = hashResult(this, ref);
+        if (r === 0) return undefined;
+        // The int's CPython hash folded to the heap's 32 bits (its own hashOf of a 64-bit value
+        // keeps only a double's high bits).
+        const h = Number(BigInt.asIntN(32, hashOfInt(H.ints.value(r))));
+        H.decref(r);
+        return h === -1 ? -2 : h;
+      },
+      equalInstance: (_heap, a, b) => {
+        if (this.state.released) return false;
+        const r = richCompare(this, a, b, '==');
+        if (r === 0) return false;
+        const t = this.truth(r);
+        H.decref(r);
+        return t;
       },
     };
   }
@@ -1145,9 +1282,14 @@ export class Runtime {
         if (kwnames !== undefined && kwnames.length > 0) return this.callBuiltinWithKeywords(h, args, kwnames);
         // A builtin without vectorcall gets its arguments packed into a tuple (profile.argumentTupleBuiltins).
         const packed = h.packsArguments ? this.buildTupleOf(args, true) : 0;
-        const r = h.call(args, packed);
-        if (packed !== 0) H.decref(packed);
-        for (let i = 0; i < args.length; i++) H.decref(args[i]);
+        let r: Ref;
+        try {
+          r = h.call(args);
+        } finally {
+          // Also when it raises: CALL drops its arguments before the error unwinds.
+          if (packed !== 0) H.decref(packed);
+          for (let i = 0; i < args.length; i++) H.decref(args[i]);
+        }
         if (h.breaker === 'check') this.afterCall(r);
         return r;
       }
@@ -1216,6 +1358,16 @@ export class Runtime {
    */
   private callBuiltinWithKeywords(h: Extract<Handle, { kind: 'builtin' }>, args: Ref[], kwnames: readonly string[]): Ref {
     const H = this.H;
+    const withKeywords = BUILTIN_FUNCTIONS[h.name]?.callWithKeywords;
+    if (withKeywords !== undefined) {
+      let r: Ref;
+      try {
+        r = withKeywords(this, args, kwnames);
+      } finally {
+        for (const a of args) H.decref(a);
+      }
+      return h.breaker === 'check' ? this.afterCall(r) : r;
+    }
     try {
       if (h.name !== 'print') throw new PythonException('TypeError', `${h.name}() takes no keyword arguments`);
       const positional = args.length - kwnames.length;
@@ -1479,10 +1631,35 @@ export class Runtime {
       }
       if (f !== undefined && this.wrapperKind(f) !== undefined && (!h!.instanceAttrs.has(m) || this.attrOf(obj, m) === 0)) return this.callClassAttr(site, f, h!, obj, args, kwnames);
     }
-    const r = this.callTypeMethod(obj, m, args);
+    const r = kwnames !== undefined && kwnames.length > 0 ? this.callTypeMethodWithKeywords(obj, m, args, kwnames) : this.callTypeMethod(obj, m, args);
     for (const a of args) H.decref(a);
     H.decref(obj);
     return r;
+  }
+
+  /** A built-in type's method called with keywords (args borrowed, the keyword values last): `list.sort(key=, reverse=)`. */
+  private callTypeMethodWithKeywords(obj: Ref, m: string, args: Ref[], kwnames: readonly string[]): Ref {
+    const H = this.H;
+    if (H.kindOf(obj) === Kind.List && m === 'sort') {
+      if (args.length > kwnames.length) throw new PythonException('TypeError', 'sort() takes no positional arguments');
+      let key = 0;
+      let reverse = false;
+      kwnames.forEach((k, i) => {
+        const v = args[i];
+        if (k === 'key') key = v === H.None ? 0 : v;
+        else if (k === 'reverse') reverse = this.sortReverseFlag(v);
+        else throw new PythonException('TypeError', `sort() got an unexpected keyword argument '${k}'`);
+      });
+      this.sortList(obj, key, reverse);
+      return this.afterCall(this.none());
+    }
+    throw new PythonException('TypeError', `${H.types.nameOf(H.typeOf(obj))}.${m}() takes no keyword arguments`);
+  }
+
+  /** list.sort's `reverse=`: an int-like value (`bool(x)` is not asked: the argument is converted with PyLong_AsInt). */
+  private sortReverseFlag(v: Ref): boolean {
+    if (!this.isInt(v)) throw new PythonException('TypeError', `'${this.H.types.nameOf(this.H.typeOf(v))}' object cannot be interpreted as an integer`);
+    return this.H.intValue(v) !== 0;
   }
 
   /** A special method of a program's class, looked up on the type as CPython's slots do (borrowed), or 0. */
@@ -1496,6 +1673,186 @@ export class Runtime {
 
   private classHandleOf(typeId: number): ClassRecord | undefined {
     return this.classByType[typeId - CLASS_ID_BASE];
+  }
+
+  // What dunder-slots.ts needs of the runtime: the type's special methods and their calls.
+
+  /** A special method (a Python function) of obj's class, borrowed, or 0. */
+  special(obj: Ref, name: string): Ref {
+    return this.dunder(obj, name);
+  }
+
+  /** Any attribute of obj's class along its MRO (borrowed), or 0: `__hash__ = None` included. */
+  classAttribute(obj: Ref, name: string): Ref {
+    const type = this.I[obj + OB.TYPE];
+    const record = type >= CLASS_ID_BASE ? this.classByType[type - CLASS_ID_BASE] : undefined;
+    return (record === undefined ? undefined : classAttr(record, name)) ?? 0;
+  }
+
+  /** Calls a special method (borrowed) with self and the arguments (borrowed), as the slots call it. */
+  callSpecial(fn: Ref, self: Ref, args: readonly Ref[]): Ref {
+    const H = this.H;
+    H.incref(self);
+    for (const a of args) H.incref(a);
+    return this.callWithSelf(fn, self, args.length === 0 ? [] : [...args], undefined);
+  }
+
+  /** Whether the program's class of type id `sub` has the one of type id `base` in its MRO. */
+  isSubclassType(sub: number, base: number): boolean {
+    const s = sub >= CLASS_ID_BASE ? this.classByType[sub - CLASS_ID_BASE] : undefined;
+    const b = base >= CLASS_ID_BASE ? this.classByType[base - CLASS_ID_BASE] : undefined;
+    return s !== undefined && b !== undefined && s.mro.includes(b);
+  }
+
+  /** `lst.sort` read off a list (sorted()'s PyObject_GetAttr): a builtin_function_or_method. New reference. */
+  boundSortMethod(list: Ref): Ref {
+    return this.boundBuiltinMethod(list, 0);
+  }
+
+  /** object.__format__ bound to obj by _PyObject_LookupSpecial (a builtin_function_or_method). New reference. */
+  boundFormatMethod(obj: Ref): Ref {
+    return this.boundBuiltinMethod(obj, 0);
+  }
+
+  /**
+   * A call C code makes (PyObject_CallOneArg of a key function, a callback): the callable and the
+   * arguments consumed; a class called so is never at a specialised site.
+   */
+  callFromC(f: Ref, args: Ref[]): Ref {
+    this.siteRuns[this.cCallSite] = 0;
+    return this.call(this.cCallSite, f, args);
+  }
+
+  /** `_PyStack_AsDict`: the keyword arguments (borrowed) of a call as a new dict. */
+  keywordDict(values: readonly Ref[], kwnames: readonly string[]): Ref {
+    const H = this.H;
+    const d = H.dict.newDict();
+    kwnames.forEach((k, i) => {
+      const key = H.intern(k);
+      H.dict.setItem(d, key, values[i]);
+      H.decref(key);
+    });
+    return d;
+  }
+
+  /** The C_TYPES name of `v`'s type, or undefined. */
+  cTypeNameOf(v: Ref): CTypeName | undefined {
+    const type = this.I[v + OB.TYPE];
+    return type < CLASS_ID_BASE ? undefined : this.state.cTypeNames[type - CLASS_ID_BASE];
+  }
+
+  /** Whether `v` is the builtin function `name` (its handle). */
+  isBuiltinNamed(v: Ref, name: string): boolean {
+    const h = this.handleOf(v);
+    return h?.kind === 'builtin' && h.name === name;
+  }
+
+  /** Whether a handle (a class, builtin function, exception class or module) can be called. */
+  isCallableHandle(v: Ref): boolean {
+    const h = this.handleOf(v);
+    return h !== undefined && (h.kind === 'class' || h.kind === 'builtin' || h.kind === 'exception');
+  }
+
+  /** Whether v is a method of a built-in type bound to its object (`lst.append` read, not called). */
+  isBuiltinMethodObject(v: Ref): boolean {
+    return this.isCType(v, 'builtin_function_or_method');
+  }
+
+  /**
+   * `getattr(obj, name)` / `hasattr` by a str object (borrowed): the attribute as LOAD_ATTR would
+   * give it (a new reference), or 0 for an AttributeError (_PyObject_LookupAttr: no exception object
+   * is made). Off the compiled code's cached paths: the name need not be one of co_names.
+   */
+  lookupAttrNamed(obj: Ref, name: Ref): Ref {
+    const H = this.H;
+    if (H.kindOf(name) !== Kind.Str) throw new PythonException('TypeError', `attribute name must be string, not '${H.types.nameOf(H.typeOf(name))}'`);
+    const n = H.str.read(name);
+    const type = this.I[obj + OB.TYPE];
+    const h = this.handleOf(obj);
+    if (h?.kind === 'module') {
+      const v = h.attrs.get(n);
+      if (v === undefined) return 0;
+      H.incref(v);
+      return v;
+    }
+    if (h?.kind === 'pymodule') {
+      const key = H.intern(n);
+      const v = H.dict.getItem(h.runtime.globals, key);
+      H.decref(key);
+      if (v !== 0) H.incref(v);
+      return v;
+    }
+    if (h?.kind === 'class') {
+      const v = classAttr(h, n);
+      return v === undefined ? 0 : this.descriptorValue(v, obj);
+    }
+    const record = type >= CLASS_ID_BASE ? this.classByType[type - CLASS_ID_BASE] : undefined;
+    if (record !== undefined) {
+      if (n === '__class__') return H.sharedRef(this.handleRefs.get(`class:${record.code}`)!);
+      const own = this.attrOf(obj, n);
+      if (own !== 0) {
+        H.incref(own);
+        return own;
+      }
+      if (H.kindOf(obj) === Kind.SlotsInstance) {
+        const i = record.info.slots.indexOf(n);
+        const s = i >= 0 ? H.getSlot(obj, i) : 0;
+        if (s !== 0) {
+          H.incref(s);
+          return s;
+        }
+      }
+      const cv = classAttr(record, n);
+      if (cv === undefined) return 0;
+      if (this.isCType(cv, 'property')) return this.propertyGet(cv, obj, n);
+      if (this.wrapperKind(cv) !== undefined) return this.descriptorValue(cv, this.handleRefs.get(`class:${record.code}`)!);
+      if (this.I[cv + OB.TYPE] === Kind.Function) return H.boundMethod(cv, obj);
+      H.incref(cv);
+      return cv;
+    }
+    if (type < CLASS_ID_BASE && TYPE_METHODS[H.kindOf(obj)]?.has(n)) return this.boundBuiltinMethod(obj, name);
+    return 0;
+  }
+
+  /**
+   * `list.sort(key=, reverse=)` (list_sort_impl; all borrowed): the list looks empty while it
+   * sorts (a collection during a key call sees no items); with a key function its result for
+   * each item, kept in the MergeState's temparray below 128 items, else in a PyMem block of one
+   * pointer per item; then timsort (src/heap/list-sort.ts), each comparison `x < y`; then the keys
+   * dropped, in order.
+   */
+  sortList(list: Ref, key: Ref, reverse: boolean): void {
+    const H = this.H;
+    const I = this.I;
+    const n = H.list.length(list);
+    const items: Ref[] = [];
+    for (let i = 0; i < n; i++) items.push(H.list.get(list, i));
+    I[list + FIELD.LIST_SIZE] = 0;
+    const keyBlockBytes = key !== 0 && n >= MERGESTATE_TEMP_SIZE / 2 ? 8 * n : 0;
+    const keyBlock = keyBlockBytes > 0 ? H.allocator.malloc(keyBlockBytes) : 0;
+    const keys: Ref[] = [];
+    try {
+      if (key !== 0) {
+        for (const item of items) {
+          H.incref(key);
+          H.incref(item);
+          keys.push(this.callFromC(key, [item]));
+        }
+      }
+      timsort(H, key !== 0 ? keys : items, key !== 0 ? items : null, (x, y) => this.orderOf(x, y, '<') < 0, reverse);
+    } finally {
+      for (const k of keys) H.decref(k);
+      if (keyBlock !== 0) H.allocator.free(keyBlock, keyBlockBytes);
+      if (I[list + FIELD.LIST_SIZE] !== 0) throw new PythonException('ValueError', 'list modified during sort');
+      I[list + FIELD.LIST_SIZE] = n;
+      const base = I[list + FIELD.LIST_ITEMS];
+      for (let i = 0; i < n; i++) I[base + 2 * i] = items[i];
+    }
+  }
+
+  /** `PyObject_RichCompareBool(a, b, Py_EQ)`: identity first, then ==. */
+  equalBool(a: Ref, b: Ref): boolean {
+    return this.equal(a, b);
   }
 
 
@@ -1542,6 +1899,43 @@ export class Runtime {
           // METH_O: CALL_METHOD_DESCRIPTOR_O checks the eval breaker.
           this.extendList(obj, args[0]);
           return this.afterCall(this.none());
+        case 'index': {
+          // list.index(x[, start[, stop]]) (METH_FASTCALL): == with identity first, from start.
+          const n = H.list.length(obj);
+          const bound = (i: number, dflt: number): number => {
+            if (args.length <= i) return dflt;
+            if (!this.isInt(args[i])) throw new PythonException('TypeError', 'slice indices must be integers or have an __index__ method');
+            const b = H.intValue(args[i]);
+            return b < 0 ? Math.max(0, b + n) : b;
+          };
+          const start = bound(1, 0);
+          const stop = Math.min(bound(2, n), n);
+          for (let i = start; i < stop && i < H.list.length(obj); i++) if (this.equal(H.list.get(obj, i), args[0])) return this.afterCall(H.ints.fromValue(i));
+          throw new PythonException('ValueError', `${this.repr(args[0])} is not in list`);
+        }
+        case 'count': {
+          let c = 0;
+          for (let i = 0; i < H.list.length(obj); i++) if (this.equal(H.list.get(obj, i), args[0])) c++;
+          return this.afterCall(H.ints.fromValue(c));
+        }
+        case 'reverse': {
+          const n = H.list.length(obj);
+          const base = this.I[obj + FIELD.LIST_ITEMS];
+          for (let i = 0, j = n - 1; i < j; i++, j--) {
+            const t = this.I[base + 2 * i];
+            this.I[base + 2 * i] = this.I[base + 2 * j];
+            this.I[base + 2 * j] = t;
+          }
+          return this.afterCall(this.none());
+        }
+        case 'copy':
+          // list_copy_impl: list_slice(self, 0, len), a list of exactly its items.
+          return this.afterCall(this.getSlice(obj, H.None, H.None, H.None));
+        case 'sort':
+          // METH_FASTCALL|METH_KEYWORDS: CALL_METHOD_DESCRIPTOR_FAST(_WITH_KEYWORDS) checks the eval breaker.
+          if (args.length > 0) throw new PythonException('TypeError', 'sort() takes no positional arguments');
+          this.sortList(obj, 0, false);
+          return this.afterCall(this.none());
         case 'remove': {
           const n = H.list.length(obj);
           for (let i = 0; i < n; i++) {
@@ -1572,6 +1966,12 @@ export class Runtime {
     if (kind === Kind.Dict && (m === 'keys' || m === 'values' || m === 'items')) {
       // METH_NOARGS: CALL_METHOD_DESCRIPTOR_NOARGS checks the eval breaker.
       return this.afterCall(H.dictViews.newView(obj, m === 'keys' ? Kind.DictKeys : m === 'values' ? Kind.DictValues : Kind.DictItems));
+    }
+    if (kind === Kind.Set && (m === 'add' || m === 'discard')) {
+      // METH_O: CALL_METHOD_DESCRIPTOR_O checks the eval breaker.
+      if (m === 'add') H.set.add(obj, args[0]);
+      else H.set.discard(obj, args[0]);
+      return this.afterCall(this.none());
     }
     if (kind === Kind.Dict && m === 'get') {
       const v = H.dict.getItem(obj, args[0]);
@@ -1607,10 +2007,33 @@ export class Runtime {
     const G = H.generatorSlotsWord(gen);
     for (let i = 0; i < args.length; i++) this.I[G + 2 * i] = args[i];
     H.incref(fn);
+    if (H.hooks.generatorFreed === undefined) this.installGeneratorHook();
     const index = this.freeRunners.pop() ?? this.runners.length;
     this.runners[index] = { gen: code.js(fn, G) as Generator<Ref, Ref, Ref>, fn };
     this.I[gen + FIELD.GEN_RUNNER] = index;
     return gen;
+  }
+
+  /**
+   * A generator dropped before it finished: _PyFrame_ClearExceptCode's last step, f_funcobj
+   * dropped (the heap has cleared the frame's slots), and its runner freed for reuse. Not
+   * simulated: gen_close's GeneratorExit (its exception, traceback and frame object are
+   * transient: a peak difference only) and the finally blocks it would run.
+   */
+  private installGeneratorHook(): void {
+    const H = this.H;
+    H.hooks = {
+      ...H.hooks,
+      generatorFreed: (_heap, gen) => {
+        const index = this.I[gen + FIELD.GEN_RUNNER];
+        this.I[gen + FIELD.GEN_RUNNER] = 0;
+        const runner = this.runners[index];
+        if (runner === undefined) return;
+        this.runners[index] = undefined;
+        this.freeRunners.push(index);
+        if (!this.state.released) H.decref(runner.fn);
+      },
+    };
   }
 
   /** One resumption of a generator: the yielded value (new reference), or 0 when it has finished. */
@@ -1692,8 +2115,14 @@ export class Runtime {
       case Kind.DictValueIter:
       case Kind.DictItemIter:
         return v;
+      case Kind.Str:
+      case Kind.Set: {
+        const it = H.kindOf(v) === Kind.Str ? strIterator(this, v) : setIterator(this, v);
+        H.decref(v);
+        return it;
+      }
       default: {
-        if (this.isZip(v)) return v;
+        if (this.isZip(v) || isCIterator(this, v)) return v;
         // A class with __iter__: its result (a generator, for the usual `yield` methods).
         const dunder = this.dunder(v, '__iter__');
         if (dunder !== 0) return this.callFunction(dunder, [], undefined, v);
@@ -1729,9 +2158,40 @@ export class Runtime {
         if (item === DICT_CHANGED_SIZE) throw new PythonException('RuntimeError', 'dictionary changed size during iteration');
         return item;
       }
-      default:
+      default: {
         if (this.isZip(it)) return this.zipNext(it);
+        const item = cIteratorNext(this, it);
+        if (item !== undefined) return item;
+        const nextMethod = this.dunder(it, '__next__');
+        if (nextMethod !== 0) return this.callNextMethod(nextMethod, it);
         throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(it))}' object is not an iterator`);
+      }
+    }
+  }
+
+  /**
+   * builtin_next without a default: the next item (new reference); at the end StopIteration, a
+   * program's `__next__`'s own as it raised it (its traceback kept), else a new one.
+   */
+  nextOrRaise(it: Ref): Ref {
+    const nextMethod = this.dunder(it, '__next__');
+    if (nextMethod !== 0) return this.callSpecial(nextMethod, it, []);
+    const v = this.next(it);
+    if (v === 0) throw new PythonException('StopIteration', '');
+    return v;
+  }
+
+  /**
+   * slot_tp_iternext: a program's `__next__` (borrowed) on `it`; its StopIteration ends the
+   * iteration (FOR_ITER clears it: the exception object and its traceback go). 0 at the end.
+   */
+  private callNextMethod(fn: Ref, it: Ref): Ref {
+    try {
+      return this.callSpecial(fn, it, []);
+    } catch (err) {
+      if (!(err instanceof PythonException) || err.type !== 'StopIteration') throw err;
+      this.dropException(err);
+      return 0;
     }
   }
 
@@ -1769,8 +2229,11 @@ export class Runtime {
         for (let i = 0; i < n; i++) if (this.equal(H.tupleItem(container, i), item)) return true;
         return false;
       }
-      default:
+      default: {
+        const found = containsOf(this, container, item);
+        if (found !== undefined) return found;
         throw new PythonException('TypeError', `argument of type '${H.types.nameOf(H.typeOf(container))}' is not iterable`);
+      }
     }
   }
 
@@ -1814,16 +2277,25 @@ export class Runtime {
       return true;
     }
     if (ka === Kind.Dict && kb === Kind.Dict) throw new PythonException('TypeError', 'dict == dict is not simulated yet');
-    const eq = this.dunder(a, '__eq__');
-    if (eq !== 0) {
-      H.incref(a);
-      H.incref(b);
-      const r = this.callFunction(eq, [b], undefined, a);
-      const t = this.truth(r);
-      H.decref(r);
-      return t;
+    if (this.I[a + OB.TYPE] >= CLASS_ID_BASE || this.I[b + OB.TYPE] >= CLASS_ID_BASE) {
+      const r = richCompare(this, a, b, '==');
+      if (r !== 0) {
+        const t = this.truth(r);
+        H.decref(r);
+        return t;
+      }
     }
     return H.equal(a, b);
+  }
+
+  /**
+   * `a == b` / `a != b` as COMPARE_OP runs it when an operand is an instance of a program's class:
+   * no identity short cut, the special method's result itself (new reference).
+   */
+  private compareInstances(a: Ref, b: Ref, op: CompareOp): Ref {
+    const r = richCompare(this, a, b, op);
+    if (r !== 0) return r;
+    return this.bool(op === '==' ? a === b : a !== b);
   }
 
   // ---- displays -------------------------------------------------------------------------------
@@ -2044,6 +2516,8 @@ export class Runtime {
       const cv = h === undefined ? undefined : classAttr(h, n);
       if (cv !== undefined) {
         if (this.wrapperKind(cv) !== undefined) return this.descriptorValue(cv, this.handleRefs.get(`class:${h!.code}`)!);
+        // A property is never cached: each read calls its getter.
+        if (this.isCType(cv, 'property')) return this.propertyGet(cv, obj, n);
         this.cacheClassAttr(h!, type, name, cv);
         if (this.I[cv + OB.TYPE] === Kind.Function) return H.boundMethod(cv, obj);
         H.incref(cv);
@@ -2103,6 +2577,8 @@ export class Runtime {
     const type = this.I[obj + OB.TYPE];
     if (type < CLASS_ID_BASE) throw new PythonException('AttributeError', `'${H.types.nameOf(type)}' object has no attribute '${n}'`);
     const record = this.classByType[type - CLASS_ID_BASE];
+    const descriptor = record === undefined ? undefined : classAttr(record, n);
+    if (descriptor !== undefined && this.isCType(descriptor, 'property')) return this.propertySet(descriptor, obj, n, v);
     if (record?.info.kind === Kind.List) throw new PythonException('NotImplementedError', `attributes of a list subclass's instances ('${record.name}.${n}') are not simulated yet`);
     if (record !== undefined && !record.instanceAttrs.has(n)) {
       record.instanceAttrs.add(n);
@@ -2184,7 +2660,7 @@ export class Runtime {
     switch (H.kindOf(obj)) {
       case Kind.Dict: {
         const v = H.dict.getItem(obj, key);
-        if (v === 0) throw new PythonException('KeyError', this.repr(key));
+        if (v === 0) throw this.keyError(key);
         H.incref(v);
         return v;
       }
@@ -2221,7 +2697,7 @@ export class Runtime {
         const weakref = this.state.weakref;
         if (weakref?.isWeakValueDict(obj)) {
           const v = weakref.getItem(obj, key);
-          if (v === 0) throw new PythonException('KeyError', this.repr(key));
+          if (v === 0) throw this.keyError(key);
           return v;
         }
         throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(obj))}' object is not subscriptable`);
@@ -2378,7 +2854,7 @@ export class Runtime {
   delItem(obj: Ref, key: Ref): void {
     const H = this.H;
     if (H.kindOf(obj) === Kind.Dict) {
-      if (!H.dict.delItem(obj, key)) throw new PythonException('KeyError', this.repr(key));
+      if (!H.dict.delItem(obj, key)) throw this.keyError(key);
       return;
     }
     if (H.kindOf(obj) === Kind.List) {
@@ -2743,13 +3219,14 @@ export class Runtime {
         return String(value);
       }
       case 's': {
+        // PyObject_Str's temporary (a program's __str__ makes its own and it is dropped in str()).
         const text = this.str(v);
-        if (H.kindOf(v) !== Kind.Str) H.decref(H.newStr(text));
+        if (H.kindOf(v) !== Kind.Str && strMethod(this, v) === 0) H.decref(H.newStr(text));
         return text;
       }
       case 'r': {
         const text = this.repr(v);
-        H.decref(H.newStr(text));
+        if (reprMethod(this, v) === 0) H.decref(H.newStr(text));
         return text;
       }
       case 'f':
@@ -2806,6 +3283,25 @@ export class Runtime {
     return out;
   }
 
+  /** `issubclass(sub, cls)` for the program's classes and the exception classes (cls may be a tuple). */
+  isSubclass(sub: Ref, cls: Ref): boolean {
+    const H = this.H;
+    if (H.kindOf(cls) === Kind.Tuple) {
+      for (let i = 0; i < H.tupleLength(cls); i++) if (this.isSubclass(sub, H.tupleItem(cls, i))) return true;
+      return false;
+    }
+    const s = this.handleOf(sub);
+    const c = this.handleOf(cls);
+    if (s === undefined || (s.kind !== 'class' && s.kind !== 'exception')) throw new PythonException('TypeError', 'issubclass() arg 1 must be a class');
+    if (c?.kind === 'class') return s.kind === 'class' && s.mro.includes(c);
+    if (c?.kind === 'exception') {
+      if (s.kind !== 'exception') return false;
+      for (let t: string | undefined = s.name; t !== undefined; t = EXCEPTION_BASES[t]?.[0]) if (t === c.name) return true;
+      return false;
+    }
+    throw new PythonException('TypeError', 'issubclass() arg 2 must be a class of the program or an exception class (builtin types are not simulated yet)');
+  }
+
   /** `isinstance(obj, cls)` for the program's classes. */
   isInstance(obj: Ref, cls: Ref): boolean {
     const H = this.H;
@@ -2858,15 +3354,48 @@ export class Runtime {
       const t = H.str.read(b);
       return s < t ? -1 : s > t ? 1 : 0;
     }
+    const ka = H.kindOf(a);
+    if ((ka === Kind.Tuple || ka === Kind.List) && H.kindOf(b) === ka) return this.sequenceOrder(a, b, op);
+    if (this.I[a + OB.TYPE] >= CLASS_ID_BASE || this.I[b + OB.TYPE] >= CLASS_ID_BASE) {
+      const order = orderFromDunder(this, a, b, op);
+      if (order !== undefined) return order;
+    }
     throw new PythonException('TypeError', `'${op}' not supported between instances of '${H.types.nameOf(H.typeOf(a))}' and '${H.types.nameOf(H.typeOf(b))}'`);
+  }
+
+  /**
+   * Two tuples or two lists ordered (tuplerichcompare, list_richcompare): the first index where
+   * the items differ (`==`, identity first), then those items ordered by `op`; else the lengths.
+   * The number reads back under `op` as orderOf's does.
+   */
+  private sequenceOrder(a: Ref, b: Ref, op: string): number {
+    const H = this.H;
+    const isTuple = H.kindOf(a) === Kind.Tuple;
+    const na = isTuple ? H.tupleLength(a) : H.list.length(a);
+    const nb = isTuple ? H.tupleLength(b) : H.list.length(b);
+    for (let i = 0; i < na && i < nb; i++) {
+      const x = isTuple ? H.tupleItem(a, i) : H.list.get(a, i);
+      const y = isTuple ? H.tupleItem(b, i) : H.list.get(b, i);
+      if (!this.equal(x, y)) return this.orderOf(x, y, op);
+    }
+    return na < nb ? -1 : na > nb ? 1 : 0;
   }
 
   // Comparisons as JS booleans (a comparison feeding a branch).
   test_eq(a: Ref, b: Ref): boolean {
+    if (this.I[a + OB.TYPE] >= CLASS_ID_BASE || this.I[b + OB.TYPE] >= CLASS_ID_BASE) return this.truthOfResult(this.compareInstances(a, b, '=='));
     return this.richEqual(a, b);
   }
   test_ne(a: Ref, b: Ref): boolean {
+    if (this.I[a + OB.TYPE] >= CLASS_ID_BASE || this.I[b + OB.TYPE] >= CLASS_ID_BASE) return this.truthOfResult(this.compareInstances(a, b, '!='));
     return !this.richEqual(a, b);
+  }
+
+  /** The truth of a result (consumed): POP_JUMP_IF_* after COMPARE_OP. */
+  private truthOfResult(r: Ref): boolean {
+    const t = this.truth(r);
+    this.H.decref(r);
+    return t;
   }
   test_lt(a: Ref, b: Ref): boolean {
     return this.orderOf(a, b, '<') < 0;
@@ -2882,9 +3411,11 @@ export class Runtime {
   }
 
   compare_eq(a: Ref, b: Ref): Ref {
+    if (this.I[a + OB.TYPE] >= CLASS_ID_BASE || this.I[b + OB.TYPE] >= CLASS_ID_BASE) return this.compareInstances(a, b, '==');
     return this.bool(this.richEqual(a, b));
   }
   compare_ne(a: Ref, b: Ref): Ref {
+    if (this.I[a + OB.TYPE] >= CLASS_ID_BASE || this.I[b + OB.TYPE] >= CLASS_ID_BASE) return this.compareInstances(a, b, '!=');
     return this.bool(!this.richEqual(a, b));
   }
   compare_lt(a: Ref, b: Ref): Ref {
@@ -2912,7 +3443,8 @@ export class Runtime {
     const H = this.H;
     let cls = this.exceptionClasses.get(type);
     if (cls === undefined) {
-      cls = H.defineClass({ name: type, slots: ['dict', 'args', 'notes', 'traceback', 'context', 'cause', 'suppress_context'] });
+      const slots = ['dict', 'args', 'notes', 'traceback', 'context', 'cause', 'suppress_context', ...(EXCEPTION_EXTRA_FIELDS[type] ?? [])];
+      cls = H.defineClass({ name: type, slots });
       this.exceptionClasses.set(type, cls);
     }
     const tuple = this.buildTupleOf(args, true);
@@ -2984,11 +3516,51 @@ export class Runtime {
   /** The `except` clause is done: the exception (and its traceback) is released, as POP_EXCEPT does. */
   leaveHandler(e: unknown): void {
     this.handling.pop();
-    if (e instanceof PythonException && e.value !== 0) {
-      const v = e.value;
-      e.value = 0;
-      this.H.decref(v);
+    if (e instanceof PythonException) this.dropException(e);
+  }
+
+  /** An exception cleared (a handler done, C code swallowing it): its object and traceback go. */
+  private dropException(e: PythonException): void {
+    for (const a of e.argRefs) this.H.decref(a);
+    e.argRefs = [];
+    if (e.pendingTraceback !== 0) {
+      this.H.decref(e.pendingTraceback);
+      e.pendingTraceback = 0;
     }
+    if (e.value === 0) return;
+    const v = e.value;
+    e.value = 0;
+    this.H.decref(v);
+  }
+
+  /** `KeyError(key)` as the runtime raises it: the key itself its argument (borrowed). */
+  private keyError(key: Ref): PythonException {
+    const pe = new PythonException('KeyError', this.repr(key));
+    this.H.incref(key);
+    pe.argRefs = [key];
+    return pe;
+  }
+
+  /**
+   * The object of an exception the runtime raised: its args the objects it was raised with, else
+   * its message as a str; it takes over the traceback made while it had none.
+   */
+  private materialize(pe: PythonException): void {
+    const H = this.H;
+    const args = pe.argRefs.length > 0 ? pe.argRefs : pe.detail === '' ? [] : [H.newStr(pe.detail)];
+    pe.argRefs = [];
+    pe.value = this.newException(pe.type, args);
+    for (const a of args) H.decref(a);
+    if (pe.pendingTraceback !== 0) {
+      H.setSlot(pe.value, 3, pe.pendingTraceback);
+      H.decref(pe.pendingTraceback);
+      pe.pendingTraceback = 0;
+    }
+  }
+
+  /** A handler is entered, the value stack popped: the exception has its object from here on. */
+  normalize(e: unknown): void {
+    if (e instanceof PythonException && e.value === 0) this.materialize(e);
   }
 
   /**
@@ -3073,11 +3645,7 @@ export class Runtime {
     const H = this.H;
     const pe = e instanceof PythonException ? e : this.asPythonException(e);
     if (!pe) return this.none();
-    if (pe.value === 0) {
-      const message = pe.detail === '' ? [] : [H.newStr(pe.detail)];
-      pe.value = this.newException(pe.type, message);
-      for (const m of message) H.decref(m);
-    }
+    if (pe.value === 0) this.materialize(pe);
     H.incref(pe.value);
     return pe.value;
   }
@@ -3384,6 +3952,10 @@ export class Runtime {
   formatValue(v: Ref, conversion: string, spec: string): Ref {
     const H = this.H;
     if (conversion === '' && spec === '' && this.I[v + OB.TYPE] === Kind.Str) return v;
+    if (this.I[v + OB.TYPE] >= CLASS_ID_BASE) {
+      const r = this.formatProgramInstance(v, conversion, spec);
+      if (r !== 0) return r;
+    }
     let text: string;
     if (conversion === 'r' || conversion === 'a') {
       text = this.repr(v);
@@ -3400,6 +3972,32 @@ export class Runtime {
     const fresh = spec === '' && H.kindOf(v) === Kind.Int;
     H.decref(v);
     return fresh ? H.str.createFresh(text) : H.newStr(text);
+  }
+
+  /**
+   * FORMAT_VALUE of an instance of a program's class with `__str__` or `__repr__` (v consumed): `!r`
+   * and `!s` call the method (its str passes through when there is no spec), no conversion is
+   * PyObject_Format (dunder-slots.ts formatInstance). 0 when the class has neither method.
+   */
+  private formatProgramInstance(v: Ref, conversion: string, spec: string): Ref {
+    const H = this.H;
+    let r: Ref;
+    if (conversion === 'r' || conversion === 'a' || conversion === 's') {
+      const fn = conversion === 's' ? strMethod(this, v) : reprMethod(this, v);
+      if (fn === 0) return 0;
+      r = callTextMethod(this, fn, v, conversion === 's' ? 'str' : 'repr');
+      if (spec !== '') {
+        // The conversion's str, formatted by str.__format__ into a new one.
+        const text = formatWithSpec(H.str.read(r), spec);
+        H.decref(r);
+        r = H.newStr(text);
+      }
+    } else {
+      r = formatInstance(this, v, spec);
+      if (r === 0) return 0;
+    }
+    H.decref(v);
+    return r;
   }
 
   /** `format(v, spec)` for ints, floats and strs: fill, align, sign, width, precision, type. */
@@ -3483,9 +4081,12 @@ export class Runtime {
       case Kind.DictValues:
       case Kind.DictItems:
         return H.dict.length(H.dictViews.viewDict(v));
-      default:
+      default: {
+        const n = lengthOf(this, v);
+        if (n !== undefined) return n;
         if (this.state.weakref?.isWeakValueDict(v)) return this.state.weakref.length(v);
         throw new PythonException('TypeError', `object of type '${H.types.nameOf(H.typeOf(v))}' has no len()`);
+      }
     }
   }
 
@@ -3540,7 +4141,8 @@ export class Runtime {
   lengthHint(v: Ref, dflt: number): number {
     const H = this.H;
     if (this.hasLen(v)) return this.len(v);
-    const hint = H.iter.lengthHint(v);
+    let hint = H.iter.lengthHint(v);
+    if (hint < 0) hint = cIteratorLengthHint(this, v);
     if (hint < 0) return dflt;
     // _PyObject_LookupSpecial: the bound method (a GC object), its result, the method dropped, then the int.
     const method = this.boundBuiltinMethod(v, 0);
@@ -3605,14 +4207,18 @@ export class Runtime {
   }
 
   /**
-   * `reversed(range)`: reversed_new looks `__reversed__` up on the range (a bound builtin method,
-   * 72 B, a GC object), calls it (range_reverse: the iterator) and drops the method.
+   * `reversed(range)` / `reversed(list)`: reversed_new looks `__reversed__` up (a bound builtin
+   * method, 72 B, a GC object), calls it (range_reverse, list_reversed: the iterator) and drops
+   * the method; a tuple has none, so reversed_new makes its own reversed object.
    */
   reversedOf(v: Ref): Ref {
     const H = this.H;
-    if (H.kindOf(v) !== Kind.Range) throw new PythonException('TypeError', `reversed() of '${H.types.nameOf(H.typeOf(v))}' is not simulated yet (only of a range)`);
+    const kind = H.kindOf(v);
+    // A tuple has no __reversed__: reversed_new's own object over its indices.
+    if (kind === Kind.Tuple) return reversedSequence(this, v);
+    if (kind !== Kind.Range && kind !== Kind.List) throw new PythonException('TypeError', `reversed() of '${H.types.nameOf(H.typeOf(v))}' is not simulated yet (only of a range, list or tuple)`);
     const method = this.boundBuiltinMethod(v, 0);
-    const it = H.iter.reversedRangeIter(v);
+    const it = kind === Kind.Range ? H.iter.reversedRangeIter(v) : reversedList(this, v);
     H.decref(method);
     return it;
   }
@@ -3698,17 +4304,21 @@ export class Runtime {
    * `sum(iterable)`: CPython's C-long fast path adds ints without making any (each item is
    * dropped), then makes the total once; floats likewise with a C double.
    */
-  sum(iterable: Ref): Ref {
+  sum(iterable: Ref, start = 0): Ref {
     const H = this.H;
+    if (start !== 0 && !this.isInt(start) && H.kindOf(start) !== Kind.Float) return this.sumByAdding(iterable, start);
     H.incref(iterable);
     const it = this.getIter(iterable);
-    let total: number | bigint = 0;
-    let isFloat = false;
+    // builtin_sum_impl: an int or float start is read into the C total (and dropped).
+    let total: number | bigint = start === 0 ? 0 : H.kindOf(start) === Kind.Float ? H.floatValue(start) : H.ints.value(start);
+    let isFloat = start !== 0 && H.kindOf(start) === Kind.Float;
     for (let v = this.next(it); v !== 0; v = this.next(it)) {
       const t = this.I[v + OB.TYPE];
       if (t === Kind.Int || t === Kind.Bool) {
         const x = H.ints.value(v);
-        total = typeof total === 'number' && typeof x === 'number' && Number.isSafeInteger(total + x) ? total + x : BigInt(total) + BigInt(x);
+        // Once a float has been added the total is a C double (an int item is converted to one).
+        if (isFloat) total = Number(total) + Number(x);
+        else total = typeof total === 'number' && typeof x === 'number' && Number.isSafeInteger(total + x) ? total + x : BigInt(total) + BigInt(x);
       } else if (t === Kind.Float) {
         total = Number(total) + H.floatValue(v);
         isFloat = true;
@@ -3721,6 +4331,34 @@ export class Runtime {
     }
     H.decref(it);
     return isFloat ? H.float(Number(total)) : H.ints.fromValue(total);
+  }
+
+  /** `sum(it, start)` of a start that is not a number: `result = result + item` (PyNumber_Add) for each item. */
+  private sumByAdding(iterable: Ref, start: Ref): Ref {
+    const H = this.H;
+    if (H.kindOf(start) === Kind.Str) throw new PythonException('TypeError', "sum() can't sum strings [use ''.join(seq) instead]");
+    H.incref(iterable);
+    const it = this.getIter(iterable);
+    H.incref(start);
+    let result = start;
+    try {
+      for (let v = this.next(it); v !== 0; v = this.next(it)) {
+        let next: Ref;
+        try {
+          next = this.add(result, v);
+        } finally {
+          H.decref(v);
+        }
+        H.decref(result);
+        result = next;
+      }
+    } catch (err) {
+      H.decref(result);
+      throw err;
+    } finally {
+      H.decref(it);
+    }
+    return result;
   }
 
   // ---- conversions used by the runtime ------------------------------------------------------------
@@ -3738,9 +4376,33 @@ export class Runtime {
         return String(H.ints.value(v));
       case Kind.Float:
         return floatRepr(H.floatValue(v));
-      default:
-        return this.repr(v);
+      default: {
+        if (this.I[v + OB.TYPE] < CLASS_ID_BASE) return this.repr(v);
+        const exc = this.exceptionText(v, false);
+        if (exc !== undefined) return exc;
+        return textOf(this, v, 'str') ?? this.repr(v);
+      }
     }
+  }
+
+  /**
+   * str() and repr() of an exception object the runtime made (BaseException_str / _repr): its
+   * args' one item as str, more as their tuple's repr, none as ''; repr is `Name(args…)`.
+   * Undefined for any other object.
+   */
+  private exceptionText(v: Ref, repr: boolean): string | undefined {
+    const H = this.H;
+    const type = this.I[v + OB.TYPE];
+    for (const [name, cls] of this.exceptionClasses) {
+      if (cls.id !== type || name.includes(':')) continue;
+      const args = H.getSlot(v, 1);
+      const n = args === 0 ? 0 : H.tupleLength(args);
+      if (repr) return n === 1 ? `${name}(${this.repr(H.tupleItem(args, 0))})` : `${name}${n === 0 ? '()' : this.reprTuple(args)}`;
+      // KeyError_str: the one key's repr.
+      if (n === 1) return name === 'KeyError' ? this.repr(H.tupleItem(args, 0)) : this.str(H.tupleItem(args, 0));
+      return n === 0 ? '' : this.reprTuple(args);
+    }
+    return undefined;
   }
 
   /** `repr(v)` as a JS string (the text only: a `__repr__` of the program's class is refused, see str). */
@@ -3777,10 +4439,15 @@ export class Runtime {
         for (let i = 0; i < H.tupleLength(v); i++) parts.push(this.repr(H.tupleItem(v, i)));
         return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(', ')})`;
       }
+      case Kind.Dict: {
+        // dict_repr: the items in insertion order.
+        const parts: string[] = [];
+        for (let ix = H.dict.nextEntry(v, 0); ix >= 0; ix = H.dict.nextEntry(v, ix + 1)) parts.push(`${this.repr(H.dict.entryKey(v, ix))}: ${this.repr(H.dict.entryValue(v, ix))}`);
+        return `{${parts.join(', ')}}`;
+      }
       default: {
-        if (this.dunder(v, '__repr__') !== 0 || this.dunder(v, '__str__') !== 0) {
-          throw new PythonException('NotImplementedError', 'a class\'s __repr__/__str__ is not called by the simulation yet');
-        }
+        const text = this.I[v + OB.TYPE] >= CLASS_ID_BASE ? (this.exceptionText(v, true) ?? textOf(this, v, 'repr')) : undefined;
+        if (text !== undefined) return text;
         return `<${H.types.nameOf(H.typeOf(v))} object>`;
       }
     }

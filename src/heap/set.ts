@@ -49,6 +49,11 @@ export class SetOps {
     return this.heap.i32[s + FIELD.SET_USED];
   }
 
+  /** `s.clear()`: set_clear_internal (clearSet). */
+  clear(s: Ref): void {
+    clearSet(this.heap, s);
+  }
+
   /** Whether `key` is in the set. */
   contains(s: Ref, key: Ref): boolean {
     return this.find(s, key, this.heap.hashOf(key)) >= 0;

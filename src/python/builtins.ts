@@ -714,7 +714,7 @@ export const TYPE_METHODS: Readonly<Partial<Record<Kind, ReadonlySet<string>>>> 
   [Kind.List]: new Set(['append', 'pop', 'insert', 'clear', 'remove', 'extend', 'sort', 'index', 'count', 'reverse', 'copy']),
   [Kind.Str]: new Set(STR_METHOD_NAMES),
   [Kind.Dict]: new Set(['get', 'keys', 'values', 'items']),
-  [Kind.Set]: new Set(['add', 'discard']),
+  [Kind.Set]: new Set(['add', 'discard', 'remove', 'clear']),
   [Kind.Bytes]: new Set(['index']),
 };
 

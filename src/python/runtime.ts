@@ -1967,10 +1967,15 @@ export class Runtime {
       // METH_NOARGS: CALL_METHOD_DESCRIPTOR_NOARGS checks the eval breaker.
       return this.afterCall(H.dictViews.newView(obj, m === 'keys' ? Kind.DictKeys : m === 'values' ? Kind.DictValues : Kind.DictItems));
     }
-    if (kind === Kind.Set && (m === 'add' || m === 'discard')) {
+    if (kind === Kind.Set && (m === 'add' || m === 'discard' || m === 'remove')) {
       // METH_O: CALL_METHOD_DESCRIPTOR_O checks the eval breaker.
       if (m === 'add') H.set.add(obj, args[0]);
-      else H.set.discard(obj, args[0]);
+      else if (!H.set.discard(obj, args[0]) && m === 'remove') throw this.keyError(args[0]);
+      return this.afterCall(this.none());
+    }
+    if (kind === Kind.Set && m === 'clear') {
+      // METH_NOARGS: set_clear_internal (the keys dropped, a separate table freed).
+      H.set.clear(obj);
       return this.afterCall(this.none());
     }
     if (kind === Kind.Dict && m === 'get') {

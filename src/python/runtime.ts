@@ -4444,6 +4444,12 @@ export class Runtime {
         for (let i = 0; i < H.tupleLength(v); i++) parts.push(this.repr(H.tupleItem(v, i)));
         return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(', ')})`;
       }
+      case Kind.Set: {
+        // set_repr: the keys in table order; an empty set is set().
+        const parts: string[] = [];
+        for (let e = H.set.entryFrom(v, 0); e !== undefined; e = H.set.entryFrom(v, e[0] + 1)) parts.push(this.repr(e[1]));
+        return parts.length === 0 ? 'set()' : `{${parts.join(', ')}}`;
+      }
       case Kind.Dict: {
         // dict_repr: the items in insertion order.
         const parts: string[] = [];

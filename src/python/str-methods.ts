@@ -23,6 +23,7 @@
  *   startswith endswith     bools, ints: nothing is made beyond the result (an int above 256)
  *   find rfind index rindex
  *   count, is...()
+ *   encode                  an ASCII string's bytes (PyBytes_FromStringAndSize: b'' and one byte cached)
  *
  * The case methods are simulated for ASCII strings only (other strings go through a per-call
  * buffer that is not simulated); such a call is refused with a one-line message.
@@ -38,7 +39,7 @@ export const STR_METHOD_NAMES: readonly string[] = [
   'lower', 'upper', 'swapcase', 'title', 'capitalize', 'casefold',
   'startswith', 'endswith', 'find', 'rfind', 'index', 'rindex', 'count',
   'split', 'rsplit', 'splitlines', 'join', 'partition', 'rpartition',
-  'center', 'ljust', 'rjust', 'zfill',
+  'center', 'ljust', 'rjust', 'zfill', 'encode',
   'isdigit', 'isdecimal', 'isnumeric', 'isalpha', 'isalnum', 'isspace', 'isupper', 'islower', 'isascii', 'istitle', 'isidentifier',
 ];
 
@@ -198,6 +199,15 @@ export function callStrMethod(R: Runtime, obj: Ref, m: string, args: readonly Re
       const fill = width - text.length;
       const sign = text[0] === '+' || text[0] === '-' ? text[0] : '';
       return fresh(sign + '0'.repeat(fill) + text.slice(sign.length));
+    }
+    case 'encode': {
+      // An ASCII string's UTF-8 is its own data: PyBytes_FromStringAndSize of it (b'' and one
+      // byte are the cached objects). Other strings go through a bytes writer, not simulated.
+      arity(0, 2);
+      const encoding = args.length > 0 ? strArg(0, "encode() argument 'encoding'").toLowerCase().replace('_', '-') : 'utf-8';
+      if (!['utf-8', 'utf8', 'ascii', 'us-ascii', 'latin-1', 'latin1'].includes(encoding)) throw new PythonException('NotImplementedError', `str.encode('${encoding}') is not simulated yet`);
+      if (!/^[\x00-\x7f]*$/.test(text)) throw new PythonException('NotImplementedError', 'str.encode() of a non-ASCII string is not simulated yet');
+      return H.bytes(Uint8Array.from(text, (c) => c.charCodeAt(0)));
     }
     case 'isdigit':
     case 'isdecimal':

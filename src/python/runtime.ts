@@ -23,6 +23,7 @@ import { WeakrefModule } from './weakref-module.js';
 import { installRandomModule } from './random-module.js';
 import { floatFloorDiv, floatMod, floatRepr } from './float-math.js';
 import { callStrMethod, strRepr } from './str-methods.js';
+import { formatString } from './str-format.js';
 import { DICT_CHANGED_SIZE, iterKindOfView, type DictViewKind } from '../heap/dict-views.js';
 import { hashOfInt } from './hashing.js';
 import { cIteratorLengthHint, cIteratorNext, isCIterator, reversedList, reversedSequence, setIterator, strIterator } from './c-iterators.js';
@@ -1653,6 +1654,7 @@ export class Runtime {
       this.sortList(obj, key, reverse);
       return this.afterCall(this.none());
     }
+    if (H.kindOf(obj) === Kind.Str && m === 'format') return this.afterCall(formatString(this, obj, args, kwnames));
     throw new PythonException('TypeError', `${H.types.nameOf(H.typeOf(obj))}.${m}() takes no keyword arguments`);
   }
 
@@ -4006,7 +4008,8 @@ export class Runtime {
   }
 
   /** `format(v, spec)` for ints, floats and strs: fill, align, sign, width, precision, type. */
-  private formatSpec(v: Ref, spec: string): string {
+  /** A number or str formatted by a spec (the text only: nothing is made). */
+  formatSpec(v: Ref, spec: string): string {
     const H = this.H;
     const m = /^(?:(.)?([<>^=]))?([+\- ])?(0)?(\d+)?(,)?(?:\.(\d+))?([bdeEfFgGnosxX%])?$/.exec(spec);
     if (!m) throw new PythonException('ValueError', `Invalid format specifier '${spec}'`);

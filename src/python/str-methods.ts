@@ -23,6 +23,7 @@
  *   startswith endswith     bools, ints: nothing is made beyond the result (an int above 256)
  *   find rfind index rindex
  *   count, is...()
+ *   format                  str-format.ts
  *   encode                  an ASCII string's bytes (PyBytes_FromStringAndSize: b'' and one byte cached)
  *
  * The case methods are simulated for ASCII strings only (other strings go through a per-call
@@ -32,6 +33,7 @@ import type { Ref } from '../heap/layout.js';
 import { Kind } from '../heap/types.js';
 import { PythonException } from './errors.js';
 import type { Runtime } from './runtime.js';
+import { formatString } from './str-format.js';
 
 /** The names this module runs (the compiler lets a program call them on any object). */
 export const STR_METHOD_NAMES: readonly string[] = [
@@ -39,7 +41,7 @@ export const STR_METHOD_NAMES: readonly string[] = [
   'lower', 'upper', 'swapcase', 'title', 'capitalize', 'casefold',
   'startswith', 'endswith', 'find', 'rfind', 'index', 'rindex', 'count',
   'split', 'rsplit', 'splitlines', 'join', 'partition', 'rpartition',
-  'center', 'ljust', 'rjust', 'zfill', 'encode',
+  'center', 'ljust', 'rjust', 'zfill', 'encode', 'format',
   'isdigit', 'isdecimal', 'isnumeric', 'isalpha', 'isalnum', 'isspace', 'isupper', 'islower', 'isascii', 'istitle', 'isidentifier',
 ];
 
@@ -200,6 +202,8 @@ export function callStrMethod(R: Runtime, obj: Ref, m: string, args: readonly Re
       const sign = text[0] === '+' || text[0] === '-' ? text[0] : '';
       return fresh(sign + '0'.repeat(fill) + text.slice(sign.length));
     }
+    case 'format':
+      return formatString(R, obj, args, []);
     case 'encode': {
       // An ASCII string's UTF-8 is its own data: PyBytes_FromStringAndSize of it (b'' and one
       // byte are the cached objects). Other strings go through a bytes writer, not simulated.

@@ -22,7 +22,7 @@ import { MERGESTATE_TEMP_SIZE, timsort } from '../heap/list-sort.js';
 import { WeakrefModule } from './weakref-module.js';
 import { installRandomModule } from './random-module.js';
 import { floatFloorDiv, floatMod, floatRepr } from './float-math.js';
-import { callStrMethod, strRepr } from './str-methods.js';
+import { callStrMethod, strMethodPositional, strRepr } from './str-methods.js';
 import { formatString } from './str-format.js';
 import { DICT_CHANGED_SIZE, iterKindOfView, type DictViewKind } from '../heap/dict-views.js';
 import { hashOfInt } from './hashing.js';
@@ -1655,6 +1655,14 @@ export class Runtime {
       return this.afterCall(this.none());
     }
     if (H.kindOf(obj) === Kind.Str && m === 'format') return this.afterCall(formatString(this, obj, args, kwnames));
+    if (H.kindOf(obj) === Kind.Str) {
+      // Argument Clinic's keywords (no dict is made): placed where their positions are.
+      const positional = strMethodPositional(this, m, args, kwnames);
+      if (positional !== undefined) {
+        const r = callStrMethod(this, obj, m, positional);
+        if (r !== 0) return this.afterCall(r);
+      }
+    }
     throw new PythonException('TypeError', `${H.types.nameOf(H.typeOf(obj))}.${m}() takes no keyword arguments`);
   }
 

@@ -208,7 +208,7 @@ export function callStrMethod(R: Runtime, obj: Ref, m: string, args: readonly Re
       // An ASCII string's UTF-8 is its own data: PyBytes_FromStringAndSize of it (b'' and one
       // byte are the cached objects). Other strings go through a bytes writer, not simulated.
       arity(0, 2);
-      const encoding = args.length > 0 ? strArg(0, "encode() argument 'encoding'").toLowerCase().replace('_', '-') : 'utf-8';
+      const encoding = args.length > 0 && args[0] !== H.None ? strArg(0, "encode() argument 'encoding'").toLowerCase().replace('_', '-') : 'utf-8';
       if (!['utf-8', 'utf8', 'ascii', 'us-ascii', 'latin-1', 'latin1'].includes(encoding)) throw new PythonException('NotImplementedError', `str.encode('${encoding}') is not simulated yet`);
       if (!/^[\x00-\x7f]*$/.test(text)) throw new PythonException('NotImplementedError', 'str.encode() of a non-ASCII string is not simulated yet');
       return H.bytes(Uint8Array.from(text, (c) => c.charCodeAt(0)));
@@ -229,6 +229,33 @@ export function callStrMethod(R: Runtime, obj: Ref, m: string, args: readonly Re
     default:
       return 0;
   }
+}
+
+/** The keyword parameters of the str methods that have them (Argument Clinic), by position. */
+const KEYWORD_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
+  split: ['sep', 'maxsplit'],
+  rsplit: ['sep', 'maxsplit'],
+  splitlines: ['keepends'],
+  encode: ['encoding', 'errors'],
+};
+
+/**
+ * A str method's arguments with its keywords (their values after the positional ones) put at
+ * their parameters' positions (a missing one before a given one as None), or undefined when the
+ * method takes no keywords; an unknown keyword is a TypeError. Nothing is made for them.
+ */
+export function strMethodPositional(R: Runtime, m: string, args: readonly Ref[], kwnames: readonly string[]): Ref[] | undefined {
+  const names = KEYWORD_PARAMETERS[m];
+  if (names === undefined) return undefined;
+  const npos = args.length - kwnames.length;
+  const out: (Ref | undefined)[] = args.slice(0, npos);
+  kwnames.forEach((k, i) => {
+    const at = names.indexOf(k);
+    if (at < 0) throw new PythonException('TypeError', `${m}() got an unexpected keyword argument '${k}'`);
+    if (at < npos || out[at] !== undefined) throw new PythonException('TypeError', `argument for ${m}() given by name ('${k}') and position (${at + 1})`);
+    out[at] = args[npos + i];
+  });
+  return Array.from(out, (v) => v ?? R.H.None);
 }
 
 /**

@@ -25,6 +25,8 @@ export function getsizeof(heap: Heap, ref: Ref): number {
     case Kind.Instance:
     case Kind.SlotsInstance:
       return heap.types.classInfo(typeId).baseBytes;
+    case Kind.Deque:
+      return heap.deques.sizeof(ref);
     case Kind.Bytes:
       return 33 + i32[ref + FIELD.BYTES_SIZE];
     default:

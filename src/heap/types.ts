@@ -51,6 +51,10 @@ export const enum Kind {
   DictKeyIter,
   DictValueIter,
   DictItemIter,
+  /** `collections.deque`: items in a chain of 64-slot blocks (deque.ts). A GC object. */
+  Deque,
+  /** `iter(deque)`: the deque, the next block and index (deque.ts). A GC object. */
+  DequeIter,
   /**
    * A static object standing for something the simulation keeps on the JS side (a class, a
    * builtin function, a module): never freed, no memory of its own counted (type objects and
@@ -88,10 +92,13 @@ export const KIND_NAMES: Record<number, string> = {
   [Kind.DictKeyIter]: 'dict_keyiterator',
   [Kind.DictValueIter]: 'dict_valueiterator',
   [Kind.DictItemIter]: 'dict_itemiterator',
+  [Kind.Deque]: 'collections.deque',
+  [Kind.DequeIter]: '_collections._deque_iterator',
   [Kind.Handle]: 'object',
 };
 
-export const CLASS_ID_BASE = 32;
+/** The first id of a workload's class: above every Kind, with room for more. */
+export const CLASS_ID_BASE = 48;
 export const MAX_TYPES = 4096;
 
 /** How a class finalizes its instances. */
@@ -151,6 +158,12 @@ export class TypeTable {
    * free list (`class S: __slots__ = ()`). The heap frees these on a fast path (kept in step by setWeaklist).
    */
   readonly leafGc = new Uint8Array(MAX_TYPES);
+  /**
+   * 1 for a type whose deallocation allocates before it frees (a deque's clear takes a new
+   * block): the heap deallocates it when it dies, even inside another deallocation, so what the
+   * dying container still holds is still there (CPython recurses).
+   */
+  readonly deallocAllocates = new Uint8Array(MAX_TYPES);
   readonly classes: ClassInfo[] = [];
   /** Classes defined with a PEP 442 finalizer (the collector skips finalization when there are none). */
   tpFinalizeClasses = 0;
@@ -162,6 +175,7 @@ export class TypeTable {
       Kind.Tuple, Kind.List, Kind.Dict, Kind.Set, Kind.Function, Kind.BoundMethod, Kind.Generator, Kind.WeakRef, Kind.Cell,
       Kind.ListIter, Kind.TupleIter, Kind.Enumerate,
       Kind.DictKeys, Kind.DictValues, Kind.DictItems, Kind.DictKeyIter, Kind.DictValueIter, Kind.DictItemIter,
+      Kind.Deque, Kind.DequeIter,
     ];
     for (let k = Kind.None; k <= Kind.Cell; k++) this.kindOf[k] = k;
     for (let k = Kind.Opaque; k <= Kind.Handle; k++) this.kindOf[k] = k;
@@ -169,6 +183,7 @@ export class TypeTable {
       this.isGC[k] = 1;
       this.preWords[k] = GC_HEAD_WORDS;
     }
+    this.deallocAllocates[Kind.Deque] = 1;
   }
 
   defineClass(spec: ClassSpec): ClassInfo {

@@ -336,6 +336,7 @@ export const MODULES: Readonly<Record<string, readonly string[]>> = {
   array: ['array'],
   weakref: ['ref', 'WeakValueDictionary'],
   random: ['seed', 'random', 'getrandbits', 'randrange', 'randint', 'choice', 'shuffle', 'uniform'],
+  collections: ['deque'],
   os: ['fork', 'open', 'read', 'close', 'O_RDONLY', 'waitpid', '_exit', 'waitstatus_to_exitcode'],
   _testcapi: ['with_tp_del'],
 };
@@ -355,6 +356,7 @@ export const TYPE_METHODS: Readonly<Partial<Record<Kind, ReadonlySet<string>>>> 
   [Kind.Str]: new Set(['replace', 'strip', 'lstrip', 'rstrip']),
   [Kind.Dict]: new Set(['get', 'keys', 'values', 'items']),
   [Kind.Bytes]: new Set(['index']),
+  [Kind.Deque]: new Set(['append', 'appendleft', 'pop', 'popleft', 'extend', 'clear']),
 };
 
 /** Methods of the simulated objects that are not of a built-in kind: `sys.stdout.write`. */

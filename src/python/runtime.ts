@@ -20,6 +20,7 @@ import { isArrayTypeCode } from '../heap/array.js';
 import { clearList } from '../heap/list.js';
 import { WeakrefModule } from './weakref-module.js';
 import { installRandomModule } from './random-module.js';
+import { CollectionsModule } from './collections-module.js';
 import { floatFloorDiv, floatMod, floatRepr } from './float-math.js';
 import { DICT_CHANGED_SIZE, iterKindOfView, type DictViewKind } from '../heap/dict-views.js';
 
@@ -65,6 +66,8 @@ type Handle =
       readonly packsArguments: boolean;
       /** The arguments (borrowed), and the tuple they were packed into (or 0). */
       readonly call: (args: Ref[], packed: Ref) => Ref;
+      /** A builtin that takes keywords: the arguments (borrowed; the keywords' values last) and their names. */
+      readonly callKeywords?: (args: Ref[], kwnames: readonly string[]) => Ref;
     }
   | { readonly kind: 'module'; readonly name: string; readonly attrs: Map<string, Ref> }
   | { readonly kind: 'pymodule'; readonly name: string; readonly runtime: Runtime }
@@ -259,7 +262,7 @@ function parsePercentFormat(fmt: string): readonly (string | PercentSpec)[] {
 }
 
 /** The built-in types `len()` reads without calling Python code. */
-const SIZED_KINDS: ReadonlySet<Kind> = new Set([Kind.List, Kind.Tuple, Kind.Dict, Kind.Set, Kind.Str, Kind.Bytes, Kind.Range, Kind.Array, Kind.DictKeys, Kind.DictValues, Kind.DictItems]);
+const SIZED_KINDS: ReadonlySet<Kind> = new Set([Kind.List, Kind.Tuple, Kind.Dict, Kind.Set, Kind.Str, Kind.Bytes, Kind.Range, Kind.Array, Kind.DictKeys, Kind.DictValues, Kind.DictItems, Kind.Deque]);
 
 /** `str.replace(old, new, count)` on JS text (count < 0: every occurrence; an empty `old` inserts between characters). */
 function replaceText(text: string, from: string, to: string, count: number): string {
@@ -357,6 +360,8 @@ export class ProgramState {
   gcCallbacksList: Ref = 0;
   /** The weakref module, once imported. */
   weakref: WeakrefModule | undefined;
+  /** The collections module, once imported (every deque was made by it). */
+  collections: CollectionsModule | undefined;
   /** The C_TYPES defined so far. */
   readonly cTypes = new Map<CTypeName, ClassInfo>();
   /** The measured run is over (Runtime.release): nothing calls into the program any more. */
@@ -665,6 +670,8 @@ export class Runtime {
         return H.dict.length(v) !== 0;
       case Kind.Set:
         return H.set.length(v) !== 0;
+      case Kind.Deque:
+        return H.deques.length(v) !== 0;
       default:
         return true;
     }
@@ -1165,7 +1172,14 @@ export class Runtime {
         return r;
       }
       if (h.kind === 'builtin') {
-        if (kwnames !== undefined && kwnames.length > 0) return this.callBuiltinWithKeywords(h, args, kwnames);
+        if (kwnames !== undefined && kwnames.length > 0) {
+          if (h.callKeywords === undefined) return this.callBuiltinWithKeywords(h, args, kwnames);
+          try {
+            return this.afterCall(h.callKeywords(args, kwnames));
+          } finally {
+            for (const a of args) H.decref(a);
+          }
+        }
         // A builtin without vectorcall gets its arguments packed into a tuple (profile.argumentTupleBuiltins).
         const packed = h.packsArguments ? this.buildTupleOf(args, true) : 0;
         const r = h.call(args, packed);
@@ -1577,6 +1591,10 @@ export class Runtime {
         }
       }
     }
+    if (kind === Kind.Deque) {
+      // METH_O / METH_NOARGS: CALL_METHOD_DESCRIPTOR_* checks the eval breaker.
+      return this.afterCall(this.state.collections!.method(obj, m, args));
+    }
     if (kind === Kind.Bytes && m === 'index') {
       // bytes.index(sub[, start]): METH_VARARGS until 3.13 (a tuple of its arguments).
       const packed = H.profile.argumentTupleBuiltins.includes('bytes.index') ? this.buildTupleOf(args, true) : 0;
@@ -1746,9 +1764,12 @@ export class Runtime {
         H.decref(v);
         return it;
       }
+      case Kind.Deque:
+        return this.state.collections!.iter(v);
       case Kind.RangeIter:
       case Kind.ListIter:
       case Kind.TupleIter:
+      case Kind.DequeIter:
       case Kind.Generator:
       case Kind.Enumerate:
       case Kind.DictKeyIter:
@@ -1781,6 +1802,8 @@ export class Runtime {
         return H.iter.seqIterNext(it);
       case Kind.Generator:
         return this.resume(it);
+      case Kind.DequeIter:
+        return this.state.collections!.iterNext(it);
       case Kind.Enumerate: {
         const item = this.next(this.I[it + FIELD.ENUM_ITER]);
         return item === 0 ? 0 : H.iter.enumerateStep(it, item);
@@ -1818,6 +1841,8 @@ export class Runtime {
   contains(container: Ref, item: Ref): boolean {
     const H = this.H;
     switch (H.kindOf(container)) {
+      case Kind.Deque:
+        return this.state.collections!.contains(container, item, (a, b) => this.equal(a, b));
       case Kind.Dict:
         return H.dict.getItem(container, item) !== 0;
       case Kind.Set:
@@ -2263,6 +2288,8 @@ export class Runtime {
         H.incref(v);
         return v;
       }
+      case Kind.Deque:
+        return this.state.collections!.item(obj, key);
       case Kind.Array: {
         // PyLong_FromLongLong / PyFloat_FromDouble of the item.
         const i = this.index(key, H.arrays.length(obj), 'array');
@@ -3247,6 +3274,19 @@ export class Runtime {
       case 'random':
         installRandomModule(this, fn, (self) => this.boundBuiltinMethod(self, 0));
         break;
+      case 'collections': {
+        const collections = (this.state.collections ??= new CollectionsModule(this));
+        attrs.set('deque', this.handle('collections.deque', {
+          kind: 'builtin',
+          name: 'collections.deque',
+          breaker: 'check',
+          // The type call packs its own arguments (collections-module.ts), keywords or not.
+          packsArguments: false,
+          call: (args) => collections.newDeque(args, []),
+          callKeywords: (args, kwnames) => collections.newDeque(args, kwnames),
+        }));
+        break;
+      }
       case '_testcapi':
         // Applied by makeClass (the compiler lets no other class decorator through).
         fn('with_tp_del', 'check', (args) => (H.incref(args[0]), args[0]));
@@ -3505,6 +3545,8 @@ export class Runtime {
         return H.iter.rangeLength(v);
       case Kind.Array:
         return H.arrays.length(v);
+      case Kind.Deque:
+        return H.deques.length(v);
       case Kind.DictKeys:
       case Kind.DictValues:
       case Kind.DictItems:

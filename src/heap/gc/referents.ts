@@ -121,6 +121,11 @@ export class Referents {
       case Kind.DictValueIter:
       case Kind.DictItemIter:
         return this.copyFields(ref, FIELD.DICTITER_DICT, FIELD.DICTITER_RESULT, 0, 0);
+      case Kind.Deque:
+        this.reserve(heap.deques.length(ref));
+        return heap.deques.copyItems(ref, this.buf);
+      case Kind.DequeIter:
+        return this.copyFields(ref, FIELD.DEQUEITER_DEQUE, 0, 0, 0);
       default:
         return 0;
     }
@@ -236,6 +241,9 @@ export function tpClear(heap: Heap, ref: Ref): void {
       break;
     case Kind.Cell:
       clearField(heap, ref + FIELD.CELL_REF);
+      break;
+    case Kind.Deque:
+      heap.deques.clear(ref);
       break;
     default:
       break;

@@ -653,6 +653,8 @@ export class Heap {
         clearList(this, ref);
         break;
       case Kind.Dict:
+        // defdict_dealloc: the factory first, then dict_dealloc.
+        if (typeId === Kind.DefaultDict) this.xdecref(i32[ref + FIELD.DEFAULTDICT_FACTORY]);
         clearDict(this, ref);
         break;
       case Kind.Set:

@@ -189,6 +189,8 @@ export const enum FIELD {
   DICT_VERSION = 6,
   DICT_KEYS = 8,
   DICT_VALUES = 10,
+  /** collections.defaultdict: `default_factory`, after the dict's 48 bytes. */
+  DEFAULTDICT_FACTORY = 12,
   SET_FILL = 4,
   SET_USED = 6,
   SET_MASK = 8,

@@ -106,7 +106,8 @@ export interface Profile {
    * count0 (test/fixtures/python/test_gc/bug1055820c.py's young collection comes one append
    * sooner on 3.11 without it). `collections.deque(...)` is a type call without vectorcall on
    * 3.11-3.13: MEAS (3.11.2, 3.12.1, 3.13.0) `deque(t)` right after a full collection leaves a
-   * 48-byte 1-tuple traced (on the tuple free list) and adds 1 to count0 more than `deque()`.
+   * 48-byte 1-tuple traced (on the tuple free list) and adds 1 to count0 more than `deque()`;
+   * `collections.defaultdict(list)` likewise against `defaultdict()`.
    * 3.14 inherits 3.13's (UNCERTAIN).
    */
   readonly argumentTupleBuiltins: readonly string[];
@@ -222,7 +223,7 @@ const P311: Profile = {
   dictTracking: 'lazy',
   startupTrackedObjects: 11697, // MEAS 3.11.7
   forkReinitLocks: 3,
-  argumentTupleBuiltins: ['bytes', 'max', 'min', 'int', 'str', 'zip', 'gc.set_threshold', 'bytes.index', 'weakref.ref', 'collections.deque'],
+  argumentTupleBuiltins: ['bytes', 'max', 'min', 'int', 'str', 'zip', 'gc.set_threshold', 'bytes.index', 'weakref.ref', 'collections.deque', 'collections.defaultdict'],
   dequeInitKeywordStrings: true,
   superCallObjects: true,
   classCallSpecialises: 'never',
@@ -264,7 +265,7 @@ const P313: Profile = {
   thresholds: [2000, 10, 10],
   startupTrackedObjects: 7752, // MEAS 3.13.0; 3.14 inherits it (no 64-bit 3.14 on this machine: UNCERTAIN)
   forkReinitLocks: 1,
-  argumentTupleBuiltins: ['bytes', 'zip', 'gc.set_threshold', 'weakref.ref', 'collections.deque'],
+  argumentTupleBuiltins: ['bytes', 'zip', 'gc.set_threshold', 'weakref.ref', 'collections.deque', 'collections.defaultdict'],
   dequeInitKeywordStrings: false,
   classCallSpecialises: 'inline-values',
   frameObjectBase: 152,

@@ -19,7 +19,8 @@ export function getsizeof(heap: Heap, ref: Ref): number {
     case Kind.List:
       return heap.objectBytes(ref) + heap.list.arrayBytes(ref);
     case Kind.Dict:
-      return heap.dict.sizeof(ref);
+      // A defaultdict adds its factory pointer.
+      return heap.dict.sizeof(ref) + (typeId === Kind.DefaultDict ? 8 : 0);
     case Kind.Set:
       return heap.set.sizeof(ref);
     case Kind.Instance:

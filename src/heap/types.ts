@@ -56,6 +56,11 @@ export const enum Kind {
   /** `iter(deque)`: the deque, the next block and index (deque.ts). A GC object. */
   DequeIter,
   /**
+   * `collections.defaultdict`: a dict (its kind is Dict) with the default factory after the
+   * dict's fields (dict.ts). Not an exact dict: no free list, never untracked by the collector.
+   */
+  DefaultDict,
+  /**
    * A static object standing for something the simulation keeps on the JS side (a class, a
    * builtin function, a module): never freed, no memory of its own counted (type objects and
    * modules are not simulated memory).
@@ -94,6 +99,7 @@ export const KIND_NAMES: Record<number, string> = {
   [Kind.DictItemIter]: 'dict_itemiterator',
   [Kind.Deque]: 'collections.deque',
   [Kind.DequeIter]: '_collections._deque_iterator',
+  [Kind.DefaultDict]: 'collections.defaultdict',
   [Kind.Handle]: 'object',
 };
 
@@ -175,7 +181,7 @@ export class TypeTable {
       Kind.Tuple, Kind.List, Kind.Dict, Kind.Set, Kind.Function, Kind.BoundMethod, Kind.Generator, Kind.WeakRef, Kind.Cell,
       Kind.ListIter, Kind.TupleIter, Kind.Enumerate,
       Kind.DictKeys, Kind.DictValues, Kind.DictItems, Kind.DictKeyIter, Kind.DictValueIter, Kind.DictItemIter,
-      Kind.Deque, Kind.DequeIter,
+      Kind.Deque, Kind.DequeIter, Kind.DefaultDict,
     ];
     for (let k = Kind.None; k <= Kind.Cell; k++) this.kindOf[k] = k;
     for (let k = Kind.Opaque; k <= Kind.Handle; k++) this.kindOf[k] = k;
@@ -184,6 +190,7 @@ export class TypeTable {
       this.preWords[k] = GC_HEAD_WORDS;
     }
     this.deallocAllocates[Kind.Deque] = 1;
+    this.kindOf[Kind.DefaultDict] = Kind.Dict;
   }
 
   defineClass(spec: ClassSpec): ClassInfo {

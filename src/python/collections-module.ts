@@ -1,7 +1,8 @@
 /**
  * The `collections` module as the simulated program sees it: `deque` (src/heap/deque.ts holds
- * the object and its blocks), with what a call of it makes on each version. MEAS (tracemalloc,
- * 3.11.2, 3.12.1, 3.13.0, after a full collection emptied the free lists):
+ * the object and its blocks) and `defaultdict` (a dict of its own type, src/heap/dict.ts), with
+ * what their calls make on each version. MEAS (tracemalloc, 3.11.2, 3.12.1, 3.13.0, after a full
+ * collection emptied the free lists):
  *
  *   deque(...)        a type call without vectorcall on 3.11-3.13 (`_PyObject_MakeTpCall`): a
  *                     tuple of the positional arguments (none: the empty tuple), a dict of the
@@ -15,6 +16,13 @@
  *                     dropped; a deque extended by itself copies itself into a list first
  *   methods           append, appendleft, pop, popleft, extend and clear are METH_O or
  *                     METH_NOARGS: no argument tuple; the call checks the eval breaker
+ *   defaultdict(f)    a type call: the 1-tuple (Profile.argumentTupleBuiltins), the 72-byte
+ *                     object (the dict's 48 bytes, default_factory, the GC head), tracked at once
+ *   d[k], k missing   dict_subscript's `__missing__` look-up: a bound builtin method (72 B, a GC
+ *                     object) alive while `defdict_missing` calls the factory with no arguments
+ *                     (from C: no eval-breaker check on its return) and stores its result; the
+ *                     method dropped after (`d[1]` of `defaultdict(list)`: + 216 B kept, the
+ *                     list and a new 8-slot keys object, peak + 288 B)
  *
  * The names `iterable` and `maxlen` exist as interned strs before the program runs (CPython has
  * them in its code objects' constants): interned when the module is imported, at set-up.
@@ -31,7 +39,11 @@ const DEQUE_PARAMETERS = ['iterable', 'maxlen'] as const;
 export class CollectionsModule {
   private readonly H: Heap;
 
-  constructor(private readonly R: Runtime) {
+  constructor(
+    private readonly R: Runtime,
+    /** The runtime's builtin_function_or_method bound to `self` (72 B, a GC object): `d.__missing__`. */
+    private readonly boundBuiltinMethod: (self: Ref) => Ref,
+  ) {
     const H = R.H;
     this.H = H;
     // Held for the program's lifetime, as code constants hold them.
@@ -78,6 +90,34 @@ export class CollectionsModule {
       if (kwargs !== 0) H.decref(kwargs);
     }
     return d;
+  }
+
+  /** `defaultdict([default_factory])`, the arguments borrowed: a new reference. */
+  newDefaultDict(args: readonly Ref[]): Ref {
+    const H = this.H;
+    if (args.length > 1) throw new PythonException('TypeError', 'defaultdict(factory, ...): an initial mapping or items are not simulated yet');
+    const factory = args.length === 0 ? H.None : args[0];
+    if (factory !== H.None && !this.R.isCallable(factory)) throw new PythonException('TypeError', 'first argument must be callable or None');
+    return H.dict.newDefaultDict(factory);
+  }
+
+  /**
+   * `d[key]` of a defaultdict without the key: dict_subscript looks `__missing__` up (a bound
+   * builtin method, dropped after the call), `defdict_missing` calls the factory with no
+   * arguments and stores its result under the key. The value, a new reference.
+   */
+  missing(d: Ref, key: Ref): Ref {
+    const H = this.H;
+    const method = this.boundBuiltinMethod(d);
+    try {
+      const factory = H.dict.defaultFactory(d);
+      if (factory === H.None) throw new PythonException('KeyError', this.R.repr(key));
+      const value = this.R.callFromC(factory);
+      H.dict.setItem(d, key, value);
+      return value;
+    } finally {
+      H.decref(method);
+    }
   }
 
   /** `_PyStack_AsDict`: the keyword arguments (borrowed) in a new dict. */

@@ -2272,7 +2272,11 @@ export class Runtime {
     switch (H.kindOf(obj)) {
       case Kind.Dict: {
         const v = H.dict.getItem(obj, key);
-        if (v === 0) throw new PythonException('KeyError', this.repr(key));
+        if (v === 0) {
+          // dict_subscript of a subclass: its __missing__.
+          if (type === Kind.DefaultDict) return this.state.collections!.missing(obj, key);
+          throw new PythonException('KeyError', this.repr(key));
+        }
         H.incref(v);
         return v;
       }
@@ -3275,7 +3279,7 @@ export class Runtime {
         installRandomModule(this, fn, (self) => this.boundBuiltinMethod(self, 0));
         break;
       case 'collections': {
-        const collections = (this.state.collections ??= new CollectionsModule(this));
+        const collections = (this.state.collections ??= new CollectionsModule(this, (self) => this.boundBuiltinMethod(self, 0)));
         attrs.set('deque', this.handle('collections.deque', {
           kind: 'builtin',
           name: 'collections.deque',
@@ -3285,6 +3289,7 @@ export class Runtime {
           call: (args) => collections.newDeque(args, []),
           callKeywords: (args, kwnames) => collections.newDeque(args, kwnames),
         }));
+        fn('defaultdict', 'check', (args) => collections.newDefaultDict(args));
         break;
       }
       case '_testcapi':
@@ -3361,6 +3366,25 @@ export class Runtime {
         break;
     }
     return attrs;
+  }
+
+  /**
+   * `_PyObject_CallNoArgs(f)` from C code (f borrowed): no eval-breaker check on its return (a
+   * Python callee checks at its own RESUME). New reference.
+   */
+  callFromC(f: Ref): Ref {
+    const h = this.handleOf(f);
+    if (h?.kind === 'builtin') return h.call([], 0);
+    this.H.incref(f);
+    return this.call(0, f, []);
+  }
+
+  /** `PyCallable_Check` of what the simulation can call. */
+  isCallable(v: Ref): boolean {
+    const type = this.I[v + OB.TYPE];
+    if (type === Kind.Function || type === Kind.BoundMethod || this.isCType(v, 'builtin_function_or_method')) return true;
+    const h = this.handleOf(v);
+    return h !== undefined && (h.kind === 'builtin' || h.kind === 'class' || h.kind === 'exception');
   }
 
   /** Nanoseconds on the simulator's monotonic clock, from 10^12 (never a one-digit int). */
@@ -3574,7 +3598,8 @@ export class Runtime {
       for (let i = 0; i < n; i++) H.list.append(list, kind === Kind.List ? H.list.get(x, i) : H.tupleItem(x, i));
       return;
     }
-    if (H.profile.listExtendFromDictsAndSets === 'direct' && (kind === Kind.Dict || kind === Kind.DictKeys || kind === Kind.DictValues || kind === Kind.DictItems)) {
+    // list_extend reads an exact dict directly (PyDict_CheckExact): not a defaultdict.
+    if (H.profile.listExtendFromDictsAndSets === 'direct' && (H.typeOf(x) === Kind.Dict || kind === Kind.DictKeys || kind === Kind.DictValues || kind === Kind.DictItems)) {
       const d = kind === Kind.Dict ? x : H.dictViews.viewDict(x);
       H.list.reserveForExtend(list, H.dict.length(d), false);
       for (let ix = H.dict.nextEntry(d, 0); ix >= 0; ix = H.dict.nextEntry(d, ix + 1)) {

@@ -217,7 +217,8 @@ export class CollectionPhases {
           if (kind === Kind.Tuple && !this.anyMayBeTracked(buf, n)) {
             heap.untrack(gc);
             this.untrackedTuples++;
-          } else if (kind === Kind.Dict && untrack === Untrack.TuplesThenDicts) {
+          } else if (i32[gc + 1] === Kind.Dict && untrack === Untrack.TuplesThenDicts) {
+            // untrack_dicts: exact dicts only (PyDict_CheckExact).
             this.noteSurvivingDict(gc);
           }
         }

@@ -75,10 +75,12 @@ export class Referents {
         if (owner !== 0) return this.inlineValues ? 0 : this.instanceValues(owner);
         const keys = i32[ref + FIELD.DICT_KEYS];
         const n = i32[keys + KEYS.NENTRIES];
-        if (n === 0) return 0;
-        this.reserve(2 * n);
+        // defdict_traverse: the factory, then the dict's entries.
+        const factory = i32[ref + 1] === Kind.DefaultDict ? i32[ref + FIELD.DEFAULTDICT_FACTORY] : 0;
+        this.reserve(2 * n + 1);
         const buf = this.buf;
         let count = 0;
+        if (factory !== 0) buf[count++] = factory;
         for (let e = 0; e < n; e++) {
           const k = heap.dict.entryKeyWord(keys, e);
           if (i32[k] !== 0) buf[count++] = i32[k];
@@ -188,6 +190,8 @@ export function tpClear(heap: Heap, ref: Ref): void {
       clearList(heap, ref);
       break;
     case Kind.Dict: {
+      // defdict_tp_clear: the factory, then the dict's tp_clear.
+      if (typeId === Kind.DefaultDict) clearField(heap, ref + FIELD.DEFAULTDICT_FACTORY);
       const owner = i32[ref + FIELD.DICT_VALUES];
       if (owner !== 0) {
         // A __dict__ viewing an instance's values clears those (shared) values and stops viewing

@@ -5,7 +5,8 @@
  *   memory    test/fixtures/python/lang/collections_uses.py's variants (a FIFO past several
  *             blocks, both ends, deques built from iterables and dropped with their items,
  *             bounded deques made with maxlen=, nodes and deques in garbage cycles; defaultdicts
- *             counting with int, grouping into lists, made and dropped and in cycles) on every real
+ *             counting with int, grouping into lists, made and dropped and in cycles;
+ *             namedtuples made by position and keyword, read by name, kept, in cycles) on every real
  *             CPython 3.11-3.13 found: peak and current bytes exact, collections and collected
  *             per generation identical
  *   values    test/fixtures/python/lang/collections_semantics.py prints through `gclab run` what
@@ -22,7 +23,7 @@ import { expectOneLineError } from './support/one-line-error.js';
 
 const USES = 'test/fixtures/python/lang/collections_uses.py';
 const SEMANTICS = 'test/fixtures/python/lang/collections_semantics.py';
-const VARIANTS = 9;
+const VARIANTS = 11;
 
 interface Row {
   python: string;

@@ -1336,7 +1336,8 @@ export class Heap {
   mayBeTracked(ref: Ref): boolean {
     const typeId = this.i32[ref + OB.TYPE];
     if (this.types.isGC[typeId] === 0) return false;
-    if (this.types.kindOf[typeId] === Kind.Tuple) return this.i32[ref + GC.NEXT] !== 0;
+    // An exact tuple may be untracked for good; any other GC object may be tracked again.
+    if (typeId === Kind.Tuple) return this.i32[ref + GC.NEXT] !== 0;
     return true;
   }
 

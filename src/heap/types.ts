@@ -119,8 +119,11 @@ export interface ClassSpec {
   readonly weakrefSlot?: boolean;
   /** `__del__` (PEP 442, 'del') or a C-level `tp_del` ('legacy', uncollectable in cycles). */
   readonly finalizer?: Finalizer;
-  /** A subclass of this built-in type (its instances have its layout): only `list` so far. */
-  readonly builtinBase?: Kind.List;
+  /**
+   * A subclass of this built-in type (its instances have its layout): `list`, or `tuple` with
+   * `__slots__ = ()` (a namedtuple: no dict, no weakrefs; its size is per instance).
+   */
+  readonly builtinBase?: Kind.List | Kind.Tuple;
 }
 
 /** `PyListObject`'s basic size: header, ob_size, ob_item, allocated. */
@@ -129,7 +132,7 @@ const LIST_BASIC_SIZE = 40;
 export interface ClassInfo {
   readonly id: number;
   readonly name: string;
-  readonly kind: Kind.Instance | Kind.SlotsInstance | Kind.List;
+  readonly kind: Kind.Instance | Kind.SlotsInstance | Kind.List | Kind.Tuple;
   readonly slots: readonly string[];
   readonly finalizer: Finalizer;
   /** Words before the object's Ref where its block starts (GC head, managed pre-header). */
@@ -198,7 +201,10 @@ export class TypeTable {
     if (id >= MAX_TYPES) throw new RangeError(`too many classes (at most ${MAX_TYPES - CLASS_ID_BASE})`);
     const p = this.profile;
     let info: ClassInfo;
-    if (spec.slots) {
+    if (spec.builtinBase === Kind.Tuple) {
+      // The GC head and the tuple's header; PyType_GenericAlloc adds 8 B per item and one more.
+      info = { id, name: spec.name, kind: Kind.Tuple, slots: [], finalizer: 'none', preWords: GC_HEAD_WORDS, baseBytes: GC_HEAD_WORDS * 4 + p.tupleBasicSize, weaklistWord: 0, smallSlots: false, sharedKeys: 0 };
+    } else if (spec.slots) {
       const slots = [...spec.slots];
       const weak = spec.weakrefSlot === true;
       // 16 B GC head + 16 B header + 8 B per slot; a __weakref__ slot is 8 B in 3.11 and a managed

@@ -337,7 +337,7 @@ export const MODULES: Readonly<Record<string, readonly string[]>> = {
   array: ['array'],
   weakref: ['ref', 'WeakValueDictionary'],
   random: ['seed', 'random', 'getrandbits', 'randrange', 'randint', 'choice', 'shuffle', 'uniform'],
-  collections: ['deque', 'defaultdict'],
+  collections: ['deque', 'defaultdict', 'namedtuple'],
   os: ['fork', 'open', 'read', 'close', 'O_RDONLY', 'waitpid', '_exit', 'waitstatus_to_exitcode'],
   _testcapi: ['with_tp_del'],
 };

@@ -1,6 +1,7 @@
 /**
  * The `collections` module as the simulated program sees it: `deque` (src/heap/deque.ts holds
- * the object and its blocks) and `defaultdict` (a dict of its own type, src/heap/dict.ts), with
+ * the object and its blocks), `defaultdict` (a dict of its own type, src/heap/dict.ts) and
+ * `namedtuple` (a tuple subclass; its class made at set-up costs nothing here), with
  * what their calls make on each version. MEAS (tracemalloc, 3.11.2, 3.12.1, 3.13.0, after a full
  * collection emptied the free lists):
  *
@@ -28,6 +29,8 @@
  * them in its code objects' constants): interned when the module is imported, at set-up.
  */
 import type { Heap } from '../heap/heap.js';
+import { clearWords, OB } from '../heap/layout.js';
+import { type ClassInfo, Kind } from '../heap/types.js';
 import { DEQUE_MUTATED } from '../heap/deque.js';
 import type { Ref } from '../heap/layout.js';
 import { PythonException } from './errors.js';
@@ -118,6 +121,110 @@ export class CollectionsModule {
     } finally {
       H.decref(method);
     }
+  }
+
+  /** `namedtuple(typename, field_names)`'s arguments (borrowed): the name and the fields. */
+  namedTupleSpec(args: readonly Ref[]): [string, string[]] {
+    const H = this.H;
+    const R = this.R;
+    if (args.length !== 2) throw new PythonException('TypeError', 'namedtuple(typename, field_names): the other parameters are not simulated');
+    const text = (v: Ref): string => {
+      if (H.kindOf(v) !== Kind.Str) throw new PythonException('TypeError', `namedtuple(): a name must be a str, not ${H.types.nameOf(H.typeOf(v))}`);
+      return H.str.read(v);
+    };
+    const names = args[1];
+    const kind = H.kindOf(names);
+    let fields: string[];
+    if (kind === Kind.Str) fields = text(names).replace(/,/g, ' ').split(/\s+/).filter((f) => f !== '');
+    else if (kind === Kind.List || kind === Kind.Tuple) {
+      const n = R.len(names);
+      fields = [];
+      for (let i = 0; i < n; i++) fields.push(text(kind === Kind.List ? H.list.get(names, i) : H.tupleItem(names, i)));
+    } else throw new PythonException('TypeError', 'namedtuple(): field_names must be a str, a list or a tuple of strs');
+    for (const f of fields) {
+      if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(f)) throw new PythonException('ValueError', `Type names and field names must be valid identifiers: '${f}'`);
+      if (fields.indexOf(f) !== fields.lastIndexOf(f)) throw new PythonException('ValueError', `Encountered duplicate field name: '${f}'`);
+    }
+    return [text(args[0]), fields];
+  }
+
+  /**
+   * `P(...)` of a namedtuple class (the arguments consumed, keyword values last). `type_call`
+   * gets the positional tuple and the keywords' dict (`_PyObject_MakeTpCall`); `slot_tp_new`
+   * calls the generated `__new__` (`lambda _cls, x, y: _tuple_new(_cls, (x, y))`) with the class
+   * prepended: more than 4 arguments take a PyMem_Malloc'd stack of 8 B each, keywords a stack of
+   * 8 B per argument plus one and a tuple of their names (`_PyStack_UnpackDict`); the lambda's
+   * RESUME checks the eval breaker; it builds the fields' tuple and calls `tuple.__new__`
+   * (METH_VARARGS: the 2-tuple `(cls, fields)`; `tp_new_wrapper`'s 1-tuple slice), which allocates
+   * the instance (`PyType_GenericAlloc`: one item slot more, tracked) and copies the items; the
+   * call's tuples go, the fields' tuple, a check on the call's return. MEAS P(1, 2) on 3.11.2,
+   * 3.12.1, 3.13.0: 64 B kept, peak 64 B with the tuple free lists full; P(x=1, y=2) peak 96 B.
+   * A new reference.
+   */
+  newNamedTuple(info: ClassInfo, fields: readonly string[], args: Ref[], kwnames: readonly string[]): Ref {
+    const H = this.H;
+    const R = this.R;
+    const n = fields.length;
+    const positional = args.length - kwnames.length;
+    try {
+      // __new__'s own binding of its parameters (checked first here: CPython raises the same).
+      if (positional > n) throw new PythonException('TypeError', `${info.name}.__new__() takes ${n + 1} positional arguments but ${positional + 1} were given`);
+      const values: Ref[] = args.slice(0, positional);
+      for (let i = positional; i < n; i++) {
+        const k = kwnames.indexOf(fields[i]);
+        if (k < 0) throw new PythonException('TypeError', `${info.name}.__new__() missing required argument: '${fields[i]}'`);
+        values.push(args[positional + k]);
+      }
+      for (const k of kwnames) {
+        const i = fields.indexOf(k);
+        if (i < 0) throw new PythonException('TypeError', `${info.name}.__new__() got an unexpected keyword argument '${k}'`);
+        if (i < positional) throw new PythonException('TypeError', `${info.name}.__new__() got multiple values for argument '${k}'`);
+      }
+      const argsTuple = positional > 0 ? R.buildTupleOf(args.slice(0, positional), true) : 0;
+      const kwargs = kwnames.length > 0 ? this.keywordDict(args.slice(positional), kwnames) : 0;
+      // _PyObject_Call_Prepend's stack past its 5 small slots; then _PyStack_UnpackDict's (the
+      // class, the positional and keyword values, one slot before them) and the names' tuple.
+      const prependSlots = positional + 1 > 5 ? positional + 1 : 0;
+      const prependStack = prependSlots > 0 ? H.allocator.malloc(8 * prependSlots) : 0;
+      const unpackSlots = kwnames.length > 0 ? args.length + 2 : 0;
+      const unpackStack = unpackSlots > 0 ? H.allocator.malloc(8 * unpackSlots) : 0;
+      const kwnamesTuple = kwnames.length > 0 ? R.buildTupleOf(kwnames.map(() => H.None), true) : 0;
+      // The lambda: RESUME, BUILD_TUPLE, the call of tuple.__new__.
+      if (H.gc.isScheduled) H.evalBreaker();
+      const items = H.tupleOfArray(values);
+      const callArgs = H.tupleOf(H.None, items);
+      const slice = H.tupleOf(items);
+      const obj = this.namedTupleInstance(info, items);
+      H.decref(slice);
+      H.decref(callArgs);
+      H.decref(items);
+      const result = R.checkAfterCall(obj);
+      if (unpackStack !== 0) H.allocator.free(unpackStack, 8 * unpackSlots);
+      if (kwnamesTuple !== 0) H.decref(kwnamesTuple);
+      if (prependStack !== 0) H.allocator.free(prependStack, 8 * prependSlots);
+      if (argsTuple !== 0) H.decref(argsTuple);
+      if (kwargs !== 0) H.decref(kwargs);
+      return result;
+    } finally {
+      for (const a of args) H.decref(a);
+    }
+  }
+
+  /** `tuple_subtype_new`: the instance (one item slot more than it holds, tracked) with the items of `items`. */
+  private namedTupleInstance(info: ClassInfo, items: Ref): Ref {
+    const H = this.H;
+    const n = H.tupleLength(items);
+    const obj = H.allocObject(info.id, info.baseBytes + 8 * (n + 1));
+    const first = obj + H.tupleItemsWord;
+    clearWords(H.i32, obj + OB.SIZE, first + 2 * (n + 1));
+    H.i32[obj + OB.SIZE] = n;
+    H.track(obj);
+    for (let i = 0; i < n; i++) {
+      const v = H.tupleItem(items, i);
+      H.incref(v);
+      H.i32[first + 2 * i] = v;
+    }
+    return obj;
   }
 
   /** `_PyStack_AsDict`: the keyword arguments (borrowed) in a new dict. */

@@ -55,8 +55,10 @@ type Handle =
       init: Ref;
       /** Names ever stored as attributes of an instance: only these can shadow a method. */
       readonly instanceAttrs: Set<string>;
-      /** The class body's code (its handle's key). */
+      /** The class body's code (its handle's key; negative for a namedtuple, which has none). */
       readonly code: number;
+      /** A namedtuple's field names: attribute i reads item i. */
+      readonly fields?: readonly string[];
     }
   | {
       readonly kind: 'builtin';
@@ -362,6 +364,8 @@ export class ProgramState {
   weakref: WeakrefModule | undefined;
   /** The collections module, once imported (every deque was made by it). */
   collections: CollectionsModule | undefined;
+  /** namedtuple classes made so far (their handles' keys). */
+  namedTupleClasses = 0;
   /** The C_TYPES defined so far. */
   readonly cTypes = new Map<CTypeName, ClassInfo>();
   /** The measured run is over (Runtime.release): nothing calls into the program any more. */
@@ -888,6 +892,19 @@ export class Runtime {
     return this.handle(`class:${this.codeBase + code}`, record);
   }
 
+  /**
+   * `collections.namedtuple(name, fields)`'s class: a tuple subclass with `__slots__ = ()`
+   * (type objects are not simulated memory: its namespace stays on the JS side). New reference.
+   */
+  makeNamedTupleClass(name: string, fields: readonly string[]): Ref {
+    const info = this.H.defineClass({ name, builtinBase: Kind.Tuple });
+    const code = -1 - this.state.namedTupleClasses++;
+    const record: ClassRecord = { kind: 'class', name, info, ns: new Map(), mro: [], dict: 0, init: 0, instanceAttrs: new Set(), code, fields };
+    record.mro.push(record);
+    this.classByType[info.id - CLASS_ID_BASE] = record;
+    return this.handle(`class:${code}`, record);
+  }
+
   /** A C_TYPES layout, defined the first time it is needed. */
   cType(name: CTypeName): ClassInfo {
     let info = this.state.cTypes.get(name);
@@ -1365,6 +1382,7 @@ export class Runtime {
    */
   private callClass(site: number, h: Extract<Handle, { kind: 'class' }>, args: Ref[], kwnames: readonly string[] | undefined): Ref {
     const H = this.H;
+    if (h.fields !== undefined) return this.afterCall(this.state.collections!.newNamedTuple(h.info, h.fields, args, kwnames ?? []));
     const specialised = this.siteRuns[site] > 0 && h.init !== 0 && specialisesClassCall(H.profile.classCallSpecialises, h.info.kind);
     const tuple = specialised ? 0 : args.length === 0 ? 0 : this.buildTupleOf(args, true);
     const obj = H.newInstance(h.info);
@@ -1661,6 +1679,11 @@ export class Runtime {
       return obj;
     }
     return H.newStr(out);
+  }
+
+  /** `afterCall` for the library modules. */
+  checkAfterCall(r: Ref): Ref {
+    return this.afterCall(r);
   }
 
   /** The eval-breaker check on return from a generic C call; passes its result through. */
@@ -2108,6 +2131,11 @@ export class Runtime {
     if (type >= CLASS_ID_BASE && n === '__class__') {
       const record = this.classByType[type - CLASS_ID_BASE];
       if (record !== undefined) return H.sharedRef(this.handleRefs.get(`class:${record.code}`)!);
+    }
+    if (type >= CLASS_ID_BASE && H.kindOf(obj) === Kind.Tuple) {
+      // A namedtuple's field: its _tuplegetter reads the item.
+      const i = this.classByType[type - CLASS_ID_BASE]?.fields?.indexOf(n) ?? -1;
+      if (i >= 0) return H.sharedRef(H.tupleItem(obj, i));
     }
     if (type >= CLASS_ID_BASE) {
       const v = this.attrOf(obj, n);
@@ -3290,6 +3318,7 @@ export class Runtime {
           callKeywords: (args, kwnames) => collections.newDeque(args, kwnames),
         }));
         fn('defaultdict', 'check', (args) => collections.newDefaultDict(args));
+        fn('namedtuple', 'check', (args) => this.makeNamedTupleClass(...collections.namedTupleSpec(args)));
         break;
       }
       case '_testcapi':
@@ -3870,6 +3899,9 @@ export class Runtime {
       case Kind.Tuple: {
         const parts: string[] = [];
         for (let i = 0; i < H.tupleLength(v); i++) parts.push(this.repr(H.tupleItem(v, i)));
+        // A namedtuple's __repr__: its name and fields (the strs it makes are not simulated).
+        const record = H.typeOf(v) >= CLASS_ID_BASE ? this.classByType[H.typeOf(v) - CLASS_ID_BASE] : undefined;
+        if (record?.fields !== undefined) return `${record.name}(${record.fields.map((f, i) => `${f}=${parts[i]}`).join(', ')})`;
         return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(', ')})`;
       }
       default: {

@@ -44,6 +44,7 @@ import { DictViewOps } from './dict-views.js';
 import { IterOps } from './iter.js';
 import { IntOps } from './int.js';
 import { ArrayOps } from './array.js';
+import { DequeOps } from './deque.js';
 import { Roots } from './roots.js';
 import { CopyOnWrite } from './cow.js';
 
@@ -120,6 +121,7 @@ export class Heap {
   readonly dictViews: DictViewOps;
   readonly ints: IntOps;
   readonly arrays: ArrayOps;
+  readonly deques: DequeOps;
   hooks: HeapHooks = {};
   /** The program's roots: sys dict, `__main__` globals, frames. */
   readonly roots: Roots;
@@ -173,6 +175,8 @@ export class Heap {
   private draining = false;
   /** Where the dead list stood when the object being deallocated now began dropping its referents. */
   private dropBase = 0;
+  /** `deallocDiedSince` calls under way, one inside another. */
+  private nestedSettles = 0;
 
   constructor(options: HeapOptions) {
     this.profile = typeof options.profile === 'string' ? PROFILES[options.profile] : options.profile;
@@ -192,6 +196,7 @@ export class Heap {
     this.types.setWeaklist(Kind.BoundMethod, FIELD.METHOD_WEAKLIST);
     this.types.setWeaklist(Kind.Generator, FIELD.GEN_WEAKLIST);
     this.types.setWeaklist(Kind.Set, FIELD.SET_WEAKLIST);
+    this.types.setWeaklist(Kind.Deque, FIELD.DEQUE_WEAKLIST);
     this.freeLists = new FreeLists(this.profile.freeLists);
     this.staticRefcnt = this.profile.immortalObjects ? IMMORTAL_REFCNT : STATIC_MORTAL_REFCNT;
     this.tupleItemsWord = this.profile.tupleBasicSize >> 2;
@@ -233,6 +238,7 @@ export class Heap {
     this.dictViews = new DictViewOps(this);
     this.ints = new IntOps(this);
     this.arrays = new ArrayOps(this);
+    this.deques = new DequeOps(this);
     this.cow = new CopyOnWrite(this.mem.regions.sabBytes, this.counters);
     this.roots = new Roots(this);
     this.gc = new GarbageCollector(this);
@@ -452,7 +458,23 @@ export class Heap {
     const typeId = this.i32[ref + OB.TYPE];
     const leaf = this.leafGc[typeId] !== 0 || isLeafBuiltin(typeId);
     if (leaf && this.deadTop === this.dropBase) this.deallocLeaf(ref, typeId);
+    else if (this.types.deallocAllocates[typeId] !== 0 && this.nestedSettles < MAX_NESTED_SETTLES) this.deallocNow(ref);
     else this.pushDead(ref);
+  }
+
+  /**
+   * An object whose deallocation allocates (a deque) died while another is dropping its
+   * referents: deallocated now, as CPython's recursion does, while the container still holds its
+   * own buffers (an instance's values, a list's items); the referents that died before it go
+   * first, in the order they died, each with its subtree.
+   */
+  private deallocNow(ref: Ref): void {
+    const base = this.dropBase;
+    // The stack pops last-died first: reversed, the first to die comes up first.
+    if (this.deadTop - base > 1) this.dead.subarray(base, this.deadTop).reverse();
+    this.deallocDiedSince(base);
+    this.pushDead(ref);
+    this.deallocDiedSince(base);
   }
 
   /** `dealloc` of an object that references nothing and has no finalizer or weakrefs. */
@@ -499,6 +521,34 @@ export class Heap {
       if (this.deadTop > 0) this.drainDead();
     } finally {
       this.draining = false;
+    }
+  }
+
+  /** Where the dead list stands: for `deallocDiedSince`. */
+  deadMark(): number {
+    return this.deadTop;
+  }
+
+  /**
+   * Deallocates at once, with everything that dies with them, the objects that died since
+   * `mark` (from `deadMark`), as CPython's recursion would: for a deallocation that frees memory
+   * of its own between its referents' deaths (a deque frees each block once past its items, and
+   * a deque among them takes a block before it frees any). Nested at most MAX_NESTED_SETTLES
+   * deep; deeper, they wait on the dead list as any referent does.
+   */
+  deallocDiedSince(mark: number): void {
+    if (this.deadTop <= mark || this.nestedSettles >= MAX_NESTED_SETTLES) return;
+    const base = this.dropBase;
+    this.nestedSettles++;
+    try {
+      while (this.deadTop > mark) {
+        const entry = this.dead[--this.deadTop];
+        if (entry > 0) this.dealloc(entry);
+        else this.release(-entry, this.i32[-entry + OB.TYPE]);
+      }
+    } finally {
+      this.nestedSettles--;
+      this.dropBase = base;
     }
   }
 
@@ -609,6 +659,8 @@ export class Heap {
         clearList(this, ref);
         break;
       case Kind.Dict:
+        // defdict_dealloc: the factory first, then dict_dealloc.
+        if (typeId === Kind.DefaultDict) this.xdecref(i32[ref + FIELD.DEFAULTDICT_FACTORY]);
         clearDict(this, ref);
         break;
       case Kind.Set:
@@ -667,6 +719,12 @@ export class Heap {
       case Kind.DictItemIter:
         this.xdecref(i32[ref + FIELD.DICTITER_DICT]);
         this.xdecref(i32[ref + FIELD.DICTITER_RESULT]);
+        break;
+      case Kind.Deque:
+        this.deques.freeContents(ref);
+        break;
+      case Kind.DequeIter:
+        this.xdecref(i32[ref + FIELD.DEQUEITER_DEQUE]);
         break;
       default:
         break;
@@ -1304,7 +1362,8 @@ export class Heap {
   mayBeTracked(ref: Ref): boolean {
     const typeId = this.i32[ref + OB.TYPE];
     if (this.types.isGC[typeId] === 0) return false;
-    if (this.types.kindOf[typeId] === Kind.Tuple) return this.i32[ref + GC.NEXT] !== 0;
+    // An exact tuple may be untracked for good; any other GC object may be tracked again.
+    if (typeId === Kind.Tuple) return this.i32[ref + GC.NEXT] !== 0;
     return true;
   }
 
@@ -1370,6 +1429,9 @@ export class Heap {
 function isLeafBuiltin(typeId: number): boolean {
   return (typeId >= Kind.Int && typeId <= Kind.Bytes) || typeId === Kind.Opaque || typeId === Kind.Range || typeId === Kind.RangeIter;
 }
+
+/** How deep `deallocDiedSince` recurses (JS frames per level: a handful) before deferring. */
+const MAX_NESTED_SETTLES = 500;
 
 /** A re-created runtime lock: glibc's `sem_t` on x86-64 (`PyThread_allocate_lock`). */
 const FORK_LOCK_BYTES = 32;

@@ -203,6 +203,8 @@ export const enum FIELD {
   DICT_VERSION = 6,
   DICT_KEYS = 8,
   DICT_VALUES = 10,
+  /** collections.defaultdict: `default_factory`, after the dict's 48 bytes. */
+  DEFAULTDICT_FACTORY = 12,
   SET_FILL = 4,
   SET_USED = 6,
   SET_MASK = 8,
@@ -259,6 +261,26 @@ export const enum FIELD {
   DICTITER_POS = 8,
   DICTITER_USED = 9,
   DICTITER_LEN = 10,
+  /**
+   * collections.deque (a var-size object: ob_size is OB.SIZE): its end blocks and their indices,
+   * the state counter, maxlen (-1: unbounded), the free blocks (a count, then 16 pointers), the
+   * weakref list.
+   */
+  DEQUE_LEFTBLOCK = 6,
+  DEQUE_RIGHTBLOCK = 8,
+  DEQUE_LEFTINDEX = 10,
+  DEQUE_RIGHTINDEX = 12,
+  DEQUE_STATE = 14,
+  DEQUE_MAXLEN = 16,
+  DEQUE_NUMFREEBLOCKS = 18,
+  DEQUE_FREEBLOCKS = 20,
+  DEQUE_WEAKLIST = 52,
+  /** deque iterator: the block and index of the next item, the deque (a reference), its state at creation, items left. */
+  DEQUEITER_BLOCK = 4,
+  DEQUEITER_INDEX = 6,
+  DEQUEITER_DEQUE = 8,
+  DEQUEITER_STATE = 10,
+  DEQUEITER_COUNTER = 12,
   /** A handle's index into the JS-side table of what it stands for. */
   HANDLE_INDEX = 4,
 }

@@ -104,9 +104,21 @@ export interface Profile {
    * 3.11-3.13: MEAS (3.11.2, 3.11.7, 3.12.1, 3.13.0) `weakref.ref(x, cb)` right after a full
    * collection leaves 136 traced bytes, the 80-byte weakref and a 56-byte 2-tuple, and adds 2 to
    * count0 (test/fixtures/python/test_gc/bug1055820c.py's young collection comes one append
-   * sooner on 3.11 without it). 3.14 inherits 3.13's (UNCERTAIN).
+   * sooner on 3.11 without it). `collections.deque(...)` is a type call without vectorcall on
+   * 3.11-3.13: MEAS (3.11.2, 3.12.1, 3.13.0) `deque(t)` right after a full collection leaves a
+   * 48-byte 1-tuple traced (on the tuple free list) and adds 1 to count0 more than `deque()`;
+   * `collections.defaultdict(list)` likewise against `defaultdict()`.
+   * 3.14 inherits 3.13's (UNCERTAIN).
    */
   readonly argumentTupleBuiltins: readonly string[];
+  /**
+   * Whether `deque(..., maxlen=n)` (any keyword) looks the kwlist names past the positional
+   * arguments up through a temporary str each, until every keyword is found
+   * (PyArg_ParseTupleAndKeywords -> `_PyDict_GetItemStringWithError`). MEAS (tracemalloc peak
+   * over current, after a full collection): `deque(maxlen=5)` + 57 B on 3.11.2 (the 48-byte
+   * ASCII header + 'iterable' + NUL), + 49 B on 3.12.1 (40-byte header), 0 on 3.13.0.
+   */
+  readonly dequeInitKeywordStrings: boolean;
   /**
    * Whether `super().method(...)` makes a super object and a bound method-wrapper (3.11:
    * LOAD_GLOBAL super + CALL + LOAD_METHOD) or calls the method unbound with no object made
@@ -241,7 +253,8 @@ const P311: Profile = {
   dictTracking: 'lazy',
   startupTrackedObjects: 11697, // MEAS 3.11.7
   forkReinitLocks: 3,
-  argumentTupleBuiltins: ['bytes', 'max', 'min', 'int', 'str', 'zip', 'gc.set_threshold', 'bytes.index', 'weakref.ref'],
+  argumentTupleBuiltins: ['bytes', 'max', 'min', 'int', 'str', 'zip', 'gc.set_threshold', 'bytes.index', 'weakref.ref', 'collections.deque', 'collections.defaultdict'],
+  dequeInitKeywordStrings: true,
   superCallObjects: true,
   classCallSpecialises: 'never',
   listExtendFromDictsAndSets: 'iterator',
@@ -287,7 +300,8 @@ const P313: Profile = {
   thresholds: [2000, 10, 10],
   startupTrackedObjects: 7752, // MEAS 3.13.0; 3.14 inherits it (no 64-bit 3.14 on this machine: UNCERTAIN)
   forkReinitLocks: 1,
-  argumentTupleBuiltins: ['bytes', 'zip', 'gc.set_threshold', 'weakref.ref'],
+  argumentTupleBuiltins: ['bytes', 'zip', 'gc.set_threshold', 'weakref.ref', 'collections.deque', 'collections.defaultdict'],
+  dequeInitKeywordStrings: false,
   classCallSpecialises: 'inline-values',
   frameObjectBase: 152,
   listExtendFromDictsAndSets: 'direct',

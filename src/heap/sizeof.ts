@@ -19,12 +19,15 @@ export function getsizeof(heap: Heap, ref: Ref): number {
     case Kind.List:
       return heap.objectBytes(ref) + heap.list.arrayBytes(ref);
     case Kind.Dict:
-      return heap.dict.sizeof(ref);
+      // A defaultdict adds its factory pointer.
+      return heap.dict.sizeof(ref) + (typeId === Kind.DefaultDict ? 8 : 0);
     case Kind.Set:
       return heap.set.sizeof(ref);
     case Kind.Instance:
     case Kind.SlotsInstance:
       return heap.types.classInfo(typeId).baseBytes;
+    case Kind.Deque:
+      return heap.deques.sizeof(ref);
     case Kind.Bytes:
       return 33 + i32[ref + FIELD.BYTES_SIZE];
     default:

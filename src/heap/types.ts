@@ -51,6 +51,15 @@ export const enum Kind {
   DictKeyIter,
   DictValueIter,
   DictItemIter,
+  /** `collections.deque`: items in a chain of 64-slot blocks (deque.ts). A GC object. */
+  Deque,
+  /** `iter(deque)`: the deque, the next block and index (deque.ts). A GC object. */
+  DequeIter,
+  /**
+   * `collections.defaultdict`: a dict (its kind is Dict) with the default factory after the
+   * dict's fields (dict.ts). Not an exact dict: no free list, never untracked by the collector.
+   */
+  DefaultDict,
   /**
    * A static object standing for something the simulation keeps on the JS side (a class, a
    * builtin function, a module): never freed, no memory of its own counted (type objects and
@@ -88,10 +97,14 @@ export const KIND_NAMES: Record<number, string> = {
   [Kind.DictKeyIter]: 'dict_keyiterator',
   [Kind.DictValueIter]: 'dict_valueiterator',
   [Kind.DictItemIter]: 'dict_itemiterator',
+  [Kind.Deque]: 'collections.deque',
+  [Kind.DequeIter]: '_collections._deque_iterator',
+  [Kind.DefaultDict]: 'collections.defaultdict',
   [Kind.Handle]: 'object',
 };
 
-export const CLASS_ID_BASE = 32;
+/** The first id of a workload's class: above every Kind, with room for more. */
+export const CLASS_ID_BASE = 48;
 export const MAX_TYPES = 4096;
 
 /** How a class finalizes its instances. */
@@ -106,8 +119,11 @@ export interface ClassSpec {
   readonly weakrefSlot?: boolean;
   /** `__del__` (PEP 442, 'del') or a C-level `tp_del` ('legacy', uncollectable in cycles). */
   readonly finalizer?: Finalizer;
-  /** A subclass of this built-in type (its instances have its layout): only `list` so far. */
-  readonly builtinBase?: Kind.List;
+  /**
+   * A subclass of this built-in type (its instances have its layout): `list`, or `tuple` with
+   * `__slots__ = ()` (a namedtuple: no dict, no weakrefs; its size is per instance).
+   */
+  readonly builtinBase?: Kind.List | Kind.Tuple;
 }
 
 /** `PyListObject`'s basic size: header, ob_size, ob_item, allocated. */
@@ -116,7 +132,7 @@ const LIST_BASIC_SIZE = 40;
 export interface ClassInfo {
   readonly id: number;
   readonly name: string;
-  readonly kind: Kind.Instance | Kind.SlotsInstance | Kind.List;
+  readonly kind: Kind.Instance | Kind.SlotsInstance | Kind.List | Kind.Tuple;
   readonly slots: readonly string[];
   readonly finalizer: Finalizer;
   /** Words before the object's Ref where its block starts (GC head, managed pre-header). */
@@ -151,6 +167,12 @@ export class TypeTable {
    * free list (`class S: __slots__ = ()`). The heap frees these on a fast path (kept in step by setWeaklist).
    */
   readonly leafGc = new Uint8Array(MAX_TYPES);
+  /**
+   * 1 for a type whose deallocation allocates before it frees (a deque's clear takes a new
+   * block): the heap deallocates it when it dies, even inside another deallocation, so what the
+   * dying container still holds is still there (CPython recurses).
+   */
+  readonly deallocAllocates = new Uint8Array(MAX_TYPES);
   readonly classes: ClassInfo[] = [];
   /** Classes defined with a PEP 442 finalizer (the collector skips finalization when there are none). */
   tpFinalizeClasses = 0;
@@ -162,6 +184,7 @@ export class TypeTable {
       Kind.Tuple, Kind.List, Kind.Dict, Kind.Set, Kind.Function, Kind.BoundMethod, Kind.Generator, Kind.WeakRef, Kind.Cell,
       Kind.ListIter, Kind.TupleIter, Kind.Enumerate,
       Kind.DictKeys, Kind.DictValues, Kind.DictItems, Kind.DictKeyIter, Kind.DictValueIter, Kind.DictItemIter,
+      Kind.Deque, Kind.DequeIter, Kind.DefaultDict,
     ];
     for (let k = Kind.None; k <= Kind.Cell; k++) this.kindOf[k] = k;
     for (let k = Kind.Opaque; k <= Kind.Handle; k++) this.kindOf[k] = k;
@@ -169,6 +192,8 @@ export class TypeTable {
       this.isGC[k] = 1;
       this.preWords[k] = GC_HEAD_WORDS;
     }
+    this.deallocAllocates[Kind.Deque] = 1;
+    this.kindOf[Kind.DefaultDict] = Kind.Dict;
   }
 
   defineClass(spec: ClassSpec): ClassInfo {
@@ -176,7 +201,10 @@ export class TypeTable {
     if (id >= MAX_TYPES) throw new RangeError(`too many classes (at most ${MAX_TYPES - CLASS_ID_BASE})`);
     const p = this.profile;
     let info: ClassInfo;
-    if (spec.slots) {
+    if (spec.builtinBase === Kind.Tuple) {
+      // The GC head and the tuple's header; PyType_GenericAlloc adds 8 B per item and one more.
+      info = { id, name: spec.name, kind: Kind.Tuple, slots: [], finalizer: 'none', preWords: GC_HEAD_WORDS, baseBytes: GC_HEAD_WORDS * 4 + p.tupleBasicSize, weaklistWord: 0, smallSlots: false, sharedKeys: 0 };
+    } else if (spec.slots) {
       const slots = [...spec.slots];
       const weak = spec.weakrefSlot === true;
       // 16 B GC head + 16 B header + 8 B per slot; a __weakref__ slot is 8 B in 3.11 and a managed

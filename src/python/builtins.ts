@@ -348,9 +348,10 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
   list: {
     breaker: 'check',
     // list(x): a list object of its own (list_vectorcall never takes the free list), filled as
-    // list.extend(x) fills a list (Runtime.extendList).
+    // list.extend(x) fills a list (Runtime.extendList). MEAS (3.11.2, 3.13.0): `x = list()` 300
+    // times in a loop leaves 78 lists (4368 B) traced on the free list at the end, `x = []` none.
     call(R, args) {
-      const list = R.H.list.newList(0, args.length === 0);
+      const list = R.H.list.newList(0, false);
       if (args.length > 0) {
         try {
           R.extendList(list, args[0]);
@@ -696,6 +697,7 @@ export const MODULES: Readonly<Record<string, readonly string[]>> = {
   array: ['array'],
   weakref: ['ref', 'WeakValueDictionary'],
   random: ['seed', 'random', 'getrandbits', 'randrange', 'randint', 'choice', 'shuffle', 'uniform'],
+  collections: ['deque', 'defaultdict', 'namedtuple'],
   os: ['fork', 'open', 'read', 'close', 'O_RDONLY', 'waitpid', '_exit', 'waitstatus_to_exitcode'],
   _testcapi: ['with_tp_del'],
 };
@@ -716,6 +718,7 @@ export const TYPE_METHODS: Readonly<Partial<Record<Kind, ReadonlySet<string>>>> 
   [Kind.Dict]: new Set(['get', 'keys', 'values', 'items']),
   [Kind.Set]: new Set(['add', 'discard', 'remove', 'clear']),
   [Kind.Bytes]: new Set(['index']),
+  [Kind.Deque]: new Set(['append', 'appendleft', 'pop', 'popleft', 'extend', 'clear']),
 };
 
 /** Methods of the simulated objects that are not of a built-in kind: `sys.stdout.write`. */

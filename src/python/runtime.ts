@@ -21,6 +21,7 @@ import { clearList } from '../heap/list.js';
 import { MERGESTATE_TEMP_SIZE, timsort } from '../heap/list-sort.js';
 import { WeakrefModule } from './weakref-module.js';
 import { installRandomModule } from './random-module.js';
+import { CollectionsModule } from './collections-module.js';
 import { floatFloorDiv, floatMod, floatRepr } from './float-math.js';
 import { callStrMethod, strMethodPositional, strRepr } from './str-methods.js';
 import { formatString } from './str-format.js';
@@ -60,8 +61,10 @@ type Handle =
       init: Ref;
       /** Names ever stored as attributes of an instance: only these can shadow a method. */
       readonly instanceAttrs: Set<string>;
-      /** The class body's code (its handle's key). */
+      /** The class body's code (its handle's key; negative for a namedtuple, which has none). */
       readonly code: number;
+      /** A namedtuple's field names: attribute i reads item i. */
+      readonly fields?: readonly string[];
     }
   | {
       readonly kind: 'builtin';
@@ -71,6 +74,8 @@ type Handle =
       readonly packsArguments: boolean;
       /** The arguments (borrowed). */
       readonly call: (args: Ref[]) => Ref;
+      /** A builtin that takes keywords: the arguments (borrowed; the keywords' values last) and their names. */
+      readonly callKeywords?: (args: Ref[], kwnames: readonly string[]) => Ref;
     }
   | { readonly kind: 'module'; readonly name: string; readonly attrs: Map<string, Ref> }
   | { readonly kind: 'pymodule'; readonly name: string; readonly runtime: Runtime }
@@ -286,7 +291,7 @@ function parsePercentFormat(fmt: string): readonly (string | PercentSpec)[] {
 }
 
 /** The built-in types `len()` reads without calling Python code. */
-const SIZED_KINDS: ReadonlySet<Kind> = new Set([Kind.List, Kind.Tuple, Kind.Dict, Kind.Set, Kind.Str, Kind.Bytes, Kind.Range, Kind.Array, Kind.DictKeys, Kind.DictValues, Kind.DictItems]);
+const SIZED_KINDS: ReadonlySet<Kind> = new Set([Kind.List, Kind.Tuple, Kind.Dict, Kind.Set, Kind.Str, Kind.Bytes, Kind.Range, Kind.Array, Kind.DictKeys, Kind.DictValues, Kind.DictItems, Kind.Deque]);
 
 /** `str.replace(old, new, count)` on JS text (count < 0: every occurrence; an empty `old` inserts between characters). */
 /** Whether a warm call site of a class of this kind passes its arguments without a tuple (Profile.classCallSpecialises). */
@@ -360,6 +365,10 @@ export class ProgramState {
   gcCallbacksList: Ref = 0;
   /** The weakref module, once imported. */
   weakref: WeakrefModule | undefined;
+  /** The collections module, once imported (every deque was made by it). */
+  collections: CollectionsModule | undefined;
+  /** namedtuple classes made so far (their handles' keys). */
+  namedTupleClasses = 0;
   /** The C_TYPES defined so far. */
   readonly cTypes = new Map<CTypeName, ClassInfo>();
   /** Their names by type id − CLASS_ID_BASE (a type's C_TYPES name in one look-up). */
@@ -691,6 +700,8 @@ export class Runtime {
         return H.dict.length(v) !== 0;
       case Kind.Set:
         return H.set.length(v) !== 0;
+      case Kind.Deque:
+        return H.deques.length(v) !== 0;
       default:
         return this.I[v + OB.TYPE] >= CLASS_ID_BASE ? truthOf(this, v) : true;
     }
@@ -908,6 +919,19 @@ export class Runtime {
     record.init = classAttr(record, '__init__') ?? 0;
     this.classByType[info.id - CLASS_ID_BASE] = record;
     return this.handle(`class:${this.codeBase + code}`, record);
+  }
+
+  /**
+   * `collections.namedtuple(name, fields)`'s class: a tuple subclass with `__slots__ = ()`
+   * (type objects are not simulated memory: its namespace stays on the JS side). New reference.
+   */
+  makeNamedTupleClass(name: string, fields: readonly string[]): Ref {
+    const info = this.H.defineClass({ name, builtinBase: Kind.Tuple });
+    const code = -1 - this.state.namedTupleClasses++;
+    const record: ClassRecord = { kind: 'class', name, info, ns: new Map(), mro: [], dict: 0, init: 0, instanceAttrs: new Set(), code, fields };
+    record.mro.push(record);
+    this.classByType[info.id - CLASS_ID_BASE] = record;
+    return this.handle(`class:${code}`, record);
   }
 
   /** A C_TYPES layout, defined the first time it is needed. */
@@ -1280,7 +1304,14 @@ export class Runtime {
         return r;
       }
       if (h.kind === 'builtin') {
-        if (kwnames !== undefined && kwnames.length > 0) return this.callBuiltinWithKeywords(h, args, kwnames);
+        if (kwnames !== undefined && kwnames.length > 0) {
+          if (h.callKeywords === undefined) return this.callBuiltinWithKeywords(h, args, kwnames);
+          try {
+            return this.afterCall(h.callKeywords(args, kwnames));
+          } finally {
+            for (const a of args) H.decref(a);
+          }
+        }
         // A builtin without vectorcall gets its arguments packed into a tuple (profile.argumentTupleBuiltins).
         const packed = h.packsArguments ? this.buildTupleOf(args, true) : 0;
         let r: Ref;
@@ -1481,6 +1512,7 @@ export class Runtime {
    */
   private callClass(site: number, h: Extract<Handle, { kind: 'class' }>, args: Ref[], kwnames: readonly string[] | undefined): Ref {
     const H = this.H;
+    if (h.fields !== undefined) return this.afterCall(this.state.collections!.newNamedTuple(h.info, h.fields, args, kwnames ?? []));
     const specialised = this.siteRuns[site] > 0 && h.init !== 0 && specialisesClassCall(H.profile.classCallSpecialises, h.info.kind);
     const tuple = specialised ? 0 : args.length === 0 ? 0 : this.buildTupleOf(args, true);
     const obj = H.newInstance(h.info);
@@ -1958,6 +1990,10 @@ export class Runtime {
         }
       }
     }
+    if (kind === Kind.Deque) {
+      // METH_O / METH_NOARGS: CALL_METHOD_DESCRIPTOR_* checks the eval breaker.
+      return this.afterCall(this.state.collections!.method(obj, m, args));
+    }
     if (kind === Kind.Bytes && m === 'index') {
       // bytes.index(sub[, start]): METH_VARARGS until 3.13 (a tuple of its arguments).
       const packed = H.profile.argumentTupleBuiltins.includes('bytes.index') ? this.buildTupleOf(args, true) : 0;
@@ -1995,6 +2031,11 @@ export class Runtime {
       return this.afterCall(r);
     }
     throw new PythonException('AttributeError', `'${H.types.nameOf(H.typeOf(obj))}' object has no attribute '${m}'`);
+  }
+
+  /** `afterCall` for the library modules. */
+  checkAfterCall(r: Ref): Ref {
+    return this.afterCall(r);
   }
 
   /** The eval-breaker check on return from a generic C call; passes its result through. */
@@ -2121,9 +2162,12 @@ export class Runtime {
         H.decref(v);
         return it;
       }
+      case Kind.Deque:
+        return this.state.collections!.iter(v);
       case Kind.RangeIter:
       case Kind.ListIter:
       case Kind.TupleIter:
+      case Kind.DequeIter:
       case Kind.Generator:
       case Kind.Enumerate:
       case Kind.DictKeyIter:
@@ -2162,6 +2206,8 @@ export class Runtime {
         return H.iter.seqIterNext(it);
       case Kind.Generator:
         return this.resume(it);
+      case Kind.DequeIter:
+        return this.state.collections!.iterNext(it);
       case Kind.Enumerate: {
         const item = this.next(this.I[it + FIELD.ENUM_ITER]);
         return item === 0 ? 0 : H.iter.enumerateStep(it, item);
@@ -2230,6 +2276,8 @@ export class Runtime {
   contains(container: Ref, item: Ref): boolean {
     const H = this.H;
     switch (H.kindOf(container)) {
+      case Kind.Deque:
+        return this.state.collections!.contains(container, item, (a, b) => this.equal(a, b));
       case Kind.Dict:
         return H.dict.getItem(container, item) !== 0;
       case Kind.Set:
@@ -2310,7 +2358,10 @@ export class Runtime {
   private compareInstances(a: Ref, b: Ref, op: CompareOp): Ref {
     const r = richCompare(this, a, b, op);
     if (r !== 0) return r;
-    return this.bool(op === '==' ? a === b : a !== b);
+    // No special method answered: the base type's comparison (a tuple or list subclass compares
+    // its items, a plain instance is equal only to itself).
+    const equal = this.equalValues(a, b);
+    return this.bool(op === '==' ? equal : !equal);
   }
 
   // ---- displays -------------------------------------------------------------------------------
@@ -2508,6 +2559,11 @@ export class Runtime {
       const record = this.classByType[type - CLASS_ID_BASE];
       if (record !== undefined) return H.sharedRef(this.handleRefs.get(`class:${record.code}`)!);
     }
+    if (type >= CLASS_ID_BASE && H.kindOf(obj) === Kind.Tuple) {
+      // A namedtuple's field: its _tuplegetter reads the item.
+      const i = this.classByType[type - CLASS_ID_BASE]?.fields?.indexOf(n) ?? -1;
+      if (i >= 0) return H.sharedRef(H.tupleItem(obj, i));
+    }
     if (type >= CLASS_ID_BASE) {
       const v = this.attrOf(obj, n);
       if (v !== 0) {
@@ -2675,7 +2731,11 @@ export class Runtime {
     switch (H.kindOf(obj)) {
       case Kind.Dict: {
         const v = H.dict.getItem(obj, key);
-        if (v === 0) throw this.keyError(key);
+        if (v === 0) {
+          // dict_subscript of a subclass: its __missing__.
+          if (type === Kind.DefaultDict) return this.state.collections!.missing(obj, key);
+          throw this.keyError(key);
+        }
         H.incref(v);
         return v;
       }
@@ -2691,6 +2751,8 @@ export class Runtime {
         H.incref(v);
         return v;
       }
+      case Kind.Deque:
+        return this.state.collections!.item(obj, key);
       case Kind.Array: {
         // PyLong_FromLongLong / PyFloat_FromDouble of the item.
         const i = this.index(key, H.arrays.length(obj), 'array');
@@ -3804,6 +3866,21 @@ export class Runtime {
       case 'random':
         installRandomModule(this, fn, (self) => this.boundBuiltinMethod(self, 0));
         break;
+      case 'collections': {
+        const collections = (this.state.collections ??= new CollectionsModule(this, (self) => this.boundBuiltinMethod(self, 0)));
+        attrs.set('deque', this.handle('collections.deque', {
+          kind: 'builtin',
+          name: 'collections.deque',
+          breaker: 'check',
+          // The type call packs its own arguments (collections-module.ts), keywords or not.
+          packsArguments: false,
+          call: (args) => collections.newDeque(args, []),
+          callKeywords: (args, kwnames) => collections.newDeque(args, kwnames),
+        }));
+        fn('defaultdict', 'check', (args) => collections.newDefaultDict(args));
+        fn('namedtuple', 'check', (args) => this.makeNamedTupleClass(...collections.namedTupleSpec(args)));
+        break;
+      }
       case '_testcapi':
         // Applied by makeClass (the compiler lets no other class decorator through).
         fn('with_tp_del', 'check', (args) => (H.incref(args[0]), args[0]));
@@ -3878,6 +3955,25 @@ export class Runtime {
         break;
     }
     return attrs;
+  }
+
+  /**
+   * `_PyObject_CallNoArgs(f)` from C code (f borrowed): no eval-breaker check on its return (a
+   * Python callee checks at its own RESUME). New reference.
+   */
+  callNoArgsFromC(f: Ref): Ref {
+    const h = this.handleOf(f);
+    if (h?.kind === 'builtin') return h.call([]);
+    this.H.incref(f);
+    return this.call(0, f, []);
+  }
+
+  /** `PyCallable_Check` of what the simulation can call. */
+  isCallable(v: Ref): boolean {
+    const type = this.I[v + OB.TYPE];
+    if (type === Kind.Function || type === Kind.BoundMethod || this.isCType(v, 'builtin_function_or_method')) return true;
+    const h = this.handleOf(v);
+    return h !== undefined && (h.kind === 'builtin' || h.kind === 'class' || h.kind === 'exception');
   }
 
   /** Nanoseconds on the simulator's monotonic clock, from 10^12 (never a one-digit int). */
@@ -4093,6 +4189,8 @@ export class Runtime {
         return H.iter.rangeLength(v);
       case Kind.Array:
         return H.arrays.length(v);
+      case Kind.Deque:
+        return H.deques.length(v);
       case Kind.DictKeys:
       case Kind.DictValues:
       case Kind.DictItems:
@@ -4123,7 +4221,8 @@ export class Runtime {
       for (let i = 0; i < n; i++) H.list.append(list, kind === Kind.List ? H.list.get(x, i) : H.tupleItem(x, i));
       return;
     }
-    if (H.profile.listExtendFromDictsAndSets === 'direct' && (kind === Kind.Dict || kind === Kind.DictKeys || kind === Kind.DictValues || kind === Kind.DictItems)) {
+    // list_extend reads an exact dict directly (PyDict_CheckExact): not a defaultdict.
+    if (H.profile.listExtendFromDictsAndSets === 'direct' && (H.typeOf(x) === Kind.Dict || kind === Kind.DictKeys || kind === Kind.DictValues || kind === Kind.DictItems)) {
       const d = kind === Kind.Dict ? x : H.dictViews.viewDict(x);
       H.list.reserveForExtend(list, H.dict.length(d), false);
       for (let ix = H.dict.nextEntry(d, 0); ix >= 0; ix = H.dict.nextEntry(d, ix + 1)) {
@@ -4453,6 +4552,9 @@ export class Runtime {
       case Kind.Tuple: {
         const parts: string[] = [];
         for (let i = 0; i < H.tupleLength(v); i++) parts.push(this.repr(H.tupleItem(v, i)));
+        // A namedtuple's __repr__: its name and fields (the strs it makes are not simulated).
+        const record = H.typeOf(v) >= CLASS_ID_BASE ? this.classByType[H.typeOf(v) - CLASS_ID_BASE] : undefined;
+        if (record?.fields !== undefined) return `${record.name}(${record.fields.map((f, i) => `${f}=${parts[i]}`).join(', ')})`;
         return parts.length === 1 ? `(${parts[0]},)` : `(${parts.join(', ')})`;
       }
       case Kind.Set: {

@@ -214,10 +214,12 @@ export class CollectionPhases {
         const next = i32[gc + GC.NEXT];
         if (untrack !== Untrack.Nothing) {
           const kind = kindOf[i32[gc + 1]];
-          if (kind === Kind.Tuple && !this.anyMayBeTracked(buf, n)) {
+          // untrack_tuples: exact tuples only (PyTuple_CheckExact).
+          if (i32[gc + 1] === Kind.Tuple && !this.anyMayBeTracked(buf, n)) {
             heap.untrack(gc);
             this.untrackedTuples++;
-          } else if (kind === Kind.Dict && untrack === Untrack.TuplesThenDicts) {
+          } else if (i32[gc + 1] === Kind.Dict && untrack === Untrack.TuplesThenDicts) {
+            // untrack_dicts: exact dicts only (PyDict_CheckExact).
             this.noteSurvivingDict(gc);
           }
         }
@@ -249,7 +251,7 @@ export class CollectionPhases {
     const referents = this.referents;
     for (let gc = i32[list + GC.NEXT]; gc !== list; ) {
       const next = i32[gc + GC.NEXT];
-      if (kindOf[i32[gc + 1]] === Kind.Tuple) {
+      if (i32[gc + 1] === Kind.Tuple) {
         const n = referents.of(gc); // first: it may grow referents.buf
         if (!this.anyMayBeTracked(referents.buf, n)) {
           heap.untrack(gc);

@@ -75,10 +75,12 @@ export class Referents {
         if (owner !== 0) return this.inlineValues ? 0 : this.instanceValues(owner);
         const keys = i32[ref + FIELD.DICT_KEYS];
         const n = i32[keys + KEYS.NENTRIES];
-        if (n === 0) return 0;
-        this.reserve(2 * n);
+        // defdict_traverse: the factory, then the dict's entries.
+        const factory = i32[ref + 1] === Kind.DefaultDict ? i32[ref + FIELD.DEFAULTDICT_FACTORY] : 0;
+        this.reserve(2 * n + 1);
         const buf = this.buf;
         let count = 0;
+        if (factory !== 0) buf[count++] = factory;
         for (let e = 0; e < n; e++) {
           const k = heap.dict.entryKeyWord(keys, e);
           if (i32[k] !== 0) buf[count++] = i32[k];
@@ -121,6 +123,11 @@ export class Referents {
       case Kind.DictValueIter:
       case Kind.DictItemIter:
         return this.copyFields(ref, FIELD.DICTITER_DICT, FIELD.DICTITER_RESULT, 0, 0);
+      case Kind.Deque:
+        this.reserve(heap.deques.length(ref));
+        return heap.deques.copyItems(ref, this.buf);
+      case Kind.DequeIter:
+        return this.copyFields(ref, FIELD.DEQUEITER_DEQUE, 0, 0, 0);
       default:
         return 0;
     }
@@ -183,6 +190,8 @@ export function tpClear(heap: Heap, ref: Ref): void {
       clearList(heap, ref);
       break;
     case Kind.Dict: {
+      // defdict_tp_clear: the factory, then the dict's tp_clear.
+      if (typeId === Kind.DefaultDict) clearField(heap, ref + FIELD.DEFAULTDICT_FACTORY);
       const owner = i32[ref + FIELD.DICT_VALUES];
       if (owner !== 0) {
         // A __dict__ viewing an instance's values clears those (shared) values and stops viewing
@@ -236,6 +245,9 @@ export function tpClear(heap: Heap, ref: Ref): void {
       break;
     case Kind.Cell:
       clearField(heap, ref + FIELD.CELL_REF);
+      break;
+    case Kind.Deque:
+      heap.deques.clear(ref);
       break;
     default:
       break;

@@ -267,13 +267,18 @@ export class DictOps {
     let d = heap.freeLists.pop(heap.freeLists.dict);
     if (d !== 0) heap.reuse(d);
     else d = heap.allocObject(Kind.Dict, DICT_BYTES);
-    const i32 = heap.i32;
+    this.initEmpty(d);
+    if (heap.profile.dictTracking === 'always') heap.track(d);
+    return d;
+  }
+
+  /** A new dict's fields: no items, the shared empty keys, no values (PyDict_New's new_dict). */
+  private initEmpty(d: Ref): void {
+    const i32 = this.heap.i32;
     i32[d + FIELD.DICT_USED] = 0;
     i32[d + FIELD.DICT_VERSION] = 0;
     i32[d + FIELD.DICT_KEYS] = this.emptyKeys;
     i32[d + FIELD.DICT_VALUES] = 0;
-    if (heap.profile.dictTracking === 'always') heap.track(d);
-    return d;
   }
 
   /**
@@ -285,10 +290,7 @@ export class DictOps {
     const heap = this.heap;
     const d = heap.allocObject(Kind.DefaultDict, DEFAULTDICT_BYTES);
     const i32 = heap.i32;
-    i32[d + FIELD.DICT_USED] = 0;
-    i32[d + FIELD.DICT_VERSION] = 0;
-    i32[d + FIELD.DICT_KEYS] = this.emptyKeys;
-    i32[d + FIELD.DICT_VALUES] = 0;
+    this.initEmpty(d);
     heap.incref(factory);
     i32[d + FIELD.DEFAULTDICT_FACTORY] = factory;
     heap.track(d);

@@ -67,7 +67,7 @@ export class CollectionsModule {
     // _PyObject_MakeTpCall: the positional arguments' tuple, then the keywords' dict.
     const packs = H.profile.argumentTupleBuiltins.includes('collections.deque');
     const argsTuple = packs ? this.R.buildTupleOf(args.slice(0, positional), true) : 0;
-    const kwargs = kwnames.length > 0 ? this.keywordDict(args.slice(positional), kwnames) : 0;
+    const kwargs = kwnames.length > 0 ? this.R.keywordDict(args.slice(positional), kwnames) : 0;
     let d = 0;
     try {
       const value = (name: (typeof DEQUE_PARAMETERS)[number]): Ref => {
@@ -181,7 +181,7 @@ export class CollectionsModule {
         if (i < positional) throw new PythonException('TypeError', `${info.name}.__new__() got multiple values for argument '${k}'`);
       }
       const argsTuple = positional > 0 ? R.buildTupleOf(args.slice(0, positional), true) : 0;
-      const kwargs = kwnames.length > 0 ? this.keywordDict(args.slice(positional), kwnames) : 0;
+      const kwargs = kwnames.length > 0 ? this.R.keywordDict(args.slice(positional), kwnames) : 0;
       // _PyObject_Call_Prepend's stack past its 5 small slots; then _PyStack_UnpackDict's (the
       // class, the positional and keyword values, one slot before them) and the names' tuple.
       const prependSlots = positional + 1 > 5 ? positional + 1 : 0;
@@ -225,18 +225,6 @@ export class CollectionsModule {
       H.i32[first + 2 * i] = v;
     }
     return obj;
-  }
-
-  /** `_PyStack_AsDict`: the keyword arguments (borrowed) in a new dict. */
-  private keywordDict(values: readonly Ref[], kwnames: readonly string[]): Ref {
-    const H = this.H;
-    const d = H.dict.newDict();
-    kwnames.forEach((k, i) => {
-      const key = H.intern(k);
-      H.dict.setItem(d, key, values[i]);
-      H.decref(key);
-    });
-    return d;
   }
 
   /**

@@ -13,7 +13,7 @@
  * (`builtInWorkload`) is a program in workloads/python/ with the registry's metadata beside it,
  * read and compiled only when a run needs it, for that run's profile.
  */
-import type { Heap } from '../heap/heap.js';
+import { Heap } from '../heap/heap.js';
 import type { Ref } from '../heap/layout.js';
 import type { ProfileName } from '../heap/profiles.js';
 import { PROFILES } from '../heap/profiles.js';
@@ -49,6 +49,8 @@ export interface ProgramShape {
    * one call of the benchmark the lab's pyperf recorded under that name.
    */
   readonly pyperf?: boolean;
+  /** A pyperf program that names some benchmark at run time: its variants are listed by running it. */
+  readonly discoverVariants?: boolean;
 }
 
 export interface PythonProgram {
@@ -87,8 +89,37 @@ export function loadProgram(
   if (options.compileEveryProfile ?? true) {
     for (const p of [program, ...modules.values()]) for (const profile of Object.keys(PROFILES) as ProfileName[]) linkedCode(p.compiled(profile));
   }
+  if (program.shape.discoverVariants) discoverBenchmarks(program);
   (program as { compileMs: number }).compileMs = performance.now() - t0;
   return program;
+}
+
+/** The heap a pyperf program's benchmarks are listed in: small, and on one profile (names do not depend on it). */
+const DISCOVERY_HEAP_BYTES = 256 * 2 ** 20;
+
+/**
+ * The variants of a pyperf program that names benchmarks at run time: the names its run registers
+ * with the lab's pyperf (module body and main block, default parameters, seed 1), as
+ * `twin.py --pyperf FILE` would register them on a real interpreter. The shape gains them.
+ */
+function discoverBenchmarks(program: PythonProgram): void {
+  const heap = new Heap({ profile: '3.11', heapBytes: DISCOVERY_HEAP_BYTES, startupObjects: 0 });
+  let run: ProgramRun | undefined;
+  const names: string[] = [];
+  try {
+    run = setUp(program, heap, undefined, {}, 1, '');
+    const benchmarks = run.rt.moduleGlobal(run.rt.importModule('pyperf'), '_benchmarks');
+    for (let ix = heap.dict.nextEntry(benchmarks, 0); ix >= 0; ix = heap.dict.nextEntry(benchmarks, ix + 1)) names.push(heap.str.read(heap.dict.entryKey(benchmarks, ix)));
+    heap.decref(benchmarks);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new UnsupportedError(program.file, 1, 1, `a benchmark named at run time: listing the benchmarks by running the program failed (${why})`);
+  } finally {
+    run?.rt.release();
+  }
+  if (names.length === 0) throw new UnsupportedError(program.file, 1, 1, 'a pyperf program that registers no benchmark when it runs');
+  const variants = Object.fromEntries(names.map((n) => [n, n]));
+  (program as { shape: ProgramShape }).shape = { ...program.shape, variants: { ...program.shape.variants, ...variants } };
 }
 
 function loadModule(source: string, file: string, readSource: SourceReader, modules: Map<string, PythonProgram>, main: boolean): PythonProgram {

@@ -1,7 +1,7 @@
 /**
  * The shape of a pyperformance benchmark file, read from its tree: the benchmarks it registers
- * (`runner.bench_func("name", fn, *args)` / `bench_time_func`, anywhere in the module, with a
- * literal name) are its variants, and the int arguments of `runner.argparser.add_argument`
+ * (`runner.bench_func("name", fn, *args)` / `bench_time_func`, anywhere in the module; a name
+ * computed at run time is listed by running the program, program.ts) are its variants, and the int arguments of `runner.argparser.add_argument`
  * (`type=int` with a literal default, or a module-level name bound to one) are its parameters,
  * by dest (`--rng-seed` -> rng_seed). The lab's pyperf (workloads/python/lib/pyperf.py) records
  * the benchmarks when the program runs and gives parse_args() the run's values.
@@ -11,8 +11,13 @@ import { UnsupportedError } from './errors.js';
 
 const BENCH_METHODS: ReadonlySet<string> = new Set(['bench_func', 'bench_time_func']);
 
-/** The variants and parameters of a pyperf-shaped program, or undefined if it is not one. */
-export function pyperfShape(tree: ast.Module, file: string): { variants: Record<string, string>; params: Record<string, number> } | undefined {
+/**
+ * The variants and parameters of a pyperf-shaped program, or undefined if it is not one. A
+ * benchmark registered under a name computed at run time (`runner.bench_time_func(name, ...)` in
+ * a loop over a table) makes `discoverVariants` true: the variants are then the names the
+ * program registers when it runs (program.ts, discoverBenchmarks).
+ */
+export function pyperfShape(tree: ast.Module, file: string): { variants: Record<string, string>; params: Record<string, number>; discoverVariants: boolean } | undefined {
   if (!importsPyperf(tree)) return undefined;
   const literals = new Map<string, number>();
   for (const s of tree.body) {
@@ -22,14 +27,14 @@ export function pyperfShape(tree: ast.Module, file: string): { variants: Record<
   }
   const variants: Record<string, string> = {};
   const params: Record<string, number> = {};
+  let discoverVariants = false;
   for (const call of calls(tree)) {
     if (call.func.nodeType !== 'Attribute') continue;
     const first = call.args[0];
     if (BENCH_METHODS.has(call.func.attr)) {
-      if (first?.nodeType !== 'Constant' || typeof first.value !== 'string') {
-        throw new UnsupportedError(file, call.lineno ?? 1, (call.col_offset ?? 0) + 1, `${call.func.attr}() with a name that is not a string literal (the lab names the variant by it)`);
-      }
-      variants[first.value] = first.value;
+      if (first === undefined) throw new UnsupportedError(file, call.lineno ?? 1, (call.col_offset ?? 0) + 1, `${call.func.attr}() without a name`);
+      if (first.nodeType === 'Constant' && typeof first.value === 'string') variants[first.value] = first.value;
+      else discoverVariants = true;
     } else if (call.func.attr === 'add_argument' && first?.nodeType === 'Constant' && typeof first.value === 'string' && first.value.startsWith('-')) {
       const type = call.keywords.find((k) => k.arg === 'type')?.value;
       const given = call.keywords.find((k) => k.arg === 'default')?.value;
@@ -38,7 +43,7 @@ export function pyperfShape(tree: ast.Module, file: string): { variants: Record<
       if (value !== undefined) params[first.value.replace(/^-+/, '').replace(/-/g, '_')] = value;
     }
   }
-  return Object.keys(variants).length > 0 ? { variants, params } : undefined;
+  return Object.keys(variants).length > 0 || discoverVariants ? { variants, params, discoverVariants } : undefined;
 }
 
 function importsPyperf(tree: ast.Module): boolean {

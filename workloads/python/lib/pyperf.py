@@ -30,7 +30,7 @@ class _ArgumentParser:
         self._dests = []
         self._defaults = {}
 
-    def add_argument(self, name, type=None, default=None, help=None, metavar=None, action=None):
+    def add_argument(self, name, type=None, default=None, help=None, metavar=None, action=None, nargs=None, choices=None):
         dest = name.lstrip("-").replace("-", "_")
         self._dests.append(dest)
         self._defaults[dest] = default

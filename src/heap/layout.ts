@@ -217,6 +217,8 @@ export const enum FIELD {
   FUNC_DEFAULTS = 8,
   FUNC_DICT = 10,
   FUNC_WEAKLIST = 12,
+  /** The keyword-only parameters' defaults (a dict, func_kwdefaults), or 0. */
+  FUNC_KWDEFAULTS = 16,
   METHOD_FUNC = 4,
   METHOD_SELF = 6,
   METHOD_WEAKLIST = 8,

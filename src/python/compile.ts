@@ -814,7 +814,6 @@ ${body}
     const wrapper = this.methodWrapperOf(b, s);
     const accessor = wrapper === undefined ? this.propertyAccessorOf(b, s) : undefined;
     if (s.decorator_list.length > 0 && wrapper === undefined && accessor === undefined) this.unsupported(s.decorator_list[0], 'decorator (only @classmethod, @staticmethod, @property and @name.setter/getter/deleter on a method are simulated)');
-    if (s.args.kw_defaults.some((d) => d !== null && d !== undefined)) this.unsupported(s, 'keyword-only parameter defaults');
     // `@x.setter`: the decorator (x's bound setter method) is evaluated before the function is made.
     let boundAccessor = '';
     if (accessor !== undefined) {
@@ -823,10 +822,11 @@ ${body}
       b.emit(`const ${boundAccessor} = R.boundPropertyMethod(${p});`);
     }
     const defaults = this.defaultsTuple(b, s.args);
+    const kwdefaults = this.kwDefaultsDict(b, s.args);
     const id = this.compileCode(scope, qualnameOf(scope), s.body, s.lineno);
     const closure = this.closureTuple(b, scope);
     const fn = b.t();
-    b.emit(`const ${fn} = R.makeFunction(${id}, ${closure}, ${defaults});`);
+    b.emit(`const ${fn} = R.makeFunction(${id}, ${closure}, ${defaults}, ${kwdefaults});`);
     if (accessor !== undefined) {
       const p = b.t();
       b.emit(`const ${p} = R.propertyCopy(${boundAccessor}, '${accessor.slot}', ${fn});`);
@@ -861,6 +861,23 @@ ${body}
     const items = args.defaults.map((d) => this.expr(b, d));
     const t = b.t();
     b.emit(`const ${t} = R.buildTuple(${items.join(', ')});`);
+    return t;
+  }
+
+  /**
+   * The keyword-only parameters' defaults, after the positional ones (compiler_default_arguments):
+   * their values, then BUILD_CONST_KEY_MAP of the names that have one (a dict), or 0 for none.
+   */
+  private kwDefaultsDict(b: CodeBuilder, args: ast.Arguments): string {
+    const pairs: string[] = [];
+    args.kwonlyargs.forEach((a, i) => {
+      const d = args.kw_defaults[i];
+      if (d === null || d === undefined) return;
+      pairs.push(`K[${this.constant({ kind: 'str', value: a.arg, interned: true })}]`, this.expr(b, d));
+    });
+    if (pairs.length === 0) return '0';
+    const t = b.t();
+    b.emit(`const ${t} = R.buildKwDefaults(${pairs.join(', ')});`);
     return t;
   }
 
@@ -1386,12 +1403,12 @@ ${body}
         return this.comprehension(b, e);
       case 'Lambda': {
         const scope = this.table.scopeOf.get(e)!;
-        if (e.args.kw_defaults.some((d) => d !== null && d !== undefined)) this.unsupported(e, 'keyword-only parameter defaults');
         const defaults = this.defaultsTuple(b, e.args);
+        const kwdefaults = this.kwDefaultsDict(b, e.args);
         const id = this.compileCode(scope, qualnameOf(scope), e.body, e.lineno);
         const closure = this.closureTuple(b, scope);
         const t = b.t();
-        b.emit(`const ${t} = R.makeFunction(${id}, ${closure}, ${defaults});`);
+        b.emit(`const ${t} = R.makeFunction(${id}, ${closure}, ${defaults}, ${kwdefaults});`);
         return t;
       }
       case 'Yield': {

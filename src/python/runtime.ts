@@ -840,14 +840,26 @@ export class Runtime {
 
   // ---- functions and classes ------------------------------------------------------------------
 
-  /** MAKE_FUNCTION: closure and defaults (new references, consumed) go into the function object. */
-  makeFunction(code: number, closure: Ref, defaults: Ref): Ref {
+  /** MAKE_FUNCTION: closure, defaults and keyword-only defaults (new references, consumed) go into the function object. */
+  makeFunction(code: number, closure: Ref, defaults: Ref, kwdefaults: Ref = 0): Ref {
     const H = this.H;
-    const fn = H.func(this.globals, closure, defaults);
+    const fn = H.func(this.globals, closure, defaults, kwdefaults);
     this.I[fn + FIELD.FUNC_CODE] = this.codeBase + code;
     if (closure !== 0) H.decref(closure);
     if (defaults !== 0) H.decref(defaults);
+    if (kwdefaults !== 0) H.decref(kwdefaults);
     return fn;
+  }
+
+  /** BUILD_CONST_KEY_MAP of the keyword-only defaults: name (a constant, borrowed), value (consumed), ... */
+  buildKwDefaults(...kv: Ref[]): Ref {
+    const H = this.H;
+    const d = H.dict.newDict();
+    for (let i = 0; i < kv.length; i += 2) {
+      H.dict.setItem(d, kv[i], kv[i + 1]);
+      H.decref(kv[i + 1]);
+    }
+    return d;
   }
 
   /**
@@ -1496,11 +1508,22 @@ export class Runtime {
       out[i] = H.tupleItem(defaults, d);
       H.incref(out[i]);
     }
+    const kwdefaults = this.I[fn + FIELD.FUNC_KWDEFAULTS];
     for (let i = spec.positional; i < nparams; i++) {
-      if (out[i] === 0) {
-        for (const a of out) if (a !== 0) H.decref(a);
-        throw new PythonException('TypeError', `${spec.name}() missing required keyword-only argument: '${spec.argNames[i]}'`);
+      if (out[i] !== 0) continue;
+      // A keyword-only parameter not given: its default from func_kwdefaults, by name.
+      if (kwdefaults !== 0) {
+        const name = H.intern(spec.argNames[i]);
+        const d = H.dict.getItem(kwdefaults, name);
+        H.decref(name);
+        if (d !== 0) {
+          H.incref(d);
+          out[i] = d;
+          continue;
+        }
       }
+      for (const a of out) if (a !== 0) H.decref(a);
+      throw new PythonException('TypeError', `${spec.name}() missing required keyword-only argument: '${spec.argNames[i]}'`);
     }
     return out;
   }

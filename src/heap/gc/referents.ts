@@ -100,8 +100,13 @@ export class Referents {
         }
         return count;
       }
-      case Kind.Function:
-        return this.copyFields(ref, FIELD.FUNC_GLOBALS, FIELD.FUNC_CLOSURE, FIELD.FUNC_DEFAULTS, FIELD.FUNC_DICT);
+      case Kind.Function: {
+        const n = this.copyFields(ref, FIELD.FUNC_GLOBALS, FIELD.FUNC_CLOSURE, FIELD.FUNC_DEFAULTS, FIELD.FUNC_DICT);
+        const kwdefaults = this.i32[ref + FIELD.FUNC_KWDEFAULTS];
+        if (kwdefaults === 0) return n;
+        this.buf[n] = kwdefaults;
+        return n + 1;
+      }
       case Kind.BoundMethod:
         return this.copyFields(ref, FIELD.METHOD_FUNC, FIELD.METHOD_SELF, 0, 0);
       case Kind.Generator:
@@ -233,6 +238,7 @@ export function tpClear(heap: Heap, ref: Ref): void {
       clearField(heap, ref + FIELD.FUNC_GLOBALS);
       clearField(heap, ref + FIELD.FUNC_CLOSURE);
       clearField(heap, ref + FIELD.FUNC_DEFAULTS);
+      clearField(heap, ref + FIELD.FUNC_KWDEFAULTS);
       clearField(heap, ref + FIELD.FUNC_DICT);
       break;
     case Kind.Generator:

@@ -49,8 +49,8 @@ class Runner:
             setattr(args, dest, _params.get(dest, self.argparser._defaults[dest]))
         return args
 
-    def bench_func(self, name, func, *args):
+    def bench_func(self, name, func, *args, inner_loops=None, metadata=None):
         _benchmarks[name] = (func, args, None)
 
-    def bench_time_func(self, name, func, *args):
+    def bench_time_func(self, name, func, *args, inner_loops=None, metadata=None):
         _benchmarks[name] = (func, args, 1)

@@ -1,0 +1,18 @@
+/**
+ * Keyword-only parameter defaults (func_kwdefaults, a dict made by each def) and calls that use
+ * them: test/fixtures/python/kwonly.py against every real interpreter found, peak and current
+ * bytes exact, collections identical. Values in the semantics fixture.
+ */
+import { describe, expect, it } from 'vitest';
+import { realInterpreters } from './support/gc-scenarios.js';
+import { calibrateRows, expectExactRows } from './support/calibrate-rows.js';
+
+describe('keyword-only parameter defaults', () => {
+  const interpreters = realInterpreters();
+  if (interpreters.length === 0) console.log('keyword-only defaults: no real CPython found, the comparison is skipped');
+  it.skipIf(interpreters.length === 0)('make what the real interpreters make', () => {
+    const rows = calibrateRows('test/fixtures/python/kwonly.py', 3000, interpreters);
+    expect(rows.length).toBe(2 * interpreters.length);
+    expectExactRows(rows);
+  }, 240_000);
+});

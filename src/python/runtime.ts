@@ -294,6 +294,19 @@ function parsePercentFormat(fmt: string): readonly (string | PercentSpec)[] {
 const SIZED_KINDS: ReadonlySet<Kind> = new Set([Kind.List, Kind.Tuple, Kind.Dict, Kind.Set, Kind.Str, Kind.Bytes, Kind.Range, Kind.Array, Kind.DictKeys, Kind.DictValues, Kind.DictItems, Kind.Deque]);
 
 /** `str.replace(old, new, count)` on JS text (count < 0: every occurrence; an empty `old` inserts between characters). */
+/** The built-in types isinstance() knows as a second argument, by name: the kinds of their instances. */
+const BUILTIN_TYPE_KINDS: Readonly<Record<string, readonly Kind[]>> = {
+  int: [Kind.Int, Kind.Bool],
+  bool: [Kind.Bool],
+  float: [Kind.Float],
+  str: [Kind.Str],
+  bytes: [Kind.Bytes],
+  list: [Kind.List],
+  tuple: [Kind.Tuple],
+  dict: [Kind.Dict],
+  set: [Kind.Set],
+};
+
 /** Whether a warm call site of a class of this kind passes its arguments without a tuple (Profile.classCallSpecialises). */
 export function specialisesClassCall(rule: 'never' | 'inline-values' | 'always', kind: Kind): boolean {
   return rule === 'always' || (rule === 'inline-values' && kind === Kind.Instance);
@@ -2787,6 +2800,13 @@ export class Runtime {
         const i = this.index(key, H.i32[obj + FIELD.BYTES_SIZE], 'index');
         return H.int(H.u8[obj * 4 + FIELD.BYTES_DATA_BYTE + i]);
       }
+      case Kind.Str: {
+        // unicode_getitem: the character as a str (unicode_char: the cached one below 256).
+        const text = H.str.read(obj);
+        const chars = /[\uD800-\uDFFF]/.test(text) ? Array.from(text) : text;
+        const i = this.index(key, chars.length, 'string');
+        return H.str.create(chars[i]);
+      }
       default: {
         const dunder = this.dunder(obj, '__getitem__');
         if (dunder !== 0) {
@@ -3415,6 +3435,12 @@ export class Runtime {
       const record = type >= CLASS_ID_BASE ? this.classByType[type - CLASS_ID_BASE] : undefined;
       return record !== undefined && record.mro.includes(h);
     }
+    if (h?.kind === 'builtin' && h.name in BUILTIN_TYPE_KINDS) {
+      // A built-in type as the class: the object's kind (its subclasses share it: a namedtuple is
+      // a tuple, a defaultdict a dict, bool an int).
+      const kinds = BUILTIN_TYPE_KINDS[h.name];
+      return kinds.includes(H.kindOf(obj));
+    }
     if (h?.kind === 'exception') {
       // An exception object the runtime made: its class's name, then the bases.
       for (const [name, c] of this.exceptionClasses) {
@@ -3423,7 +3449,7 @@ export class Runtime {
       }
       return false;
     }
-    throw new PythonException('TypeError', 'isinstance() arg 2 must be a class of the program (builtin types are not simulated yet)');
+    throw new PythonException('TypeError', `isinstance() arg 2 must be a class of the program or one of ${Object.keys(BUILTIN_TYPE_KINDS).join(', ')}`);
   }
 
   // ---- comparisons ----------------------------------------------------------------------------

@@ -653,7 +653,6 @@ ${body}
   }
 
   private tryStmt(b: CodeBuilder, s: ast.Try): void {
-    if (s.orelse.length > 0) this.unsupported(s, "'try … else'");
     if (s.handlers.length === 0) {
       b.emit('try {');
       b.indent++;
@@ -672,9 +671,14 @@ ${body}
     }
     const e = b.t();
     const depth = b.depth;
+    // `else`: runs when the body ran to its end (no exception, no return, break or continue),
+    // outside the handlers' reach and inside the finally's.
+    const completed = s.orelse.length > 0 ? b.t() : undefined;
+    if (completed !== undefined) b.emit(`let ${completed} = false;`);
     b.emit('try {');
     b.indent++;
     this.block(b, s.body);
+    if (completed !== undefined) b.emit(`${completed} = true;`);
     b.indent--;
     b.emit(`} catch (${e}) {`);
     b.indent++;
@@ -709,6 +713,13 @@ ${body}
     }
     b.indent--;
     b.emit('}');
+    if (completed !== undefined) {
+      b.emit(`if (${completed}) {`);
+      b.indent++;
+      this.block(b, s.orelse);
+      b.indent--;
+      b.emit('}');
+    }
     if (s.finalbody.length > 0) {
       b.indent--;
       b.emit('} finally {');

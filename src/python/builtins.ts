@@ -331,6 +331,13 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
       return H.float(Math.abs(R.num(a) ?? Number.NaN));
     },
   },
+  round: {
+    breaker: 'check',
+    call(R, args) {
+      if (args.length < 1 || args.length > 2) throw new PythonException('TypeError', `round() takes at most 2 arguments (${args.length} given)`);
+      return R.round(args[0], args[1]);
+    },
+  },
   divmod: {
     breaker: 'check',
     call(R, args) {

@@ -294,6 +294,39 @@ function parsePercentFormat(fmt: string): readonly (string | PercentSpec)[] {
 const SIZED_KINDS: ReadonlySet<Kind> = new Set([Kind.List, Kind.Tuple, Kind.Dict, Kind.Set, Kind.Str, Kind.Bytes, Kind.Range, Kind.Array, Kind.DictKeys, Kind.DictValues, Kind.DictItems, Kind.Deque]);
 
 /** `str.replace(old, new, count)` on JS text (count < 0: every occurrence; an empty `old` inserts between characters). */
+/** A double rounded to an integer, ties to even (round(x) of a float). */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  // Math.round takes ties up; an exact half goes to the even neighbour instead.
+  return Math.abs(v - Math.trunc(v)) === 0.5 ? 2 * Math.round(v / 2) : r;
+}
+
+/**
+ * A double rounded to `nd` decimal places as double_round rounds it: its exact decimal value
+ * (toFixed's digits are exact up to 100 places, beyond what a double's 17 significant digits
+ * distinguish for these magnitudes), ties to even, read back as a double.
+ */
+function roundToDigits(v: number, nd: number): number {
+  if (!Number.isFinite(v) || nd > 308) return v;
+  if (nd < 0) {
+    const scale = 10 ** -nd;
+    return roundHalfEven(v / scale) * scale;
+  }
+  if (Math.abs(v) >= 1e21 || nd >= 100) return v;
+  const exact = Math.abs(v).toFixed(Math.min(100, nd + 30));
+  const point = exact.indexOf('.');
+  const kept = exact.slice(0, point + 1 + nd);
+  const rest = exact.slice(point + 1 + nd);
+  let digits = kept.replace('.', '');
+  const last = Number(digits[digits.length - 1] ?? '0');
+  const up = rest[0] > '5' || (rest[0] === '5' && (/[1-9]/.test(rest.slice(1)) || last % 2 === 1));
+  if (up) digits = (BigInt(digits) + 1n).toString().padStart(digits.length, '0');
+  const intLen = digits.length - nd;
+  const text = nd === 0 ? digits : `${digits.slice(0, intLen)}.${digits.slice(intLen)}`;
+  const r = Number(text);
+  return v < 0 ? -r : r;
+}
+
 /** The built-in types isinstance() knows as a second argument, by name: the kinds of their instances. */
 const BUILTIN_TYPE_KINDS: Readonly<Record<string, readonly Kind[]>> = {
   int: [Kind.Int, Kind.Bool],
@@ -4462,6 +4495,36 @@ export class Runtime {
     const method = this.newCObject('builtin_function_or_method', 1, self);
     if (name !== 0) this.H.setSlot(method, 0, name);
     return method;
+  }
+
+  /**
+   * `round(x[, ndigits])` (builtin_round): `__round__` looked up on the number's type and bound
+   * (_PyObject_LookupSpecial: a builtin_function_or_method, 72 B, a GC object), called, dropped.
+   * An int rounds to itself (long_long); a float without ndigits to an int, half to even
+   * (PyLong_FromDouble), with ndigits to a float (double_round; its dtoa scratch is not simulated).
+   */
+  round(x: Ref, ndigits: Ref | undefined): Ref {
+    const H = this.H;
+    const kind = H.kindOf(x);
+    if (kind !== Kind.Int && kind !== Kind.Bool && kind !== Kind.Float) throw new PythonException('TypeError', `type ${H.types.nameOf(H.typeOf(x))} doesn't define __round__ method`);
+    const nd = ndigits === undefined || ndigits === H.None ? undefined : ndigits;
+    if (nd !== undefined && !this.isInt(nd)) throw new PythonException('TypeError', `'${H.types.nameOf(H.typeOf(nd))}' object cannot be interpreted as an integer`);
+    const method = this.boundBuiltinMethod(x, 0);
+    try {
+      if (kind !== Kind.Float) {
+        if (nd !== undefined && H.intValue(nd) < 0) throw new PythonException('NotImplementedError', 'round() of an int to negative ndigits is not simulated yet');
+        // long_long: an exact int is itself (a bool becomes its int).
+        return kind === Kind.Bool ? H.int(H.intValue(x)) : H.sharedRef(x);
+      }
+      const v = H.floatValue(x);
+      if (nd === undefined) {
+        if (!Number.isFinite(v)) throw new PythonException(Number.isNaN(v) ? 'ValueError' : 'OverflowError', Number.isNaN(v) ? 'cannot convert float NaN to integer' : 'cannot convert float infinity to integer');
+        return H.ints.fromValue(roundHalfEven(v));
+      }
+      return H.float(roundToDigits(v, H.intValue(nd)));
+    } finally {
+      H.decref(method);
+    }
   }
 
   /**

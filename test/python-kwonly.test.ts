@@ -1,6 +1,6 @@
 /**
  * Keyword-only parameter defaults (func_kwdefaults, a dict made by each def) and calls that use
- * them: test/fixtures/python/kwonly.py against every real interpreter found, peak and current
+ * them, and calls with *args (starcalls.py): test/fixtures/python/kwonly.py against every real interpreter found, peak and current
  * bytes exact, collections identical. Values in the semantics fixture.
  */
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,11 @@ describe('keyword-only parameter defaults', () => {
   it.skipIf(interpreters.length === 0)('make what the real interpreters make', () => {
     const rows = calibrateRows('test/fixtures/python/kwonly.py', 3000, interpreters);
     expect(rows.length).toBe(2 * interpreters.length);
+    expectExactRows(rows);
+  }, 240_000);
+  it.skipIf(interpreters.length === 0)('calls with *args make what the real interpreters make (test/fixtures/python/starcalls.py)', () => {
+    const rows = calibrateRows('test/fixtures/python/starcalls.py', 3000, interpreters);
+    expect(rows.length).toBe(4 * interpreters.length);
     expectExactRows(rows);
   }, 240_000);
 });

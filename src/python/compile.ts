@@ -888,7 +888,7 @@ ${body}
     });
     if (pairs.length === 0) return '0';
     const t = b.t();
-    b.emit(`const ${t} = R.buildKwDefaults(${pairs.join(', ')});`);
+    b.emit(`const ${t} = R.buildConstKeyDict(${pairs.join(', ')});`);
     return t;
   }
 
@@ -1570,8 +1570,12 @@ ${body}
    * are handed to the runtime as new references, which it consumes.
    */
   private call(b: CodeBuilder, e: ast.Call): string {
-    for (const a of e.args) if (a.nodeType === 'Starred') this.unsupported(a, "'*args' in a call");
     for (const k of e.keywords) if (k.arg === null || k.arg === undefined) this.unsupported(k, "'**kwargs' in a call");
+    const starred = e.args.find((a) => a.nodeType === 'Starred');
+    if (starred !== undefined) {
+      if (e.func.nodeType === 'Attribute' && !this.isModuleRef(b, e.func.value)) this.unsupported(starred, "'*args' in a method call");
+      return this.starCall(b, e);
+    }
     const site = this.sites++;
     const kwnames = e.keywords.map((k) => k.arg as string);
     // The call's kwnames tuple is a constant of interned strs, made with the code object.
@@ -1613,6 +1617,50 @@ ${body}
     const args = [...e.args.map((a) => this.expr(b, a)), ...e.keywords.map((k) => this.expr(b, k.value))];
     if (kwnames.length === 0 && args.length <= 3) b.emit(`const ${t} = R.call${args.length}(${site}, ${[f, ...args].join(', ')});`);
     else b.emit(`const ${t} = R.call(${site}, ${f}, [${args.join(', ')}]${kwArg});`);
+    return t;
+  }
+
+  /**
+   * `f(*xs)`, `f(a, *xs, b)`: CALL_FUNCTION_EX. A lone starred argument is passed as it is when it
+   * is a tuple, else made one (PySequence_Tuple); otherwise the arguments are gathered in a list
+   * (BUILD_LIST of those before the first star, then LIST_EXTEND / LIST_APPEND) that becomes a
+   * tuple (LIST_TO_TUPLE). The callee reads the tuple's items; it is dropped after the call.
+   */
+  private starCall(b: CodeBuilder, e: ast.Call): string {
+    const site = this.sites++;
+    const f = this.expr(b, e.func);
+    let tuple: string;
+    if (e.args.length === 1) {
+      const v = this.expr(b, (e.args[0] as ast.Starred).value);
+      tuple = b.t();
+      b.emit(`const ${tuple} = R.starArgs(${v});`);
+    } else {
+      const first = e.args.findIndex((a) => a.nodeType === 'Starred');
+      const leading = e.args.slice(0, first).map((a) => this.expr(b, a));
+      const list = b.t();
+      b.emit(`const ${list} = R.buildList(${leading.join(', ')});`);
+      for (const a of e.args.slice(first)) {
+        if (a.nodeType === 'Starred') {
+          const v = this.expr(b, a.value);
+          b.emit(`R.extendList(${list}, ${v}); ${decrefJs(v)}`);
+        } else {
+          const v = this.expr(b, a);
+          b.emit(`H.list.append(${list}, ${v}); ${decrefJs(v)}`);
+        }
+      }
+      tuple = b.t();
+      b.emit(`const ${tuple} = R.listToTuple(${list});`);
+    }
+    // Keywords: BUILD_MAP of them (the names' interned constants), passed as CALL_FUNCTION_EX's
+    // kwargs dict (Runtime.callWithTuple makes what a vectorcall callee gets them through).
+    let kwargs = '0';
+    if (e.keywords.length > 0) {
+      const pairs = e.keywords.map((k) => [`K[${this.constant({ kind: 'str', value: k.arg as string, interned: true })}]`, this.expr(b, k.value)]).flat();
+      kwargs = b.t();
+      b.emit(`const ${kwargs} = R.buildConstKeyDict(${pairs.join(', ')});`);
+    }
+    const t = b.t();
+    b.emit(`const ${t} = R.callWithTuple(${site}, ${f}, ${tuple}, ${kwargs});`);
     return t;
   }
 

@@ -897,8 +897,8 @@ export class Runtime {
     return fn;
   }
 
-  /** BUILD_CONST_KEY_MAP of the keyword-only defaults: name (a constant, borrowed), value (consumed), ... */
-  buildKwDefaults(...kv: Ref[]): Ref {
+  /** BUILD_CONST_KEY_MAP / BUILD_MAP of names (interned constants, borrowed) and values (consumed): key, value, ... */
+  buildConstKeyDict(...kv: Ref[]): Ref {
     const H = this.H;
     const d = H.dict.newDict();
     for (let i = 0; i < kv.length; i += 2) {
@@ -4347,6 +4347,69 @@ export class Runtime {
     H.decref(method);
     H.decref(n);
     return hint;
+  }
+
+  /** CALL_FUNCTION_EX's lone `*xs` (consumed): an exact tuple as it is, anything else made one. */
+  starArgs(v: Ref): Ref {
+    if (this.I[v + OB.TYPE] === Kind.Tuple) return v;
+    try {
+      return this.tupleOf(v);
+    } finally {
+      this.H.decref(v);
+    }
+  }
+
+  /** LIST_TO_TUPLE (consumed): PyList_AsTuple, the list's items in a new tuple, then the list dropped. */
+  listToTuple(list: Ref): Ref {
+    const H = this.H;
+    const n = H.list.length(list);
+    const items: Ref[] = [];
+    for (let i = 0; i < n; i++) items.push(H.list.get(list, i));
+    const t = this.buildTupleOf(items, true);
+    H.decref(list);
+    return t;
+  }
+
+  /**
+   * CALL_FUNCTION_EX: `f(*tuple, **kwargs)` (all consumed; kwargs 0 for none). The callee gets the
+   * tuple's items, then the dict's values by their names.
+   */
+  callWithTuple(site: number, f: Ref, tuple: Ref, kwargs: Ref): Ref {
+    const H = this.H;
+    const n = H.tupleLength(tuple);
+    const args: Ref[] = [];
+    for (let i = 0; i < n; i++) {
+      const a = H.tupleItem(tuple, i);
+      H.incref(a);
+      args.push(a);
+    }
+    const kwnames: string[] = [];
+    if (kwargs !== 0) {
+      for (let ix = H.dict.nextEntry(kwargs, 0); ix >= 0; ix = H.dict.nextEntry(kwargs, ix + 1)) {
+        kwnames.push(H.str.read(H.dict.entryKey(kwargs, ix)));
+        const v = H.dict.entryValue(kwargs, ix);
+        H.incref(v);
+        args.push(v);
+      }
+    }
+    // A Python function takes keywords by vectorcall: _PyStack_UnpackDict copies the arguments
+    // into a PyMem array (one slot more) and the names into a kwnames tuple, both dropped after.
+    let stack = 0;
+    let names = 0;
+    if (kwnames.length > 0 && this.I[f + OB.TYPE] === Kind.Function) {
+      stack = H.allocator.malloc(8 * (1 + args.length));
+      const keys: Ref[] = [];
+      for (let ix = H.dict.nextEntry(kwargs, 0); ix >= 0; ix = H.dict.nextEntry(kwargs, ix + 1)) keys.push(H.dict.entryKey(kwargs, ix));
+      names = this.buildTupleOf(keys, true);
+    }
+    try {
+      return this.call(site, f, args, kwnames.length > 0 ? kwnames : undefined);
+    } finally {
+      if (names !== 0) H.decref(names);
+      if (stack !== 0) H.allocator.free(stack, 8 * (1 + args.length));
+      H.decref(tuple);
+      if (kwargs !== 0) H.decref(kwargs);
+    }
   }
 
   /**

@@ -17,7 +17,7 @@ describe('keyword-only parameter defaults', () => {
   }, 240_000);
   it.skipIf(interpreters.length === 0)('calls with *args make what the real interpreters make (test/fixtures/python/starcalls.py)', () => {
     const rows = calibrateRows('test/fixtures/python/starcalls.py', 3000, interpreters);
-    expect(rows.length).toBe(4 * interpreters.length);
+    expect(rows.length).toBe(5 * interpreters.length);
     expectExactRows(rows);
   }, 240_000);
 });

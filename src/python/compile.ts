@@ -1573,7 +1573,8 @@ ${body}
     for (const k of e.keywords) if (k.arg === null || k.arg === undefined) this.unsupported(k, "'**kwargs' in a call");
     const starred = e.args.find((a) => a.nodeType === 'Starred');
     if (starred !== undefined) {
-      if (e.func.nodeType === 'Attribute' && !this.isModuleRef(b, e.func.value)) this.unsupported(starred, "'*args' in a method call");
+      if (e.func.nodeType === 'Attribute' && this.isSuperCall(b, e.func.value)) this.unsupported(starred, "'*args' in a super() method call");
+      if (e.func.nodeType === 'Attribute' && !this.isModuleRef(b, e.func.value) && !KNOWN_METHODS.has(e.func.attr) && !this.programMethods.has(e.func.attr)) this.unsupported(e.func, `method '${e.func.attr}'`);
       return this.starCall(b, e);
     }
     const site = this.sites++;
@@ -1624,7 +1625,8 @@ ${body}
    * `f(*xs)`, `f(a, *xs, b)`: CALL_FUNCTION_EX. A lone starred argument is passed as it is when it
    * is a tuple, else made one (PySequence_Tuple); otherwise the arguments are gathered in a list
    * (BUILD_LIST of those before the first star, then LIST_EXTEND / LIST_APPEND) that becomes a
-   * tuple (LIST_TO_TUPLE). The callee reads the tuple's items; it is dropped after the call.
+   * tuple (LIST_TO_TUPLE). The callee reads the tuple's items; it is dropped after the call. A
+   * method is looked up as an attribute first (LOAD_ATTR: a bound method object, not LOAD_METHOD).
    */
   private starCall(b: CodeBuilder, e: ast.Call): string {
     const site = this.sites++;

@@ -722,7 +722,7 @@ export function moduleHasAttribute(module: string, name: string): boolean {
 export const TYPE_METHODS: Readonly<Partial<Record<Kind, ReadonlySet<string>>>> = {
   [Kind.List]: new Set(['append', 'pop', 'insert', 'clear', 'remove', 'extend', 'sort', 'index', 'count', 'reverse', 'copy']),
   [Kind.Str]: new Set(STR_METHOD_NAMES),
-  [Kind.Dict]: new Set(['get', 'keys', 'values', 'items']),
+  [Kind.Dict]: new Set(['get', 'keys', 'values', 'items', 'setdefault', 'pop']),
   [Kind.Set]: new Set(['add', 'discard', 'remove', 'clear']),
   [Kind.Bytes]: new Set(['index']),
   [Kind.Deque]: new Set(['append', 'appendleft', 'pop', 'popleft', 'extend', 'clear']),

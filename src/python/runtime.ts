@@ -2093,6 +2093,30 @@ export class Runtime {
       H.set.clear(obj);
       return this.afterCall(this.none());
     }
+    if (kind === Kind.Dict && m === 'setdefault') {
+      // PyDict_SetDefault: the value there, or the default (None) stored under the key.
+      if (args.length < 1 || args.length > 2) throw new PythonException('TypeError', `setdefault expected at least 1 argument, got ${args.length}`);
+      let v = H.dict.getItem(obj, args[0]);
+      if (v === 0) {
+        v = args.length > 1 ? args[1] : H.None;
+        H.dict.setItem(obj, args[0], v);
+      }
+      H.incref(v);
+      return this.afterCall(v);
+    }
+    if (kind === Kind.Dict && m === 'pop') {
+      // _PyDict_Pop: the entry goes (its value handed to the caller), or the default, or KeyError.
+      if (args.length < 1 || args.length > 2) throw new PythonException('TypeError', `pop expected at least 1 argument, got ${args.length}`);
+      const v = H.dict.getItem(obj, args[0]);
+      if (v === 0) {
+        if (args.length < 2) throw this.keyError(args[0]);
+        H.incref(args[1]);
+        return this.afterCall(args[1]);
+      }
+      H.incref(v);
+      H.dict.delItem(obj, args[0]);
+      return this.afterCall(v);
+    }
     if (kind === Kind.Dict && m === 'get') {
       const v = H.dict.getItem(obj, args[0]);
       const r = v !== 0 ? v : args.length > 1 ? args[1] : H.None;

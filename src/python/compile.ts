@@ -884,11 +884,18 @@ ${body}
     args.kwonlyargs.forEach((a, i) => {
       const d = args.kw_defaults[i];
       if (d === null || d === undefined) return;
-      pairs.push(`K[${this.constant({ kind: 'str', value: a.arg, interned: true })}]`, this.expr(b, d));
+      pairs.push(this.nameConstant(b, a.arg), this.expr(b, d));
     });
     if (pairs.length === 0) return '0';
     const t = b.t();
-    b.emit(`const ${t} = R.buildConstKeyDict(${pairs.join(', ')});`);
+    b.emit(`const ${t} = R.buildDict(${pairs.join(', ')});`);
+    return t;
+  }
+
+  /** A name as an interned str constant, loaded as a new reference (a dict key of a call or a def). */
+  private nameConstant(b: CodeBuilder, name: string): string {
+    const t = b.t();
+    b.emit(`const ${t} = K[${this.constant({ kind: 'str', value: name, interned: true })}]; ${increfJs(t)}`);
     return t;
   }
 
@@ -1657,9 +1664,9 @@ ${body}
     // kwargs dict (Runtime.callWithTuple makes what a vectorcall callee gets them through).
     let kwargs = '0';
     if (e.keywords.length > 0) {
-      const pairs = e.keywords.map((k) => [`K[${this.constant({ kind: 'str', value: k.arg as string, interned: true })}]`, this.expr(b, k.value)]).flat();
+      const pairs = e.keywords.map((k) => [this.nameConstant(b, k.arg as string), this.expr(b, k.value)]).flat();
       kwargs = b.t();
-      b.emit(`const ${kwargs} = R.buildConstKeyDict(${pairs.join(', ')});`);
+      b.emit(`const ${kwargs} = R.buildDict(${pairs.join(', ')});`);
     }
     const t = b.t();
     b.emit(`const ${t} = R.callWithTuple(${site}, ${f}, ${tuple}, ${kwargs});`);

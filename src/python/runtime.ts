@@ -897,17 +897,6 @@ export class Runtime {
     return fn;
   }
 
-  /** BUILD_CONST_KEY_MAP / BUILD_MAP of names (interned constants, borrowed) and values (consumed): key, value, ... */
-  buildConstKeyDict(...kv: Ref[]): Ref {
-    const H = this.H;
-    const d = H.dict.newDict();
-    for (let i = 0; i < kv.length; i += 2) {
-      H.dict.setItem(d, kv[i], kv[i + 1]);
-      H.decref(kv[i + 1]);
-    }
-    return d;
-  }
-
   /**
    * The dicts of the program's classes (type objects are not simulated, their `__dict__`s are):
    * held from `sys.__dict__`, so that what a class holds (its methods) is reachable from the roots,
@@ -2029,16 +2018,9 @@ export class Runtime {
           for (let i = 0; i < H.list.length(obj); i++) if (this.equal(H.list.get(obj, i), args[0])) c++;
           return this.afterCall(H.ints.fromValue(c));
         }
-        case 'reverse': {
-          const n = H.list.length(obj);
-          const base = this.I[obj + FIELD.LIST_ITEMS];
-          for (let i = 0, j = n - 1; i < j; i++, j--) {
-            const t = this.I[base + 2 * i];
-            this.I[base + 2 * i] = this.I[base + 2 * j];
-            this.I[base + 2 * j] = t;
-          }
+        case 'reverse':
+          H.list.reverse(obj);
           return this.afterCall(this.none());
-        }
         case 'copy':
           // list_copy_impl: list_slice(self, 0, len), a list of exactly its items.
           return this.afterCall(this.getSlice(obj, H.None, H.None, H.None));

@@ -85,7 +85,7 @@ class FormatWriter {
   private blockBytes = 0;
   private readonlyStr = 0;
   private size = 0;
-  private pos = 0;
+  /** What is written (ASCII: its length is the writer's pos). */
   private text = '';
   overallocate = true;
 
@@ -104,7 +104,7 @@ class FormatWriter {
     if (text.length === 0) return;
     if (this.block === 0 && this.readonlyStr === 0 && !this.overallocate) {
       this.readonlyStr = this.R.H.sharedRef(str);
-      this.size = this.pos = text.length;
+      this.size = text.length;
       this.text = text;
       return;
     }
@@ -115,8 +115,8 @@ class FormatWriter {
   write(text: string): void {
     if (text.length === 0) return;
     if (!/^[\x00-\x7f]*$/.test(text)) throw new PythonException('NotImplementedError', 'str.format() of a non-ASCII result is not simulated yet');
-    if (this.pos + text.length > this.size) this.prepare(this.pos + text.length);
-    this.pos += text.length;
+    const end = this.text.length + text.length;
+    if (end > this.size) this.prepare(end);
     this.text += text;
   }
 

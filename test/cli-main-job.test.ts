@@ -1,8 +1,8 @@
 /**
  * The main job answers its questions: bytes per item where a probe (or the peak) and n give it, a
  * line per tip whose two variants ran ("use __slots__ on 3.13: … saves 40.0 B, 29 %"), no "0 ns"
- * pause where no collection ran, and an interval for the median time with a legend instead of an
- * unexplained "±". And every command's text fits the terminal: 100 columns piped, COLUMNS when set.
+ * pause where no collection ran, modelled CPython time first with the simulator's own median
+ * beside it and a legend saying which is which, never an unexplained "±". And every command's text fits the terminal: 100 columns piped, COLUMNS when set.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -15,7 +15,8 @@ import { outputWidth } from '../src/cli/width.js';
 import type { TaskRecord } from '../src/lab/coordinator.js';
 import { measureRun, prepareRun } from '../src/lab/measure.js';
 import { resolveRunSpec } from '../src/lab/options.js';
-import { formatBytes } from '../src/core/units.js';
+import { formatBytes, formatNs } from '../src/core/units.js';
+import { costModel, modelledTime } from '../src/lab/cost-model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gclab-main-job-'));
 
@@ -24,7 +25,7 @@ function record(id: number, workload: string, variant: string, n: number, sample
   const metrics = measureRun(prepareRun(spec), spec);
   const values = samples === undefined ? null : Float64Array.from(samples);
   const time = values === null ? null : { samples: values.length, mean: 0, median: [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)], p99: 0, min: 0, max: 0, sd: 0, rme: 0, values };
-  return { id, spec, repetition: 0, status: 'ok', metrics, time, wallMs: 1 } as TaskRecord;
+  return { id, spec, repetition: 0, status: 'ok', metrics, time, wallMs: 1, cpythonTime: modelledTime(metrics, spec.profile, costModel()) } as TaskRecord;
 }
 
 describe('the main job answers its questions', () => {
@@ -35,16 +36,18 @@ describe('the main job answers its questions', () => {
     record(3, 'generators-vs-lists', 'generator', 5000),
   ];
 
-  it('bytes per instance from the probe over n, a conclusion per tip, the interval explained', () => {
+  it('bytes per instance from the probe over n, a conclusion per tip, modelled time and sim time told apart', () => {
     const table = summaryTable(records);
     const [dict, slots] = records.map((r) => r.metrics!.memory.probes.held / 5000);
     expect(table).toMatch(/^slots-vs-dict n=5000 \(per item: held\/n\)$/m);
     expect(table).toMatch(new RegExp(`^ {2}dict @3\\.13 .* ${formatBytes(dict).replace('.', '\\.')} `, 'm'));
     expect(table).toMatch(new RegExp(`^ {2}slots @3\\.13 .* ${formatBytes(slots).replace('.', '\\.')} `, 'm'));
-    // The median's interval, relative to it: 12 ms in [10, 14] ms is -17/+17 %; the legend says what it is.
-    expect(table).toMatch(/^ {2}dict @3\.13 +12\.0 ms +-17\/\+17%/m);
+    // Modelled CPython time first, the simulator's median (12 ms of 10..14) last; the legend says which is which.
+    const modelled = formatNs(records[0].cpythonTime!.totalNs).replace('.', '\\.');
+    expect(table).toMatch(new RegExp(`^ {2}dict @3\\.13 +${modelled} \\(\\d+%\\) .* 12\\.0 ms$`, 'm'));
     expect(table).not.toContain('±');
-    expect(table).toMatch(/interval: a distribution-free ~95 % interval for the median time/);
+    expect(table.replace(/\s+/g, ' ')).toMatch(/CPython time \(the collector's share of it in brackets\) and max pause: modelled CPython time/);
+    expect(table.replace(/\s+/g, ' ')).toMatch(/sim time: the simulator's own median time \(tinybench\), not CPython's/);
     const saved = dict - slots;
     const pct = Math.round((100 * saved) / dict);
     expect(answerLines(records)).toContain(
@@ -57,7 +60,8 @@ describe('the main job answers its questions', () => {
     const generator = records[3];
     expect(generator.metrics!.gc.pauses.count).toBe(0);
     const row = summaryTable(records).split('\n').find((l) => l.startsWith('  generator @3.13'))!;
-    expect(row.trimEnd().endsWith(' -')).toBe(true);
+    // CPython time with no GC share, and '-' in the max pause column.
+    expect(row).toMatch(/^ {2}generator @3\.13 +[\d.]+ [µm]?s \(0%\) +- +/);
     expect(summaryTable(records)).not.toMatch(/ 0 ns/);
   });
 });
@@ -67,7 +71,8 @@ describe('no pause figures where no collection ran', () => {
     const r = spawnSync(process.execPath, ['bin/gclab.js', 'run', 'generators-vs-lists', '--variant', 'all', '--param', 'n=1000', '--no-timing', '--results-dir', dir], { encoding: 'utf8', timeout: 120_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^ {2}pauses {4}none \(no collection ran\)$/m);
-    expect(r.stdout).toMatch(/^list @3\.13 .* 0\/0\/0 +0 +- +-$/m);
+    expect(r.stdout).toMatch(/^ {2}CPython {3}[\d.]+ µs modelled; mutator [\d.]+ µs; GC none;\n {12}model fitted on 3\.13\.\d+, leave-one-out error median \d+ %, worst \d+ %$/m);
+    expect(r.stdout).toMatch(/^list @3\.13 .* 0\/0\/0 +0 +- +- +[\d.]+ µs$/m);
     expect(r.stdout).not.toMatch(/ 0 ns/);
   }, 120_000);
 });

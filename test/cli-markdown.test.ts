@@ -38,6 +38,8 @@ describe('--md', () => {
       'cyclic-graphs/random',
     ]);
     expect(rows.every((c) => c.length === 8 && c[1] === '3.13')).toBe(true);
+    // Modelled CPython time in every row (every built-in's work is counted), the sim time '-' untimed.
+    expect(rows.every((c) => /^[\d.]+ [µm]?s \(\d+%\)$/.test(c[2]) && c[7] === '-')).toBe(true);
     expect(r.stdout).toMatch(/^- results: `.*\.msgpack`$/m);
   }, 240_000);
 

@@ -4,7 +4,7 @@
  * the value the user wrote, and `--no-timing` is an option of every command that times runs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,10 +40,21 @@ describe('messages', () => {
     expectOneLineError(gclab('tune', 'container-churn', '--threshold0', '1..4294967296:3'), /--threshold0: 4294967296 is out of range \(0\.\.2147483647\)/);
   });
 
-  it('tips and tune know --no-timing: tips leave out the tips judged by time, tune says why it needs time', () => {
-    expectOneLineError(gclab('tune', 'container-churn', '--no-timing'), /tune judges every point by its time.*--no-timing does not apply/);
-    expectOneLineError(gclab('tips', '--no-timing', '--tip', 'disable GC, collect by hand'), /--no-timing leaves no tip to score: 'disable GC, collect by hand' is judged by time/);
-    const r = gclab('tips', '--no-timing', '--tip', 'use __slots__', '--tip', 'disable GC, collect by hand', '--profile', '3.13', '--json');
+  it('tips and tune know --no-timing: modelled CPython time needs none; without a model for the profile, time-judged tips are left out', () => {
+    // A TypeScript body's work is not counted: tune needs its timing and says why.
+    expectOneLineError(gclab('tune', 'workloads/examples/records.ts', '--threshold0', '100,200', '--no-timing'), /tune judges every point by its time and .*'s work is not counted.*--no-timing does not apply/);
+    // The shipped model prices every profile: the time-judged tip is scored untimed, from modelled time.
+    const modelled = gclab('tips', '--no-timing', '--tip', 'use __slots__', '--tip', 'disable GC, collect by hand', '--profile', '3.13', '--json');
+    expect(modelled.status, modelled.stderr).toBe(0);
+    const scored = JSON.parse(modelled.stdout) as { tips: { tip: string }[]; leftOut?: string[] };
+    expect(scored.tips.map((t) => t.tip).sort()).toEqual(['disable GC, collect by hand', 'use __slots__']);
+    expect(scored.leftOut).toBeUndefined();
+    // A model without 3.13: that tip has no time to be judged by.
+    const only311 = join(dir, 'only-3.11.json');
+    const shipped = JSON.parse(readFileSync('cost-models/default.json', 'utf8')) as { profiles: Record<string, unknown> };
+    writeFileSync(only311, JSON.stringify({ ...shipped, profiles: { '3.11': shipped.profiles['3.11'] } }));
+    expectOneLineError(gclab('tips', '--no-timing', '--tip', 'disable GC, collect by hand', '--profile', '3.13', '--cost-model', only311), /--no-timing leaves no tip to score: 'disable GC, collect by hand' is judged by time/);
+    const r = gclab('tips', '--no-timing', '--tip', 'use __slots__', '--tip', 'disable GC, collect by hand', '--profile', '3.13', '--json', '--cost-model', only311);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { tips: { tip: string }[]; leftOut: string[] };
     expect(out.tips.map((t) => t.tip)).toEqual(['use __slots__']);

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { readResults } from '../src/lab/store.js';
 import type { TaskRecord } from '../src/lab/coordinator.js';
 import { sideBySideLines, type SideRow } from '../src/cli/profile-table.js';
+import { formatNs } from '../src/core/units.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gclab-run-profiles-'));
 const resultsDir = join(dir, 'results');
@@ -127,7 +128,7 @@ describe('gclab run over several profiles and variants', () => {
     expectWithin100(r.stdout);
     const table = sideTable(r.stdout);
     expect([...table.rows.keys()]).toEqual(['dict @3.11', 'dict @3.13', 'slots @3.11', 'slots @3.13']);
-    expect(table.header).toEqual(['variant @profile', 'peak req.', 'held/n', 'collections', 'visited', 'max pause', 'max obj']);
+    expect(table.header).toEqual(['variant @profile', 'peak req.', 'held/n', 'collections', 'visited', 'max pause', 'max obj', 'CPython time']);
     expect(r.stdout).toMatch(/^slots-vs-dict n=2000, seed 1, gc enabled: 2 variants × 2 profiles$/m);
 
     // The per-record details are still there, one block per task, and the table agrees with them.
@@ -145,6 +146,9 @@ describe('gclab run over several profiles and variants', () => {
       expect(cell(table, key(rec), 'held/n')).toBe(perItem(rec, 'held'));
       const largest = Math.max(...Array.from(rec.metrics!.gc.pauseVisited));
       expect(cell(table, key(rec), 'max obj')).toBe(String(largest));
+      // Modelled CPython time: the record's own, and its largest modelled pause.
+      expect(cell(table, key(rec), 'CPython time')).toBe(formatNs(rec.cpythonTime!.totalNs));
+      expect(cell(table, key(rec), 'max pause')).toBe(formatNs(rec.cpythonTime!.pausesNs.max));
     }
     const held = (row: string): number => Number.parseFloat(cell(table, row, 'held/n'));
     // The model: a __dict__ instance costs ~40 B more than a slotted one on both versions; 3.11's
@@ -267,6 +271,9 @@ describe('gclab run over several profiles and variants', () => {
       /^ {2}gc {8}thresholds 2000, 10, 10; collections 1 \/ 0 \/ 0; collected 0 \/ 0 \/ 0;$/,
       /^ {12}uncollectable 0 \/ 0 \/ 0$/,
       /^ {2}pauses {4}1 \(p50 .+\); 1,993 objects visited$/,
+      /^ {2}CPython {3}[\d.]+ [µm]s modelled; mutator [\d.]+ [µm]s; GC [\d.]+ [µm]s \([\d.]+ %\);$/,
+      /^ {12}pauses p50 [\d.]+ [µm]s, max [\d.]+ [µm]s;$/,
+      /^ {12}model fitted on 3\.13\.\d+, leave-one-out error median \d+ %, worst \d+ %$/,
       /^ {2}telemetry \d+ samples every 20 ms$/,
       /^results: .+-run-slots-vs-dict-dict\.msgpack$/,
     ];
@@ -299,6 +306,7 @@ describe('gclab run over several profiles and variants', () => {
           pauseMaxNs: 123_456_789,
           pauseMaxVisited: 456_789,
           median: 987_654_321,
+          cpythonNs: 876_543_210,
         },
       })),
     );
@@ -306,7 +314,8 @@ describe('gclab run over several profiles and variants', () => {
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(100);
     const headers = lines.filter((l) => l.startsWith('variant @profile'));
     expect(headers).toHaveLength(2);
-    expect(headers[0]).toContain('median');
+    expect(headers[0]).toContain('CPython time');
+    expect(headers[0]).toContain('sim median');
     expect(headers[0]).not.toContain('held/n');
     expect(headers[1].split(/ {2,}/)).toEqual(['variant @profile', ...probes.map((p) => `${p}/n`)]);
     // Cut in both tables (more in the second, whose label column is narrower by its budget).

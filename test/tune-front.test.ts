@@ -7,7 +7,7 @@ import { paretoFront, recommend, type PointFigures } from '../src/tune/front.js'
 import { medianInterval } from '../src/core/median-interval.js';
 
 function point(time: number, pauseP99: number, peak: number, extra: Partial<PointFigures> = {}): PointFigures {
-  return { time, timeLow: time, timeHigh: time, pauseP99, pauseMax: pauseP99, pauseP99Ns: 0, pauseMaxNs: 0, peak, gcShare: 0, collections: [0, 0, 0], visited: 0, ...extra };
+  return { time, modelled: true, timeLow: time, timeHigh: time, pauseP99, pauseMax: pauseP99, pauseP99Ns: 0, pauseMaxNs: 0, peak, gcShare: 0, collections: [0, 0, 0], visited: 0, ...extra };
 }
 
 describe('Pareto front', () => {

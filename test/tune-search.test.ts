@@ -20,7 +20,7 @@ const space = new TuneSpace(
 function figures(p: Point): PointFigures {
   const s = space.setting(p);
   const time = 100 + 40 * Math.abs(Math.log10(s.threshold[0] / 5000)) + Math.abs(s.threshold[1] - 20);
-  return { time, timeLow: time, timeHigh: time, pauseP99: s.threshold[0] / 10, pauseMax: s.threshold[0] / 10, pauseP99Ns: 0, pauseMaxNs: 0, peak: 1e6 + 50 * s.threshold[0], gcShare: 0, collections: [0, 0, 0], visited: 0 };
+  return { time, modelled: true, timeLow: time, timeHigh: time, pauseP99: s.threshold[0] / 10, pauseMax: s.threshold[0] / 10, pauseP99Ns: 0, pauseMaxNs: 0, peak: 1e6 + 50 * s.threshold[0], gcShare: 0, collections: [0, 0, 0], visited: 0 };
 }
 
 function runSearch(budget: number, width: number): MeasuredPoint[] {

@@ -22,7 +22,8 @@ export interface TwinResult {
     readonly collections: readonly number[];
     readonly collected: readonly number[];
     readonly uncollectable: readonly number[];
-    readonly pauses: { readonly count: number; readonly total_ns: number; readonly max_ns: number };
+    /** Every pause in ns and its generation, in order (the first 65 536). */
+    readonly pauses: { readonly count: number; readonly total_ns: number; readonly max_ns: number; readonly ns: readonly number[]; readonly generation: readonly number[] };
   };
   readonly tracemalloc: { readonly current: number; readonly peak: number; readonly probes: Readonly<Record<string, number>> } | null;
   /** Figures the twin recorded with `twin.report` (empty for twins that report none). */

@@ -13,6 +13,7 @@ import { runCommand, type RunOptions } from './commands/run.js';
 import { benchCommand, type BenchOptions } from './commands/bench.js';
 import { resultsExportCommand, resultsListCommand, resultsShowCommand } from './commands/results.js';
 import { calibrateCommand, type CalibrateOptions } from './commands/calibrate.js';
+import { calibrateFitCommand, type FitOptions } from './commands/calibrate-fit.js';
 import { addGateOptions, COMPARE_EXIT_HELP, compareCommand, type CompareCommandOptions } from './commands/compare.js';
 import { addLabOptions, addPoolOptions, tableOption } from './commands/lab-options.js';
 import { DEFAULT_TIP_PROFILES, tipsCommand, type TipsOptions } from './commands/tips.js';
@@ -186,9 +187,27 @@ export function buildProgram(out: (line: string) => void): Command {
     .option('--n <sizes>', "values of n, comma-separated (default: 100000, or a workload's default n where 100000 is outside its range)")
     .option('--param <key=value>', 'a parameter for every workload that has it (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  gclab calibrate\n  gclab calibrate --n 100000,1000000 --workload slots-vs-dict\n  gclab calibrate --workload gc-manual --n 10000 --param m=40000 --python python3.12')
-    .action(async (opts: CalibrateOptions) => {
-      process.exitCode = await calibrateCommand(opts, out);
+    .option('--fit', "fit the cost model (modelled CPython time) on the interpreters here: every built-in workload and pyperformance's development set, with leave-one-out errors")
+    .option('--repeat <k>', 'with --fit: runs per program and interpreter, the fastest kept (default 3)')
+    .option('--out <file>', 'with --fit: the model file to write (default results/cost-model.json)')
+    .option('--corpus-out <file>', 'with --fit: where the measured rows go (default results/cost-corpus.json)')
+    .option('--from-corpus <file>', 'with --fit: refit the rows of an earlier --fit instead of measuring')
+    .addOption(tableOption('resultsDir', 'where --fit writes by default'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  gclab calibrate\n  gclab calibrate --n 100000,1000000 --workload slots-vs-dict\n  gclab calibrate --workload gc-manual --n 10000 --param m=40000 --python python3.12' +
+        '\n  gclab calibrate --fit\n  gclab calibrate --fit --from-corpus results/cost-corpus.json --out my-model.json',
+    )
+    .action(async (opts: CalibrateOptions & FitOptions & { fit?: boolean }) => {
+      if (!opts.fit) {
+        for (const flag of ['repeat', 'out', 'corpusOut', 'fromCorpus'] as const) {
+          if (opts[flag] !== undefined) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with --fit`);
+        }
+        process.exitCode = await calibrateCommand(opts, out);
+        return;
+      }
+      if (opts.n !== undefined || opts.param !== undefined || opts.json) throw new UsageError('--fit runs each program at its calibration size: --n, --param and --json do not apply');
+      process.exitCode = await calibrateFitCommand(opts, out);
     });
 
   addGateOptions(
@@ -199,6 +218,7 @@ export function buildProgram(out: (line: string) => void): Command {
       .argument('<b>', 'the results to judge against it, the same ways'),
   )
     .addOption(tableOption('resultsDir', 'where results files and baselines are'))
+    .addOption(tableOption('costModel', "the coefficients that price both sides' modelled CPython time (default: the shipped ones)"))
     .option('--json', 'print JSON')
     .option('--md', 'print Markdown (for pasting into an issue)')
     .option('--html [path]', "also write an HTML report of the comparison (default: beside B's results file)")
@@ -209,7 +229,8 @@ export function buildProgram(out: (line: string) => void): Command {
         'Results pair by workload, variant, params and profile (repetitions pool their samples).',
         'Timing: median B/A with a 95% bootstrap CI; flagged slower or faster when the Mann-Whitney',
         'p-value, Holm-adjusted over the pairs, is below --alpha and the CI excludes 1. Deterministic',
-        'figures (bytes, collections, visited, ...) are compared exactly.',
+        'figures (bytes, collections, visited, ..., and cpython: the modelled CPython time, both sides priced',
+        'by the same cost model) are compared exactly; --fail-if-slower also gates the modelled time.',
         '',
         COMPARE_EXIT_HELP,
         '',

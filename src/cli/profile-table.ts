@@ -20,12 +20,14 @@ export interface SideFigures {
   readonly collections: readonly number[];
   /** Objects the collector visited in the whole run. */
   readonly visited: number;
-  /** The longest pause's wall time (ns), over the repetitions. */
+  /** The longest pause (ns): modelled CPython time where the run has it, else the simulator's over the repetitions. */
   readonly pauseMaxNs: number;
   /** Objects the largest pause visited: its work, the deterministic measure of a pause. */
   readonly pauseMaxVisited: number;
   /** The median body time (ns), every repetition's samples pooled; null when not timed. */
   readonly median: number | null;
+  /** Modelled CPython time of the body (ns; deterministic, so one run's); null where not modelled. */
+  readonly cpythonNs: number | null;
 }
 
 export interface SideRow {
@@ -86,9 +88,10 @@ function poolFigures(records: readonly TaskRecord[], probes: readonly string[]):
     perItem,
     collections: m.gc.collections,
     visited: m.gc.visited,
-    pauseMaxNs: Math.max(0, ...ok.map((r) => r.metrics!.gc.pauses.max)),
+    pauseMaxNs: ok[0].cpythonTime ? ok[0].cpythonTime.pausesNs.max : Math.max(0, ...ok.map((r) => r.metrics!.gc.pauses.max)),
     pauseMaxVisited: Math.max(0, ...Array.from(m.gc.pauseVisited ?? [])),
     median,
+    cpythonNs: ok[0].cpythonTime?.totalNs ?? null,
   };
 }
 
@@ -113,8 +116,9 @@ function fitLabel(label: string, width: number): string {
 
 function tableColumns(rows: readonly SideRow[], probes: readonly string[], perItem: boolean): [string[], string[][], Align[]] {
   const timed = rows.some((r) => r.figures?.median !== null && r.figures?.median !== undefined);
+  const modelled = rows.some((r) => r.figures?.cpythonNs !== null && r.figures?.cpythonNs !== undefined);
   const shown = perItem ? probes.filter((p) => rows.some((r) => r.figures?.perItem[p] !== undefined)) : [];
-  const header = ['variant @profile', 'peak req.', ...shown.map((p) => `${p}/n`), 'collections', 'visited', 'max pause', 'max obj', ...(timed ? ['median'] : [])];
+  const header = ['variant @profile', 'peak req.', ...shown.map((p) => `${p}/n`), 'collections', 'visited', 'max pause', 'max obj', ...(modelled ? ['CPython time'] : []), ...(timed ? ['sim median'] : [])];
   const align: Align[] = header.map((_, i) => (i === 0 ? 'left' : 'right'));
   const body = rows.map((r) => {
     const f = r.figures;
@@ -128,6 +132,7 @@ function tableColumns(rows: readonly SideRow[], probes: readonly string[], perIt
       // No collection ran: no pause to time.
       f.collections.every((c) => c === 0) ? '-' : formatNs(f.pauseMaxNs),
       f.collections.every((c) => c === 0) ? '-' : formatCompact(f.pauseMaxVisited),
+      ...(modelled ? [f.cpythonNs === null ? '-' : formatNs(f.cpythonNs)] : []),
       ...(timed ? [f.median === null ? '-' : formatNs(f.median)] : []),
     ];
   });
@@ -161,8 +166,9 @@ export function sideBySideLines(title: string, rows: readonly SideRow[], probes:
 function legend(perItem: readonly string[]): string[] {
   const items = perItem.length === 0 ? '' : `; ${perItem.map((p) => `${p}/n`).join(', ')}: the probe's bytes over n`;
   const text =
-    '(collections g0/g1/g2; visited: objects the collector visited; max pause: the longest pause\'s wall time;' +
-    ` max obj: objects the largest pause visited, its deterministic measure${items})`;
+    '(collections g0/g1/g2; visited: objects the collector visited; max pause: the longest pause, in modelled CPython time where' +
+    " the run is modelled, else the simulator's; max obj: objects the largest pause visited, its deterministic measure; CPython time:" +
+    ` the body's modelled CPython time (deterministic); sim median: the simulator's own time${items})`;
   return wrapWords(text, outputWidth(), ' ');
 }
 
@@ -209,7 +215,8 @@ function comparisonFields(a: SideRow, b: SideRow, byProfile: boolean): string[] 
     fields.push(`visited ${versus(fb.visited, fa.visited, formatCount, false)}`);
     fields.push(`max obj ${versus(fb.pauseMaxVisited, fa.pauseMaxVisited, formatCount, false)}`);
   }
-  if (fa.median !== null && fb.median !== null) fields.push(`median ${versus(fb.median, fa.median, formatNs, false)}`);
+  if (fa.cpythonNs !== null && fb.cpythonNs !== null) fields.push(`CPython time ${versus(fb.cpythonNs, fa.cpythonNs, formatNs, false)}`);
+  else if (fa.median !== null && fb.median !== null) fields.push(`sim median ${versus(fb.median, fa.median, formatNs, false)}`);
   return fields;
 }
 

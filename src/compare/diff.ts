@@ -7,6 +7,7 @@
  * alpha = 0.01 two runs of the same suite then flag something in at most 1 % of comparisons,
  * however many pairs it has (unadjusted, a 14-pair suite would in about 13 %).
  */
+import { modelledTotalNs, type CostModel } from '../lab/cost-model.js';
 import { formatCount } from '../core/units.js';
 import { deterministicFigures, sameFigure, type FigureKind, type MetricName } from './figures.js';
 import { matchResults, type MatchedPair, type PooledResult, type ResultSet } from './match.js';
@@ -113,7 +114,7 @@ export function compareResults(a: ResultSet, b: ResultSet, options: CompareOptio
     });
   });
   const pairs: PairComparison[] = matching.pairs.map((pair) => {
-    const { compared, changes } = figureChanges(pair.a, pair.b, options.metrics);
+    const { compared, changes } = figureChanges(pair.a, pair.b, options.metrics, options.costModel);
     return { key: pair.key, label: labels.get(pair.key)!, timing: timing.get(pair.key) ?? null, figuresCompared: compared, changes };
   });
   return {
@@ -131,7 +132,7 @@ export function compareResults(a: ResultSet, b: ResultSet, options: CompareOptio
   };
 }
 
-function figureChanges(a: PooledResult, b: PooledResult, metrics: ReadonlySet<MetricName>): { compared: number; changes: FigureChange[] } {
+function figureChanges(a: PooledResult, b: PooledResult, metrics: ReadonlySet<MetricName>, model: CostModel): { compared: number; changes: FigureChange[] } {
   const fa = deterministicFigures(a.metrics, metrics);
   const fb = new Map(deterministicFigures(b.metrics, metrics).map((f) => [f.name, f]));
   const changes: FigureChange[] = [];
@@ -145,7 +146,17 @@ function figureChanges(a: PooledResult, b: PooledResult, metrics: ReadonlySet<Me
   }
   // Figures only B has (a probe or report A's workload did not declare).
   for (const y of fb.values()) changes.push({ name: y.name, metric: y.metric, kind: y.kind, a: null, b: y.value, delta: null, relative: null });
-  return { compared: fa.length + fb.size, changes };
+  // Modelled CPython time, both sides priced by the same model; compared only where both counted
+  // their work (a file from before the cost model has no counts: that is not a change).
+  let modelled = 0;
+  const ta = metrics.has('cpython') ? modelledTotalNs(a.metrics, a.spec.profile, model) : undefined;
+  const tb = metrics.has('cpython') ? modelledTotalNs(b.metrics, b.spec.profile, model) : undefined;
+  if (ta !== undefined && tb !== undefined) {
+    modelled = 1;
+    const delta = tb - ta;
+    if (delta !== 0) changes.push({ name: 'cpython-ns', metric: 'cpython', kind: 'ns', a: ta, b: tb, delta, relative: ta !== 0 ? delta / ta : null });
+  }
+  return { compared: fa.length + fb.size + modelled, changes };
 }
 
 /**
@@ -226,6 +237,11 @@ function gateTrips(pairs: readonly PairComparison[], o: CompareOptions): GateTri
         pair: p.label,
         detail: `time ${percent(t.ratio - 1)} (95% CI ${percent(t.low - 1)} to ${percent(t.high - 1)}, p ${formatP(t.pAdjusted)}) > +${o.failIfSlowerPct}%`,
       });
+    }
+    // Modelled CPython time is deterministic: slower by more than pct is a real difference of work.
+    const modelled = p.changes.find((c) => c.metric === 'cpython');
+    if (o.failIfSlowerPct !== null && modelled?.relative != null && modelled.relative > o.failIfSlowerPct / 100) {
+      trips.push({ gate: 'fail-if-slower', pair: p.label, detail: `CPython time (modelled) ${percent(modelled.relative)} > +${o.failIfSlowerPct}%` });
     }
     if (o.failIfBiggerPct !== null) {
       for (const c of p.changes) {

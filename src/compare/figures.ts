@@ -1,14 +1,16 @@
 /**
  * What `gclab compare` compares: `time` (tinybench samples, wall clock, judged statistically) and
- * the deterministic figures of a run (the same spec always gives the same value), compared exactly.
- * Each `--metric` name selects a group of figures; pause times and reports in ns are wall clock
- * and noisy, so they are not compared.
+ * the deterministic figures of a run (the same spec always gives the same value), compared exactly;
+ * among them `cpython`, the modelled CPython time, which both sides get from the same cost model
+ * (diff.ts). Each `--metric` name selects a group of figures; pause times and reports in ns are
+ * wall clock and noisy, so they are not compared.
  */
 import { UsageError, unknownName } from '../core/errors.js';
 import type { RunMetrics } from '../lab/measure.js';
 
 export const METRICS = [
   'time',
+  'cpython',
   'peak',
   'current',
   'arenas',
@@ -28,7 +30,7 @@ export type MetricName = (typeof METRICS)[number];
 /** The metrics whose figures are bytes (what --fail-if-bigger gates). */
 export const BYTE_METRICS: readonly MetricName[] = ['peak', 'current', 'arenas', 'probes'];
 
-export type FigureKind = 'bytes' | 'count';
+export type FigureKind = 'bytes' | 'count' | 'ns';
 
 /** One deterministic figure of a run, e.g. `peak` or `collections[0]` or `probe:held`. */
 export interface Figure {

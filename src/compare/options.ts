@@ -2,6 +2,7 @@
  * The options of a comparison (`gclab compare` and `gclab bench --baseline`), typed and resolved
  * once: which figures, the significance level, and the gates that decide the exit status.
  */
+import { costModel, type CostModel } from '../lab/cost-model.js';
 import { UsageError } from '../core/errors.js';
 import { BYTE_METRICS, METRICS, parseMetrics, type MetricName } from './figures.js';
 import { DEFAULT_BOOTSTRAP, type BootstrapOptions } from './stats.js';
@@ -18,6 +19,8 @@ export interface CompareOptions {
   /** Trip on any difference in a deterministic figure of `metrics`. */
   readonly failIfChanged: boolean;
   readonly bootstrap: BootstrapOptions;
+  /** Prices both sides' modelled CPython time (the `cpython` figure), so a difference is one of work, not of models. */
+  readonly costModel: CostModel;
 }
 
 /** The options as the command line gives them. */
@@ -27,6 +30,7 @@ export interface RawCompareOptions {
   failIfSlower?: string;
   failIfBigger?: string;
   failIfChanged?: boolean;
+  costModel?: string;
 }
 
 export const DEFAULT_ALPHA = 0.01;
@@ -47,7 +51,7 @@ export function resolveCompareOptions(raw: RawCompareOptions): CompareOptions {
   const failIfBiggerPct = raw.failIfBigger === undefined ? null : parseNumber(raw.failIfBigger, '--fail-if-bigger', 0, 10_000);
   // Peak requested bytes unless --metric names the figures.
   const biggerMetrics = new Set<MetricName>(raw.metric === undefined ? ['peak'] : BYTE_METRICS.filter((m) => metrics.has(m)));
-  if (failIfSlowerPct !== null && !metrics.has('time')) throw new UsageError(`--fail-if-slower needs 'time' in --metric`);
+  if (failIfSlowerPct !== null && !metrics.has('time') && !metrics.has('cpython')) throw new UsageError(`--fail-if-slower needs 'time' or 'cpython' in --metric`);
   if (failIfBiggerPct !== null && biggerMetrics.size === 0) {
     throw new UsageError(`--fail-if-bigger needs a byte figure in --metric (${BYTE_METRICS.join(', ')})`);
   }
@@ -55,7 +59,7 @@ export function resolveCompareOptions(raw: RawCompareOptions): CompareOptions {
   if (failIfChanged && ![...metrics].some((m) => m !== 'time')) {
     throw new UsageError(`--fail-if-changed needs a deterministic figure in --metric (${METRICS.filter((m) => m !== 'time').join(', ')})`);
   }
-  return { metrics, alpha, failIfSlowerPct, failIfBiggerPct, biggerMetrics, failIfChanged, bootstrap: DEFAULT_BOOTSTRAP };
+  return { metrics, alpha, failIfSlowerPct, failIfBiggerPct, biggerMetrics, failIfChanged, bootstrap: DEFAULT_BOOTSTRAP, costModel: costModel(raw.costModel) };
 }
 
 /** Whether any gate is set (without one a comparison only reports). */

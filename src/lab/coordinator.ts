@@ -4,6 +4,7 @@
  * per-task timeout, survives workers that die, and stops cleanly when cancelled. Each finished
  * task becomes a `TaskRecord` handed to `onRecord` at once, so nothing measured is lost.
  */
+import { modelledTime, type CostModel, type CpythonTime } from './cost-model.js';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
@@ -57,6 +58,8 @@ export interface TaskRecord {
   readonly time?: TimeStats | null;
   readonly telemetry?: Telemetry;
   readonly wallMs: number;
+  /** The deterministic run's modelled CPython time (src/lab/cost-model.ts); absent where its work is not counted or no model priced it. */
+  readonly cpythonTime?: CpythonTime;
 }
 
 export interface CoordinatorOptions {
@@ -66,6 +69,8 @@ export interface CoordinatorOptions {
   /** A task running longer is stopped (its worker is terminated) and recorded as a timeout. */
   readonly taskTimeoutMs: number;
   readonly timing: TimingOptions | null;
+  /** Prices each ok record's modelled CPython time (none: records carry none). */
+  readonly costModel?: CostModel;
 }
 
 /** What the progress display reads. */
@@ -198,7 +203,11 @@ export class Coordinator {
     this.sampleOne(id);
     const telemetry = this.finishTelemetry(id);
     const wallMs = performance.now() - started;
-    if (outcome.ok) return { id, spec, repetition, status: 'ok', metrics: outcome.metrics, time: outcome.time, telemetry, wallMs };
+    if (outcome.ok) {
+      const model = this.options.costModel;
+      const cpythonTime = model === undefined ? undefined : modelledTime(outcome.metrics, spec.profile, model);
+      return { id, spec, repetition, status: 'ok', metrics: outcome.metrics, time: outcome.time, telemetry, wallMs, ...(cpythonTime ? { cpythonTime } : {}) };
+    }
     return { id, spec, repetition, status: outcome.kind, error: outcome.message, telemetry, wallMs };
   }
 

@@ -14,6 +14,7 @@ import { effectiveThresholds, type RunSpec, type Thresholds } from './options.js
 import type { WorkloadContext } from './workload.js';
 import { resolveWorkload } from './options.js';
 import { topUpStartupPopulation } from '../heap/gc/startup.js';
+import { pauseDriverTotals } from './cost-drivers.js';
 
 /**
  * count0 when the twin's body starts: after its `gc.collect()`, the `gc.get_stats()` list and
@@ -77,6 +78,11 @@ export interface RunMetrics {
     readonly pauseGeneration: Int8Array;
     /** The work of each pause, machine-independent: objects the collector examined. */
     readonly pauseVisited: Int32Array;
+    /** Objects each pause freed, and references it followed (absent from older results files). */
+    readonly pauseCollected?: Int32Array;
+    readonly pauseReferences?: Float64Array;
+    /** Weakref callbacks and finalizers each pause ran (absent from older results files). */
+    readonly pauseFinalizers?: Float64Array;
     /** When each pause started, in ns since the body started (absent from older results files). */
     readonly pauseStartNs?: Float64Array;
     /**
@@ -87,6 +93,20 @@ export interface RunMetrics {
     readonly pausesBeforeProbe?: Readonly<Record<string, number>>;
   };
   readonly objects: { readonly allocated: number; readonly freed: number };
+  /**
+   * The mutator's work besides its allocations, the cost model's drivers: operations executed by
+   * class (src/python/work-counts.ts) and allocations served from a free list. Absent for a
+   * TypeScript body and from older results files.
+   */
+  readonly work?: {
+    readonly ops: Readonly<Record<string, number>>;
+    readonly freeListReuses: number;
+    /**
+     * Each collection driver of the cost model summed over the body's pauses: the model is linear,
+     * so these price the total GC time where the per-pause arrays are gone (a baseline keeps none).
+     */
+    readonly pauseTotals: Readonly<Record<string, number>>;
+  };
   /** Figures the body reported with `ctx.report` (NaN for a declared one it did not report). */
   readonly reports: Readonly<Record<string, number>>;
   /** Wall time of the body in this run (the timed figures come from tinybench). */
@@ -294,6 +314,7 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
   const visitedBefore = c[Stat.GcVisited];
   const allocatedBefore = c[Stat.ObjectsAllocated];
   const freedBefore = c[Stat.ObjectsFreed];
+  const reusesBefore = c[Stat.FreeListReuses];
   const pausesBefore = gc.pauses.count;
   const probes: Record<string, number> = {};
   const workload = resolveWorkload(spec.workload);
@@ -306,8 +327,10 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
   heap.stats.beforePublish = instruments.onPublish;
   const output: string[] = [];
   let bodyNs: number;
+  let ops: Readonly<Record<string, number>> | undefined;
   try {
     bodyNs = runBody(run, spec, { probes, pausesAtProbe, reports, output, onProgress });
+    ops = workload.variants[spec.variant].work?.(run.module);
   } finally {
     heap.stats.beforePublish = null;
     workload.variants[spec.variant].release?.(run.module);
@@ -324,14 +347,38 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
   const pauseNs = new Float64Array(n);
   const pauseGeneration = new Int8Array(n);
   const pauseVisited = new Int32Array(n);
+  const pauseCollected = new Int32Array(n);
+  const pauseReferences = new Float64Array(n);
+  const pauseFinalizers = new Float64Array(n);
   const pauseStartNs = new Float64Array(n);
   const bodyStartOnLogClock = bodyStartMs - gc.originMs;
   for (let i = 0; i < n; i++) {
     pauseNs[i] = Math.round(log.durationMs[pausesBefore + i] * 1e6);
     pauseGeneration[i] = log.generation[pausesBefore + i];
     pauseVisited[i] = log.visited[pausesBefore + i];
+    pauseCollected[i] = log.collected[pausesBefore + i];
+    pauseReferences[i] = log.references[pausesBefore + i];
+    pauseFinalizers[i] = log.finalizers[pausesBefore + i];
     pauseStartNs[i] = Math.max(0, Math.round((log.startMs[pausesBefore + i] - bodyStartOnLogClock) * 1e6));
   }
+  const gcFigures: RunMetrics['gc'] = {
+    thresholds: effectiveThresholds(spec),
+    enabled: spec.gc === 'enabled',
+    startupTracked,
+    collections: statsAfter.map((s, g) => s.collections - statsBefore[g].collections),
+    collected: statsAfter.map((s, g) => s.collected - statsBefore[g].collected),
+    uncollectable: statsAfter.map((s, g) => s.uncollectable - statsBefore[g].uncollectable),
+    visited: c[Stat.GcVisited] - visitedBefore,
+    pauses: summarisePauses(pauseNs),
+    pauseNs,
+    pauseGeneration,
+    pauseVisited,
+    pauseCollected,
+    pauseReferences,
+    pauseFinalizers,
+    pauseStartNs,
+    pausesBeforeProbe: Object.fromEntries(Object.entries(pausesAtProbe).map(([name, count]) => [name, count - pausesBefore])),
+  };
   return {
     memory: {
       requested: { current: heap.tracedCurrent, peak: heap.tracedPeak },
@@ -342,22 +389,9 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
       pagesDirtied: heap.cowActive ? c[Stat.CowPagesWritten] : 0,
       sizeClasses,
     },
-    gc: {
-      thresholds: effectiveThresholds(spec),
-      enabled: spec.gc === 'enabled',
-      startupTracked,
-      collections: statsAfter.map((s, g) => s.collections - statsBefore[g].collections),
-      collected: statsAfter.map((s, g) => s.collected - statsBefore[g].collected),
-      uncollectable: statsAfter.map((s, g) => s.uncollectable - statsBefore[g].uncollectable),
-      visited: c[Stat.GcVisited] - visitedBefore,
-      pauses: summarisePauses(pauseNs),
-      pauseNs,
-      pauseGeneration,
-      pauseVisited,
-      pauseStartNs,
-      pausesBeforeProbe: Object.fromEntries(Object.entries(pausesAtProbe).map(([name, count]) => [name, count - pausesBefore])),
-    },
+    gc: gcFigures,
     objects: { allocated: c[Stat.ObjectsAllocated] - allocatedBefore, freed: c[Stat.ObjectsFreed] - freedBefore },
+    ...(ops !== undefined ? { work: { ops, freeListReuses: c[Stat.FreeListReuses] - reusesBefore, pauseTotals: pauseDriverTotals(gcFigures) } } : {}),
     reports,
     bodyNs,
     ...(output.length > 0 ? { output } : {}),

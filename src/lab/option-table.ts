@@ -38,6 +38,7 @@ export const OPTIONS = {
   warmup: { flags: '--warmup <n>', help: 'warm-up iterations before timing', default: String(DEFAULT_TIMING.warmupIterations), range: [0, 10_000] },
   timing: { flags: '--no-timing', help: 'skip tinybench timing (the deterministic run only)' },
   resultsDir: { flags: '--results-dir <dir>', help: 'where results files go', default: DEFAULT_RESULTS_DIR },
+  costModel: { flags: '--cost-model <file>', help: "the coefficients that price modelled CPython time (default: the shipped ones, fitted by 'gclab calibrate --fit')" },
   json: { flags: '--json', help: 'print JSON only (no tables, no animation)' },
   suite: { flags: '-s, --suite <name>', help: "the suite (see 'gclab list')", default: 'default' },
   objective: { flags: '--objective <name>', help: `what the recommendation optimises: ${OBJECTIVES.join(', ')}`, default: 'throughput' },

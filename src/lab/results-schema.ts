@@ -74,10 +74,14 @@ const runMetrics = z.object({
     pauseNs: typed('Float64Array'),
     pauseGeneration: typed('Int8Array'),
     pauseVisited: typed('Int32Array'),
+    pauseCollected: typed('Int32Array').optional(),
+    pauseReferences: typed('Float64Array').optional(),
+    pauseFinalizers: typed('Float64Array').optional(),
     pauseStartNs: typed('Float64Array').optional(),
     pausesBeforeProbe: z.record(z.string(), finite).optional(),
   }),
   objects: z.object({ allocated: finite, freed: finite }),
+  work: z.object({ ops: z.record(z.string(), finite), freeListReuses: finite, pauseTotals: z.record(z.string(), finite) }).optional(),
   reports: z.record(z.string(), measured),
   bodyNs: measured,
   output: z.array(z.string()).optional(),
@@ -114,6 +118,9 @@ export const taskRecordSchema = z
     time: timeStats.nullable().optional(),
     telemetry: telemetry.optional(),
     wallMs: measured,
+    cpythonTime: z
+      .object({ totalNs: finite, mutatorNs: finite, gcNs: finite, pausesNs: z.object({ p50: finite, p99: finite, max: finite }), model: z.string() })
+      .optional(),
   })
   // Everything that reads an ok record reads its figures.
   .refine((r) => r.status !== 'ok' || r.metrics !== undefined, { message: "an 'ok' result without metrics", path: ['metrics'] });

@@ -2,6 +2,7 @@
  * A task record as one plain object (what `gclab run --json` prints and `results export` writes):
  * provenance of the run, memory, GC and time figures; ns and bytes throughout.
  */
+import type { CpythonTime } from './cost-model.js';
 import { formatBytes, formatNs } from '../core/units.js';
 import type { TaskRecord } from './coordinator.js';
 import { PROBE_NOT_REACHED } from './measure.js';
@@ -39,7 +40,10 @@ export interface ResultSummary {
   readonly reports?: Readonly<Record<string, number>>;
   /** What a Python program printed in the deterministic run (absent when it printed nothing). */
   readonly output?: readonly string[];
+  /** The simulator's own time (tinybench): the lab's performance, not CPython's. */
   readonly time?: { samples: number; mean: number; median: number; p99: number; min: number; max: number; sd: number; rme: number } | null;
+  /** Modelled CPython time (src/lab/cost-model.ts): deterministic; null where the run's work is not counted. */
+  readonly cpythonTime?: CpythonTime | null;
 }
 
 export function summarise(record: TaskRecord): ResultSummary {
@@ -82,33 +86,36 @@ export function summarise(record: TaskRecord): ResultSummary {
     reports: metrics.reports,
     ...(metrics.output ? { output: metrics.output } : {}),
     time,
+    cpythonTime: record.cpythonTime ?? null,
   };
 }
 
 /** The summary table's columns (the CLI's bench summary and the suite report's table). */
-export const SUMMARY_HEADER = ['workload/variant', 'profile', 'median', 'interval', 'peak req.', 'per item', 'gc runs', 'max pause'] as const;
+export const SUMMARY_HEADER = ['workload/variant', 'profile', 'CPython time', 'max pause', 'peak req.', 'per item', 'gc runs', 'sim time'] as const;
 export const SUMMARY_ALIGN = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'] as const;
 
 /** What the summary's columns mean, for a legend under the table. */
 export const SUMMARY_LEGEND =
-  "interval: a distribution-free ~95 % interval for the median time, below/above it ([min, max] under 6 samples); " +
-  "per item: the first probe's bytes over n where the workload has both, else the peak's; " +
-  "gc runs: collections of generations 0/1/2; max pause: '-' where no collection ran.";
+  "CPython time (the collector's share of it in brackets) and max pause: modelled CPython time, the run's counted work priced by " +
+  "the cost model (deterministic; 'gclab calibrate --fit' states its accuracy), '-' where it is not modelled or no " +
+  "collection ran; per item: the first probe's bytes over n where the workload has both, else the peak's; " +
+  "gc runs: collections of generations 0/1/2; sim time: the simulator's own median time (tinybench), not CPython's.";
 
 /** A task's cells in the summary table (SUMMARY_HEADER), its run named `name`. */
 export function summaryCells(r: TaskRecord, name: string): string[] {
   if (!r.metrics) return [name, r.spec.profile, r.status, '', '', '', '', ''];
   const m = r.metrics;
   const item = perItem(r);
+  const c = r.cpythonTime;
   return [
     name,
     r.spec.profile,
-    r.time ? formatNs(r.time.median) : '-',
-    r.time ? intervalText(r.time.values, r.time.median) : '-',
+    c ? `${formatNs(c.totalNs)} (${c.totalNs > 0 ? Math.round((100 * c.gcNs) / c.totalNs) : 0}%)` : '-',
+    c && m.gc.pauses.count > 0 ? formatNs(c.pausesNs.max) : '-',
     formatBytes(m.memory.requested.peak),
     item === null ? '-' : formatBytes(item.bytes),
     m.gc.collections.join('/'),
-    m.gc.pauses.count === 0 ? '-' : formatNs(m.gc.pauses.max),
+    r.time ? formatNs(r.time.median) : '-',
   ];
 }
 
@@ -139,4 +146,22 @@ export function probeText(bytes: number): string {
 /** Probes for JSON: a probe never reached is null, not a byte count. */
 export function probesJson(probes: Readonly<Record<string, number>>): Record<string, number | null> {
   return Object.fromEntries(Object.entries(probes).map(([name, bytes]) => [name, bytes === PROBE_NOT_REACHED ? null : bytes]));
+}
+
+/** A record's modelled CPython time as display fields, or why it has none. */
+export function cpythonTimeFields(r: TaskRecord): string[] {
+  const c = r.cpythonTime;
+  if (c === undefined) {
+    if (!r.metrics) return [];
+    return [r.metrics.work === undefined ? "not modelled: a TypeScript body's operations are not counted" : `not modelled: the cost model has no coefficients for ${r.spec.profile}`];
+  }
+  const share = c.totalNs > 0 ? ((100 * c.gcNs) / c.totalNs).toFixed(1) : '0.0';
+  const collected = r.metrics !== undefined && r.metrics.gc.pauses.count > 0;
+  return [
+    `${formatNs(c.totalNs)} modelled`,
+    `mutator ${formatNs(c.mutatorNs)}`,
+    collected ? `GC ${formatNs(c.gcNs)} (${share} %)` : 'GC none',
+    ...(collected ? [`pauses p50 ${formatNs(c.pausesNs.p50)}, max ${formatNs(c.pausesNs.max)}`] : []),
+    `model ${c.model}`,
+  ];
 }

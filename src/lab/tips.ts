@@ -3,6 +3,7 @@
  * without and with it, and the one figure that matters for it. `gclab tips` runs every tip's two
  * variants per profile and prints the figure for each, with the effect as a ratio.
  */
+import type { CpythonTime } from './cost-model.js';
 import { formatBytes, formatCount, formatNs, formatRatio } from '../core/units.js';
 import { PROBE_NOT_REACHED, type RunMetrics } from './measure.js';
 import type { TimeStats } from './protocol.js';
@@ -63,8 +64,11 @@ export function tipUnit(metric: TipMetric): TipUnit {
   }
 }
 
-/** The tip's figure from one run's metrics (and its timing, when it was timed). */
-export function tipFigure(metric: TipMetric, metrics: RunMetrics, params: Params, time?: TimeStats | null): number {
+/**
+ * The tip's figure from one run's metrics. A time is modelled CPython time where the run has one
+ * (deterministic), else the simulator's mean when it was timed, else its deterministic run's.
+ */
+export function tipFigure(metric: TipMetric, metrics: RunMetrics, params: Params, time?: TimeStats | null, cpythonTime?: CpythonTime): number {
   switch (metric.kind) {
     case 'bytes-per-item':
       // A probe the body never reached has no figure (NaN), not a negative one.
@@ -74,7 +78,7 @@ export function tipFigure(metric: TipMetric, metrics: RunMetrics, params: Params
     case 'retained':
       return metrics.memory.requested.current;
     case 'pause-p99':
-      return metrics.gc.pauses.p99;
+      return cpythonTime ? cpythonTime.pausesNs.p99 : metrics.gc.pauses.p99;
     case 'pages-dirtied':
       return metrics.memory.pagesDirtied;
     case 'collections':
@@ -82,7 +86,7 @@ export function tipFigure(metric: TipMetric, metrics: RunMetrics, params: Params
     case 'objects':
       return metrics.objects.allocated;
     case 'time':
-      return time ? time.mean : metrics.bodyNs;
+      return cpythonTime ? cpythonTime.totalNs : time ? time.mean : metrics.bodyNs;
     case 'most-visited': {
       const from = metrics.gc.pausesBeforeProbe?.[metric.after];
       if (from === undefined) return Number.NaN;

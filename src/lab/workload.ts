@@ -51,6 +51,11 @@ export interface Variant {
    * must not outlive it: a Python program's compiled code lets go of the run's heap.
    */
   readonly release?: (module: unknown) => void;
+  /**
+   * The operations the measured run executed, by class (a Python program's compiled code counts
+   * them: src/python/work-counts.ts); absent for a TypeScript body, whose work is not counted.
+   */
+  readonly work?: (module: unknown) => Readonly<Record<string, number>>;
 }
 
 /** A variant whose `setup` builds a module value `M` (typed for `run`). */

@@ -22,6 +22,7 @@ import type { Profile } from '../heap/profiles.js';
 import { foldConstants } from './fold.js';
 import { BUILTIN_NAMES, MODULE_NAMES, moduleHasAttribute, KNOWN_METHODS } from './builtins.js';
 import { IMMORTAL_REFCNT } from '../heap/layout.js';
+import { Op } from './work-counts.js';
 
 /**
  * Py_INCREF and Py_DECREF as generated code (Heap.incref's and Heap.decref's bodies, the last
@@ -75,7 +76,33 @@ export interface CompiledModule {
   readonly sites: number;
   /** The module code's id (0). */
   readonly moduleCode: number;
+  /** Basic blocks of all its code objects (work-counts.ts): how many, and each one's operations by class (Op.COUNT per block). */
+  readonly blocks: number;
+  readonly blockOps: Int32Array;
 }
+
+/**
+ * The module's basic blocks as they are generated: each block's operations by class (Op.COUNT
+ * numbers per block). A block's entry increments its counter `B[id]`.
+ */
+class BlockTable {
+  readonly ops: number[] = [];
+  get count(): number {
+    return this.ops.length / Op.COUNT;
+  }
+  newBlock(): number {
+    const id = this.count;
+    for (let k = 0; k < Op.COUNT; k++) this.ops.push(0);
+    return id;
+  }
+}
+
+/**
+ * A generated line after which straight-line code ends: it opens or closes a JS block (a branch,
+ * a loop, a handler) or leaves one. A line that merely contains braces ends the block too, which
+ * costs one more counter and never a miscount.
+ */
+const BLOCK_BOUNDARY = /[{}]|\b(?:break|continue|return|throw|yield)\b/;
 
 /** A value an operation uses: a JS variable, and whether it holds a reference to drop after. */
 interface Operand {
@@ -111,9 +138,12 @@ class CodeBuilder {
   readonly inlined = new Map<string, number>();
   private nextSlot = 0;
   indent = 1;
+  /** The basic block the next operation belongs to (-1: none open, the next operation opens one). */
+  private block = -1;
   constructor(
     readonly scope: Scope,
     readonly spec: { id: number; generator: boolean },
+    private readonly blocks: BlockTable,
   ) {
     for (const n of scope.locals) this.slot.set(n, this.nextSlot++);
     for (const n of scope.frees) this.slot.set(n, this.nextSlot++);
@@ -153,6 +183,18 @@ class CodeBuilder {
   }
   emit(line: string): void {
     this.lines.push('  '.repeat(this.indent) + line);
+    if (BLOCK_BOUNDARY.test(line)) this.block = -1;
+  }
+  /**
+   * Counts `n` operations of class `op` where the next line is emitted: in the open block, or in
+   * a new one whose counter increment goes first.
+   */
+  op(op: Op, n = 1): void {
+    if (this.block === -1) {
+      this.block = this.blocks.newBlock();
+      this.lines.push(`${'  '.repeat(this.indent)}B[${this.block}]++;`);
+    }
+    this.blocks.ops[this.block * Op.COUNT + op] += n;
   }
   /** The JS lvalue of frame slot k. */
   slotRef(k: number): string {
@@ -226,6 +268,7 @@ class Compiler {
   private readonly constants = new IndexedTable<ConstantSpec>();
   private readonly names = new IndexedTable<string>();
   private sites = 0;
+  private readonly blockTable = new BlockTable();
   /** Each scope's code object id (a class body's is what zero-argument super() names). */
   private readonly codeIdOfScope = new Map<Scope, number>();
   /** Names bound at module level (globals the program defines). */
@@ -253,7 +296,16 @@ class Compiler {
   run(): CompiledModule {
     const body = this.tree.body.filter((s) => !this.options.skip?.has(s));
     this.compileCode(this.table.module, '<module>', body, 1);
-    return { file: this.file, codes: this.codes, constants: this.constants.items, names: this.names.items, sites: this.sites, moduleCode: 0 };
+    return {
+      file: this.file,
+      codes: this.codes,
+      constants: this.constants.items,
+      names: this.names.items,
+      sites: this.sites,
+      moduleCode: 0,
+      blocks: this.blockTable.count,
+      blockOps: Int32Array.from(this.blockTable.ops),
+    };
   }
 
   // ---- errors ------------------------------------------------------------------------------------
@@ -308,7 +360,7 @@ class Compiler {
     this.codes.push(undefined as unknown as CodeSpec); // reserve the id
     this.codeIdOfScope.set(scope, id);
     const generator = scope.generator;
-    const b = new CodeBuilder(scope, { id, generator });
+    const b = new CodeBuilder(scope, { id, generator }, this.blockTable);
     if (scope.kind === 'function' || scope.kind === 'comprehension') {
       const deleted = new Set<string>();
       collectDeleted(scope.node, deleted, true);
@@ -322,6 +374,7 @@ class Compiler {
     if (args?.kwarg) this.unsupported(args.kwarg, "'**kwargs' parameter (the dict it makes is not simulated yet)");
 
     // Prologue: MAKE_CELL for each cell (in slot order), COPY_FREE_VARS, RESUME.
+    b.op(Op.Frame);
     for (const n of scope.locals) {
       if (scope.cells.has(n)) {
         const ref = b.slotRef(b.slot.get(n)!);
@@ -613,6 +666,7 @@ ${body}
     const v = b.t();
     b.emit(`${label}: for (;;) {`);
     b.indent++;
+    b.op(Op.Iter);
     b.emit(`const ${v} = R.next(${it.v});`);
     b.emit(`if (${v} === 0) break;`);
     this.store(b, s.target, v);
@@ -634,6 +688,7 @@ ${body}
     const v = this.expr(b, e);
     const slot = b.pushStack();
     const it = b.t();
+    b.op(Op.Iter);
     b.emit(`const ${it} = R.getIter(${v}); ${b.slotRef(slot)} = ${it};`);
     return { v: it, slot };
   }
@@ -648,6 +703,7 @@ ${body}
   private iterOf(b: CodeBuilder, e: ast.ExprNode): string {
     const v = this.expr(b, e);
     const it = b.t();
+    b.op(Op.Iter);
     b.emit(`const ${it} = R.getIter(${v});`);
     return it;
   }
@@ -742,6 +798,7 @@ ${body}
     const item = s.items[i];
     const mgr = this.expr(b, item.context_expr);
     const exit = b.t();
+    b.op(Op.Call, 2);
     b.emit(`const ${exit} = R.withExit(${mgr});`);
     const value = b.t();
     b.emit(`const ${value} = R.withEnter(${mgr}, ${exit});`);
@@ -768,6 +825,7 @@ ${body}
 
   /** The start of a handler of the JS exception `e`: its traceback entry and frame object, as CPython's unwinding leaves them. */
   private caught(b: CodeBuilder, e: string): string {
+    b.op(Op.Handled);
     const func = b.scope.kind === 'module' ? '<module>' : b.scope.name;
     // The handler goes on with the Python exception (a JS error, a RangeError of a division, made one once).
     return `${e} = R.caught(${e}, ${JSON.stringify(this.file)}, line, ${JSON.stringify(func)}, ${b.spec.generator ? 'null' : 'F'}, FRAME_SLOTS);`;
@@ -837,6 +895,7 @@ ${body}
     const id = this.compileCode(scope, qualnameOf(scope), s.body, s.lineno);
     const closure = this.closureTuple(b, scope);
     const fn = b.t();
+    b.op(Op.Build);
     b.emit(`const ${fn} = R.makeFunction(${id}, ${closure}, ${defaults}, ${kwdefaults});`);
     if (accessor !== undefined) {
       const p = b.t();
@@ -935,6 +994,7 @@ ${body}
     const baseRefs = bases.map((base) => this.expr(b, base));
     const id = this.compileCode(scope, s.name, s.body, s.lineno);
     const cls = b.t();
+    b.op(Op.Call);
     b.emit(`const ${cls} = R.makeClass(${id}, ${JSON.stringify(s.name)}, [${decorators.join(', ')}], [${baseRefs.join(', ')}]);`);
     this.storeName(b, s.name, cls, s);
   }
@@ -954,9 +1014,11 @@ ${body}
     const id = this.compileCode(scope, `${qualnameOf(scope)}`, [], e.lineno, e);
     const closure = this.closureTuple(b, scope);
     const fn = b.t();
+    b.op(Op.Build);
     b.emit(`const ${fn} = R.makeFunction(${id}, ${closure}, 0);`);
     const it = this.iterOf(b, e.generators[0].iter);
     const r = b.t();
+    b.op(Op.Call);
     b.emit(`const ${r} = R.callComprehension(${fn}, ${it});`);
     return r;
   }
@@ -966,6 +1028,7 @@ ${body}
     const c = e as ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp;
     const kind = scope.comprehensionKind!;
     const result = kind === 'genexpr' ? '' : b.t();
+    if (kind !== 'genexpr') b.op(Op.Build);
     if (kind === 'listcomp') b.emit(`const ${result} = H.list.newList(0);`);
     else if (kind === 'setcomp') b.emit(`const ${result} = H.set.newSet();`);
     else if (kind === 'dictcomp') b.emit(`const ${result} = H.dict.newDict();`);
@@ -995,6 +1058,7 @@ ${body}
     });
     const kind = scope.comprehensionKind!;
     const result = b.t();
+    b.op(Op.Build);
     if (kind === 'listcomp') b.emit(`const ${result} = H.list.newList(0);`);
     else if (kind === 'setcomp') b.emit(`const ${result} = H.set.newSet();`);
     else b.emit(`const ${result} = H.dict.newDict();`);
@@ -1024,6 +1088,7 @@ ${body}
     const v = b.t();
     b.emit(`${label}: for (;;) {`);
     b.indent++;
+    b.op(Op.Iter);
     b.emit(`const ${v} = R.next(${iter});`);
     b.emit(`if (${v} === 0) break;`);
     this.store(b, g.target, v);
@@ -1037,17 +1102,21 @@ ${body}
       this.popIter(b, inner);
     } else if (kind === 'listcomp') {
       const x = this.expr(b, (e as ast.ListComp).elt);
+      b.op(Op.Build);
       b.emit(`H.list.appendSteal(${result}, ${x}); // LIST_APPEND`);
     } else if (kind === 'setcomp') {
       const x = this.expr(b, (e as ast.SetComp).elt);
+      b.op(Op.Build);
       b.emit(`H.set.add(${result}, ${x}); ${decrefJs(x)} // SET_ADD`);
     } else if (kind === 'dictcomp') {
       const k = this.expr(b, (e as ast.DictComp).key);
       const x = this.expr(b, (e as ast.DictComp).value);
+      b.op(Op.Build);
       b.emit(`R.setItem(${result}, ${k}, ${x}); ${decrefJs(k)} ${decrefJs(x)} // MAP_ADD`);
     } else {
       const x = this.expr(b, (e as ast.GeneratorExp).elt);
       b.emit(`yield ${x};`);
+      b.op(Op.Resume);
       b.emit(this.checkpoint(b, 'RESUME after yield'));
     }
     b.emit(this.checkpoint(b, 'JUMP_BACKWARD'));
@@ -1068,6 +1137,7 @@ ${body}
   private loadName(b: CodeBuilder, n: string, node: ast.ASTNode): string {
     const t = b.t();
     const { access, slot } = this.where(b, n);
+    b.op(access === 'fast' || access === 'inlined' ? Op.Local : Op.Global);
     switch (access) {
       case 'fast':
       case 'inlined': {
@@ -1107,6 +1177,7 @@ ${body}
   private storeName(b: CodeBuilder, n: string, v: string, node: ast.ASTNode): void {
     void node;
     const { access, slot } = this.where(b, n);
+    b.op(access === 'fast' || access === 'inlined' ? Op.Local : Op.Global);
     switch (access) {
       case 'fast':
       case 'inlined': {
@@ -1128,6 +1199,7 @@ ${body}
 
   private delName(b: CodeBuilder, n: string, node: ast.ASTNode, quiet = false): void {
     const { access, slot } = this.where(b, n);
+    b.op(access === 'fast' || access === 'inlined' ? Op.Local : Op.Global);
     switch (access) {
       case 'fast':
       case 'inlined': {
@@ -1156,6 +1228,7 @@ ${body}
         return this.storeName(b, t.id, v, t);
       case 'Attribute': {
         const obj = this.operand(b, t.value);
+        b.op(Op.AttrStore);
         b.emit(`R.setAttr(${obj.v}, ${this.name(t.attr)}, ${v}); ${decrefJs(v)}${this.drop(obj)}`);
         return;
       }
@@ -1163,11 +1236,13 @@ ${body}
         if (t.slice.nodeType === 'Slice') {
           const obj = this.operand(b, t.value);
           const parts = this.sliceParts(b, t.slice);
+          b.op(Op.Subscript);
           b.emit(`R.setSlice(${obj.v}, ${parts.map((p) => p.v).join(', ')}, ${v}); ${decrefJs(v)}${this.drop(obj)}${parts.map((p) => this.drop(p)).join('')}`);
           return;
         }
         const obj = this.operand(b, t.value);
         const key = this.operand(b, t.slice);
+        b.op(Op.Subscript);
         b.emit(`R.setItem(${obj.v}, ${key.v}, ${v}); ${decrefJs(v)}${this.drop(obj)}${this.drop(key)}`);
         return;
       }
@@ -1176,6 +1251,7 @@ ${body}
         if (t.elts.some((x) => x.nodeType === 'Starred')) this.unsupported(t, 'starred assignment target');
         // UNPACK_SEQUENCE pushes the items and drops the sequence; they are stored first to last.
         const first = b.t();
+        b.op(Op.Build);
         b.emit(`const ${first} = R.unpackCheck(${this.sites++}, ${b.spec.id}, ${v}, ${t.elts.length});`);
         const items = t.elts.map((_, i) => {
           const item = b.t();
@@ -1201,11 +1277,13 @@ ${body}
         if (t.slice.nodeType === 'Slice') {
           const obj = this.operand(b, t.value);
           const parts = this.sliceParts(b, t.slice);
+          b.op(Op.Subscript);
           b.emit(`R.delSlice(${obj.v}, ${parts.map((p) => p.v).join(', ')});${this.drop(obj)}${parts.map((p) => this.drop(p)).join('')}`);
           return;
         }
         const obj = this.expr(b, t.value);
         const key = this.expr(b, t.slice);
+        b.op(Op.Subscript);
         b.emit(`R.delItem(${obj}, ${key}); ${decrefJs(obj)} ${decrefJs(key)}`);
         return;
       }
@@ -1230,6 +1308,7 @@ ${body}
   private operand(b: CodeBuilder, e: ast.ExprNode): Operand {
     if (e.nodeType === 'Constant') {
       const t = b.t();
+      b.op(Op.Local);
       b.emit(`const ${t} = K[${this.constantOf(e)}]; if (H.cowActive === true) H.touchRefcount(${t});`);
       return { v: t, owned: false };
     }
@@ -1237,6 +1316,7 @@ ${body}
       const { access, slot } = this.where(b, e.id);
       if (access === 'fast' || access === 'inlined') {
         const t = b.t();
+        b.op(Op.Local);
         b.emit(`const ${t} = ${b.slotRef(slot)};${this.boundCheck(b, e.id, t, access)} if (H.cowActive === true) H.touchRefcount(${t});`);
         return { v: t, owned: false };
       }
@@ -1253,6 +1333,7 @@ ${body}
    */
   private binaryOp(b: CodeBuilder, op: string, l: Operand, r: Operand): string {
     const t = b.t();
+    b.op(Op.Arith);
     const base = op.replace(/^inplace_/, '');
     if (this.profile.floatOpsReuseOperands && (base === 'add' || base === 'sub' || base === 'mul')) {
       const owned = (l.owned ? 1 : 0) | (r.owned ? 2 : 0);
@@ -1285,6 +1366,7 @@ ${body}
     if (e.nodeType === 'Compare' && e.ops.length === 1) return this.compareTest(b, e);
     const v = this.operand(b, e);
     const c = b.t();
+    b.op(Op.Compare);
     b.emit(`const ${c} = R.truth(${v.v});${this.drop(v)}`);
     return c;
   }
@@ -1294,6 +1376,7 @@ ${body}
     switch (e.nodeType) {
       case 'Constant': {
         const t = b.t();
+        b.op(Op.Local);
         b.emit(`const ${t} = K[${this.constantOf(e)}]; ${increfJs(t)}`);
         return t;
       }
@@ -1310,12 +1393,14 @@ ${body}
         if (e.op.nodeType === 'Not') {
           const c = this.condition(b, e.operand);
           const t = b.t();
+          b.op(Op.Arith);
           b.emit(`const ${t} = R.bool(!(${c}));`);
           return t;
         }
         const v = this.operand(b, e.operand);
         const fn = { USub: 'neg', UAdd: 'pos', Invert: 'invert' }[e.op.nodeType as 'USub' | 'UAdd' | 'Invert'];
         const t = b.t();
+        b.op(Op.Arith);
         b.emit(`const ${t} = R.${fn}(${v.v});${this.drop(v)}`);
         return t;
       }
@@ -1329,6 +1414,7 @@ ${body}
             b.emit(`${t} = ${v};`);
             return;
           }
+          b.op(Op.Compare);
           b.emit(`if (${isAnd ? '!' : ''}R.truth(${v})) { ${t} = ${v}; } else {`);
           b.indent++;
           b.emit(`${decrefJs(v)}`);
@@ -1360,6 +1446,7 @@ ${body}
         const obj = this.operand(b, e.value);
         const t = b.t();
         this.checkModuleAttribute(e);
+        b.op(Op.Attr);
         b.emit(`const ${t} = R.getAttr(${obj.v}, ${this.name(e.attr)});${this.drop(obj)}`);
         return t;
       }
@@ -1368,6 +1455,7 @@ ${body}
         if (e.slice.nodeType === 'Slice') return this.sliceLoad(b, obj, e.slice);
         const key = this.operand(b, e.slice);
         const t = b.t();
+        b.op(Op.Subscript);
         b.emit(`const ${t} = R.getItem(${obj.v}, ${key.v});${this.drop(obj)}${this.drop(key)}`);
         return t;
       }
@@ -1379,6 +1467,7 @@ ${body}
         if (e.elts.some((x) => x.nodeType === 'Starred')) this.unsupported(e, 'starred item in a list display');
         const items = e.elts.map((x) => this.expr(b, x));
         const t = b.t();
+        b.op(Op.Build);
         if (items.length <= 2) b.emit(`const ${t} = R.buildList${items.length}(${items.join(', ')});`);
         else b.emit(`const ${t} = R.buildList(${items.join(', ')});`);
         return t;
@@ -1388,10 +1477,12 @@ ${body}
         const k = this.constantTuple(e);
         const t = b.t();
         if (k !== undefined) {
+          b.op(Op.Local);
           b.emit(`const ${t} = K[${k}]; ${increfJs(t)}`);
           return t;
         }
         const items = e.elts.map((x) => this.expr(b, x));
+        b.op(Op.Build);
         if (items.length >= 1 && items.length <= 3) b.emit(`const ${t} = R.buildTuple${items.length}(${items.join(', ')});`);
         else b.emit(`const ${t} = R.buildTuple(${items.join(', ')});`);
         return t;
@@ -1404,6 +1495,7 @@ ${body}
           parts.push(this.expr(b, e.values[i]));
         });
         const t = b.t();
+        b.op(Op.Build);
         b.emit(`const ${t} = R.buildDict(${parts.join(', ')});`);
         return t;
       }
@@ -1411,6 +1503,7 @@ ${body}
         if (e.elts.some((x) => x.nodeType === 'Starred')) this.unsupported(e, 'starred item in a set display');
         const items = e.elts.map((x) => this.expr(b, x));
         const t = b.t();
+        b.op(Op.Build);
         b.emit(`const ${t} = R.buildSet(${items.join(', ')});`);
         return t;
       }
@@ -1426,6 +1519,7 @@ ${body}
         const id = this.compileCode(scope, qualnameOf(scope), e.body, e.lineno);
         const closure = this.closureTuple(b, scope);
         const t = b.t();
+        b.op(Op.Build);
         b.emit(`const ${t} = R.makeFunction(${id}, ${closure}, ${defaults}, ${kwdefaults});`);
         return t;
       }
@@ -1434,6 +1528,7 @@ ${body}
         const v = e.value ? this.expr(b, e.value) : 'R.none()';
         const t = b.t();
         b.emit(`const ${t} = yield ${v};`);
+        b.op(Op.Resume);
         b.emit(this.checkpoint(b, 'RESUME after yield'));
         return t;
       }
@@ -1441,6 +1536,7 @@ ${body}
         if (!b.spec.generator) this.unsupported(e, "'yield from' outside a generator");
         const it = this.iterOf(b, e.value);
         const t = b.t();
+        b.op(Op.Call);
         b.emit(`const ${t} = yield* R.yieldFrom(${it});`);
         return t;
       }
@@ -1473,11 +1569,13 @@ ${body}
       }
       const v = this.expr(b, fv.value);
       const t = b.t();
+      b.op(Op.Build);
       const conversion = fv.conversion === 114 ? 'r' : fv.conversion === 115 ? 's' : fv.conversion === 97 ? 'a' : '';
       b.emit(`const ${t} = R.formatValue(${v}, ${JSON.stringify(conversion)}, ${JSON.stringify(spec)});`);
       pieces.push(t);
     }
     const t = b.t();
+    b.op(Op.Build);
     b.emit(`const ${t} = R.buildString([${pieces.join(', ')}]);`);
     return t;
   }
@@ -1489,6 +1587,7 @@ ${body}
   private sliceLoad(b: CodeBuilder, obj: Operand, s: ast.Slice): string {
     const parts = this.sliceParts(b, s);
     const t = b.t();
+    b.op(Op.Subscript);
     b.emit(`const ${t} = R.getSlice(${obj.v}, ${parts.map((p) => p.v).join(', ')});${this.drop(obj)}${parts.map((p) => this.drop(p)).join('')}`);
     return t;
   }
@@ -1520,6 +1619,7 @@ ${body}
     const r = this.operand(b, e.comparators[0]);
     const op = e.ops[0].nodeType;
     const t = b.t();
+    b.op(Op.Compare);
     const drops = `${this.drop(l)}${this.drop(r)}`;
     if (op === 'Is' || op === 'IsNot') b.emit(`const ${t} = ${l.v} ${op === 'Is' ? '===' : '!=='} ${r.v};${drops}`);
     else if (op === 'In' || op === 'NotIn') b.emit(`const ${t} = ${op === 'In' ? '' : '!'}R.contains(${r.v}, ${l.v});${drops}`);
@@ -1549,6 +1649,7 @@ ${body}
         b.emit(`${result} = ${t};${this.drop(right)}`);
         return;
       }
+      b.op(Op.Compare);
       b.emit(`if (!R.truth(${t})) { ${result} = ${t};${this.drop(right)} } else {`);
       b.indent++;
       open++;
@@ -1565,6 +1666,7 @@ ${body}
   /** One comparison of two operands (not dropped here) as a new reference. */
   private compareValue(b: CodeBuilder, l: Operand, op: string, r: Operand): string {
     const t = b.t();
+    b.op(Op.Compare);
     if (op === 'Is' || op === 'IsNot') b.emit(`const ${t} = R.bool(${l.v} ${op === 'Is' ? '===' : '!=='} ${r.v});`);
     else if (op === 'In' || op === 'NotIn') b.emit(`const ${t} = R.bool(${op === 'In' ? '' : '!'}R.contains(${r.v}, ${l.v}));`);
     else b.emit(`const ${t} = R.compare_${CMPOPS[op]}(${l.v}, ${r.v});`);
@@ -1609,6 +1711,8 @@ ${body}
         self = this.loadName(b, first, sup);
       }
       const args = [...e.args.map((a) => this.expr(b, a)), ...e.keywords.map((k) => this.expr(b, k.value))];
+      b.op(Op.Attr);
+      b.op(Op.Call);
       b.emit(`const ${t} = R.callSuper(${site}, ${b.spec.id}, ${cls}, ${self}, ${this.name(e.func.attr)}, [${args.join(', ')}]${kwArg});`);
       return t;
     }
@@ -1617,12 +1721,15 @@ ${body}
       if (!KNOWN_METHODS.has(m) && !this.programMethods.has(m)) this.unsupported(e.func, `method '${m}'`);
       const obj = this.expr(b, e.func.value);
       const args = [...e.args.map((a) => this.expr(b, a)), ...e.keywords.map((k) => this.expr(b, k.value))];
+      b.op(Op.Attr);
+      b.op(Op.Call);
       if (kwnames.length === 0 && args.length <= 2) b.emit(`const ${t} = R.callMethod${args.length}(${[site, obj, this.name(m), ...args].join(', ')});`);
       else b.emit(`const ${t} = R.callMethod(${site}, ${obj}, ${this.name(m)}, [${args.join(', ')}]${kwArg});`);
       return t;
     }
     const f = this.expr(b, e.func);
     const args = [...e.args.map((a) => this.expr(b, a)), ...e.keywords.map((k) => this.expr(b, k.value))];
+    b.op(Op.Call);
     if (kwnames.length === 0 && args.length <= 3) b.emit(`const ${t} = R.call${args.length}(${site}, ${[f, ...args].join(', ')});`);
     else b.emit(`const ${t} = R.call(${site}, ${f}, [${args.join(', ')}]${kwArg});`);
     return t;
@@ -1669,6 +1776,8 @@ ${body}
       b.emit(`const ${kwargs} = R.buildDict(${pairs.join(', ')});`);
     }
     const t = b.t();
+    b.op(Op.Build);
+    b.op(Op.Call);
     b.emit(`const ${t} = R.callWithTuple(${site}, ${f}, ${tuple}, ${kwargs});`);
     return t;
   }

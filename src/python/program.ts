@@ -318,6 +318,7 @@ function programVariant(program: () => PythonProgram, variant: string, descripti
     },
     run: (ctx: WorkloadContext, module: unknown) => runVariant(module as ProgramRun, ctx),
     release: (module: unknown) => (module as ProgramRun).rt.release(),
+    work: (module: unknown) => (module as ProgramRun).rt.work(),
   };
 }
 
@@ -485,6 +486,7 @@ export function programGlobal(module: unknown, name: string): Ref {
 
 function runVariant(run: ProgramRun, ctx: WorkloadContext): void {
   const { fn } = run;
+  run.rt.resetWork();
   if (run.benchmark !== undefined) return runBenchmark(run, run.benchmark, ctx);
   run.host.ctx = ctx;
   const { rt } = run;

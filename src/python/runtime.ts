@@ -19,7 +19,7 @@ import { digitsOf } from '../heap/int.js';
 import { isArrayTypeCode } from '../heap/array.js';
 import { clearList } from '../heap/list.js';
 import { MERGESTATE_TEMP_SIZE, timsort } from '../heap/list-sort.js';
-import { WeakrefModule } from './weakref-module.js';
+import { WVD_GETITEM_OPS, WVD_REMOVE_OPS, WVD_SETITEM_OPS, WeakrefModule } from './weakref-module.js';
 import { installRandomModule } from './random-module.js';
 import { CollectionsModule } from './collections-module.js';
 import { floatFloorDiv, floatMod, floatRepr } from './float-math.js';
@@ -28,6 +28,7 @@ import { formatString } from './str-format.js';
 import { DICT_CHANGED_SIZE, iterKindOfView, type DictViewKind } from '../heap/dict-views.js';
 import { hashOfInt } from './hashing.js';
 import { cIteratorLengthHint, cIteratorNext, isCIterator, reversedList, reversedSequence, setIterator, strIterator } from './c-iterators.js';
+import { addOpCounts, Op, zeroOpCounts, type OpCounts } from './work-counts.js';
 import { callTextMethod, containsOf, formatInstance, hashResult, lengthOf, orderFromDunder, reprMethod, richCompare, strMethod, textOf, truthOf, type CompareOp } from './dunder-slots.js';
 
 /** What the program can reach outside the heap: the lab's probes and reports, and its output. */
@@ -167,7 +168,7 @@ function inheritedLayout(
  */
 interface LinkedCode {
   readonly codes: Code['js'][];
-  bind(R: Runtime | undefined, H: Heap | undefined, I: Int32Array | undefined, K: Int32Array | undefined, N: Int32Array | undefined): void;
+  bind(R: Runtime | undefined, H: Heap | undefined, I: Int32Array | undefined, K: Int32Array | undefined, N: Int32Array | undefined, B: Float64Array | undefined): void;
   /** The runtime the functions are bound to now. */
   readonly bound: Runtime | undefined;
 }
@@ -178,9 +179,9 @@ export function linkedCode(module: CompiledModule): LinkedCode {
   let linked = linkedModules.get(module);
   if (!linked) {
     const source = [
-      'let R, H, I, K, N;',
+      'let R, H, I, K, N, B;',
       ...module.codes.map((c, i) => `const c${i} = ${c.js};`),
-      `return { codes: [${module.codes.map((_, i) => `c${i}`).join(', ')}], bound: undefined, bind(r, h, i, k, n) { R = r; H = h; I = i; K = k; N = n; this.bound = r; } };`,
+      `return { codes: [${module.codes.map((_, i) => `c${i}`).join(', ')}], bound: undefined, bind(r, h, i, k, n, b) { R = r; H = h; I = i; K = k; N = n; B = b; this.bound = r; } };`,
     ].join('\n');
     linked = new Function(source)() as LinkedCode;
     linkedModules.set(module, linked);
@@ -415,6 +416,8 @@ export class ProgramState {
   collections: CollectionsModule | undefined;
   /** namedtuple classes made so far (their handles' keys). */
   namedTupleClasses = 0;
+  /** Reads of the simulated clock so far (Runtime.clockNs). */
+  clockReads = 0;
   /** The C_TYPES defined so far. */
   readonly cTypes = new Map<CTypeName, ClassInfo>();
   /** Their names by type id − CLASS_ID_BASE (a type's C_TYPES name in one look-up). */
@@ -454,6 +457,14 @@ export class Runtime {
   readonly K: Int32Array;
   /** Names interned at compile time. */
   readonly N: Int32Array;
+  /** How many times each basic block of the module ran (work-counts.ts). */
+  readonly blockRuns: Float64Array;
+  /** work-counts.ts's runtime-counted drivers: C-loop items, values formatted, hash lookups. */
+  private cItems = 0;
+  private formats = 0;
+  private hashLookups = 0;
+  /** Operations the shims charged for the Python code they stand for (work-counts.ts), by Op. */
+  private readonly charged = new Float64Array(Op.COUNT);
   /** Every code object of the program (function objects hold an index into it). */
   readonly C: Code[];
   /** Where this module's code objects start in `C`. */
@@ -521,6 +532,7 @@ export class Runtime {
     this.N = new Int32Array(module.names.length);
     module.names.forEach((n, i) => (this.N[i] = heap.intern(n)));
     this.K = new Int32Array(module.constants.length);
+    this.blockRuns = new Float64Array(module.blocks);
     module.constants.forEach((c, i) => (this.K[i] = this.makeConstant(c)));
     this.rootConstants();
     for (const name of Object.keys(EXCEPTION_BASES)) this.handle(name, { kind: 'exception', name, bases: EXCEPTION_BASES[name] });
@@ -528,7 +540,7 @@ export class Runtime {
       frame.frameObject = this.newFrameObject(frame.objectSlots);
     };
     const linked = linkedCode(module);
-    linked.bind(this, heap, heap.i32, this.K, this.N);
+    linked.bind(this, heap, heap.i32, this.K, this.N, this.blockRuns);
     module.codes.forEach((spec, i) => {
       const direct = !spec.generator && !spec.varargs && !spec.varkw && spec.kwonly === 0;
       this.C.push({ spec, js: linked.codes[i], arity: direct ? spec.positional : -1 });
@@ -1118,6 +1130,37 @@ export class Runtime {
   }
 
   /**
+   * The operations the program's code executed since the last `resetWork` (every module it
+   * imported included), by class.
+   */
+  work(): OpCounts {
+    const counts = zeroOpCounts();
+    for (const rt of [this, ...this.state.modules.values()]) {
+      addOpCounts(counts, rt.module, rt.blockRuns, rt.charged);
+      counts.cItem += rt.cItems;
+      counts.format += rt.formats;
+      counts.hashLookup += rt.hashLookups;
+    }
+    return counts;
+  }
+
+  /** Adds the operations a shim's native work stands for (a vector by Op, work-counts.ts). */
+  charge(ops: Float64Array): void {
+    for (let k = 0; k < Op.COUNT; k++) this.charged[k] += ops[k];
+  }
+
+  /** Starts counting afresh (the measured region begins: the module body's work is not the variant's). */
+  resetWork(): void {
+    for (const rt of [this, ...this.state.modules.values()]) {
+      rt.blockRuns.fill(0);
+      rt.charged.fill(0);
+      rt.cItems = 0;
+      rt.formats = 0;
+      rt.hashLookups = 0;
+    }
+  }
+
+  /**
    * The measured run is over: the compiled code of this program's modules lets go of this
    * runtime and its heap (a process that loads many programs would otherwise keep a dead heap
    * alive per program and profile), and finalizers no longer call into the program.
@@ -1126,7 +1169,7 @@ export class Runtime {
     this.state.released = true;
     for (const rt of [this, ...this.state.modules.values()]) {
       const linked = linkedCode(rt.module);
-      if (linked.bound === rt) linked.bind(undefined, undefined, undefined, undefined, undefined);
+      if (linked.bound === rt) linked.bind(undefined, undefined, undefined, undefined, undefined, undefined);
     }
   }
 
@@ -2270,6 +2313,7 @@ export class Runtime {
   /** FOR_ITER: the next item (new reference) or 0 when the iterator is exhausted. */
   next(it: Ref): Ref {
     const H = this.H;
+    this.cItems++;
     switch (this.I[it + OB.TYPE]) {
       case Kind.RangeIter: {
         const v = H.iter.rangeIterNext(it);
@@ -2354,17 +2398,25 @@ export class Runtime {
       case Kind.Deque:
         return this.state.collections!.contains(container, item, (a, b) => this.equal(a, b));
       case Kind.Dict:
+        this.hashLookups++;
         return H.dict.getItem(container, item) !== 0;
       case Kind.Set:
+        this.hashLookups++;
         return H.set.contains(container, item);
       case Kind.List: {
         const n = H.list.length(container);
-        for (let i = 0; i < n; i++) if (this.equal(H.list.get(container, i), item)) return true;
+        for (let i = 0; i < n; i++) {
+          this.cItems++;
+          if (this.equal(H.list.get(container, i), item)) return true;
+        }
         return false;
       }
       case Kind.Tuple: {
         const n = H.tupleLength(container);
-        for (let i = 0; i < n; i++) if (this.equal(H.tupleItem(container, i), item)) return true;
+        for (let i = 0; i < n; i++) {
+          this.cItems++;
+          if (this.equal(H.tupleItem(container, i), item)) return true;
+        }
         return false;
       }
       default: {
@@ -2805,6 +2857,7 @@ export class Runtime {
     }
     switch (H.kindOf(obj)) {
       case Kind.Dict: {
+        this.hashLookups++;
         const v = H.dict.getItem(obj, key);
         if (v === 0) {
           // dict_subscript of a subclass: its __missing__.
@@ -2855,6 +2908,7 @@ export class Runtime {
         }
         const weakref = this.state.weakref;
         if (weakref?.isWeakValueDict(obj)) {
+          this.charge(WVD_GETITEM_OPS);
           const v = weakref.getItem(obj, key);
           if (v === 0) throw this.keyError(key);
           return v;
@@ -2877,6 +2931,7 @@ export class Runtime {
     const start = lo === H.None ? (st > 0 ? 0 : length - 1) : adjustSliceIndex(this.sliceIndex(lo), length, st);
     const stop = hi === H.None ? (st > 0 ? length : -1) : adjustSliceIndex(this.sliceIndex(hi), length, st);
     const count = st > 0 ? (stop > start ? Math.floor((stop - start - 1) / st) + 1 : 0) : stop < start ? Math.floor((start - stop - 1) / -st) + 1 : 0;
+    this.cItems += count;
     switch (kind) {
       case Kind.List: {
         const out = H.list.newList(count);
@@ -2938,6 +2993,7 @@ export class Runtime {
         throw err;
       }
     } else H.incref(v);
+    this.cItems += Math.max(0, this.sliceStop - this.sliceStart) + (H.kindOf(source) === Kind.List ? H.list.length(source) : H.tupleLength(source));
     try {
       H.list.assignSlice(obj, this.sliceStart, this.sliceStop, source);
     } finally {
@@ -2981,6 +3037,7 @@ export class Runtime {
     const H = this.H;
     switch (H.kindOf(obj)) {
       case Kind.Dict:
+        this.hashLookups++;
         H.dict.setItem(obj, key, v);
         return;
       case Kind.List:
@@ -3002,6 +3059,7 @@ export class Runtime {
           return;
         }
         if (this.state.weakref?.isWeakValueDict(obj)) {
+          this.charge(WVD_SETITEM_OPS);
           this.state.weakref.setItem(obj, key, v);
           return;
         }
@@ -3013,6 +3071,7 @@ export class Runtime {
   delItem(obj: Ref, key: Ref): void {
     const H = this.H;
     if (H.kindOf(obj) === Kind.Dict) {
+      this.hashLookups++;
       if (!H.dict.delItem(obj, key)) throw this.keyError(key);
       return;
     }
@@ -3338,6 +3397,7 @@ export class Runtime {
    * `%s` of a str passes it through; of anything else, its str is a temporary.
    */
   private formatPercent(format: Ref, args: Ref): Ref {
+    this.formats++;
     const H = this.H;
     const fmt = H.str.read(format);
     const parts = parsePercentFormat(fmt);
@@ -4065,13 +4125,19 @@ export class Runtime {
   }
 
   /** Nanoseconds on the simulator's monotonic clock, from 10^12 (never a one-digit int). */
+  /**
+   * `time.perf_counter_ns()`'s value: a simulated clock that advances 1 µs per read, so a program
+   * that branches on the time it reads (long-lived-churn's longest-pause watch) takes the same path
+   * and makes the same ints on every run. Its values are not CPython's times (the cost model's are);
+   * the allocations a read makes are (a 2-digit int, as for any real reading).
+   */
   private clockNs(): number {
-    return 1_000_000_000_000 + Math.round(performance.now() * 1e6);
+    return 1_000_000_000_000 + 1000 * ++this.state.clockReads;
   }
 
   private weakrefModule(): WeakrefModule {
     const state = this.state;
-    state.weakref ??= new WeakrefModule(this.H, (name) => this.cType(name), (callback, wr) => {
+    state.weakref ??= new WeakrefModule(this.H, (name) => this.cType(name), () => this.charge(WVD_REMOVE_OPS), (callback, wr) => {
       if (state.released) {
         this.H.decref(callback);
         this.H.decref(wr);
@@ -4151,6 +4217,7 @@ export class Runtime {
   formatValue(v: Ref, conversion: string, spec: string): Ref {
     const H = this.H;
     if (conversion === '' && spec === '' && this.I[v + OB.TYPE] === Kind.Str) return v;
+    this.formats++;
     if (this.I[v + OB.TYPE] >= CLASS_ID_BASE) {
       const r = this.formatProgramInstance(v, conversion, spec);
       if (r !== 0) return r;

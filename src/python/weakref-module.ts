@@ -24,6 +24,19 @@ import type { CTypeName } from './runtime.js';
 import type { Heap } from '../heap/heap.js';
 import type { Ref } from '../heap/layout.js';
 import { Kind, type ClassInfo } from '../heap/types.js';
+import { opVector } from './work-counts.js';
+
+/**
+ * What `Lib/weakref.py` runs on CPython for each operation this module does natively, by
+ * operation class (work-counts.ts; read off the 3.11-3.13 source), so the cost model prices it:
+ * `__setitem__` (its `_pending_removals` test, `KeyedRef(value, self._remove, key)`: `__new__`
+ * calling `ref.__new__` and setting `key`, `__init__` calling `super().__init__`, the store into
+ * `data`), `__getitem__` (`self.data[key]()` and the None test), and the `remove` callback of a dead
+ * value (`selfref()`, the `_iterating` test, `_atomic_removal(self.data, wr.key)`).
+ */
+export const WVD_SETITEM_OPS = opVector({ frame: 3, local: 14, global: 3, attr: 5, attrStore: 1, subscript: 1, call: 4, compare: 1 });
+export const WVD_GETITEM_OPS = opVector({ frame: 1, local: 5, attr: 2, subscript: 1, call: 1, compare: 2 });
+export const WVD_REMOVE_OPS = opVector({ frame: 1, local: 8, attr: 3, call: 2, compare: 2 });
 
 /** `KeyedRef`: the 64-byte `PyWeakReference`, the `key` slot, the 16-byte GC head. MEAS 88. */
 const KEYEDREF_BYTES = 88;
@@ -48,6 +61,8 @@ export class WeakrefModule {
     private readonly heap: Heap,
     /** The runtime's C-level object layouts (super, method-wrapper). */
     private readonly cType: (name: CTypeName) => ClassInfo,
+    /** Charges the work of one `remove` callback (WVD_REMOVE_OPS) to the program. */
+    private readonly chargeRemoval: () => void,
     /** Calls a weakref callback that is a Python callable (with the weakref; consumed). */
     private readonly callPython: (callback: Ref, weakref: Ref) => void,
   ) {
@@ -57,6 +72,7 @@ export class WeakrefModule {
       weakrefCallback: (h, callback, wr) => {
         const d = this.byRemove.get(callback);
         if (d !== undefined) {
+          this.chargeRemoval();
           // remove(wr): self = selfref(); self._iterating is empty: _atomic_removal(self.data, wr.key)
           h.dict.delItem(d.data, h.i32[wr + KEYEDREF_KEY_WORD]);
           return;

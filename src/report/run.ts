@@ -267,8 +267,14 @@ function occupancyChart(m: RunMetrics): Block {
 function figuresTable(record: TaskRecord, m: RunMetrics): Block {
   const rows: string[][] = [];
   const add = (figure: string, value: string): void => void rows.push([figure, value]);
-  if (record.time) add('time (median of samples)', `${formatNs(record.time.median)} ±${record.time.rme.toFixed(1)}% (${record.time.samples} samples)`);
-  add('body time (measured run)', formatNs(m.bodyNs));
+  const c = record.cpythonTime;
+  if (c) {
+    add('CPython time (modelled): total / mutator / GC', `${formatNs(c.totalNs)} / ${formatNs(c.mutatorNs)} / ${formatNs(c.gcNs)}`);
+    if (m.gc.pauses.count > 0) add('CPython pauses (modelled): p50 / p99 / max', `${formatNs(c.pausesNs.p50)} / ${formatNs(c.pausesNs.p99)} / ${formatNs(c.pausesNs.max)}`);
+    add('cost model', c.model);
+  }
+  if (record.time) add("sim time, the simulator's (median of samples)", `${formatNs(record.time.median)} ±${record.time.rme.toFixed(1)}% (${record.time.samples} samples)`);
+  add("sim body time (measured run)", formatNs(m.bodyNs));
   add('requested bytes: peak / at the end', `${formatBytes(m.memory.requested.peak)} / ${formatBytes(m.memory.requested.current)}`);
   for (const [name, bytes] of Object.entries(m.memory.probes)) add(`probe ${name}`, probeText(bytes));
   add('arenas: peak / at the end', `${formatBytes(m.memory.arenas.peak)} / ${formatBytes(m.memory.arenas.current)}`);
@@ -279,7 +285,7 @@ function figuresTable(record: TaskRecord, m: RunMetrics): Block {
   add('collected / uncollectable', `${m.gc.collected.join(' / ')}  ·  ${m.gc.uncollectable.join(' / ')}`);
   add('objects visited', formatCount(m.gc.visited));
   const p = m.gc.pauses;
-  add('pauses: p50 / p99 / max / total', p.count === 0 ? 'none (no collection ran)' : `${formatNs(p.p50)} / ${formatNs(p.p99)} / ${formatNs(p.max)} / ${formatNs(p.total)}`);
+  add("pauses, the simulator's: p50 / p99 / max / total", p.count === 0 ? 'none (no collection ran)' : `${formatNs(p.p50)} / ${formatNs(p.p99)} / ${formatNs(p.max)} / ${formatNs(p.total)}`);
   add('objects allocated / freed', `${formatCount(m.objects.allocated)} / ${formatCount(m.objects.freed)}`);
   for (const [name, value] of Object.entries(m.reports)) add(`report ${name}`, Number.isNaN(value) ? '-' : formatCount(value));
   return table(['figure', 'value'], rows, ['left', 'right']);

@@ -20,7 +20,7 @@ function findRecord(records: readonly TaskRecord[], tip: Tip, variant: string, p
 }
 
 function figure(tip: Tip, record: TaskRecord | undefined): number {
-  return record?.metrics ? tipFigure(tip.metric, record.metrics, record.spec.params, record.time) : Number.NaN;
+  return record?.metrics ? tipFigure(tip.metric, record.metrics, record.spec.params, record.time, record.cpythonTime) : Number.NaN;
 }
 
 /** The scores of a tips results file, tip by tip, in the order it ran them. */

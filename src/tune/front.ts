@@ -14,8 +14,14 @@ export type Objective = (typeof OBJECTIVES)[number];
 
 /** The figures of one measured setting (times in ns, bytes as tracemalloc sees them). */
 export interface PointFigures {
-  /** Median body time (tinybench) and a distribution-free ~95 % interval for it. */
+  /**
+   * The body's time: modelled CPython time where the run has one (deterministic: the interval is
+   * the point itself), else the simulator's median (tinybench) with a distribution-free ~95 %
+   * interval.
+   */
   readonly time: number;
+  /** Whether `time` (and gcShare) are modelled CPython figures. */
+  readonly modelled: boolean;
   readonly timeLow: number;
   readonly timeHigh: number;
   /** Objects visited by the 99th-percentile pause and by the largest one. */
@@ -25,31 +31,40 @@ export interface PointFigures {
   readonly pauseP99Ns: number;
   readonly pauseMaxNs: number;
   readonly peak: number;
-  /** Collection pauses' total over the body's wall time (deterministic run). */
+  /** Collection pauses' total over the body's time (modelled, else the deterministic run's wall clock). */
   readonly gcShare: number;
   readonly collections: readonly number[];
   readonly visited: number;
 }
 
-/** The figures of a finished task; undefined if it failed or was not timed. */
+/** The figures of a finished task; undefined if it failed, or has neither a modelled time nor timing. */
 export function pointFigures(record: TaskRecord): PointFigures | undefined {
   const m = record.metrics;
-  const t = record.time;
-  if (record.status !== 'ok' || !m || !t || t.values.length === 0) return undefined;
-  const [low, high] = medianInterval(t.values);
+  if (record.status !== 'ok' || !m) return undefined;
   const work = Array.from(m.gc.pauseVisited ?? []).sort((a, b) => a - b);
-  return {
-    time: t.median,
-    timeLow: low,
-    timeHigh: high,
+  const common = {
     pauseP99: percentile(work, 0.99),
     pauseMax: work.length === 0 ? 0 : work[work.length - 1],
-    pauseP99Ns: m.gc.pauses.p99,
-    pauseMaxNs: m.gc.pauses.max,
     peak: m.memory.requested.peak,
-    gcShare: m.bodyNs > 0 ? m.gc.pauses.total / m.bodyNs : 0,
     collections: m.gc.collections,
     visited: m.gc.visited,
+  };
+  const c = record.cpythonTime;
+  if (c !== undefined) {
+    return { ...common, time: c.totalNs, modelled: true, timeLow: c.totalNs, timeHigh: c.totalNs, pauseP99Ns: c.pausesNs.p99, pauseMaxNs: c.pausesNs.max, gcShare: c.totalNs > 0 ? c.gcNs / c.totalNs : 0 };
+  }
+  const t = record.time;
+  if (!t || t.values.length === 0) return undefined;
+  const [low, high] = medianInterval(t.values);
+  return {
+    ...common,
+    time: t.median,
+    modelled: false,
+    timeLow: low,
+    timeHigh: high,
+    pauseP99Ns: m.gc.pauses.p99,
+    pauseMaxNs: m.gc.pauses.max,
+    gcShare: m.bodyNs > 0 ? m.gc.pauses.total / m.bodyNs : 0,
   };
 }
 

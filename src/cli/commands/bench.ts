@@ -194,8 +194,8 @@ function summaryColumns(records: readonly TaskRecord[]): [string[], string[][], 
 export function summaryTable(records: readonly TaskRecord[], palette?: Palette): string {
   const width = outputWidth();
   const sorted = [...records].sort((a, b) => a.id - b.id);
-  const header = ['variant @profile', ...SUMMARY_HEADER.slice(2)];
-  const align: Align[] = ['left', ...SUMMARY_ALIGN.slice(2)];
+  let header = ['variant @profile', ...SUMMARY_HEADER.slice(2)];
+  let align: Align[] = ['left', ...SUMMARY_ALIGN.slice(2)];
   // A block per workload and parameters (a suite may run one workload at two settings).
   const blockOf = (r: TaskRecord): string => JSON.stringify([r.spec.workload, r.spec.params]);
   const blocks = [...new Set(sorted.map(blockOf))];
@@ -214,7 +214,17 @@ export function summaryTable(records: readonly TaskRecord[], palette?: Palette):
       rowRecord.push(r);
     }
   }
-  const plain = formatTable(header, fitFirstColumn(header, rows, width, fitName), align).split('\n');
+  // On a narrow terminal the simulator's own time (the last column) gives way: it is not CPython's,
+  // and the results file, `gclab run` and the report keep it.
+  let shown = fitFirstColumn(header, rows, width, fitName);
+  let legend = SUMMARY_LEGEND;
+  if (tableWidth(header, shown) > width) {
+    header = header.slice(0, -1);
+    align = align.slice(0, -1);
+    shown = fitFirstColumn(header, rows.map((r) => r.slice(0, -1)), width, fitName);
+    legend = `${legend} The sim time column is left out at this width.`;
+  }
+  const plain = formatTable(header, shown, align).split('\n');
   const painted = palette ? paintTable(plain.join('\n'), palette, (i) => (rowRecord[i]?.status === 'ok' ? undefined : palette.red)).split('\n') : plain;
   const lines = painted.slice(0, 2);
   rows.forEach((_, i) => {
@@ -222,13 +232,18 @@ export function summaryTable(records: readonly TaskRecord[], palette?: Palette):
     if (title !== undefined) lines.push(...wrapWords(title, width, '    '));
     lines.push(painted[i + 2]);
   });
-  lines.push(...wrapWords(`(${SUMMARY_LEGEND})`, width, ' '));
+  lines.push(...wrapWords(`(${legend})`, width, ' '));
   const answers = answerLines(sorted);
   if (answers.length > 0) {
     lines.push('');
     for (const answer of answers) lines.push(...wrapWords(answer, width, '    '));
   }
   return lines.join('\n');
+}
+
+/** The width of a table with these cells: each column as wide as its widest cell, two spaces between. */
+function tableWidth(header: readonly string[], rows: readonly (readonly string[])[]): number {
+  return header.reduce((sum, h, i) => sum + Math.max(h.length, ...rows.map((r) => r[i].length)) + (i > 0 ? 2 : 0), 0);
 }
 
 /**
@@ -245,9 +260,11 @@ export function answerLines(records: readonly TaskRecord[]): string[] {
         records.find((r) => r.spec.workload === tip.workload && r.spec.variant === variant && r.spec.profile === profile && r.repetition === 0);
       const [without, withTip] = [side(tip.without), side(tip.with)];
       if (!without?.metrics || !withTip?.metrics) continue;
-      // A time-judged tip in an untimed run has no figure to answer with.
-      if (tip.metric.kind === 'time' && (!without.time || !withTip.time)) continue;
-      const score = scoreTip(tip, profile, tipFigure(tip.metric, without.metrics, without.spec.params, without.time), tipFigure(tip.metric, withTip.metrics, withTip.spec.params, withTip.time));
+      // A time-judged tip with neither modelled time nor timing has no figure to answer with.
+      const timeless = (r: TaskRecord): boolean => !r.cpythonTime && !r.time;
+      if (tip.metric.kind === 'time' && (timeless(without) || timeless(withTip))) continue;
+      const figure = (r: TaskRecord): number => tipFigure(tip.metric, r.metrics!, r.spec.params, r.time, r.cpythonTime);
+      const score = scoreTip(tip, profile, figure(without), figure(withTip));
       if (!Number.isFinite(score.without) || !Number.isFinite(score.with)) continue;
       const difference = score.without - score.with;
       const verb = difference > 0 ? 'saves' : 'costs';
@@ -261,11 +278,14 @@ export function answerLines(records: readonly TaskRecord[]): string[] {
     const mine = records.filter((r) => r.spec.workload === workload && r.metrics && r.metrics.gc.pauses.count > 0);
     const profiles = [...new Set(mine.map((r) => r.spec.profile))];
     if (profiles.length < 2) continue;
+    // Modelled CPython pauses where every run has them (deterministic), else the simulator's.
+    const modelled = mine.every((r) => r.cpythonTime);
+    const maxPause = (r: TaskRecord): number => (modelled ? r.cpythonTime!.pausesNs.max : r.metrics!.gc.pauses.max);
     const largest = profiles.map((profile) => {
-      const top = mine.filter((r) => r.spec.profile === profile).reduce((a, b) => (b.metrics!.gc.pauses.max > a.metrics!.gc.pauses.max ? b : a));
-      return `${formatNs(top.metrics!.gc.pauses.max)} on ${profile} (${top.spec.variant}, ${formatCount(Math.max(0, ...Array.from(top.metrics!.gc.pauseVisited)))} objects)`;
+      const top = mine.filter((r) => r.spec.profile === profile).reduce((a, b) => (maxPause(b) > maxPause(a) ? b : a));
+      return `${formatNs(maxPause(top))} on ${profile} (${top.spec.variant}, ${formatCount(Math.max(0, ...Array.from(top.metrics!.gc.pauseVisited)))} objects)`;
     });
-    lines.push(`${workload}: the largest collector pause ${largest.join(', ')}`);
+    lines.push(`${workload}: the largest collector pause${modelled ? ' (modelled CPython time)' : " (the simulator's time)"} ${largest.join(', ')}`);
   }
   return lines;
 }

@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import { DEFAULT_WORKERS, type CoordinatorOptions } from '../../lab/coordinator.js';
 import { DEFAULT_TIMING, resolveRunSpec, type RunSpec } from '../../lab/options.js';
 import { integerOption, OPTIONS, type OptionName } from '../../lab/option-table.js';
+import { costModel } from '../../lab/cost-model.js';
 
 export interface RawLabOptions {
   profile?: string;
@@ -25,6 +26,7 @@ export interface RawLabOptions {
   warmup?: string;
   timing?: boolean;
   resultsDir?: string;
+  costModel?: string;
   json?: boolean;
 }
 
@@ -48,7 +50,7 @@ export function addTableOptions(cmd: Command, names: readonly OptionName[], help
 /** The options of a run's spec (what decides its counts). */
 export const SPEC_OPTIONS: readonly OptionName[] = ['profile', 'threshold', 'gc', 'seed', 'param', 'heapMib', 'startupObjects', 'freezeAt'];
 /** The options of the pool that runs the tasks, their timing and where results go. */
-export const POOL_OPTIONS: readonly OptionName[] = ['workers', 'timeout', 'iterations', 'time', 'warmup', 'timing', 'resultsDir', 'json'];
+export const POOL_OPTIONS: readonly OptionName[] = ['workers', 'timeout', 'iterations', 'time', 'warmup', 'timing', 'resultsDir', 'costModel', 'json'];
 
 export function addLabOptions(cmd: Command, profileHelp: string): Command {
   return addTableOptions(cmd, [...SPEC_OPTIONS, 'repeat', 'sampleInterval', ...POOL_OPTIONS], { profile: profileHelp });
@@ -71,6 +73,7 @@ export function resolveCoordinatorOptions(raw: RawLabOptions): CoordinatorOption
     workers: raw.workers === undefined ? DEFAULT_WORKERS : integerOption('workers', raw.workers),
     sampleIntervalMs: integerOption('sampleInterval', raw.sampleInterval),
     taskTimeoutMs: 1000 * integerOption('timeout', raw.timeout),
+    costModel: costModel(raw.costModel),
     timing:
       raw.timing === false
         ? null

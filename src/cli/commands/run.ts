@@ -5,7 +5,7 @@
  */
 import { resolveWorkload, specLabel, type RunSpec } from '../../lab/options.js';
 import { exitStatus, runSession } from '../../lab/session.js';
-import { probeText, summarise } from '../../lab/summary.js';
+import { cpythonTimeFields, probeText, summarise } from '../../lab/summary.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { UsageError } from '../../core/errors.js';
 import { parseProfiles } from '../options.js';
@@ -153,9 +153,10 @@ function printRecord(r: TaskRecord, out: (line: string) => void): void {
   // No collection ran: there is no pause to give a time to.
   const pauses = p.count === 0 ? ['none (no collection ran)'] : [`${p.count} (p50 ${formatNs(p.p50)}, p99 ${formatNs(p.p99)}, max ${formatNs(p.max)}, total ${formatNs(p.total)})`, `${formatCount(m.gc.visited)} objects visited`];
   for (const line of packFields('  pauses    ', pauses, width, '            ')) out(line);
+  for (const line of packFields('  CPython   ', cpythonTimeFields(r), width, '            ')) out(line);
   if (r.time) {
     const t = r.time;
-    out(`  time      median ${formatNs(t.median)} ±${t.rme.toFixed(1)}% (mean ${formatNs(t.mean)}, min ${formatNs(t.min)}, ${t.samples} samples)`);
+    out(`  sim time  median ${formatNs(t.median)} ±${t.rme.toFixed(1)}% (mean ${formatNs(t.mean)}, min ${formatNs(t.min)}, ${t.samples} samples): the simulator's own`);
   }
   if (r.telemetry) out(`  telemetry ${r.telemetry.t.length} samples every ${r.telemetry.intervalMs} ms`);
   if (m.output && m.output.length > 0) {

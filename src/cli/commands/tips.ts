@@ -19,7 +19,7 @@ import { checkRunOutputs, sessionReport, withLateProblems, type LateProblems } f
 
 export const DEFAULT_TIP_PROFILES: readonly ProfileName[] = ['3.11', '3.13'];
 
-export interface TipsOptions extends Pick<RawLabOptions, 'profile' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'timing' | 'resultsDir' | 'json'> {
+export interface TipsOptions extends Pick<RawLabOptions, 'profile' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'timing' | 'resultsDir' | 'costModel' | 'json'> {
   /** Only these tips (by name); all by default. */
   tip?: string[];
   /** Print the scoreboard as Markdown. */
@@ -46,9 +46,11 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
   if (opts.json && opts.md) throw new UsageError('--json and --md are exclusive: choose one');
   const profiles = parseProfiles(opts.profile, DEFAULT_TIP_PROFILES);
   const coordinator = resolveCoordinatorOptions(opts);
-  // Without timing, a tip judged by time has no figure: it is left out, and said so.
+  // A tip judged by time takes modelled CPython time (deterministic: no timing needed) on the
+  // profiles the cost model prices; elsewhere it needs timing, and without timing it is left out.
+  const modelledOn = (profile: ProfileName): boolean => coordinator.costModel?.profiles[profile] !== undefined;
   const selected = selectTips(opts.tip);
-  const untimed = coordinator.timing === null ? selected.filter((t) => t.metric.kind === 'time') : [];
+  const untimed = coordinator.timing === null ? selected.filter((t) => t.metric.kind === 'time' && !profiles.every(modelledOn)) : [];
   const tips = selected.filter((t) => !untimed.includes(t));
   if (tips.length === 0) throw new UsageError(`--no-timing leaves no tip to score: ${untimed.map((t) => `'${t.name}'`).join(', ')} ${untimed.length === 1 ? 'is' : 'are'} judged by time`);
   const plans: TaskPlan[] = [];
@@ -57,7 +59,7 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
   const planFor = (tip: Tip, variant: string, profile: ProfileName): number => {
     const spec = tipSpec(tip, variant, profile);
     const key = specKey(spec);
-    const timed = tip.metric.kind === 'time';
+    const timed = tip.metric.kind === 'time' && !modelledOn(profile);
     let index = planOf.get(key);
     if (index === undefined) {
       index = plans.length;
@@ -108,7 +110,7 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
 /** A tip's figure from a stored record (NaN if the run failed or was not made). */
 function figureOf(tip: Tip, record: TaskRecord | undefined): number {
   if (!record?.metrics) return Number.NaN;
-  return tipFigure(tip.metric, record.metrics, record.spec.params, record.time);
+  return tipFigure(tip.metric, record.metrics, record.spec.params, record.time, record.cpythonTime);
 }
 
 function scoreJson(s: TipScore): Record<string, unknown> {

@@ -4,6 +4,7 @@
  * Pareto front over (time, pause p99, peak requested bytes) and the setting an objective
  * recommends, with the Python lines that apply it and its figures next to the default's.
  */
+import { costModel } from '../../lab/cost-model.js';
 import { PROFILES } from '../../heap/profiles.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { parseInteger, resolveWorkload } from '../../lab/options.js';
@@ -24,7 +25,7 @@ import { checkRunOutputs, sessionReport, withLateProblems, type LateProblems } f
 
 export interface TuneOptions extends Pick<
   RawLabOptions,
-  'profile' | 'seed' | 'param' | 'heapMib' | 'startupObjects' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'timing' | 'resultsDir' | 'json'
+  'profile' | 'seed' | 'param' | 'heapMib' | 'startupObjects' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'timing' | 'resultsDir' | 'costModel' | 'json'
 > {
   variant?: string;
   threshold0?: string;
@@ -42,9 +43,6 @@ export interface TuneOptions extends Pick<
 export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (line: string) => void): Promise<number> {
   if (opts.profile?.includes(',')) throw new UsageError("'tune' takes one profile");
   if (opts.json && opts.md) throw new UsageError('--json and --md are exclusive: choose one');
-  if (opts.timing === false) {
-    throw new UsageError('tune judges every point by its time (the Pareto front and each objective need it), so --no-timing does not apply; lower --iterations or --time to make it quicker');
-  }
   const objective = parseObjective(opts.objective ?? OPTIONS.objective.default);
   const workloadName = await workloadArgument(workloadArg);
   const baseSpec = specFromOptions({ ...opts, gc: 'enabled', freezeAt: undefined }, workloadName, opts.variant, opts.profile);
@@ -52,7 +50,15 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
   const defaults = PROFILES[baseSpec.profile].thresholds;
   const space = new TuneSpace(parseAxes(opts, workload.name, workload.probes), { threshold: defaults, freezeAt: null });
   const budget = opts.budget === undefined ? null : parseInteger(opts.budget, '--budget', 2, 10_000);
-  const coordinator = resolveCoordinatorOptions({ ...opts, timing: true });
+  // Each point is judged by its modelled CPython time where the cost model prices the program
+  // (then timing is only for reading, and --no-timing skips it); a TypeScript body needs timing.
+  const modelled = Object.values(workload.variants).every((v) => v.work !== undefined) && costModel(opts.costModel).profiles[baseSpec.profile] !== undefined;
+  if (opts.timing === false && !modelled) {
+    throw new UsageError(
+      `tune judges every point by its time and ${workload.name}'s work is not counted (a TypeScript body), so it needs timing: --no-timing does not apply; lower --iterations or --time to make it quicker`,
+    );
+  }
+  const coordinator = resolveCoordinatorOptions({ ...opts, timing: opts.timing !== false });
 
   // The default setting runs once: as a point of the space if it is one, else on its own.
   const defaultSetting: Setting = { threshold: defaults, freezeAt: null };
@@ -168,7 +174,7 @@ function pointsColumns(analysis: TuneAnalysis, axes: readonly Axis[]): [string[]
     return [
       ...head,
       formatNs(f.time),
-      formatNsRange(f.timeLow, f.timeHigh),
+      f.modelled ? 'modelled' : formatNsRange(f.timeLow, f.timeHigh),
       `${formatCompact(f.pauseP99)}/${formatCompact(f.pauseMax)}`,
       formatNs(f.pauseMaxNs),
       formatBytes(f.peak),
@@ -193,8 +199,9 @@ function pointsTable(analysis: TuneAnalysis, axes: readonly Axis[], palette?: Pa
   const table = formatTable(header, rows, align);
   return (
     (palette ? paintTable(table, palette, (i) => (rows[i][0].includes('*') ? palette.green : undefined)) : table) +
-    "\n(* on the Pareto front, d the profile's default setting; pauses as objects visited, p99 and max," +
-    '\n and the largest one in wall-clock time)'
+    "\n(* on the Pareto front, d the profile's default setting; time: modelled CPython time where the" +
+    "\n cost model prices the run, else the simulator's median; pauses as objects visited, p99 and max," +
+    '\n and the largest one in time, modelled likewise)'
   );
 }
 
@@ -229,16 +236,17 @@ function recommendation(analysis: TuneAnalysis, workload: string): string[] {
   const vs = (a: number, b: number | undefined, fmt: (v: number) => string, unit = ''): string =>
     b === undefined ? `${fmt(a)}${unit}` : `${fmt(a)} vs ${fmt(b)}${unit} (${formatRatio(b > 0 ? a / b : NaN)})`;
   lines.push(`  figures against the default${d ? '' : ' (the default run failed)'}:`);
-  lines.push(`    time       ${vs(f.time, d?.time, formatNs)}; intervals ${formatNs(f.timeLow)}–${formatNs(f.timeHigh)}${d ? ` and ${formatNs(d.timeLow)}–${formatNs(d.timeHigh)}` : ''}`);
+  if (f.modelled) lines.push(`    time       ${vs(f.time, d?.time, formatNs)}, modelled CPython time (deterministic)`);
+  else lines.push(`    time       ${vs(f.time, d?.time, formatNs)}, the simulator's; intervals ${formatNs(f.timeLow)}–${formatNs(f.timeHigh)}${d ? ` and ${formatNs(d.timeLow)}–${formatNs(d.timeHigh)}` : ''}`);
   lines.push(`    pause p99  ${vs(f.pauseP99, d?.pauseP99, formatCompact, ' objects visited')}`);
   lines.push(`    pause max  ${vs(f.pauseMax, d?.pauseMax, formatCompact, ' objects visited')}; ${vs(f.pauseMaxNs, d?.pauseMaxNs, formatNs)}`);
   lines.push(`    peak       ${vs(f.peak, d?.peak, formatBytes)}`);
   lines.push(`    gc share   ${(100 * f.gcShare).toFixed(1)}%${d ? ` vs ${(100 * d.gcShare).toFixed(1)}%` : ''}`);
   lines.push(`    collections ${f.collections.join('/')}${d ? ` vs ${d.collections.join('/')}` : ''}`);
   if (best === dflt) lines.push(`  no setting measured does better than the default on ${objective}: keep the default`);
-  else if (d && objective === 'throughput' && f.timeHigh >= d.timeLow) {
+  else if (d && !f.modelled && objective === 'throughput' && f.timeHigh >= d.timeLow) {
     lines.push("  note: its time interval overlaps the default's, so the gain is within this machine's noise");
-  } else if (d && objective === 'gc-share') {
+  } else if (d && !f.modelled && objective === 'gc-share') {
     lines.push('  note: gc share is wall-clock time of one run each; run the two settings again to confirm');
   }
   const python = pythonLines(best.setting, analysis.defaults, workload);

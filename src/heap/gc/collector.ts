@@ -127,10 +127,12 @@ export class GarbageCollector implements PhaseContext {
       if (notify) this.notify('start', generation, 0, 0);
       const counts = this.counts;
       counts.reset();
+      const phases = this.phases;
+      const [traversedBefore, finalizersBefore] = [phases.referencesTraversed, phases.finalizersRun];
       const t0 = performance.now();
       this.plan.collect(generation, counts);
       const dt = performance.now() - t0;
-      this.record(generation, t0, dt, counts);
+      this.record(generation, t0, dt, counts, phases.referencesTraversed - traversedBefore, phases.finalizersRun - finalizersBefore);
       if (notify) this.notify('stop', generation, counts.collected, counts.uncollectable);
       return counts.collected + counts.uncollectable;
     } finally {
@@ -140,7 +142,7 @@ export class GarbageCollector implements PhaseContext {
   }
 
   /** Statistics, live counters and the pause log of one collection. */
-  private record(generation: number, t0: number, dt: number, counts: CollectionCounts): void {
+  private record(generation: number, t0: number, dt: number, counts: CollectionCounts, references: number, finalizers: number): void {
     const c = this.heap.counters;
     if (counts.inStats) {
       const s = this.generationStats[generation];
@@ -153,7 +155,7 @@ export class GarbageCollector implements PhaseContext {
     }
     c[Stat.GcVisited] += counts.candidates + counts.marked;
     c[Stat.GcPauseMicros] += Math.round(dt * 1000);
-    this.pauses.record(generation, t0 - this.originMs, dt, counts.candidates, counts.marked, counts.collected, counts.uncollectable);
+    this.pauses.record(generation, t0 - this.originMs, dt, counts.candidates, counts.marked, counts.collected, counts.uncollectable, references, finalizers);
     this.heap.stats.publish();
   }
 

@@ -35,8 +35,12 @@ export class PauseLog {
   marked = new Float64Array(64);
   collected = new Float64Array(64);
   uncollectable = new Float64Array(64);
+  /** References the collection followed (subtract_refs), a cost driver beside the objects. */
+  references = new Float64Array(64);
+  /** Weakref callbacks and finalizers the collection ran (Python code inside the pause). */
+  finalizers = new Float64Array(64);
 
-  record(generation: number, startMs: number, durationMs: number, candidates: number, marked: number, collected: number, uncollectable: number): void {
+  record(generation: number, startMs: number, durationMs: number, candidates: number, marked: number, collected: number, uncollectable: number, references = 0, finalizers = 0): void {
     if (this.count === this.generation.length) this.grow();
     const i = this.count++;
     this.generation[i] = generation;
@@ -46,6 +50,8 @@ export class PauseLog {
     this.marked[i] = marked;
     this.collected[i] = collected;
     this.uncollectable[i] = uncollectable;
+    this.references[i] = references;
+    this.finalizers[i] = finalizers;
   }
 
   clear(): void {
@@ -57,7 +63,7 @@ export class PauseLog {
     const g = new Int8Array(n);
     g.set(this.generation);
     this.generation = g;
-    for (const key of ['startMs', 'durationMs', 'visited', 'marked', 'collected', 'uncollectable'] as const) {
+    for (const key of ['startMs', 'durationMs', 'visited', 'marked', 'collected', 'uncollectable', 'references', 'finalizers'] as const) {
       const a = new Float64Array(n);
       a.set(this[key]);
       this[key] = a;

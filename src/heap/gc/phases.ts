@@ -63,6 +63,13 @@ export class CollectionPhases {
   readonly scratch: Ref;
   /** Objects the last `deduceUnreachable` moved to its unreachable list. */
   unreachableCount = 0;
+  /**
+   * References `subtract_refs` has followed, ever (the collector reads it before and after a
+   * collection): a pause's cost grows with the edges it traverses, not only the objects.
+   */
+  referencesTraversed = 0;
+  /** Weakref callbacks and finalizers the collections have run, ever: Python code inside the pause. */
+  finalizersRun = 0;
   /** Tuples and dicts the last `deduceUnreachable` untracked among the survivors (when asked to). */
   untrackedTuples = 0;
   untrackedDicts = 0;
@@ -103,6 +110,7 @@ export class CollectionPhases {
     this.finalizerCount = this.moveLegacyFinalizerReachable();
     const callbacksRun = this.handleWeakrefs(to, counts);
     const finalizersRun = this.finalizeGarbage();
+    this.finalizersRun += callbacksRun + finalizersRun;
     let stillUnreachable = this.unreachable;
     if (callbacksRun + finalizersRun > 0) {
       // Resurrection: run the reachability analysis again on what the finalizers saw. (When no
@@ -164,14 +172,17 @@ export class CollectionPhases {
     const i32 = this.i32;
     const isGC = this.heap.types.isGC;
     const referents = this.referents;
+    let traversed = 0;
     for (let gc = i32[base + GC.NEXT]; gc !== base; gc = i32[gc + GC.NEXT]) {
       const n = referents.of(gc);
       const buf = referents.buf;
+      traversed += n;
       for (let k = 0; k < n; k++) {
         const child = buf[k];
         if (isGC[i32[child + 1]] !== 0 && (i32[child + GC.FLAGS] & GCFLAG.COLLECTING) !== 0) i32[child + GC.REFS]--;
       }
     }
+    this.referencesTraversed += traversed;
   }
 
   /**

@@ -98,11 +98,21 @@ class BlockTable {
 }
 
 /**
- * A generated line after which straight-line code ends: it opens or closes a JS block (a branch,
- * a loop, a handler) or leaves one. A line that merely contains braces ends the block too, which
- * costs one more counter and never a miscount.
+ * Whether straight-line code ends after a generated line: it opens or closes a JS block that spans
+ * lines (a branch, a loop, a handler: its braces do not balance, or it starts with `}` as
+ * `} else {` does), or it may jump (break, continue, return, throw, yield). A line whose braces
+ * balance is straight-line code (the inline incref and decref), however many it holds.
  */
-const BLOCK_BOUNDARY = /[{}]|\b(?:break|continue|return|throw|yield)\b/;
+const JUMPS = /\b(?:break|continue|return|throw|yield)\b/;
+function endsBlock(line: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line.charCodeAt(i);
+    if (ch === 123 /* { */) depth++;
+    else if (ch === 125 /* } */) depth--;
+  }
+  return depth !== 0 || line.trimStart().startsWith('}') || JUMPS.test(line);
+}
 
 /** A value an operation uses: a JS variable, and whether it holds a reference to drop after. */
 interface Operand {
@@ -183,7 +193,7 @@ class CodeBuilder {
   }
   emit(line: string): void {
     this.lines.push('  '.repeat(this.indent) + line);
-    if (BLOCK_BOUNDARY.test(line)) this.block = -1;
+    if (endsBlock(line)) this.block = -1;
   }
   /**
    * Counts `n` operations of class `op` where the next line is emitted: in the open block, or in

@@ -53,6 +53,7 @@ describe.skipIf(!python)('calibrate streams its rows', () => {
     expect(firstRow).not.toMatch(/^workload\/variant/m);
     expect(firstRow).toMatch(/^ {2}records\/tuple n=20000: peak [\d.]+ [KM]iB \(real [\d.]+ [KM]iB, (=|[+-][\d.]+%)\)/m);
     expect(firstRow).toMatch(/collections \d+\/\d+\/\d+ \(real \d+\/\d+\/\d+, (=|differ)\)/);
-    expect(firstRow).toMatch(/time [\d.]+ .?s \(real [\d.]+ .?s, [\d.]+x\)/);
+    expect(firstRow).toMatch(/CPython time [\d.]+ .?s modelled \(real [\d.]+ .?s, [+-][\d.]+%\)/);
+    expect(firstRow).toMatch(/sim time [\d.]+ .?s \([\d.]+x real\)/);
   }, 90_000);
 });

@@ -125,6 +125,19 @@ describe('modelled time', () => {
     expect(await times(2)).toEqual(one);
   }, 120_000);
 
+  it('two identical gclab bench runs (one worker, then two) print identical modelled times', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gclab-cost-bench-'));
+    const bench = (workers: string): unknown[] => {
+      const r = spawnSync('node', ['bin/gclab.js', 'bench', '--suite', 'quick', '--no-timing', '--json', '--workers', workers, '--results-dir', dir], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { records: { cpythonTime: unknown }[] }).records.map((x) => x.cpythonTime);
+    };
+    const one = bench('1');
+    expect(one.length).toBe(7);
+    expect(one.every((t) => t !== null)).toBe(true);
+    expect(bench('2')).toEqual(one);
+  }, 120_000);
+
   it('follows the collectors: container-churn costs more GC time on 3.14.0, whose incremental collector visits more', () => {
     const gc = (profile: string): { visited: number; gcNs: number } => {
       const spec = resolveRunSpec({ workload: 'container-churn', variant: 'tuple_keys', profile, params: ['n=100'] });
@@ -154,6 +167,20 @@ describe('modelled time', () => {
     const busier = compareResults({ label: 'A', records: [base] }, { label: 'B', records: [record([100, 10, 10])] }, options);
     expect(busier.trips.some((t) => t.gate === 'fail-if-slower' && t.detail.startsWith('CPython time (modelled) +'))).toBe(true);
   }, 60_000);
+
+  it('tune judges by modelled time: twice the same recommendation, and on long-lived-churn a lower modelled GC share than the default', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gclab-cost-tune-'));
+    const tune = (): { recommended: { threshold: number[]; figures: { gcShare: number; time: number; modelled: boolean } }; default: { figures: { gcShare: number } } } => {
+      const r = spawnSync('node', ['bin/gclab.js', 'tune', 'long-lived-churn', '--threshold0', '700,2000,10000,50000', '--objective', 'gc-share', '--no-timing', '--param', 'n=20000', '--json', '--results-dir', dir], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    const [first, second] = [tune(), tune()];
+    expect(second.recommended).toEqual(first.recommended);
+    expect(first.recommended.figures.modelled).toBe(true);
+    expect(first.recommended.threshold).not.toEqual([2000, 10, 10]);
+    expect(first.recommended.figures.gcShare).toBeLessThan(first.default.figures.gcShare);
+  }, 120_000);
 
   it('a model file that is not one is a one-line error with status 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gclab-cost-'));

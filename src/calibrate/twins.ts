@@ -67,3 +67,14 @@ export async function runTwin(python: string, spec: RunSpec, options: { tracemal
   const lines = stdout.trimEnd().split('\n');
   return { ...(JSON.parse(lines[lines.length - 1]) as TwinResult), output: lines.slice(0, -1) };
 }
+
+/**
+ * The real pauses of the measured body, in ns with their generations: twin.py's callback also
+ * sees the gc.collect() it runs before the body starts, so the body's are the last Σ collections
+ * of its list.
+ */
+export function bodyPauses(r: TwinResult): { ns: number[]; generation: number[] } {
+  const inBody = r.gc.collections.reduce((a, b) => a + b, 0);
+  const from = Math.max(0, r.gc.pauses.ns.length - inBody);
+  return { ns: r.gc.pauses.ns.slice(from), generation: r.gc.pauses.generation.slice(from) };
+}

@@ -193,6 +193,7 @@ export function buildProgram(out: (line: string) => void): Command {
     .option('--corpus-out <file>', 'with --fit: where the measured rows go (default results/cost-corpus.json)')
     .option('--from-corpus <file>', 'with --fit: refit the rows of an earlier --fit instead of measuring')
     .addOption(tableOption('resultsDir', 'where --fit writes by default'))
+    .addOption(tableOption('costModel', 'the coefficients the modelled CPython time of each row is priced by (not with --fit, which makes one)'))
     .addHelpText(
       'after',
       '\nExamples:\n  gclab calibrate\n  gclab calibrate --n 100000,1000000 --workload slots-vs-dict\n  gclab calibrate --workload gc-manual --n 10000 --param m=40000 --python python3.12' +
@@ -207,6 +208,7 @@ export function buildProgram(out: (line: string) => void): Command {
         return;
       }
       if (opts.n !== undefined || opts.param !== undefined || opts.json) throw new UsageError('--fit runs each program at its calibration size: --n, --param and --json do not apply');
+      if (opts.costModel !== undefined) throw new UsageError('--fit makes a cost model (--out FILE): --cost-model does not apply');
       process.exitCode = await calibrateFitCommand(opts, out);
     });
 

@@ -12,7 +12,7 @@ import { cpus, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discoverInterpreters, interpreterAt, type Interpreter } from '../../calibrate/interpreters.js';
-import { runTwin, type TwinResult } from '../../calibrate/twins.js';
+import { bodyPauses, runTwin, type TwinResult } from '../../calibrate/twins.js';
 import { accuracyOf, fitRows, gcShareErrorPp, largestPauseErrorPct, leaveOneOut, LONG_PAUSE_NS, totalErrorPct, type CorpusRow, type RowPrediction } from '../../calibrate/cost-fit.js';
 import { mutatorDrivers, pauseDrivers } from '../../lab/cost-drivers.js';
 import type { CoefficientSet, CostModel } from '../../lab/cost-model.js';
@@ -91,16 +91,6 @@ function fitInterpreters(asked: readonly string[] | undefined): Interpreter[] {
   return [...byProfile.values()].sort((a, b) => a.profile.localeCompare(b.profile, undefined, { numeric: true }));
 }
 
-/**
- * The real pauses of the measured body: twin.py's callback also sees the gc.collect() it runs
- * before the body starts, so the body's are the last Σ collections of the list.
- */
-function bodyPauses(r: TwinResult): { realPauseNs: number[]; realPauseGeneration: number[] } {
-  const inBody = r.gc.collections.reduce((a, b) => a + b, 0);
-  const from = Math.max(0, r.gc.pauses.ns.length - inBody);
-  return { realPauseNs: r.gc.pauses.ns.slice(from), realPauseGeneration: r.gc.pauses.generation.slice(from) };
-}
-
 const machineText = (): string => `${hostname()}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores`;
 
 async function measureCorpus(opts: FitOptions, progress: (line: string) => void): Promise<CorpusFile> {
@@ -142,7 +132,8 @@ async function measureCorpus(opts: FitOptions, progress: (line: string) => void)
         mutator,
         simPauses: pauseDrivers(metrics),
         realWallNs: best!.wall_ns,
-        ...bodyPauses(best!),
+        realPauseNs: bodyPauses(best!).ns,
+        realPauseGeneration: bodyPauses(best!).generation,
       });
       const eta = ((performance.now() - started) / done) * (total - done);
       progress(`  [${done}/${total}] ${label} on ${interp.version}: ${formatNs(best!.wall_ns)}, ${best!.gc.pauses.count} collections (about ${formatNs(eta * 1e6)} to go)`);

@@ -5,7 +5,8 @@
  * wrong until shown otherwise.
  */
 import { discoverInterpreters, interpreterAt, type Interpreter } from '../../calibrate/interpreters.js';
-import { runTwin, type TwinResult } from '../../calibrate/twins.js';
+import { bodyPauses, runTwin, type TwinResult } from '../../calibrate/twins.js';
+import { costModel, modelledTime } from '../../lab/cost-model.js';
 import { measureRun, prepareRun, runBody, type RunMetrics } from '../../lab/measure.js';
 import { resolveRunSpec, resolveWorkload, type RunSpec } from '../../lab/options.js';
 import { builtIns } from '../../lab/registry.js';
@@ -24,6 +25,7 @@ export interface CalibrateOptions {
   /** `key=value`: set on every workload that has the parameter (the others run without it). */
   param?: string[];
   json?: boolean;
+  costModel?: string;
 }
 
 /** The figures compared, for one side (simulated or real). */
@@ -33,7 +35,13 @@ export interface CalibrationFigures {
   readonly collections: readonly number[];
   readonly collected: readonly number[];
   readonly uncollectable: readonly number[];
+  /** The body's time: the simulator's own (sim side), the interpreter's wall clock (real side). */
   readonly wallNs: number;
+  /**
+   * CPython time: modelled from the run's counts (sim side; null where the work is not counted),
+   * measured without tracemalloc (real side): the total, its collections and the longest pause.
+   */
+  readonly cpython?: { readonly totalNs: number; readonly gcNs: number; readonly maxPauseNs: number } | null;
   /** Bytes at each probe, and the figures reported (`ctx.report` / `twin.report`). */
   readonly probes: Readonly<Record<string, number>>;
   readonly reports: Readonly<Record<string, number>>;
@@ -117,6 +125,7 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
   if (workloads.length === 0) workloads.push(...builtIns().workloads);
   const interpreters: Interpreter[] = opts.python ? opts.python.map(askedInterpreter) : discoverInterpreters();
   if (interpreters.length === 0) throw new UsageError('no CPython 3.11+ interpreter found (give one with --python PATH)');
+  const model = costModel(opts.costModel);
   const extraParams = (opts.param ?? []).map((item): [string, string] => {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param takes key=value, got '${item}'`);
@@ -160,8 +169,10 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
       stream(`${interp.version} (profile ${interp.profile}): ${interp.path}`);
     }
     const metrics: RunMetrics = measureRun(prepareRun(spec), spec);
+    const modelled = modelledTime(metrics, spec.profile, model);
     const traced: TwinResult = await runTwin(interp.path, spec, { tracemalloc: true });
     const timed: TwinResult = await runTwin(interp.path, spec, { tracemalloc: false });
+    const realPauses = bodyPauses(timed).ns;
     rows.push({
       python: interp.version,
       profile: interp.profile,
@@ -175,6 +186,7 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
         collected: metrics.gc.collected,
         uncollectable: metrics.gc.uncollectable,
         wallNs: simWallNs(spec),
+        cpython: modelled === undefined ? null : { totalNs: modelled.totalNs, gcNs: modelled.gcNs, maxPauseNs: modelled.pausesNs.max },
         probes: metrics.memory.probes,
         reports: metrics.reports,
       },
@@ -185,6 +197,7 @@ export async function calibrateCommand(opts: CalibrateOptions, out: (line: strin
         collected: traced.gc.collected,
         uncollectable: traced.gc.uncollectable,
         wallNs: timed.wall_ns,
+        cpython: { totalNs: timed.wall_ns, gcNs: realPauses.reduce((a, b) => a + b, 0), maxPauseNs: Math.max(0, ...realPauses) },
         probes: traced.tracemalloc!.probes,
         reports: traced.reports ?? {},
       },
@@ -205,6 +218,18 @@ function pctText(sim: number, real: number): string {
   return d === 0 ? '=' : `${d > 0 ? '+' : ''}${d.toFixed(2)}%`;
 }
 
+/** The modelled CPython time beside the interpreter's (total, GC, largest pause), or why there is none. */
+function cpythonFields(r: CalibrationRow): string[] {
+  const [m, real] = [r.sim.cpython, r.real.cpython];
+  if (!real) return [`time ${formatNs(r.real.wallNs)} real`];
+  if (!m) return [`CPython time not modelled (real ${formatNs(real.totalNs)})`];
+  return [
+    `CPython time ${formatNs(m.totalNs)} modelled (real ${formatNs(real.totalNs)}, ${pctText(m.totalNs, real.totalNs)})`,
+    `GC ${formatNs(m.gcNs)} (real ${formatNs(real.gcNs)})`,
+    `largest pause ${formatNs(m.maxPauseNs)} (real ${formatNs(real.maxPauseNs)})`,
+  ];
+}
+
 /**
  * One finished row as it streams: each simulated figure with the real one beside it, packed into
  * the width at field boundaries.
@@ -221,7 +246,8 @@ export function rowLines(r: CalibrationRow, width: number): string[] {
     }),
     `collections ${beside(r.sim.collections.join('/'), r.real.collections.join('/'), r.sim.collections.join('/') === r.real.collections.join('/') ? '=' : 'differ')}`,
     `collected ${beside(String(sum(r.sim.collected)), String(sum(r.real.collected)), pctText(sum(r.sim.collected), sum(r.real.collected)))}`,
-    `time ${formatNs(r.sim.wallNs)} (real ${formatNs(r.real.wallNs)}, ${(r.sim.wallNs / r.real.wallNs).toFixed(2)}x)`,
+    ...cpythonFields(r),
+    `sim time ${formatNs(r.sim.wallNs)} (${(r.sim.wallNs / r.real.wallNs).toFixed(2)}x real)`,
   ];
   return packFields(`  ${r.workload}/${r.variant}${r.n === null ? '' : ` n=${r.n}`}: `, fields, width, '      ');
 }
@@ -249,7 +275,7 @@ export function calibrationTables(rows: readonly CalibrationRow[]): string[] {
     const group = rows.filter((r) => r.python === python);
     lines.push('', `${python} (profile ${group[0].profile})`);
     const figures = ['workload/variant', 'n', 'peak', 'real', 'Δ', 'cur Δ', 'probes', 'collections', 'collected'];
-    const times = ['workload/variant', 'n', 'time sim', 'real', 'sim/real'];
+    const times = ['workload/variant', 'n', 'CPython', 'real', 'error', 'GC', 'real', 'max pause', 'real', 'sim time'];
     const figureRows = group.map((r) => [
       label(r),
       size(r),
@@ -261,11 +287,26 @@ export function calibrationTables(rows: readonly CalibrationRow[]): string[] {
       collections(r),
       pct(sum(r.sim.collected), sum(r.real.collected)),
     ]);
-    const timeRows = group.map((r) => [label(r), size(r), formatNs(r.sim.wallNs), formatNs(r.real.wallNs), (r.sim.wallNs / r.real.wallNs).toFixed(2)]);
+    const ns = (v: number | undefined): string => (v === undefined ? '-' : formatNs(v));
+    const timeRows = group.map((r) => {
+      const [m, real] = [r.sim.cpython ?? undefined, r.real.cpython ?? undefined];
+      return [
+        label(r),
+        size(r),
+        ns(m?.totalNs),
+        ns(real?.totalNs ?? r.real.wallNs),
+        m && real ? pct(m.totalNs, real.totalNs) : '-',
+        ns(m?.gcNs),
+        ns(real?.gcNs),
+        ns(m?.maxPauseNs),
+        ns(real?.maxPauseNs),
+        formatNs(r.sim.wallNs),
+      ];
+    });
     lines.push(
       formatTable(figures, fitFirstColumn(figures, figureRows, outputWidth(), fitName), ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right']),
       '',
-      formatTable(times, fitFirstColumn(times, timeRows, outputWidth(), fitName), ['left', 'right', 'right', 'right', 'right']),
+      formatTable(times, fitFirstColumn(times, timeRows, outputWidth(), fitName), ['left', ...times.slice(1).map((): 'right' => 'right')]),
     );
   }
   lines.push(
@@ -273,7 +314,8 @@ export function calibrationTables(rows: readonly CalibrationRow[]): string[] {
     ...wrapWords(
       'peak: simulated, then real; Δ, probes (the largest difference) and collected: simulated minus real, in %; ' +
         'cur Δ: bytes left at the end, simulated minus real; collections per generation, simulated (and ≠ the real ones ' +
-        'where they differ); time: the body, simulated (best of 3) and real (the twin without tracemalloc).',
+        'where they differ); CPython (time), GC and max pause: modelled from the run\'s counts (docs/cost-model.md), ' +
+        'each with the real one beside it (the twin without tracemalloc; its gc.callbacks pauses); sim time: the simulator\'s own (best of 3).',
       outputWidth(),
       '',
     ),

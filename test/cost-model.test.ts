@@ -68,7 +68,7 @@ describe('the fit', () => {
 
   it('recovers the coefficients that made a synthetic corpus, and leave-one-out predicts it exactly', () => {
     const truth = Object.fromEntries(MUTATOR_FEATURES.map((f, i) => [f, 1 + (i % 5)]));
-    const pauseTruth = Object.fromEntries(PAUSE_FEATURES.map((f, i) => [f, [20_000, 40_000, 300_000, 10, 60, 4, 25, 150][i]]));
+    const pauseTruth = Object.fromEntries(PAUSE_FEATURES.map((f, i) => [f, [20_000, 40_000, 300_000, 10, 60, 4, 25, 150, 500][i]]));
     const price = (d: Record<string, number>, c: Record<string, number>): number => Object.keys(d).reduce((t, k) => t + d[k] * c[k], 0);
     const rows: CorpusRow[] = [];
     let seed = 1;
@@ -78,7 +78,7 @@ describe('the fit', () => {
       const simPauses = Array.from({ length: 5 }, (_, k) => {
         const gen = k % 3;
         const visited = Math.round(rand() * 1e5);
-        return { gen0: gen === 0 ? 1 : 0, gen1: gen === 1 ? 1 : 0, gen2: gen === 2 ? 1 : 0, visited, visitedFull: gen === 2 ? visited : 0, references: Math.round(visited * (1 + 3 * rand())), collected: Math.round(rand() * 1e4), finalizers: Math.round(rand() * 100) };
+        return { gen0: gen === 0 ? 1 : 0, gen1: gen === 1 ? 1 : 0, gen2: gen === 2 ? 1 : 0, visited, visitedFull: gen === 2 ? visited : 0, references: Math.round(visited * (1 + 3 * rand())), collected: Math.round(rand() * 1e4), finalizers: Math.round(rand() * 100), poolsFull: gen === 2 ? Math.round(rand() * 5000) : 0 };
       });
       const realPauseNs = simPauses.map((s) => price(s, pauseTruth));
       rows.push({
@@ -127,14 +127,16 @@ describe('modelled time', () => {
 
   it('two identical gclab bench runs (one worker, then two) print identical modelled times', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gclab-cost-bench-'));
-    const bench = (workers: string): unknown[] => {
+    // Each run's modelled time by workload/variant (two workers finish in either order).
+    const bench = (workers: string): Record<string, unknown> => {
       const r = spawnSync('node', ['bin/gclab.js', 'bench', '--suite', 'quick', '--no-timing', '--json', '--workers', workers, '--results-dir', dir], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
-      return (JSON.parse(r.stdout) as { records: { cpythonTime: unknown }[] }).records.map((x) => x.cpythonTime);
+      const records = (JSON.parse(r.stdout) as { records: { workload: string; variant: string; cpythonTime: unknown }[] }).records;
+      return Object.fromEntries(records.map((x) => [`${x.workload}/${x.variant}`, x.cpythonTime]));
     };
     const one = bench('1');
-    expect(one.length).toBe(7);
-    expect(one.every((t) => t !== null)).toBe(true);
+    expect(Object.keys(one)).toHaveLength(7);
+    expect(Object.values(one).every((t) => t !== null)).toBe(true);
     expect(bench('2')).toEqual(one);
   }, 120_000);
 

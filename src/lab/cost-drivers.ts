@@ -15,9 +15,11 @@ export const MUTATOR_FEATURES: readonly string[] = [...OP_NAMES, ...RUNTIME_COUN
 /**
  * A collection's cost drivers: one base cost per generation, then per object examined (and again
  * per object of a full collection, whose heap is past the caches), per reference followed, per
- * object freed, and per weakref callback or finalizer run (Python code inside the pause).
+ * object freed, per weakref callback or finalizer run (Python code inside the pause), and per
+ * pymalloc pool in use at a full collection (`poolsFull`: its walk's memory spreads over them,
+ * past the caches on a fragmented heap).
  */
-export const PAUSE_FEATURES: readonly string[] = ['gen0', 'gen1', 'gen2', 'visited', 'visitedFull', 'references', 'collected', 'finalizers'];
+export const PAUSE_FEATURES: readonly string[] = ['gen0', 'gen1', 'gen2', 'visited', 'visitedFull', 'references', 'collected', 'finalizers', 'poolsFull'];
 
 /** The mutator's drivers of a run, by MUTATOR_FEATURES name (undefined: its work was not counted). */
 export function mutatorDrivers(m: RunMetrics): Record<string, number> | undefined {
@@ -46,6 +48,7 @@ export function pauseDrivers(m: Pick<RunMetrics, 'gc'>): Record<string, number>[
       references: g.pauseReferences?.[i] ?? 0,
       collected: g.pauseCollected?.[i] ?? 0,
       finalizers: g.pauseFinalizers?.[i] ?? 0,
+      poolsFull: gen >= 2 ? (g.pausePools?.[i] ?? 0) : 0,
     });
   }
   return out;

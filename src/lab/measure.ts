@@ -81,8 +81,9 @@ export interface RunMetrics {
     /** Objects each pause freed, and references it followed (absent from older results files). */
     readonly pauseCollected?: Int32Array;
     readonly pauseReferences?: Float64Array;
-    /** Weakref callbacks and finalizers each pause ran (absent from older results files). */
+    /** Weakref callbacks and finalizers each pause ran, and pools in use at its end (absent from older results files). */
     readonly pauseFinalizers?: Float64Array;
+    readonly pausePools?: Float64Array;
     /** When each pause started, in ns since the body started (absent from older results files). */
     readonly pauseStartNs?: Float64Array;
     /**
@@ -350,6 +351,7 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
   const pauseCollected = new Int32Array(n);
   const pauseReferences = new Float64Array(n);
   const pauseFinalizers = new Float64Array(n);
+  const pausePools = new Float64Array(n);
   const pauseStartNs = new Float64Array(n);
   const bodyStartOnLogClock = bodyStartMs - gc.originMs;
   for (let i = 0; i < n; i++) {
@@ -359,6 +361,7 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
     pauseCollected[i] = log.collected[pausesBefore + i];
     pauseReferences[i] = log.references[pausesBefore + i];
     pauseFinalizers[i] = log.finalizers[pausesBefore + i];
+    pausePools[i] = log.pools[pausesBefore + i];
     pauseStartNs[i] = Math.max(0, Math.round((log.startMs[pausesBefore + i] - bodyStartOnLogClock) * 1e6));
   }
   const gcFigures: RunMetrics['gc'] = {
@@ -376,6 +379,7 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
     pauseCollected,
     pauseReferences,
     pauseFinalizers,
+    pausePools,
     pauseStartNs,
     pausesBeforeProbe: Object.fromEntries(Object.entries(pausesAtProbe).map(([name, count]) => [name, count - pausesBefore])),
   };

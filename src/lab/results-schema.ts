@@ -77,6 +77,7 @@ const runMetrics = z.object({
     pauseCollected: typed('Int32Array').optional(),
     pauseReferences: typed('Float64Array').optional(),
     pauseFinalizers: typed('Float64Array').optional(),
+    pausePools: typed('Float64Array').optional(),
     pauseStartNs: typed('Float64Array').optional(),
     pausesBeforeProbe: z.record(z.string(), finite).optional(),
   }),

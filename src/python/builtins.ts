@@ -466,6 +466,7 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
       const it = R.getIter(args[0]);
       try {
         for (let v = R.next(it); v !== 0; v = R.next(it)) {
+          R.countHashLookups(1);
           H.set.add(s, v);
           H.decref(v);
         }

@@ -1144,6 +1144,11 @@ export class Runtime {
     return counts;
   }
 
+  /** Counts hash lookups a builtin made (work-counts.ts's hashLookup): set(iterable) adds each item. */
+  countHashLookups(n: number): void {
+    this.hashLookups += n;
+  }
+
   /** Adds the operations a shim's native work stands for (a vector by Op, work-counts.ts). */
   charge(ops: Float64Array): void {
     for (let k = 0; k < Op.COUNT; k++) this.charged[k] += ops[k];
@@ -2022,6 +2027,7 @@ export class Runtime {
           const i = this.index(args[0], n, 'pop');
           const item = H.list.get(obj, i);
           H.incref(item);
+          this.cItems += n - 1 - i; // the items after it move down
           H.list.delete(obj, i);
           return this.afterCall(item);
         }
@@ -2031,6 +2037,7 @@ export class Runtime {
           let i = this.isInt(args[0]) ? H.intValue(args[0]) : Number.NaN;
           if (Number.isNaN(i)) throw new PythonException('TypeError', "'insert' index must be an integer");
           if (i < 0) i = Math.max(0, i + n);
+          this.cItems += n - Math.min(i, n); // the items after it move up
           H.list.insert(obj, Math.min(i, n), args[1]);
           return this.afterCall(this.none());
         }
@@ -2107,6 +2114,8 @@ export class Runtime {
       // METH_NOARGS: CALL_METHOD_DESCRIPTOR_NOARGS checks the eval breaker.
       return this.afterCall(H.dictViews.newView(obj, m === 'keys' ? Kind.DictKeys : m === 'values' ? Kind.DictValues : Kind.DictItems));
     }
+    // A set's or dict's method of one key: a hash and a probe.
+    if ((kind === Kind.Set && (m === 'add' || m === 'discard' || m === 'remove')) || (kind === Kind.Dict && (m === 'setdefault' || m === 'pop' || m === 'get'))) this.hashLookups++;
     if (kind === Kind.Set && (m === 'add' || m === 'discard' || m === 'remove')) {
       // METH_O: CALL_METHOD_DESCRIPTOR_O checks the eval breaker.
       if (m === 'add') H.set.add(obj, args[0]);
@@ -4037,6 +4046,7 @@ export class Runtime {
         fn('intern', 'check', (args) => {
           if (H.kindOf(args[0]) !== Kind.Str) throw new PythonException('TypeError', `intern() argument must be str, not ${H.types.nameOf(H.typeOf(args[0]))}`);
           H.incref(args[0]);
+          this.hashLookups++; // a probe of the interned table
           return H.str.internInPlace(args[0]);
         });
         fn('exit', 'check', () => {

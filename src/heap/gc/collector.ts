@@ -155,7 +155,7 @@ export class GarbageCollector implements PhaseContext {
     }
     c[Stat.GcVisited] += counts.candidates + counts.marked;
     c[Stat.GcPauseMicros] += Math.round(dt * 1000);
-    this.pauses.record(generation, t0 - this.originMs, dt, counts.candidates, counts.marked, counts.collected, counts.uncollectable, references, finalizers);
+    this.pauses.record(generation, t0 - this.originMs, dt, counts.candidates, counts.marked, counts.collected, counts.uncollectable, references, finalizers, c[Stat.PoolsInUse]);
     this.heap.stats.publish();
   }
 

@@ -39,8 +39,10 @@ export class PauseLog {
   references = new Float64Array(64);
   /** Weakref callbacks and finalizers the collection ran (Python code inside the pause). */
   finalizers = new Float64Array(64);
+  /** pymalloc pools in use when the collection ended: the memory its walk touched spreads over them. */
+  pools = new Float64Array(64);
 
-  record(generation: number, startMs: number, durationMs: number, candidates: number, marked: number, collected: number, uncollectable: number, references = 0, finalizers = 0): void {
+  record(generation: number, startMs: number, durationMs: number, candidates: number, marked: number, collected: number, uncollectable: number, references = 0, finalizers = 0, pools = 0): void {
     if (this.count === this.generation.length) this.grow();
     const i = this.count++;
     this.generation[i] = generation;
@@ -52,6 +54,7 @@ export class PauseLog {
     this.uncollectable[i] = uncollectable;
     this.references[i] = references;
     this.finalizers[i] = finalizers;
+    this.pools[i] = pools;
   }
 
   clear(): void {
@@ -63,7 +66,7 @@ export class PauseLog {
     const g = new Int8Array(n);
     g.set(this.generation);
     this.generation = g;
-    for (const key of ['startMs', 'durationMs', 'visited', 'marked', 'collected', 'uncollectable', 'references', 'finalizers'] as const) {
+    for (const key of ['startMs', 'durationMs', 'visited', 'marked', 'collected', 'uncollectable', 'references', 'finalizers', 'pools'] as const) {
       const a = new Float64Array(n);
       a.set(this[key]);
       this[key] = a;

@@ -101,17 +101,17 @@ export function defaultCostModelPath(): string {
   return fileURLToPath(new URL(fromSources ? '../../cost-models/default.json' : '../../../cost-models/default.json', import.meta.url));
 }
 
-/** Reads a model file; a file that is not one is a usage error naming it. */
-export function readCostModel(path: string): CostModel {
-  if (!existsSync(path)) throw new UsageError(`--cost-model ${path}: no such file`);
+/** Reads a model file; a file that is not one is a usage error naming it (`what`: how the user named it). */
+export function readCostModel(path: string, what = '--cost-model'): CostModel {
+  if (!existsSync(path)) throw new UsageError(`${what} ${path}: no such file`);
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new UsageError(`--cost-model ${path}: not JSON (${(err as Error).message})`);
+    throw new UsageError(`${what} ${path}: not JSON (${(err as Error).message})`);
   }
   const problem = costModelProblem(value);
-  if (problem !== undefined) throw new UsageError(`--cost-model ${path}: ${problem}`);
+  if (problem !== undefined) throw new UsageError(`${what} ${path}: ${problem}`);
   return value as CostModel;
 }
 
@@ -128,6 +128,7 @@ export function costModelProblem(value: unknown): string | undefined {
       if (typeof table !== 'object' || table === null) return `profiles.${profile}.${group} missing`;
       for (const name of names) {
         const c = table[name];
+        if (c === undefined) return `profiles.${profile}.${group}.${name} missing (a model from before that driver: refit it with 'gclab calibrate --fit')`;
         if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) return `profiles.${profile}.${group}.${name}: not a non-negative number`;
       }
     }
@@ -140,6 +141,6 @@ let shipped: CostModel | undefined;
 /** The model a run uses: the file named, else the shipped default (read once). */
 export function costModel(path?: string): CostModel {
   if (path !== undefined) return readCostModel(path);
-  shipped ??= readCostModel(defaultCostModelPath());
+  shipped ??= readCostModel(defaultCostModelPath(), 'the shipped cost model');
   return shipped;
 }

@@ -463,6 +463,8 @@ export class Runtime {
   private cItems = 0;
   private formats = 0;
   private hashLookups = 0;
+  private intOps = 0;
+  private floatOps = 0;
   /** Operations the shims charged for the Python code they stand for (work-counts.ts), by Op. */
   private readonly charged = new Float64Array(Op.COUNT);
   /** Every code object of the program (function objects hold an index into it). */
@@ -1140,6 +1142,8 @@ export class Runtime {
       counts.cItem += rt.cItems;
       counts.format += rt.formats;
       counts.hashLookup += rt.hashLookups;
+      counts.intArith += rt.intOps;
+      counts.floatArith += rt.floatOps;
     }
     return counts;
   }
@@ -1162,6 +1166,8 @@ export class Runtime {
       rt.cItems = 0;
       rt.formats = 0;
       rt.hashLookups = 0;
+      rt.intOps = 0;
+      rt.floatOps = 0;
     }
   }
 
@@ -3154,8 +3160,14 @@ export class Runtime {
   add(a: Ref, b: Ref): Ref {
     const H = this.H;
     const ta = this.I[a + OB.TYPE];
-    if (ta === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) return H.float(H.floatValue(a) + H.floatValue(b));
-    if (this.isInt(a) && this.isInt(b)) return H.ints.add(a, b);
+    if (ta === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) {
+      this.floatOps++;
+      return H.float(H.floatValue(a) + H.floatValue(b));
+    }
+    if (this.isInt(a) && this.isInt(b)) {
+      this.intOps++;
+      return H.ints.add(a, b);
+    }
     if (ta === Kind.Str && this.I[b + OB.TYPE] === Kind.Str) return this.H.newStr(this.H.str.read(a) + this.H.str.read(b));
     if (ta === Kind.List && this.I[b + OB.TYPE] === Kind.List) return this.concatLists(a, b);
     if (ta === Kind.Tuple && this.I[b + OB.TYPE] === Kind.Tuple) return this.concatTuples(a, b);
@@ -3174,14 +3186,26 @@ export class Runtime {
   }
   sub(a: Ref, b: Ref): Ref {
     const H = this.H;
-    if (this.I[a + OB.TYPE] === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) return H.float(H.floatValue(a) - H.floatValue(b));
-    if (this.isInt(a) && this.isInt(b)) return H.ints.sub(a, b);
+    if (this.I[a + OB.TYPE] === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) {
+      this.floatOps++;
+      return H.float(H.floatValue(a) - H.floatValue(b));
+    }
+    if (this.isInt(a) && this.isInt(b)) {
+      this.intOps++;
+      return H.ints.sub(a, b);
+    }
     return this.floatOp('-', a, b);
   }
   mul(a: Ref, b: Ref): Ref {
     const H = this.H;
-    if (this.I[a + OB.TYPE] === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) return H.float(H.floatValue(a) * H.floatValue(b));
-    if (this.isInt(a) && this.isInt(b)) return H.ints.mul(a, b);
+    if (this.I[a + OB.TYPE] === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) {
+      this.floatOps++;
+      return H.float(H.floatValue(a) * H.floatValue(b));
+    }
+    if (this.isInt(a) && this.isInt(b)) {
+      this.intOps++;
+      return H.ints.mul(a, b);
+    }
     if (this.I[a + OB.TYPE] === Kind.List && this.isInt(b)) return this.repeatList(a, this.H.intValue(b));
     if (this.I[b + OB.TYPE] === Kind.List && this.isInt(a)) return this.repeatList(b, this.H.intValue(a));
     if (this.I[a + OB.TYPE] === Kind.Str && this.isInt(b)) return this.repeatStr(a, this.H.intValue(b));
@@ -3242,6 +3266,7 @@ export class Runtime {
     // The run that specialises the site then runs the specialised form.
     if (state < SITE_FLOAT && this.specialisesNow(site, code)) this.siteRuns[site] = state = bothFloats ? SITE_FLOAT : SITE_OTHER;
     if (state === SITE_FLOAT && bothFloats) {
+      this.floatOps++;
       const x = H.floatValue(a);
       const y = H.floatValue(b);
       const v = op === FloatOp.Sub ? x - y : op === FloatOp.Mul ? x * y : x + y;
@@ -3271,10 +3296,14 @@ export class Runtime {
     const y = this.num(b);
     if (x === undefined || y === undefined) return this.binaryDunder('/', a, b);
     if (y === 0) throw new PythonException('ZeroDivisionError', 'division by zero');
+    this.floatOps++;
     return this.H.float(x / y);
   }
   floordiv(a: Ref, b: Ref): Ref {
-    if (this.isInt(a) && this.isInt(b)) return this.H.ints.floordiv(a, b);
+    if (this.isInt(a) && this.isInt(b)) {
+      this.intOps++;
+      return this.H.ints.floordiv(a, b);
+    }
     const x = this.num(a);
     const y = this.num(b);
     if (x === undefined || y === undefined) throw this.binaryError('//', a, b);
@@ -3282,7 +3311,10 @@ export class Runtime {
     return this.H.float(floatFloorDiv(x, y));
   }
   mod(a: Ref, b: Ref): Ref {
-    if (this.isInt(a) && this.isInt(b)) return this.H.ints.mod(a, b);
+    if (this.isInt(a) && this.isInt(b)) {
+      this.intOps++;
+      return this.H.ints.mod(a, b);
+    }
     if (this.I[a + OB.TYPE] === Kind.Str) return this.formatPercent(a, b);
     const x = this.num(a);
     const y = this.num(b);

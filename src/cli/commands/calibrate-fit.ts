@@ -7,7 +7,7 @@
  * leave-one-out errors and written as a model file (`--out`) that `--cost-model` reads; the rows
  * measured go beside it (`--corpus-out`) so `--from-corpus` can refit without measuring again.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,7 +93,8 @@ function fitInterpreters(asked: readonly string[] | undefined): Interpreter[] {
 
 const machineText = (): string => `${hostname()}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores`;
 
-async function measureCorpus(opts: FitOptions, progress: (line: string) => void): Promise<CorpusFile> {
+/** Measures the corpus, handing `save` what it has after each interpreter (an interrupted fit keeps those rows). */
+async function measureCorpus(opts: FitOptions, progress: (line: string) => void, save: (corpus: CorpusFile) => void): Promise<CorpusFile> {
   const repeat = opts.repeat === undefined ? 3 : parseInteger(opts.repeat, '--repeat', 1, 100);
   const interpreters = fitInterpreters(opts.python);
   if (interpreters.length === 0) throw new UsageError('no CPython 3.11, 3.12 or 3.13 found to fit on (give one with --python PATH)');
@@ -109,6 +110,7 @@ async function measureCorpus(opts: FitOptions, progress: (line: string) => void)
   const started = performance.now();
   let done = 0;
   const out: CorpusFile['interpreters'][number][] = [];
+  const corpus = (): CorpusFile => ({ format: 'gclab-cost-corpus', createdAt: new Date().toISOString(), machine: machineText(), interpreters: out });
   for (const interp of interpreters) {
     const rows: CorpusRow[] = [];
     for (const { w, variant } of plan) {
@@ -139,8 +141,9 @@ async function measureCorpus(opts: FitOptions, progress: (line: string) => void)
       progress(`  [${done}/${total}] ${label} on ${interp.version}: ${formatNs(best!.wall_ns)}, ${best!.gc.pauses.count} collections (about ${formatNs(eta * 1e6)} to go)`);
     }
     out.push({ version: interp.version, path: interp.path, profile: interp.profile, rows });
+    save(corpus());
   }
-  return { format: 'gclab-cost-corpus', createdAt: new Date().toISOString(), machine: machineText(), interpreters: out };
+  return corpus();
 }
 
 function readCorpus(path: string): CorpusFile {
@@ -217,12 +220,18 @@ export async function calibrateFitCommand(opts: FitOptions, out: (line: string) 
   const dir = resultsDirOf(opts);
   const modelPath = opts.out ?? join(dir, 'cost-model.json');
   const corpusPath = opts.corpusOut ?? join(dir, 'cost-corpus.json');
+  // Checked before three minutes of measuring, not after.
+  for (const [flag, path] of [['--out', modelPath], ['--corpus-out', corpusPath]] as const) {
+    if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`${flag} ${path}: a directory (give a file name)`);
+  }
   let corpus: CorpusFile;
   if (opts.fromCorpus !== undefined) corpus = readCorpus(opts.fromCorpus);
   else {
-    corpus = await measureCorpus(opts, progress);
-    mkdirSync(dirname(corpusPath), { recursive: true });
-    writeFileSync(corpusPath, `${JSON.stringify(corpus)}\n`);
+    const save = (c: CorpusFile): void => {
+      mkdirSync(dirname(corpusPath), { recursive: true });
+      writeFileSync(corpusPath, `${JSON.stringify(c)}\n`);
+    };
+    corpus = await measureCorpus(opts, progress, save);
   }
   const { model, predictions } = modelOfCorpus(corpus);
   if (Object.keys(model.profiles).length === 0) throw new UsageError('the corpus has too few programs to fit (at least 2 per interpreter)');

@@ -50,15 +50,16 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
   const defaults = PROFILES[baseSpec.profile].thresholds;
   const space = new TuneSpace(parseAxes(opts, workload.name, workload.probes), { threshold: defaults, freezeAt: null });
   const budget = opts.budget === undefined ? null : parseInteger(opts.budget, '--budget', 2, 10_000);
-  // Each point is judged by its modelled CPython time where the cost model prices the program
-  // (then timing is only for reading, and --no-timing skips it); a TypeScript body needs timing.
+  // Each point is judged by its modelled CPython time where the cost model prices the program,
+  // and then nothing reads the simulator's own time: no timing runs. A TypeScript body's work is
+  // not counted: it is judged by timing, which it cannot do without.
   const modelled = Object.values(workload.variants).every((v) => v.work !== undefined) && costModel(opts.costModel).profiles[baseSpec.profile] !== undefined;
   if (opts.timing === false && !modelled) {
     throw new UsageError(
       `tune judges every point by its time and ${workload.name}'s work is not counted (a TypeScript body), so it needs timing: --no-timing does not apply; lower --iterations or --time to make it quicker`,
     );
   }
-  const coordinator = resolveCoordinatorOptions({ ...opts, timing: opts.timing !== false });
+  const coordinator = resolveCoordinatorOptions({ ...opts, timing: !modelled });
 
   // The default setting runs once: as a point of the space if it is one, else on its own.
   const defaultSetting: Setting = { threshold: defaults, freezeAt: null };

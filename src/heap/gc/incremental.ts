@@ -248,13 +248,17 @@ export class IncrementalPlan implements CollectorPlan {
     const visited = this.visited;
     const referents = this.referents;
     let marked = 0;
+    let traversed = 0;
     while (!listIsEmpty(i32, reachable)) {
       const gc = i32[reachable + GC.NEXT];
       listMove(i32, gc, visited);
       const n = referents.of(gc);
       const buf = referents.buf;
+      traversed += n;
       for (let k = 0; k < n; k++) marked += this.moveToReachable(buf[k]);
     }
+    // The marking follows references as subtract_refs does: the same cost driver.
+    this.phases.referencesTraversed += traversed;
     return marked;
   }
 
@@ -264,6 +268,7 @@ export class IncrementalPlan implements CollectorPlan {
     const increment = this.increment;
     const referents = this.referents;
     let added = 0;
+    let traversed = 0;
     while (gc !== increment) {
       if (i32[gc] === IMMORTAL_REFCNT) {
         const next = i32[gc + GC.NEXT];
@@ -273,6 +278,7 @@ export class IncrementalPlan implements CollectorPlan {
       }
       const n = referents.of(gc);
       const buf = referents.buf;
+      traversed += n;
       for (let k = 0; k < n; k++) {
         const child = buf[k];
         if (this.isMarkable(child)) {
@@ -283,6 +289,7 @@ export class IncrementalPlan implements CollectorPlan {
       }
       gc = i32[gc + GC.NEXT];
     }
+    this.phases.referencesTraversed += traversed;
     return added;
   }
 

@@ -64,8 +64,9 @@ export class CollectionPhases {
   /** Objects the last `deduceUnreachable` moved to its unreachable list. */
   unreachableCount = 0;
   /**
-   * References `subtract_refs` has followed, ever (the collector reads it before and after a
-   * collection): a pause's cost grows with the edges it traverses, not only the objects.
+   * References the collections have followed, ever: `subtract_refs`, and the incremental
+   * collector's marking (the collector reads it before and after a collection): a pause's cost
+   * grows with the edges it traverses, not only the objects.
    */
   referencesTraversed = 0;
   /** Weakref callbacks and finalizers the collections have run, ever: Python code inside the pause. */

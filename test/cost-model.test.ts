@@ -184,6 +184,17 @@ describe('modelled time', () => {
     expect(first.recommended.figures.gcShare).toBeLessThan(first.default.figures.gcShare);
   }, 120_000);
 
+  it("a TypeScript body's run says it is not modelled, and its JSON has cpythonTime null", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gclab-cost-ts-'));
+    const run = (...extra: string[]) => spawnSync('node', ['bin/gclab.js', 'run', 'workloads/examples/records.ts', '--variant', 'tuple', '--param', 'n=100', '--no-timing', '--results-dir', dir, ...extra], { encoding: 'utf8' });
+    const text = run();
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^ {2}CPython {3}not modelled: a TypeScript body's operations are not counted$/m);
+    const json = run('--json');
+    expect(json.status, json.stderr).toBe(0);
+    expect((JSON.parse(json.stdout) as { cpythonTime: unknown }).cpythonTime).toBeNull();
+  }, 60_000);
+
   it('a model file that is not one is a one-line error with status 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gclab-cost-'));
     const bad = join(dir, 'bad.json');

@@ -119,8 +119,8 @@ async function measureCorpus(opts: FitOptions, progress: (line: string) => void,
       const mutator = mutatorDrivers(metrics);
       const label = `${w.name}/${variant}${'n' in spec.params ? ` n=${spec.params.n}` : ''}`;
       done++;
-      if (mutator === undefined) {
-        progress(`  [${done}/${total}] ${label}: its work is not counted (a TypeScript body), left out`);
+      if (mutator === undefined || !w.twin) {
+        progress(`  [${done}/${total}] ${label}: ${mutator === undefined ? 'its work is not counted (a TypeScript body)' : 'no Python twin to time'}, left out`);
         continue;
       }
       let best: TwinResult | undefined;
@@ -128,15 +128,8 @@ async function measureCorpus(opts: FitOptions, progress: (line: string) => void,
         const r = await runTwin(interp.path, spec, { tracemalloc: false });
         if (best === undefined || r.wall_ns < best.wall_ns) best = r;
       }
-      rows.push({
-        program: w.name,
-        label,
-        mutator,
-        simPauses: pauseDrivers(metrics),
-        realWallNs: best!.wall_ns,
-        realPauseNs: bodyPauses(best!).ns,
-        realPauseGeneration: bodyPauses(best!).generation,
-      });
+      const real = bodyPauses(best!);
+      rows.push({ program: w.name, label, mutator, simPauses: pauseDrivers(metrics), realWallNs: best!.wall_ns, realPauseNs: real.ns, realPauseGeneration: real.generation });
       const eta = ((performance.now() - started) / done) * (total - done);
       progress(`  [${done}/${total}] ${label} on ${interp.version}: ${formatNs(best!.wall_ns)}, ${best!.gc.pauses.count} collections (about ${formatNs(eta * 1e6)} to go)`);
     }

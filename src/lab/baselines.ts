@@ -43,12 +43,16 @@ export function readBaseline(resultsDir: string, name: string): ResultsFile {
   return readResults(path);
 }
 
-/** A record as a baseline keeps it: no telemetry, no per-pause arrays, no size-class snapshots. */
+/**
+ * A record as a baseline keeps it: no telemetry, no per-pause arrays (the cost model prices a
+ * baseline from `work.pauseTotals`), no size-class snapshots.
+ */
 export function baselineRecord(record: TaskRecord): TaskRecord {
   const { telemetry: _telemetry, ...rest } = record;
   if (!rest.metrics) return rest;
+  const { pauseCollected: _c, pauseReferences: _r, pauseFinalizers: _f, pausePools: _p, ...kept } = rest.metrics.gc;
   const gc = {
-    ...rest.metrics.gc,
+    ...kept,
     pauseNs: new Float64Array(0),
     pauseGeneration: new Int8Array(0),
     pauseVisited: new Int32Array(0),

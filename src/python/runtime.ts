@@ -464,7 +464,6 @@ export class Runtime {
   private formats = 0;
   private hashLookups = 0;
   private intOps = 0;
-  private floatOps = 0;
   /** Operations the shims charged for the Python code they stand for (work-counts.ts), by Op. */
   private readonly charged = new Float64Array(Op.COUNT);
   /** Every code object of the program (function objects hold an index into it). */
@@ -1143,7 +1142,6 @@ export class Runtime {
       counts.format += rt.formats;
       counts.hashLookup += rt.hashLookups;
       counts.intArith += rt.intOps;
-      counts.floatArith += rt.floatOps;
     }
     return counts;
   }
@@ -1167,7 +1165,6 @@ export class Runtime {
       rt.formats = 0;
       rt.hashLookups = 0;
       rt.intOps = 0;
-      rt.floatOps = 0;
     }
   }
 
@@ -3160,10 +3157,7 @@ export class Runtime {
   add(a: Ref, b: Ref): Ref {
     const H = this.H;
     const ta = this.I[a + OB.TYPE];
-    if (ta === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) {
-      this.floatOps++;
-      return H.float(H.floatValue(a) + H.floatValue(b));
-    }
+    if (ta === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) return H.float(H.floatValue(a) + H.floatValue(b));
     if (this.isInt(a) && this.isInt(b)) {
       this.intOps++;
       return H.ints.add(a, b);
@@ -3186,10 +3180,7 @@ export class Runtime {
   }
   sub(a: Ref, b: Ref): Ref {
     const H = this.H;
-    if (this.I[a + OB.TYPE] === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) {
-      this.floatOps++;
-      return H.float(H.floatValue(a) - H.floatValue(b));
-    }
+    if (this.I[a + OB.TYPE] === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) return H.float(H.floatValue(a) - H.floatValue(b));
     if (this.isInt(a) && this.isInt(b)) {
       this.intOps++;
       return H.ints.sub(a, b);
@@ -3198,10 +3189,7 @@ export class Runtime {
   }
   mul(a: Ref, b: Ref): Ref {
     const H = this.H;
-    if (this.I[a + OB.TYPE] === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) {
-      this.floatOps++;
-      return H.float(H.floatValue(a) * H.floatValue(b));
-    }
+    if (this.I[a + OB.TYPE] === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) return H.float(H.floatValue(a) * H.floatValue(b));
     if (this.isInt(a) && this.isInt(b)) {
       this.intOps++;
       return H.ints.mul(a, b);
@@ -3266,7 +3254,6 @@ export class Runtime {
     // The run that specialises the site then runs the specialised form.
     if (state < SITE_FLOAT && this.specialisesNow(site, code)) this.siteRuns[site] = state = bothFloats ? SITE_FLOAT : SITE_OTHER;
     if (state === SITE_FLOAT && bothFloats) {
-      this.floatOps++;
       const x = H.floatValue(a);
       const y = H.floatValue(b);
       const v = op === FloatOp.Sub ? x - y : op === FloatOp.Mul ? x * y : x + y;
@@ -3296,7 +3283,6 @@ export class Runtime {
     const y = this.num(b);
     if (x === undefined || y === undefined) return this.binaryDunder('/', a, b);
     if (y === 0) throw new PythonException('ZeroDivisionError', 'division by zero');
-    this.floatOps++;
     return this.H.float(x / y);
   }
   floordiv(a: Ref, b: Ref): Ref {

@@ -54,10 +54,10 @@ export const OP_NAMES: readonly string[] = ['frame', 'resume', 'local', 'global'
  *   format      values formatted into text (`%`-formatting, an f-string's fields not already strs)
  *   hashLookup  dict and set subscripts, stores, deletions and `in` tests (a hash and a probe,
  *               where a list's subscript is an index)
- *   intArith,   `+ - *`, `//` and `%` of two ints, and the float operations (`+ - *` of two
- *   floatArith  floats, `/`): BINARY_OP's specialised forms cost differently per type
+ *   intArith    `+ - *`, `//` and `%` of two ints: BINARY_OP's specialised forms cost differently
+ *               per type (a float driver beside it was tried and fitted to 0 ns: not counted)
  */
-export const RUNTIME_COUNTED: readonly string[] = ['cItem', 'format', 'hashLookup', 'intArith', 'floatArith'];
+export const RUNTIME_COUNTED: readonly string[] = ['cItem', 'format', 'hashLookup', 'intArith'];
 
 /** Operations by class as a vector indexed by Op (what a shim charges for the Python code it stands for). */
 export function opVector(ops: Readonly<Partial<Record<(typeof OP_NAMES)[number], number>>>): Float64Array {

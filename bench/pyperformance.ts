@@ -20,10 +20,9 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { discoverInterpreters } from '../src/calibrate/interpreters.js';
 import { fidelityProblems, realFigures, simulatedFigures, type ProgramFigures } from '../src/calibrate/program-fidelity.js';
-import { runTwin } from '../src/calibrate/twins.js';
+import { developmentSetDir, runTwin } from '../src/calibrate/twins.js';
 import { prepareRun, measureRun } from '../src/lab/measure.js';
 import { resolveRunSpec } from '../src/lab/options.js';
 import { loadUserWorkload } from '../src/lab/user-workloads.js';
@@ -52,8 +51,7 @@ function fail(message: string): never {
 }
 const progress = (line: string): void => void process.stderr.write(`${line}\n`);
 
-const fromSources = import.meta.url.endsWith('.ts');
-const fixtureDir = fileURLToPath(new URL(fromSources ? '../test/fixtures/pyperformance/' : '../../test/fixtures/pyperformance/', import.meta.url));
+const fixtureDir = developmentSetDir();
 const files = readdirSync(fixtureDir)
   .filter((f) => /^bm_.*\.py$/.test(f))
   .filter((f) => !values.only?.length || values.only.includes(f.replace(/\.py$/, '')))

@@ -39,6 +39,12 @@ export function twinsDir(): string {
   return fileURLToPath(new URL(fromSources ? '../../workloads/python/' : '../../../workloads/python/', import.meta.url));
 }
 
+/** pyperformance's development set in the repository (test/fixtures/pyperformance/; absent from a package install). */
+export function developmentSetDir(): string {
+  const fromSources = import.meta.url.endsWith('.ts');
+  return fileURLToPath(new URL(fromSources ? '../../test/fixtures/pyperformance/' : '../../../test/fixtures/pyperformance/', import.meta.url));
+}
+
 /** The twin's file: in workloads/python/ for a built-in, next to its module for a user workload. */
 export function twinPath(workload: Workload): string {
   if (!workload.twin) throw new UsageError(`workload '${workload.name}' has no Python twin`);

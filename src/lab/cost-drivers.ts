@@ -3,14 +3,14 @@
  * the mutator and for each collection. Pure functions of a run's metrics, so a worker, the
  * coordinator and the fit all read them alike (no Node APIs).
  */
-import { OP_NAMES, RUNTIME_COUNTED } from '../python/work-counts.js';
+import { OP_NAMES } from '../python/work-counts.js';
 import type { RunMetrics } from './measure.js';
 
 /**
  * The mutator's cost drivers: the operation classes, then the heap's allocation events (`alloc`:
  * objects made by the allocator; `freeListReuse`: objects taken from a free list, much cheaper).
  */
-export const MUTATOR_FEATURES: readonly string[] = [...OP_NAMES, ...RUNTIME_COUNTED, 'alloc', 'free', 'freeListReuse'];
+export const MUTATOR_FEATURES: readonly string[] = [...OP_NAMES, 'alloc', 'free', 'freeListReuse'];
 
 /**
  * A collection's cost drivers: one base cost per generation, then per object examined (and again
@@ -25,7 +25,7 @@ export const PAUSE_FEATURES: readonly string[] = ['gen0', 'gen1', 'gen2', 'visit
 export function mutatorDrivers(m: RunMetrics): Record<string, number> | undefined {
   if (m.work === undefined) return undefined;
   const d: Record<string, number> = {};
-  for (const name of [...OP_NAMES, ...RUNTIME_COUNTED]) d[name] = m.work.ops[name] ?? 0;
+  for (const name of OP_NAMES) d[name] = m.work.ops[name] ?? 0;
   d.alloc = m.objects.allocated - m.work.freeListReuses;
   d.free = m.objects.freed;
   d.freeListReuse = m.work.freeListReuses;

@@ -67,7 +67,7 @@ export function modelledTotalNs(m: RunMetrics, profile: ProfileName, model: Cost
   const set = model.profiles[profile];
   const drivers = mutatorDrivers(m);
   if (set === undefined || drivers === undefined || m.work?.pauseTotals === undefined) return undefined;
-  return Math.round(priced(drivers, set.mutatorNs) + priced(m.work.pauseTotals, set.pauseNs));
+  return Math.round(priced(drivers, set.mutatorNs)) + Math.round(priced(m.work.pauseTotals, set.pauseNs));
 }
 
 /** What the model says of a set's origin, in a few words. */
@@ -77,19 +77,24 @@ export function sourceText(set: CoefficientSet): string {
   return `fitted on ${set.source.fitted}, leave-one-out error median ${a.totalMedianAbsPct.toFixed(0)} %, worst ${a.totalMaxAbsPct.toFixed(0)} %`;
 }
 
-/** The run's modelled CPython time, or undefined where the model has no set for its profile or its work was not counted. */
+/**
+ * The run's modelled CPython time, or undefined where the model has no set for its profile or its
+ * work was not counted. The totals are modelledTotalNs's (what compare prices); the pauses'
+ * percentiles come from each pause priced alone.
+ */
 export function modelledTime(m: RunMetrics, profile: ProfileName, model: CostModel): CpythonTime | undefined {
   const set = model.profiles[profile];
   const drivers = mutatorDrivers(m);
-  if (set === undefined || drivers === undefined) return undefined;
+  const totalNs = modelledTotalNs(m, profile, model);
+  if (set === undefined || drivers === undefined || totalNs === undefined) return undefined;
   const mutatorNs = Math.round(priced(drivers, set.mutatorNs));
-  const pauses = pauseDrivers(m).map((p) => Math.round(priced(p, set.pauseNs)));
-  const gcNs = pauses.reduce((a, b) => a + b, 0);
-  const sorted = [...pauses].sort((a, b) => a - b);
+  const sorted = pauseDrivers(m)
+    .map((p) => Math.round(priced(p, set.pauseNs)))
+    .sort((a, b) => a - b);
   return {
-    totalNs: mutatorNs + gcNs,
+    totalNs,
     mutatorNs,
-    gcNs,
+    gcNs: totalNs - mutatorNs,
     pausesNs: { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.length === 0 ? 0 : sorted[sorted.length - 1] },
     model: sourceText(set),
   };

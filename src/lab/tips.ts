@@ -4,6 +4,7 @@
  * variants per profile and prints the figure for each, with the effect as a ratio.
  */
 import type { CpythonTime } from './cost-model.js';
+import type { TaskRecord } from './coordinator.js';
 import { formatBytes, formatCount, formatNs, formatRatio } from '../core/units.js';
 import { PROBE_NOT_REACHED, type RunMetrics } from './measure.js';
 import type { TimeStats } from './protocol.js';
@@ -62,6 +63,11 @@ export function tipUnit(metric: TipMetric): TipUnit {
     default:
       return 'count';
   }
+}
+
+/** The tip's figure from a finished record (NaN if it failed). */
+export function recordTipFigure(metric: TipMetric, record: TaskRecord | undefined): number {
+  return record?.metrics ? tipFigure(metric, record.metrics, record.spec.params, record.time, record.cpythonTime) : Number.NaN;
 }
 
 /**

@@ -12,6 +12,7 @@ import { STR_METHOD_NAMES } from './str-methods.js';
 import { callTextMethod, hashResult, reprMethod, strMethod } from './dunder-slots.js';
 import { newFilter, newMap } from './c-iterators.js';
 import { addressOf, hashOfAddress, hashOfFloat, hashOfInt, hashOfText } from './hashing.js';
+import { Op } from './work-counts.js';
 
 /**
  * How a call of a builtin is checked for the eval breaker on return (3.12+: `CALL_BUILTIN_*`,
@@ -466,7 +467,7 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
       const it = R.getIter(args[0]);
       try {
         for (let v = R.next(it); v !== 0; v = R.next(it)) {
-          R.countHashLookups(1);
+          R.count(Op.HashLookup);
           H.set.add(s, v);
           H.decref(v);
         }

@@ -22,7 +22,7 @@ import type { Profile } from '../heap/profiles.js';
 import { foldConstants } from './fold.js';
 import { BUILTIN_NAMES, MODULE_NAMES, moduleHasAttribute, KNOWN_METHODS } from './builtins.js';
 import { IMMORTAL_REFCNT } from '../heap/layout.js';
-import { Op } from './work-counts.js';
+import { BLOCK_CLASSES, Op } from './work-counts.js';
 
 /**
  * Py_INCREF and Py_DECREF as generated code (Heap.incref's and Heap.decref's bodies, the last
@@ -76,23 +76,23 @@ export interface CompiledModule {
   readonly sites: number;
   /** The module code's id (0). */
   readonly moduleCode: number;
-  /** Basic blocks of all its code objects (work-counts.ts): how many, and each one's operations by class (Op.COUNT per block). */
+  /** Basic blocks of all its code objects (work-counts.ts): how many, and each one's operations by class (BLOCK_CLASSES per block). */
   readonly blocks: number;
   readonly blockOps: Int32Array;
 }
 
 /**
- * The module's basic blocks as they are generated: each block's operations by class (Op.COUNT
- * numbers per block). A block's entry increments its counter `B[id]`.
+ * The module's basic blocks as they are generated: each block's operations by class
+ * (BLOCK_CLASSES numbers per block). A block's entry increments its counter `B[id]`.
  */
 class BlockTable {
   readonly ops: number[] = [];
   get count(): number {
-    return this.ops.length / Op.COUNT;
+    return this.ops.length / BLOCK_CLASSES;
   }
   newBlock(): number {
     const id = this.count;
-    for (let k = 0; k < Op.COUNT; k++) this.ops.push(0);
+    for (let k = 0; k < BLOCK_CLASSES; k++) this.ops.push(0);
     return id;
   }
 }
@@ -204,7 +204,7 @@ class CodeBuilder {
       this.block = this.blocks.newBlock();
       this.lines.push(`${'  '.repeat(this.indent)}B[${this.block}]++;`);
     }
-    this.blocks.ops[this.block * Op.COUNT + op] += n;
+    this.blocks.ops[this.block * BLOCK_CLASSES + op] += n;
   }
   /** The JS lvalue of frame slot k. */
   slotRef(k: number): string {

@@ -459,13 +459,11 @@ export class Runtime {
   readonly N: Int32Array;
   /** How many times each basic block of the module ran (work-counts.ts). */
   readonly blockRuns: Float64Array;
-  /** work-counts.ts's runtime-counted drivers: C-loop items, values formatted, hash lookups. */
-  private cItems = 0;
-  private formats = 0;
-  private hashLookups = 0;
-  private intOps = 0;
-  /** Operations the shims charged for the Python code they stand for (work-counts.ts), by Op. */
-  private readonly charged = new Float64Array(Op.COUNT);
+  /**
+   * Operations the runtime counted itself, by Op (work-counts.ts): the C work of the classes from
+   * Op.CItem on, and what the shims charge for the Python code they stand for.
+   */
+  private readonly counted = new Float64Array(Op.COUNT);
   /** Every code object of the program (function objects hold an index into it). */
   readonly C: Code[];
   /** Where this module's code objects start in `C`. */
@@ -1136,35 +1134,25 @@ export class Runtime {
    */
   work(): OpCounts {
     const counts = zeroOpCounts();
-    for (const rt of [this, ...this.state.modules.values()]) {
-      addOpCounts(counts, rt.module, rt.blockRuns, rt.charged);
-      counts.cItem += rt.cItems;
-      counts.format += rt.formats;
-      counts.hashLookup += rt.hashLookups;
-      counts.intArith += rt.intOps;
-    }
+    for (const rt of [this, ...this.state.modules.values()]) addOpCounts(counts, rt.module, rt.blockRuns, rt.counted);
     return counts;
   }
 
-  /** Counts hash lookups a builtin made (work-counts.ts's hashLookup): set(iterable) adds each item. */
-  countHashLookups(n: number): void {
-    this.hashLookups += n;
+  /** Counts `n` operations of class `op` that a builtin or the runtime made (work-counts.ts). */
+  count(op: Op, n = 1): void {
+    this.counted[op] += n;
   }
 
   /** Adds the operations a shim's native work stands for (a vector by Op, work-counts.ts). */
   charge(ops: Float64Array): void {
-    for (let k = 0; k < Op.COUNT; k++) this.charged[k] += ops[k];
+    for (let k = 0; k < Op.COUNT; k++) this.counted[k] += ops[k];
   }
 
   /** Starts counting afresh (the measured region begins: the module body's work is not the variant's). */
   resetWork(): void {
     for (const rt of [this, ...this.state.modules.values()]) {
       rt.blockRuns.fill(0);
-      rt.charged.fill(0);
-      rt.cItems = 0;
-      rt.formats = 0;
-      rt.hashLookups = 0;
-      rt.intOps = 0;
+      rt.counted.fill(0);
     }
   }
 
@@ -2030,7 +2018,7 @@ export class Runtime {
           const i = this.index(args[0], n, 'pop');
           const item = H.list.get(obj, i);
           H.incref(item);
-          this.cItems += n - 1 - i; // the items after it move down
+          this.counted[Op.CItem] += n - 1 - i; // the items after it move down
           H.list.delete(obj, i);
           return this.afterCall(item);
         }
@@ -2040,7 +2028,7 @@ export class Runtime {
           let i = this.isInt(args[0]) ? H.intValue(args[0]) : Number.NaN;
           if (Number.isNaN(i)) throw new PythonException('TypeError', "'insert' index must be an integer");
           if (i < 0) i = Math.max(0, i + n);
-          this.cItems += n - Math.min(i, n); // the items after it move up
+          this.counted[Op.CItem] += n - Math.min(i, n); // the items after it move up
           H.list.insert(obj, Math.min(i, n), args[1]);
           return this.afterCall(this.none());
         }
@@ -2117,10 +2105,9 @@ export class Runtime {
       // METH_NOARGS: CALL_METHOD_DESCRIPTOR_NOARGS checks the eval breaker.
       return this.afterCall(H.dictViews.newView(obj, m === 'keys' ? Kind.DictKeys : m === 'values' ? Kind.DictValues : Kind.DictItems));
     }
-    // A set's or dict's method of one key: a hash and a probe.
-    if ((kind === Kind.Set && (m === 'add' || m === 'discard' || m === 'remove')) || (kind === Kind.Dict && (m === 'setdefault' || m === 'pop' || m === 'get'))) this.hashLookups++;
     if (kind === Kind.Set && (m === 'add' || m === 'discard' || m === 'remove')) {
       // METH_O: CALL_METHOD_DESCRIPTOR_O checks the eval breaker.
+      this.counted[Op.HashLookup]++;
       if (m === 'add') H.set.add(obj, args[0]);
       else if (!H.set.discard(obj, args[0]) && m === 'remove') throw this.keyError(args[0]);
       return this.afterCall(this.none());
@@ -2133,6 +2120,7 @@ export class Runtime {
     if (kind === Kind.Dict && m === 'setdefault') {
       // PyDict_SetDefault: the value there, or the default (None) stored under the key.
       if (args.length < 1 || args.length > 2) throw new PythonException('TypeError', `setdefault expected at least 1 argument, got ${args.length}`);
+      this.counted[Op.HashLookup]++;
       let v = H.dict.getItem(obj, args[0]);
       if (v === 0) {
         v = args.length > 1 ? args[1] : H.None;
@@ -2144,6 +2132,7 @@ export class Runtime {
     if (kind === Kind.Dict && m === 'pop') {
       // _PyDict_Pop: the entry goes (its value handed to the caller), or the default, or KeyError.
       if (args.length < 1 || args.length > 2) throw new PythonException('TypeError', `pop expected at least 1 argument, got ${args.length}`);
+      this.counted[Op.HashLookup]++;
       const v = H.dict.getItem(obj, args[0]);
       if (v === 0) {
         if (args.length < 2) throw this.keyError(args[0]);
@@ -2155,6 +2144,7 @@ export class Runtime {
       return this.afterCall(v);
     }
     if (kind === Kind.Dict && m === 'get') {
+      this.counted[Op.HashLookup]++;
       const v = H.dict.getItem(obj, args[0]);
       const r = v !== 0 ? v : args.length > 1 ? args[1] : H.None;
       H.incref(r);
@@ -2325,7 +2315,7 @@ export class Runtime {
   /** FOR_ITER: the next item (new reference) or 0 when the iterator is exhausted. */
   next(it: Ref): Ref {
     const H = this.H;
-    this.cItems++;
+    this.counted[Op.CItem]++;
     switch (this.I[it + OB.TYPE]) {
       case Kind.RangeIter: {
         const v = H.iter.rangeIterNext(it);
@@ -2410,15 +2400,15 @@ export class Runtime {
       case Kind.Deque:
         return this.state.collections!.contains(container, item, (a, b) => this.equal(a, b));
       case Kind.Dict:
-        this.hashLookups++;
+        this.counted[Op.HashLookup]++;
         return H.dict.getItem(container, item) !== 0;
       case Kind.Set:
-        this.hashLookups++;
+        this.counted[Op.HashLookup]++;
         return H.set.contains(container, item);
       case Kind.List: {
         const n = H.list.length(container);
         for (let i = 0; i < n; i++) {
-          this.cItems++;
+          this.counted[Op.CItem]++;
           if (this.equal(H.list.get(container, i), item)) return true;
         }
         return false;
@@ -2426,7 +2416,7 @@ export class Runtime {
       case Kind.Tuple: {
         const n = H.tupleLength(container);
         for (let i = 0; i < n; i++) {
-          this.cItems++;
+          this.counted[Op.CItem]++;
           if (this.equal(H.tupleItem(container, i), item)) return true;
         }
         return false;
@@ -2869,7 +2859,7 @@ export class Runtime {
     }
     switch (H.kindOf(obj)) {
       case Kind.Dict: {
-        this.hashLookups++;
+        this.counted[Op.HashLookup]++;
         const v = H.dict.getItem(obj, key);
         if (v === 0) {
           // dict_subscript of a subclass: its __missing__.
@@ -2943,7 +2933,7 @@ export class Runtime {
     const start = lo === H.None ? (st > 0 ? 0 : length - 1) : adjustSliceIndex(this.sliceIndex(lo), length, st);
     const stop = hi === H.None ? (st > 0 ? length : -1) : adjustSliceIndex(this.sliceIndex(hi), length, st);
     const count = st > 0 ? (stop > start ? Math.floor((stop - start - 1) / st) + 1 : 0) : stop < start ? Math.floor((start - stop - 1) / -st) + 1 : 0;
-    this.cItems += count;
+    this.counted[Op.CItem] += count;
     switch (kind) {
       case Kind.List: {
         const out = H.list.newList(count);
@@ -3005,7 +2995,7 @@ export class Runtime {
         throw err;
       }
     } else H.incref(v);
-    this.cItems += Math.max(0, this.sliceStop - this.sliceStart) + (H.kindOf(source) === Kind.List ? H.list.length(source) : H.tupleLength(source));
+    this.counted[Op.CItem] += Math.max(0, this.sliceStop - this.sliceStart) + (H.kindOf(source) === Kind.List ? H.list.length(source) : H.tupleLength(source));
     try {
       H.list.assignSlice(obj, this.sliceStart, this.sliceStop, source);
     } finally {
@@ -3049,7 +3039,7 @@ export class Runtime {
     const H = this.H;
     switch (H.kindOf(obj)) {
       case Kind.Dict:
-        this.hashLookups++;
+        this.counted[Op.HashLookup]++;
         H.dict.setItem(obj, key, v);
         return;
       case Kind.List:
@@ -3083,7 +3073,7 @@ export class Runtime {
   delItem(obj: Ref, key: Ref): void {
     const H = this.H;
     if (H.kindOf(obj) === Kind.Dict) {
-      this.hashLookups++;
+      this.counted[Op.HashLookup]++;
       if (!H.dict.delItem(obj, key)) throw this.keyError(key);
       return;
     }
@@ -3159,7 +3149,7 @@ export class Runtime {
     const ta = this.I[a + OB.TYPE];
     if (ta === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) return H.float(H.floatValue(a) + H.floatValue(b));
     if (this.isInt(a) && this.isInt(b)) {
-      this.intOps++;
+      this.counted[Op.IntArith]++;
       return H.ints.add(a, b);
     }
     if (ta === Kind.Str && this.I[b + OB.TYPE] === Kind.Str) return this.H.newStr(this.H.str.read(a) + this.H.str.read(b));
@@ -3182,7 +3172,7 @@ export class Runtime {
     const H = this.H;
     if (this.I[a + OB.TYPE] === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) return H.float(H.floatValue(a) - H.floatValue(b));
     if (this.isInt(a) && this.isInt(b)) {
-      this.intOps++;
+      this.counted[Op.IntArith]++;
       return H.ints.sub(a, b);
     }
     return this.floatOp('-', a, b);
@@ -3191,7 +3181,7 @@ export class Runtime {
     const H = this.H;
     if (this.I[a + OB.TYPE] === Kind.Float && this.I[b + OB.TYPE] === Kind.Float) return H.float(H.floatValue(a) * H.floatValue(b));
     if (this.isInt(a) && this.isInt(b)) {
-      this.intOps++;
+      this.counted[Op.IntArith]++;
       return H.ints.mul(a, b);
     }
     if (this.I[a + OB.TYPE] === Kind.List && this.isInt(b)) return this.repeatList(a, this.H.intValue(b));
@@ -3287,7 +3277,7 @@ export class Runtime {
   }
   floordiv(a: Ref, b: Ref): Ref {
     if (this.isInt(a) && this.isInt(b)) {
-      this.intOps++;
+      this.counted[Op.IntArith]++;
       return this.H.ints.floordiv(a, b);
     }
     const x = this.num(a);
@@ -3298,7 +3288,7 @@ export class Runtime {
   }
   mod(a: Ref, b: Ref): Ref {
     if (this.isInt(a) && this.isInt(b)) {
-      this.intOps++;
+      this.counted[Op.IntArith]++;
       return this.H.ints.mod(a, b);
     }
     if (this.I[a + OB.TYPE] === Kind.Str) return this.formatPercent(a, b);
@@ -3424,7 +3414,7 @@ export class Runtime {
    * `%s` of a str passes it through; of anything else, its str is a temporary.
    */
   private formatPercent(format: Ref, args: Ref): Ref {
-    this.formats++;
+    this.counted[Op.Format]++;
     const H = this.H;
     const fmt = H.str.read(format);
     const parts = parsePercentFormat(fmt);
@@ -4064,7 +4054,7 @@ export class Runtime {
         fn('intern', 'check', (args) => {
           if (H.kindOf(args[0]) !== Kind.Str) throw new PythonException('TypeError', `intern() argument must be str, not ${H.types.nameOf(H.typeOf(args[0]))}`);
           H.incref(args[0]);
-          this.hashLookups++; // a probe of the interned table
+          this.counted[Op.HashLookup]++; // a probe of the interned table
           return H.str.internInPlace(args[0]);
         });
         fn('exit', 'check', () => {
@@ -4152,12 +4142,11 @@ export class Runtime {
     return h !== undefined && (h.kind === 'builtin' || h.kind === 'class' || h.kind === 'exception');
   }
 
-  /** Nanoseconds on the simulator's monotonic clock, from 10^12 (never a one-digit int). */
   /**
    * `time.perf_counter_ns()`'s value: a simulated clock that advances 1 µs per read, so a program
    * that branches on the time it reads (long-lived-churn's longest-pause watch) takes the same path
    * and makes the same ints on every run. Its values are not CPython's times (the cost model's are);
-   * the allocations a read makes are (a 2-digit int, as for any real reading).
+   * the allocations a read makes are (from 10^12: a 2-digit int, as for any real reading).
    */
   private clockNs(): number {
     return 1_000_000_000_000 + 1000 * ++this.state.clockReads;
@@ -4245,7 +4234,7 @@ export class Runtime {
   formatValue(v: Ref, conversion: string, spec: string): Ref {
     const H = this.H;
     if (conversion === '' && spec === '' && this.I[v + OB.TYPE] === Kind.Str) return v;
-    this.formats++;
+    this.counted[Op.Format]++;
     if (this.I[v + OB.TYPE] >= CLASS_ID_BASE) {
       const r = this.formatProgramInstance(v, conversion, spec);
       if (r !== 0) return r;

@@ -38,26 +38,35 @@ export const enum Op {
   Build,
   /** An exception caught by a handler (the unwinding, the traceback entry). */
   Handled,
+  // The classes below are counted by the runtime, for C work the bytecode alone does not say
+  // (and charged by the shims for the Python code they stand for, as are those above).
+  /**
+   * Items a C loop handled: each step of any iterator (Runtime.next: for loops, and the loops of
+   * sum, list(), sorted, join…), each item a slice copies or assigns (`perm[:k + 1] = perm[k::-1]`
+   * moves 2(k + 1)), each item an `in` test of a list or tuple compares, each item list.insert
+   * and list.pop(i) move. One class, not four: a program that alone has many slices must not
+   * leave its price to the others' few.
+   */
+  CItem,
+  /** Values formatted into text (`%`-formatting, an f-string's fields not already strs). */
+  Format,
+  /** Dict and set subscripts, stores, deletions, `in` tests and one-key methods; sys.intern (a hash and a probe). */
+  HashLookup,
+  /**
+   * `+ - *`, `//` and `%` of two ints: BINARY_OP's specialised forms cost differently per type (a
+   * float class beside it was tried and fitted to 0 ns: not counted).
+   */
+  IntArith,
   COUNT,
 }
 
-export const OP_NAMES: readonly string[] = ['frame', 'resume', 'local', 'global', 'attr', 'attrStore', 'subscript', 'call', 'arith', 'compare', 'iter', 'build', 'handled'];
+/** The classes a basic block counts (the compiler's; those from CItem on are the runtime's). */
+export const BLOCK_CLASSES = Op.CItem;
 
-/**
- * What the runtime counts itself, beside the blocks' classes, for C work the bytecode alone does
- * not say:
- *   cItem       items a C loop handled: each step of any iterator (Runtime.next: for loops, and
- *               the loops of sum, list(), sorted, join…), each item a slice copies or assigns
- *               (`perm[:k + 1] = perm[k::-1]` moves 2(k + 1)), each item an `in` test of a list or
- *               tuple compares (one driver, not three: a program that alone has many slices must
- *               not leave its driver's price to the others' few)
- *   format      values formatted into text (`%`-formatting, an f-string's fields not already strs)
- *   hashLookup  dict and set subscripts, stores, deletions and `in` tests (a hash and a probe,
- *               where a list's subscript is an index)
- *   intArith    `+ - *`, `//` and `%` of two ints: BINARY_OP's specialised forms cost differently
- *               per type (a float driver beside it was tried and fitted to 0 ns: not counted)
- */
-export const RUNTIME_COUNTED: readonly string[] = ['cItem', 'format', 'hashLookup', 'intArith'];
+export const OP_NAMES: readonly string[] = [
+  'frame', 'resume', 'local', 'global', 'attr', 'attrStore', 'subscript', 'call', 'arith', 'compare', 'iter', 'build', 'handled',
+  'cItem', 'format', 'hashLookup', 'intArith',
+];
 
 /** Operations by class as a vector indexed by Op (what a shim charges for the Python code it stands for). */
 export function opVector(ops: Readonly<Partial<Record<(typeof OP_NAMES)[number], number>>>): Float64Array {
@@ -70,24 +79,24 @@ export function opVector(ops: Readonly<Partial<Record<(typeof OP_NAMES)[number],
   return v;
 }
 
-/** Operations by class, keyed by OP_NAMES and RUNTIME_COUNTED. */
+/** Operations by class, keyed by OP_NAMES. */
 export type OpCounts = Record<string, number>;
 
 export function zeroOpCounts(): OpCounts {
-  return Object.fromEntries([...OP_NAMES, ...RUNTIME_COUNTED].map((n) => [n, 0]));
+  return Object.fromEntries(OP_NAMES.map((n) => [n, 0]));
 }
 
 /**
- * Adds to `into` the operations a module's blocks executed (`counts[id]` runs of block id), and
- * those charged by the shims (`charged`, indexed by Op).
+ * Adds to `into` the operations a module's blocks executed (`blockRuns[id]` runs of block id) and
+ * those the runtime counted (`counted`, indexed by Op).
  */
-export function addOpCounts(into: OpCounts, module: CompiledModule, counts: Float64Array, charged: Float64Array): void {
+export function addOpCounts(into: OpCounts, module: CompiledModule, blockRuns: Float64Array, counted: Float64Array): void {
   const ops = module.blockOps;
-  const totals = Float64Array.from(charged);
+  const totals = Float64Array.from(counted);
   for (let id = 0; id < module.blocks; id++) {
-    const runs = counts[id];
+    const runs = blockRuns[id];
     if (runs === 0) continue;
-    for (let k = 0; k < Op.COUNT; k++) totals[k] += runs * ops[id * Op.COUNT + k];
+    for (let k = 0; k < BLOCK_CLASSES; k++) totals[k] += runs * ops[id * BLOCK_CLASSES + k];
   }
   for (let k = 0; k < Op.COUNT; k++) into[OP_NAMES[k]] += totals[k];
 }

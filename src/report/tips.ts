@@ -5,7 +5,7 @@
 import type { TaskRecord } from '../lab/coordinator.js';
 import { resolveRunSpec } from '../lab/options.js';
 import type { ResultsFile } from '../lab/store.js';
-import { scoreCells, scoreTip, tipFigure, type Tip, type TipScore } from '../lab/tips.js';
+import { recordTipFigure, scoreCells, scoreTip, type Tip, type TipScore } from '../lab/tips.js';
 import { builtIns } from '../lab/registry.js';
 import { chart, table, text, type Block } from './document.js';
 import { round } from './series.js';
@@ -19,10 +19,6 @@ function findRecord(records: readonly TaskRecord[], tip: Tip, variant: string, p
   );
 }
 
-function figure(tip: Tip, record: TaskRecord | undefined): number {
-  return record?.metrics ? tipFigure(tip.metric, record.metrics, record.spec.params, record.time, record.cpythonTime) : Number.NaN;
-}
-
 /** The scores of a tips results file, tip by tip, in the order it ran them. */
 export function tipScores(file: ResultsFile): TipScore[] {
   const options = file.provenance.options as { tips?: string[]; profiles?: string[] };
@@ -33,7 +29,7 @@ export function tipScores(file: ResultsFile): TipScore[] {
     for (const profile of profiles) {
       const without = findRecord(file.records, tip, tip.without, profile);
       const withTip = findRecord(file.records, tip, tip.with, profile);
-      if (without || withTip) scores.push(scoreTip(tip, profile, figure(tip, without), figure(tip, withTip)));
+      if (without || withTip) scores.push(scoreTip(tip, profile, recordTipFigure(tip.metric, without), recordTipFigure(tip.metric, withTip)));
     }
   }
   return scores;

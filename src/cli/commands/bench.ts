@@ -8,7 +8,7 @@ import { perItem, summarise, summaryCells, SUMMARY_ALIGN, SUMMARY_HEADER, SUMMAR
 import { builtIns } from '../../lab/registry.js';
 import { OPTIONS } from '../../lab/option-table.js';
 import { formatCount, formatNs } from '../../core/units.js';
-import { formatFigure, metricLabel, scoreTip, tipFigure } from '../../lab/tips.js';
+import { formatFigure, metricLabel, recordTipFigure, scoreTip } from '../../lab/tips.js';
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { fitFirstColumn, fitLine, fitName, formatTable, markdownTable, wrapWords, type Align } from '../../core/table.js';
 import { outputWidth } from '../width.js';
@@ -263,7 +263,7 @@ export function answerLines(records: readonly TaskRecord[]): string[] {
       // A time-judged tip with neither modelled time nor timing has no figure to answer with.
       const timeless = (r: TaskRecord): boolean => !r.cpythonTime && !r.time;
       if (tip.metric.kind === 'time' && (timeless(without) || timeless(withTip))) continue;
-      const figure = (r: TaskRecord): number => tipFigure(tip.metric, r.metrics!, r.spec.params, r.time, r.cpythonTime);
+      const figure = (r: TaskRecord): number => recordTipFigure(tip.metric, r);
       const score = scoreTip(tip, profile, figure(without), figure(withTip));
       if (!Number.isFinite(score.without) || !Number.isFinite(score.with)) continue;
       const difference = score.without - score.with;

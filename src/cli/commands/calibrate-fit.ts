@@ -10,9 +10,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { discoverInterpreters, interpreterAt, type Interpreter } from '../../calibrate/interpreters.js';
-import { bodyPauses, runTwin, type TwinResult } from '../../calibrate/twins.js';
+import { bodyPauses, developmentSetDir, runTwin, type TwinResult } from '../../calibrate/twins.js';
 import { accuracyOf, fitRows, gcShareErrorPp, largestPauseErrorPct, leaveOneOut, LONG_PAUSE_NS, totalErrorPct, type CorpusRow, type RowPrediction } from '../../calibrate/cost-fit.js';
 import { mutatorDrivers, pauseDrivers } from '../../lab/cost-drivers.js';
 import type { CoefficientSet, CostModel } from '../../lab/cost-model.js';
@@ -55,10 +54,9 @@ interface CorpusFile {
   readonly interpreters: readonly { readonly version: string; readonly path: string; readonly profile: ProfileName; readonly rows: readonly CorpusRow[] }[];
 }
 
-/** pyperformance's development set in the repository (test/fixtures/pyperformance), if it is there. */
+/** pyperformance's development set's programs, where the repository has them. */
 function developmentSet(): string[] {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const dir = fileURLToPath(new URL(fromSources ? '../../../test/fixtures/pyperformance/' : '../../../../test/fixtures/pyperformance/', import.meta.url));
+  const dir = developmentSetDir();
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => /^bm_.*\.py$/.test(f)).sort().map((f) => join(dir, f));
 }

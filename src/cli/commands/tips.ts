@@ -6,7 +6,7 @@
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { resolveRunSpec, type RunSpec } from '../../lab/options.js';
 import { exitStatus, runSession } from '../../lab/session.js';
-import { effectText, formatFigure, metricLabel, scoreCells, scoreTip, tipFigure, tipUnit, type Tip, type TipScore } from '../../lab/tips.js';
+import { effectText, formatFigure, metricLabel, recordTipFigure, scoreCells, scoreTip, tipUnit, type Tip, type TipScore } from '../../lab/tips.js';
 import { builtIns } from '../../lab/registry.js';
 import type { ProfileName } from '../../heap/profiles.js';
 import { parseProfiles } from '../options.js';
@@ -92,7 +92,7 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
   const problems: LateProblems = [];
   const report = await sessionReport(session, opts.html, problems);
   const byId = new Map(session.records.map((r) => [r.id, r]));
-  const scores = sides.map((s) => scoreTip(s.tip, s.profile, figureOf(s.tip, byId.get(s.without)), figureOf(s.tip, byId.get(s.with))));
+  const scores = sides.map((s) => scoreTip(s.tip, s.profile, recordTipFigure(s.tip.metric, byId.get(s.without)), recordTipFigure(s.tip.metric, byId.get(s.with))));
   if (opts.json) out(JSON.stringify({ results: session.path, tips: scores.map(scoreJson), ...(untimed.length > 0 ? { leftOut: untimed.map((t) => t.name) } : {}), ...(report ? { report: report.path } : {}) }));
   else if (opts.md) {
     for (const line of scoreboardMarkdown(scores)) out(line);
@@ -107,11 +107,6 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
   return withLateProblems(exitStatus(session), session, problems);
 }
 
-/** A tip's figure from a stored record (NaN if the run failed or was not made). */
-function figureOf(tip: Tip, record: TaskRecord | undefined): number {
-  if (!record?.metrics) return Number.NaN;
-  return tipFigure(tip.metric, record.metrics, record.spec.params, record.time, record.cpythonTime);
-}
 
 function scoreJson(s: TipScore): Record<string, unknown> {
   const { tip } = s;

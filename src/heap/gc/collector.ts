@@ -128,7 +128,8 @@ export class GarbageCollector implements PhaseContext {
       const counts = this.counts;
       counts.reset();
       const phases = this.phases;
-      const [traversedBefore, finalizersBefore] = [phases.referencesTraversed, phases.finalizersRun];
+      const traversedBefore = phases.referencesTraversed;
+      const finalizersBefore = phases.finalizersRun;
       const t0 = performance.now();
       this.plan.collect(generation, counts);
       const dt = performance.now() - t0;

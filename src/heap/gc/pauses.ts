@@ -35,7 +35,7 @@ export class PauseLog {
   marked = new Float64Array(64);
   collected = new Float64Array(64);
   uncollectable = new Float64Array(64);
-  /** References the collection followed (subtract_refs), a cost driver beside the objects. */
+  /** References the collection followed (subtract_refs, the incremental marking): a cost driver beside the objects. */
   references = new Float64Array(64);
   /** Weakref callbacks and finalizers the collection ran (Python code inside the pause). */
   finalizers = new Float64Array(64);

@@ -18,6 +18,7 @@ import { addGateOptions, COMPARE_EXIT_HELP, compareCommand, type CompareCommandO
 import { addLabOptions, addPoolOptions, tableOption } from './commands/lab-options.js';
 import { DEFAULT_TIP_PROFILES, tipsCommand, type TipsOptions } from './commands/tips.js';
 import { tuneCommand, type TuneOptions } from './commands/tune.js';
+import { DEFAULT_STALL_SECONDS, workerCommand, type WorkerOptions } from './commands/worker.js';
 import { REPORT_HELP, reportCommand, type ReportOptions } from './commands/report.js';
 import { DEFAULT_PROFILE } from '../lab/options.js';
 import { UsageError } from '../core/errors.js';
@@ -156,6 +157,24 @@ export function buildProgram(out: (line: string) => void): Command {
     )
     .action(async (workload: string, opts: TuneOptions) => {
       process.exitCode = await tuneCommand(workload, opts, out);
+    });
+
+  program
+    .command('worker')
+    .description("Take tasks from the runs on a shared queue (another machine's bench, tune, tips or run --queue) until stopped")
+    .addOption(tableOption('queue', 'the queue server: redis://[:PASSWORD@]HOST:PORT[/DB], or rediss:// for TLS'))
+    .addOption(tableOption('workers', 'tasks at once, each on its own thread'))
+    .option('--name <name>', 'how this worker is shown in the runs it serves (default: HOST-PID)')
+    .option('--allow-js', "also run JavaScript/TypeScript workloads (they run with this process's full rights; Python programs never need it)")
+    .option('--stall-timeout <seconds>', `a task whose worker stops answering this long goes to another worker (default: ${DEFAULT_STALL_SECONDS})`)
+    .addHelpText(
+      'after',
+      '\nA worker serves one run at a time, the oldest with tasks waiting. The first Ctrl-C (or SIGTERM)' +
+        '\nfinishes the running tasks and takes no new ones; a second hands them back to the queue.' +
+        '\nSee docs/queue.md.\n\nExamples:\n  gclab worker --queue redis://10.0.0.5:6379\n  gclab worker --queue rediss://:secret@queue.example:6380/2 --workers 4 --name lab-3',
+    )
+    .action(async (opts: WorkerOptions) => {
+      process.exitCode = await workerCommand(opts);
     });
 
   const results = program.command('results').description('The results store: list, show and export results files');

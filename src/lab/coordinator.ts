@@ -78,9 +78,18 @@ export interface RunningTask {
   readonly id: number;
   readonly spec: RunSpec;
   readonly startedAt: number;
+  /** Where it runs, when not on this machine's pool (a queue worker's name). */
+  readonly where?: string;
   phase(): TaskPhase;
   progress(): number;
   iterations(): number;
+}
+
+/** An ok record with its modelled CPython time (none without a model, or where its work is not counted). */
+export function priced(record: TaskRecord, model: CostModel | undefined): TaskRecord {
+  if (model === undefined || record.metrics === undefined) return record;
+  const cpythonTime = modelledTime(record.metrics, record.spec.profile, model);
+  return cpythonTime ? { ...record, cpythonTime } : record;
 }
 
 export const DEFAULT_WORKERS = Math.max(1, Math.min(availableParallelism(), 8));
@@ -101,7 +110,31 @@ interface Sampler {
   readonly columns: number[][];
 }
 
-export class Coordinator {
+/** A task with the id it is known by in its session (and on a queue). */
+export interface PlannedTask {
+  readonly id: number;
+  readonly plan: TaskPlan;
+}
+
+/**
+ * What a session runs its tasks on: the local Piscina pool (`Coordinator`) or a shared queue
+ * (`QueueCoordinator`, src/lab/queue/). Both give the same records for the same tasks.
+ */
+export interface TaskRunner {
+  /** The tasks running now, for the progress display. */
+  readonly running: ReadonlyMap<number, RunningTask>;
+  runTasks(tasks: readonly PlannedTask[], onRecord: (record: TaskRecord) => void): Promise<TaskRecord[]>;
+  /** Stops: running tasks are stopped or handed back, the rest are recorded as cancelled. */
+  cancel(): void;
+  /** Frees the pool or the queue connection; `completed` says whether the session ran to its end. */
+  close(completed?: boolean): Promise<void>;
+  /** A line about where the tasks run (shown under the progress), or null. */
+  status?(): string | null;
+  /** Why it stopped on its own (a queue unreachable for too long), or null. */
+  readonly stopped?: string | null;
+}
+
+export class Coordinator implements TaskRunner {
   private readonly pool: Piscina;
   readonly running = new Map<number, RunningTask>();
   private readonly samplers = new Map<number, Sampler>();
@@ -110,6 +143,8 @@ export class Coordinator {
   private timer: NodeJS.Timeout | undefined;
   /** Task ids run on across calls of `run`, so a session of several batches has unique ids. */
   private nextId = 0;
+  /** `runTasks` calls under way (the sampling timer runs while there is one). */
+  private activeRuns = 0;
   /** Time the coordinator's thread has spent taking samples (ms), for the sampling-cost benchmark. */
   samplingMs = 0;
 
@@ -126,29 +161,50 @@ export class Coordinator {
 
   /** Runs every task (at most `workers` at once); calls `onRecord` as each finishes. */
   async run(plans: readonly TaskPlan[], onRecord: (record: TaskRecord) => void): Promise<TaskRecord[]> {
+    const firstId = this.nextId;
+    this.nextId += plans.length;
+    return this.runTasks(plans.map((plan, i) => ({ id: firstId + i, plan })), onRecord);
+  }
+
+  /**
+   * Runs tasks whose ids the caller chose (a resumed session keeps its ids); several calls may run
+   * at once on one pool (a queue worker runs each job as one).
+   */
+  async runTasks(tasks: readonly PlannedTask[], onRecord: (record: TaskRecord) => void): Promise<TaskRecord[]> {
     const records: TaskRecord[] = [];
-    if (this.options.sampleIntervalMs > 0) {
-      this.timer = setInterval(() => this.sample(), this.options.sampleIntervalMs);
-    }
+    this.startSampling();
     // One lane per worker, so a task is submitted only when a worker is free for it: its clock,
     // timeout and heap memory start when it really starts.
     let next = 0;
-    const firstId = this.nextId;
-    this.nextId += plans.length;
+    for (const t of tasks) this.nextId = Math.max(this.nextId, t.id + 1);
     const lane = async (): Promise<void> => {
-      while (next < plans.length) {
-        const index = next++;
-        const record = await this.runOne(firstId + index, plans[index]);
+      while (next < tasks.length) {
+        const { id, plan } = tasks[next++];
+        const record = await this.runOne(id, plan);
         records.push(record);
         onRecord(record);
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.min(this.options.workers, plans.length) }, lane));
+      await Promise.all(Array.from({ length: Math.min(this.options.workers, tasks.length) }, lane));
     } finally {
-      if (this.timer) clearInterval(this.timer);
+      this.stopSampling();
     }
     return records.sort((a, b) => a.id - b.id);
+  }
+
+  /** The sampling timer runs while any `runTasks` call does. */
+  private startSampling(): void {
+    if (this.activeRuns++ === 0 && this.options.sampleIntervalMs > 0) {
+      this.timer = setInterval(() => this.sample(), this.options.sampleIntervalMs);
+    }
+  }
+
+  private stopSampling(): void {
+    if (--this.activeRuns === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
   }
 
   /** Stops everything: running tasks are aborted, queued ones are recorded as cancelled. */
@@ -159,6 +215,7 @@ export class Coordinator {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     await this.pool.destroy();
   }
 
@@ -203,11 +260,7 @@ export class Coordinator {
     this.sampleOne(id);
     const telemetry = this.finishTelemetry(id);
     const wallMs = performance.now() - started;
-    if (outcome.ok) {
-      const model = this.options.costModel;
-      const cpythonTime = model === undefined ? undefined : modelledTime(outcome.metrics, spec.profile, model);
-      return { id, spec, repetition, status: 'ok', metrics: outcome.metrics, time: outcome.time, telemetry, wallMs, ...(cpythonTime ? { cpythonTime } : {}) };
-    }
+    if (outcome.ok) return priced({ id, spec, repetition, status: 'ok', metrics: outcome.metrics, time: outcome.time, telemetry, wallMs }, this.options.costModel);
     return { id, spec, repetition, status: outcome.kind, error: outcome.message, telemetry, wallMs };
   }
 

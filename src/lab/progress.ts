@@ -14,6 +14,10 @@ export interface ProgressOptions {
   readonly animate: boolean;
   /** No output at all (--json). */
   readonly quiet?: boolean;
+  /** Tasks already finished (a resumed run's). */
+  readonly done?: number;
+  /** A line about where the tasks run, drawn under the workers (a queue's state), or null. */
+  readonly status?: () => string | null;
 }
 
 const PHASES: Record<TaskPhase, string> = {
@@ -35,12 +39,26 @@ export class ProgressDisplay {
   private drawnLines = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly started = performance.now();
+  /** Tasks finished before this display started (the ETA counts only the ones after). */
+  private readonly before: number;
 
   constructor(
     private readonly options: ProgressOptions,
     private readonly running: () => Iterable<RunningTask>,
   ) {
+    this.before = this.done = options.done ?? 0;
     if (options.animate && !options.quiet) this.timer = setInterval(() => this.draw(), 100);
+  }
+
+  /** A line for the user between the progress lines (always written, even when quiet: it says something went wrong or waits). */
+  note(line: string): void {
+    if (this.options.animate && !this.options.quiet) {
+      this.clear();
+      this.options.stream.write(line + '\n');
+      this.draw();
+    } else {
+      this.options.stream.write(line + '\n');
+    }
   }
 
   finished(record: TaskRecord): void {
@@ -67,9 +85,10 @@ export class ProgressDisplay {
   }
 
   private eta(): string {
-    if (this.done === 0) return '?';
+    const doneHere = this.done - this.before;
+    if (doneHere === 0) return '?';
     const elapsed = performance.now() - this.started;
-    return formatDuration((elapsed / this.done) * (this.options.total - this.done));
+    return formatDuration((elapsed / doneHere) * (this.options.total - this.done));
   }
 
   private clear(): void {
@@ -87,8 +106,11 @@ export class ProgressDisplay {
       const phase = task.phase();
       const detail = phase === TaskPhase.Timing ? `timing, ${task.iterations()} iterations` : `${PHASES[phase]} ${Math.round(task.progress() * 100)}%`;
       const elapsed = formatDuration(performance.now() - task.startedAt);
-      lines.push(`  worker ${w++}: ${specLabel(task.spec)}  ${detail}  ${elapsed}`.slice(0, width));
+      lines.push(`  ${task.where ?? `worker ${w}`}: ${specLabel(task.spec)}  ${detail}  ${elapsed}`.slice(0, width));
+      w++;
     }
+    const status = this.options.status?.();
+    if (status) lines.push(`  ${status}`.slice(0, width));
     const pct = Math.round((100 * this.done) / Math.max(1, this.options.total));
     const failed = this.failed > 0 ? `, ${this.failed} failed` : '';
     lines.push(`  ${this.done}/${this.options.total} tasks (${pct}%${failed}), ${formatDuration(performance.now() - this.started)} elapsed, ETA ${this.eta()}`.slice(0, width));

@@ -2,11 +2,22 @@
  * One lab session as the CLI runs it: a coordinator, progress, a results file written as tasks
  * finish, and Ctrl-C handling (stop the workers, keep what finished, report it).
  */
-import { Coordinator, type CoordinatorOptions, type TaskPlan, type TaskRecord } from './coordinator.js';
+import { Coordinator, type CoordinatorOptions, type PlannedTask, type TaskPlan, type TaskRecord, type TaskRunner } from './coordinator.js';
 import { ProgressDisplay } from './progress.js';
-import { provenance, ResultsWriter } from './store.js';
+import { provenance, readResults, ResultsWriter, SCHEMA_VERSION, type ResultsFile } from './store.js';
+import { UsageError } from '../core/errors.js';
+import { newRunQueueName, QueueCoordinator } from './queue/queue-coordinator.js';
+import { queueAddress } from './queue/bullmq-adapter.js';
 
-export interface SessionOptions {
+/** Where a session's tasks run and what it takes up: a shared queue instead of the local pool, an interrupted file. */
+export interface SessionPlace {
+  /** Run the tasks as jobs on this queue server (`gclab worker` processes take them). */
+  readonly queue?: { readonly url: string; readonly lostAfterMs: number };
+  /** An interrupted results file of the same command: its finished tasks are kept, the rest run. */
+  readonly resume?: string;
+}
+
+export interface SessionOptions extends SessionPlace {
   readonly name: string;
   readonly command: string;
   readonly options: Record<string, unknown>;
@@ -29,8 +40,10 @@ export interface SessionOptions {
 export interface SessionResult {
   readonly records: readonly TaskRecord[];
   readonly path: string;
-  /** Ctrl-C stopped the session. */
+  /** Ctrl-C stopped the session, or it stopped on its own (`stopped` says why). */
   readonly interrupted: boolean;
+  /** Why the session stopped on its own (its queue lost for too long), or null. */
+  readonly stopped: string | null;
   /**
    * Results that finished but could not be written to the file (a full disk), and why; the
    * command still shows them. null when everything was saved.
@@ -39,42 +52,99 @@ export interface SessionResult {
 }
 
 export async function runSession(opts: SessionOptions): Promise<SessionResult> {
-  const writer = new ResultsWriter(opts.resultsDir, opts.name, provenance(opts.command, opts.options));
+  // Everything that can refuse (the file to resume, the queue server) is asked before a file is made.
+  const previous = opts.resume === undefined ? null : resumable(opts.resume, opts.command);
+  const queueRun = opts.queue ? (previousQueueRun(previous) ?? newRunQueueName()) : null;
+  let progress: ProgressDisplay | undefined;
+  const note = (line: string): void => (progress ? progress.note(`gclab: ${line}`) : void process.stderr.write(`gclab: ${line}\n`));
+  const runner: TaskRunner =
+    opts.queue && queueRun
+      ? await QueueCoordinator.open(opts.coordinator, { url: opts.queue.url, run: queueRun, lostAfterMs: opts.queue.lostAfterMs, command: opts.command, note })
+      : new Coordinator(opts.coordinator);
+  const options = opts.queue && queueRun ? { ...opts.options, queue: { url: queueAddress(opts.queue.url).shown, run: queueRun } } : opts.options;
+  let writer: ResultsWriter;
+  try {
+    writer =
+      previous !== null && opts.resume !== undefined
+        ? // The tasks it cancelled run again; everything else it finished is kept.
+          ResultsWriter.resume(opts.resume, previous, (r) => r.status !== 'cancelled')
+        : new ResultsWriter(opts.resultsDir, opts.name, provenance(opts.command, options));
+  } catch (err) {
+    await runner.close(false);
+    throw err;
+  }
+  const kept = new Map(writer.records.map((r) => [r.id, r]));
   opts.onStart?.(writer.path);
-  const coordinator = new Coordinator(opts.coordinator);
-  const progress = new ProgressDisplay(
-    { total: opts.total ?? opts.plans.length, stream: process.stderr, animate: opts.animate, quiet: opts.quiet },
-    () => coordinator.running.values(),
+  const display = new ProgressDisplay(
+    { total: opts.total ?? opts.plans.length, done: kept.size, stream: process.stderr, animate: opts.animate, quiet: opts.quiet, status: () => runner.status?.() ?? null },
+    () => runner.running.values(),
   );
+  progress = display;
   let interrupted = false;
   const onSigint = (): void => {
     interrupted = true;
-    process.stderr.write('\ngclab: interrupted; stopping the workers and keeping the finished results\n');
-    coordinator.cancel();
+    display.note(`\ngclab: interrupted; stopping the workers and keeping the finished results (take the run up again with --resume ${writer.path})`);
+    runner.cancel();
   };
   process.on('SIGINT', onSigint);
   let ranToEnd = false;
+  let stopped: string | null = null;
   try {
     let batch = opts.plans;
+    let nextId = 0;
     while (batch.length > 0 && !interrupted) {
-      await coordinator.run(batch, (record) => {
+      const tasks: PlannedTask[] = batch.map((plan, i) => ({ id: nextId + i, plan }));
+      nextId += batch.length;
+      const toRun = tasks.filter((t) => !keptFor(t, kept, opts.resume));
+      await runner.runTasks(toRun, (record) => {
         writer.add(record);
-        progress.finished(record);
+        display.finished(record);
       });
+      stopped = runner.stopped ?? null;
+      if (stopped !== null) {
+        interrupted = true;
+        display.note(`gclab: ${stopped}; stopped, keeping the finished results (take the run up again with --resume ${writer.path})`);
+        break;
+      }
       batch = opts.nextBatch?.(writer.records) ?? [];
     }
     ranToEnd = !interrupted;
   } finally {
     process.off('SIGINT', onSigint);
-    progress.stop();
-    await coordinator.close();
+    display.stop();
+    await runner.close(ranToEnd);
     // Only a run that went to its end gets the end frame; any other stops as an interrupted file.
     if (ranToEnd) writer.finish();
     else writer.close();
   }
   const problem = writer.problem;
   const unsaved = problem === null ? null : { records: writer.unsaved, problem };
-  return { records: writer.records, path: writer.path, interrupted, unsaved };
+  return { records: writer.records, path: writer.path, interrupted, stopped, unsaved };
+}
+
+/** The results file `--resume` names, checked: this command's, interrupted, in this schema. */
+function resumable(path: string, command: string): ResultsFile {
+  const file = readResults(path);
+  if (file.provenance.command !== command) throw new UsageError(`--resume '${path}' is a results file of 'gclab ${file.provenance.command}', not of 'gclab ${command}'`);
+  if (file.complete) throw new UsageError(`--resume '${path}': that run finished; there is nothing to resume`);
+  if (file.schema !== SCHEMA_VERSION) throw new UsageError(`--resume '${path}' was written by an older gclab (results schema ${file.schema}); it cannot be taken up`);
+  return file;
+}
+
+/** The queue a resumed run used (its jobs and their outcomes may still be there). */
+function previousQueueRun(file: ResultsFile | null): string | null {
+  const queue = file?.provenance.options.queue as { run?: unknown } | undefined;
+  return typeof queue?.run === 'string' ? queue.run : null;
+}
+
+/** Whether a task finished in the resumed file; a different task under its id means another command line. */
+function keptFor(task: PlannedTask, kept: ReadonlyMap<number, TaskRecord>, resume: string | undefined): boolean {
+  const record = kept.get(task.id);
+  if (!record) return false;
+  if (record.repetition !== task.plan.repetition || JSON.stringify(record.spec) !== JSON.stringify(task.plan.spec)) {
+    throw new UsageError(`--resume '${resume}': its task ${task.id} is ${JSON.stringify(record.spec.workload)} ${record.spec.variant} on ${record.spec.profile}, not what this command line plans; resume with the command line that made it`);
+  }
+  return true;
 }
 
 /** The line saying what a full disk kept out of the results file, or null when all is saved. */
@@ -86,8 +156,9 @@ export function unsavedLine(session: SessionResult): string | null {
   return `results file ${session.path} is short: ${what}: ${u.problem}`;
 }
 
-/** The exit status of a session: 130 when Ctrl-C stopped it, 1 when a task failed or a result could not be saved, else 0. */
+/** The exit status of a session: 130 when Ctrl-C stopped it, 1 when it stopped on its own, a task failed or a result could not be saved, else 0. */
 export function exitStatus(session: SessionResult): number {
+  if (session.stopped !== null) return 1;
   if (session.interrupted) return 130;
   return session.records.some((r) => r.status !== 'ok') || session.unsaved !== null ? 1 : 0;
 }

@@ -13,9 +13,9 @@
  * file read is checked against the one schema (results-schema.ts); the first violation is one
  * line. msgpackr with `moreTypes` keeps typed arrays typed.
  */
-import { closeSync, constants, ftruncateSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { Packr } from 'msgpackr';
 import { UsageError } from '../core/errors.js';
@@ -116,17 +116,52 @@ export class ResultsWriter {
   private lastProblem: string | null = null;
   private ended = false;
 
-  constructor(dir: string, name: string, prov: Provenance) {
+  constructor(dir: string, name: string, prov: Provenance);
+  /** An interrupted file taken up again (`--resume`): see `ResultsWriter.resume`. */
+  constructor(resumed: { readonly path: string; readonly size: number; readonly records: readonly TaskRecord[] });
+  constructor(dirOrResumed: string | { readonly path: string; readonly size: number; readonly records: readonly TaskRecord[] }, name?: string, prov?: Provenance) {
+    if (typeof dirOrResumed !== 'string') {
+      this.path = dirOrResumed.path;
+      this.size = dirOrResumed.size;
+      this.all.push(...dirOrResumed.records);
+      this.fd = openSync(this.path, constants.O_WRONLY);
+      return;
+    }
+    const dir = dirOrResumed;
     checkResultsDir(dir);
     const now = new Date();
     const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     const header = Buffer.concat([
       SIGNATURE,
-      frameBytes({ kind: 'header', magic: MAGIC, schema: SCHEMA_VERSION, name, createdAt: now.toISOString(), provenance: prov }),
+      frameBytes({ kind: 'header', magic: MAGIC, schema: SCHEMA_VERSION, name: name!, createdAt: now.toISOString(), provenance: prov! }),
     ]);
-    this.path = claimWithHeader(dir, `${stamp}-${name.replace(/[^A-Za-z0-9._-]+/g, '_')}`, header);
+    this.path = claimWithHeader(dir, `${stamp}-${name!.replace(/[^A-Za-z0-9._-]+/g, '_')}`, header);
     this.size = header.length;
     this.fd = openSync(this.path, constants.O_WRONLY);
+  }
+
+  /**
+   * Takes up an interrupted results file again: it is rewritten (aside, then renamed over itself, so
+   * it is never half-written) with its header and the records `keep` accepts (a resumed run drops
+   * the tasks it cancelled, which it runs again), and later records are appended to it.
+   */
+  static resume(path: string, file: ResultsFile, keep: (record: TaskRecord) => boolean): ResultsWriter {
+    const { magic, schema: _schema, name, createdAt, provenance: prov } = file;
+    const kept = file.records.filter(keep);
+    const bytes = Buffer.concat([
+      SIGNATURE,
+      frameBytes({ kind: 'header', magic, schema: SCHEMA_VERSION, name, createdAt, provenance: prov }),
+      ...kept.map((record) => frameBytes({ kind: 'record', record })),
+    ]);
+    const aside = join(dirname(path), `.${basename(path)}.${process.pid}.resume.tmp`);
+    try {
+      writeFileSync(aside, bytes);
+      renameSync(aside, path);
+    } catch (err) {
+      if (!isIoError(err)) throw err;
+      throw new UsageError(`cannot resume '${path}': ${describeIoError(err)}`);
+    }
+    return new ResultsWriter({ path, size: bytes.length, records: kept });
   }
 
   add(record: TaskRecord): void {

@@ -115,6 +115,7 @@ function registerProgram(abs: string, path: string): Workload {
   sources.set(path, program.source);
   sources.set(abs, program.source);
   for (const m of program.modules.values()) sources.set(m.file, m.source);
+  filesByPath.set(abs, [{ file: abs, source: program.source }, ...[...program.modules.values()].map((m) => ({ file: resolve(m.file), source: m.source }))]);
   const declared = program.shape.name;
   const name = isBuiltIn(declared) || byName.has(declared) ? `${declared}.py` : declared;
   const other = byName.get(name);
@@ -147,6 +148,15 @@ export function programSource(file: string): string | undefined {
 }
 
 const sources = new Map<string, string>();
+
+/** The files of a Python program this process loaded: its main file, then the modules it imports (absolute paths). */
+export function programFiles(abs: string): readonly { readonly file: string; readonly source: string }[] {
+  const files = filesByPath.get(abs);
+  if (!files) throw new Error(`no Python program loaded from '${abs}'`);
+  return files;
+}
+
+const filesByPath = new Map<string, readonly { readonly file: string; readonly source: string }[]>();
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 

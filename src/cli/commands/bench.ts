@@ -12,7 +12,7 @@ import { formatFigure, metricLabel, recordTipFigure, scoreTip } from '../../lab/
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { fitFirstColumn, fitLine, fitName, formatTable, markdownTable, wrapWords, type Align } from '../../core/table.js';
 import { outputWidth } from '../width.js';
-import { resolveCoordinatorOptions, resolveRepeat, resultsDirOf, specFromOptions, type RawLabOptions } from './lab-options.js';
+import { resolveCoordinatorOptions, resolveRepeat, resultsDirOf, specFromOptions, type RawLabOptions, resolveSessionPlace } from './lab-options.js';
 import { compareResults, type Comparison } from '../../compare/diff.js';
 import { hasGates, resolveCompareOptions, type CompareOptions, type RawCompareOptions } from '../../compare/options.js';
 import { baselinePath, baselinesDir, checkBaselineCovers, readBaseline, saveBaseline, validateBaselineName } from '../../lab/baselines.js';
@@ -92,6 +92,7 @@ export async function benchCommand(opts: BenchOptions, out: (line: string) => vo
   checkRunOutputs(resultsDir, opts.html);
   if (baseline.saveAs !== null) ensureWritableDir(baselinesDir(resultsDir), '--save-baseline (its directory)');
   const session = await runSession({
+    ...resolveSessionPlace(opts),
     name: `bench-${suite.name}`,
     command: 'bench',
     options: { suite: suite.name, profiles, repeat, coordinator, threshold: opts.threshold ?? null, gc: opts.gc, seed: opts.seed },

@@ -7,6 +7,8 @@ import { DEFAULT_WORKERS, type CoordinatorOptions } from '../../lab/coordinator.
 import { DEFAULT_TIMING, resolveRunSpec, type RunSpec } from '../../lab/options.js';
 import { integerOption, OPTIONS, type OptionName } from '../../lab/option-table.js';
 import { costModel } from '../../lab/cost-model.js';
+import { queueAddress } from '../../lab/queue/bullmq-adapter.js';
+import type { SessionPlace } from '../../lab/session.js';
 
 export interface RawLabOptions {
   profile?: string;
@@ -28,6 +30,9 @@ export interface RawLabOptions {
   resultsDir?: string;
   costModel?: string;
   json?: boolean;
+  queue?: string;
+  queueTimeout?: string;
+  resume?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -50,7 +55,7 @@ export function addTableOptions(cmd: Command, names: readonly OptionName[], help
 /** The options of a run's spec (what decides its counts). */
 export const SPEC_OPTIONS: readonly OptionName[] = ['profile', 'threshold', 'gc', 'seed', 'param', 'heapMib', 'startupObjects', 'freezeAt'];
 /** The options of the pool that runs the tasks, their timing and where results go. */
-export const POOL_OPTIONS: readonly OptionName[] = ['workers', 'timeout', 'iterations', 'time', 'warmup', 'timing', 'resultsDir', 'costModel', 'json'];
+export const POOL_OPTIONS: readonly OptionName[] = ['workers', 'timeout', 'iterations', 'time', 'warmup', 'timing', 'resultsDir', 'costModel', 'queue', 'queueTimeout', 'resume', 'json'];
 
 export function addLabOptions(cmd: Command, profileHelp: string): Command {
   return addTableOptions(cmd, [...SPEC_OPTIONS, 'repeat', 'sampleInterval', ...POOL_OPTIONS], { profile: profileHelp });
@@ -83,6 +88,15 @@ export function resolveCoordinatorOptions(raw: RawLabOptions): CoordinatorOption
             warmupIterations: integerOption('warmup', raw.warmup),
             warmupMs: DEFAULT_TIMING.warmupMs,
           },
+  };
+}
+
+/** Where a session runs (--queue) and what it takes up (--resume), checked before anything runs. */
+export function resolveSessionPlace(raw: RawLabOptions): SessionPlace {
+  if (raw.queue !== undefined) queueAddress(raw.queue);
+  return {
+    ...(raw.queue !== undefined ? { queue: { url: raw.queue, lostAfterMs: 1000 * integerOption('queueTimeout', raw.queueTimeout) } } : {}),
+    ...(raw.resume !== undefined ? { resume: raw.resume } : {}),
   };
 }
 

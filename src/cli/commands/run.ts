@@ -14,7 +14,7 @@ import { formatBytes, formatCount, formatNs } from '../../core/units.js';
 import { packFields } from '../../core/table.js';
 import { outputWidth } from '../width.js';
 import { perItemProbes, recordFigures, sideBySideLines, sideBySideRows, sideBySideTitle } from '../profile-table.js';
-import { resolveCoordinatorOptions, resolveRepeat, resultsDirOf, specFromOptions, type RawLabOptions } from './lab-options.js';
+import { resolveCoordinatorOptions, resolveRepeat, resultsDirOf, specFromOptions, type RawLabOptions, resolveSessionPlace } from './lab-options.js';
 import { reportLine, type HtmlOption } from './report.js';
 import { checkRunOutputs, sessionReport, withLateProblems, type LateProblems } from './outputs.js';
 
@@ -38,6 +38,7 @@ export async function runCommand(workloadArg: string, opts: RunOptions, out: (li
   const repeat = resolveRepeat(opts);
   checkRunOutputs(resultsDirOf(opts), opts.html);
   const session = await runSession({
+    ...resolveSessionPlace(opts),
     name: `run-${spec.workload}-${spec.variant}`,
     command: 'run',
     options: { spec, repeat, coordinator },
@@ -97,6 +98,7 @@ async function runSideBySide(specs: readonly RunSpec[], opts: RunOptions, out: (
   const variantPart = opts.variant?.trim() === 'all' && variants.length === Object.keys(resolveWorkload(first.workload).variants).length ? 'all' : variants.join('+');
   checkRunOutputs(resultsDirOf(opts), opts.html);
   const session = await runSession({
+    ...resolveSessionPlace(opts),
     name: `run-${first.workload}-${variantPart}`,
     command: 'run',
     options: { specs, variants, profiles, repeat, coordinator },

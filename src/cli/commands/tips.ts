@@ -12,7 +12,7 @@ import type { ProfileName } from '../../heap/profiles.js';
 import { parseProfiles } from '../options.js';
 import { UsageError, unknownName } from '../../core/errors.js';
 import { formatTable, markdownTable } from '../../core/table.js';
-import { resolveCoordinatorOptions, resultsDirOf, type RawLabOptions } from './lab-options.js';
+import { resolveCoordinatorOptions, resultsDirOf, type RawLabOptions, resolveSessionPlace } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
 import { reportLine, type HtmlOption } from './report.js';
 import { checkRunOutputs, sessionReport, withLateProblems, type LateProblems } from './outputs.js';
@@ -80,6 +80,7 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
     if (untimed.length > 0) out(`  left out with --no-timing (judged by time): ${untimed.map((t) => `'${t.name}'`).join(', ')}`);
   }
   const session = await runSession({
+    ...resolveSessionPlace(opts),
     name: 'tips',
     command: 'tips',
     options: { profiles, coordinator, tips: tips.map((t) => t.name) },

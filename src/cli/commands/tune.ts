@@ -18,7 +18,7 @@ import { parseFreezeList, parseThresholdRange, sameSetting, TuneSpace, type Axis
 import { UsageError, unknownName } from '../../core/errors.js';
 import { formatTable, markdownTable, type Align } from '../../core/table.js';
 import { formatBytes, formatCompact, formatNs, formatRatio } from '../../core/units.js';
-import { resolveCoordinatorOptions, resultsDirOf, specFromOptions, type RawLabOptions } from './lab-options.js';
+import { resolveCoordinatorOptions, resultsDirOf, specFromOptions, type RawLabOptions, resolveSessionPlace } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
 import { reportLine, type HtmlOption } from './report.js';
 import { checkRunOutputs, sessionReport, withLateProblems, type LateProblems } from './outputs.js';
@@ -101,6 +101,7 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
   checkRunOutputs(resultsDirOf(opts), opts.html);
   if (!opts.json && !opts.md) out(`gclab tune: ${label}, objective ${objective}, ${coordinator.workers} workers\n  ${searchLabel}`);
   const session = await runSession({
+    ...resolveSessionPlace(opts),
     name: `tune-${baseSpec.workload}-${baseSpec.variant}`,
     command: 'tune',
     options: { spec: baseSpec, objective, budget, axes: space.axes, coordinator },

@@ -85,13 +85,20 @@ export class QueueCoordinator implements TaskRunner {
     });
     await queue.ready();
     self = new QueueCoordinator(options, q, address, server, queue);
-    await server.registerRun(q.run, { labVersion: LAB_VERSION, command: q.command, host: hostname(), createdAt: new Date().toISOString() });
+    await self.register();
     // A run stopped by Ctrl-C paused its queue; its resumption opens it again.
     await queue.resume();
     self.timers.push(setInterval(() => void self!.reconcile(), RECONCILE_MS));
     self.timers.push(setInterval(() => void self!.watch(), WATCH_MS));
     return self;
   }
+
+  /** Puts the run in the server's registry, where workers look for work (again after the server lost it). */
+  private async register(): Promise<void> {
+    await this.server.registerRun(this.q.run, { labVersion: LAB_VERSION, command: this.q.command, host: hostname(), createdAt: this.createdAt });
+  }
+
+  private readonly createdAt = new Date().toISOString();
 
   /** Why the run stopped on its own (the queue lost for too long), or null. */
   get stopped(): string | null {
@@ -223,8 +230,9 @@ export class QueueCoordinator implements TaskRunner {
         else if (s.state === 'failed') this.failed(ids[i], s.reason);
         else if (s.state === 'missing') missing.push(ids[i]);
       });
-      // A job can vanish only with the server's data (a restart without persistence): it runs again.
-      if (missing.length > 0) await this.enqueue(missing);
+      // A job can vanish only with the server's data (a restart without persistence): it runs again,
+      // and the run is registered again for the workers to find.
+      if (missing.length > 0) await Promise.all([this.register(), this.enqueue(missing)]);
     } catch {
       // the connection went while reading: the next round tries again
     } finally {

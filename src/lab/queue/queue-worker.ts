@@ -182,6 +182,7 @@ export class QueueWorker {
       spec = { ...spec, module: materialise(data.program, this.options.cacheDir) };
     }
     const pool = this.poolFor(serving, data.pool);
+    this.options.log(`task ${data.taskId} of ${serving.queue}: ${specLabel(data.plan.spec)} started`);
     const localId = this.localIds++;
     const publish = (): void => {
       const task = pool.running.get(localId);
@@ -199,7 +200,7 @@ export class QueueWorker {
     if (this.handingBack || record.status === 'cancelled') throw new JobHandedBack();
     this.tasksDone++;
     const how = record.status === 'ok' ? 'ok' : `${record.status}: ${(record.error ?? '').trim().split('\n').pop()}`;
-    this.options.log(`${specLabel(data.plan.spec)} (task ${data.taskId} of ${serving.queue}): ${how} (${(record.wallMs / 1000).toFixed(1)} s)`);
+    this.options.log(`task ${data.taskId} of ${serving.queue}: ${how} (${(record.wallMs / 1000).toFixed(1)} s)`);
     return encodeRecord(record);
   }
 }

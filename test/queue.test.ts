@@ -1,0 +1,245 @@
+/**
+ * Tasks on a shared queue (issue 21): a real redis-server on 127.0.0.1 and real `gclab worker`
+ * processes. A run over the queue gives the figures a local run gives (`compare --fail-if-changed`),
+ * and every fault is survived with nothing lost or counted twice: a worker killed mid-task, no worker
+ * at first, the coordinator killed and resumed, Redis restarting, Redis gone for good, a task timing
+ * out. A Python program travels as its source; a JavaScript workload needs --allow-js. Without
+ * redis-server the queue tests skip, saying why; bad input needs no server.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { listResults, readResults } from '../src/lab/store.js';
+import { GclabProcess, redisMissing, RedisServer, startWorker } from './support/redis.js';
+
+const missing = redisMissing();
+if (missing) console.log(`skipping the queue tests: ${missing}`);
+
+const gclab = (...args: string[]) => spawnSync(process.execPath, ['bin/gclab.js', ...args], { encoding: 'utf8', timeout: 240_000 });
+const program = 'test/fixtures/python/queue_load.py';
+const freshDir = (): string => mkdtempSync(join(tmpdir(), 'gclab-queue-'));
+
+/** The one results file a directory holds. */
+function onlyResults(dir: string): string {
+  const files = listResults(dir);
+  expect(files).toHaveLength(1);
+  return files[0].path;
+}
+
+/** The deterministic figures of two results files are equal (and each task ran once). */
+function expectSameFigures(local: string, queued: string): void {
+  const a = readResults(local);
+  const b = readResults(queued);
+  const ids = b.records.map((r) => r.id);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(b.records.length).toBe(a.records.length);
+  const compare = gclab('compare', local, queued, '--fail-if-changed');
+  expect(compare.status, compare.stdout + compare.stderr).toBe(0);
+  expect(compare.stdout).toMatch(/figures: 0 of \d+ pairs differ/);
+}
+
+describe('the queue: bad input', { timeout: 60_000 }, () => {
+  it('a URL that is not redis:// is one line and exit 2', () => {
+    const r = gclab('bench', '--suite', 'quick', '--no-timing', '--queue', 'http://127.0.0.1:6379', '--results-dir', freshDir());
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe("gclab: --queue 'http://127.0.0.1:6379': the scheme must be redis:// or rediss://, not http://");
+  });
+
+  it('a queue nobody serves is one line and exit 2, and no results file is made', async () => {
+    const dir = freshDir();
+    const r = gclab('run', 'gcbench', '--no-timing', '--queue', 'redis://127.0.0.1:9', '--results-dir', dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^gclab: cannot reach the queue at redis:\/\/127\.0\.0\.1:9: .*ECONNREFUSED.* \(is redis-server running there\?\)$/);
+    expect(listResults(dir)).toHaveLength(0);
+  });
+
+  it('gclab worker needs --queue, and --resume needs an interrupted file of the same command', () => {
+    const w = gclab('worker');
+    expect(w.status).toBe(2);
+    expect(w.stderr).toMatch(/^gclab: gclab worker needs --queue redis:\/\/HOST:PORT/);
+    const dir = freshDir();
+    expect(gclab('run', 'gcbench', '--no-timing', '--results-dir', dir).status).toBe(0);
+    const done = onlyResults(dir);
+    const again = gclab('run', 'gcbench', '--no-timing', '--results-dir', dir, '--resume', done);
+    expect(again.status).toBe(2);
+    expect(again.stderr.trim()).toBe(`gclab: --resume '${done}': that run finished; there is nothing to resume`);
+    const other = gclab('bench', '--suite', 'quick', '--no-timing', '--results-dir', dir, '--resume', done);
+    expect(other.stderr.trim()).toBe(`gclab: --resume '${done}' is a results file of 'gclab run', not of 'gclab bench'`);
+  });
+});
+
+describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout: 180_000 }, () => {
+  let redis: RedisServer;
+  const started: GclabProcess[] = [];
+  const worker = (name: string, extra: readonly string[] = []): GclabProcess => {
+    const w = startWorker(redis, name, extra);
+    started.push(w);
+    return w;
+  };
+  const coordinator = (args: readonly string[]): GclabProcess => {
+    const c = new GclabProcess(args);
+    started.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  });
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((p) => p.stop()));
+    await redis.ensureRunning(); // a test killed it
+    await redis.flush();
+  });
+  afterAll(async () => {
+    await redis?.kill();
+  });
+
+  it('bench --suite quick on two workers gives the local run\'s figures', async () => {
+    const dir = freshDir();
+    expect(gclab('bench', '--suite', 'quick', '--no-timing', '--results-dir', dir).status).toBe(0);
+    const local = onlyResults(dir);
+    worker('a');
+    worker('b');
+    const qdir = freshDir();
+    const r = gclab('bench', '--suite', 'quick', '--no-timing', '--queue', redis.url, '--results-dir', qdir);
+    expect(r.status, r.stderr).toBe(0);
+    const queued = onlyResults(qdir);
+    expect(readResults(queued).provenance.options.queue).toMatchObject({ url: redis.url });
+    expectSameFigures(local, queued);
+    // the run's queue is removed when it ends
+    const keys = spawnSync('redis-cli', ['-p', String(redis.port), 'keys', '*'], { encoding: 'utf8' });
+    if (keys.status === 0) expect(keys.stdout.trim()).toBe('');
+  });
+
+  it('a worker killed mid-task: the task runs again on another worker, once', async () => {
+    const args = ['run', program, '--param', 'n=2000000', '--repeat', '3', '--no-timing'];
+    const dir = freshDir();
+    expect(gclab(...args, '--results-dir', dir).status).toBe(0);
+    const a = worker('a');
+    const qdir = freshDir();
+    const run = coordinator([...args, '--queue', redis.url, '--results-dir', qdir]);
+    const [, taskId] = await a.waitFor(/task (\d+) of \S+: .* started/);
+    await a.stop('SIGKILL');
+    const b = worker('b');
+    expect(await run.exited, run.stderr).toBe(0);
+    // b ran the task a died in (after its lock ran out), and every task is in the file once
+    expect(b.stderr).toMatch(new RegExp(`task ${taskId} of \\S+: ok`));
+    expectSameFigures(onlyResults(dir), onlyResults(qdir));
+  });
+
+  it('with no worker the run waits and says how to start one; a worker that comes later finishes it', async () => {
+    const dir = freshDir();
+    const run = coordinator(['run', 'gcbench', '--no-timing', '--queue', redis.url, '--results-dir', dir]);
+    await run.waitFor(/gclab: no worker on the queue redis:\/\/127\.0\.0\.1:\d+ yet; the tasks wait for one: gclab worker --queue redis:\/\/127\.0\.0\.1:\d+/, 20_000);
+    worker('late');
+    expect(await run.exited, run.stderr).toBe(0);
+    expect(readResults(onlyResults(dir)).records.map((r) => r.status)).toEqual(['ok']);
+  });
+
+  it('the coordinator killed mid-run and resumed with --resume: finished tasks kept, the rest run, none twice', async () => {
+    const args = ['run', program, '--param', 'n=1000000', '--repeat', '4', '--no-timing'];
+    const dir = freshDir();
+    expect(gclab(...args, '--results-dir', dir).status).toBe(0);
+    worker('a');
+    const qdir = freshDir();
+    const first = coordinator([...args, '--queue', redis.url, '--results-dir', qdir]);
+    await first.waitFor(/\[1\/4\] .*: ok/);
+    await first.stop('SIGKILL');
+    const cut = onlyResults(qdir);
+    const before = readResults(cut);
+    expect(before.complete).toBe(false);
+    expect(before.records.length).toBeGreaterThanOrEqual(1);
+    const resumed = gclab(...args, '--queue', redis.url, '--results-dir', qdir, '--resume', cut);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const after = readResults(cut);
+    expect(after.complete).toBe(true);
+    expect(after.records.map((r) => r.id).sort()).toEqual([0, 1, 2, 3]);
+    expectSameFigures(onlyResults(dir), cut);
+  });
+
+  it('Redis restarting mid-run: the coordinator and the worker reconnect and the run finishes', async () => {
+    const args = ['run', program, '--param', 'n=1500000', '--repeat', '3', '--no-timing'];
+    const dir = freshDir();
+    expect(gclab(...args, '--results-dir', dir).status).toBe(0);
+    const a = worker('a');
+    const qdir = freshDir();
+    const run = coordinator([...args, '--queue', redis.url, '--results-dir', qdir]);
+    await a.waitFor(/started/);
+    await redis.kill();
+    await new Promise((r) => setTimeout(r, 1500));
+    await redis.start();
+    expect(await run.exited, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/gclab: lost the queue at redis:\/\/127\.0\.0\.1:\d+ \(connection closed\); reconnecting, for up to 60 s/);
+    expect(run.stderr).toMatch(/gclab: the queue at redis:\/\/127\.0\.0\.1:\d+ is back/);
+    expectSameFigures(onlyResults(dir), onlyResults(qdir));
+  });
+
+  it('Redis gone for longer than --queue-timeout: the run stops, keeping what finished', async () => {
+    const a = worker('a');
+    const dir = freshDir();
+    const run = coordinator(['run', program, '--param', 'n=1000000', '--repeat', '3', '--no-timing', '--queue', redis.url, '--queue-timeout', '2', '--results-dir', dir]);
+    await run.waitFor(/\[1\/3\] .*: ok/);
+    await a.stop();
+    await redis.kill();
+    expect(await run.exited).toBe(1);
+    expect(run.stderr).toMatch(/gclab: lost the queue at redis:\/\/127\.0\.0\.1:\d+ for more than 2 s; stopped, keeping the finished results \(take the run up again with --resume \S+\)/);
+    const file = readResults(onlyResults(dir));
+    expect(file.complete).toBe(false);
+    expect(file.records.filter((r) => r.status === 'ok').length).toBeGreaterThanOrEqual(1);
+    expect(file.records.filter((r) => r.status !== 'ok').every((r) => r.status === 'cancelled')).toBe(true);
+  });
+
+  it('a task that times out is recorded as a timeout, as on a local run', async () => {
+    worker('a', ['--allow-js']);
+    const dir = freshDir();
+    const r = gclab('run', 'test/fixtures/lab-selftest.ts', '--variant', 'hang', '--no-timing', '--timeout', '1', '--queue', redis.url, '--results-dir', dir);
+    expect(r.status).toBe(1);
+    const [record] = readResults(onlyResults(dir)).records;
+    expect(record.status).toBe('timeout');
+    expect(record.error).toBe('stopped after 1000 ms (--timeout)');
+  });
+
+  it('a JavaScript workload runs only on a worker started with --allow-js', async () => {
+    worker('strict');
+    const dir = freshDir();
+    const refused = gclab('run', 'test/fixtures/lab-selftest.ts', '--no-timing', '--queue', redis.url, '--results-dir', dir);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/workload-error: worker strict does not run JavaScript\/TypeScript workloads; start it with --allow-js/);
+    await Promise.all(started.splice(0).map((p) => p.stop()));
+    worker('trusting', ['--allow-js']);
+    const ok = gclab('run', 'test/fixtures/lab-selftest.ts', '--no-timing', '--queue', redis.url, '--results-dir', freshDir());
+    expect(ok.status, ok.stderr).toBe(0);
+  });
+
+  it('tune --budget over the queue recommends what the local run recommends', async () => {
+    const args = ['tune', 'long-lived-churn', '--threshold0', '100..100000:9:log', '--threshold1', '5,20', '--budget', '8', '--objective', 'gc-share', '--param', 'n=3000', '--param', 'm=6000', '--no-timing', '--json'];
+    const local = gclab(...args, '--results-dir', freshDir());
+    expect(local.status, local.stderr).toBe(0);
+    worker('a');
+    worker('b');
+    const queued = gclab(...args, '--queue', redis.url, '--results-dir', freshDir());
+    expect(queued.status, queued.stderr).toBe(0);
+    const pick = (out: string) => {
+      const t = JSON.parse(out) as { recommended: { threshold: number[]; freezeAt: string | null }; points: unknown[] };
+      return { recommended: [t.recommended.threshold, t.recommended.freezeAt], points: t.points.length };
+    };
+    expect(pick(queued.stdout)).toEqual(pick(local.stdout));
+  });
+
+  it('SIGTERM: a worker finishes its running task, takes no new one and exits 0', async () => {
+    const a = worker('a');
+    const dir = freshDir();
+    const run = coordinator(['run', program, '--param', 'n=1500000', '--repeat', '2', '--no-timing', '--queue', redis.url, '--results-dir', dir]);
+    const [, taskId] = await a.waitFor(/task (\d+) of \S+: .* started/);
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    expect(a.stderr).toMatch(/SIGTERM: finishing 1 running task, taking no new ones/);
+    expect(a.stderr).toMatch(new RegExp(`task ${taskId} of \\S+: ok`));
+    expect(a.stderr).not.toMatch(new RegExp(`task ${1 - Number(taskId)} of \\S+: .* started`));
+    worker('b');
+    expect(await run.exited, run.stderr).toBe(0);
+    expect(readResults(onlyResults(dir)).records.map((r) => r.status)).toEqual(['ok', 'ok']);
+  });
+});

@@ -70,6 +70,36 @@ describe('the queue: bad input', { timeout: 60_000 }, () => {
   });
 });
 
+describe('--resume on this machine', { timeout: 120_000 }, () => {
+  it('a run stopped by Ctrl-C is taken up again: its finished tasks kept, the cancelled ones run, none twice', async () => {
+    const args = ['run', program, '--param', 'n=1000000', '--repeat', '4', '--workers', '1', '--no-timing'];
+    const dir = freshDir();
+    expect(gclab(...args, '--results-dir', dir).status).toBe(0);
+    const qdir = freshDir();
+    const first = new GclabProcess([...args, '--results-dir', qdir]);
+    await first.waitFor(/\[1\/4\] .*: ok/);
+    expect(await first.stop('SIGINT')).toBe(130);
+    const cut = onlyResults(qdir);
+    expect(first.stderr).toContain(`take the run up again with --resume ${cut}`);
+    const before = readResults(cut);
+    expect(before.complete).toBe(false);
+    expect(before.records.some((r) => r.status === 'cancelled')).toBe(true);
+    const kept = before.records.filter((r) => r.status === 'ok');
+    // another command line's plan is refused, naming the task, and the file stays resumable
+    const other = gclab('run', program, '--param', 'n=1000', '--repeat', '4', '--no-timing', '--results-dir', qdir, '--resume', cut);
+    expect(other.status).toBe(2);
+    expect(other.stderr.trim()).toBe(`gclab: --resume '${cut}': its task 0 is queue-load/churn n=1000000 @3.13, where this command line plans queue-load/churn n=1000 @3.13; resume with the command line that made it`);
+    const resumed = gclab(...args, '--results-dir', qdir, '--resume', cut);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const after = readResults(cut);
+    expect(after.complete).toBe(true);
+    expect(after.records.map((r) => r.id).sort()).toEqual([0, 1, 2, 3]);
+    // the tasks finished before Ctrl-C are the very records kept, not run again
+    expect(after.records.slice(0, kept.length).map((r) => r.wallMs)).toEqual(kept.map((r) => r.wallMs));
+    expectSameFigures(onlyResults(dir), cut);
+  });
+});
+
 describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout: 180_000 }, () => {
   let redis: RedisServer;
   const started: GclabProcess[] = [];

@@ -6,6 +6,7 @@ import { Coordinator, type CoordinatorOptions, type PlannedTask, type TaskPlan, 
 import { ProgressDisplay } from './progress.js';
 import { provenance, readResults, ResultsWriter, SCHEMA_VERSION, type ResultsFile } from './store.js';
 import { UsageError } from '../core/errors.js';
+import { specLabel } from './options.js';
 import { newRunQueueName, QueueCoordinator } from './queue/queue-coordinator.js';
 import { queueAddress } from './queue/bullmq-adapter.js';
 
@@ -142,7 +143,7 @@ function keptFor(task: PlannedTask, kept: ReadonlyMap<number, TaskRecord>, resum
   const record = kept.get(task.id);
   if (!record) return false;
   if (record.repetition !== task.plan.repetition || JSON.stringify(record.spec) !== JSON.stringify(task.plan.spec)) {
-    throw new UsageError(`--resume '${resume}': its task ${task.id} is ${JSON.stringify(record.spec.workload)} ${record.spec.variant} on ${record.spec.profile}, not what this command line plans; resume with the command line that made it`);
+    throw new UsageError(`--resume '${resume}': its task ${task.id} is ${specLabel(record.spec)}, where this command line plans ${specLabel(task.plan.spec)}; resume with the command line that made it`);
   }
   return true;
 }

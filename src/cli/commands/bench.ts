@@ -12,7 +12,7 @@ import { formatFigure, metricLabel, recordTipFigure, scoreTip } from '../../lab/
 import type { TaskPlan, TaskRecord } from '../../lab/coordinator.js';
 import { fitFirstColumn, fitLine, fitName, formatTable, markdownTable, wrapWords, type Align } from '../../core/table.js';
 import { outputWidth } from '../width.js';
-import { resolveCoordinatorOptions, resolveRepeat, resultsDirOf, specFromOptions, type RawLabOptions, resolveSessionPlace } from './lab-options.js';
+import { resolveCoordinatorOptions, resolveRepeat, resultsDirOf, specFromOptions, type RawLabOptions, resolveSessionPlace, whereLabel } from './lab-options.js';
 import { compareResults, type Comparison } from '../../compare/diff.js';
 import { hasGates, resolveCompareOptions, type CompareOptions, type RawCompareOptions } from '../../compare/options.js';
 import { baselinePath, baselinesDir, checkBaselineCovers, readBaseline, saveBaseline, validateBaselineName } from '../../lab/baselines.js';
@@ -102,7 +102,7 @@ export async function benchCommand(opts: BenchOptions, out: (line: string) => vo
     animate: process.stderr.isTTY === true && !opts.json && !opts.md,
     quiet: opts.json,
     onStart: () => {
-      if (!opts.json && !opts.md) out(`gclab bench: suite '${suite.name}' (${plans.length} tasks on ${profiles.join(', ')}, ${coordinator.workers} workers)`);
+      if (!opts.json && !opts.md) out(`gclab bench: suite '${suite.name}' (${plans.length} tasks on ${profiles.join(', ')}, ${whereLabel(opts, coordinator)})`);
     },
   });
   // The report of what finished (not after Ctrl-C: the user asked to stop). A report or a

@@ -100,6 +100,11 @@ export function resolveSessionPlace(raw: RawLabOptions): SessionPlace {
   };
 }
 
+/** Where the tasks run, for a command's header line: "4 workers", or "the queue redis://host:port". */
+export function whereLabel(raw: RawLabOptions, coordinator: CoordinatorOptions): string {
+  return raw.queue !== undefined ? `the queue ${queueAddress(raw.queue).shown}` : `${coordinator.workers} workers`;
+}
+
 export function resolveRepeat(raw: RawLabOptions): number {
   return integerOption('repeat', raw.repeat);
 }

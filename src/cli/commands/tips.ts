@@ -12,14 +12,14 @@ import type { ProfileName } from '../../heap/profiles.js';
 import { parseProfiles } from '../options.js';
 import { UsageError, unknownName } from '../../core/errors.js';
 import { formatTable, markdownTable } from '../../core/table.js';
-import { resolveCoordinatorOptions, resultsDirOf, type RawLabOptions, resolveSessionPlace } from './lab-options.js';
+import { resolveCoordinatorOptions, resultsDirOf, type RawLabOptions, resolveSessionPlace, whereLabel } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
 import { reportLine, type HtmlOption } from './report.js';
 import { checkRunOutputs, sessionReport, withLateProblems, type LateProblems } from './outputs.js';
 
 export const DEFAULT_TIP_PROFILES: readonly ProfileName[] = ['3.11', '3.13'];
 
-export interface TipsOptions extends Pick<RawLabOptions, 'profile' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'timing' | 'resultsDir' | 'costModel' | 'json'> {
+export interface TipsOptions extends Pick<RawLabOptions, 'profile' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'timing' | 'resultsDir' | 'costModel' | 'queue' | 'queueTimeout' | 'resume' | 'json'> {
   /** Only these tips (by name); all by default. */
   tip?: string[];
   /** Print the scoreboard as Markdown. */
@@ -76,7 +76,7 @@ export async function tipsCommand(opts: TipsOptions, out: (line: string) => void
   }
   checkRunOutputs(resultsDirOf(opts), opts.html);
   if (!opts.json && !opts.md) {
-    out(`gclab tips: ${tips.length} tips on ${profiles.join(', ')} (${plans.length} runs, ${coordinator.workers} workers)`);
+    out(`gclab tips: ${tips.length} tips on ${profiles.join(', ')} (${plans.length} runs, ${whereLabel(opts, coordinator)})`);
     if (untimed.length > 0) out(`  left out with --no-timing (judged by time): ${untimed.map((t) => `'${t.name}'`).join(', ')}`);
   }
   const session = await runSession({

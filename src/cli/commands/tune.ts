@@ -18,14 +18,14 @@ import { parseFreezeList, parseThresholdRange, sameSetting, TuneSpace, type Axis
 import { UsageError, unknownName } from '../../core/errors.js';
 import { formatTable, markdownTable, type Align } from '../../core/table.js';
 import { formatBytes, formatCompact, formatNs, formatRatio } from '../../core/units.js';
-import { resolveCoordinatorOptions, resultsDirOf, specFromOptions, type RawLabOptions, resolveSessionPlace } from './lab-options.js';
+import { resolveCoordinatorOptions, resultsDirOf, specFromOptions, type RawLabOptions, resolveSessionPlace, whereLabel } from './lab-options.js';
 import { paintTable, stdoutPalette, type Palette } from '../colour.js';
 import { reportLine, type HtmlOption } from './report.js';
 import { checkRunOutputs, sessionReport, withLateProblems, type LateProblems } from './outputs.js';
 
 export interface TuneOptions extends Pick<
   RawLabOptions,
-  'profile' | 'seed' | 'param' | 'heapMib' | 'startupObjects' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'timing' | 'resultsDir' | 'costModel' | 'json'
+  'profile' | 'seed' | 'param' | 'heapMib' | 'startupObjects' | 'workers' | 'timeout' | 'iterations' | 'time' | 'warmup' | 'timing' | 'resultsDir' | 'costModel' | 'queue' | 'queueTimeout' | 'resume' | 'json'
 > {
   variant?: string;
   threshold0?: string;
@@ -93,13 +93,15 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
         const point = space.pointOf(settingOf(r.spec, defaults));
         if (point) measured.push({ point, figures: pointFigures(r) });
       }
+      // A batch is as many points as run at once: --workers, on a queue too (where it should be the
+      // workers' total), so the search's path, and its recommendation, depend on --workers only.
       return search.next(measured, coordinator.workers).map((p) => plan(p));
     };
   }
 
   const label = `${baseSpec.workload}/${baseSpec.variant} on ${baseSpec.profile}`;
   checkRunOutputs(resultsDirOf(opts), opts.html);
-  if (!opts.json && !opts.md) out(`gclab tune: ${label}, objective ${objective}, ${coordinator.workers} workers\n  ${searchLabel}`);
+  if (!opts.json && !opts.md) out(`gclab tune: ${label}, objective ${objective}, ${whereLabel(opts, coordinator)}\n  ${searchLabel}`);
   const session = await runSession({
     ...resolveSessionPlace(opts),
     name: `tune-${baseSpec.workload}-${baseSpec.variant}`,

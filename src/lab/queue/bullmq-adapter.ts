@@ -195,6 +195,11 @@ export class RunQueue {
     return { state: 'pending' };
   }
 
+  /** Removes a job whose outcome is kept elsewhere (the results file), so the server holds only work in flight. */
+  async removeJob(id: string): Promise<void> {
+    await this.queue.remove(id);
+  }
+
   /** Workers connected to this run's queue now. */
   async workerCount(): Promise<number> {
     return this.queue.getWorkersCount();

@@ -35,8 +35,11 @@ export function newRunQueueName(now = new Date()): string {
   return `gclab-${stamp}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** How often outstanding jobs are read back, and the worker count refreshed. */
-const RECONCILE_MS = 3000;
+/**
+ * How often every outstanding job is read back besides the start and each reconnect (the events
+ * stream misses nothing while connected; this is the net under it), and the worker count refreshed.
+ */
+const RECONCILE_MS = 30_000;
 const WATCH_MS = 1000;
 /** With no worker on the queue this long, the user is told how to start one. */
 const NO_WORKER_NOTE_MS = 3000;
@@ -178,12 +181,17 @@ export class QueueCoordinator implements TaskRunner {
     this.outstanding.delete(taskId);
     this.running.delete(taskId);
     o.done(priced({ ...record, id: taskId, spec, repetition }, this.options.costModel));
+    // The record is in the results file now: the server need not keep it (a run of thousands of
+    // tasks would hold them all). A coordinator killed before this line finds it on --resume.
+    this.queue.removeJob(jobId(taskId)).catch(() => undefined);
   }
 
   private failed(taskId: number, reason: string): void {
     // A worker refuses what it must not run (a JavaScript workload without --allow-js, another gclab's task).
     const refused = reason.startsWith(REFUSED);
+    if (!this.outstanding.has(taskId)) return;
     this.finish(taskId, refused ? { status: 'workload-error', error: reason.slice(REFUSED.length) } : { status: 'worker-died', error: `on the queue: ${reason}` });
+    this.queue.removeJob(jobId(taskId)).catch(() => undefined);
   }
 
   private finish(taskId: number, failure: { status: TaskRecord['status']; error: string }): void {

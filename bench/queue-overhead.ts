@@ -1,0 +1,261 @@
+/**
+ * The distributed queue's cost, in one run, on a throwaway redis-server (127.0.0.1, a free port,
+ * persistence off) with `gclab worker` processes around it and the run's queue coordinator in this
+ * process:
+ *
+ * - overhead per task: small tasks one at a time through one worker process; for each, the time
+ *   from submitting it to its outcome arriving, minus the task's own run time as its worker
+ *   measured it (record.wallMs). Median and p99 (target: median <= 10 ms).
+ * - throughput: a batch of medium tasks submitted at once, through one worker process, then two
+ *   (a fresh run each, the same tasks). Tasks/s and the ratio (target: two >= 1.7x one), with the
+ *   CPU time of every process involved beside the wall time: on a 2-core machine two busy workers
+ *   should take close to 2 s of CPU per second of wall, and what the coordinator and redis-server
+ *   take comes out of the same two cores.
+ *
+ * Each phase first runs untimed warm-up tasks on its own run: a worker's pool belongs to the run
+ * it serves, so its threads (and their JIT) are new with each run, and a worker finds a new run
+ * only at its next poll (every 0.5 s).
+ *
+ *   npm run build && node dist/bench/queue-overhead.js [--small 150 --tasks 24 --n 150000]
+ *
+ * Without redis-server installed it says so and exits 0. On a shared machine read the ratios, not
+ * the absolute times.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CoordinatorOptions, PlannedTask, TaskPlan, TaskRecord } from '../src/lab/coordinator.js';
+import { resolveRunSpec } from '../src/lab/options.js';
+import { newRunQueueName, QueueCoordinator } from '../src/lab/queue/queue-coordinator.js';
+import { installBuiltIns } from '../src/lab/registry.js';
+import { BUILT_INS } from '../workloads/index.js';
+
+const { values } = parseArgs({
+  options: {
+    small: { type: 'string', default: '150' },
+    tasks: { type: 'string', default: '24' },
+    n: { type: 'string', default: '150000' },
+  },
+});
+const smallTasks = Number(values.small);
+const mediumTasks = Number(values.tasks);
+
+// From dist/bench/ or (run with tsx) from bench/: the repository's root either way.
+const root = resolve(import.meta.dirname, import.meta.url.endsWith('.ts') ? '..' : '../..');
+
+if (spawnSync('redis-server', ['--version']).status !== 0) {
+  console.log('redis-server is not installed (Debian: apt-get install redis-server): nothing measured');
+  process.exit(0);
+}
+
+installBuiltIns(BUILT_INS);
+// A few ms of simulation: what is left of the time is the queue's.
+const small: TaskPlan = { spec: resolveRunSpec({ workload: 'slots-vs-dict', params: ['n=100'] }), repetition: 0 };
+// A task of ~150 ms: long enough that two workers can overlap, short enough for a quick batch.
+const medium: TaskPlan = { spec: resolveRunSpec({ workload: 'cyclic-graphs', variant: 'pairs', params: [`n=${values.n}`] }), repetition: 0 };
+const options: CoordinatorOptions = { workers: 1, sampleIntervalMs: 0, taskTimeoutMs: 60_000, timing: null };
+
+/** Every child started here, killed at the end whatever happens. */
+const children: ChildProcess[] = [];
+const killAll = (): void => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+};
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** redis-server in the foreground, ready once it says so. */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  await new Promise<void>((ready, fail) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Ready to accept connections')) ready();
+    });
+    child.stderr!.resume();
+    child.once('exit', (code) => fail(new Error(`redis-server exited (${code}): ${out}`)));
+  });
+  return child;
+}
+
+/** A `gclab worker` process; its log (stderr) is kept to see when it is ready and which run it served. */
+class WorkerProcess {
+  readonly child: ChildProcess;
+  log = '';
+
+  constructor(
+    readonly name: string,
+    url: string,
+  ) {
+    this.child = spawn(process.execPath, ['bin/gclab.js', 'worker', '--queue', url, '--workers', '1', '--name', name], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(this.child);
+    this.child.stdout!.resume();
+    this.child.stderr!.on('data', (d: Buffer) => (this.log += d.toString()));
+  }
+
+  async waitFor(text: string, ms = 60_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!this.log.includes(text)) {
+      if (this.child.exitCode !== null) throw new Error(`worker ${this.name} exited (${this.child.exitCode}); its log:\n${this.log}`);
+      if (Date.now() > deadline) throw new Error(`worker ${this.name}: no '${text}' in ${ms} ms; its log:\n${this.log}`);
+      await sleep(20);
+    }
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A process's CPU time so far (user + system, every thread), in seconds, from /proc/<pid>/stat. */
+const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name (which may hold spaces) start with the 3rd, `state`;
+  // utime and stime are the 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+let nextTaskId = 0;
+const tasksOf = (plan: TaskPlan, count: number): PlannedTask[] => Array.from({ length: count }, () => ({ id: nextTaskId++, plan }));
+
+function checkOk(records: readonly TaskRecord[]): void {
+  const bad = records.find((r) => r.status !== 'ok');
+  if (bad) throw new Error(`task ${bad.id} (${bad.spec.workload}) ended ${bad.status}: ${bad.error ?? ''}`);
+}
+
+async function openRun(url: string): Promise<{ run: string; coordinator: QueueCoordinator }> {
+  const run = newRunQueueName();
+  const coordinator = await QueueCoordinator.open(options, { url, run, lostAfterMs: 30_000, command: 'bench/queue-overhead', note: (line) => console.error(`queue: ${line}`) });
+  return { run, coordinator };
+}
+
+/** Untimed batches of `plan` until every worker has run at least one task of this run. */
+async function warmUp(coordinator: QueueCoordinator, run: string, workers: readonly WorkerProcess[], plan: TaskPlan, perBatch: number): Promise<void> {
+  for (let batch = 0; workers.some((w) => !w.log.includes(`of ${run}: `)); batch++) {
+    if (batch === 20) throw new Error(`after ${batch} warm-up batches some worker has taken no task of ${run}`);
+    checkOk(await coordinator.runTasks(tasksOf(plan, perBatch), () => {}));
+  }
+}
+
+const ms = (v: number): string => `${v.toFixed(2)} ms`;
+const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+
+interface Overhead {
+  readonly median: number;
+  readonly p99: number;
+  readonly medianWall: number;
+}
+
+/** One task at a time: submitted -> outcome arrived, minus the task's own run time. */
+async function overhead(url: string, worker: WorkerProcess): Promise<Overhead> {
+  const { run, coordinator } = await openRun(url);
+  try {
+    await warmUp(coordinator, run, [worker], small, 10);
+    const latencies: number[] = [];
+    const walls: number[] = [];
+    for (let i = 0; i < smallTasks; i++) {
+      let arrived = 0;
+      const submitted = performance.now();
+      // Taken in onRecord: the moment the coordinator has the outcome, before runTasks returns.
+      const [record] = await coordinator.runTasks(tasksOf(small, 1), () => (arrived = performance.now()));
+      checkOk([record]);
+      latencies.push(arrived - submitted - record.wallMs);
+      walls.push(record.wallMs);
+    }
+    latencies.sort((a, b) => a - b);
+    walls.sort((a, b) => a - b);
+    return { median: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), medianWall: quantile(walls, 0.5) };
+  } finally {
+    await coordinator.close(true);
+  }
+}
+
+interface Throughput {
+  readonly wallS: number;
+  readonly tasksPerS: number;
+  /** CPU seconds during the timed batch: each worker process, this process, redis-server. */
+  readonly workerCpuS: number[];
+  readonly coordinatorCpuS: number;
+  readonly redisCpuS: number;
+  readonly medianTaskMs: number;
+}
+
+/** The medium batch at once on a fresh run, with the workers given (all of them warm first). */
+async function throughput(url: string, workers: readonly WorkerProcess[], redis: ChildProcess): Promise<Throughput> {
+  const { run, coordinator } = await openRun(url);
+  try {
+    await warmUp(coordinator, run, workers, medium, 2 * workers.length);
+    const workerCpu0 = workers.map((w) => cpuSeconds(w.child.pid!));
+    const redisCpu0 = cpuSeconds(redis.pid!);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const records = await coordinator.runTasks(tasksOf(medium, mediumTasks), () => {});
+    const wallS = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const workerCpuS = workers.map((w, i) => cpuSeconds(w.child.pid!) - workerCpu0[i]);
+    const redisCpuS = cpuSeconds(redis.pid!) - redisCpu0;
+    checkOk(records);
+    const walls = records.map((r) => r.wallMs).sort((a, b) => a - b);
+    return { wallS, tasksPerS: mediumTasks / wallS, workerCpuS, coordinatorCpuS: (cpu.user + cpu.system) / 1e6, redisCpuS, medianTaskMs: quantile(walls, 0.5) };
+  } finally {
+    await coordinator.close(true);
+  }
+}
+
+function showThroughput(label: string, t: Throughput): void {
+  const workersCpu = t.workerCpuS.reduce((a, b) => a + b, 0);
+  const each = t.workerCpuS.map((s) => s.toFixed(2)).join(' + ');
+  const all = workersCpu + t.coordinatorCpuS + t.redisCpuS;
+  console.log(
+    `${label.padEnd(10)} wall ${t.wallS.toFixed(2)} s  ${t.tasksPerS.toFixed(2)} tasks/s  task median ${t.medianTaskMs.toFixed(0)} ms  ` +
+      `cpu: workers ${each} s, coordinator ${t.coordinatorCpuS.toFixed(2)} s, redis ${t.redisCpuS.toFixed(2)} s  cpu/wall ${(all / t.wallS).toFixed(2)}`,
+  );
+}
+
+const port = await freePort();
+const url = `redis://127.0.0.1:${port}`;
+try {
+  const redis = await startRedis(port);
+  const w1 = new WorkerProcess('w1', url);
+  await w1.waitFor('waiting for tasks');
+  console.log(`redis-server on ${url}; CPU time from /proc/<pid>/stat at ${ticksPerSecond} ticks/s`);
+
+  console.log(`overhead: ${smallTasks} tasks of ${small.spec.workload}/${small.spec.variant} n=${small.spec.params.n}, one at a time, 1 worker process`);
+  const o = await overhead(url, w1);
+  console.log(`  enqueue -> outcome minus the task's run time: median ${ms(o.median)}, p99 ${ms(o.p99)}`);
+  console.log(`  the task's own run time (record.wallMs): median ${ms(o.medianWall)}`);
+
+  console.log(`throughput: ${mediumTasks} tasks of ${medium.spec.workload}/${medium.spec.variant} n=${medium.spec.params.n} at once`);
+  const one = await throughput(url, [w1], redis);
+  showThroughput('1 worker', one);
+  const w2 = new WorkerProcess('w2', url);
+  await w2.waitFor('waiting for tasks');
+  const two = await throughput(url, [w1, w2], redis);
+  showThroughput('2 workers', two);
+
+  const ratio = two.tasksPerS / one.tasksPerS;
+  console.log('summary:');
+  console.log(`  overhead per task: median ${ms(o.median)} (target <= 10 ms: ${o.median <= 10 ? 'PASS' : 'MISS'}), p99 ${ms(o.p99)}`);
+  console.log(`  two workers vs one: ${ratio.toFixed(2)}x the tasks/s (target >= 1.7x: ${ratio >= 1.7 ? 'PASS' : 'MISS'})`);
+} finally {
+  killAll();
+}

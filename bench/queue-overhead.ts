@@ -36,7 +36,7 @@ const { values } = parseArgs({
   options: {
     small: { type: 'string', default: '150' },
     tasks: { type: 'string', default: '24' },
-    n: { type: 'string', default: '150000' },
+    n: { type: 'string', default: '300000' },
   },
 });
 const smallTasks = Number(values.small);
@@ -53,7 +53,7 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
 installBuiltIns(BUILT_INS);
 // A few ms of simulation: what is left of the time is the queue's.
 const small: TaskPlan = { spec: resolveRunSpec({ workload: 'slots-vs-dict', params: ['n=100'] }), repetition: 0 };
-// A task of ~150 ms: long enough that two workers can overlap, short enough for a quick batch.
+// A task of ~150 ms (n=300000, warm, on the 2-core machine this was written on): long enough that two workers can overlap, short enough for a quick batch.
 const medium: TaskPlan = { spec: resolveRunSpec({ workload: 'cyclic-graphs', variant: 'pairs', params: [`n=${values.n}`] }), repetition: 0 };
 const options: CoordinatorOptions = { workers: 1, sampleIntervalMs: 0, taskTimeoutMs: 60_000, timing: null };
 
@@ -194,6 +194,8 @@ interface Throughput {
   readonly tasksPerS: number;
   /** CPU seconds during the timed batch: each worker process, this process, redis-server. */
   readonly workerCpuS: number[];
+  /** Tasks of the timed batch each worker process took. */
+  readonly workerTasks: number[];
   readonly coordinatorCpuS: number;
   readonly redisCpuS: number;
   readonly medianTaskMs: number;
@@ -204,6 +206,9 @@ async function throughput(url: string, workers: readonly WorkerProcess[], redis:
   const { run, coordinator } = await openRun(url);
   try {
     await warmUp(coordinator, run, workers, medium, 2 * workers.length);
+    // A worker logs 'task N of RUN: ... started' as it takes a task.
+    const taken = (w: WorkerProcess): number => w.log.split('\n').filter((l) => l.includes(`of ${run}: `) && l.endsWith(' started')).length;
+    const taken0 = workers.map(taken);
     const workerCpu0 = workers.map((w) => cpuSeconds(w.child.pid!));
     const redisCpu0 = cpuSeconds(redis.pid!);
     const cpu0 = process.cpuUsage();
@@ -213,9 +218,10 @@ async function throughput(url: string, workers: readonly WorkerProcess[], redis:
     const cpu = process.cpuUsage(cpu0);
     const workerCpuS = workers.map((w, i) => cpuSeconds(w.child.pid!) - workerCpu0[i]);
     const redisCpuS = cpuSeconds(redis.pid!) - redisCpu0;
+    const workerTasks = workers.map((w, i) => taken(w) - taken0[i]);
     checkOk(records);
     const walls = records.map((r) => r.wallMs).sort((a, b) => a - b);
-    return { wallS, tasksPerS: mediumTasks / wallS, workerCpuS, coordinatorCpuS: (cpu.user + cpu.system) / 1e6, redisCpuS, medianTaskMs: quantile(walls, 0.5) };
+    return { wallS, tasksPerS: mediumTasks / wallS, workerCpuS, workerTasks, coordinatorCpuS: (cpu.user + cpu.system) / 1e6, redisCpuS, medianTaskMs: quantile(walls, 0.5) };
   } finally {
     await coordinator.close(true);
   }
@@ -224,9 +230,10 @@ async function throughput(url: string, workers: readonly WorkerProcess[], redis:
 function showThroughput(label: string, t: Throughput): void {
   const workersCpu = t.workerCpuS.reduce((a, b) => a + b, 0);
   const each = t.workerCpuS.map((s) => s.toFixed(2)).join(' + ');
+  const split = t.workerTasks.join(' + ');
   const all = workersCpu + t.coordinatorCpuS + t.redisCpuS;
   console.log(
-    `${label.padEnd(10)} wall ${t.wallS.toFixed(2)} s  ${t.tasksPerS.toFixed(2)} tasks/s  task median ${t.medianTaskMs.toFixed(0)} ms  ` +
+    `${label.padEnd(10)} wall ${t.wallS.toFixed(2)} s  ${t.tasksPerS.toFixed(2)} tasks/s  task median ${t.medianTaskMs.toFixed(0)} ms  tasks per worker ${split}  ` +
       `cpu: workers ${each} s, coordinator ${t.coordinatorCpuS.toFixed(2)} s, redis ${t.redisCpuS.toFixed(2)} s  cpu/wall ${(all / t.wallS).toFixed(2)}`,
   );
 }

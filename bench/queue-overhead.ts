@@ -7,7 +7,8 @@
  *   from submitting it to its outcome arriving, minus the task's own run time as its worker
  *   measured it (record.wallMs). Median and p99 (target: median <= 10 ms).
  * - throughput: a batch of medium tasks submitted at once, through one worker process, then two
- *   (a fresh run each, the same tasks). Tasks/s and the ratio (target: two >= 1.7x one), with the
+ *   (a fresh run each, the same tasks), in alternation for a few rounds; each figure is the median
+ *   round. Tasks/s and the ratio (target: two >= 1.7x one), with the
  *   CPU time of every process involved beside the wall time: on a 2-core machine two busy workers
  *   should take close to 2 s of CPU per second of wall, and what the coordinator and redis-server
  *   take comes out of the same two cores.
@@ -16,7 +17,7 @@
  * it serves, so its threads (and their JIT) are new with each run, and a worker finds a new run
  * only at its next poll (every 0.5 s).
  *
- *   npm run build && node dist/bench/queue-overhead.js [--small 150 --tasks 24 --n 150000]
+ *   npm run build && node dist/bench/queue-overhead.js [--small 150 --tasks 24 --n 300000 --rounds 5]
  *
  * Without redis-server installed it says so and exits 0. On a shared machine read the ratios, not
  * the absolute times.
@@ -37,10 +38,12 @@ const { values } = parseArgs({
     small: { type: 'string', default: '150' },
     tasks: { type: 'string', default: '24' },
     n: { type: 'string', default: '300000' },
+    rounds: { type: 'string', default: '5' },
   },
 });
 const smallTasks = Number(values.small);
 const mediumTasks = Number(values.tasks);
+const rounds = Number(values.rounds);
 
 // From dist/bench/ or (run with tsx) from bench/: the repository's root either way.
 const root = resolve(import.meta.dirname, import.meta.url.endsWith('.ts') ? '..' : '../..');
@@ -119,6 +122,13 @@ class WorkerProcess {
       if (Date.now() > deadline) throw new Error(`worker ${this.name}: no '${text}' in ${ms} ms; its log:\n${this.log}`);
       await sleep(20);
     }
+  }
+
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGKILL');
+    await exited;
   }
 }
 
@@ -227,6 +237,11 @@ async function throughput(url: string, workers: readonly WorkerProcess[], redis:
   }
 }
 
+/** The round of median wall time (its CPU figures with it). */
+function medianRound(ts: readonly Throughput[]): Throughput {
+  return [...ts].sort((a, b) => a.wallS - b.wallS)[Math.floor(ts.length / 2)];
+}
+
 function showThroughput(label: string, t: Throughput): void {
   const workersCpu = t.workerCpuS.reduce((a, b) => a + b, 0);
   const each = t.workerCpuS.map((s) => s.toFixed(2)).join(' + ');
@@ -251,13 +266,26 @@ try {
   console.log(`  enqueue -> outcome minus the task's run time: median ${ms(o.median)}, p99 ${ms(o.p99)}`);
   console.log(`  the task's own run time (record.wallMs): median ${ms(o.medianWall)}`);
 
-  console.log(`throughput: ${mediumTasks} tasks of ${medium.spec.workload}/${medium.spec.variant} n=${medium.spec.params.n} at once`);
-  const one = await throughput(url, [w1], redis);
+  console.log(`throughput: ${mediumTasks} tasks of ${medium.spec.workload}/${medium.spec.variant} n=${medium.spec.params.n} at once, median of ${rounds} rounds`);
+  // One worker, then two, in alternation: a burst of load from elsewhere on a shared machine hits
+  // one round, not every figure of one configuration. The second worker process is started for
+  // its rounds and killed after, so the one-worker rounds have the queue to w1 alone.
+  const ones: Throughput[] = [];
+  const twos: Throughput[] = [];
+  for (let round = 0; round < rounds; round++) {
+    ones.push(await throughput(url, [w1], redis));
+    const w2 = new WorkerProcess('w2', url);
+    await w2.waitFor('waiting for tasks');
+    twos.push(await throughput(url, [w1, w2], redis));
+    await w2.kill();
+    process.stderr.write(`round ${round + 1}/${rounds}: ${ones[round].tasksPerS.toFixed(2)} vs ${twos[round].tasksPerS.toFixed(2)} tasks/s\n`);
+  }
+  const one = medianRound(ones);
+  const two = medianRound(twos);
   showThroughput('1 worker', one);
-  const w2 = new WorkerProcess('w2', url);
-  await w2.waitFor('waiting for tasks');
-  const two = await throughput(url, [w1, w2], redis);
   showThroughput('2 workers', two);
+  const perRound = (ts: Throughput[]): string => ts.map((t) => t.tasksPerS.toFixed(2)).join(' ');
+  console.log(`  tasks/s by round: 1 worker ${perRound(ones)}; 2 workers ${perRound(twos)}`);
 
   const ratio = two.tasksPerS / one.tasksPerS;
   console.log('summary:');

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listResults, readResults } from '../src/lab/store.js';
-import { GclabProcess, redisMissing, RedisServer, startWorker } from './support/redis.js';
+import { GclabProcess, makeTestCa, redisMissing, RedisServer, startWorker } from './support/redis.js';
 
 const missing = redisMissing();
 if (missing) console.log(`skipping the queue tests: ${missing}`);
@@ -258,6 +258,26 @@ describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout
     expect(pick(queued.stdout)).toEqual(pick(local.stdout));
   });
 
+  it('a second SIGTERM hands the running task back to the queue at once; another worker runs it', async () => {
+    const a = worker('a');
+    const dir = freshDir();
+    const run = coordinator(['run', program, '--param', 'n=6000000', '--no-timing', '--queue', redis.url, '--results-dir', dir]);
+    await a.waitFor(/task 0 of \S+: .* started/);
+    a.child.kill('SIGTERM');
+    await a.waitFor(/SIGTERM: finishing 1 running task/);
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    expect(a.stderr).toMatch(/SIGTERM again: handing the running tasks back to the queue/);
+    expect(a.stderr).not.toMatch(/task 0 of \S+: ok/);
+    // back on the run's wait list now, not left to stall until its lock runs out
+    const [, queue] = /serving run (\S+)/.exec(a.stderr)!;
+    expect(await redis.list(`bull:${queue}:wait`)).toEqual(['t0']);
+    const b = worker('b');
+    expect(await run.exited, run.stderr).toBe(0);
+    expect(b.stderr).toMatch(/task 0 of \S+: ok/);
+    expect(readResults(onlyResults(dir)).records.map((r) => r.status)).toEqual(['ok']);
+  });
+
   it('SIGTERM: a worker finishes its running task, takes no new one and exits 0', async () => {
     const a = worker('a');
     const dir = freshDir();
@@ -271,5 +291,31 @@ describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout
     worker('b');
     expect(await run.exited, run.stderr).toBe(0);
     expect(readResults(onlyResults(dir)).records.map((r) => r.status)).toEqual(['ok', 'ok']);
+  });
+});
+
+describe.skipIf(missing !== null)('the queue: a password and TLS', { timeout: 120_000 }, () => {
+  it('rediss:// with a password in the URL: the run and its worker connect; a wrong password is one line', async () => {
+    const dir = freshDir();
+    const ca = makeTestCa(dir);
+    if (ca === null) {
+      console.log('skipping the TLS queue test: openssl is not installed');
+      return;
+    }
+    const redis = await RedisServer.start({ password: 'p@ss word', tlsDir: dir });
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: ca };
+    const w = startWorker(redis, 'tls', [], env);
+    try {
+      expect(redis.url).toMatch(/^rediss:\/\/:p%40ss%20word@127\.0\.0\.1:\d+$/);
+      const run = new GclabProcess(['run', 'gcbench', '--no-timing', '--queue', redis.url, '--results-dir', join(dir, 'results')], env);
+      expect(await run.exited, run.stderr).toBe(0);
+      expect(readResults(onlyResults(join(dir, 'results'))).records.map((r) => r.status)).toEqual(['ok']);
+      const wrong = spawnSync(process.execPath, ['bin/gclab.js', 'run', 'gcbench', '--no-timing', '--queue', redis.url.replace('p%40ss', 'nope'), '--results-dir', dir], { encoding: 'utf8', env });
+      expect(wrong.status).toBe(2);
+      expect(wrong.stderr.trim()).toMatch(/^gclab: cannot reach the queue at rediss:\/\/127\.0\.0\.1:\d+: WRONGPASS .*\(is redis-server running there\?\)$/);
+    } finally {
+      await w.stop();
+      await redis.kill();
+    }
   });
 });

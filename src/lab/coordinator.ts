@@ -31,6 +31,8 @@ export const TELEMETRY_COLUMNS = [
   'gcPermanentSize',
 ] as const;
 
+export type TelemetryColumn = (typeof TELEMETRY_COLUMNS)[number];
+
 /**
  * A time series of the deterministic run's live counters: `t` in ms since its first sample, then
  * one column per counter (a results file made before a column was added lacks it).
@@ -83,6 +85,8 @@ export interface RunningTask {
   phase(): TaskPhase;
   progress(): number;
   iterations(): number;
+  /** Requested bytes now, from the latest sample of its deterministic run (undefined before one). */
+  requested(): number | undefined;
 }
 
 /** An ok record with its modelled CPython time (none without a model, or where its work is not counted). */
@@ -243,6 +247,7 @@ export class Coordinator implements TaskRunner {
       phase: () => Atomics.load(status, StatusCell.Phase) as TaskPhase,
       progress: () => Atomics.load(status, StatusCell.ProgressPpm) / 1e6,
       iterations: () => Atomics.load(status, StatusCell.Iterations),
+      requested: () => this.latestCounters(id)?.requestedCurrent,
     });
     let outcome: TaskOutcome;
     try {
@@ -262,6 +267,15 @@ export class Coordinator implements TaskRunner {
     const wallMs = performance.now() - started;
     if (outcome.ok) return priced({ id, spec, repetition, status: 'ok', metrics: outcome.metrics, time: outcome.time, telemetry, wallMs }, this.options.costModel);
     return { id, spec, repetition, status: outcome.kind, error: outcome.message, telemetry, wallMs };
+  }
+
+  /** A running task's latest sampled live counters (its deterministic run), or undefined before its first sample. */
+  latestCounters(id: number): Partial<Record<TelemetryColumn, number>> | undefined {
+    const s = this.samplers.get(id);
+    if (!s || s.t.length === 0) return undefined;
+    const latest: Partial<Record<TelemetryColumn, number>> = {};
+    TELEMETRY_COLUMNS.forEach((name, i) => (latest[name] = s.columns[i][s.columns[i].length - 1]));
+    return latest;
   }
 
   private sample(): void {

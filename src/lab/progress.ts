@@ -6,6 +6,7 @@
 import type { RunningTask, TaskRecord } from './coordinator.js';
 import { specLabel } from './options.js';
 import { TaskPhase } from './protocol.js';
+import { formatBytes } from '../core/units.js';
 
 export interface ProgressOptions {
   readonly total: number;
@@ -106,7 +107,9 @@ export class ProgressDisplay {
       const phase = task.phase();
       const detail = phase === TaskPhase.Timing ? `timing, ${task.iterations()} iterations` : `${PHASES[phase]} ${Math.round(task.progress() * 100)}%`;
       const elapsed = formatDuration(performance.now() - task.startedAt);
-      lines.push(`  ${task.where ?? `worker ${w}`}: ${specLabel(task.spec)}  ${detail}  ${elapsed}`.slice(0, width));
+      const requested = task.requested();
+      const memory = requested === undefined ? '' : `  ${formatBytes(requested)}`;
+      lines.push(`  ${task.where ?? `worker ${w}`}: ${specLabel(task.spec)}  ${detail}${memory}  ${elapsed}`.slice(0, width));
       w++;
     }
     const status = this.options.status?.();

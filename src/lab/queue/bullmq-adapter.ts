@@ -9,6 +9,7 @@
  */
 import { Queue, QueueEvents, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
+import { isIP } from 'node:net';
 import { UsageError } from '../../core/errors.js';
 
 /** A queue server's address as the user gave it, the form shown (no password), and ioredis's options. */
@@ -33,13 +34,15 @@ export function queueAddress(url: string): QueueAddress {
   const port = parsed.port === '' ? 6379 : Number(parsed.port);
   const dbText = parsed.pathname.replace(/^\//, '');
   if (dbText !== '' && !/^\d{1,2}$/.test(dbText)) throw new UsageError(`--queue '${url}': the database '/${dbText}' must be a number`);
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
   const options: RedisOptions = {
-    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    host,
     port,
     db: dbText === '' ? 0 : Number(dbText),
     ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: { servername: parsed.hostname } } : {}),
+    // TLS checks the server's certificate against the host (a name, or an IP address in its SAN).
+    ...(parsed.protocol === 'rediss:' ? { tls: isIP(host) ? {} : { servername: host } } : {}),
     // BullMQ's blocking commands need this; a command waits for a reconnect instead of failing.
     maxRetriesPerRequest: null,
     // Reconnect for ever, at most a second apart: the callers decide when an outage is too long.
@@ -50,6 +53,9 @@ export function queueAddress(url: string): QueueAddress {
 }
 
 const RUNS_KEY = 'gclab:runs';
+
+/** Redis's answers to a missing or wrong password (or an ACL user without the rights). */
+const AUTH_ERROR = /WRONGPASS|NOAUTH|NOPERM|invalid password/i;
 
 /** What a worker reads of a run before it serves it. */
 export interface RunMeta {
@@ -94,7 +100,8 @@ export class QueueServer {
     this.redis.on('error', (err: Error) => (lastError = err.message));
     const connecting = this.redis.connect().catch(() => undefined);
     const deadline = Date.now() + timeoutMs;
-    while (!this.up && Date.now() < deadline) await Promise.race([connecting, sleep(50)]);
+    // A refused password will not get better by waiting.
+    while (!this.up && Date.now() < deadline && !AUTH_ERROR.test(lastError)) await Promise.race([connecting, sleep(50)]);
     if (!this.up) {
       this.redis.disconnect();
       throw new UsageError(`cannot reach the queue at ${this.address.shown}${lastError ? `: ${lastError}` : ''} (is redis-server running there?)`);

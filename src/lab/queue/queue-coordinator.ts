@@ -221,6 +221,7 @@ export class QueueCoordinator implements TaskRunner {
       phase: () => task.latest.phase as TaskPhase,
       progress: () => task.latest.progress,
       iterations: () => task.latest.iterations,
+      requested: () => task.latest.counters?.requestedCurrent,
     };
     this.running.set(taskId, task);
   }

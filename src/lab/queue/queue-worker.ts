@@ -187,7 +187,8 @@ export class QueueWorker {
     const publish = (): void => {
       const task = pool.running.get(localId);
       if (!task) return;
-      const progress: TaskProgress = { worker: this.options.name, phase: task.phase(), progress: task.progress(), iterations: task.iterations() };
+      const counters = pool.latestCounters(localId);
+      const progress: TaskProgress = { worker: this.options.name, phase: task.phase(), progress: task.progress(), iterations: task.iterations(), ...(counters ? { counters } : {}) };
       job.progress(progress).catch(() => undefined);
     };
     const timer = setInterval(publish, PROGRESS_MS);

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { Packr } from 'msgpackr';
-import type { TaskPlan, TaskRecord } from '../coordinator.js';
+import type { TaskPlan, TaskRecord, TelemetryColumn } from '../coordinator.js';
 import type { TimingOptions } from '../options.js';
 import { programFiles } from '../user-workloads.js';
 
@@ -45,8 +45,8 @@ export interface TaskProgress {
   readonly phase: number;
   readonly progress: number;
   readonly iterations: number;
-  /** Requested bytes now (the deterministic run's live counter), when sampled. */
-  readonly requestedCurrent?: number;
+  /** The deterministic run's latest sampled live counters (none before its first sample, or with sampling off). */
+  readonly counters?: Partial<Record<TelemetryColumn, number>>;
 }
 
 /** The prefix of a job's failure that is a refusal (the task's own problem, not its worker's). */

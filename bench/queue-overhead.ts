@@ -209,6 +209,8 @@ interface Throughput {
   readonly coordinatorCpuS: number;
   readonly redisCpuS: number;
   readonly medianTaskMs: number;
+  /** The tasks' own run time over the workers' wall time: what is not busy went between tasks. */
+  readonly busy: number;
 }
 
 /** The medium batch at once on a fresh run, with the workers given (all of them warm first). */
@@ -231,7 +233,8 @@ async function throughput(url: string, workers: readonly WorkerProcess[], redis:
     const workerTasks = workers.map((w, i) => taken(w) - taken0[i]);
     checkOk(records);
     const walls = records.map((r) => r.wallMs).sort((a, b) => a - b);
-    return { wallS, tasksPerS: mediumTasks / wallS, workerCpuS, workerTasks, coordinatorCpuS: (cpu.user + cpu.system) / 1e6, redisCpuS, medianTaskMs: quantile(walls, 0.5) };
+    const busy = walls.reduce((a, b) => a + b, 0) / 1000 / (wallS * workers.length);
+    return { wallS, tasksPerS: mediumTasks / wallS, workerCpuS, workerTasks, coordinatorCpuS: (cpu.user + cpu.system) / 1e6, redisCpuS, medianTaskMs: quantile(walls, 0.5), busy };
   } finally {
     await coordinator.close(true);
   }
@@ -248,7 +251,7 @@ function showThroughput(label: string, t: Throughput): void {
   const split = t.workerTasks.join(' + ');
   const all = workersCpu + t.coordinatorCpuS + t.redisCpuS;
   console.log(
-    `${label.padEnd(10)} wall ${t.wallS.toFixed(2)} s  ${t.tasksPerS.toFixed(2)} tasks/s  task median ${t.medianTaskMs.toFixed(0)} ms  tasks per worker ${split}  ` +
+    `${label.padEnd(10)} wall ${t.wallS.toFixed(2)} s  ${t.tasksPerS.toFixed(2)} tasks/s  task median ${t.medianTaskMs.toFixed(0)} ms  tasks per worker ${split}  busy ${(t.busy * 100).toFixed(0)} %  ` +
       `cpu: workers ${each} s, coordinator ${t.coordinatorCpuS.toFixed(2)} s, redis ${t.redisCpuS.toFixed(2)} s  cpu/wall ${(all / t.wallS).toFixed(2)}`,
   );
 }

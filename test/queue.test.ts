@@ -312,7 +312,7 @@ describe.skipIf(missing !== null)('the queue: a password and TLS', { timeout: 12
       expect(readResults(onlyResults(join(dir, 'results'))).records.map((r) => r.status)).toEqual(['ok']);
       const wrong = spawnSync(process.execPath, ['bin/gclab.js', 'run', 'gcbench', '--no-timing', '--queue', redis.url.replace('p%40ss', 'nope'), '--results-dir', dir], { encoding: 'utf8', env });
       expect(wrong.status).toBe(2);
-      expect(wrong.stderr.trim()).toMatch(/^gclab: cannot reach the queue at rediss:\/\/127\.0\.0\.1:\d+: WRONGPASS .*\(is redis-server running there\?\)$/);
+      expect(wrong.stderr.trim()).toMatch(/^gclab: cannot reach the queue at rediss:\/\/127\.0\.0\.1:\d+: WRONGPASS .*\(check the password in the URL\)$/);
     } finally {
       await w.stop();
       await redis.kill();

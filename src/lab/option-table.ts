@@ -42,7 +42,7 @@ export const OPTIONS = {
   json: { flags: '--json', help: 'print JSON only (no tables, no animation)' },
   queue: { flags: '--queue <url>', help: "run the tasks as jobs on a shared queue (redis://HOST:PORT[/DB], rediss:// for TLS), taken by 'gclab worker' processes on any machine" },
   queueTimeout: { flags: '--queue-timeout <seconds>', help: 'with --queue: stop, keeping what finished, when the queue is unreachable this long', default: '60', range: [1, 86_400] },
-  resume: { flags: '--resume <file>', help: 'take up an interrupted results file of the same command line: keep its finished tasks, run the rest (on --queue: re-attach to its queue)' },
+  resume: { flags: '--resume <file>', help: "take up an interrupted results file (a path, a name or 'latest') of the same command line: keep its finished tasks, run the rest (with --queue: on its queue)" },
   suite: { flags: '-s, --suite <name>', help: "the suite (see 'gclab list')", default: 'default' },
   objective: { flags: '--objective <name>', help: `what the recommendation optimises: ${OBJECTIVES.join(', ')}`, default: 'throughput' },
 } as const satisfies Record<string, OptionEntry>;

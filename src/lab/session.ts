@@ -4,7 +4,7 @@
  */
 import { Coordinator, type CoordinatorOptions, type PlannedTask, type TaskPlan, type TaskRecord, type TaskRunner } from './coordinator.js';
 import { ProgressDisplay } from './progress.js';
-import { provenance, readResults, ResultsWriter, SCHEMA_VERSION, type ResultsFile } from './store.js';
+import { provenance, readResults, resolveResultsPath, ResultsWriter, SCHEMA_VERSION, type ResultsFile } from './store.js';
 import { UsageError } from '../core/errors.js';
 import { specLabel } from './options.js';
 import { newRunQueueName, QueueCoordinator } from './queue/queue-coordinator.js';
@@ -54,7 +54,8 @@ export interface SessionResult {
 
 export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   // Everything that can refuse (the file to resume, the queue server) is asked before a file is made.
-  const previous = opts.resume === undefined ? null : resumable(opts.resume, opts.command);
+  const resumePath = opts.resume === undefined ? undefined : resolveResultsPath(opts.resume, opts.resultsDir);
+  const previous = resumePath === undefined ? null : resumable(resumePath, opts.command);
   const queueRun = opts.queue ? (previousQueueRun(previous) ?? newRunQueueName()) : null;
   let progress: ProgressDisplay | undefined;
   const note = (line: string): void => (progress ? progress.note(`gclab: ${line}`) : void process.stderr.write(`gclab: ${line}\n`));
@@ -66,9 +67,9 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   let writer: ResultsWriter;
   try {
     writer =
-      previous !== null && opts.resume !== undefined
+      previous !== null && resumePath !== undefined
         ? // The tasks it cancelled run again; everything else it finished is kept.
-          ResultsWriter.resume(opts.resume, previous, (r) => r.status !== 'cancelled')
+          ResultsWriter.resume(resumePath, previous, (r) => r.status !== 'cancelled')
         : new ResultsWriter(opts.resultsDir, opts.name, provenance(opts.command, options));
   } catch (err) {
     await runner.close(false);
@@ -96,7 +97,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     while (batch.length > 0 && !interrupted) {
       const tasks: PlannedTask[] = batch.map((plan, i) => ({ id: nextId + i, plan }));
       nextId += batch.length;
-      const toRun = tasks.filter((t) => !keptFor(t, kept, opts.resume));
+      const toRun = tasks.filter((t) => !keptFor(t, kept, resumePath));
       await runner.runTasks(toRun, (record) => {
         writer.add(record);
         display.finished(record);

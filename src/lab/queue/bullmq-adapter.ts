@@ -70,6 +70,7 @@ export class QueueServer {
   private readonly redis: Redis;
   private up = false;
   private closing = false;
+  private lastError = '';
   private readonly queues = new Map<string, Queue>();
 
   constructor(
@@ -87,25 +88,38 @@ export class QueueServer {
       events.down?.('connection closed');
     });
     // ioredis reports each failed attempt here; the state callbacks say what matters.
-    this.redis.on('error', () => {});
+    this.redis.on('error', (err: Error) => (this.lastError = err.message));
   }
 
   get connected(): boolean {
     return this.up;
   }
 
-  /** Connects, or fails with one line after `timeoutMs`. */
-  async connect(timeoutMs: number): Promise<void> {
-    let lastError = '';
-    this.redis.on('error', (err: Error) => (lastError = err.message));
-    const connecting = this.redis.connect().catch(() => undefined);
+  /** Starts connecting (once; ioredis then reconnects for ever) and waits up to `timeoutMs`: whether it is connected. */
+  async waitUntilUp(timeoutMs: number): Promise<boolean> {
+    if (this.redis.status === 'wait') this.redis.connect().catch(() => undefined);
     const deadline = Date.now() + timeoutMs;
     // A refused password will not get better by waiting.
-    while (!this.up && Date.now() < deadline && !AUTH_ERROR.test(lastError)) await Promise.race([connecting, sleep(50)]);
-    if (!this.up) {
-      this.redis.disconnect();
-      throw new UsageError(`cannot reach the queue at ${this.address.shown}${lastError ? `: ${lastError}` : ''} (is redis-server running there?)`);
-    }
+    while (!this.up && Date.now() < deadline && !this.refused) await sleep(50);
+    return this.up;
+  }
+
+  /** The server refused the password (or the ACL user): waiting will not help. */
+  get refused(): boolean {
+    return AUTH_ERROR.test(this.lastError);
+  }
+
+  /** Why it is not connected, as one line: "cannot reach the queue at URL: why (…)". */
+  get problem(): string {
+    return `cannot reach the queue at ${this.address.shown}${this.lastError ? `: ${this.lastError}` : ''} (${this.refused ? 'check the password in the URL' : 'is redis-server running there?'})`;
+  }
+
+  /** Connects, or fails with one line (a UsageError) after `timeoutMs`. */
+  async connect(timeoutMs: number): Promise<void> {
+    if (await this.waitUntilUp(timeoutMs)) return;
+    this.closing = true;
+    this.redis.disconnect();
+    throw new UsageError(this.problem);
   }
 
   async registerRun(queue: string, meta: RunMeta): Promise<void> {

@@ -125,9 +125,11 @@ export class QueueCoordinator implements TaskRunner {
     );
     if (this.stopReason !== null) this.stopAll();
     else {
-      await this.enqueue(tasks.map((t) => t.id));
-      // Outcomes that finished before this coordinator listened (a resumed run) are read back now.
-      void this.reconcile();
+      // Not awaited alone: with the server gone the add waits for it, and the run may stop meanwhile.
+      // Outcomes that finished before this coordinator listened (a resumed run) are read back after it.
+      this.enqueue(tasks.map((t) => t.id))
+        .then(() => this.reconcile())
+        .catch(() => undefined);
     }
     await Promise.all(finished);
     return records.sort((a, b) => a.id - b.id);

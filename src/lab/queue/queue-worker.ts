@@ -9,6 +9,7 @@
  * puts them back on the queue at once, for another worker.
  */
 import { hostname } from 'node:os';
+import { UsageError } from '../../core/errors.js';
 import { Coordinator, type TaskRecord } from '../coordinator.js';
 import { specLabel } from '../options.js';
 import { LAB_VERSION } from '../../version.js';
@@ -68,14 +69,14 @@ export class QueueWorker {
 
   /** Connects (retrying until the server answers) and starts serving. */
   async start(): Promise<void> {
-    for (let told = false; ; told = true) {
-      try {
-        await this.server.connect(5000);
-        break;
-      } catch (err) {
-        if (this.stopping) return;
-        if (!told) this.options.log(`${(err as Error).message}; trying again`);
+    // A worker may start before its server: it waits, saying so once; a refused password ends it.
+    for (let told = false; !(await this.server.waitUntilUp(told ? 1000 : 5000)); told = true) {
+      if (this.server.refused) {
+        await this.server.close();
+        throw new UsageError(this.server.problem);
       }
+      if (this.stopping) return;
+      if (!told) this.options.log(`${this.server.problem}; waiting for it`);
     }
     this.options.log(`worker ${this.options.name}: ${this.options.workers} at once, waiting for tasks on ${this.address.shown}${this.options.allowJs ? ' (JavaScript workloads allowed)' : ''}`);
     this.poller = setInterval(() => void this.poll(), POLL_MS);
@@ -155,7 +156,10 @@ export class QueueWorker {
   }
 
   private async retire(serving: Serving): Promise<void> {
-    await serving.consumer.close();
+    // Without the server BullMQ cannot finish its goodbyes: the running jobs are lost to it anyway
+    // (the coordinator adds them again), so it is not waited for.
+    if (this.server.connected) await serving.consumer.close();
+    else await Promise.race([serving.consumer.close(true).catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
     await serving.pool?.close();
     await this.server.forget(serving.queue);
   }

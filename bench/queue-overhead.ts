@@ -56,7 +56,8 @@ if (spawnSync('redis-server', ['--version']).status !== 0) {
 installBuiltIns(BUILT_INS);
 // A few ms of simulation: what is left of the time is the queue's.
 const small: TaskPlan = { spec: resolveRunSpec({ workload: 'slots-vs-dict', params: ['n=100'] }), repetition: 0 };
-// A task of ~150 ms (n=300000, warm, on the 2-core machine this was written on): long enough that two workers can overlap, short enough for a quick batch.
+// About 120-140 ms of simulation at n=300000 (warm, on the 2-core machine this was written on):
+// long enough that the queue's few ms per task are small beside it, short enough for quick rounds.
 const medium: TaskPlan = { spec: resolveRunSpec({ workload: 'cyclic-graphs', variant: 'pairs', params: [`n=${values.n}`] }), repetition: 0 };
 const options: CoordinatorOptions = { workers: 1, sampleIntervalMs: 0, taskTimeoutMs: 60_000, timing: null };
 
@@ -144,6 +145,23 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
 
+/**
+ * Commands the server has run so far, from `INFO commandstats` (redis-cli, which Debian's
+ * redis-server package brings): all of them, and the scripts among them (BullMQ's every step is a
+ * Lua script; the commands a script runs are counted as well). null without redis-cli.
+ */
+function redisCalls(port: number): { all: number; scripts: number } | null {
+  const info = spawnSync('redis-cli', ['-p', String(port), 'info', 'commandstats'], { encoding: 'utf8' });
+  if (info.status !== 0) return null;
+  let all = 0;
+  let scripts = 0;
+  for (const m of info.stdout.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)) {
+    all += Number(m[2]);
+    if (m[1] === 'evalsha' || m[1] === 'eval') scripts += Number(m[2]);
+  }
+  return { all, scripts };
+}
+
 let nextTaskId = 0;
 const tasksOf = (plan: TaskPlan, count: number): PlannedTask[] => Array.from({ length: count }, () => ({ id: nextTaskId++, plan }));
 
@@ -158,9 +176,15 @@ async function openRun(url: string): Promise<{ run: string; coordinator: QueueCo
   return { run, coordinator };
 }
 
-/** Untimed batches of `plan` until every worker has run at least one task of this run. */
+/** Tasks of `run` a worker finished, from its log ('task N of RUN: ok (…)'). */
+const finishedOf = (w: WorkerProcess, run: string): number => w.log.split('\n').filter((l) => l.includes(`of ${run}: ok`)).length;
+
+/**
+ * Untimed batches of `plan` until every worker has finished three tasks of this run: a worker
+ * started for the round has a cold JIT, and one cold worker takes fewer tasks of the timed batch.
+ */
 async function warmUp(coordinator: QueueCoordinator, run: string, workers: readonly WorkerProcess[], plan: TaskPlan, perBatch: number): Promise<void> {
-  for (let batch = 0; workers.some((w) => !w.log.includes(`of ${run}: `)); batch++) {
+  for (let batch = 0; workers.some((w) => finishedOf(w, run) < 3); batch++) {
     if (batch === 20) throw new Error(`after ${batch} warm-up batches some worker has taken no task of ${run}`);
     checkOk(await coordinator.runTasks(tasksOf(plan, perBatch), () => {}));
   }
@@ -211,6 +235,8 @@ interface Throughput {
   readonly medianTaskMs: number;
   /** The tasks' own run time over the workers' wall time: what is not busy went between tasks. */
   readonly busy: number;
+  /** Redis commands per task during the timed batch (all, and the scripts among them), when redis-cli is there. */
+  readonly callsPerTask: { all: number; scripts: number } | null;
 }
 
 /** The medium batch at once on a fresh run, with the workers given (all of them warm first). */
@@ -223,10 +249,13 @@ async function throughput(url: string, workers: readonly WorkerProcess[], redis:
     const taken0 = workers.map(taken);
     const workerCpu0 = workers.map((w) => cpuSeconds(w.child.pid!));
     const redisCpu0 = cpuSeconds(redis.pid!);
+    const calls0 = redisCalls(port);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const records = await coordinator.runTasks(tasksOf(medium, mediumTasks), () => {});
     const wallS = (performance.now() - t0) / 1000;
+    const calls1 = redisCalls(port);
+    const callsPerTask = calls0 && calls1 ? { all: (calls1.all - calls0.all) / mediumTasks, scripts: (calls1.scripts - calls0.scripts) / mediumTasks } : null;
     const cpu = process.cpuUsage(cpu0);
     const workerCpuS = workers.map((w, i) => cpuSeconds(w.child.pid!) - workerCpu0[i]);
     const redisCpuS = cpuSeconds(redis.pid!) - redisCpu0;
@@ -234,7 +263,7 @@ async function throughput(url: string, workers: readonly WorkerProcess[], redis:
     checkOk(records);
     const walls = records.map((r) => r.wallMs).sort((a, b) => a - b);
     const busy = walls.reduce((a, b) => a + b, 0) / 1000 / (wallS * workers.length);
-    return { wallS, tasksPerS: mediumTasks / wallS, workerCpuS, workerTasks, coordinatorCpuS: (cpu.user + cpu.system) / 1e6, redisCpuS, medianTaskMs: quantile(walls, 0.5), busy };
+    return { wallS, tasksPerS: mediumTasks / wallS, workerCpuS, workerTasks, coordinatorCpuS: (cpu.user + cpu.system) / 1e6, redisCpuS, medianTaskMs: quantile(walls, 0.5), busy, callsPerTask };
   } finally {
     await coordinator.close(true);
   }
@@ -289,6 +318,10 @@ try {
   showThroughput('2 workers', two);
   const perRound = (ts: Throughput[]): string => ts.map((t) => t.tasksPerS.toFixed(2)).join(' ');
   console.log(`  tasks/s by round: 1 worker ${perRound(ones)}; 2 workers ${perRound(twos)}`);
+  if (two.callsPerTask) {
+    // Includes the workers' polling and the coordinator's watch while the batch ran, spread over its tasks.
+    console.log(`  redis commands per task (2 workers, ${(two.medianTaskMs / 1000).toFixed(2)} s tasks): ${two.callsPerTask.all.toFixed(1)}, of them ${two.callsPerTask.scripts.toFixed(1)} scripts`);
+  }
 
   const ratio = two.tasksPerS / one.tasksPerS;
   console.log('summary:');

@@ -207,13 +207,16 @@ export class RunQueue {
   }
 
   async job(id: string): Promise<JobState> {
+    // The state first: BullMQ stores a job's outcome and moves it to completed in one step, so a
+    // job read as completed has its outcome; read the other way round, a job finishing between
+    // the two reads would look completed without one.
+    const state = await this.queue.getJobState(id);
+    if (state === 'unknown') return { state: 'missing' };
+    if (state !== 'completed' && state !== 'failed') return { state: 'pending' };
     const job = await this.queue.getJob(id);
     if (!job) return { state: 'missing' };
-    const state = await job.getState();
-    if (state === 'completed') return { state: 'completed', value: String(job.returnvalue) };
     if (state === 'failed') return { state: 'failed', reason: job.failedReason };
-    if (state === 'unknown') return { state: 'missing' };
-    return { state: 'pending' };
+    return job.returnvalue === null || job.returnvalue === undefined ? { state: 'pending' } : { state: 'completed', value: String(job.returnvalue) };
   }
 
   /** Removes a job whose outcome is kept elsewhere (the results file), so the server holds only work in flight. */

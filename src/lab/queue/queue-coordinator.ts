@@ -154,7 +154,7 @@ export class QueueCoordinator implements TaskRunner {
       // Stopped: workers finish what they run (their outcomes stay for --resume) and take nothing new.
       else await bounded(this.queue.pause());
     }
-    await bounded(this.queue.close());
+    await bounded(this.queue.close(), this.server.connected ? 3000 : 500);
     await this.server.close();
   }
 

@@ -24,7 +24,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CoordinatorOptions, PlannedTask, TaskPlan, TaskRecord } from '../src/lab/coordinator.js';
@@ -32,6 +31,7 @@ import { resolveRunSpec } from '../src/lab/options.js';
 import { newRunQueueName, QueueCoordinator } from '../src/lab/queue/queue-coordinator.js';
 import { installBuiltIns } from '../src/lab/registry.js';
 import { BUILT_INS } from '../workloads/index.js';
+import { redisMissing, RedisServer } from './support/redis-server.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,8 +48,9 @@ const rounds = Number(values.rounds);
 // From dist/bench/ or (run with tsx) from bench/: the repository's root either way.
 const root = resolve(import.meta.dirname, import.meta.url.endsWith('.ts') ? '..' : '../..');
 
-if (spawnSync('redis-server', ['--version']).status !== 0) {
-  console.log('redis-server is not installed (Debian: apt-get install redis-server): nothing measured');
+const missing = redisMissing();
+if (missing !== null) {
+  console.log(`${missing}: nothing measured`);
   process.exit(0);
 }
 
@@ -63,8 +64,11 @@ const options: CoordinatorOptions = { workers: 1, sampleIntervalMs: 0, taskTimeo
 
 /** Every child started here, killed at the end whatever happens. */
 const children: ChildProcess[] = [];
+let redisServer: RedisServer | undefined;
 const killAll = (): void => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  // Its SIGKILL goes now; the promise only waits for the exit.
+  void redisServer?.kill();
 };
 process.on('exit', killAll);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -72,33 +76,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     killAll();
     process.exit(130);
   });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
-/** redis-server in the foreground, ready once it says so. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  await new Promise<void>((ready, fail) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Ready to accept connections')) ready();
-    });
-    child.stderr!.resume();
-    child.once('exit', (code) => fail(new Error(`redis-server exited (${code}): ${out}`)));
-  });
-  return child;
 }
 
 /** A `gclab worker` process; its log (stderr) is kept to see when it is ready and which run it served. */
@@ -240,7 +217,7 @@ interface Throughput {
 }
 
 /** The medium batch at once on a fresh run, with the workers given (all of them warm first). */
-async function throughput(url: string, workers: readonly WorkerProcess[], redis: ChildProcess): Promise<Throughput> {
+async function throughput(url: string, workers: readonly WorkerProcess[], redis: RedisServer): Promise<Throughput> {
   const { run, coordinator } = await openRun(url);
   try {
     await warmUp(coordinator, run, workers, medium, 2 * workers.length);
@@ -285,10 +262,10 @@ function showThroughput(label: string, t: Throughput): void {
   );
 }
 
-const port = await freePort();
-const url = `redis://127.0.0.1:${port}`;
+const redis = await RedisServer.start();
+redisServer = redis;
+const { port, url } = redis;
 try {
-  const redis = await startRedis(port);
   const w1 = new WorkerProcess('w1', url);
   await w1.waitFor('waiting for tasks');
   console.log(`redis-server on ${url}; CPU time from /proc/<pid>/stat at ${ticksPerSecond} ticks/s`);

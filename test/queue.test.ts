@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listResults, readResults } from '../src/lab/store.js';
-import { GclabProcess, makeTestCa, redisMissing, RedisServer, startWorker } from './support/redis.js';
+import { GclabProcess, makeTestCa, redisMissing, RedisServer, startWorker, withRedisClient } from './support/redis.js';
 
 const missing = redisMissing();
 if (missing) console.log(`skipping the queue tests: ${missing}`);
@@ -120,7 +120,7 @@ describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout
   afterEach(async () => {
     await Promise.all(started.splice(0).map((p) => p.stop()));
     await redis.ensureRunning(); // a test killed it
-    await redis.flush();
+    await withRedisClient(redis, (client) => client.flushall());
   });
   afterAll(async () => {
     await redis?.kill();
@@ -271,7 +271,7 @@ describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout
     expect(a.stderr).not.toMatch(/task 0 of \S+: ok/);
     // back on the run's wait list now, not left to stall until its lock runs out
     const [, queue] = /serving run (\S+)/.exec(a.stderr)!;
-    expect(await redis.list(`bull:${queue}:wait`)).toEqual(['t0']);
+    expect(await withRedisClient(redis, (client) => client.lrange(`bull:${queue}:wait`, 0, -1))).toEqual(['t0']);
     const b = worker('b');
     expect(await run.exited, run.stderr).toBe(0);
     expect(b.stderr).toMatch(/task 0 of \S+: ok/);

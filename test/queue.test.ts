@@ -7,7 +7,7 @@
  * redis-server the queue tests skip, saying why; bad input needs no server.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +143,36 @@ describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout
     if (keys.status === 0) expect(keys.stdout.trim()).toBe('');
   });
 
+  it('a Python program with a module beside it travels as its source: the figures are the local run\'s', async () => {
+    const src = freshDir();
+    writeFileSync(join(src, 'helper.py'), 'def churn(n):\n    keep = []\n    for i in range(n):\n        keep.append((i, [i]))\n    return len(keep)\n');
+    writeFileSync(
+      join(src, 'two_files.py'),
+      'import twin\nimport helper\n\n\ndef run(p):\n    helper.churn(p["n"])\n\n\nif __name__ == "__main__":\n    twin.main("two-files", {"run": run}, {"n": 20000})\n',
+    );
+    const args = ['run', join(src, 'two_files.py'), '--profile', '3.11,3.14.0', '--no-timing'];
+    const dir = freshDir();
+    expect(gclab(...args, '--results-dir', dir).status).toBe(0);
+    const w = worker('a');
+    const qdir = freshDir();
+    const r = gclab(...args, '--queue', redis.url, '--results-dir', qdir);
+    expect(r.status, r.stderr).toBe(0);
+    await w.waitFor(/two-files\/run n=20000 @3\.14\.0 started/, 5000);
+    expectSameFigures(onlyResults(dir), onlyResults(qdir));
+  });
+
+  it('tips over the queue: the scoreboard of a local run', async () => {
+    const args = ['tips', '--tip', 'use __slots__', '--profile', '3.12,3.13', '--no-timing', '--json'];
+    const local = gclab(...args, '--results-dir', freshDir());
+    expect(local.status, local.stderr).toBe(0);
+    worker('a');
+    worker('b');
+    const queued = gclab(...args, '--queue', redis.url, '--results-dir', freshDir());
+    expect(queued.status, queued.stderr).toBe(0);
+    const rows = (out: string) => (JSON.parse(out) as { tips: unknown[] }).tips;
+    expect(rows(queued.stdout)).toEqual(rows(local.stdout));
+  });
+
   it('a worker killed mid-task: the task runs again on another worker, once', async () => {
     const args = ['run', program, '--param', 'n=2000000', '--repeat', '3', '--no-timing'];
     const dir = freshDir();
@@ -155,7 +185,7 @@ describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout
     const b = worker('b');
     expect(await run.exited, run.stderr).toBe(0);
     // b ran the task a died in (after its lock ran out), and every task is in the file once
-    expect(b.stderr).toMatch(new RegExp(`task ${taskId} of \\S+: ok`));
+    await b.waitFor(new RegExp(`task ${taskId} of \\S+: ok`), 5000);
     expectSameFigures(onlyResults(dir), onlyResults(qdir));
   });
 
@@ -274,7 +304,7 @@ describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout
     expect(await withRedisClient(redis, (client) => client.lrange(`bull:${queue}:wait`, 0, -1))).toEqual(['t0']);
     const b = worker('b');
     expect(await run.exited, run.stderr).toBe(0);
-    expect(b.stderr).toMatch(/task 0 of \S+: ok/);
+    await b.waitFor(/task 0 of \S+: ok/, 5000);
     expect(readResults(onlyResults(dir)).records.map((r) => r.status)).toEqual(['ok']);
   });
 

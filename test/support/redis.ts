@@ -37,7 +37,8 @@ export class GclabProcess {
     this.child = spawn(process.execPath, ['bin/gclab.js', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.exited = new Promise((r) => this.child.once('exit', (code) => r(code)));
+    // 'close', not 'exit': by then everything it printed has been read.
+    this.exited = new Promise((r) => this.child.once('close', (code) => r(code)));
   }
 
   /** Resolves when its stderr matches `pattern` (rejects after `ms`, with what it printed). */

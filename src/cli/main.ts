@@ -19,6 +19,7 @@ import { addLabOptions, addPoolOptions, tableOption } from './commands/lab-optio
 import { DEFAULT_TIP_PROFILES, tipsCommand, type TipsOptions } from './commands/tips.js';
 import { tuneCommand, type TuneOptions } from './commands/tune.js';
 import { DEFAULT_STALL_SECONDS, workerCommand, type WorkerOptions } from './commands/worker.js';
+import { DEFAULT_WORKERS } from '../lab/coordinator.js';
 import { REPORT_HELP, reportCommand, type ReportOptions } from './commands/report.js';
 import { DEFAULT_PROFILE } from '../lab/options.js';
 import { UsageError } from '../core/errors.js';
@@ -163,7 +164,7 @@ export function buildProgram(out: (line: string) => void): Command {
     .command('worker')
     .description("Take tasks from the runs on a shared queue (another machine's bench, tune, tips or run --queue) until stopped")
     .addOption(tableOption('queue', 'the queue server: redis://[:PASSWORD@]HOST:PORT[/DB], or rediss:// for TLS'))
-    .addOption(tableOption('workers', 'tasks at once, each on its own thread'))
+    .addOption(tableOption('workers', `tasks at once, each on its own thread (default: ${DEFAULT_WORKERS}, from the CPU count)`))
     .option('--name <name>', 'how this worker is shown in the runs it serves (default: HOST-PID)')
     .option('--allow-js', "also run JavaScript/TypeScript workloads (they run with this process's full rights; Python programs never need it)")
     .option('--stall-timeout <seconds>', `a task whose worker stops answering this long goes to another worker (default: ${DEFAULT_STALL_SECONDS})`)

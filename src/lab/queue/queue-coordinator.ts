@@ -13,6 +13,7 @@
 import { hostname } from 'node:os';
 import { priced, type CoordinatorOptions, type PlannedTask, type RunningTask, type TaskRecord, type TaskRunner } from '../coordinator.js';
 import { TaskPhase } from '../protocol.js';
+import { UsageError } from '../../core/errors.js';
 import { LAB_VERSION } from '../../version.js';
 import { queueAddress, QueueServer, RunQueue, type QueueAddress } from './bullmq-adapter.js';
 import { decodeRecord, jobId, REFUSED, shippedProgram, taskIdOf, type PoolSettings, type TaskJobData, type TaskProgress } from './task-jobs.js';
@@ -63,6 +64,7 @@ export class QueueCoordinator implements TaskRunner {
   private noWorkerSince = Date.now();
   private toldNoWorker = false;
   private reconciling = false;
+  private reconcileAgain = false;
   private readonly pool: PoolSettings;
 
   private constructor(
@@ -86,11 +88,18 @@ export class QueueCoordinator implements TaskRunner {
       failed: (id, reason) => self?.failed(taskIdOf(id), reason),
       progress: (id, data) => self?.progressed(taskIdOf(id), data as TaskProgress),
     });
-    await queue.ready();
-    self = new QueueCoordinator(options, q, address, server, queue);
-    await self.register();
-    // A run stopped by Ctrl-C paused its queue; its resumption opens it again.
-    await queue.resume();
+    try {
+      await queue.ready();
+      self = new QueueCoordinator(options, q, address, server, queue);
+      await self.register();
+      // A run stopped by Ctrl-C paused its queue; its resumption opens it again.
+      await queue.resume();
+    } catch (err) {
+      // The server went (or refused a command) just after answering: nothing is left open.
+      await bounded(queue.close(), 500);
+      await server.close();
+      throw new UsageError(`the queue at ${address.shown} failed as the run started: ${err instanceof Error ? err.message : String(err)}`);
+    }
     self.timers.push(setInterval(() => void self!.reconcile(), RECONCILE_MS));
     self.timers.push(setInterval(() => void self!.watch(), WATCH_MS));
     return self;
@@ -230,8 +239,14 @@ export class QueueCoordinator implements TaskRunner {
 
   /** Reads back every outstanding job: takes finished outcomes, adds again what the server lost. */
   private async reconcile(): Promise<void> {
-    if (this.reconciling || this.stopReason !== null || !this.server.connected || this.outstanding.size === 0) return;
+    // Asked while a reading is under way (a batch added meanwhile): that one reads again after.
+    if (this.reconciling) {
+      this.reconcileAgain = true;
+      return;
+    }
+    if (this.stopReason !== null || !this.server.connected || this.outstanding.size === 0) return;
     this.reconciling = true;
+    this.reconcileAgain = false;
     try {
       const ids = [...this.outstanding.keys()];
       const states = await Promise.all(ids.map((id) => this.queue.job(jobId(id))));
@@ -249,6 +264,7 @@ export class QueueCoordinator implements TaskRunner {
     } finally {
       this.reconciling = false;
     }
+    if (this.reconcileAgain) await this.reconcile();
   }
 
   private async watch(): Promise<void> {

@@ -101,7 +101,7 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
 
   const label = `${baseSpec.workload}/${baseSpec.variant} on ${baseSpec.profile}`;
   checkRunOutputs(resultsDirOf(opts), opts.html);
-  if (!opts.json && !opts.md) out(`gclab tune: ${label}, objective ${objective}, ${whereLabel(opts, coordinator)}\n  ${searchLabel}`);
+  if (!opts.json && !opts.md) out(`gclab tune: ${label}, objective ${objective}, ${opts.queue !== undefined ? `${whereLabel(opts, coordinator)}, ${coordinator.workers} points at once` : whereLabel(opts, coordinator)}\n  ${searchLabel}`);
   const session = await runSession({
     ...resolveSessionPlace(opts),
     name: `tune-${baseSpec.workload}-${baseSpec.variant}`,

@@ -11,7 +11,8 @@
  *   round. Tasks/s and the ratio (target: two >= 1.7x one), with the
  *   CPU time of every process involved beside the wall time: on a 2-core machine two busy workers
  *   should take close to 2 s of CPU per second of wall, and what the coordinator and redis-server
- *   take comes out of the same two cores.
+ *   take comes out of the same two cores. The same batch on this process's own pool with one
+ *   thread and two, in the same rounds, gives the machine's own scaling: the ceiling for the queue's.
  *
  * Each phase first runs untimed warm-up tasks on its own run: a worker's pool belongs to the run
  * it serves, so its threads (and their JIT) are new with each run, and a worker finds a new run
@@ -26,7 +27,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CoordinatorOptions, PlannedTask, TaskPlan, TaskRecord } from '../src/lab/coordinator.js';
+import { Coordinator, type CoordinatorOptions, type PlannedTask, type TaskPlan, type TaskRecord } from '../src/lab/coordinator.js';
 import { resolveRunSpec } from '../src/lab/options.js';
 import { newRunQueueName, QueueCoordinator } from '../src/lab/queue/queue-coordinator.js';
 import { installBuiltIns } from '../src/lab/registry.js';
@@ -246,6 +247,24 @@ async function throughput(url: string, workers: readonly WorkerProcess[], redis:
   }
 }
 
+/**
+ * The same batch on this process's own Piscina pool, no queue: how this machine scales from one
+ * thread to two, the ceiling the queue's one-to-two workers can be held to.
+ */
+async function localTasksPerS(threads: number): Promise<number> {
+  const pool = new Coordinator({ ...options, workers: threads });
+  try {
+    checkOk(await pool.runTasks(tasksOf(medium, 3 * threads), () => {})); // warm-up
+    const t0 = performance.now();
+    checkOk(await pool.runTasks(tasksOf(medium, mediumTasks), () => {}));
+    return mediumTasks / ((performance.now() - t0) / 1000);
+  } finally {
+    await pool.close();
+  }
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 /** The round of median wall time (its CPU figures with it). */
 function medianRound(ts: readonly Throughput[]): Throughput {
   return [...ts].sort((a, b) => a.wallS - b.wallS)[Math.floor(ts.length / 2)];
@@ -281,13 +300,18 @@ try {
   // its rounds and killed after, so the one-worker rounds have the queue to w1 alone.
   const ones: Throughput[] = [];
   const twos: Throughput[] = [];
+  const localOnes: number[] = [];
+  const localTwos: number[] = [];
   for (let round = 0; round < rounds; round++) {
     ones.push(await throughput(url, [w1], redis));
     const w2 = new WorkerProcess('w2', url);
     await w2.waitFor('waiting for tasks');
     twos.push(await throughput(url, [w1, w2], redis));
     await w2.kill();
-    process.stderr.write(`round ${round + 1}/${rounds}: ${ones[round].tasksPerS.toFixed(2)} vs ${twos[round].tasksPerS.toFixed(2)} tasks/s\n`);
+    // The local pool in the same round, while the workers idle.
+    localOnes.push(await localTasksPerS(1));
+    localTwos.push(await localTasksPerS(2));
+    process.stderr.write(`round ${round + 1}/${rounds}: queue ${ones[round].tasksPerS.toFixed(2)} vs ${twos[round].tasksPerS.toFixed(2)} tasks/s, local pool ${localOnes[round].toFixed(2)} vs ${localTwos[round].toFixed(2)}\n`);
   }
   const one = medianRound(ones);
   const two = medianRound(twos);
@@ -300,10 +324,14 @@ try {
     console.log(`  redis commands per task (2 workers, ${(two.medianTaskMs / 1000).toFixed(2)} s tasks): ${two.callsPerTask.all.toFixed(1)}, of them ${two.callsPerTask.scripts.toFixed(1)} scripts`);
   }
 
+  const localRatio = median(localTwos) / median(localOnes);
+  console.log(`  the local pool (no queue), same tasks, median round: 1 thread ${median(localOnes).toFixed(2)} tasks/s, 2 threads ${median(localTwos).toFixed(2)} tasks/s, ${localRatio.toFixed(2)}x`);
+
   const ratio = two.tasksPerS / one.tasksPerS;
   console.log('summary:');
   console.log(`  overhead per task: median ${ms(o.median)} (target <= 10 ms: ${o.median <= 10 ? 'PASS' : 'MISS'}), p99 ${ms(o.p99)}`);
   console.log(`  two workers vs one: ${ratio.toFixed(2)}x the tasks/s (target >= 1.7x: ${ratio >= 1.7 ? 'PASS' : 'MISS'})`);
+  console.log(`  the machine's own one-to-two scaling (local pool): ${localRatio.toFixed(2)}x; the queue keeps ${((100 * ratio) / localRatio).toFixed(0)} % of it`);
 } finally {
   killAll();
 }

@@ -32,7 +32,9 @@ export function settingOf(spec: RunSpec, defaults: Thresholds): Setting {
 
 export function analyseTune(records: readonly TaskRecord[], objective: Objective, defaults: Thresholds): TuneAnalysis {
   const defaultSetting: Setting = { threshold: defaults, freezeAt: null };
-  const base = records.map((record) => {
+  // In task order, not the order the tasks finished in (the workers' race): a tie on every figure
+  // goes to the first point planned, so the same sweep recommends the same point however it ran.
+  const base = [...records].sort((a, b) => a.id - b.id).map((record) => {
     const setting = settingOf(record.spec, defaults);
     return { record, setting, figures: pointFigures(record), isDefault: sameSetting(setting, defaultSetting) };
   });

@@ -89,7 +89,8 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
     searchLabel = `adaptive search, budget ${budget} runs over a lattice of ${space.size} points`;
     nextBatch = (finished) => {
       const measured: MeasuredPoint[] = [];
-      for (const r of finished) {
+      // In task order: the search must not depend on which worker finished first.
+      for (const r of [...finished].sort((a, b) => a.id - b.id)) {
         const point = space.pointOf(settingOf(r.spec, defaults));
         if (point) measured.push({ point, figures: pointFigures(r) });
       }

@@ -298,7 +298,7 @@ export class RunQueueWorker {
         concurrency: options.concurrency,
         lockDuration: options.stallMs,
         stalledInterval: options.stallMs,
-        // A task whose worker died is retried; one that stalls three times fails (it kills its workers).
+        // A task whose worker died is retried; one that stalls more than three times fails (it kills its workers).
         maxStalledCount: 3,
         name: options.workerName,
       },

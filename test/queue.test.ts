@@ -28,6 +28,14 @@ function onlyResults(dir: string): string {
   return files[0].path;
 }
 
+/** The results file of `args` run on this machine's pool (the figures a queue run must give). */
+function localRun(args: readonly string[]): string {
+  const dir = freshDir();
+  const r = gclab(...args, '--results-dir', dir);
+  expect(r.status, r.stderr).toBe(0);
+  return onlyResults(dir);
+}
+
 /** The deterministic figures of two results files are equal (and each task ran once). */
 function expectSameFigures(local: string, queued: string): void {
   const a = readResults(local);
@@ -73,8 +81,7 @@ describe('the queue: bad input', { timeout: 60_000 }, () => {
 describe('--resume on this machine', { timeout: 120_000 }, () => {
   it('a run stopped by Ctrl-C is taken up again: its finished tasks kept, the cancelled ones run, none twice', async () => {
     const args = ['run', program, '--param', 'n=1000000', '--repeat', '4', '--workers', '1', '--no-timing'];
-    const dir = freshDir();
-    expect(gclab(...args, '--results-dir', dir).status).toBe(0);
+    const local = localRun(args);
     const qdir = freshDir();
     const first = new GclabProcess([...args, '--results-dir', qdir]);
     await first.waitFor(/\[1\/4\] .*: ok/);
@@ -96,7 +103,7 @@ describe('--resume on this machine', { timeout: 120_000 }, () => {
     expect(after.records.map((r) => r.id).sort()).toEqual([0, 1, 2, 3]);
     // the tasks finished before Ctrl-C are the very records kept, not run again
     expect(after.records.slice(0, kept.length).map((r) => r.wallMs)).toEqual(kept.map((r) => r.wallMs));
-    expectSameFigures(onlyResults(dir), cut);
+    expectSameFigures(local, cut);
   });
 });
 
@@ -107,6 +114,16 @@ describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout
     const w = startWorker(redis, name, extra);
     started.push(w);
     return w;
+  };
+  /** What a command prints run here, then on the queue with two workers. */
+  const stdoutHereAndOnTwoWorkers = (args: readonly string[]): [string, string] => {
+    const local = gclab(...args, '--results-dir', freshDir());
+    expect(local.status, local.stderr).toBe(0);
+    worker('a');
+    worker('b');
+    const queued = gclab(...args, '--queue', redis.url, '--results-dir', freshDir());
+    expect(queued.status, queued.stderr).toBe(0);
+    return [local.stdout, queued.stdout];
   };
   const coordinator = (args: readonly string[]): GclabProcess => {
     const c = new GclabProcess(args);
@@ -127,9 +144,7 @@ describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout
   });
 
   it('bench --suite quick on two workers gives the local run\'s figures', async () => {
-    const dir = freshDir();
-    expect(gclab('bench', '--suite', 'quick', '--no-timing', '--results-dir', dir).status).toBe(0);
-    const local = onlyResults(dir);
+    const local = localRun(['bench', '--suite', 'quick', '--no-timing']);
     worker('a');
     worker('b');
     const qdir = freshDir();
@@ -151,32 +166,25 @@ describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout
       'import twin\nimport helper\n\n\ndef run(p):\n    helper.churn(p["n"])\n\n\nif __name__ == "__main__":\n    twin.main("two-files", {"run": run}, {"n": 20000})\n',
     );
     const args = ['run', join(src, 'two_files.py'), '--profile', '3.11,3.14.0', '--no-timing'];
-    const dir = freshDir();
-    expect(gclab(...args, '--results-dir', dir).status).toBe(0);
+    const local = localRun(args);
     const w = worker('a');
     const qdir = freshDir();
     const r = gclab(...args, '--queue', redis.url, '--results-dir', qdir);
     expect(r.status, r.stderr).toBe(0);
     await w.waitFor(/two-files\/run n=20000 @3\.14\.0 started/, 5000);
-    expectSameFigures(onlyResults(dir), onlyResults(qdir));
+    expectSameFigures(local, onlyResults(qdir));
   });
 
   it('tips over the queue: the scoreboard of a local run', async () => {
     const args = ['tips', '--tip', 'use __slots__', '--profile', '3.12,3.13', '--no-timing', '--json'];
-    const local = gclab(...args, '--results-dir', freshDir());
-    expect(local.status, local.stderr).toBe(0);
-    worker('a');
-    worker('b');
-    const queued = gclab(...args, '--queue', redis.url, '--results-dir', freshDir());
-    expect(queued.status, queued.stderr).toBe(0);
+    const [local, queued] = stdoutHereAndOnTwoWorkers(args);
     const rows = (out: string) => (JSON.parse(out) as { tips: unknown[] }).tips;
-    expect(rows(queued.stdout)).toEqual(rows(local.stdout));
+    expect(rows(queued)).toEqual(rows(local));
   });
 
   it('a worker killed mid-task: the task runs again on another worker, once', async () => {
     const args = ['run', program, '--param', 'n=2000000', '--repeat', '3', '--no-timing'];
-    const dir = freshDir();
-    expect(gclab(...args, '--results-dir', dir).status).toBe(0);
+    const local = localRun(args);
     const a = worker('a');
     const qdir = freshDir();
     const run = coordinator([...args, '--queue', redis.url, '--results-dir', qdir]);
@@ -186,7 +194,7 @@ describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout
     expect(await run.exited, run.stderr).toBe(0);
     // b ran the task a died in (after its lock ran out), and every task is in the file once
     await b.waitFor(new RegExp(`task ${taskId} of \\S+: ok`), 5000);
-    expectSameFigures(onlyResults(dir), onlyResults(qdir));
+    expectSameFigures(local, onlyResults(qdir));
   });
 
   it('with no worker the run waits and says how to start one; a worker that comes later finishes it', async () => {
@@ -200,8 +208,7 @@ describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout
 
   it('the coordinator killed mid-run and resumed with --resume: finished tasks kept, the rest run, none twice', async () => {
     const args = ['run', program, '--param', 'n=1000000', '--repeat', '4', '--no-timing'];
-    const dir = freshDir();
-    expect(gclab(...args, '--results-dir', dir).status).toBe(0);
+    const local = localRun(args);
     worker('a');
     const qdir = freshDir();
     const first = coordinator([...args, '--queue', redis.url, '--results-dir', qdir]);
@@ -216,13 +223,12 @@ describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout
     const after = readResults(cut);
     expect(after.complete).toBe(true);
     expect(after.records.map((r) => r.id).sort()).toEqual([0, 1, 2, 3]);
-    expectSameFigures(onlyResults(dir), cut);
+    expectSameFigures(local, cut);
   });
 
   it('Redis restarting mid-run: the coordinator and the worker reconnect and the run finishes', async () => {
     const args = ['run', program, '--param', 'n=1500000', '--repeat', '3', '--no-timing'];
-    const dir = freshDir();
-    expect(gclab(...args, '--results-dir', dir).status).toBe(0);
+    const local = localRun(args);
     const a = worker('a');
     const qdir = freshDir();
     const run = coordinator([...args, '--queue', redis.url, '--results-dir', qdir]);
@@ -233,7 +239,7 @@ describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout
     expect(await run.exited, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/gclab: lost the queue at redis:\/\/127\.0\.0\.1:\d+ \(connection closed\); reconnecting, for up to 60 s/);
     expect(run.stderr).toMatch(/gclab: the queue at redis:\/\/127\.0\.0\.1:\d+ is back/);
-    expectSameFigures(onlyResults(dir), onlyResults(qdir));
+    expectSameFigures(local, onlyResults(qdir));
   });
 
   it('Redis gone for longer than --queue-timeout: the run stops, keeping what finished', async () => {
@@ -275,17 +281,12 @@ describe.skipIf(missing !== null)('the queue: runs on remote workers', { timeout
 
   it('tune --budget over the queue recommends what the local run recommends', async () => {
     const args = ['tune', 'long-lived-churn', '--threshold0', '100..100000:9:log', '--threshold1', '5,20', '--budget', '8', '--objective', 'gc-share', '--param', 'n=3000', '--param', 'm=6000', '--no-timing', '--json'];
-    const local = gclab(...args, '--results-dir', freshDir());
-    expect(local.status, local.stderr).toBe(0);
-    worker('a');
-    worker('b');
-    const queued = gclab(...args, '--queue', redis.url, '--results-dir', freshDir());
-    expect(queued.status, queued.stderr).toBe(0);
+    const [local, queued] = stdoutHereAndOnTwoWorkers(args);
     const pick = (out: string) => {
       const t = JSON.parse(out) as { recommended: { threshold: number[]; freezeAt: string | null }; points: unknown[] };
       return { recommended: [t.recommended.threshold, t.recommended.freezeAt], points: t.points.length };
     };
-    expect(pick(queued.stdout)).toEqual(pick(local.stdout));
+    expect(pick(queued)).toEqual(pick(local));
   });
 
   it('a second SIGTERM hands the running task back to the queue at once; another worker runs it', async () => {

@@ -23,15 +23,15 @@
  * Without redis-server installed it says so and exits 0. On a shared machine read the ratios, not
  * the absolute times.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Coordinator, type CoordinatorOptions, type PlannedTask, type TaskPlan, type TaskRecord } from '../src/lab/coordinator.js';
 import { resolveRunSpec } from '../src/lab/options.js';
 import { newRunQueueName, QueueCoordinator } from '../src/lab/queue/queue-coordinator.js';
 import { installBuiltIns } from '../src/lab/registry.js';
 import { BUILT_INS } from '../workloads/index.js';
+import { GclabProcess } from './support/gclab-process.js';
 import { redisMissing, RedisServer } from './support/redis-server.js';
 
 const { values } = parseArgs({
@@ -45,9 +45,6 @@ const { values } = parseArgs({
 const smallTasks = Number(values.small);
 const mediumTasks = Number(values.tasks);
 const rounds = Number(values.rounds);
-
-// From dist/bench/ or (run with tsx) from bench/: the repository's root either way.
-const root = resolve(import.meta.dirname, import.meta.url.endsWith('.ts') ? '..' : '../..');
 
 const missing = redisMissing();
 if (missing !== null) {
@@ -79,39 +76,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-/** A `gclab worker` process; its log (stderr) is kept to see when it is ready and which run it served. */
-class WorkerProcess {
-  readonly child: ChildProcess;
-  log = '';
-
-  constructor(
-    readonly name: string,
-    url: string,
-  ) {
-    this.child = spawn(process.execPath, ['bin/gclab.js', 'worker', '--queue', url, '--workers', '1', '--name', name], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(this.child);
-    this.child.stdout!.resume();
-    this.child.stderr!.on('data', (d: Buffer) => (this.log += d.toString()));
-  }
-
-  async waitFor(text: string, ms = 60_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!this.log.includes(text)) {
-      if (this.child.exitCode !== null) throw new Error(`worker ${this.name} exited (${this.child.exitCode}); its log:\n${this.log}`);
-      if (Date.now() > deadline) throw new Error(`worker ${this.name}: no '${text}' in ${ms} ms; its log:\n${this.log}`);
-      await sleep(20);
-    }
-  }
-
-  async kill(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGKILL');
-    await exited;
-  }
+/** A `gclab worker` process, one task at a time; its log (stderr) says when it is ready and which tasks it took. */
+function startWorker(name: string, url: string): GclabProcess {
+  const worker = new GclabProcess(['worker', '--queue', url, '--workers', '1', '--name', name]);
+  children.push(worker.child);
+  return worker;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A process's CPU time so far (user + system, every thread), in seconds, from /proc/<pid>/stat. */
 const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -155,13 +126,13 @@ async function openRun(url: string): Promise<{ run: string; coordinator: QueueCo
 }
 
 /** Tasks of `run` a worker finished, from its log ('task N of RUN: ok (…)'). */
-const finishedOf = (w: WorkerProcess, run: string): number => w.log.split('\n').filter((l) => l.includes(`of ${run}: ok`)).length;
+const finishedOf = (w: GclabProcess, run: string): number => w.stderr.split('\n').filter((l) => l.includes(`of ${run}: ok`)).length;
 
 /**
  * Untimed batches of `plan` until every worker has finished three tasks of this run: a worker
  * started for the round has a cold JIT, and one cold worker takes fewer tasks of the timed batch.
  */
-async function warmUp(coordinator: QueueCoordinator, run: string, workers: readonly WorkerProcess[], plan: TaskPlan, perBatch: number): Promise<void> {
+async function warmUp(coordinator: QueueCoordinator, run: string, workers: readonly GclabProcess[], plan: TaskPlan, perBatch: number): Promise<void> {
   for (let batch = 0; workers.some((w) => finishedOf(w, run) < 3); batch++) {
     if (batch === 20) throw new Error(`after ${batch} warm-up batches some worker has taken no task of ${run}`);
     checkOk(await coordinator.runTasks(tasksOf(plan, perBatch), () => {}));
@@ -178,7 +149,7 @@ interface Overhead {
 }
 
 /** One task at a time: submitted -> outcome arrived, minus the task's own run time. */
-async function overhead(url: string, worker: WorkerProcess): Promise<Overhead> {
+async function overhead(url: string, worker: GclabProcess): Promise<Overhead> {
   const { run, coordinator } = await openRun(url);
   try {
     await warmUp(coordinator, run, [worker], small, 10);
@@ -218,12 +189,12 @@ interface Throughput {
 }
 
 /** The medium batch at once on a fresh run, with the workers given (all of them warm first). */
-async function throughput(url: string, workers: readonly WorkerProcess[], redis: RedisServer): Promise<Throughput> {
+async function throughput(url: string, workers: readonly GclabProcess[], redis: RedisServer): Promise<Throughput> {
   const { run, coordinator } = await openRun(url);
   try {
     await warmUp(coordinator, run, workers, medium, 2 * workers.length);
     // A worker logs 'task N of RUN: ... started' as it takes a task.
-    const taken = (w: WorkerProcess): number => w.log.split('\n').filter((l) => l.includes(`of ${run}: `) && l.endsWith(' started')).length;
+    const taken = (w: GclabProcess): number => w.stderr.split('\n').filter((l) => l.includes(`of ${run}: `) && l.endsWith(' started')).length;
     const taken0 = workers.map(taken);
     const workerCpu0 = workers.map((w) => cpuSeconds(w.child.pid!));
     const redisCpu0 = cpuSeconds(redis.pid!);
@@ -285,8 +256,8 @@ const redis = await RedisServer.start();
 redisServer = redis;
 const { port, url } = redis;
 try {
-  const w1 = new WorkerProcess('w1', url);
-  await w1.waitFor('waiting for tasks');
+  const w1 = startWorker('w1', url);
+  await w1.waitFor(/waiting for tasks/);
   console.log(`redis-server on ${url}; CPU time from /proc/<pid>/stat at ${ticksPerSecond} ticks/s`);
 
   console.log(`overhead: ${smallTasks} tasks of ${small.spec.workload}/${small.spec.variant} n=${small.spec.params.n}, one at a time, 1 worker process`);
@@ -304,10 +275,10 @@ try {
   const localTwos: number[] = [];
   for (let round = 0; round < rounds; round++) {
     ones.push(await throughput(url, [w1], redis));
-    const w2 = new WorkerProcess('w2', url);
-    await w2.waitFor('waiting for tasks');
+    const w2 = startWorker('w2', url);
+    await w2.waitFor(/waiting for tasks/);
     twos.push(await throughput(url, [w1, w2], redis));
-    await w2.kill();
+    await w2.stop();
     // The local pool in the same round, while the workers idle.
     localOnes.push(await localTasksPerS(1));
     localTwos.push(await localTasksPerS(2));

@@ -33,7 +33,8 @@ describe('the progress display', () => {
     const { stream, text } = terminal();
     const tasks = [task(3, 'lab-7', 3 * 2 ** 20), task(4, undefined, undefined)];
     const display = new ProgressDisplay({ total: 10, done: 3, stream, animate: true, status: () => 'queue redis://10.0.0.5:6379: 2 workers' }, () => tasks);
-    await new Promise((r) => setTimeout(r, 150));
+    // Drawn every 100 ms: wait for a whole frame (its last line), however busy the machine is.
+    for (let waited = 0; !text().includes('ETA') && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     display.stop();
     const frame = text().split('\n');
     expect(frame).toContain('  lab-7: slots-vs-dict/slots n=1000 @3.13  measuring 50%  3.0 MiB  0s');

@@ -24,7 +24,7 @@ export interface SessionOptions extends SessionPlace {
   readonly options: Record<string, unknown>;
   readonly plans: readonly TaskPlan[];
   /**
-   * Further batches, planned from everything finished so far (an adaptive search); an empty batch
+   * Further batches, planned from everything finished so far, in task order (an adaptive search); an empty batch
    * ends the session. `total` is then the most tasks the session may run, for the progress display.
    */
   readonly nextBatch?: (finished: readonly TaskRecord[]) => readonly TaskPlan[];
@@ -39,6 +39,7 @@ export interface SessionOptions extends SessionPlace {
 }
 
 export interface SessionResult {
+  /** Every record, in task order. */
   readonly records: readonly TaskRecord[];
   readonly path: string;
   /** Ctrl-C stopped the session, or it stopped on its own (`stopped` says why). */
@@ -108,7 +109,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
         display.note(`gclab: ${stopped}; stopped, keeping the finished results (take the run up again with --resume ${writer.path})`);
         break;
       }
-      batch = opts.nextBatch?.(writer.records) ?? [];
+      batch = opts.nextBatch?.(inTaskOrder(writer.records)) ?? [];
     }
     ranToEnd = !interrupted;
   } finally {
@@ -121,7 +122,15 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   }
   const problem = writer.problem;
   const unsaved = problem === null ? null : { records: writer.unsaved, problem };
-  return { records: writer.records, path: writer.path, interrupted, stopped, unsaved };
+  return { records: inTaskOrder(writer.records), path: writer.path, interrupted, stopped, unsaved };
+}
+
+/**
+ * Records by task id, not in the order they finished (the workers' race): what is planned or
+ * shown from them is the same however the tasks ran.
+ */
+function inTaskOrder(records: readonly TaskRecord[]): TaskRecord[] {
+  return [...records].sort((a, b) => a.id - b.id);
 }
 
 /** The results file `--resume` names, checked: this command's, interrupted, in this schema. */

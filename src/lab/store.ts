@@ -64,6 +64,15 @@ type Frame =
 
 const packr = new Packr({ moreTypes: true, useRecords: false });
 
+/** A value as msgpack the way results files hold it (typed arrays stay typed): records travel on a queue so too. */
+export function packMsgpack(value: unknown): Buffer {
+  return packr.pack(value);
+}
+
+export function unpackMsgpack(bytes: Buffer): unknown {
+  return packr.unpack(bytes);
+}
+
 export function provenance(command: string, options: Record<string, unknown>): Provenance {
   const cpuList = cpus();
   return {

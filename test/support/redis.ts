@@ -1,17 +1,15 @@
 /**
- * The queue tests' processes and Redis access: gclab processes in the background (workers,
- * coordinators) whose output is kept for the assertions, and a client for looking into the server
- * (bench/support/redis-server.ts starts it).
+ * The queue tests' workers and Redis access: `gclab worker` set up for the tests, and a client for
+ * looking into the server (bench/support/ starts the server and the processes).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { GclabProcess } from '../../bench/support/gclab-process.js';
 import { RedisServer } from '../../bench/support/redis-server.js';
 
+export { GclabProcess } from '../../bench/support/gclab-process.js';
 export { makeTestCa, redisMissing, RedisServer } from '../../bench/support/redis-server.js';
-
-const root = resolve(import.meta.dirname, '..', '..');
 
 /** Runs `use` with a client of the server (its password and CA as the server has them). */
 export async function withRedisClient<T>(server: RedisServer, use: (redis: Redis) => Promise<T>): Promise<T> {
@@ -23,39 +21,6 @@ export async function withRedisClient<T>(server: RedisServer, use: (redis: Redis
     return await use(redis);
   } finally {
     redis.disconnect();
-  }
-}
-
-/** A gclab process started in the background, its output kept. */
-export class GclabProcess {
-  readonly child: ChildProcess;
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | null>;
-
-  constructor(args: readonly string[], env: NodeJS.ProcessEnv = process.env) {
-    this.child = spawn(process.execPath, ['bin/gclab.js', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
-    this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    // 'close', not 'exit': by then everything it printed has been read.
-    this.exited = new Promise((r) => this.child.once('close', (code) => r(code)));
-  }
-
-  /** Resolves when its stderr matches `pattern` (rejects after `ms`, with what it printed). */
-  async waitFor(pattern: RegExp, ms = 60_000): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const m = pattern.exec(this.stderr);
-      if (m) return m;
-      if (Date.now() > deadline) throw new Error(`no ${pattern} in ${ms} ms; stderr:\n${this.stderr}`);
-      if (this.child.exitCode !== null) throw new Error(`exited (${this.child.exitCode}) before ${pattern}; stderr:\n${this.stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  async stop(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    return this.exited;
   }
 }
 

@@ -89,8 +89,7 @@ export async function tuneCommand(workloadArg: string, opts: TuneOptions, out: (
     searchLabel = `adaptive search, budget ${budget} runs over a lattice of ${space.size} points`;
     nextBatch = (finished) => {
       const measured: MeasuredPoint[] = [];
-      // In task order: the search must not depend on which worker finished first.
-      for (const r of [...finished].sort((a, b) => a.id - b.id)) {
+      for (const r of finished) {
         const point = space.pointOf(settingOf(r.spec, defaults));
         if (point) measured.push({ point, figures: pointFigures(r) });
       }

@@ -170,11 +170,23 @@ export type JobState =
   | { readonly state: 'missing' }
   | { readonly state: 'pending' }
   | { readonly state: 'completed'; readonly value: string }
-  | { readonly state: 'failed'; readonly reason: string };
+  | { readonly state: 'failed'; readonly failure: JobFailure };
+
+/** Why a job failed: a worker refused it (the task's own problem: `JobRefused`), or something else (its workers died). */
+export interface JobFailure {
+  readonly refused: boolean;
+  readonly reason: string;
+}
+
+/** How a refusal is told apart in the reason BullMQ keeps. */
+const REFUSED = 'refused: ';
+
+const failureOf = (reason: string): JobFailure =>
+  reason.startsWith(REFUSED) ? { refused: true, reason: reason.slice(REFUSED.length) } : { refused: false, reason };
 
 export interface RunQueueEvents {
   readonly completed: (jobId: string, value: string) => void;
-  readonly failed: (jobId: string, reason: string) => void;
+  readonly failed: (jobId: string, failure: JobFailure) => void;
   readonly progress: (jobId: string, data: unknown) => void;
 }
 
@@ -192,7 +204,7 @@ export class RunQueue {
     this.queue.on('error', () => {});
     this.events.on('error', () => {});
     this.events.on('completed', ({ jobId, returnvalue }) => handlers.completed(jobId, String(returnvalue)));
-    this.events.on('failed', ({ jobId, failedReason }) => handlers.failed(jobId, failedReason));
+    this.events.on('failed', ({ jobId, failedReason }) => handlers.failed(jobId, failureOf(failedReason)));
     this.events.on('progress', ({ jobId, data }) => handlers.progress(jobId, data));
   }
 
@@ -215,7 +227,7 @@ export class RunQueue {
     if (state !== 'completed' && state !== 'failed') return { state: 'pending' };
     const job = await this.queue.getJob(id);
     if (!job) return { state: 'missing' };
-    if (state === 'failed') return { state: 'failed', reason: job.failedReason };
+    if (state === 'failed') return { state: 'failed', failure: failureOf(job.failedReason) };
     return job.returnvalue === null || job.returnvalue === undefined ? { state: 'pending' } : { state: 'completed', value: String(job.returnvalue) };
   }
 
@@ -256,7 +268,7 @@ export interface TaskJob {
   progress(data: object): Promise<void>;
 }
 
-/** Thrown by a processor: the job fails for good (not retried), with this message. */
+/** Thrown by a processor: the job fails for good (not retried), with this message, heard as `refused`. */
 export class JobRefused extends Error {}
 
 /** Thrown by a processor after `handBack`: the job is on the queue again, for any worker. */
@@ -272,25 +284,24 @@ export interface RunQueueWorkerOptions {
 /** The consumer's side of one run's queue: takes jobs, `concurrency` at a time. */
 export class RunQueueWorker {
   private readonly worker: Worker;
-  private readonly tokens = new Map<string, { job: Job; token: string | undefined }>();
+  private running = 0;
 
   constructor(address: QueueAddress, readonly name: string, processor: (job: TaskJob) => Promise<string>, options: RunQueueWorkerOptions) {
     this.worker = new Worker(
       name,
       async (job: Job, token?: string) => {
-        const id = job.id!;
-        this.tokens.set(id, { job, token });
+        this.running++;
         try {
-          return await processor({ id, data: job.data, progress: (data) => job.updateProgress(data) });
+          return await processor({ id: job.id!, data: job.data, progress: (data) => job.updateProgress(data) });
         } catch (err) {
-          if (err instanceof JobRefused) throw new UnrecoverableError(err.message);
+          if (err instanceof JobRefused) throw new UnrecoverableError(`${REFUSED}${err.message}`);
           if (err instanceof JobHandedBack) {
             await job.moveToWait(token);
             throw new WaitingError();
           }
           throw err;
         } finally {
-          this.tokens.delete(id);
+          this.running--;
         }
       },
       {
@@ -308,7 +319,7 @@ export class RunQueueWorker {
 
   /** Jobs this worker is running. */
   get active(): number {
-    return this.tokens.size;
+    return this.running;
   }
 
   /** Stops taking jobs; `force`: without waiting for the running ones (they must be handed back first). */

@@ -15,8 +15,8 @@ import { priced, type CoordinatorOptions, type PlannedTask, type RunningTask, ty
 import { TaskPhase } from '../protocol.js';
 import { UsageError } from '../../core/errors.js';
 import { LAB_VERSION } from '../../version.js';
-import { queueAddress, QueueServer, RunQueue, type QueueAddress } from './bullmq-adapter.js';
-import { decodeRecord, jobId, REFUSED, shippedProgram, taskIdOf, type PoolSettings, type TaskJobData, type TaskProgress } from './task-jobs.js';
+import { queueAddress, QueueServer, RunQueue, type JobFailure, type QueueAddress } from './bullmq-adapter.js';
+import { decodeRecord, jobId, shippedProgram, taskIdOf, type PoolSettings, type TaskJobData, type TaskProgress } from './task-jobs.js';
 
 export interface QueueRunOptions {
   /** `redis://HOST:PORT[/DB]` or `rediss://…`. */
@@ -85,7 +85,7 @@ export class QueueCoordinator implements TaskRunner {
     await server.connect(5000);
     const queue = new RunQueue(address, q.run, {
       completed: (id, value) => self?.completed(taskIdOf(id), value),
-      failed: (id, reason) => self?.failed(taskIdOf(id), reason),
+      failed: (id, failure) => self?.failed(taskIdOf(id), failure),
       progress: (id, data) => self?.progressed(taskIdOf(id), data as TaskProgress),
     });
     try {
@@ -197,11 +197,10 @@ export class QueueCoordinator implements TaskRunner {
     this.queue.removeJob(jobId(taskId)).catch(() => undefined);
   }
 
-  private failed(taskId: number, reason: string): void {
-    // A worker refuses what it must not run (a JavaScript workload without --allow-js, another gclab's task).
-    const refused = reason.startsWith(REFUSED);
+  private failed(taskId: number, { refused, reason }: JobFailure): void {
     if (!this.outstanding.has(taskId)) return;
-    this.finish(taskId, refused ? { status: 'workload-error', error: reason.slice(REFUSED.length) } : { status: 'worker-died', error: `on the queue: ${reason}` });
+    // A worker refuses what it must not run (a JavaScript workload without --allow-js, another gclab's task).
+    this.finish(taskId, refused ? { status: 'workload-error', error: reason } : { status: 'worker-died', error: `on the queue: ${reason}` });
     this.queue.removeJob(jobId(taskId)).catch(() => undefined);
   }
 
@@ -253,7 +252,7 @@ export class QueueCoordinator implements TaskRunner {
       const missing: number[] = [];
       states.forEach((s, i) => {
         if (s.state === 'completed') this.completed(ids[i], s.value);
-        else if (s.state === 'failed') this.failed(ids[i], s.reason);
+        else if (s.state === 'failed') this.failed(ids[i], s.failure);
         else if (s.state === 'missing') missing.push(ids[i]);
       });
       // A job can vanish only with the server's data (a restart without persistence): it runs again,

@@ -14,7 +14,7 @@ import { Coordinator, type TaskRecord } from '../coordinator.js';
 import { specLabel } from '../options.js';
 import { LAB_VERSION } from '../../version.js';
 import { JobHandedBack, JobRefused, queueAddress, QueueServer, RunQueueWorker, type QueueAddress, type TaskJob } from './bullmq-adapter.js';
-import { encodeRecord, materialise, REFUSED, type PoolSettings, type TaskJobData, type TaskProgress } from './task-jobs.js';
+import { encodeRecord, materialise, type PoolSettings, type TaskJobData, type TaskProgress } from './task-jobs.js';
 
 export interface QueueWorkerOptions {
   readonly url: string;
@@ -41,7 +41,6 @@ interface Serving {
   readonly consumer: RunQueueWorker;
   /** The run's local pool, made with its first job's settings. */
   pool: Coordinator | null;
-  poolKey: string;
 }
 
 export class QueueWorker {
@@ -149,7 +148,6 @@ export class QueueWorker {
         workerName: this.options.name,
       }),
       pool: null,
-      poolKey: '',
     };
     this.serving = serving;
     this.options.log(`serving run ${queue}`);
@@ -164,24 +162,20 @@ export class QueueWorker {
     await this.server.forget(serving.queue);
   }
 
+  /** The run's pool, made with its first job's settings (every job of a run carries the same: its coordinator's). */
   private poolFor(serving: Serving, settings: PoolSettings): Coordinator {
-    const key = JSON.stringify(settings);
-    if (serving.pool && serving.poolKey === key) return serving.pool;
-    // One pool per run (its settings are the run's); a job with others gets a pool of its own.
-    void serving.pool?.close();
-    serving.pool = new Coordinator({ workers: this.options.workers, ...settings });
-    serving.poolKey = key;
+    serving.pool ??= new Coordinator({ workers: this.options.workers, ...settings });
     return serving.pool;
   }
 
   private async runJob(serving: Serving, job: TaskJob): Promise<string> {
     const data = job.data as TaskJobData;
-    if (data.labVersion !== LAB_VERSION) throw new JobRefused(`${REFUSED}worker ${this.options.name} runs gclab ${LAB_VERSION}; the task is gclab ${data.labVersion}'s`);
+    if (data.labVersion !== LAB_VERSION) throw new JobRefused(`worker ${this.options.name} runs gclab ${LAB_VERSION}; the task is gclab ${data.labVersion}'s`);
     if (this.handingBack) throw new JobHandedBack();
     let spec = data.plan.spec;
     if (data.program) {
       if (data.program.kind === 'javascript' && !this.options.allowJs) {
-        throw new JobRefused(`${REFUSED}worker ${this.options.name} does not run JavaScript/TypeScript workloads; start it with --allow-js to let it (such a workload runs with the worker's full rights)`);
+        throw new JobRefused(`worker ${this.options.name} does not run JavaScript/TypeScript workloads; start it with --allow-js to let it (such a workload runs with the worker's full rights)`);
       }
       spec = { ...spec, module: materialise(data.program, this.options.cacheDir) };
     }

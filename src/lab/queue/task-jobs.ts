@@ -8,9 +8,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
-import { Packr } from 'msgpackr';
-import type { TaskPlan, TaskRecord, TelemetryColumn } from '../coordinator.js';
-import type { TimingOptions } from '../options.js';
+import type { CoordinatorOptions, TaskPlan, TaskRecord, TelemetryColumn } from '../coordinator.js';
+import { packMsgpack, unpackMsgpack } from '../store.js';
 import { programFiles } from '../user-workloads.js';
 
 /** A user workload's source, shipped with its tasks. */
@@ -25,11 +24,7 @@ export interface ShippedProgram {
 }
 
 /** The settings a worker's pool runs a run's tasks with (the coordinator's, minus the pool size). */
-export interface PoolSettings {
-  readonly timing: TimingOptions | null;
-  readonly sampleIntervalMs: number;
-  readonly taskTimeoutMs: number;
-}
+export type PoolSettings = Pick<CoordinatorOptions, 'timing' | 'sampleIntervalMs' | 'taskTimeoutMs'>;
 
 export interface TaskJobData {
   readonly labVersion: string;
@@ -49,21 +44,17 @@ export interface TaskProgress {
   readonly counters?: Partial<Record<TelemetryColumn, number>>;
 }
 
-/** The prefix of a job's failure that is a refusal (the task's own problem, not its worker's). */
-export const REFUSED = 'refused: ';
-
 /** A task's job id on its run's queue (BullMQ refuses bare integers as custom ids). */
 export const jobId = (taskId: number): string => `t${taskId}`;
 export const taskIdOf = (id: string): number => Number(id.slice(1));
 
-const packr = new Packr({ moreTypes: true, useRecords: false });
-
+/** A record as a job's outcome: msgpack as in results files, in base64 (BullMQ keeps outcomes as JSON strings). */
 export function encodeRecord(record: TaskRecord): string {
-  return packr.pack(record).toString('base64');
+  return packMsgpack(record).toString('base64');
 }
 
 export function decodeRecord(value: string): TaskRecord {
-  return packr.unpack(Buffer.from(value, 'base64')) as TaskRecord;
+  return unpackMsgpack(Buffer.from(value, 'base64')) as TaskRecord;
 }
 
 /** The program a user workload module ships as (null for a built-in), read once per module. */

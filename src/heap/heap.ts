@@ -679,6 +679,7 @@ export class Heap {
         this.xdecref(i32[ref + FIELD.FUNC_CLOSURE]);
         this.xdecref(i32[ref + FIELD.FUNC_DEFAULTS]);
         this.xdecref(i32[ref + FIELD.FUNC_KWDEFAULTS]);
+        this.xdecref(i32[ref + FIELD.FUNC_ANNOTATIONS]);
         this.xdecref(i32[ref + FIELD.FUNC_DICT]);
         break;
       case Kind.BoundMethod:
@@ -1122,8 +1123,8 @@ export class Heap {
 
   // ---- functions, methods, generators, cells ----------------------------------------------------------
 
-  /** A function object (`def` / `lambda`) with optional globals, closure, defaults and keyword-only defaults (borrowed). */
-  func(globals: Ref = 0, closure: Ref = 0, defaults: Ref = 0, kwdefaults: Ref = 0): Ref {
+  /** A function object (`def` / `lambda`) with optional globals, closure, defaults, keyword-only defaults and annotations (borrowed). */
+  func(globals: Ref = 0, closure: Ref = 0, defaults: Ref = 0, kwdefaults: Ref = 0, annotations: Ref = 0): Ref {
     const ref = this.allocObject(Kind.Function, this.profile.functionBytes);
     const i32 = this.i32;
     clearWords(i32, ref + 4, ref + (this.profile.functionBytes >> 2) - 4);
@@ -1131,10 +1132,12 @@ export class Heap {
     i32[ref + FIELD.FUNC_CLOSURE] = closure;
     i32[ref + FIELD.FUNC_DEFAULTS] = defaults;
     i32[ref + FIELD.FUNC_KWDEFAULTS] = kwdefaults;
+    i32[ref + FIELD.FUNC_ANNOTATIONS] = annotations;
     if (globals !== 0) this.incref(globals);
     if (closure !== 0) this.incref(closure);
     if (defaults !== 0) this.incref(defaults);
     if (kwdefaults !== 0) this.incref(kwdefaults);
+    if (annotations !== 0) this.incref(annotations);
     this.track(ref);
     return ref;
   }

@@ -219,6 +219,11 @@ export const enum FIELD {
   FUNC_WEAKLIST = 12,
   /** The keyword-only parameters' defaults (a dict, func_kwdefaults), or 0. */
   FUNC_KWDEFAULTS = 16,
+  /**
+   * func_annotations: the tuple of parameter names and annotation values a def builds (3.11-3.13),
+   * or the `__annotate__` function (3.14's func_annotate), or 0.
+   */
+  FUNC_ANNOTATIONS = 18,
   METHOD_FUNC = 4,
   METHOD_SELF = 6,
   METHOD_WEAKLIST = 8,

@@ -51,6 +51,21 @@ export interface Profile {
   readonly genCodeSlots: number;
   /** PEP 709 (3.12+): list, dict and set comprehensions run inline, without a function object. */
   readonly inlinedComprehensions: boolean;
+  /**
+   * When annotations are evaluated (without `from __future__ import annotations`). 'eager'
+   * (3.11-3.13, PEP 526): a def builds a tuple of parameter names and annotation values
+   * (BUILD_TUPLE, or a constant when every value is one) held as func_annotations; a module or
+   * class body with an annotated assignment runs SETUP_ANNOTATIONS (an empty `__annotations__`
+   * dict) and stores each simple name's evaluated annotation in it; a non-simple target's
+   * annotation is evaluated and dropped; a function body's are never evaluated. 'lazy' (3.14, PEP
+   * 649/749): nothing is evaluated; a def makes an `__annotate__` function instead, a class body an
+   * `__annotate__` function over a `__classdict__` cell (a 1-tuple closure), kept as
+   * `__annotate_func__` and `__classdictcell__`, a module body a `__conditional_annotations__`
+   * set (each executed simple annotation adds its index) and an `__annotate__` function. MEAS:
+   * `dis` of 3.11.2, 3.12.1, 3.13.0 and CPython 3.14.2 (Pyodide); tracemalloc on 3.11-3.13
+   * (test/fixtures/python/annotations*.py).
+   */
+  readonly annotations: 'eager' | 'lazy';
   /** `iter(range(n))` (`rangeiterobject`): 48 B on 3.11, 40 B from 3.12. MEAS sys.getsizeof. */
   readonly rangeIterBytes: number;
   /** Frame slots of a one-loop generator expression's code. MEAS: 208 B on 3.11, 200 B on 3.12/3.13. */
@@ -240,6 +255,7 @@ const P311: Profile = {
   generatorBaseBytes: 168,
   genCodeSlots: 1,
   inlinedComprehensions: false,
+  annotations: 'eager',
   rangeIterBytes: 48,
   genexprSlots: 5,
   immortalObjects: false,
@@ -315,6 +331,7 @@ const P3140: Profile = {
   intMinExactBytes: 32,
   functionBytes: 168,
   generatorBaseBytes: 176,
+  annotations: 'lazy',
   freeLists: FREE_LISTS_314,
   thresholds: [2000, 10, 0],
   collector: 'incremental',

@@ -709,6 +709,7 @@ export const MODULES: Readonly<Record<string, readonly string[]>> = {
   collections: ['deque', 'defaultdict', 'namedtuple'],
   os: ['fork', 'open', 'read', 'close', 'O_RDONLY', 'waitpid', '_exit', 'waitstatus_to_exitcode'],
   _testcapi: ['with_tp_del'],
+  __future__: ['nested_scopes', 'generators', 'division', 'absolute_import', 'with_statement', 'print_function', 'unicode_literals', 'generator_stop', 'annotations'],
 };
 
 export const MODULE_NAMES: ReadonlySet<string> = new Set(Object.keys(MODULES));

@@ -17,7 +17,8 @@
 import { UnsupportedError } from './errors.js';
 import { ELLIPSIS } from './parse.js';
 import type { ast } from './parse.js';
-import { accessOf, buildSymbolTable, type Scope, type SymbolTable } from './symtable.js';
+import { accessOf, annotationsOf, buildSymbolTable, type Scope, type SymbolTable } from './symtable.js';
+import { annotatedAssignments, annotationText, definesAnnotatedFunction, futureAnnotations, namesRead } from './annotations.js';
 import type { Profile } from '../heap/profiles.js';
 import { foldConstants } from './fold.js';
 import { BUILTIN_NAMES, MODULE_NAMES, moduleHasAttribute, KNOWN_METHODS } from './builtins.js';
@@ -146,6 +147,8 @@ class CodeBuilder {
   readonly alwaysBound = new Set<string>();
   /** Names of comprehensions inlined here (PEP 709) while their loop is being generated. */
   readonly inlined = new Map<string, number>();
+  /** 3.14: the JS variable of a class body's `__classdict__` cell, when its annotations need one. */
+  classDictCell: string | undefined = undefined;
   private nextSlot = 0;
   indent = 1;
   /** The basic block the next operation belongs to (-1: none open, the next operation opens one). */
@@ -289,6 +292,8 @@ class Compiler {
   private readonly importedModules = new Map<string, string>();
   /** Names bound by `from M import x`: name -> 'M.x'. */
   private readonly importedNames = new Map<string, string>();
+  /** `from __future__ import annotations`: every annotation is a str constant. */
+  private readonly futureAnnotations: boolean;
 
   constructor(
     private readonly tree: ast.Module,
@@ -297,8 +302,13 @@ class Compiler {
     this.file = options.file;
     this.profile = options.profile;
     foldConstants(tree);
-    this.table = buildSymbolTable(tree, { inlineComprehensions: options.profile.inlinedComprehensions });
+    this.futureAnnotations = futureAnnotations(this.file, tree);
+    this.table = buildSymbolTable(tree, {
+      inlineComprehensions: options.profile.inlinedComprehensions,
+      evaluatesAnnotations: this.evaluatesAnnotations,
+    });
     this.moduleGlobals = new Set(this.table.module.bound);
+    if (this.makesAnnotationsDict && annotatedAssignments(tree.body).length > 0) this.moduleGlobals.add('__annotations__');
     collectMethods(tree, this.programMethods);
     for (const m of options.programMethods ?? []) this.programMethods.add(m);
   }
@@ -395,12 +405,15 @@ class Compiler {
     if (scope.kind === 'function' || scope.kind === 'comprehension') b.emit(this.checkpoint(b, 'RESUME'));
     else if (this.profile.adaptiveWarmup === 'code') b.emit(`R.warmUp(${id}); // RESUME`);
 
+    const annotationsEnd = Array.isArray(body) && (scope.kind === 'module' || scope.kind === 'class') ? this.setupAnnotations(b, scope, body as readonly ast.StmtNode[]) : undefined;
+    if (scope.kind === 'module' && Array.isArray(body)) this.moduleDocstring(b, body as readonly ast.StmtNode[]);
     if (comprehension) this.comprehensionBody(b, comprehension, scope);
     else if (Array.isArray(body)) this.block(b, body as readonly ast.StmtNode[]);
     else {
       const v = this.expr(b, body as ast.ExprNode);
       b.emit(`return ${v};`);
     }
+    annotationsEnd?.();
     if (scope.kind === 'class' || scope.kind === 'module') b.emit('return 0;');
     else if (!(comprehension && !generator)) b.emit('return R.none();');
 
@@ -527,8 +540,7 @@ ${body}
       case 'AugAssign':
         return this.augAssign(b, s);
       case 'AnnAssign':
-        if (!s.value) return;
-        return this.store(b, s.target, this.expr(b, s.value));
+        return this.annAssign(b, s);
       case 'Delete':
         for (const t of s.targets) this.del(b, t);
         return;
@@ -902,11 +914,12 @@ ${body}
     }
     const defaults = this.defaultsTuple(b, s.args);
     const kwdefaults = this.kwDefaultsDict(b, s.args);
+    const annotations = this.functionAnnotations(b, s);
     const id = this.compileCode(scope, qualnameOf(scope), s.body, s.lineno);
     const closure = this.closureTuple(b, scope);
     const fn = b.t();
     b.op(Op.Build);
-    b.emit(`const ${fn} = R.makeFunction(${id}, ${closure}, ${defaults}, ${kwdefaults});`);
+    b.emit(`const ${fn} = R.makeFunction(${id}, ${closure}, ${defaults}, ${kwdefaults}, ${annotations});`);
     if (accessor !== undefined) {
       const p = b.t();
       b.emit(`const ${p} = R.propertyCopy(${boundAccessor}, '${accessor.slot}', ${fn});`);
@@ -938,6 +951,10 @@ ${body}
   /** The defaults tuple (a constant when every default is one), or 0. */
   private defaultsTuple(b: CodeBuilder, args: ast.Arguments): string {
     if (args.defaults.length === 0) return '0';
+    // Every default a constant: the optimiser folds the BUILD_TUPLE into one constant tuple.
+    if (args.defaults.every((d) => d.nodeType === 'Constant')) {
+      return this.loadConstant(b, this.constant({ kind: 'tuple', items: args.defaults.map((d) => this.constantOf(d as ast.Constant)) }));
+    }
     const items = args.defaults.map((d) => this.expr(b, d));
     const t = b.t();
     b.emit(`const ${t} = R.buildTuple(${items.join(', ')});`);
@@ -959,6 +976,164 @@ ${body}
     const t = b.t();
     b.emit(`const ${t} = R.buildDict(${pairs.join(', ')});`);
     return t;
+  }
+
+  /** LOAD_CONST of constant `id`: a new reference. */
+  private loadConstant(b: CodeBuilder, id: number): string {
+    const t = b.t();
+    b.emit(`const ${t} = K[${id}]; ${increfJs(t)}`);
+    return t;
+  }
+
+  // ---- annotations (Profile.annotations) ---------------------------------------------------------
+
+  /** 3.11-3.13 without the future import: annotations are expressions, evaluated where CPython evaluates them. */
+  private get evaluatesAnnotations(): boolean {
+    return this.profile.annotations === 'eager' && !this.futureAnnotations;
+  }
+
+  /** Whether SETUP_ANNOTATIONS makes module and class bodies an `__annotations__` dict (all but 3.14 without the future import). */
+  private get makesAnnotationsDict(): boolean {
+    return this.profile.annotations === 'eager' || this.futureAnnotations;
+  }
+
+  /**
+   * A def's annotations: 3.11-3.13, the tuple of names and values MAKE_FUNCTION keeps (a
+   * constant when every value is one, always so under the future import); 3.14, an
+   * `__annotate__` function (with the class dict's cell as its closure in a class body). '0' for
+   * a def without annotations.
+   */
+  private functionAnnotations(b: CodeBuilder, s: ast.FunctionDef): string {
+    const annotations = annotationsOf(s);
+    if (annotations.length === 0) return '0';
+    if (this.profile.annotations === 'lazy') {
+      if (!this.futureAnnotations && b.scope.kind === 'function') {
+        const local = [...new Set(annotations.flatMap((a) => [...namesRead(a.value)]))].find((n) => accessOf(b.scope, n) !== 'global');
+        if (local !== undefined) this.unsupported(s, `annotation reading the enclosing function's '${local}' (on 3.14 its __annotate__ closure is not simulated)`);
+      }
+      const closure = b.scope.kind === 'class' && !this.futureAnnotations ? this.classDictClosure(b) : '0';
+      const fn = b.t();
+      b.emit(`const ${fn} = R.makeAnnotateFunction(${closure});`);
+      return fn;
+    }
+    if (this.futureAnnotations || annotations.every((a) => a.value.nodeType === 'Constant')) {
+      const items: number[] = [];
+      for (const a of annotations) {
+        items.push(this.constant({ kind: 'str', value: a.name, interned: true }));
+        items.push(this.futureAnnotations ? this.annotationString(a.value) : this.constantOf(a.value as ast.Constant));
+      }
+      return this.loadConstant(b, this.constant({ kind: 'tuple', items }));
+    }
+    const items: string[] = [];
+    for (const a of annotations) items.push(this.nameConstant(b, a.name), this.expr(b, a.value));
+    const t = b.t();
+    b.emit(`const ${t} = R.buildTuple(${items.join(', ')});`);
+    return t;
+  }
+
+  /** An annotation as the str constant the future import makes of it. */
+  private annotationString(e: ast.ExprNode): number {
+    const text = annotationText(e);
+    return this.constant({ kind: 'str', value: text, interned: isIdentifierLike(text) });
+  }
+
+  /** 3.14: BUILD_TUPLE of the class body's `__classdict__` cell (a new reference), the closure of an `__annotate__` made in it. */
+  private classDictClosure(b: CodeBuilder): string {
+    const cell = b.classDictCell;
+    if (cell === undefined) throw new Error(`compiler: no __classdict__ cell in ${b.scope.name}`);
+    const t = b.t();
+    b.emit(`${increfJs(cell)} const ${t} = R.buildTuple(${cell});`);
+    return t;
+  }
+
+  /**
+   * What a module or class body with annotations runs first (and, returned, last). 3.11-3.13 and
+   * the future import: SETUP_ANNOTATIONS. 3.14: a module makes its `__annotate__` function (with a
+   * simple annotated name) and its `__conditional_annotations__` set, its frame holding a cell
+   * meanwhile; a class body (with an annotated name or an annotated method) a `__classdict__`
+   * cell, and at its end its `__annotate__` (as `__annotate_func__`, over the cell) and the cell
+   * (as `__classdictcell__`). The future import on 3.14 makes the module's set too.
+   */
+  private setupAnnotations(b: CodeBuilder, scope: Scope, body: readonly ast.StmtNode[]): (() => void) | undefined {
+    const annotated = annotatedAssignments(body);
+    const simple = annotated.some((a) => a.simple && a.target.nodeType === 'Name');
+    const isModule = scope.kind === 'module';
+    let end: (() => void) | undefined;
+    if (this.profile.annotations === 'lazy' && isModule && annotated.length > 0) {
+      // MAKE_CELL __conditional_annotations__: the module frame's cell, dropped when it returns.
+      b.emit('const moduleAnnotationsCell = R.makeCell(0); // MAKE_CELL __conditional_annotations__');
+      if (simple && !this.futureAnnotations) {
+        b.emit(`R.storeGlobal(${this.name('__annotate__')}, R.makeAnnotateFunction(0));`);
+      }
+      b.emit(`R.storeGlobal(${this.name('__conditional_annotations__')}, R.buildSet());`);
+      end = () => b.emit(`${decrefJs('moduleAnnotationsCell')}`);
+    }
+    if (this.profile.annotations === 'lazy' && !this.futureAnnotations && !isModule && (simple || definesAnnotatedFunction(body))) {
+      b.classDictCell = 'classDictCell';
+      b.emit('const classDictCell = R.makeCell(R.none()); // MAKE_CELL __classdict__, LOAD_LOCALS, STORE_DEREF');
+      end = () => {
+        if (simple) b.emit(`R.storeClassName(ns, ${this.name('__annotate_func__')}, R.makeAnnotateFunction(${this.classDictClosure(b)}));`);
+        b.emit(`R.storeClassName(ns, ${this.name('__classdictcell__')}, classDictCell);`);
+      };
+    }
+    if (this.makesAnnotationsDict && annotated.length > 0) {
+      const name = this.name('__annotations__');
+      b.emit(isModule ? `R.setupModuleAnnotations(${name}); // SETUP_ANNOTATIONS` : `R.setupClassAnnotations(ns, ${name}); // SETUP_ANNOTATIONS`);
+    }
+    if (this.profile.annotations === 'lazy' && isModule) this.conditionalAnnotationIndex = new Map(annotated.filter((a) => a.simple && a.target.nodeType === 'Name').map((a, i) => [a, i]));
+    return end;
+  }
+
+  /** A module's docstring is stored as the global `__doc__` (compiler_body, after SETUP_ANNOTATIONS). */
+  private moduleDocstring(b: CodeBuilder, body: readonly ast.StmtNode[]): void {
+    const first = body[0];
+    if (first?.nodeType !== 'Expr' || first.value.nodeType !== 'Constant' || typeof first.value.value !== 'string') return;
+    const doc = this.loadConstant(b, this.constantOf(first.value));
+    b.op(Op.Global);
+    b.emit(`R.storeGlobal(${this.name('__doc__')}, ${doc});`);
+  }
+
+  /** 3.14 module bodies: each simple annotated name's index in `__conditional_annotations__`. */
+  private conditionalAnnotationIndex = new Map<ast.AnnAssign, number>();
+
+  /**
+   * An annotated assignment (compiler_annassign): the value stored first; then, in a module or
+   * class body, a simple name's annotation stored in `__annotations__` (evaluated, or its str
+   * under the future import; 3.14: the name's index added to the module's
+   * `__conditional_annotations__`), a complex target's annotation evaluated and dropped (3.11-3.13).
+   * A function body evaluates no annotation.
+   */
+  private annAssign(b: CodeBuilder, s: ast.AnnAssign): void {
+    if (s.value) this.store(b, s.target, this.expr(b, s.value));
+    else if (s.target.nodeType === 'Attribute' || s.target.nodeType === 'Subscript') {
+      // check_ann_expr: an attribute's object (a subscript's object and index) is evaluated.
+      const parts = s.target.nodeType === 'Attribute' ? [s.target.value] : [s.target.value, s.target.slice];
+      for (const p of parts) b.emit(`${decrefJs(this.expr(b, p))}`);
+    }
+    const kind = b.scope.kind;
+    if (kind !== 'module' && kind !== 'class') return;
+    const simple = s.simple && s.target.nodeType === 'Name';
+    if (this.profile.annotations === 'lazy' && !this.futureAnnotations) {
+      const index = this.conditionalAnnotationIndex.get(s);
+      if (kind === 'module' && index !== undefined) {
+        const set = b.t();
+        b.op(Op.Global);
+        b.emit(`const ${set} = R.loadGlobal(${this.name('__conditional_annotations__')});`);
+        b.emit(`{ const index = H.int(${index}); H.set.add(${set}, index); H.decref(index); } ${decrefJs(set)}`);
+      }
+      return;
+    }
+    if (!simple) {
+      if (!this.futureAnnotations) b.emit(`${decrefJs(this.expr(b, s.annotation))}`);
+      return;
+    }
+    const value = this.futureAnnotations ? this.loadConstant(b, this.annotationString(s.annotation)) : this.expr(b, s.annotation);
+    // LOAD_NAME __annotations__ (SETUP_ANNOTATIONS made it).
+    const dict = b.t();
+    b.op(Op.Global);
+    b.emit(`const ${dict} = ${kind === 'module' ? 'R.loadGlobal' : 'R.loadClassName(ns, '}${kind === 'module' ? '(' : ''}${this.name('__annotations__')});`);
+    const key = this.nameConstant(b, (s.target as ast.Name).id);
+    b.emit(`R.setItem(${dict}, ${key}, ${value}); ${decrefJs(value)} ${decrefJs(dict)} ${decrefJs(key)}`);
   }
 
   /** A name as an interned str constant, loaded as a new reference (a dict key of a call or a def). */

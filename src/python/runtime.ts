@@ -14,7 +14,7 @@ import { CLASS_ID_BASE, Kind, type ClassInfo } from '../heap/types.js';
 import type { CompiledModule, CodeSpec } from './compile.js';
 import { PythonException } from './errors.js';
 import type { Frame } from '../heap/roots.js';
-import { TYPE_METHODS, BUILTIN_FUNCTIONS, type BreakerAfterCall } from './builtins.js';
+import { TYPE_METHODS, BUILTIN_FUNCTIONS, MODULES, type BreakerAfterCall } from './builtins.js';
 import { digitsOf } from '../heap/int.js';
 import { isArrayTypeCode } from '../heap/array.js';
 import { clearList } from '../heap/list.js';
@@ -897,14 +897,49 @@ export class Runtime {
 
   // ---- functions and classes ------------------------------------------------------------------
 
-  /** MAKE_FUNCTION: closure, defaults and keyword-only defaults (new references, consumed) go into the function object. */
-  makeFunction(code: number, closure: Ref, defaults: Ref, kwdefaults: Ref = 0): Ref {
+  /**
+   * MAKE_FUNCTION: closure, defaults, keyword-only defaults and annotations (new references,
+   * consumed) go into the function object.
+   */
+  makeFunction(code: number, closure: Ref, defaults: Ref, kwdefaults: Ref = 0, annotations: Ref = 0): Ref {
     const H = this.H;
-    const fn = H.func(this.globals, closure, defaults, kwdefaults);
+    const fn = H.func(this.globals, closure, defaults, kwdefaults, annotations);
     this.I[fn + FIELD.FUNC_CODE] = this.codeBase + code;
     if (closure !== 0) H.decref(closure);
     if (defaults !== 0) H.decref(defaults);
     if (kwdefaults !== 0) H.decref(kwdefaults);
+    if (annotations !== 0) H.decref(annotations);
+    return fn;
+  }
+
+  // ---- annotations (Profile.annotations) ---------------------------------------------------------
+
+  /**
+   * SETUP_ANNOTATIONS in a module body: an empty `__annotations__` dict in the globals unless one
+   * is there already.
+   */
+  setupModuleAnnotations(name: number): void {
+    const H = this.H;
+    if (H.dict.getItem(this.globals, this.N[name]) !== 0) return;
+    this.storeGlobal(name, H.dict.newDict());
+  }
+
+  /** SETUP_ANNOTATIONS in a class body: the same, in the class namespace. */
+  setupClassAnnotations(ns: Map<string, Ref>, name: number): void {
+    if (ns.has(this.names[name])) return;
+    this.storeClassName(ns, name, this.H.dict.newDict());
+  }
+
+  /**
+   * An `__annotate__` function (3.14, PEP 649) with its closure (consumed, or 0): a function
+   * object the program never calls here (reading `__annotations__` is not simulated), so it has
+   * no code of its own.
+   */
+  makeAnnotateFunction(closure: Ref): Ref {
+    const H = this.H;
+    const fn = H.func(this.globals, closure);
+    this.I[fn + FIELD.FUNC_CODE] = -1;
+    if (closure !== 0) H.decref(closure);
     return fn;
   }
 
@@ -3988,6 +4023,10 @@ export class Runtime {
         break;
       case 'array':
         fn('array', 'check', (args) => this.newArray(args));
+        break;
+      case '__future__':
+        // Each feature is a `_Feature` instance nothing here reads: a stand-in object of its own.
+        for (const feature of MODULES.__future__) attrs.set(feature, this.handle(`__future__.${feature}`, { kind: 'module', name: `__future__.${feature}`, attrs: new Map() }));
         break;
       case 'os': {
         // The child's side of a fork (the twin's child carries on with the run; the parent only

@@ -72,6 +72,24 @@ function newScope(kind: ScopeKind, name: string, node: ast.ASTNode, parent: Scop
   return s;
 }
 
+/**
+ * A def's annotations in the order MAKE_FUNCTION's tuple has them (compiler_visit_annotations):
+ * the positional parameters, `*args`, the keyword-only ones, `**kwargs`, then `return`.
+ */
+export function annotationsOf(s: ast.FunctionDef | ast.AsyncFunctionDef): { readonly name: string; readonly value: ast.ExprNode }[] {
+  const out: { name: string; value: ast.ExprNode }[] = [];
+  const add = (a: ast.Arg | null | undefined): void => {
+    if (a?.annotation) out.push({ name: a.arg, value: a.annotation });
+  };
+  const args = s.args;
+  for (const a of [...args.args, ...args.posonlyargs]) add(a);
+  add(args.vararg);
+  for (const a of args.kwonlyargs) add(a);
+  add(args.kwarg);
+  if (s.returns) out.push({ name: 'return', value: s.returns });
+  return out;
+}
+
 /** How a name is reached from a scope. */
 export type NameAccess = 'fast' | 'cell' | 'free' | 'global' | 'name';
 
@@ -84,13 +102,20 @@ export interface SymbolTable {
 export interface SymbolTableOptions {
   /** PEP 709 (3.12+): list, set and dict comprehensions run inline in the enclosing code. */
   readonly inlineComprehensions: boolean;
+  /**
+   * Whether annotations are expressions of the scope they appear in (3.11-3.13 without `from
+   * __future__ import annotations`): a def's in the enclosing scope, an annotated assignment's in
+   * its own (even in a function, where it is never evaluated, as symtable.c visits it). Otherwise
+   * they are strings or (3.14) an annotation scope's, and use no name here.
+   */
+  readonly evaluatesAnnotations: boolean;
 }
 
 export function buildSymbolTable(tree: ast.Module, options: SymbolTableOptions): SymbolTable {
   const scopeOf = new Map<ast.ASTNode, Scope>();
   const module = newScope('module', '<module>', tree, undefined);
   scopeOf.set(tree, module);
-  const builder = new Builder(scopeOf);
+  const builder = new Builder(scopeOf, options.evaluatesAnnotations);
   builder.body(module, tree.body);
   markInlined(module, options.inlineComprehensions);
   resolve(module);
@@ -123,7 +148,10 @@ export function accessOf(scope: Scope, name: string): NameAccess {
 }
 
 class Builder {
-  constructor(private readonly scopeOf: Map<ast.ASTNode, Scope>) {}
+  constructor(
+    private readonly scopeOf: Map<ast.ASTNode, Scope>,
+    private readonly evaluatesAnnotations: boolean,
+  ) {}
 
   body(scope: Scope, stmts: readonly ast.StmtNode[]): void {
     for (const s of stmts) this.stmt(scope, s);
@@ -139,6 +167,7 @@ class Builder {
       case 'AsyncFunctionDef': {
         for (const d of s.decorator_list) this.expr(scope, d);
         this.defaults(scope, s.args);
+        if (this.evaluatesAnnotations) for (const a of annotationsOf(s)) this.expr(scope, a.value);
         this.bind(scope, s.name);
         const fn = newScope('function', s.name, s, scope);
         this.scopeOf.set(s, fn);
@@ -176,6 +205,7 @@ class Builder {
       case 'AnnAssign':
         if (s.value) this.expr(scope, s.value);
         this.target(scope, s.target);
+        if (this.evaluatesAnnotations) this.expr(scope, s.annotation);
         break;
       case 'For':
       case 'AsyncFor':

@@ -101,11 +101,12 @@ export class Referents {
         return count;
       }
       case Kind.Function: {
-        const n = this.copyFields(ref, FIELD.FUNC_GLOBALS, FIELD.FUNC_CLOSURE, FIELD.FUNC_DEFAULTS, FIELD.FUNC_DICT);
+        let n = this.copyFields(ref, FIELD.FUNC_GLOBALS, FIELD.FUNC_CLOSURE, FIELD.FUNC_DEFAULTS, FIELD.FUNC_DICT);
         const kwdefaults = this.i32[ref + FIELD.FUNC_KWDEFAULTS];
-        if (kwdefaults === 0) return n;
-        this.buf[n] = kwdefaults;
-        return n + 1;
+        if (kwdefaults !== 0) this.buf[n++] = kwdefaults;
+        const annotations = this.i32[ref + FIELD.FUNC_ANNOTATIONS];
+        if (annotations !== 0) this.buf[n++] = annotations;
+        return n;
       }
       case Kind.BoundMethod:
         return this.copyFields(ref, FIELD.METHOD_FUNC, FIELD.METHOD_SELF, 0, 0);
@@ -239,6 +240,7 @@ export function tpClear(heap: Heap, ref: Ref): void {
       clearField(heap, ref + FIELD.FUNC_CLOSURE);
       clearField(heap, ref + FIELD.FUNC_DEFAULTS);
       clearField(heap, ref + FIELD.FUNC_KWDEFAULTS);
+      clearField(heap, ref + FIELD.FUNC_ANNOTATIONS);
       clearField(heap, ref + FIELD.FUNC_DICT);
       break;
     case Kind.Generator:

@@ -19,7 +19,7 @@ import { realInterpreters } from './support/gc-scenarios.js';
 describe('annotations against the real interpreters', () => {
   const interpreters = realInterpreters();
   if (interpreters.length === 0) console.log('annotations: no real CPython found, the comparison is skipped');
-  for (const [fixture, variants] of [['annotations.py', 4], ['annotations_future.py', 4], ['annotations_rule.py', 2]] as const) {
+  for (const [fixture, variants] of [['annotations.py', 4], ['annotations_future.py', 4], ['annotations_rule.py', 3]] as const) {
     it.skipIf(interpreters.length === 0)(`${fixture} makes what the real interpreters make`, () => {
       const rows = calibrateRows(`test/fixtures/python/${fixture}`, 3000, interpreters);
       expect(rows.length).toBe(variants * interpreters.length);

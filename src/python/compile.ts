@@ -357,6 +357,13 @@ class Compiler {
     return this.unsupported(node, 'constant (complex numbers)');
   }
 
+  /** The constant an expression is after folding (a constant, or a tuple of them), or undefined. */
+  private foldedConstant(e: ast.ExprNode): number | undefined {
+    if (e.nodeType === 'Constant') return this.constantOf(e);
+    if (e.nodeType === 'Tuple') return this.constantTuple(e);
+    return undefined;
+  }
+
   /** A tuple of constants folded at compile time, as CPython's optimiser folds `("a", "b")`. */
   private constantTuple(node: ast.Tuple): number | undefined {
     const items: number[] = [];
@@ -952,9 +959,8 @@ ${body}
   private defaultsTuple(b: CodeBuilder, args: ast.Arguments): string {
     if (args.defaults.length === 0) return '0';
     // Every default a constant: the optimiser folds the BUILD_TUPLE into one constant tuple.
-    if (args.defaults.every((d) => d.nodeType === 'Constant')) {
-      return this.loadConstant(b, this.constant({ kind: 'tuple', items: args.defaults.map((d) => this.constantOf(d as ast.Constant)) }));
-    }
+    const constants = args.defaults.map((d) => this.foldedConstant(d));
+    if (constants.every((c) => c !== undefined)) return this.loadConstant(b, this.constant({ kind: 'tuple', items: constants as number[] }));
     const items = args.defaults.map((d) => this.expr(b, d));
     const t = b.t();
     b.emit(`const ${t} = R.buildTuple(${items.join(', ')});`);
@@ -1016,12 +1022,9 @@ ${body}
       b.emit(`const ${fn} = R.makeAnnotateFunction(${closure});`);
       return fn;
     }
-    if (this.futureAnnotations || annotations.every((a) => a.value.nodeType === 'Constant')) {
-      const items: number[] = [];
-      for (const a of annotations) {
-        items.push(this.constant({ kind: 'str', value: a.name, interned: true }));
-        items.push(this.futureAnnotations ? this.annotationString(a.value) : this.constantOf(a.value as ast.Constant));
-      }
+    const values = annotations.map((a) => (this.futureAnnotations ? this.annotationString(a.value) : this.foldedConstant(a.value)));
+    if (values.every((v) => v !== undefined)) {
+      const items = annotations.flatMap((a, i) => [this.constant({ kind: 'str', value: a.name, interned: true }), values[i] as number]);
       return this.loadConstant(b, this.constant({ kind: 'tuple', items }));
     }
     const items: string[] = [];

@@ -269,7 +269,7 @@ const P311: Profile = {
   dictTracking: 'lazy',
   startupTrackedObjects: 11697, // MEAS 3.11.7
   forkReinitLocks: 3,
-  argumentTupleBuiltins: ['bytes', 'max', 'min', 'int', 'str', 'zip', 'gc.set_threshold', 'bytes.index', 'weakref.ref', 'collections.deque', 'collections.defaultdict'],
+  argumentTupleBuiltins: ['bytes', 'max', 'min', 'int', 'str', 'zip', 'gc.set_threshold', 'bytes.index', 'weakref.ref', 'collections.deque', 'collections.defaultdict', 'itertools.count', 'itertools.islice'],
   dequeInitKeywordStrings: true,
   superCallObjects: true,
   classCallSpecialises: 'never',
@@ -316,7 +316,7 @@ const P313: Profile = {
   thresholds: [2000, 10, 10],
   startupTrackedObjects: 7752, // MEAS 3.13.0; 3.14 inherits it (no 64-bit 3.14 on this machine: UNCERTAIN)
   forkReinitLocks: 1,
-  argumentTupleBuiltins: ['bytes', 'zip', 'gc.set_threshold', 'weakref.ref', 'collections.deque', 'collections.defaultdict'],
+  argumentTupleBuiltins: ['bytes', 'zip', 'gc.set_threshold', 'weakref.ref', 'collections.deque', 'collections.defaultdict', 'itertools.count', 'itertools.islice'],
   dequeInitKeywordStrings: false,
   classCallSpecialises: 'inline-values',
   frameObjectBase: 152,

@@ -709,6 +709,9 @@ export const MODULES: Readonly<Record<string, readonly string[]>> = {
   collections: ['deque', 'defaultdict', 'namedtuple'],
   os: ['fork', 'open', 'read', 'close', 'O_RDONLY', 'waitpid', '_exit', 'waitstatus_to_exitcode'],
   _testcapi: ['with_tp_del'],
+  itertools: ['count', 'islice'],
+  // The abstract base classes, for annotations and imports only (isinstance with them, or one as a base, is refused when reached).
+  'collections.abc': ['Iterable', 'Iterator', 'Generator', 'Reversible', 'Container', 'Collection', 'Sized', 'Hashable', 'Callable', 'Sequence', 'MutableSequence', 'Set', 'MutableSet', 'Mapping', 'MutableMapping', 'KeysView', 'ItemsView', 'ValuesView', 'Awaitable', 'Coroutine', 'AsyncIterable', 'AsyncIterator', 'AsyncGenerator'],
   __future__: ['nested_scopes', 'generators', 'division', 'absolute_import', 'with_statement', 'print_function', 'unicode_literals', 'generator_stop', 'annotations'],
 };
 

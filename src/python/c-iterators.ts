@@ -2,7 +2,8 @@
  * Iterators and lazy builtins implemented in C that the heap has no kind of its own for, as
  * C-level objects of their measured sizes (runtime.ts C_TYPES; MEAS sys.getsizeof on 3.11–3.13,
  * GC head included): `map` and `filter` (48 B), `reversed(list)`'s list_reverseiterator and
- * `reversed(tuple)`'s reversed object (48 B), a str's iterator (48 B), a set's iterator (64 B).
+ * `reversed(tuple)`'s reversed object (48 B), a str's iterator (48 B), a set's iterator (64 B),
+ * `itertools.count` (56 B) and `itertools.islice` (72 B).
  * Their slots hold the objects they reference (so the collector and the deallocation see them)
  * and, in the slots' integer words, the position an iterator has reached.
  */
@@ -115,6 +116,131 @@ const SET_USED = 1;
 const SET_POS = 2;
 const SET_LEN = 3;
 
+const COUNT_CNT = 0; // count: ['cnt', 'long_cnt', 'long_step']
+const COUNT_LONG_CNT = 1;
+const COUNT_LONG_STEP = 2;
+const ISLICE_IT = 0; // islice: ['it', 'next', 'stop', 'step', 'cnt']
+const ISLICE_NEXT = 1;
+const ISLICE_STOP = 2;
+const ISLICE_STEP = 3;
+const ISLICE_CNT = 4;
+
+/** The largest count kept in fast mode here (the slot's integer word; CPython's is PY_SSIZE_T_MAX). */
+const COUNT_FAST_MAX = 0x7fffffff;
+
+/**
+ * `itertools.count(start=0, step=1)` (itertools_count_impl; borrowed). With an int start and a
+ * step of 1 it counts in a C integer (fast mode: `long_cnt` cleared, each item a new int); else
+ * it keeps the current value and the step, and each item is the previous `long_cnt + long_step`.
+ */
+export function newCount(R: Runtime, args: readonly Ref[]): Ref {
+  const H = R.H;
+  if (args.length > 2) throw new PythonException('TypeError', `count expected at most 2 arguments, got ${args.length}`);
+  const start = args.length > 0 ? args[0] : H.int(0);
+  const step = args.length > 1 ? args[1] : H.int(1);
+  try {
+    for (const v of [start, step]) if (R.num(v) === undefined) throw new PythonException('TypeError', 'a number is required');
+    const fast = R.isInt(start) && R.isInt(step) && H.ints.value(step) === 1n && H.ints.value(start) >= 0n && H.ints.value(start) < BigInt(COUNT_FAST_MAX);
+    const c = R.newCObject('count', COUNT_LONG_STEP, step);
+    if (fast) H.setSlotInt(c, COUNT_CNT, Number(H.ints.value(start)));
+    else {
+      H.setSlotInt(c, COUNT_CNT, -1);
+      H.setSlot(c, COUNT_LONG_CNT, start);
+    }
+    return c;
+  } finally {
+    if (args.length < 1) H.decref(start);
+    if (args.length < 2) H.decref(step);
+  }
+}
+
+/** count_next: fast mode's next int; slow mode returns `long_cnt` and keeps `long_cnt + long_step`. */
+function countNext(R: Runtime, c: Ref): Ref {
+  const H = R.H;
+  const cnt = H.slotInt(c, COUNT_CNT);
+  if (cnt >= 0 && cnt < COUNT_FAST_MAX) {
+    H.setSlotInt(c, COUNT_CNT, cnt + 1);
+    return H.int(cnt);
+  }
+  if (cnt === COUNT_FAST_MAX) {
+    // Out of the fast range: on from a long, as count_nextlong does.
+    H.setSlotInt(c, COUNT_CNT, -1);
+    const v = H.int(cnt);
+    H.setSlot(c, COUNT_LONG_CNT, v);
+    H.decref(v);
+  }
+  const current = H.getSlot(c, COUNT_LONG_CNT);
+  const stepped = R.add(current, H.getSlot(c, COUNT_LONG_STEP));
+  H.incref(current);
+  H.setSlot(c, COUNT_LONG_CNT, stepped);
+  H.decref(stepped);
+  return current;
+}
+
+/** A non-negative index argument of islice (None: the default), as islice_new reads it. */
+function sliceIndex(R: Runtime, v: Ref, none: number, what: string): number {
+  const H = R.H;
+  if (v === H.None) return none;
+  if (!R.isInt(v)) throw new PythonException('ValueError', `${what} argument for islice() must be None or an integer: 0 <= x <= sys.maxsize.`);
+  const n = H.ints.value(v);
+  if (n < 0n || n > 0x7fffffffn) throw new PythonException('ValueError', `${what} argument for islice() must be None or an integer: 0 <= x <= sys.maxsize.`);
+  return Number(n);
+}
+
+/** `itertools.islice(iterable, stop)` / `(iterable, start, stop[, step])` (islice_new; borrowed). */
+export function newIslice(R: Runtime, args: readonly Ref[]): Ref {
+  const H = R.H;
+  if (args.length < 2 || args.length > 4) throw new PythonException('TypeError', `islice expected at most 4 arguments, got ${args.length}`);
+  let start = 0;
+  let stop: number;
+  let step = 1;
+  if (args.length === 2) stop = sliceIndex(R, args[1], -1, 'Stop');
+  else {
+    start = sliceIndex(R, args[1], 0, 'Indices');
+    stop = sliceIndex(R, args[2], -1, 'Stop');
+    if (args.length === 4) {
+      step = sliceIndex(R, args[3], 1, 'Step');
+      if (step < 1) throw new PythonException('ValueError', 'Step for islice() must be a positive integer or None.');
+    }
+  }
+  H.incref(args[0]);
+  const it = R.getIter(args[0]);
+  const lz = R.newCObject('islice', ISLICE_IT, it);
+  H.decref(it);
+  H.setSlotInt(lz, ISLICE_NEXT, start);
+  H.setSlotInt(lz, ISLICE_STOP, stop);
+  H.setSlotInt(lz, ISLICE_STEP, step);
+  H.setSlotInt(lz, ISLICE_CNT, 0);
+  return lz;
+}
+
+/** islice_next: skips to `next`, stops at `stop`; once exhausted the iterator is let go (`Py_CLEAR(lz->it)`). */
+function isliceNext(R: Runtime, lz: Ref): Ref {
+  const H = R.H;
+  const it = H.getSlot(lz, ISLICE_IT);
+  if (it === 0) return 0;
+  const stop = H.slotInt(lz, ISLICE_STOP);
+  let cnt = H.slotInt(lz, ISLICE_CNT);
+  const empty = (): Ref => {
+    H.clearSlot(lz, ISLICE_IT);
+    return 0;
+  };
+  while (cnt < H.slotInt(lz, ISLICE_NEXT)) {
+    const item = R.next(it);
+    if (item === 0) return empty();
+    H.decref(item);
+    H.setSlotInt(lz, ISLICE_CNT, ++cnt);
+  }
+  if (stop !== -1 && cnt >= stop) return empty();
+  const item = R.next(it);
+  if (item === 0) return empty();
+  H.setSlotInt(lz, ISLICE_CNT, cnt + 1);
+  let next = H.slotInt(lz, ISLICE_NEXT) + H.slotInt(lz, ISLICE_STEP);
+  if (stop !== -1 && next > stop) next = stop;
+  H.setSlotInt(lz, ISLICE_NEXT, next);
+  return item;
+}
+
 /** An index-and-sequence iterator over `seq` (borrowed), starting at `index`. */
 function indexed(R: Runtime, name: 'list_reverseiterator' | 'reversed' | 'str_iterator', seq: Ref, index: number): Ref {
   const it = R.newCObject(name, SEQ_SEQ, seq);
@@ -163,6 +289,10 @@ export function cIteratorNext(R: Runtime, it: Ref): Ref | undefined {
       return strNext(R, it);
     case 'set_iterator':
       return setNext(R, it);
+    case 'count':
+      return countNext(R, it);
+    case 'islice':
+      return isliceNext(R, it);
     default:
       return undefined;
   }
@@ -253,5 +383,5 @@ export function cIteratorLengthHint(R: Runtime, it: Ref): number {
 /** Whether `it` is one of these iterators (GET_ITER returns it as it is). */
 export function isCIterator(R: Runtime, it: Ref): boolean {
   const kind = R.cTypeNameOf(it);
-  return kind === 'map' || kind === 'filter' || kind === 'list_reverseiterator' || kind === 'reversed' || kind === 'str_iterator' || kind === 'set_iterator';
+  return kind === 'map' || kind === 'filter' || kind === 'list_reverseiterator' || kind === 'reversed' || kind === 'str_iterator' || kind === 'set_iterator' || kind === 'count' || kind === 'islice';
 }

@@ -1,6 +1,6 @@
 /**
- * pyperformance's development set, run unmodified through the lab's pyperf
- * (test/fixtures/pyperformance/): each benchmark's simulated figures on 3.11, 3.12 and 3.13 hold
+ * pyperformance's development set and the programs beyond it, run unmodified through the lab's
+ * pyperf (test/fixtures/pyperformance/ and its beyond/): each benchmark's simulated figures on 3.11, 3.12 and 3.13 hold
  * against the real interpreters' (program-fidelity.ts: the same stdout, the requested-bytes peak
  * within 1 %, collections per generation within ±1). The replay checks the recorded real figures
  * (real-figures.json, written by `npm run bench:pyperformance -- --write-fixture`) on any machine;
@@ -13,8 +13,10 @@ import { fidelityProblems, realFigures, simulatedFigures, type ProgramFigures } 
 import type { ProfileName } from '../src/heap/profiles.js';
 import { loadUserWorkload } from '../src/lab/user-workloads.js';
 
-const DIR = 'test/fixtures/pyperformance/';
-const PROGRAMS = readdirSync(DIR).filter((f) => /^bm_.*\.py$/.test(f)).sort();
+const SETS = [
+  { name: 'development set', dir: 'test/fixtures/pyperformance/' },
+  { name: 'beyond the development set', dir: 'test/fixtures/pyperformance/beyond/' },
+] as const;
 
 interface Entry {
   readonly program: string;
@@ -23,42 +25,44 @@ interface Entry {
   readonly profile: ProfileName;
   readonly real: ProgramFigures;
 }
-const FIXTURE = JSON.parse(readFileSync(`${DIR}real-figures.json`, 'utf8')) as { entries: Entry[] };
 
-async function workloadOf(program: string): Promise<string> {
-  return (await loadUserWorkload(`${DIR}${program}`)).name;
-}
+for (const set of SETS) {
+  const PROGRAMS = readdirSync(set.dir).filter((f) => /^bm_.*\.py$/.test(f)).sort();
+  const FIXTURE = JSON.parse(readFileSync(`${set.dir}real-figures.json`, 'utf8')) as { entries: Entry[] };
+  const workloadOf = async (program: string): Promise<string> => (await loadUserWorkload(`${set.dir}${program}`)).name;
 
-describe('pyperformance development set: recorded real figures', () => {
-  it('every program has recorded figures for 3.11, 3.12 and 3.13', () => {
-    for (const program of PROGRAMS) {
-      const profiles = new Set(FIXTURE.entries.filter((e) => e.program === program).map((e) => e.profile));
-      expect([...profiles].sort(), program).toEqual(['3.11', '3.12', '3.13']);
+  describe(`pyperformance ${set.name}: recorded real figures`, () => {
+    it('every program has recorded figures for 3.11, 3.12 and 3.13', () => {
+      expect(PROGRAMS.length).toBeGreaterThan(0);
+      for (const program of PROGRAMS) {
+        const profiles = new Set(FIXTURE.entries.filter((e) => e.program === program).map((e) => e.profile));
+        expect([...profiles].sort(), program).toEqual(['3.11', '3.12', '3.13']);
+      }
+    });
+
+    for (const e of FIXTURE.entries) {
+      it(`${e.program} ${e.variant} on ${e.python}: the simulation holds`, async () => {
+        const sim = simulatedFigures(await workloadOf(e.program), e.variant, e.profile);
+        expect(fidelityProblems(sim, e.real)).toEqual([]);
+      }, 120_000);
     }
   });
 
-  for (const e of FIXTURE.entries) {
-    it(`${e.program} ${e.variant} on ${e.python}: the simulation holds`, async () => {
-      const sim = simulatedFigures(await workloadOf(e.program), e.variant, e.profile);
-      expect(fidelityProblems(sim, e.real)).toEqual([]);
-    }, 120_000);
-  }
-});
-
-describe('pyperformance development set: live', () => {
-  const interpreters = discoverInterpreters().filter((i) => ['3.11', '3.12', '3.13'].includes(i.profile));
-  if (interpreters.length === 0) console.log('pyperformance live: no CPython 3.11-3.13 found here, skipped');
-  for (const py of interpreters) {
-    it.each(PROGRAMS)(`%s on ${py.version}`, async (program) => {
-      const workload = await loadUserWorkload(`${DIR}${program}`);
-      for (const variant of Object.keys(workload.variants)) {
-        const sim = simulatedFigures(workload.name, variant, py.profile);
-        const real = await realFigures(py.path, workload.name, variant, py.profile);
-        expect(fidelityProblems(sim, real), `${program} ${variant}`).toEqual([]);
-      }
-    }, 300_000);
-  }
-});
+  describe(`pyperformance ${set.name}: live`, () => {
+    const interpreters = discoverInterpreters().filter((i) => ['3.11', '3.12', '3.13'].includes(i.profile));
+    if (interpreters.length === 0) console.log(`pyperformance ${set.name} live: no CPython 3.11-3.13 found here, skipped`);
+    for (const py of interpreters) {
+      it.each(PROGRAMS)(`%s on ${py.version}`, async (program) => {
+        const workload = await loadUserWorkload(`${set.dir}${program}`);
+        for (const variant of Object.keys(workload.variants)) {
+          const sim = simulatedFigures(workload.name, variant, py.profile);
+          const real = await realFigures(py.path, workload.name, variant, py.profile);
+          expect(fidelityProblems(sim, real), `${program} ${variant}`).toEqual([]);
+        }
+      }, 300_000);
+    }
+  });
+}
 
 describe('a pyperf-shaped program', () => {
   const FILE = 'test/fixtures/python/pyperf_shaped.py';

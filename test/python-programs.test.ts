@@ -114,6 +114,20 @@ describe('Python programs: bad and failing programs', () => {
     for (const text of [r.stdout, r.stderr]) expect(text.split('\n').filter((l) => JS_STACK_LINE.test(l))).toEqual([]);
   }, 30_000);
 
+  it('what a failing program printed comes before its traceback, as CPython shows them, and is kept in its record', () => {
+    const file = program('prints_then_fails.py', 'print("first")\nprint("second", 2)\nraise ValueError("late")\n');
+    // Without timing, and with it (the timed runs fail first; the deterministic run keeps the output).
+    for (const timing of [['--no-timing'], ['--time', '1']]) {
+      const r = gclab('run', file, '--results-dir', resultsDir, ...timing);
+      expect(r.status, r.stderr).toBe(1);
+      const out = r.stdout;
+      expect(out).toMatch(/output {4}what the program printed before it failed \(2 lines\):\n {4}first\n {4}second 2\n {2}FAILED \(workload-error\): Traceback/);
+      expect(out).toMatch(/^\s*ValueError: late$/m);
+      const [record] = readResults(resultsPath(out)).records;
+      expect(record.output).toEqual(['first', 'second 2']);
+    }
+  }, 60_000);
+
   it('a program that never ends stops at --timeout, exit 1, recorded as a timeout', () => {
     const r = run(program('forever.py', 'while True:\n    pass\n'), '--timeout', '2');
     expect(r.status, r.stderr).toBe(1);

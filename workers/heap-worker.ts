@@ -6,7 +6,7 @@
  */
 import { HeapExhausted } from '../src/heap/errors.js';
 import { PythonException } from '../src/python/errors.js';
-import { measureRun, prepareRun } from '../src/lab/measure.js';
+import { measureRun, outputBeforeFailure, prepareRun } from '../src/lab/measure.js';
 import { StatusCell, TaskPhase, type HeapTask, type TaskOutcome } from '../src/lab/protocol.js';
 import { timeBody } from '../src/lab/timing.js';
 import { loadUserWorkload, programSource, sendWorkloadLogsToStderr } from '../src/lab/user-workloads.js';
@@ -24,20 +24,28 @@ export default async function runTask(task: HeapTask): Promise<TaskOutcome> {
     // Timing first, so the deterministic run (whose pauses are wall-clock times) runs on warm
     // compiled code, as a long-running interpreter's collections do, not on the JIT's first pass.
     let time = null;
+    let timingFailure: unknown;
     if (task.timing) {
       Atomics.store(status, StatusCell.Phase, TaskPhase.Timing);
-      time = await timeBody(task.spec, task.timing, (n) => Atomics.store(status, StatusCell.Iterations, n));
+      try {
+        time = await timeBody(task.spec, task.timing, (n) => Atomics.store(status, StatusCell.Iterations, n));
+      } catch (err) {
+        // A Python exception: the deterministic run below raises it again, keeping what the program printed before it.
+        if (!(err instanceof PythonException)) throw err;
+        timingFailure = err;
+      }
     }
     Atomics.store(status, StatusCell.Phase, TaskPhase.Measuring);
     const prepared = prepareRun(task.spec, task.memory);
     const metrics = measureRun(prepared, task.spec, (f) => Atomics.store(status, StatusCell.ProgressPpm, Math.round(f * 1e6)));
+    if (timingFailure !== undefined) throw timingFailure;
     Atomics.store(status, StatusCell.ProgressPpm, 1e6);
     Atomics.store(status, StatusCell.Phase, TaskPhase.Done);
     return { ok: true, metrics, time };
   } catch (err) {
     if (err instanceof HeapExhausted) return { ok: false, kind: 'heap-exhausted', message: err.message };
     // An exception the Python program did not catch: its traceback, as CPython prints it.
-    if (err instanceof PythonException) return { ok: false, kind: 'workload-error', message: err.formatTraceback(programSource) };
+    if (err instanceof PythonException) return { ok: false, kind: 'workload-error', message: err.formatTraceback(programSource), output: outputBeforeFailure(err) };
     return { ok: false, kind: 'workload-error', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
   }
 }

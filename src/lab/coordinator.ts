@@ -56,6 +56,8 @@ export interface TaskRecord {
   readonly repetition: number;
   readonly status: 'ok' | FailureKind;
   readonly error?: string;
+  /** What a failed Python program printed before it failed (an ok record's output is in its metrics). */
+  readonly output?: readonly string[];
   readonly metrics?: RunMetrics;
   readonly time?: TimeStats | null;
   readonly telemetry?: Telemetry;
@@ -266,7 +268,8 @@ export class Coordinator implements TaskRunner {
     const telemetry = this.finishTelemetry(id);
     const wallMs = performance.now() - started;
     if (outcome.ok) return priced({ id, spec, repetition, status: 'ok', metrics: outcome.metrics, time: outcome.time, telemetry, wallMs }, this.options.costModel);
-    return { id, spec, repetition, status: outcome.kind, error: outcome.message, telemetry, wallMs };
+    const output = outcome.output ? { output: outcome.output } : {};
+    return { id, spec, repetition, status: outcome.kind, error: outcome.message, ...output, telemetry, wallMs };
   }
 
   /** A running task's latest sampled live counters (its deterministic run), or undefined before its first sample. */

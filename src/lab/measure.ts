@@ -297,6 +297,15 @@ export function runBody(run: PreparedRun, spec: RunSpec, record?: BodyRecord): n
   return Math.round((performance.now() - t0) * 1e6);
 }
 
+/** What a program printed before its measured run failed, by the error it failed with. */
+const OUTPUT_BEFORE_FAILURE = new WeakMap<object, readonly string[]>();
+
+/** The lines a measured run that threw `err` had printed (undefined if it printed none or `err` is not such an error). */
+export function outputBeforeFailure(err: unknown): readonly string[] | undefined {
+  const output = typeof err === 'object' && err !== null ? OUTPUT_BEFORE_FAILURE.get(err) : undefined;
+  return output && output.length > 0 ? output : undefined;
+}
+
 /** Lines of program output a run keeps (the rest is counted, not kept). */
 export const MAX_OUTPUT_LINES = 1000;
 
@@ -332,6 +341,9 @@ export function measureRun(run: PreparedRun, spec: RunSpec, onProgress?: Progres
   try {
     bodyNs = runBody(run, spec, { probes, pausesAtProbe, reports, output, onProgress });
     ops = workload.variants[spec.variant].work?.(run.module);
+  } catch (err) {
+    if (typeof err === 'object' && err !== null) OUTPUT_BEFORE_FAILURE.set(err, output);
+    throw err;
   } finally {
     heap.stats.beforePublish = null;
     workload.variants[spec.variant].release?.(run.module);

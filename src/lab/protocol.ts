@@ -54,4 +54,10 @@ export type FailureKind = 'heap-exhausted' | 'workload-error' | 'timeout' | 'wor
 
 export type TaskOutcome =
   | { readonly ok: true; readonly metrics: RunMetrics; readonly time: TimeStats | null }
-  | { readonly ok: false; readonly kind: FailureKind; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly kind: FailureKind;
+      readonly message: string;
+      /** What the program printed before it failed (a Python program's measured run). */
+      readonly output?: readonly string[];
+    };

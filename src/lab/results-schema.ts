@@ -115,6 +115,8 @@ export const taskRecordSchema = z
     repetition: integer,
     status: z.enum(STATUSES),
     error: z.string().optional(),
+    /** A failed Python program's output before it failed (an ok record's is in its metrics). */
+    output: z.array(z.string()).optional(),
     metrics: runMetrics.optional(),
     time: timeStats.nullable().optional(),
     telemetry: telemetry.optional(),

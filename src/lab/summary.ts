@@ -38,7 +38,7 @@ export interface ResultSummary {
   };
   readonly objects?: { allocated: number; freed: number };
   readonly reports?: Readonly<Record<string, number>>;
-  /** What a Python program printed in the deterministic run (absent when it printed nothing). */
+  /** What a Python program printed in the deterministic run, up to its failure if it failed (absent when it printed nothing). */
   readonly output?: readonly string[];
   /** The simulator's own time (tinybench): the lab's performance, not CPython's. */
   readonly time?: { samples: number; mean: number; median: number; p99: number; min: number; max: number; sd: number; rme: number } | null;
@@ -58,7 +58,7 @@ export function summarise(record: TaskRecord): ResultSummary {
     repetition: record.repetition,
     status: record.status,
   };
-  if (!metrics) return { ...base, error: record.error };
+  if (!metrics) return { ...base, error: record.error, ...(record.output ? { output: record.output } : {}) };
   let time: ResultSummary['time'] = null;
   if (record.time) {
     const { samples, mean, median, p99, min, max, sd, rme } = record.time;

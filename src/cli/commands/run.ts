@@ -139,6 +139,11 @@ function printRecord(r: TaskRecord, out: (line: string) => void): void {
   if (!r.metrics) {
     // A Python program's uncaught exception comes as its traceback: one line per frame.
     const [first, ...rest] = (r.error ?? '').split('\n');
+    // As CPython shows them: what the program printed, then the traceback.
+    if (r.output && r.output.length > 0) {
+      out(`  output    what the program printed before it failed (${formatCount(r.output.length)} line${r.output.length === 1 ? '' : 's'}):`);
+      for (const line of r.output) out(`    ${line}`);
+    }
     out(`  FAILED (${r.status}): ${first}`);
     for (const line of rest) out(`  ${line}`);
     return;

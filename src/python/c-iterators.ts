@@ -125,7 +125,11 @@ const ISLICE_STOP = 2;
 const ISLICE_STEP = 3;
 const ISLICE_CNT = 4;
 
-/** The largest count kept in fast mode here (the slot's integer word; CPython's is PY_SSIZE_T_MAX). */
+/**
+ * The count range kept in fast mode here (the slot's integer word; CPython's is a Py_ssize_t, so
+ * past 2^31 it would still make each item exactly where this one adds).
+ */
+const COUNT_FAST_MIN = -0x80000000;
 const COUNT_FAST_MAX = 0x7fffffff;
 
 /**
@@ -140,13 +144,12 @@ export function newCount(R: Runtime, args: readonly Ref[]): Ref {
   const step = args.length > 1 ? args[1] : H.int(1);
   try {
     for (const v of [start, step]) if (R.num(v) === undefined) throw new PythonException('TypeError', 'a number is required');
-    const fast = R.isInt(start) && R.isInt(step) && H.ints.value(step) === 1n && H.ints.value(start) >= 0n && H.ints.value(start) < BigInt(COUNT_FAST_MAX);
+    const first = R.isInt(start) ? H.ints.value(start) : undefined;
+    const fast = typeof first === 'number' && first >= COUNT_FAST_MIN && first < COUNT_FAST_MAX && R.isInt(step) && H.ints.value(step) === 1;
     const c = R.newCObject('count', COUNT_LONG_STEP, step);
-    if (fast) H.setSlotInt(c, COUNT_CNT, Number(H.ints.value(start)));
-    else {
-      H.setSlotInt(c, COUNT_CNT, -1);
-      H.setSlot(c, COUNT_LONG_CNT, start);
-    }
+    // Slow mode is the one with a long_cnt.
+    if (fast) H.setSlotInt(c, COUNT_CNT, first);
+    else H.setSlot(c, COUNT_LONG_CNT, start);
     return c;
   } finally {
     if (args.length < 1) H.decref(start);
@@ -157,14 +160,13 @@ export function newCount(R: Runtime, args: readonly Ref[]): Ref {
 /** count_next: fast mode's next int; slow mode returns `long_cnt` and keeps `long_cnt + long_step`. */
 function countNext(R: Runtime, c: Ref): Ref {
   const H = R.H;
-  const cnt = H.slotInt(c, COUNT_CNT);
-  if (cnt >= 0 && cnt < COUNT_FAST_MAX) {
-    H.setSlotInt(c, COUNT_CNT, cnt + 1);
-    return H.int(cnt);
-  }
-  if (cnt === COUNT_FAST_MAX) {
+  if (H.getSlot(c, COUNT_LONG_CNT) === 0) {
+    const cnt = H.slotInt(c, COUNT_CNT);
+    if (cnt < COUNT_FAST_MAX) {
+      H.setSlotInt(c, COUNT_CNT, cnt + 1);
+      return H.int(cnt);
+    }
     // Out of the fast range: on from a long, as count_nextlong does.
-    H.setSlotInt(c, COUNT_CNT, -1);
     const v = H.int(cnt);
     H.setSlot(c, COUNT_LONG_CNT, v);
     H.decref(v);
@@ -177,15 +179,19 @@ function countNext(R: Runtime, c: Ref): Ref {
   return current;
 }
 
-/** A non-negative index argument of islice (None: the default), as islice_new reads it. */
-function sliceIndex(R: Runtime, v: Ref, none: number, what: string): number {
+/** An index argument of islice (None: the default), as islice_new reads it; `message` when it is not one. */
+function sliceIndex(R: Runtime, v: Ref, none: number, message: string): number {
   const H = R.H;
   if (v === H.None) return none;
-  if (!R.isInt(v)) throw new PythonException('ValueError', `${what} argument for islice() must be None or an integer: 0 <= x <= sys.maxsize.`);
+  if (!R.isInt(v)) throw new PythonException('ValueError', message);
   const n = H.ints.value(v);
-  if (n < 0n || n > 0x7fffffffn) throw new PythonException('ValueError', `${what} argument for islice() must be None or an integer: 0 <= x <= sys.maxsize.`);
-  return Number(n);
+  if (typeof n !== 'number' || n < 0 || n > 0x7fffffff) throw new PythonException('ValueError', message);
+  return n;
 }
+
+const ISLICE_STOP_MESSAGE = 'Stop argument for islice() must be None or an integer: 0 <= x <= sys.maxsize.';
+const ISLICE_INDICES_MESSAGE = 'Indices for islice() must be None or an integer: 0 <= x <= sys.maxsize.';
+const ISLICE_STEP_MESSAGE = 'Step for islice() must be a positive integer or None.';
 
 /** `itertools.islice(iterable, stop)` / `(iterable, start, stop[, step])` (islice_new; borrowed). */
 export function newIslice(R: Runtime, args: readonly Ref[]): Ref {
@@ -194,13 +200,13 @@ export function newIslice(R: Runtime, args: readonly Ref[]): Ref {
   let start = 0;
   let stop: number;
   let step = 1;
-  if (args.length === 2) stop = sliceIndex(R, args[1], -1, 'Stop');
+  if (args.length === 2) stop = sliceIndex(R, args[1], -1, ISLICE_STOP_MESSAGE);
   else {
-    start = sliceIndex(R, args[1], 0, 'Indices');
-    stop = sliceIndex(R, args[2], -1, 'Stop');
+    start = sliceIndex(R, args[1], 0, ISLICE_INDICES_MESSAGE);
+    stop = sliceIndex(R, args[2], -1, ISLICE_STOP_MESSAGE);
     if (args.length === 4) {
-      step = sliceIndex(R, args[3], 1, 'Step');
-      if (step < 1) throw new PythonException('ValueError', 'Step for islice() must be a positive integer or None.');
+      step = sliceIndex(R, args[3], 1, ISLICE_STEP_MESSAGE);
+      if (step < 1) throw new PythonException('ValueError', ISLICE_STEP_MESSAGE);
     }
   }
   H.incref(args[0]);

@@ -1133,8 +1133,9 @@ ${body}
     const value = this.futureAnnotations ? this.loadConstant(b, this.annotationString(s.annotation)) : this.expr(b, s.annotation);
     // LOAD_NAME __annotations__ (SETUP_ANNOTATIONS made it).
     const dict = b.t();
+    const name = this.name('__annotations__');
     b.op(Op.Global);
-    b.emit(`const ${dict} = ${kind === 'module' ? 'R.loadGlobal' : 'R.loadClassName(ns, '}${kind === 'module' ? '(' : ''}${this.name('__annotations__')});`);
+    b.emit(`const ${dict} = ${kind === 'module' ? `R.loadGlobal(${name})` : `R.loadClassName(ns, ${name})`};`);
     const key = this.nameConstant(b, (s.target as ast.Name).id);
     b.emit(`R.setItem(${dict}, ${key}, ${value}); ${decrefJs(value)} ${decrefJs(dict)} ${decrefJs(key)}`);
   }

@@ -8,20 +8,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { calibrateRows, expectExactRows } from './support/calibrate-rows.js';
+import { calibrateRows, expectExactRows, expectSameReports } from './support/calibrate-rows.js';
 import { realInterpreters } from './support/gc-scenarios.js';
 
 describe('itertools', () => {
   const interpreters = realInterpreters();
   if (interpreters.length === 0) console.log('itertools: no real CPython found, the comparison is skipped');
   it.skipIf(interpreters.length === 0)('count (fast and slow mode) and islice make what the real interpreters make', () => {
-    const rows = calibrateRows('test/fixtures/python/itertools_uses.py', 2000, interpreters) as (ReturnType<typeof calibrateRows>[number] & {
-      sim: { reports?: Record<string, number> };
-      real: { reports?: Record<string, number> };
-    })[];
+    const rows = calibrateRows('test/fixtures/python/itertools_uses.py', 2000, interpreters);
     expect(rows.length).toBe(2 * interpreters.length);
     expectExactRows(rows);
-    for (const row of rows) expect(row.sim.reports, `${row.variant} on ${row.python}`).toEqual(row.real.reports);
+    expectSameReports(rows);
   }, 240_000);
 
   it('a bad islice argument is the ValueError CPython raises', () => {

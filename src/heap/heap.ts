@@ -666,6 +666,13 @@ export class Heap {
       case Kind.Set:
         clearSet(this, ref);
         break;
+      case Kind.Range:
+        // range_dealloc: start, stop, step, length.
+        this.decref(i32[ref + FIELD.RANGE_START]);
+        this.decref(i32[ref + FIELD.RANGE_STOP]);
+        this.decref(i32[ref + FIELD.RANGE_STEP]);
+        this.decref(i32[ref + FIELD.RANGE_LENGTH]);
+        break;
       case Kind.Instance:
         clearInstanceValues(this, ref);
         break;
@@ -1433,7 +1440,7 @@ export class Heap {
 
 /** Built-in types whose deallocation drops nothing (ints, floats, str, bytes, opaque C objects). */
 function isLeafBuiltin(typeId: number): boolean {
-  return (typeId >= Kind.Int && typeId <= Kind.Bytes) || typeId === Kind.Opaque || typeId === Kind.Range || typeId === Kind.RangeIter;
+  return (typeId >= Kind.Int && typeId <= Kind.Bytes) || typeId === Kind.Opaque || typeId === Kind.RangeIter;
 }
 
 /** How deep `deallocDiedSince` recurses (JS frames per level: a handful) before deferring. */

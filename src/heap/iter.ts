@@ -2,7 +2,8 @@
  * `range` and the iterators of range, list and tuple (`Objects/rangeobject.c`, `Objects/listobject.c`,
  * `Objects/tupleobject.c`): their sizes, their state in the object, and one step of iteration.
  *
- *   range           48 B: header, start, stop, step, length (here start, stop, step as doubles)
+ *   range           48 B: header, start, stop, step, length (references to ints, as CPython's:
+ *                   the range keeps its arguments alive, and a length above 256 is an int of its own)
  *   range iterator  48 B on 3.11 (index, start, step, len), 40 B from 3.12 (start, step, len);
  *                   here next, stop, step as doubles
  *   list iterator   48 B with its GC head: header, index, the list (a reference)
@@ -24,37 +25,49 @@ export const RANGE_BYTES = 48;
 /** `listiterobject` / `tupleiterobject` with the GC head: 16 + header 16 + index + sequence. */
 export const SEQ_ITER_BYTES = 48;
 
+/** The number of values of range(start, stop, step) (`get_len_of_range`). */
+function lengthOf(start: number, stop: number, step: number): number {
+  if (step > 0) return start < stop ? Math.floor((stop - start - 1) / step) + 1 : 0;
+  return start > stop ? Math.floor((start - stop - 1) / -step) + 1 : 0;
+}
+
 export class IterOps {
   constructor(private readonly heap: Heap) {}
 
-  /** `range(start, stop, step)`: a new reference. */
-  newRange(start: number, stop: number, step: number): Ref {
+  /**
+   * `range(start, stop, step)` of three ints (borrowed; each gains the range's reference, as
+   * `PyNumber_Index` of an int returns it): its length as an int first (`compute_range_length`:
+   * `PyLong_FromLong`, a medium int of 32 B above 256), then the object. A new reference.
+   * MEAS tracemalloc: `range(100)` 48 B, `range(100000)` 80 B on 3.11.7, 3.12.1 and 3.13.0.
+   */
+  newRange(start: Ref, stop: Ref, step: Ref): Ref {
     const heap = this.heap;
+    const length = heap.ints.fromValue(lengthOf(heap.intValue(start), heap.intValue(stop), heap.intValue(step)));
     const r = heap.allocObject(Kind.Range, RANGE_BYTES);
-    const f = (r >> 1) + FIELD.RANGE_FIRST_F64;
-    heap.f64[f] = start;
-    heap.f64[f + 1] = stop;
-    heap.f64[f + 2] = step;
+    const i32 = heap.i32;
+    heap.incref(start);
+    heap.incref(stop);
+    heap.incref(step);
+    i32[r + FIELD.RANGE_START] = start;
+    i32[r + FIELD.RANGE_STOP] = stop;
+    i32[r + FIELD.RANGE_STEP] = step;
+    i32[r + FIELD.RANGE_LENGTH] = length;
     return r;
   }
 
   rangeStart(r: Ref): number {
-    return this.heap.f64[(r >> 1) + FIELD.RANGE_FIRST_F64];
+    return this.heap.intValue(this.heap.i32[r + FIELD.RANGE_START]);
   }
   rangeStop(r: Ref): number {
-    return this.heap.f64[(r >> 1) + FIELD.RANGE_FIRST_F64 + 1];
+    return this.heap.intValue(this.heap.i32[r + FIELD.RANGE_STOP]);
   }
   rangeStep(r: Ref): number {
-    return this.heap.f64[(r >> 1) + FIELD.RANGE_FIRST_F64 + 2];
+    return this.heap.intValue(this.heap.i32[r + FIELD.RANGE_STEP]);
   }
 
-  /** `len(range)`. */
+  /** `len(range)`: its length int's value. */
   rangeLength(r: Ref): number {
-    const start = this.rangeStart(r);
-    const stop = this.rangeStop(r);
-    const step = this.rangeStep(r);
-    if (step > 0) return start < stop ? Math.floor((stop - start - 1) / step) + 1 : 0;
-    return start > stop ? Math.floor((start - stop - 1) / -step) + 1 : 0;
+    return this.heap.intValue(this.heap.i32[r + FIELD.RANGE_LENGTH]);
   }
 
   /** `iter(range)`: the iterator (`rangeIterBytes` per profile), a new reference; the range is borrowed. */
@@ -62,11 +75,10 @@ export class IterOps {
     const heap = this.heap;
     const it = heap.allocObject(Kind.RangeIter, heap.profile.rangeIterBytes);
     const f64 = heap.f64;
-    const from = (r >> 1) + FIELD.RANGE_FIRST_F64;
     const to = (it >> 1) + FIELD.RANGE_FIRST_F64;
-    f64[to] = f64[from];
-    f64[to + 1] = f64[from + 1];
-    f64[to + 2] = f64[from + 2];
+    f64[to] = this.rangeStart(r);
+    f64[to + 1] = this.rangeStop(r);
+    f64[to + 2] = this.rangeStep(r);
     return it;
   }
 
@@ -91,9 +103,11 @@ export class IterOps {
   lengthHint(it: Ref): number {
     const i32 = this.heap.i32;
     switch (i32[it + OB.TYPE]) {
-      case Kind.RangeIter:
-        // Its next value, stop and step read as a range's start, stop and step.
-        return this.rangeLength(it);
+      case Kind.RangeIter: {
+        const f = (it >> 1) + FIELD.RANGE_FIRST_F64;
+        const f64 = this.heap.f64;
+        return lengthOf(f64[f], f64[f + 1], f64[f + 2]);
+      }
       case Kind.ListIter:
       case Kind.TupleIter: {
         const seq = i32[it + FIELD.SEQITER_SEQ];

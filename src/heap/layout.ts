@@ -246,8 +246,13 @@ export const enum FIELD {
   SLOT_INT = 1,
   /** The compiled code a function object runs (an index into the program's code table). */
   FUNC_CODE = 14,
-  /** range and range iterator: Float64 index offsets (bytes 16, 24, 32): start|next, stop, step. */
+  /** range iterator: Float64 index offsets (bytes 16, 24, 32): next, stop, step. */
   RANGE_FIRST_F64 = 2,
+  /** range: its start, stop, step and length, each an int it holds a reference to (rangeobject). */
+  RANGE_START = 4,
+  RANGE_STOP = 6,
+  RANGE_STEP = 8,
+  RANGE_LENGTH = 10,
   /** list and tuple iterators: the sequence (a reference) and the next index. */
   SEQITER_SEQ = 4,
   SEQITER_INDEX = 6,

@@ -297,12 +297,21 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
     breaker: 'check',
     call(R, args) {
       if (args.length === 0 || args.length > 3) throw new PythonException('TypeError', `range expected at most 3 arguments, got ${args.length}`);
+      const H = R.H;
       const one = args.length === 1;
-      const start = one ? 0 : intArg(R, args[0], 'range');
-      const stop = intArg(R, args[one ? 0 : 1], 'range');
-      const step = args.length === 3 ? intArg(R, args[2], 'range') : 1;
-      if (step === 0) throw new PythonException('ValueError', 'range() arg 3 must not be zero');
-      return R.H.iter.newRange(start, stop, step);
+      // PyNumber_Index: an int is itself, a bool its int (0 or 1); the defaults are the small ints.
+      const index = (v: Ref): Ref => (intArg(R, v, 'range'), H.kindOf(v) === Kind.Int ? (H.incref(v), v) : H.int(H.intValue(v)));
+      const start = one ? H.int(0) : index(args[0]);
+      const stop = index(args[one ? 0 : 1]);
+      const step = args.length === 3 ? index(args[2]) : H.int(1);
+      try {
+        if (H.intValue(step) === 0) throw new PythonException('ValueError', 'range() arg 3 must not be zero');
+        return H.iter.newRange(start, stop, step);
+      } finally {
+        H.decref(start);
+        H.decref(stop);
+        H.decref(step);
+      }
     },
   },
   len: { breaker: 'none', call: (R, args) => R.H.ints.fromValue(R.len(args[0])) },

@@ -452,18 +452,18 @@ class RandomModule {
       this.check();
       // randbelow = self._randbelow
       slots[2] = H.boundMethod(this.randbelowFunction, H.None);
-      // reversed(range(1, len(x))): the range holds len(x) as its stop and its length, both ints
+      // reversed(range(1, len(x))): the range holds len(x) as its stop, and its length
       const length = R.len(x);
       const stop = H.ints.fromValue(length);
-      const rangeLength = H.ints.fromValue(Math.max(0, length - 1));
-      const range = H.iter.newRange(1, length, 1);
+      const rangeStart = H.int(1);
+      const range = H.iter.newRange(rangeStart, stop, rangeStart);
+      H.decref(stop);
+      H.decref(rangeStart);
       this.check();
       let it: Ref;
       try {
         it = R.reversedOf(range);
       } finally {
-        H.decref(stop);
-        H.decref(rangeLength);
         H.decref(range);
       }
       this.check();

@@ -10,8 +10,8 @@ import type { RealInterpreter } from './gc-scenarios.js';
 export interface CalibrateRow {
   python: string;
   variant: string;
-  sim: { peak: number; current: number; collections: number[] };
-  real: { peak: number; current: number; collections: number[] };
+  sim: { peak: number; current: number; collections: number[]; reports?: Record<string, number> };
+  real: { peak: number; current: number; collections: number[]; reports?: Record<string, number> };
 }
 
 export function calibrateRows(fixture: string, n: number, interpreters: readonly RealInterpreter[]): CalibrateRow[] {
@@ -20,6 +20,11 @@ export function calibrateRows(fixture: string, n: number, interpreters: readonly
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 240_000 });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as CalibrateRow[];
+}
+
+/** Every row's reports (a checksum, a total) equal the real ones. */
+export function expectSameReports(rows: readonly CalibrateRow[]): void {
+  for (const row of rows) expect(row.sim.reports, `${row.variant} on ${row.python} reports`).toEqual(row.real.reports);
 }
 
 /** Every row's peak and current bytes equal the real ones, and its collections per generation. */

@@ -10,6 +10,7 @@
  *   - an annotation's text under `from __future__ import annotations` (the str constant it
  *     becomes, as `ast.unparse` writes it for the common forms).
  */
+import { UnsupportedError } from './errors.js';
 import { ELLIPSIS, PythonSyntaxError } from './parse.js';
 import type { ast } from './parse.js';
 
@@ -34,7 +35,8 @@ export function futureAnnotations(file: string, tree: ast.Module): boolean {
     const col = ((s as ast.Located).col_offset ?? 0) + 1;
     if (!atTop) throw new PythonSyntaxError(file, at, col, 'from __future__ imports must occur at the beginning of the file');
     for (const a of (s as ast.ImportFrom).names) {
-      if (a.name === 'barry_as_FLUFL' || a.name === 'braces') throw new PythonSyntaxError(file, at, col, a.name === 'braces' ? 'not a chance' : `future feature ${a.name} is not simulated`);
+      if (a.name === 'braces') throw new PythonSyntaxError(file, at, col, 'not a chance');
+      if (a.name === 'barry_as_FLUFL') throw new UnsupportedError(file, at, col, "future feature 'barry_as_FLUFL' (the <> operator)");
       if (!FUTURE_FEATURES.has(a.name)) throw new PythonSyntaxError(file, at, col, `future feature ${a.name} is not defined`);
       if (a.name === 'annotations') annotations = true;
     }

@@ -299,8 +299,14 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
       if (args.length === 0 || args.length > 3) throw new PythonException('TypeError', `range expected at most 3 arguments, got ${args.length}`);
       const H = R.H;
       const one = args.length === 1;
-      // PyNumber_Index: an int is itself, a bool its int (0 or 1); the defaults are the small ints.
-      const index = (v: Ref): Ref => (intArg(R, v, 'range'), H.kindOf(v) === Kind.Int ? (H.incref(v), v) : H.int(H.intValue(v)));
+      // PyNumber_Index, a new reference: an int is itself, a bool its int (0 or 1).
+      const index = (v: Ref): Ref => {
+        const value = intArg(R, v, 'range');
+        if (H.kindOf(v) !== Kind.Int) return H.int(value);
+        H.incref(v);
+        return v;
+      };
+      // The defaults are the small ints 0 and 1.
       const start = one ? H.int(0) : index(args[0]);
       const stop = index(args[one ? 0 : 1]);
       const step = args.length === 3 ? index(args[2]) : H.int(1);

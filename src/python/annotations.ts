@@ -11,7 +11,7 @@
  *     becomes, as `ast.unparse` writes it for the common forms).
  */
 import { UnsupportedError } from './errors.js';
-import { ELLIPSIS, PythonSyntaxError } from './parse.js';
+import { docstringOf, ELLIPSIS, PythonSyntaxError } from './parse.js';
 import type { ast } from './parse.js';
 
 /** The features `from __future__ import` accepts (Lib/__future__.py); all but `annotations` change nothing from 3.11 on. */
@@ -24,8 +24,9 @@ const FUTURE_FEATURES: ReadonlySet<string> = new Set([
 export function futureAnnotations(file: string, tree: ast.Module): boolean {
   let annotations = false;
   let atTop = true;
-  tree.body.forEach((s, i) => {
-    const isDocstring = i === 0 && s.nodeType === 'Expr' && s.value.nodeType === 'Constant' && typeof s.value.value === 'string';
+  const docstring = docstringOf(tree.body);
+  tree.body.forEach((s) => {
+    const isDocstring = docstring !== undefined && s === tree.body[0];
     const isFuture = s.nodeType === 'ImportFrom' && s.module === '__future__' && !s.level;
     if (!isFuture) {
       if (!isDocstring) atTop = false;
@@ -44,71 +45,64 @@ export function futureAnnotations(file: string, tree: ast.Module): boolean {
   return annotations;
 }
 
+/** The statement lists nested in a statement (a loop's body and else, a try's handlers…), not a def's or a class's. */
+function nestedBlocks(s: ast.StmtNode): (readonly ast.StmtNode[])[] {
+  switch (s.nodeType) {
+    case 'For':
+    case 'AsyncFor':
+    case 'While':
+    case 'If':
+      return [s.body, s.orelse];
+    case 'With':
+    case 'AsyncWith':
+      return [s.body];
+    case 'Try':
+    case 'TryStar':
+      return [s.body, ...s.handlers.map((h) => h.body), s.orelse, s.finalbody];
+    case 'Match':
+      return s.cases.map((c) => c.body);
+    default:
+      return [];
+  }
+}
+
+/** Every statement of a body and of the blocks nested in it, defs' and classes' bodies excluded (compile.c `find_ann`'s walk). */
+function* bodyStatements(body: readonly ast.StmtNode[]): Generator<ast.StmtNode> {
+  for (const s of body) {
+    yield s;
+    for (const block of nestedBlocks(s)) yield* bodyStatements(block);
+  }
+}
+
 /** The annotated assignments of a body, nested blocks included, defs and classes not (compile.c `find_ann`). */
 export function annotatedAssignments(body: readonly ast.StmtNode[]): ast.AnnAssign[] {
-  const out: ast.AnnAssign[] = [];
-  const walk = (stmts: readonly ast.StmtNode[] | undefined): void => {
-    for (const s of stmts ?? []) {
-      switch (s.nodeType) {
-        case 'AnnAssign':
-          out.push(s);
-          break;
-        case 'For':
-        case 'AsyncFor':
-        case 'While':
-        case 'If':
-          walk(s.body);
-          walk(s.orelse);
-          break;
-        case 'With':
-        case 'AsyncWith':
-          walk(s.body);
-          break;
-        case 'Try':
-        case 'TryStar':
-          walk(s.body);
-          for (const h of s.handlers) walk(h.body);
-          walk(s.orelse);
-          walk(s.finalbody);
-          break;
-        case 'Match':
-          for (const c of s.cases) walk(c.body);
-          break;
-        default:
-          break;
-      }
-    }
-  };
-  walk(body);
-  return out;
+  return [...bodyStatements(body)].filter((s): s is ast.AnnAssign => s.nodeType === 'AnnAssign');
 }
 
 /** Whether a body defines, at its own level, a function with an annotation (3.14: its `__annotate__` reads the class dict). */
 export function definesAnnotatedFunction(body: readonly ast.StmtNode[]): boolean {
-  const walk = (stmts: readonly ast.StmtNode[] | undefined): boolean =>
-    (stmts ?? []).some((s) => {
-      switch (s.nodeType) {
-        case 'FunctionDef':
-        case 'AsyncFunctionDef':
-          return hasAnnotations(s as ast.FunctionDef);
-        case 'For':
-        case 'While':
-        case 'If':
-          return walk(s.body) || walk(s.orelse);
-        case 'With':
-          return walk(s.body);
-        case 'Try':
-          return walk(s.body) || s.handlers.some((h) => walk(h.body)) || walk(s.orelse) || walk(s.finalbody);
-        default:
-          return false;
-      }
-    });
-  return walk(body);
+  for (const s of bodyStatements(body)) {
+    if ((s.nodeType === 'FunctionDef' || s.nodeType === 'AsyncFunctionDef') && annotationsOf(s).length > 0) return true;
+  }
+  return false;
 }
 
-function hasAnnotations(s: ast.FunctionDef): boolean {
-  const a = s.args;
-  return s.returns != null || [...a.posonlyargs, ...a.args, ...a.kwonlyargs, a.vararg, a.kwarg].some((p) => p?.annotation != null);
+/**
+ * A def's annotations in the order MAKE_FUNCTION's tuple has them (compiler_visit_annotations):
+ * the positional parameters, `*args`, the keyword-only ones, `**kwargs`, then `return`.
+ */
+export function annotationsOf(s: ast.FunctionDef | ast.AsyncFunctionDef): { readonly name: string; readonly value: ast.ExprNode }[] {
+  const out: { name: string; value: ast.ExprNode }[] = [];
+  const add = (a: ast.Arg | null | undefined): void => {
+    if (a?.annotation) out.push({ name: a.arg, value: a.annotation });
+  };
+  const args = s.args;
+  for (const a of [...args.args, ...args.posonlyargs]) add(a);
+  add(args.vararg);
+  for (const a of args.kwonlyargs) add(a);
+  add(args.kwarg);
+  if (s.returns) out.push({ name: 'return', value: s.returns });
+  return out;
 }
 
 /** The names an annotation's expression reads. */

@@ -15,10 +15,10 @@
  * Anything the front-end does not simulate is refused here, before anything runs.
  */
 import { UnsupportedError } from './errors.js';
-import { ELLIPSIS } from './parse.js';
+import { docstringOf, ELLIPSIS } from './parse.js';
 import type { ast } from './parse.js';
-import { accessOf, annotationsOf, buildSymbolTable, type Scope, type SymbolTable } from './symtable.js';
-import { annotatedAssignments, annotationText, definesAnnotatedFunction, futureAnnotations, namesRead } from './annotations.js';
+import { accessOf, buildSymbolTable, type Scope, type SymbolTable } from './symtable.js';
+import { annotatedAssignments, annotationsOf, annotationText, definesAnnotatedFunction, futureAnnotations, namesRead } from './annotations.js';
 import type { Profile } from '../heap/profiles.js';
 import { foldConstants } from './fold.js';
 import { BUILTIN_NAMES, MODULE_NAMES, moduleHasAttribute, KNOWN_METHODS } from './builtins.js';
@@ -1089,9 +1089,9 @@ ${body}
 
   /** A module's docstring is stored as the global `__doc__` (compiler_body, after SETUP_ANNOTATIONS). */
   private moduleDocstring(b: CodeBuilder, body: readonly ast.StmtNode[]): void {
-    const first = body[0];
-    if (first?.nodeType !== 'Expr' || first.value.nodeType !== 'Constant' || typeof first.value.value !== 'string') return;
-    const doc = this.loadConstant(b, this.constantOf(first.value));
+    const docstring = docstringOf(body);
+    if (docstring === undefined) return;
+    const doc = this.loadConstant(b, this.constantOf(docstring));
     b.op(Op.Global);
     b.emit(`R.storeGlobal(${this.name('__doc__')}, ${doc});`);
   }

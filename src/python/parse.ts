@@ -166,6 +166,12 @@ export declare namespace ast {
 }
 type Node<K extends string> = Extract<pyast.ASTNodeUnion, { nodeType: K }>;
 
+/** A body's docstring: its first statement when that is a str constant, as CPython takes it. */
+export function docstringOf(body: readonly ast.StmtNode[]): ast.Constant | undefined {
+  const first = body[0];
+  return first?.nodeType === 'Expr' && first.value.nodeType === 'Constant' && typeof first.value.value === 'string' ? first.value : undefined;
+}
+
 /** The value of the `...` constant. */
 export const ELLIPSIS: unique symbol = Symbol('Ellipsis');
 

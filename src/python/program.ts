@@ -20,7 +20,7 @@ import { PROFILES } from '../heap/profiles.js';
 import type { ParamSpec, Params, TwinTolerance, Variant, Workload, WorkloadContext, WorkloadGroup } from '../lab/workload.js';
 import { compileModule, methodNames, type CompiledModule } from './compile.js';
 import { PythonException, UnsupportedError } from './errors.js';
-import { parseModule } from './parse.js';
+import { docstringOf, parseModule } from './parse.js';
 import { MODULE_NAMES } from './builtins.js';
 import type { ast } from './parse.js';
 import { libraryModule } from './library.js';
@@ -620,12 +620,10 @@ function lambdaAssignment(name: string, lambda: ast.Lambda): ast.StmtNode {
   return { nodeType: 'Assign', targets: [target], value: lambda, ...at } as unknown as ast.StmtNode;
 }
 
+/** The module docstring's first paragraph, on one line: the program's description. */
 function docstring(tree: ast.Module): string | undefined {
-  const first = tree.body[0];
-  if (first?.nodeType === 'Expr' && first.value.nodeType === 'Constant' && typeof first.value.value === 'string') {
-    return first.value.value.trim().split(/\n\s*\n/)[0].replace(/\s+/g, ' ');
-  }
-  return undefined;
+  const constant = docstringOf(tree.body);
+  return constant === undefined ? undefined : (constant.value as string).trim().split(/\n\s*\n/)[0].replace(/\s+/g, ' ');
 }
 
 function isMainBlock(s: ast.StmtNode): boolean {

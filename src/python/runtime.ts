@@ -4032,13 +4032,10 @@ export class Runtime {
         fn('count', 'check', (args) => newCount(this, args));
         fn('islice', 'check', (args) => newIslice(this, args));
         break;
-      case 'collections.abc':
-        // ABCMeta classes made at start-up: stand-in objects here (collections.abc is imported at start-up too).
-        for (const abc of MODULES['collections.abc']) attrs.set(abc, this.handle(`collections.abc.${abc}`, { kind: 'module', name: `collections.abc.${abc}`, attrs: new Map() }));
-        break;
-      case '__future__':
-        // Each feature is a `_Feature` instance nothing here reads: a stand-in object of its own.
-        for (const feature of MODULES.__future__) attrs.set(feature, this.handle(`__future__.${feature}`, { kind: 'module', name: `__future__.${feature}`, attrs: new Map() }));
+      case 'collections.abc': // ABCMeta classes made at start-up (collections.abc is imported at start-up too)
+      case '__future__': // `_Feature` instances
+        // Objects nothing here reads: a stand-in object for each.
+        for (const n of MODULES[name]) attrs.set(n, this.handle(`${name}.${n}`, { kind: 'module', name: `${name}.${n}`, attrs: new Map() }));
         break;
       case 'os': {
         // The child's side of a fork (the twin's child carries on with the run; the parent only

@@ -15,6 +15,7 @@
  * 3.12+) is the compiler's choice from the profile, and `inlinable` says whether it may.
  */
 import type { ast } from './parse.js';
+import { annotationsOf } from './annotations.js';
 
 export type ScopeKind = 'module' | 'function' | 'class' | 'comprehension';
 
@@ -70,24 +71,6 @@ function newScope(kind: ScopeKind, name: string, node: ast.ASTNode, parent: Scop
   };
   parent?.children.push(s);
   return s;
-}
-
-/**
- * A def's annotations in the order MAKE_FUNCTION's tuple has them (compiler_visit_annotations):
- * the positional parameters, `*args`, the keyword-only ones, `**kwargs`, then `return`.
- */
-export function annotationsOf(s: ast.FunctionDef | ast.AsyncFunctionDef): { readonly name: string; readonly value: ast.ExprNode }[] {
-  const out: { name: string; value: ast.ExprNode }[] = [];
-  const add = (a: ast.Arg | null | undefined): void => {
-    if (a?.annotation) out.push({ name: a.arg, value: a.annotation });
-  };
-  const args = s.args;
-  for (const a of [...args.args, ...args.posonlyargs]) add(a);
-  add(args.vararg);
-  for (const a of args.kwonlyargs) add(a);
-  add(args.kwarg);
-  if (s.returns) out.push({ name: 'return', value: s.returns });
-  return out;
 }
 
 /** How a name is reached from a scope. */

@@ -14,8 +14,9 @@ export interface CalibrateRow {
   real: { peak: number; current: number; collections: number[]; reports?: Record<string, number> };
 }
 
-export function calibrateRows(fixture: string, n: number, interpreters: readonly RealInterpreter[]): CalibrateRow[] {
-  const args = ['bin/gclab.js', 'calibrate', '--workload', fixture, '--n', String(n), '--json'];
+/** `n` undefined: the program's own sizes (a plain script has none). */
+export function calibrateRows(fixture: string, n: number | undefined, interpreters: readonly RealInterpreter[]): CalibrateRow[] {
+  const args = ['bin/gclab.js', 'calibrate', '--workload', fixture, ...(n === undefined ? [] : ['--n', String(n)]), '--json'];
   for (const interp of interpreters) args.push('--python', interp.python);
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 240_000 });
   expect(r.status, r.stderr).toBe(0);

@@ -24,6 +24,8 @@ export class Frame {
   frameObject = 0;
   /** The slots of its frame object when one is made (co_nlocalsplus + co_stacksize). */
   objectSlots = 0;
+  /** The first slots, its locals, cells and free variables (co_nlocalsplus); the rest hold value-stack temporaries (a loop's iterator). */
+  keptSlots = 0;
   constructor(nlocals: number) {
     this.locals = new Int32Array(nlocals);
   }
@@ -103,7 +105,7 @@ export class Roots {
   /** Frames of other sizes set aside from their depth, by size, for reuse. */
   private readonly framePool: Frame[][] = [];
 
-  pushFrame(nlocals: number, objectSlots = nlocals): Frame {
+  pushFrame(nlocals: number, objectSlots = nlocals, keptSlots = nlocals): Frame {
     let f = this.frames[this.depth];
     if (f === undefined || f.locals.length !== nlocals) {
       if (f !== undefined && f.locals.length < FRAME_POOL_SIZES) (this.framePool[f.locals.length] ??= []).push(f);
@@ -115,6 +117,7 @@ export class Roots {
     f.visited = false;
     f.frameObject = 0;
     f.objectSlots = objectSlots;
+    f.keptSlots = keptSlots;
     return f;
   }
 
@@ -130,8 +133,17 @@ export class Roots {
     if (fo !== 0 && this.heap.refcount(fo) > 1) {
       // `take_ownership`: a frame object something else still holds (a traceback) takes the
       // frame's locals over; they live as long as it does, and the collector sees them there.
+      // The value stack is gone first (exception_unwind pops it, top first, before the frame is
+      // cleared): a loop's iterator dies with the frame's exception, not with its frame object.
+      for (let i = locals.length - 1; i >= frame.keptSlots; i--) {
+        const v = locals[i];
+        if (v !== 0) {
+          locals[i] = 0;
+          this.heap.decref(v);
+        }
+      }
       const i32 = this.heap.i32;
-      for (let i = 0; i < locals.length; i++) {
+      for (let i = 0; i < frame.keptSlots; i++) {
         i32[fo + FIELD.SLOTS_FIRST + 2 * i] = locals[i];
         locals[i] = 0;
       }

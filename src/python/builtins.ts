@@ -676,13 +676,8 @@ export const BUILTIN_FUNCTIONS: Readonly<Record<string, BuiltinFunction>> = {
 
 export const BUILTIN_NAMES_OF_FUNCTIONS = Object.keys(BUILTIN_FUNCTIONS);
 
-/** Names a program may use without defining them. */
-export const BUILTIN_NAMES: ReadonlySet<string> = new Set([
-  ...BUILTIN_NAMES_OF_FUNCTIONS,
-  'None',
-  'True',
-  'False',
-  // Exception classes the runtime knows by name (raised and caught by name).
+/** The built-in exception classes a program can name, raise, catch and subclass. */
+export const EXCEPTION_NAMES: ReadonlySet<string> = new Set([
   'Exception',
   'BaseException',
   'ValueError',
@@ -706,6 +701,16 @@ export const BUILTIN_NAMES: ReadonlySet<string> = new Set([
   'SystemExit',
   'ImportError',
   'ModuleNotFoundError',
+]);
+
+/** Names a program may use without defining them. */
+export const BUILTIN_NAMES: ReadonlySet<string> = new Set([
+  ...BUILTIN_NAMES_OF_FUNCTIONS,
+  'None',
+  'True',
+  'False',
+  // Exception classes the runtime knows by name (raised, caught and subclassed by name).
+  ...EXCEPTION_NAMES,
 ]);
 
 /** The simulated modules and the attributes each has. */

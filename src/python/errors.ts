@@ -45,7 +45,8 @@ export class PythonException extends Error {
   pendingTraceback = 0;
   constructor(
     readonly type: string,
-    readonly detail: string,
+    /** The message after the type in the traceback's last line (str() of the exception). */
+    public detail: string,
     /** The exception object in the simulated heap (a new reference held by this exception), or 0. */
     public value = 0,
   ) {

@@ -503,21 +503,34 @@ function runVariant(run: ProgramRun, ctx: WorkloadContext): void {
     return;
   }
   heap.incref(run.params);
-  callInHarness(run, rt.globalFunction(fn), [run.params]);
+  callInHarness(run, rt.globalFunction(fn), [run.params], HARNESS_FRAME_SLOTS.twin);
 }
+
+/**
+ * The slots (co_nlocalsplus + co_stacksize) of twin.py's frames that call the measured code:
+ * twin.main for a twin's variant, the `body` closure of pyperf mode (and of script mode, whose
+ * module code has no frame of its own here, so not used yet). A frame of the
+ * measured code that outlives its call (a kept exception's traceback holds its frame object)
+ * links its caller's frame object, made then (take_ownership), so its size is part of the
+ * measured bytes. MEAS workloads/python/twin.py on 3.11.2, 3.12.1 and 3.13.0 (the same on each);
+ * test/python-exceptions.test.ts reads them off the real interpreters.
+ */
+export const HARNESS_FRAME_SLOTS = { twin: 45, script: 7, pyperf: 6 } as const;
 
 /**
  * The measured call `f(*args)` (f and args new references, consumed), made as the harness makes
  * it: twin.main's frame holds the parameter dict (`values`) while it runs, a root.
  */
-function callInHarness(run: ProgramRun, f: Ref, args: Ref[]): void {
+function callInHarness(run: ProgramRun, f: Ref, args: Ref[], harnessSlots: number): void {
   const { rt } = run;
   const heap = rt.H;
-  const mainFrame = heap.roots.pushFrame(1);
+  const mainFrame = heap.roots.pushFrame(1, harnessSlots);
   heap.incref(run.params);
   mainFrame.locals[0] = run.params;
   try {
     heap.decref(rt.call(0, f, args));
+  } catch (err) {
+    throw rt.uncaught(err);
   } finally {
     heap.roots.popFrame();
   }
@@ -546,7 +559,7 @@ function runBenchmark(run: ProgramRun, name: string, ctx: WorkloadContext): void
   for (let i = 0; i < heap.tupleLength(args); i++) callArgs.push(heap.tupleItem(args, i));
   heap.incref(func);
   for (const a of callArgs) heap.incref(a);
-  callInHarness(run, func, callArgs);
+  callInHarness(run, func, callArgs, HARNESS_FRAME_SLOTS.pyperf);
 }
 
 // ---- reading the shape ------------------------------------------------------------------------

@@ -66,6 +66,8 @@ type Handle =
       readonly code: number;
       /** A namedtuple's field names: attribute i reads item i. */
       readonly fields?: readonly string[];
+      /** A subclass of a built-in exception class: that class's name (its instances have its fields). */
+      readonly exception?: string;
     }
   | {
       readonly kind: 'builtin';
@@ -162,6 +164,46 @@ function inheritedLayout(
 }
 
 /**
+ * The built-in exception class a class derives from (its bases' and its own), undefined for
+ * none. Two different ones are refused unless one derives from the other (the deeper wins:
+ * best_base), and their fields must agree.
+ */
+function exceptionBase(name: string, found: ReadonlySet<string>): string | undefined {
+  let best: string | undefined;
+  for (const e of found) {
+    if (best === undefined || exceptionDerives(e, best)) best = e;
+    else if (!exceptionDerives(best, e)) throw new PythonException('TypeError', `class ${name}: exception bases ${best} and ${e} that do not derive from one another are not simulated`);
+  }
+  return best;
+}
+
+/** Whether the built-in exception class `sub` is `base` or derives from it. */
+function exceptionDerives(sub: string, base: string): boolean {
+  for (let t: string | undefined = sub; t !== undefined; t = EXCEPTION_BASES[t]?.[0]) if (t === base) return true;
+  return false;
+}
+
+/** BaseException's fields (PyBaseExceptionObject), then the fields of the class's own struct. */
+function exceptionFields(type: string): string[] {
+  let extra: readonly string[] | undefined;
+  for (let t: string | undefined = type; t !== undefined && extra === undefined; t = EXCEPTION_BASES[t]?.[0]) extra = EXCEPTION_EXTRA_FIELDS[t];
+  return [...EXCEPTION_FIELDS, ...(extra ?? [])];
+}
+
+/**
+ * A program's subclass of a built-in exception class: the exception's fields, its `__dict__` the
+ * one BaseException has (tp_dictoffset inherited, so no managed dict), and a `__weakref__`
+ * that BaseException lacks: a slot after the fields on 3.11, the managed pre-header from 3.12.
+ * MEAS sys.getsizeof(E()) for `class E(Exception): pass`: 96 on 3.11.2, 104 on 3.12.1 and
+ * 3.13.0 (Exception() 88); `E.__dictoffset__` 16, `__weakrefoffset__` 72 / -32.
+ */
+function exceptionLayout(name: string, exception: string, own: string[] | undefined, builtinBase: Kind.List | undefined): { slots: string[]; weakrefSlot: boolean; builtinBase?: undefined } {
+  if (builtinBase !== undefined) throw new PythonException('TypeError', `class ${name}: multiple bases have instance lay-out conflict`);
+  if (own !== undefined) throw new PythonException('TypeError', `class ${name}: __slots__ in a subclass of ${exception} is not simulated yet`);
+  return { slots: exceptionFields(exception), weakrefSlot: true };
+}
+
+/**
  * The JS functions of a compiled module, made once per module (so V8's optimised code survives
  * from one run to the next) and bound to the runtime of the run in progress: a process runs one
  * heap at a time.
@@ -218,6 +260,17 @@ const C_TYPES = {
   islice: ['it', 'next', 'stop', 'step', 'cnt'],
 } as const;
 export type CTypeName = keyof typeof C_TYPES;
+
+/**
+ * PyBaseExceptionObject's fields after the header, as slots (named as the attributes that read
+ * them, so a program's own attribute names cannot meet them): the instance dict, args, notes,
+ * traceback, context, cause and suppress_context.
+ */
+const EXCEPTION_FIELDS = ['__dict__', 'args', '__notes__', '__traceback__', '__context__', '__cause__', '__suppress_context__'] as const;
+/** The index of the instance dict and of args among EXCEPTION_FIELDS. */
+const EXC_DICT = 0;
+const EXC_ARGS = 1;
+const EXC_TRACEBACK = 3;
 
 /**
  * The fields some exception types add to BaseException's (Include/cpython/pyerrors.h), left
@@ -608,7 +661,32 @@ export class Runtime {
 
   /** Runs the module body (the program's set-up). */
   runModule(): void {
-    this.C[this.codeBase + this.module.moduleCode].js(0);
+    try {
+      this.C[this.codeBase + this.module.moduleCode].js(0);
+    } catch (err) {
+      throw this.uncaught(err);
+    }
+  }
+
+  /**
+   * An exception leaves the program (err returned): its traceback's message becomes str() of its
+   * object when the object's class has a `__str__` of its own, called now as PyErr_Display calls
+   * it (the text made at the raise is BaseException_str's, so the raise runs no Python code).
+   */
+  uncaught(err: unknown): unknown {
+    if (!(err instanceof PythonException) || err.value === 0 || this.state.released) return err;
+    const record = this.exceptionRecordOf(err.value);
+    if (record === undefined || classAttr(record, '__str__') === undefined) return err;
+    try {
+      err.detail = this.str(err.value);
+      err.message = err.detail === '' ? err.type : `${err.type}: ${err.detail}`;
+    } catch (inner) {
+      // PyErr_Display prints <exception str() failed> when the __str__ raises.
+      if (!(inner instanceof PythonException)) throw inner;
+      this.dropException(inner);
+      err.detail = '<exception str() failed>';
+    }
+    return err;
   }
 
   // ---- handles -----------------------------------------------------------------------------------
@@ -646,8 +724,8 @@ export class Runtime {
 
   // ---- frames and tracebacks ---------------------------------------------------------------------
 
-  pushFrame(n: number, objectSlots: number) {
-    return this.H.roots.pushFrame(n, objectSlots);
+  pushFrame(n: number, objectSlots: number, keptSlots: number) {
+    return this.H.roots.pushFrame(n, objectSlots, keptSlots);
   }
 
   popFrame(): void {
@@ -694,11 +772,11 @@ export class Runtime {
     else if (pe.value === 0) this.materialize(pe);
     if (frame.frameObject === 0) frame.frameObject = this.newFrameObject(frameSlots);
     const tb = H.newInstance(this.sizedClass('traceback', H.profile.tracebackBytes));
-    const prev = pe.value === 0 ? pe.pendingTraceback : H.getSlot(pe.value, 3);
+    const prev = pe.value === 0 ? pe.pendingTraceback : H.getSlot(pe.value, EXC_TRACEBACK);
     if (prev !== 0) H.setSlot(tb, 0, prev);
     H.setSlot(tb, 1, frame.frameObject);
     if (pe.value !== 0) {
-      H.setSlot(pe.value, 3, tb);
+      H.setSlot(pe.value, EXC_TRACEBACK, tb);
       H.decref(tb);
     } else {
       if (prev !== 0) H.decref(prev);
@@ -956,16 +1034,21 @@ export class Runtime {
   /** A class statement: runs the body in a namespace, then makes the type. */
   makeClass(code: number, name: string, decorators: Ref[] = [], baseRefs: Ref[] = []): Ref {
     const H = this.H;
-    // Bases are the program's classes, and at most the built-in list (named by its builtin).
+    // Bases are the program's classes, and at most the built-in list or one built-in exception class.
     let builtinBase: Kind.List | undefined;
+    const exceptionBases = new Set<string>();
     const bases: ClassRecord[] = [];
     for (const b of baseRefs) {
       const h = this.handleOf(b);
       H.decref(b);
       if (h?.kind === 'builtin' && h.name === 'list') builtinBase = Kind.List;
-      else if (h?.kind === 'class') bases.push(h);
-      else throw new PythonException('TypeError', `class ${name}: a base class must be a class of the program or list (other built-in base classes are not simulated yet)`);
+      else if (h?.kind === 'exception') exceptionBases.add(h.name);
+      else if (h?.kind === 'class') {
+        bases.push(h);
+        if (h.exception !== undefined) exceptionBases.add(h.exception);
+      } else throw new PythonException('TypeError', `class ${name}: a base class must be a class of the program, list or an exception class (other built-in base classes are not simulated yet)`);
     }
+    const exception = exceptionBase(name, exceptionBases);
     // The compiler lets through only the decorators the simulation knows: _testcapi.with_tp_del,
     // which gives the class a C-level tp_del (a legacy finalizer).
     let legacy = false;
@@ -1000,7 +1083,7 @@ export class Runtime {
     if (slotsRef !== undefined) {
       slots = this.stringsOf(slotsRef, '__slots__');
     }
-    const layout = inheritedLayout(name, bases, slots, builtinBase);
+    const layout = exception !== undefined ? exceptionLayout(name, exception, slots, builtinBase) : inheritedLayout(name, bases, slots, builtinBase);
     const inherited = linearise(name, bases);
     const hasDel = ns.has('__del__') || inherited.some((c) => c.ns.has('__del__'));
     const info = this.H.defineClass({
@@ -1011,7 +1094,7 @@ export class Runtime {
       builtinBase: layout.builtinBase,
     });
     if (hasDel || legacy) this.installFinalizer();
-    const record: ClassRecord = { kind: 'class', name, info, ns, mro: [], dict, init: 0, instanceAttrs: new Set(), code: this.codeBase + code };
+    const record: ClassRecord = { kind: 'class', name, info, ns, mro: [], dict, init: 0, instanceAttrs: new Set(), code: this.codeBase + code, exception };
     record.mro.push(record, ...inherited);
     record.init = classAttr(record, '__init__') ?? 0;
     this.classByType[info.id - CLASS_ID_BASE] = record;
@@ -1235,6 +1318,7 @@ export class Runtime {
     const makesObjects = H.profile.superCallObjects || !this.specialisesNow(site, code);
     let sup = 0;
     if (makesObjects) sup = this.newCObject('super', 1, self);
+    if (f === undefined && m === '__init__' && this.exceptionRecordOf(self) !== undefined) return this.superExceptionInit(sup, self, args, kwnames);
     if (f === undefined) {
       if (sup !== 0) H.decref(sup);
       if (m !== '__init__') throw new PythonException('AttributeError', `'super' object has no attribute '${m}'`);
@@ -1253,6 +1337,34 @@ export class Runtime {
       H.decref(bound);
     }
     return this.callWithSelf(f, self, args, kwnames);
+  }
+
+  /**
+   * `super().__init__(args…)` reaching BaseException's (self and args consumed): BaseException_init
+   * sets `args` to a tuple of the arguments. With a super object (`sup`, consumed) the look-up
+   * binds the slot wrapper to self (a 48-B method-wrapper, made before the super object goes),
+   * and calling it packs the arguments (wrapper_call is tp_call). Specialised (3.12+
+   * LOAD_SUPER_ATTR_METHOD) the wrapper descriptor is called unbound: the call packs self and
+   * the arguments, and wrapperdescr_call slices self off into the tuple that becomes `args`.
+   */
+  private superExceptionInit(sup: Ref, self: Ref, args: Ref[], kwnames: readonly string[] | undefined): Ref {
+    const H = this.H;
+    const wrapper = sup !== 0 ? this.newCObject('method-wrapper', 1, self) : 0;
+    if (sup !== 0) H.decref(sup);
+    const packed = wrapper !== 0 ? 0 : this.buildTupleOf([self, ...args], true);
+    // PyTuple_GetSlice of the packed tuple: a new tuple of the same items (the empty one for none).
+    const tuple = this.buildTupleOf(args, true);
+    try {
+      if (kwnames !== undefined && kwnames.length > 0) throw new PythonException('TypeError', `${this.exceptionRecordOf(self)!.name}() takes no keyword arguments`);
+      H.setSlot(self, EXC_ARGS, tuple);
+    } finally {
+      H.decref(tuple);
+      if (packed !== 0) H.decref(packed);
+      H.decref(self);
+      for (const a of args) H.decref(a);
+      if (wrapper !== 0) H.decref(wrapper);
+    }
+    return this.afterCall(this.none());
   }
 
   /**
@@ -1368,7 +1480,7 @@ export class Runtime {
     } else if (type === Kind.Handle) {
       // `C()` of a class without __init__: no tuple, the instance, the generic CALL's check.
       const h = this.handles[this.I[f + FIELD.HANDLE_INDEX]];
-      if (h.kind === 'class' && h.init === 0) {
+      if (h.kind === 'class' && h.init === 0 && h.exception === undefined) {
         this.siteRuns[site]++;
         return this.afterCall(this.H.newInstance(h.info));
       }
@@ -1649,6 +1761,7 @@ export class Runtime {
   private callClass(site: number, h: Extract<Handle, { kind: 'class' }>, args: Ref[], kwnames: readonly string[] | undefined): Ref {
     const H = this.H;
     if (h.fields !== undefined) return this.afterCall(this.state.collections!.newNamedTuple(h.info, h.fields, args, kwnames ?? []));
+    if (h.exception !== undefined) return this.afterCall(this.newProgramException(h, args, kwnames));
     const specialised = this.siteRuns[site] > 0 && h.init !== 0 && specialisesClassCall(H.profile.classCallSpecialises, h.info.kind);
     const tuple = specialised ? 0 : args.length === 0 ? 0 : this.buildTupleOf(args, true);
     const obj = H.newInstance(h.info);
@@ -2037,7 +2150,40 @@ export class Runtime {
 
   private attrOf(obj: Ref, name: string): Ref {
     const H = this.H;
-    return H.kindOf(obj) === Kind.Instance ? H.getAttr(obj, name) : 0;
+    if (H.kindOf(obj) === Kind.Instance) return H.getAttr(obj, name);
+    return this.exceptionRecordOf(obj) !== undefined ? this.exceptionDictAttr(obj, name) : 0;
+  }
+
+  /** An attribute in an exception object's `__dict__` (borrowed; 0 if it has none or no dict). */
+  private exceptionDictAttr(exc: Ref, name: string): Ref {
+    const H = this.H;
+    const dict = H.getSlot(exc, EXC_DICT);
+    if (dict === 0) return 0;
+    const key = H.intern(name);
+    const v = H.dict.getItem(dict, key);
+    H.decref(key);
+    return v;
+  }
+
+  /**
+   * `exc.name = v` (v borrowed) of a program's exception class: into the `__dict__` field, made
+   * by the first store (_PyObjectDict_SetItem: the class has no cached keys, so a plain
+   * PyDict_New, its keys made by the first insert). BaseException's own attributes are refused.
+   */
+  private storeExceptionAttr(exc: Ref, name: string, v: Ref): void {
+    const H = this.H;
+    if ((EXCEPTION_FIELDS as readonly string[]).includes(name) || H.types.classInfo(this.I[exc + OB.TYPE]).slots.includes(name)) {
+      throw new PythonException('NotImplementedError', `storing an exception's '${name}' is not simulated yet`);
+    }
+    let dict = H.getSlot(exc, EXC_DICT);
+    if (dict === 0) {
+      dict = H.dict.newDict();
+      H.setSlot(exc, EXC_DICT, dict);
+      H.decref(dict);
+    }
+    const key = H.intern(name);
+    H.dict.setItem(dict, key, v);
+    H.decref(key);
   }
 
   /** A method of a built-in type, args borrowed. */
@@ -2823,6 +2969,7 @@ export class Runtime {
       record.instanceAttrs.add(n);
       this.state.instanceAttrEpoch++;
     }
+    if (record?.exception !== undefined) return this.storeExceptionAttr(obj, n, v);
     H.setAttr(obj, n, v);
   }
 
@@ -3570,9 +3717,8 @@ export class Runtime {
     if (s === undefined || (s.kind !== 'class' && s.kind !== 'exception')) throw new PythonException('TypeError', 'issubclass() arg 1 must be a class');
     if (c?.kind === 'class') return s.kind === 'class' && s.mro.includes(c);
     if (c?.kind === 'exception') {
-      if (s.kind !== 'exception') return false;
-      for (let t: string | undefined = s.name; t !== undefined; t = EXCEPTION_BASES[t]?.[0]) if (t === c.name) return true;
-      return false;
+      const builtin = s.kind === 'exception' ? s.name : s.exception;
+      return builtin !== undefined && exceptionDerives(builtin, c.name);
     }
     throw new PythonException('TypeError', 'issubclass() arg 2 must be a class of the program or an exception class (builtin types are not simulated yet)');
   }
@@ -3597,12 +3743,9 @@ export class Runtime {
       return kinds.includes(H.kindOf(obj));
     }
     if (h?.kind === 'exception') {
-      // An exception object the runtime made: its class's name, then the bases.
-      for (const [name, c] of this.exceptionClasses) {
-        if (c.id !== this.I[obj + OB.TYPE] || name.includes(':')) continue;
-        for (let t: string | undefined = name; t !== undefined; t = EXCEPTION_BASES[t]?.[0]) if (t === h.name) return true;
-      }
-      return false;
+      // An exception object: the built-in class it is or derives from, then that one's bases.
+      const builtin = this.builtinExceptionOf(obj);
+      return builtin !== undefined && exceptionDerives(builtin, h.name);
     }
     throw new PythonException('TypeError', `isinstance() arg 2 must be a class of the program or one of ${Object.keys(BUILTIN_TYPE_KINDS).join(', ')}`);
   }
@@ -3724,18 +3867,68 @@ export class Runtime {
     const H = this.H;
     let cls = this.exceptionClasses.get(type);
     if (cls === undefined) {
-      const slots = ['dict', 'args', 'notes', 'traceback', 'context', 'cause', 'suppress_context', ...(EXCEPTION_EXTRA_FIELDS[type] ?? [])];
-      cls = H.defineClass({ name: type, slots });
+      cls = H.defineClass({ name: type, slots: [...EXCEPTION_FIELDS, ...(EXCEPTION_EXTRA_FIELDS[type] ?? [])] });
       this.exceptionClasses.set(type, cls);
+      this.exceptionNames.set(cls.id, type);
     }
     const tuple = this.buildTupleOf(args, true);
     const exc = H.newInstance(cls);
-    H.setSlot(exc, 1, tuple);
+    H.setSlot(exc, EXC_ARGS, tuple);
     H.decref(tuple);
     return exc;
   }
 
   private readonly exceptionClasses = new Map<string, ClassInfo>();
+  /** The type ids of the built-in exception objects made so far, to their class's name. */
+  private readonly exceptionNames = new Map<number, string>();
+
+  /** The built-in exception class an exception object is (or, a program's class, derives from); undefined for any other object. */
+  private builtinExceptionOf(v: Ref): string | undefined {
+    const type = this.I[v + OB.TYPE];
+    if (type < CLASS_ID_BASE) return undefined;
+    return this.exceptionNames.get(type) ?? this.classByType[type - CLASS_ID_BASE]?.exception;
+  }
+
+  /** The program's exception class of an exception object, undefined for a built-in one or any other object. */
+  private exceptionRecordOf(v: Ref): ClassRecord | undefined {
+    const type = this.I[v + OB.TYPE];
+    const record = type >= CLASS_ID_BASE ? this.classByType[type - CLASS_ID_BASE] : undefined;
+    return record?.exception !== undefined ? record : undefined;
+  }
+
+  /**
+   * `E(args…)` of a program's subclass of a built-in exception class (args consumed):
+   * BaseException_new packs the arguments into the tuple that becomes `args` (no call of such a
+   * class specialises: its tp_new is not object's), then the class's `__init__`, if it has one,
+   * runs with them; BaseException_init would set `args` to the same tuple, and refuses keywords.
+   */
+  private newProgramException(record: ClassRecord, args: Ref[], kwnames: readonly string[] | undefined): Ref {
+    const H = this.H;
+    const tuple = this.buildTupleOf(args, true);
+    const exc = H.newInstance(record.info);
+    H.setSlot(exc, EXC_ARGS, tuple);
+    try {
+      if (record.init !== 0) {
+        H.incref(exc);
+        for (let i = 0; i < args.length; i++) H.incref(args[i]);
+        const r = this.callWithSelf(record.init, exc, args, kwnames);
+        if (r !== H.None) {
+          H.decref(r);
+          throw new PythonException('TypeError', `__init__() should return None, not '${H.types.nameOf(H.typeOf(r))}'`);
+        }
+        H.decref(r);
+      } else if (kwnames !== undefined && kwnames.length > 0) {
+        throw new PythonException('TypeError', `${record.name}() takes no keyword arguments`);
+      }
+    } catch (err) {
+      H.decref(exc);
+      throw err;
+    } finally {
+      for (const a of args) H.decref(a);
+      H.decref(tuple);
+    }
+    return exc;
+  }
 
   /** `raise X` / `raise X(...)`: the exception (consumed) as a JS exception that holds it. */
   raise(v: Ref): PythonException {
@@ -3743,15 +3936,14 @@ export class Runtime {
     const h = this.handleOf(v);
     // `raise E`: E() is made.
     if (h?.kind === 'exception') return new PythonException(h.name, '', this.newException(h.name, []));
-    const type = this.I[v + OB.TYPE];
-    for (const [name, cls] of this.exceptionClasses) {
-      if (cls.id !== type || name.includes(':')) continue;
-      const args = H.getSlot(v, 1);
-      const n = args === 0 ? 0 : H.tupleLength(args);
-      const first = n > 0 ? H.tupleItem(args, 0) : 0;
-      const detail = n === 0 ? '' : n > 1 ? this.reprTuple(args) : name === 'KeyError' ? this.repr(first) : this.str(first);
-      return new PythonException(name, detail, v);
+    if (h?.kind === 'class' && h.exception !== undefined) {
+      H.decref(v);
+      return this.raise(this.newProgramException(h, [], undefined));
     }
+    // The message is BaseException_str's, made now without running Python code: a class's own
+    // __str__ is called only where CPython calls it (str(e), printing the traceback).
+    const name = this.exceptionRecordOf(v)?.name ?? this.builtinExceptionOf(v);
+    if (name !== undefined) return new PythonException(name, this.exceptionText(v, false)!, v);
     H.decref(v);
     return new PythonException('TypeError', 'exceptions must derive from BaseException');
   }
@@ -3781,10 +3973,13 @@ export class Runtime {
     if (H.kindOf(type) === Kind.Tuple) for (let i = 0; i < H.tupleLength(type); i++) candidates.push(H.tupleItem(type, i));
     else candidates.push(type);
     let matches = false;
+    // A program's exception class matches along its MRO, then the built-in class it derives from along the built-ins'.
+    const record = pe?.value ? this.exceptionRecordOf(pe.value) : undefined;
     for (const c of candidates) {
       const h = this.handleOf(c);
-      if (!pe || h?.kind !== 'exception') continue;
-      for (let t: string | undefined = pe.type; t !== undefined; t = EXCEPTION_BASES[t]?.[0]) if (t === h.name) matches = true;
+      if (!pe) continue;
+      if (h?.kind === 'class' && record?.mro.includes(h)) matches = true;
+      if (h?.kind === 'exception' && exceptionDerives(record?.exception ?? pe.type, h.name)) matches = true;
     }
     H.decref(type);
     return matches;
@@ -3833,7 +4028,7 @@ export class Runtime {
     pe.value = this.newException(pe.type, args);
     for (const a of args) H.decref(a);
     if (pe.pendingTraceback !== 0) {
-      H.setSlot(pe.value, 3, pe.pendingTraceback);
+      H.setSlot(pe.value, EXC_TRACEBACK, pe.pendingTraceback);
       H.decref(pe.pendingTraceback);
       pe.pendingTraceback = 0;
     }
@@ -3901,7 +4096,8 @@ export class Runtime {
     }
     this.enterHandler(pe);
     try {
-      const type = this.handleRefs.get(pe.type) ?? H.None;
+      const record = pe.value !== 0 ? this.exceptionRecordOf(pe.value) : undefined;
+      const type = (record !== undefined ? this.handleRefs.get(`class:${record.code}`) : this.handleRefs.get(pe.type)) ?? H.None;
       H.incref(type);
       const r = this.callExit(exit, mgr, [type, this.exceptionValue(pe), this.none()]);
       const suppressed = this.truth(r);
@@ -4806,9 +5002,8 @@ export class Runtime {
         return floatRepr(H.floatValue(v));
       default: {
         if (this.I[v + OB.TYPE] < CLASS_ID_BASE) return this.repr(v);
-        const exc = this.exceptionText(v, false);
-        if (exc !== undefined) return exc;
-        return textOf(this, v, 'str') ?? this.repr(v);
+        // A program class's __str__ (or __repr__) first: an exception subclass's overrides BaseException_str.
+        return textOf(this, v, 'str') ?? this.exceptionText(v, false) ?? this.repr(v);
       }
     }
   }
@@ -4820,17 +5015,15 @@ export class Runtime {
    */
   private exceptionText(v: Ref, repr: boolean): string | undefined {
     const H = this.H;
-    const type = this.I[v + OB.TYPE];
-    for (const [name, cls] of this.exceptionClasses) {
-      if (cls.id !== type || name.includes(':')) continue;
-      const args = H.getSlot(v, 1);
-      const n = args === 0 ? 0 : H.tupleLength(args);
-      if (repr) return n === 1 ? `${name}(${this.repr(H.tupleItem(args, 0))})` : `${name}${n === 0 ? '()' : this.reprTuple(args)}`;
-      // KeyError_str: the one key's repr.
-      if (n === 1) return name === 'KeyError' ? this.repr(H.tupleItem(args, 0)) : this.str(H.tupleItem(args, 0));
-      return n === 0 ? '' : this.reprTuple(args);
-    }
-    return undefined;
+    const builtin = this.builtinExceptionOf(v);
+    if (builtin === undefined) return undefined;
+    const name = this.exceptionRecordOf(v)?.name ?? builtin;
+    const args = H.getSlot(v, EXC_ARGS);
+    const n = args === 0 ? 0 : H.tupleLength(args);
+    if (repr) return n === 1 ? `${name}(${this.repr(H.tupleItem(args, 0))})` : `${name}${n === 0 ? '()' : this.reprTuple(args)}`;
+    // KeyError_str (a subclass's too): the one key's repr.
+    if (n === 1) return exceptionDerives(builtin, 'KeyError') ? this.repr(H.tupleItem(args, 0)) : this.str(H.tupleItem(args, 0));
+    return n === 0 ? '' : this.reprTuple(args);
   }
 
   /** `repr(v)` as a JS string (the text only: a `__repr__` of the program's class is refused, see str). */
@@ -4883,7 +5076,7 @@ export class Runtime {
         return `{${parts.join(', ')}}`;
       }
       default: {
-        const text = this.I[v + OB.TYPE] >= CLASS_ID_BASE ? (this.exceptionText(v, true) ?? textOf(this, v, 'repr')) : undefined;
+        const text = this.I[v + OB.TYPE] >= CLASS_ID_BASE ? (textOf(this, v, 'repr') ?? this.exceptionText(v, true)) : undefined;
         if (text !== undefined) return text;
         return `<${H.types.nameOf(H.typeOf(v))} object>`;
       }

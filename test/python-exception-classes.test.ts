@@ -1,0 +1,158 @@
+/**
+ * A program's own exception classes (src/python/runtime.ts: newProgramException and its
+ * neighbours): test/fixtures/python/exception_classes.py against every real interpreter found
+ * (peak and current bytes exact, collections identical, the same checksums); an uncaught one's
+ * traceback with its class's __str__; the frame-object sizes that kept tracebacks make (the
+ * value-stack estimate of try/except/finally and assert, and twin.py's harness frames) read off
+ * the real interpreters' code objects.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadProgram, HARNESS_FRAME_SLOTS } from '../src/python/program.js';
+import { calibrateRows, expectExactRows, expectSameReports } from './support/calibrate-rows.js';
+import { realInterpreters } from './support/gc-scenarios.js';
+
+/** co_nlocalsplus + co_stacksize of every function in a source (by name), as the real interpreter compiles it. */
+const FRAME_SLOTS_PY = `
+import sys, types
+code = compile(open(sys.argv[1]).read(), sys.argv[1], "exec")
+def walk(c):
+    for k in c.co_consts:
+        if isinstance(k, types.CodeType):
+            names = set(k.co_varnames) | set(k.co_cellvars) | set(k.co_freevars)
+            print(k.co_name, len(names) + k.co_stacksize)
+            walk(k)
+walk(code)
+`;
+
+function realFrameSlots(python: string, file: string): Map<string, number> {
+  const dir = mkdtempSync(join(tmpdir(), 'gclab-frames-'));
+  const script = join(dir, 'frame_slots.py');
+  writeFileSync(script, FRAME_SLOTS_PY);
+  const out = execFileSync(python, [script, file], { encoding: 'utf8' });
+  return new Map(out.trim().split('\n').map((l) => [l.split(' ')[0], Number(l.split(' ')[1])] as [string, number]));
+}
+
+/** The frame object slots the compiler gives each function (R.pushFrame's second argument). */
+function simulatedFrameSlots(source: string, file: string, profile: '3.11' | '3.12' | '3.13'): Map<string, number> {
+  const program = loadProgram(source, file, () => undefined, { compileEveryProfile: false });
+  const out = new Map<string, number>();
+  for (const c of program.compiled(profile).codes) {
+    const m = /R\.pushFrame\((\d+), (\d+)/.exec(c.js);
+    if (m) out.set(c.name, Number(m[2]));
+  }
+  return out;
+}
+
+const HANDLERS = `
+def in_loop(out):
+    for i in range(3):
+        try:
+            raise ValueError
+        except ValueError as e:
+            out.append(e)
+
+def named(out):
+    try:
+        raise ValueError
+    except ValueError as e:
+        out.append((e, e, e))
+
+def bare(out):
+    try:
+        raise ValueError
+    except:
+        out.append(1)
+
+def with_else(out):
+    try:
+        pass
+    except ValueError:
+        pass
+    else:
+        out.append((out, out, out, out, out))
+
+def final(out):
+    try:
+        pass
+    finally:
+        out.append((out, out))
+
+def final_in_loop(out):
+    for i in out:
+        try:
+            pass
+        finally:
+            out.append((out, out))
+
+def asserted(out):
+    assert isinstance(out, list) and not isinstance(out, tuple), "not a list: %r" % (out,)
+`;
+
+describe('exception classes of the program', () => {
+  const interpreters = realInterpreters();
+  if (interpreters.length === 0) console.log('exception classes: no real CPython found, the comparisons are skipped');
+
+  it.skipIf(interpreters.length === 0)('make, raise, catch and keep what the real interpreters make', () => {
+    const rows = calibrateRows('test/fixtures/python/exception_classes.py', 2000, interpreters);
+    expect(rows.length).toBe(3 * interpreters.length);
+    expectExactRows(rows);
+    expectSameReports(rows);
+  }, 240_000);
+
+  it('an uncaught one prints its class name and its own __str__, with exit 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gclab-exc-'));
+    const file = join(dir, 'uncaught.py');
+    writeFileSync(file, 'class E(ValueError):\n    def __str__(self):\n        return "custom " + str(self.args[0])\n\ndef f(x):\n    raise E(x)\n\nf(3)\n');
+    const r = spawnSync(process.execPath, ['bin/gclab.js', 'run', file, '--no-timing', '--results-dir', dir], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/line 6, in f\n\s+raise E\(x\)\n\s+E: custom 3$/m);
+  }, 60_000);
+
+  it('a bare subclass called with a keyword is the TypeError CPython raises', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gclab-exc-'));
+    const file = join(dir, 'keyword.py');
+    writeFileSync(file, 'class E(Exception):\n    pass\n\nE(1, x=2)\n');
+    const r = spawnSync(process.execPath, ['bin/gclab.js', 'run', file, '--no-timing', '--results-dir', dir], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^\s*TypeError: E\(\) takes no keyword arguments$/m);
+  }, 60_000);
+
+  it.skipIf(interpreters.length === 0)('handlers, finally and assert give the frame objects the real co_stacksize gives', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gclab-frames-'));
+    const file = join(dir, 'handlers.py');
+    writeFileSync(file, HANDLERS);
+    for (const py of interpreters) {
+      const real = realFrameSlots(py.python, file);
+      const sim = simulatedFrameSlots(HANDLERS, file, py.profile as '3.11' | '3.12' | '3.13');
+      expect(real.size).toBe(7);
+      for (const [name, slots] of real) expect({ python: py.version, name, slots: sim.get(name) }).toEqual({ python: py.version, name, slots });
+    }
+  }, 60_000);
+
+  it.skipIf(interpreters.length === 0)("the harness frames' sizes are twin.py's on the real interpreters", () => {
+    const twin = readFileSync('workloads/python/twin.py', 'utf8');
+    expect(twin).toContain('def main(');
+    for (const py of interpreters) {
+      const out = execFileSync(py.python, ['-c', `
+import sys, types
+code = compile(open("workloads/python/twin.py").read(), "twin.py", "exec")
+def walk(c, path):
+    for k in c.co_consts:
+        if isinstance(k, types.CodeType):
+            names = set(k.co_varnames) | set(k.co_cellvars) | set(k.co_freevars)
+            print(path + "/" + k.co_name, len(names) + k.co_stacksize)
+            walk(k, path + "/" + k.co_name)
+walk(code, "")
+`], { encoding: 'utf8' });
+      const slots = new Map(out.trim().split('\n').map((l) => [l.split(' ')[0], Number(l.split(' ')[1])] as [string, number]));
+      expect({ python: py.version, twin: slots.get('/main'), pyperf: slots.get('/_pyperf_main/body'), script: slots.get('/_script_main/body') }).toEqual({
+        python: py.version,
+        ...HARNESS_FRAME_SLOTS,
+      });
+    }
+  }, 60_000);
+});

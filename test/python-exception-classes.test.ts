@@ -7,7 +7,7 @@
  * the real interpreters' code objects.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,25 +15,33 @@ import { loadProgram, HARNESS_FRAME_SLOTS } from '../src/python/program.js';
 import { calibrateRows, expectExactRows, expectSameReports } from './support/calibrate-rows.js';
 import { realInterpreters } from './support/gc-scenarios.js';
 
-/** co_nlocalsplus + co_stacksize of every function in a source (by name), as the real interpreter compiles it. */
+/**
+ * co_nlocalsplus + co_stacksize of every code object in a source file, as the real interpreter
+ * compiles it, by its path of names (`/main`, `/_pyperf_main/body`).
+ */
 const FRAME_SLOTS_PY = `
 import sys, types
 code = compile(open(sys.argv[1]).read(), sys.argv[1], "exec")
-def walk(c):
+def walk(c, path):
     for k in c.co_consts:
         if isinstance(k, types.CodeType):
             names = set(k.co_varnames) | set(k.co_cellvars) | set(k.co_freevars)
-            print(k.co_name, len(names) + k.co_stacksize)
-            walk(k)
-walk(code)
+            print(path + "/" + k.co_name, len(names) + k.co_stacksize)
+            walk(k, path + "/" + k.co_name)
+walk(code, "")
 `;
 
 function realFrameSlots(python: string, file: string): Map<string, number> {
-  const dir = mkdtempSync(join(tmpdir(), 'gclab-frames-'));
-  const script = join(dir, 'frame_slots.py');
-  writeFileSync(script, FRAME_SLOTS_PY);
-  const out = execFileSync(python, [script, file], { encoding: 'utf8' });
+  const out = execFileSync(python, ['-c', FRAME_SLOTS_PY, file], { encoding: 'utf8' });
   return new Map(out.trim().split('\n').map((l) => [l.split(' ')[0], Number(l.split(' ')[1])] as [string, number]));
+}
+
+/** `gclab run` of a program written to a temporary file: its exit status and stdout. */
+function runSource(name: string, source: string): { status: number | null; stdout: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'gclab-exc-'));
+  const file = join(dir, name);
+  writeFileSync(file, source);
+  return spawnSync(process.execPath, ['bin/gclab.js', 'run', file, '--no-timing', '--results-dir', dir], { encoding: 'utf8', timeout: 60_000 });
 }
 
 /** The frame object slots the compiler gives each function (R.pushFrame's second argument). */
@@ -42,7 +50,7 @@ function simulatedFrameSlots(source: string, file: string, profile: '3.11' | '3.
   const out = new Map<string, number>();
   for (const c of program.compiled(profile).codes) {
     const m = /R\.pushFrame\((\d+), (\d+)/.exec(c.js);
-    if (m) out.set(c.name, Number(m[2]));
+    if (m) out.set(`/${c.name}`, Number(m[2]));
   }
   return out;
 }
@@ -103,20 +111,20 @@ describe('exception classes of the program', () => {
     expectSameReports(rows);
   }, 240_000);
 
+  it.skipIf(interpreters.length === 0)('built-in classes with fields of their own are their real size', () => {
+    const rows = calibrateRows('test/fixtures/python/exception_fields.py', 300, interpreters);
+    expect(rows.length).toBe(2 * interpreters.length);
+    expectExactRows(rows);
+  }, 240_000);
+
   it('an uncaught one prints its class name and its own __str__, with exit 1', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gclab-exc-'));
-    const file = join(dir, 'uncaught.py');
-    writeFileSync(file, 'class E(ValueError):\n    def __str__(self):\n        return "custom " + str(self.args[0])\n\ndef f(x):\n    raise E(x)\n\nf(3)\n');
-    const r = spawnSync(process.execPath, ['bin/gclab.js', 'run', file, '--no-timing', '--results-dir', dir], { encoding: 'utf8', timeout: 60_000 });
+    const r = runSource('uncaught.py', 'class E(ValueError):\n    def __str__(self):\n        return "custom " + str(self.args[0])\n\ndef f(x):\n    raise E(x)\n\nf(3)\n');
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/line 6, in f\n\s+raise E\(x\)\n\s+E: custom 3$/m);
   }, 60_000);
 
   it('a bare subclass called with a keyword is the TypeError CPython raises', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gclab-exc-'));
-    const file = join(dir, 'keyword.py');
-    writeFileSync(file, 'class E(Exception):\n    pass\n\nE(1, x=2)\n');
-    const r = spawnSync(process.execPath, ['bin/gclab.js', 'run', file, '--no-timing', '--results-dir', dir], { encoding: 'utf8', timeout: 60_000 });
+    const r = runSource('keyword.py', 'class E(Exception):\n    pass\n\nE(1, x=2)\n');
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^\s*TypeError: E\(\) takes no keyword arguments$/m);
   }, 60_000);
@@ -134,21 +142,8 @@ describe('exception classes of the program', () => {
   }, 60_000);
 
   it.skipIf(interpreters.length === 0)("the harness frames' sizes are twin.py's on the real interpreters", () => {
-    const twin = readFileSync('workloads/python/twin.py', 'utf8');
-    expect(twin).toContain('def main(');
     for (const py of interpreters) {
-      const out = execFileSync(py.python, ['-c', `
-import sys, types
-code = compile(open("workloads/python/twin.py").read(), "twin.py", "exec")
-def walk(c, path):
-    for k in c.co_consts:
-        if isinstance(k, types.CodeType):
-            names = set(k.co_varnames) | set(k.co_cellvars) | set(k.co_freevars)
-            print(path + "/" + k.co_name, len(names) + k.co_stacksize)
-            walk(k, path + "/" + k.co_name)
-walk(code, "")
-`], { encoding: 'utf8' });
-      const slots = new Map(out.trim().split('\n').map((l) => [l.split(' ')[0], Number(l.split(' ')[1])] as [string, number]));
+      const slots = realFrameSlots(py.python, 'workloads/python/twin.py');
       expect({ python: py.version, twin: slots.get('/main'), pyperf: slots.get('/_pyperf_main/body'), script: slots.get('/_script_main/body') }).toEqual({
         python: py.version,
         ...HARNESS_FRAME_SLOTS,

@@ -513,7 +513,7 @@ function runVariant(run: ProgramRun, ctx: WorkloadContext): void {
  * measured code that outlives its call (a kept exception's traceback holds its frame object)
  * links its caller's frame object, made then (take_ownership), so its size is part of the
  * measured bytes. MEAS workloads/python/twin.py on 3.11.2, 3.12.1 and 3.13.0 (the same on each);
- * test/python-exceptions.test.ts reads them off the real interpreters.
+ * test/python-exception-classes.test.ts reads them off the real interpreters.
  */
 export const HARNESS_FRAME_SLOTS = { twin: 45, script: 7, pyperf: 6 } as const;
 

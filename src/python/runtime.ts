@@ -165,8 +165,8 @@ function inheritedLayout(
 
 /**
  * The built-in exception class a class derives from (its bases' and its own), undefined for
- * none. Two different ones are refused unless one derives from the other (the deeper wins:
- * best_base), and their fields must agree.
+ * none. Two different ones are refused unless one derives from the other (the deeper wins, as
+ * best_base picks the base with the larger layout).
  */
 function exceptionBase(name: string, found: ReadonlySet<string>): string | undefined {
   let best: string | undefined;
@@ -267,7 +267,7 @@ export type CTypeName = keyof typeof C_TYPES;
  * traceback, context, cause and suppress_context.
  */
 const EXCEPTION_FIELDS = ['__dict__', 'args', '__notes__', '__traceback__', '__context__', '__cause__', '__suppress_context__'] as const;
-/** The index of the instance dict and of args among EXCEPTION_FIELDS. */
+/** The indexes of the instance dict, args and the traceback among EXCEPTION_FIELDS. */
 const EXC_DICT = 0;
 const EXC_ARGS = 1;
 const EXC_TRACEBACK = 3;

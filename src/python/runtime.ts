@@ -683,13 +683,13 @@ export class Runtime {
     if (record === undefined || classAttr(record, '__str__') === undefined) return err;
     try {
       err.detail = this.str(err.value);
-      err.message = err.detail === '' ? err.type : `${err.type}: ${err.detail}`;
     } catch (inner) {
       // PyErr_Display prints <exception str() failed> when the __str__ raises.
       if (!(inner instanceof PythonException)) throw inner;
       this.dropException(inner);
       err.detail = '<exception str() failed>';
     }
+    err.message = err.detail === '' ? err.type : `${err.type}: ${err.detail}`;
     return err;
   }
 
@@ -1770,14 +1770,8 @@ export class Runtime {
     const tuple = specialised ? 0 : args.length === 0 ? 0 : this.buildTupleOf(args, true);
     const obj = H.newInstance(h.info);
     if (h.init !== 0) {
-      H.incref(obj);
       if (tuple !== 0) for (let i = 0; i < args.length; i++) H.incref(args[i]);
-      const r = this.callWithSelf(h.init, obj, args, kwnames);
-      if (r !== H.None) {
-        H.decref(r);
-        throw new PythonException('TypeError', `__init__() should return None, not '${H.types.nameOf(H.typeOf(r))}'`);
-      }
-      H.decref(r);
+      this.runInit(h.init, obj, args, kwnames);
     } else if (h.info.kind === Kind.List && args.length <= 1 && kwnames === undefined) {
       // list.__init__: `L(iterable)` fills the new instance as list.extend does.
       if (args.length === 1) this.extendList(obj, args[0]);
@@ -1794,6 +1788,16 @@ export class Runtime {
     // The generic CALL checks the eval breaker on return; a specialised one enters __init__ directly.
     if (!specialised) this.afterCall(obj);
     return obj;
+  }
+
+  /** A class's `__init__` on a new instance (borrowed) with the arguments (consumed); it must return None. */
+  private runInit(init: Ref, obj: Ref, args: Ref[], kwnames: readonly string[] | undefined): void {
+    const H = this.H;
+    H.incref(obj);
+    const r = this.callWithSelf(init, obj, args, kwnames);
+    const wrong = r === H.None ? undefined : H.types.nameOf(H.typeOf(r));
+    H.decref(r);
+    if (wrong !== undefined) throw new PythonException('TypeError', `__init__() should return None, not '${wrong}'`);
   }
 
   /**
@@ -2176,7 +2180,8 @@ export class Runtime {
    */
   private storeExceptionAttr(exc: Ref, name: string, v: Ref): void {
     const H = this.H;
-    if ((EXCEPTION_FIELDS as readonly string[]).includes(name) || H.types.classInfo(this.I[exc + OB.TYPE]).slots.includes(name)) {
+    // The exception's fields (EXCEPTION_FIELDS and its class's own) are the type's descriptors, not the dict's.
+    if (H.types.classInfo(this.I[exc + OB.TYPE]).slots.includes(name)) {
       throw new PythonException('NotImplementedError', `storing an exception's '${name}' is not simulated yet`);
     }
     let dict = H.getSlot(exc, EXC_DICT);
@@ -3913,14 +3918,8 @@ export class Runtime {
     H.setSlot(exc, EXC_ARGS, tuple);
     try {
       if (record.init !== 0) {
-        H.incref(exc);
         for (let i = 0; i < args.length; i++) H.incref(args[i]);
-        const r = this.callWithSelf(record.init, exc, args, kwnames);
-        if (r !== H.None) {
-          H.decref(r);
-          throw new PythonException('TypeError', `__init__() should return None, not '${H.types.nameOf(H.typeOf(r))}'`);
-        }
-        H.decref(r);
+        this.runInit(record.init, exc, args, kwnames);
       } else if (kwnames !== undefined && kwnames.length > 0) {
         throw new PythonException('TypeError', `${record.name}() takes no keyword arguments`);
       }

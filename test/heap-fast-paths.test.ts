@@ -1,7 +1,8 @@
 // The allocation and free fast paths of `__slots__` instances (newInstance, decref of a leaf GC
-// object) change nothing a program can see: the same seeded program, run once with them and once
-// with copy-on-write accounting on (which sends everything down the general paths), leaves the same
-// bytes in simulated memory and the same counters, collections and counts, on every profile.
+// object) and of ints and floats (mediumInt, decref of a number) change nothing a program can see:
+// the same seeded program, run once with them and once with copy-on-write accounting on (which
+// sends every free down the general paths) and `int(v, 'arith')` for `mediumInt(v)`, leaves the
+// same bytes in simulated memory and the same counters, collections and counts, on every profile.
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/compare/stats.js';
 import { Heap } from '../src/heap/heap.js';
@@ -28,8 +29,15 @@ function run(profile: ProfileName, generalPaths: boolean): Outcome {
   const live: number[] = [];
   for (let step = 0; step < 30000; step++) {
     const r = rnd();
-    if (r < 0.4 || live.length === 0) {
+    if (r < 0.3 || live.length === 0) {
       live.push(heap.newInstance(classes[Math.floor(rnd() * classes.length)]));
+    } else if (r < 0.4) {
+      // A number: a float, a one-digit int (medium, or small and shared), or a two-digit one.
+      const kind = rnd();
+      const v = Math.floor(rnd() * 2000) - 1000;
+      if (kind < 0.4) live.push(heap.float(v / 7));
+      else if (kind < 0.8) live.push(v >= -5 && v <= 256 ? heap.int(v) : generalPaths ? heap.int(v, 'arith') : heap.mediumInt(v));
+      else live.push(heap.int(v * 1e7, 'arith'));
     } else if (r < 0.6) {
       // A T instance takes a reference to any live object: chains, and cycles for the collector.
       const holder = live[Math.floor(rnd() * live.length)];

@@ -81,8 +81,7 @@ export class IntOps {
   /** `PyLong_FromLong` / `_PyLong_FromSTwoDigits`: small, medium (32 B), or exactly sized. New reference. */
   fromValue(v: number | bigint): Ref {
     if (typeof v === 'number') {
-      if (v >= -5 && v <= 256) return this.heap.int(v);
-      if (v > -DIGIT && v < DIGIT) return this.heap.int(v, 'arith');
+      if (v > -DIGIT && v < DIGIT) return v >= -5 && v <= 256 ? this.heap.int(v) : this.heap.mediumInt(v);
       if (v >= -MAX_SAFE && v <= MAX_SAFE) return this.heap.int(v, 'exact');
       return this.withCapacity(BigInt(v), 0);
     }

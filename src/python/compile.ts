@@ -143,8 +143,14 @@ class CodeBuilder {
   readonly slot = new Map<string, number>();
   /** `co_stacksize`, estimated from the body (stackDepth below): the frame object's size needs it. */
   stackEstimate = 0;
-  /** Parameters the body never deletes: always bound, so a load needs no UnboundLocalError check. */
-  readonly alwaysBound = new Set<string>();
+  /**
+   * The fast locals certainly bound where code is being generated (definite assignment, as
+   * CPython's compiler decides LOAD_FAST against LOAD_FAST_CHECK): a load of one needs no
+   * UnboundLocalError check. Conservative: control flow that joins keeps only what every way in
+   * binds (`boundAtJoin`), and a handler, a `finally` or a loop's next iteration keep only what was
+   * bound before their statement and nothing in it deletes (`boundSurviving`).
+   */
+  bound = new Set<string>();
   /** Names of comprehensions inlined here (PEP 709) while their loop is being generated. */
   readonly inlined = new Map<string, number>();
   /** 3.14: the JS variable of a class body's `__classdict__` cell, when its annotations need one. */
@@ -388,11 +394,7 @@ class Compiler {
     this.codeIdOfScope.set(scope, id);
     const generator = scope.generator;
     const b = new CodeBuilder(scope, { id, generator }, this.blockTable);
-    if (scope.kind === 'function' || scope.kind === 'comprehension') {
-      const deleted = new Set<string>();
-      collectDeleted(scope.node, deleted, true);
-      for (const p of scope.params) if (!deleted.has(p)) b.alwaysBound.add(p);
-    }
+    if (scope.kind === 'function' || scope.kind === 'comprehension') for (const p of scope.params) b.bound.add(p);
     const args = scope.node.nodeType === 'FunctionDef' || scope.node.nodeType === 'Lambda' ? (scope.node as ast.FunctionDef).args : undefined;
     const positional = args ? args.posonlyargs.length + args.args.length : scope.kind === 'comprehension' ? 1 : 0;
     const kwonly = args ? args.kwonlyargs.length : 0;
@@ -553,17 +555,22 @@ ${body}
         return;
       case 'If': {
         const c = this.condition(b, s.test);
+        const before = new Set(b.bound);
         b.emit(`if (${c}) {`);
         b.indent++;
         this.block(b, s.body);
         b.indent--;
+        const afterBody = b.bound;
+        b.bound = before;
         if (s.orelse.length > 0) {
+          b.bound = new Set(before);
           b.emit('} else {');
           b.indent++;
           this.block(b, s.orelse);
           b.indent--;
         }
         b.emit('}');
+        b.bound = boundAtJoin(afterBody, b.bound);
         return;
       }
       case 'While':
@@ -648,6 +655,8 @@ ${body}
    * state it may change, and not at all on the way out; `continue` jumps back to the top test.
    */
   private whileLoop(b: CodeBuilder, s: ast.While): void {
+    const entry = boundSurviving(b, s);
+    b.bound = new Set(entry);
     const label = `w${b.labels++}`;
     const broke = this.loopElseFlag(b, s, label);
     b.loops.push({ label, broke });
@@ -666,7 +675,7 @@ ${body}
     b.indent--;
     b.emit('}');
     b.loops.pop();
-    this.loopElse(b, s, broke);
+    this.loopElse(b, s, broke, entry);
   }
 
   /** A loop with an `else`: the flag its `break`s set (declared now), else undefined. */
@@ -677,18 +686,26 @@ ${body}
     return broke;
   }
 
-  /** The `else` of a loop: run when it ended without `break` (its iterator already gone). */
-  private loopElse(b: CodeBuilder, s: ast.While | ast.For, broke: string | undefined): void {
+  /**
+   * The `else` of a loop: run when it ended without `break` (its iterator already gone). After
+   * the loop only what was bound at its entry (`entry`, from boundSurviving) is certainly bound:
+   * the body may not have run.
+   */
+  private loopElse(b: CodeBuilder, s: ast.While | ast.For, broke: string | undefined, entry: Set<string>): void {
+    b.bound = new Set(entry);
     if (broke === undefined) return;
     b.emit(`if (!${broke}) {`);
     b.indent++;
     this.block(b, s.orelse);
     b.indent--;
     b.emit('}');
+    b.bound = boundAtJoin(entry, b.bound);
   }
 
   private forLoop(b: CodeBuilder, s: ast.For): void {
     const it = this.stackIter(b, s.iter);
+    const entry = boundSurviving(b, s);
+    b.bound = new Set(entry);
     const label = `f${b.labels++}`;
     const broke = this.loopElseFlag(b, s, label);
     b.loops.push({ label, broke });
@@ -705,7 +722,7 @@ ${body}
     b.emit('}');
     this.popIter(b, it);
     b.loops.pop();
-    this.loopElse(b, s, broke);
+    this.loopElse(b, s, broke, entry);
   }
 
   /**
@@ -738,11 +755,14 @@ ${body}
   }
 
   private tryStmt(b: CodeBuilder, s: ast.Try): void {
+    // A handler or the finally may be entered from anywhere in the statement before it.
+    const entry = boundSurviving(b, s);
     if (s.handlers.length === 0) {
       b.emit('try {');
       b.indent++;
       this.block(b, s.body);
       b.indent--;
+      b.bound = new Set(entry);
       b.emit('} finally {');
       b.indent++;
       this.block(b, s.finalbody);
@@ -765,6 +785,8 @@ ${body}
     this.block(b, s.body);
     if (completed !== undefined) b.emit(`${completed} = true;`);
     b.indent--;
+    const afterBody = b.bound;
+    let afterHandlers: Set<string> | undefined;
     b.emit(`} catch (${e}) {`);
     b.indent++;
     b.emit(this.caught(b, e));
@@ -772,6 +794,7 @@ ${body}
     // Each clause's type is evaluated only when the clauses before it did not match: the next
     // clause is in the else-branch of the one before.
     for (const h of s.handlers) {
+      b.bound = new Set(entry);
       let test = 'true';
       if (h.type) {
         const ty = this.expr(b, h.type);
@@ -787,6 +810,7 @@ ${body}
       b.indent--;
       b.emit(`} finally { R.leaveHandler(${e}); }`);
       if (h.name) this.delName(b, h.name, h, true);
+      afterHandlers = afterHandlers === undefined ? b.bound : boundAtJoin(afterHandlers, b.bound);
       b.indent--;
       b.emit('} else {');
       b.indent++;
@@ -798,6 +822,7 @@ ${body}
     }
     b.indent--;
     b.emit('}');
+    b.bound = afterBody;
     if (completed !== undefined) {
       b.emit(`if (${completed}) {`);
       b.indent++;
@@ -805,7 +830,9 @@ ${body}
       b.indent--;
       b.emit('}');
     }
+    b.bound = boundAtJoin(b.bound, afterHandlers ?? b.bound);
     if (s.finalbody.length > 0) {
+      b.bound = new Set(entry);
       b.indent--;
       b.emit('} finally {');
       b.indent++;
@@ -824,6 +851,8 @@ ${body}
    * normal exit.
    */
   private withStmt(b: CodeBuilder, s: ast.With, i: number): void {
+    // `__exit__` may swallow an exception from anywhere in the body.
+    const entry = i === 0 ? boundSurviving(b, s) : undefined;
     const item = s.items[i];
     const mgr = this.expr(b, item.context_expr);
     const exit = b.t();
@@ -850,6 +879,7 @@ ${body}
     b.emit(`if (!R.withExitRaised(${exit}, ${mgr}, ${e})) throw ${e};`);
     b.indent--;
     b.emit(`} finally { if (!${raised}) R.withExitNormally(${exit}, ${mgr}); }`);
+    if (entry !== undefined) b.bound = entry;
   }
 
   /** The start of a handler of the JS exception `e`: its traceback entry and frame object, as CPython's unwinding leaves them. */
@@ -1353,7 +1383,7 @@ ${body}
 
   /** The UnboundLocalError check of a fast local's load, unless the name is always bound. */
   private boundCheck(b: CodeBuilder, n: string, t: string, access: string): string {
-    if (access === 'fast' && b.alwaysBound.has(n)) return '';
+    if (access === 'fast' && b.bound.has(n)) return '';
     return ` if (${t} === 0) throw R.unboundLocal(${JSON.stringify(n)});`;
   }
 
@@ -1373,6 +1403,7 @@ ${body}
       case 'inlined': {
         const ref = b.slotRef(slot);
         b.emit(`{ const old = ${ref}; ${ref} = ${v}; if (old !== 0) ${decrefJs('old')} }`);
+        if (access === 'fast') b.bound.add(n);
         return;
       }
       case 'cell':
@@ -1396,6 +1427,7 @@ ${body}
         const ref = b.slotRef(slot);
         const check = quiet ? '' : `if (old === 0) throw R.unboundLocal(${JSON.stringify(n)}); `;
         b.emit(`{ const old = ${ref}; ${check}${ref} = 0; if (old !== 0) ${decrefJs('old')} }`);
+        b.bound.delete(n);
         return;
       }
       case 'cell':
@@ -2157,6 +2189,26 @@ class StackEstimator {
 }
 
 /** Names a scope's own code deletes (`del x`, and `except … as x`, which deletes x), nested scopes excluded. */
+/** What is certainly bound where two ways of getting somewhere join: what both bind. */
+function boundAtJoin(a: Set<string>, b: Set<string>): Set<string> {
+  const out = new Set<string>();
+  for (const n of a) if (b.has(n)) out.add(n);
+  return out;
+}
+
+/**
+ * The locals bound now that `s` deletes nowhere (a `del`, an `except … as` name): what is still
+ * certainly bound at any point `s` may jump back to or from (a loop's next iteration, a handler,
+ * a `finally`, the end of a `with` whose `__exit__` swallowed an exception). A copy.
+ */
+function boundSurviving(b: CodeBuilder, s: ast.StmtNode): Set<string> {
+  const deleted = new Set<string>();
+  collectDeleted(s, deleted, true);
+  const out = new Set<string>();
+  for (const n of b.bound) if (!deleted.has(n)) out.add(n);
+  return out;
+}
+
 function collectDeleted(node: unknown, out: Set<string>, top: boolean): void {
   if (Array.isArray(node)) {
     for (const n of node) collectDeleted(n, out, false);

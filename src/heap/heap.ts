@@ -377,8 +377,12 @@ export class Heap {
     this.decrefLast(ref, rc);
   }
 
-  /** The last reference is going (kept out of `decref` so that stays small enough to inline everywhere). */
-  private decrefLast(ref: Ref, rc: number): void {
+  /**
+   * The last reference is going (kept out of `decref` so that stays small enough to inline
+   * everywhere): `rc` is the refcount `decref` read, at most 1. The compiled code calls it
+   * directly after its own inline refcount test.
+   */
+  decrefLast(ref: Ref, rc: number): void {
     if (rc !== 1) throw new HeapInvariantError(`decref of a dead object at word ${ref} (refcount ${rc})`);
     const i32 = this.i32;
     i32[ref] = 0;

@@ -27,11 +27,11 @@ import { BLOCK_CLASSES, Op } from './work-counts.js';
 
 /**
  * Py_INCREF and Py_DECREF as generated code (Heap.incref's and Heap.decref's bodies, the last
- * reference still going through Heap.decref): the compiled functions are large, and V8 stops
+ * reference going to Heap.decrefLast): the compiled functions are large, and V8 stops
  * inlining calls into a function once its inlining budget is spent, so these stay calls otherwise.
  */
 const increfJs = (v: string): string => `{ const rc = I[${v}]; if (rc !== ${IMMORTAL_REFCNT}) { I[${v}] = rc + 1; if (H.cowActive === true) H.cow.touch(${v}); } }`;
-const decrefJs = (v: string): string => `{ const rc = I[${v}]; if (rc > 1) { if (rc !== ${IMMORTAL_REFCNT}) { I[${v}] = rc - 1; if (H.cowActive === true) H.cow.touch(${v}); } } else H.decref(${v}); }`;
+const decrefJs = (v: string): string => `{ const rc = I[${v}]; if (rc > 1) { if (rc !== ${IMMORTAL_REFCNT}) { I[${v}] = rc - 1; if (H.cowActive === true) H.cow.touch(${v}); } } else H.decrefLast(${v}, rc); }`;
 
 /** A compile-time constant the runtime creates in the heap when the program is loaded. */
 export type ConstantSpec =

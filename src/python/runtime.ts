@@ -717,11 +717,12 @@ export class Runtime {
     if (name in EXCEPTION_BASES) return this.handleRefs.get(name)!;
     const info = BUILTIN_FUNCTIONS[name];
     if (!info) throw new PythonException('NameError', `name '${name}' is not defined`);
+    const packsArguments = !info.packsOwnArguments && this.H.profile.argumentTupleBuiltins.includes(name);
     return this.handle(`builtin:${name}`, {
       kind: 'builtin',
       name,
       breaker: info.breaker,
-      packsArguments: !info.packsOwnArguments && this.H.profile.argumentTupleBuiltins.includes(name),
+      packsArguments,
       call: (args) => info.call(this, args),
     });
   }
@@ -1493,24 +1494,72 @@ export class Runtime {
   }
 
   call1(site: number, f: Ref, a0: Ref): Ref {
-    if (this.I[f + OB.TYPE] === Kind.Function) {
+    const type = this.I[f + OB.TYPE];
+    if (type === Kind.Function) {
       const code = this.C[this.I[f + FIELD.FUNC_CODE]];
       if (code.arity === 1) {
         const r = code.js(f, a0) as Ref;
         this.H.decref(f);
         return r;
       }
+    } else if (type === Kind.Handle) {
+      const h = this.handles[this.I[f + FIELD.HANDLE_INDEX]];
+      if (h.kind === 'builtin' && !h.packsArguments) {
+        const args = this.pooledArgs(1);
+        args[0] = a0;
+        return this.callBuiltinPooled(h, args);
+      }
     }
     return this.call(site, f, [a0]);
   }
 
+  /**
+   * Argument arrays for the calls of builtins and built-in types' methods with one or two
+   * arguments (call1, call2, callMethod1, callMethod2), one per nesting level and arity (a builtin
+   * may run Python code that calls another), so such a call makes no JS array. A builtin reads its
+   * arguments while it runs and keeps no array (map, filter and zip copy what they keep).
+   */
+  private readonly argArrays: Ref[][][] = [[], [], []];
+  private argDepth = 0;
+
+  /** The arguments array of `n` (1 or 2) for the builtin call about to start; callBuiltinPooled gives it back. */
+  private pooledArgs(n: 1 | 2): Ref[] {
+    const pool = this.argArrays[n];
+    let args = pool[this.argDepth];
+    if (args === undefined) pool[this.argDepth] = args = n === 1 ? [0] : [0, 0];
+    this.argDepth++;
+    return args;
+  }
+
+  /** `call`'s builtin case (no keywords, no argument tuple) with a pooled arguments array: the arguments are consumed. */
+  private callBuiltinPooled(h: Extract<Handle, { kind: 'builtin' }>, args: Ref[]): Ref {
+    let r: Ref;
+    try {
+      r = h.call(args);
+    } finally {
+      this.argDepth--;
+      for (let i = 0; i < args.length; i++) this.H.decref(args[i]);
+    }
+    if (h.breaker === 'check') this.afterCall(r);
+    return r;
+  }
+
   call2(site: number, f: Ref, a0: Ref, a1: Ref): Ref {
-    if (this.I[f + OB.TYPE] === Kind.Function) {
+    const type = this.I[f + OB.TYPE];
+    if (type === Kind.Function) {
       const code = this.C[this.I[f + FIELD.FUNC_CODE]];
       if (code.arity === 2) {
         const r = code.js(f, a0, a1) as Ref;
         this.H.decref(f);
         return r;
+      }
+    } else if (type === Kind.Handle) {
+      const h = this.handles[this.I[f + FIELD.HANDLE_INDEX]];
+      if (h.kind === 'builtin' && !h.packsArguments) {
+        const args = this.pooledArgs(2);
+        args[0] = a0;
+        args[1] = a1;
+        return this.callBuiltinPooled(h, args);
       }
     }
     return this.call(site, f, [a0, a1]);
@@ -1854,11 +1903,22 @@ export class Runtime {
     const H = this.H;
     const f = this.cachedMethod(obj, name, 2);
     if (f !== 0) return this.C[this.I[f + FIELD.FUNC_CODE]].js(f, obj, a0) as Ref;
-    if (this.I[obj + OB.TYPE] === Kind.List && this.names[name] === 'append') {
+    const type = this.I[obj + OB.TYPE];
+    if (type === Kind.List && this.names[name] === 'append') {
       H.list.append(obj, a0);
       H.decref(a0);
       H.decref(obj);
       return H.sharedRef(H.None);
+    }
+    if (type < CLASS_ID_BASE && type !== Kind.Handle) {
+      // A built-in type's method (`d.get(k)`, `s.add(x)`): the arguments array from the pool.
+      const args = this.pooledArgs(1);
+      args[0] = a0;
+      try {
+        return this.callMethod(site, obj, name, args);
+      } finally {
+        this.argDepth--;
+      }
     }
     return this.callMethod(site, obj, name, [a0]);
   }
@@ -1866,6 +1926,17 @@ export class Runtime {
   callMethod2(site: number, obj: Ref, name: number, a0: Ref, a1: Ref): Ref {
     const f = this.cachedMethod(obj, name, 3);
     if (f !== 0) return this.C[this.I[f + FIELD.FUNC_CODE]].js(f, obj, a0, a1) as Ref;
+    const type = this.I[obj + OB.TYPE];
+    if (type < CLASS_ID_BASE && type !== Kind.Handle) {
+      const args = this.pooledArgs(2);
+      args[0] = a0;
+      args[1] = a1;
+      try {
+        return this.callMethod(site, obj, name, args);
+      } finally {
+        this.argDepth--;
+      }
+    }
     return this.callMethod(site, obj, name, [a0, a1]);
   }
 
@@ -2508,17 +2579,20 @@ export class Runtime {
 
   /** FOR_ITER: the next item (new reference) or 0 when the iterator is exhausted. */
   next(it: Ref): Ref {
-    const H = this.H;
+    // The loops over ranges, lists and tuples first, small enough for V8 to inline into a loop.
+    const type = this.I[it + OB.TYPE];
     this.counted[Op.CItem]++;
-    switch (this.I[it + OB.TYPE]) {
-      case Kind.RangeIter: {
-        const v = H.iter.rangeIterNext(it);
-        if (v !== v) return 0;
-        return H.ints.fromValue(v);
-      }
-      case Kind.ListIter:
-      case Kind.TupleIter:
-        return H.iter.seqIterNext(it);
+    if (type === Kind.RangeIter) {
+      const v = this.H.iter.rangeIterNext(it);
+      return v !== v ? 0 : this.H.ints.fromValue(v);
+    }
+    if (type === Kind.ListIter || type === Kind.TupleIter) return this.H.iter.seqIterNext(it);
+    return this.nextOther(it, type);
+  }
+
+  private nextOther(it: Ref, type: number): Ref {
+    const H = this.H;
+    switch (type) {
       case Kind.Generator:
         return this.resume(it);
       case Kind.DequeIter:

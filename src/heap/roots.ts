@@ -13,8 +13,13 @@ import { FIELD, type Ref } from './layout.js';
 import type { Heap } from './heap.js';
 
 export class Frame {
-  /** Owned references (0 = unbound). */
-  readonly locals: Int32Array;
+  /**
+   * Owned references (0 = unbound): the first `size` slots are the running code's; the rest are
+   * spare capacity, always 0 (a frame at a depth is reused by every call made at that depth).
+   */
+  locals: Int32Array;
+  /** The slots of the code running in this frame (co_nlocalsplus plus the value-stack slots the compiled code keeps here). */
+  size = 0;
   /** The incremental collector has marked from this frame since it was pushed (`frame->visited`). */
   visited = false;
   /**
@@ -26,13 +31,13 @@ export class Frame {
   objectSlots = 0;
   /** The first slots, its locals, cells and free variables (co_nlocalsplus); the rest hold value-stack temporaries (a loop's iterator). */
   keptSlots = 0;
-  constructor(nlocals: number) {
-    this.locals = new Int32Array(nlocals);
+  constructor(capacity: number) {
+    this.locals = new Int32Array(capacity);
   }
 }
 
-/** Frames of up to this many slots are pooled. */
-const FRAME_POOL_SIZES = 64;
+/** A new frame's capacity in slots at least (it grows when a bigger code runs at its depth). */
+const FRAME_MIN_CAPACITY = 16;
 
 export class Roots {
   /** `sys.__dict__` (0 until `init`). */
@@ -102,17 +107,12 @@ export class Roots {
     return had;
   }
 
-  /** Frames of other sizes set aside from their depth, by size, for reuse. */
-  private readonly framePool: Frame[][] = [];
-
+  /** Makes the frame of the next call, reusing the one last used at its depth (whose slots are all 0). */
   pushFrame(nlocals: number, objectSlots = nlocals, keptSlots = nlocals): Frame {
     let f = this.frames[this.depth];
-    if (f === undefined || f.locals.length !== nlocals) {
-      if (f !== undefined && f.locals.length < FRAME_POOL_SIZES) (this.framePool[f.locals.length] ??= []).push(f);
-      const pool = nlocals < FRAME_POOL_SIZES ? this.framePool[nlocals] : undefined;
-      f = pool !== undefined && pool.length > 0 ? (pool.pop() as Frame) : new Frame(nlocals);
-      this.frames[this.depth] = f;
-    }
+    if (f === undefined) this.frames[this.depth] = f = new Frame(Math.max(nlocals, FRAME_MIN_CAPACITY));
+    else if (f.locals.length < nlocals) f.locals = new Int32Array(Math.max(nlocals, 2 * f.locals.length));
+    f.size = nlocals;
     this.depth++;
     f.visited = false;
     f.frameObject = 0;
@@ -135,7 +135,7 @@ export class Roots {
       // frame's locals over; they live as long as it does, and the collector sees them there.
       // The value stack is gone first (exception_unwind pops it, top first, before the frame is
       // cleared): a loop's iterator dies with the frame's exception, not with its frame object.
-      for (let i = locals.length - 1; i >= frame.keptSlots; i--) {
+      for (let i = frame.size - 1; i >= frame.keptSlots; i--) {
         const v = locals[i];
         if (v !== 0) {
           locals[i] = 0;
@@ -157,10 +157,10 @@ export class Roots {
         const caller = this.frames[this.depth - 2];
         if (caller.frameObject === 0) this.makeFrameObject(caller);
         const slots = this.heap.types.slotCount[this.heap.typeOf(fo)];
-        if (caller.frameObject !== 0 && slots > locals.length) this.heap.setSlot(fo, slots - 1, caller.frameObject);
+        if (caller.frameObject !== 0 && slots > frame.size) this.heap.setSlot(fo, slots - 1, caller.frameObject);
       }
     } else {
-      for (let i = 0; i < locals.length; i++) {
+      for (let i = 0, n = frame.size; i < n; i++) {
         const v = locals[i];
         if (v !== 0) {
           locals[i] = 0;

@@ -94,11 +94,8 @@ export function formatInstance(R: Runtime, v: Ref, spec: string): Ref {
 
 /** Whether x's class (along its MRO) defines a rich comparison, so its tp_richcompare is slot_tp_richcompare. */
 function hasCompareSlot(R: Runtime, x: Ref): boolean {
-  if (!isProgramInstance(R, x)) return false;
-  for (const op of COMPARE_OPS) if (R.special(x, COMPARE_DUNDER[op]) !== 0) return true;
-  return false;
+  return R.definesRichCompare(x);
 }
-const COMPARE_OPS = Object.keys(COMPARE_DUNDER) as CompareOp[];
 
 /**
  * slot_tp_richcompare(self, other, op) of a class that defines some rich comparison: the class's

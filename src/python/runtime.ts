@@ -10,7 +10,7 @@
  */
 import type { Heap } from '../heap/heap.js';
 import { FIELD, OB, type Ref } from '../heap/layout.js';
-import { CLASS_ID_BASE, Kind, type ClassInfo } from '../heap/types.js';
+import { CLASS_ID_BASE, Kind, MAX_TYPES, type ClassInfo } from '../heap/types.js';
 import type { CompiledModule, CodeSpec } from './compile.js';
 import { PythonException } from './errors.js';
 import type { Frame } from '../heap/roots.js';
@@ -112,6 +112,9 @@ const EXCEPTION_BASES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** A class attribute found along the method resolution order (borrowed), or undefined. */
+/** The rich comparison methods a class may define. */
+const RICH_COMPARE_DUNDERS = ['__lt__', '__le__', '__gt__', '__ge__', '__eq__', '__ne__'];
+
 function classAttr(record: ClassRecord, name: string): Ref | undefined {
   for (const c of record.mro) {
     const v = c.ns.get(name);
@@ -2051,6 +2054,27 @@ export class Runtime {
   special(obj: Ref, name: string): Ref {
     return this.dunder(obj, name);
   }
+
+  /**
+   * Whether obj's class defines a rich comparison along its MRO (its tp_richcompare is
+   * slot_tp_richcompare): looked up once per class, then kept until a class attribute or an
+   * instance attribute name changes (instanceAttrEpoch), as getAttr's class caches are.
+   */
+  definesRichCompare(obj: Ref): boolean {
+    const type = this.I[obj + OB.TYPE];
+    if (type < CLASS_ID_BASE) return false;
+    const cache = this.richCompareCache;
+    const at = 2 * (type - CLASS_ID_BASE);
+    const stamp = this.state.instanceAttrEpoch + 1;
+    if (cache[at] !== stamp) {
+      cache[at] = stamp;
+      cache[at + 1] = RICH_COMPARE_DUNDERS.some((n) => this.dunder(obj, n) !== 0) ? 1 : 0;
+    }
+    return cache[at + 1] === 1;
+  }
+
+  /** definesRichCompare's answers by class: [epoch stamp, answer] pairs. */
+  private readonly richCompareCache = new Int32Array(2 * (MAX_TYPES - CLASS_ID_BASE));
 
   /** Any attribute of obj's class along its MRO (borrowed), or 0: `__hash__ = None` included. */
   classAttribute(obj: Ref, name: string): Ref {

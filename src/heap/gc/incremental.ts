@@ -216,7 +216,7 @@ export class IncrementalPlan implements CollectorPlan {
     for (let f = this.roots.depth - 1; f >= 0; f--) {
       const frame = frames[f];
       const locals = frame.locals;
-      for (let i = 0; i < locals.length; i++) marked += this.moveToReachable(locals[i]);
+      for (let i = 0; i < frame.size; i++) marked += this.moveToReachable(locals[i]);
       if (!start && frame.visited) break;
       frame.visited = true;
     }

@@ -1913,6 +1913,19 @@ export class Runtime {
       H.decref(obj);
       return H.sharedRef(H.None);
     }
+    if (obj === this.moduleAttrCacheObject[name]) {
+      // A module's function (`math.sqrt(x)`): a builtin's call with a pooled arguments array.
+      const f = this.moduleAttrCacheValue[name];
+      if (this.I[f + OB.TYPE] === Kind.Handle) {
+        const h = this.handles[this.I[f + FIELD.HANDLE_INDEX]];
+        if (h.kind === 'builtin' && !h.packsArguments) {
+          // As callMethod's module case: the module (a static handle) is not dropped.
+          const args = this.pooledArgs(1);
+          args[0] = a0;
+          return this.callBuiltinPooled(h, args);
+        }
+      }
+    }
     if (type < CLASS_ID_BASE && type !== Kind.Handle) {
       // A built-in type's method (`d.get(k)`, `s.add(x)`): the arguments array from the pool.
       const args = this.pooledArgs(1);
@@ -4430,14 +4443,34 @@ export class Runtime {
         const domain = (ok: boolean): void => {
           if (!ok) throw new PythonException('ValueError', 'math domain error');
         };
-        const unary: Record<string, (x: number) => number> = {
-          sin: Math.sin, cos: Math.cos, tan: Math.tan, asin: Math.asin, acos: Math.acos, atan: Math.atan,
-          sinh: Math.sinh, cosh: Math.cosh, tanh: Math.tanh, exp: Math.exp, fabs: Math.abs,
-          sqrt: (x) => (domain(x >= 0 || Number.isNaN(x)), Math.sqrt(x)),
-          log10: (x) => (domain(x > 0), Math.log10(x)),
-          log2: (x) => (domain(x > 0), Math.log2(x)),
-        };
-        for (const [n, f] of Object.entries(unary)) fn(n, 'check', (args) => H.float(f(real(args[0], n))));
+        // One function literal per name, not closures made in a loop: closures of one literal share
+        // V8's type feedback, which would make the call of the Math function megamorphic in all.
+        fn('sin', 'check', (args) => H.float(Math.sin(real(args[0], 'sin'))));
+        fn('cos', 'check', (args) => H.float(Math.cos(real(args[0], 'cos'))));
+        fn('tan', 'check', (args) => H.float(Math.tan(real(args[0], 'tan'))));
+        fn('asin', 'check', (args) => H.float(Math.asin(real(args[0], 'asin'))));
+        fn('acos', 'check', (args) => H.float(Math.acos(real(args[0], 'acos'))));
+        fn('atan', 'check', (args) => H.float(Math.atan(real(args[0], 'atan'))));
+        fn('sinh', 'check', (args) => H.float(Math.sinh(real(args[0], 'sinh'))));
+        fn('cosh', 'check', (args) => H.float(Math.cosh(real(args[0], 'cosh'))));
+        fn('tanh', 'check', (args) => H.float(Math.tanh(real(args[0], 'tanh'))));
+        fn('exp', 'check', (args) => H.float(Math.exp(real(args[0], 'exp'))));
+        fn('fabs', 'check', (args) => H.float(Math.abs(real(args[0], 'fabs'))));
+        fn('sqrt', 'check', (args) => {
+          const x = real(args[0], 'sqrt');
+          domain(x >= 0 || Number.isNaN(x));
+          return H.float(Math.sqrt(x));
+        });
+        fn('log10', 'check', (args) => {
+          const x = real(args[0], 'log10');
+          domain(x > 0);
+          return H.float(Math.log10(x));
+        });
+        fn('log2', 'check', (args) => {
+          const x = real(args[0], 'log2');
+          domain(x > 0);
+          return H.float(Math.log2(x));
+        });
         fn('log', 'check', (args) => {
           const x = real(args[0], 'log');
           domain(x > 0);

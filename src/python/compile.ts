@@ -563,7 +563,6 @@ ${body}
         const afterBody = b.bound;
         b.bound = before;
         if (s.orelse.length > 0) {
-          b.bound = new Set(before);
           b.emit('} else {');
           b.indent++;
           this.block(b, s.orelse);
@@ -830,7 +829,7 @@ ${body}
       b.indent--;
       b.emit('}');
     }
-    b.bound = boundAtJoin(b.bound, afterHandlers ?? b.bound);
+    b.bound = boundAtJoin(b.bound, afterHandlers!);
     if (s.finalbody.length > 0) {
       b.bound = new Set(entry);
       b.indent--;
@@ -1381,7 +1380,7 @@ ${body}
     }
   }
 
-  /** The UnboundLocalError check of a fast local's load, unless the name is always bound. */
+  /** The UnboundLocalError check of a fast local's load, unless the name is certainly bound here (CodeBuilder.bound). */
   private boundCheck(b: CodeBuilder, n: string, t: string, access: string): string {
     if (access === 'fast' && b.bound.has(n)) return '';
     return ` if (${t} === 0) throw R.unboundLocal(${JSON.stringify(n)});`;
@@ -2188,7 +2187,6 @@ class StackEstimator {
   }
 }
 
-/** Names a scope's own code deletes (`del x`, and `except … as x`, which deletes x), nested scopes excluded. */
 /** What is certainly bound where two ways of getting somewhere join: what both bind. */
 function boundAtJoin(a: Set<string>, b: Set<string>): Set<string> {
   const out = new Set<string>();
@@ -2209,6 +2207,7 @@ function boundSurviving(b: CodeBuilder, s: ast.StmtNode): Set<string> {
   return out;
 }
 
+/** Names a scope's own code deletes (`del x`, and `except … as x`, which deletes x), nested scopes excluded. */
 function collectDeleted(node: unknown, out: Set<string>, top: boolean): void {
   if (Array.isArray(node)) {
     for (const n of node) collectDeleted(n, out, false);

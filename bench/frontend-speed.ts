@@ -14,8 +14,8 @@
  *
  * Until the TypeScript bodies were retired (issue 17), this script also timed each workload's
  * hand-written TypeScript body and the front-end's ratio to it (target ≤ 1.25× per row, geometric
- * mean ≤ 1.1×); those FE/TS figures were last measured before the retirement (docs/benchmarks.md
- * keeps them) and can no longer be measured.
+ * mean ≤ 1.1×); bench/frontend-vs-bodies.ts now measures that ratio against the bodies of the
+ * last commit that had them.
  *
  *   npm run bench:frontend [-- --rounds 3 --only slots-vs-dict --only cyclic-graphs]
  *                          [-- --no-cpython | --python PATH]   (default: the first 3.11 found)

@@ -51,7 +51,8 @@ describe('handled exceptions', () => {
 
 describe('refused before anything runs', () => {
   const cases: [string, string, RegExp][] = [
-    ['varkw.py', 'def f(**kw):\n    return kw\nf(a=1)\n', /varkw\.py:1:9: unsupported '\*\*kwargs' parameter/],
+    ['double-star-call.py', 'def f(**kw):\n    return kw\nd = {}\nf(**d)\n', /double-star-call\.py:4:3: unsupported '\*\*kwargs' in a call/],
+    ['staticmethod-outside.py', '@staticmethod\ndef f():\n    return 1\n', /staticmethod-outside\.py:1:2: unsupported @staticmethod with other decorators, or outside a class body/],
     ['star-super-call.py', 'class A:\n    def m(self, *a):\n        return a\nclass B(A):\n    def m(self, *a):\n        return super().m(*a)\nB().m(1)\n', /star-super-call\.py:6:26: unsupported '\*args' in a super\(\) method call/],
     ['method.py', 'd = {1: 2}\nfor k in d.popitem():\n    pass\n', /method\.py:2:10: unsupported method 'popitem'/],
     ['module-attr.py', 'from sys import getsizeof\n', /module-attr\.py:1:1: unsupported name 'getsizeof' of module 'sys'/],

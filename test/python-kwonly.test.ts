@@ -1,7 +1,8 @@
 /**
  * Keyword-only parameter defaults (func_kwdefaults, a dict made by each def) and calls that use
- * them, and calls with *args (starcalls.py): test/fixtures/python/kwonly.py against every real interpreter found, peak and current
- * bytes exact, collections identical. Values in the semantics fixture.
+ * them, calls with *args (starcalls.py), and **kwargs parameters and function decorators
+ * (kwargs_decorators.py): test/fixtures/python/kwonly.py against every real interpreter found,
+ * peak and current bytes exact, collections identical. Values in the semantics fixture.
  */
 import { describe, expect, it } from 'vitest';
 import { realInterpreters } from './support/gc-scenarios.js';
@@ -18,6 +19,11 @@ describe('keyword-only parameter defaults', () => {
   it.skipIf(interpreters.length === 0)('calls with *args make what the real interpreters make (test/fixtures/python/starcalls.py)', () => {
     const rows = calibrateRows('test/fixtures/python/starcalls.py', 3000, interpreters);
     expect(rows.length).toBe(5 * interpreters.length);
+    expectExactRows(rows);
+  }, 240_000);
+  it.skipIf(interpreters.length === 0)('**kwargs parameters and decorators make what the real interpreters make (test/fixtures/python/kwargs_decorators.py)', () => {
+    const rows = calibrateRows('test/fixtures/python/kwargs_decorators.py', 2000, interpreters);
+    expect(rows.length).toBe(2 * interpreters.length);
     expectExactRows(rows);
   }, 240_000);
 });

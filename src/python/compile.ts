@@ -400,7 +400,6 @@ class Compiler {
     const kwonly = args ? args.kwonlyargs.length : 0;
     const argNames = scope.kind === 'comprehension' ? ['.0'] : args ? [...args.posonlyargs, ...args.args, ...args.kwonlyargs].map((a) => a.arg) : [];
     if (args?.posonlyargs.length) this.unsupported(scope.node, 'positional-only parameters');
-    if (args?.kwarg) this.unsupported(args.kwarg, "'**kwargs' parameter (the dict it makes is not simulated yet)");
 
     // Prologue: MAKE_CELL for each cell (in slot order), COPY_FREE_VARS, RESUME.
     b.op(Op.Frame);
@@ -434,8 +433,8 @@ class Compiler {
         : stack.expr(body as ast.ExprNode);
     const nslots = b.nslots;
     const genSlots = generator ? this.generatorSlots(scope, nslots) : 0;
-    // The parameters' slots: the named ones, then the *args tuple.
-    const paramSlots = argNames.length + (args?.vararg ? 1 : 0);
+    // The parameters' slots: the named ones, then the *args tuple, then the **kwargs dict.
+    const paramSlots = argNames.length + (args?.vararg ? 1 : 0) + (args?.kwarg ? 1 : 0);
     const js = this.wrap(b, scope, qualname, paramSlots, nslots);
     const node = scope.node as ast.ClassDef;
     this.codes[id] = {
@@ -936,11 +935,12 @@ ${body}
 
   private functionDef(b: CodeBuilder, s: ast.FunctionDef): void {
     const scope = this.table.scopeOf.get(s)!;
-    // The decorators simulated: classmethod and staticmethod on a method (evaluated first, as
-    // CPython loads a decorator before MAKE_FUNCTION).
+    // classmethod, staticmethod, property and a property's setter, getter or deleter on a method
+    // make what each makes; any other decorators are values called with the function, the
+    // nearest first (all evaluated first, top to bottom, as CPython loads them before MAKE_FUNCTION).
     const wrapper = this.methodWrapperOf(b, s);
     const accessor = wrapper === undefined ? this.propertyAccessorOf(b, s) : undefined;
-    if (s.decorator_list.length > 0 && wrapper === undefined && accessor === undefined) this.unsupported(s.decorator_list[0], 'decorator (only @classmethod, @staticmethod, @property and @name.setter/getter/deleter on a method are simulated)');
+    const decorators = wrapper === undefined && accessor === undefined ? s.decorator_list.map((d) => this.decorator(b, d)) : [];
     // `@x.setter`: the decorator (x's bound setter method) is evaluated before the function is made.
     let boundAccessor = '';
     if (accessor !== undefined) {
@@ -961,10 +961,30 @@ ${body}
       b.emit(`const ${p} = R.propertyCopy(${boundAccessor}, '${accessor.slot}', ${fn});`);
       return this.storeName(b, s.name, p, s);
     }
-    if (wrapper === undefined) return this.storeName(b, s.name, fn, s);
+    if (wrapper === undefined) return this.storeName(b, s.name, this.applyDecorators(b, decorators, fn), s);
     const w = b.t();
     b.emit(`const ${w} = R.${wrapper}(${fn});`);
     this.storeName(b, s.name, w, s);
+  }
+
+  /** A decorator expression's value (a new reference), evaluated before the function is made. */
+  private decorator(b: CodeBuilder, d: ast.ExprNode): string {
+    if (d.nodeType === 'Name' && !this.moduleGlobals.has(d.id) && ['classmethod', 'staticmethod', 'property'].includes(d.id)) {
+      this.unsupported(d, `@${d.id} with other decorators, or outside a class body`);
+    }
+    return this.expr(b, d);
+  }
+
+  /** The decorators' calls (CALL with one argument each, the nearest first): the last result, a new reference. */
+  private applyDecorators(b: CodeBuilder, decorators: readonly string[], fn: string): string {
+    let v = fn;
+    for (let i = decorators.length - 1; i >= 0; i--) {
+      const t = b.t();
+      b.op(Op.Call);
+      b.emit(`const ${t} = R.call1(${this.sites++}, ${decorators[i]}, ${v});`);
+      v = t;
+    }
+    return v;
   }
 
   /** 'classMethod', 'staticMethod' or 'property' for a method decorated with exactly that builtin, else undefined. */

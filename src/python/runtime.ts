@@ -1749,13 +1749,13 @@ export class Runtime {
     const nk = kwnames?.length ?? 0;
     const npos = args.length - nk;
     const nparams = spec.positional + spec.kwonly;
-    const out = new Array<Ref>(nparams + (spec.varargs ? 1 : 0)).fill(0);
-    if (spec.varkw) {
-      for (const a of args) H.decref(a);
-      throw new PythonException('TypeError', `${spec.name}(): **kwargs parameters are not simulated yet`);
-    }
+    const out = new Array<Ref>(nparams + (spec.varargs ? 1 : 0) + (spec.varkw ? 1 : 0)).fill(0);
+    // initialize_locals: the **kwargs dict first (PyDict_New), in the slot after *args.
+    const kwdict = spec.varkw ? H.dict.newDict() : 0;
+    if (kwdict !== 0) out[out.length - 1] = kwdict;
     if (npos > spec.positional && !spec.varargs) {
       for (const a of args) H.decref(a);
+      H.xdecref(kwdict);
       throw new PythonException('TypeError', `${spec.name}() takes ${spec.positional} positional arguments but ${npos} were given`);
     }
     const named = Math.min(npos, spec.positional);
@@ -1769,6 +1769,14 @@ export class Runtime {
     }
     for (let k = 0; k < nk; k++) {
       const i = spec.argNames.indexOf(kwnames![k]);
+      if (i < 0 && kwdict !== 0) {
+        // Not a parameter's name: into **kwargs under the call's interned name (PyDict_SetItem).
+        const key = H.intern(kwnames![k]);
+        H.dict.setItem(kwdict, key, args[npos + k]);
+        H.decref(key);
+        H.decref(args[npos + k]);
+        continue;
+      }
       if (i < 0 || out[i] !== 0) {
         // What is bound so far, and the keyword arguments not yet taken.
         for (const a of out) if (a !== 0) H.decref(a);

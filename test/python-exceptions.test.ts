@@ -51,7 +51,7 @@ describe('handled exceptions', () => {
 
 describe('refused before anything runs', () => {
   const cases: [string, string, RegExp][] = [
-    ['double-star-call.py', 'def f(**kw):\n    return kw\nd = {}\nf(**d)\n', /double-star-call\.py:4:3: unsupported '\*\*kwargs' in a call/],
+    ['double-star-super-call.py', 'class A:\n    def m(self, **k):\n        return k\nclass B(A):\n    def m(self, **k):\n        return super().m(**k)\nB().m()\n', /double-star-super-call\.py:6:26: unsupported '\*\*kwargs' in a super\(\) method call/],
     ['staticmethod-outside.py', '@staticmethod\ndef f():\n    return 1\n', /staticmethod-outside\.py:1:2: unsupported @staticmethod with other decorators, or outside a class body/],
     ['star-super-call.py', 'class A:\n    def m(self, *a):\n        return a\nclass B(A):\n    def m(self, *a):\n        return super().m(*a)\nB().m(1)\n', /star-super-call\.py:6:26: unsupported '\*args' in a super\(\) method call/],
     ['method.py', 'd = {1: 2}\nfor k in d.popitem():\n    pass\n', /method\.py:2:10: unsupported method 'popitem'/],

@@ -10,7 +10,7 @@
  * separate PyMem block (3.11, 3.12) or inline in the object (3.13+). Each new instance takes one
  * from the shared keys' `dk_usable` until it reaches 1, which is why the first instances are larger.
  */
-import { DictKeysKind, DKIX_DUMMY, DKIX_EMPTY, FIELD, GC, KEYS, PRE, type Ref, roundUp, clearWords } from './layout.js';
+import { DictKeysKind, DKIX_DUMMY, DKIX_EMPTY, FIELD, GC, KEYS, PRE, type Ref, roundUp, clearWords, moveWords } from './layout.js';
 import { type ClassInfo, Kind } from './types.js';
 import type { Heap } from './heap.js';
 
@@ -315,6 +315,53 @@ export class DictOps {
     }
     for (const [k, v] of items) this.setItem(d, k, v);
     return d;
+  }
+
+  /**
+   * `dict_merge(d, other, 2)` of a plain dict (borrowed) into `d`, as DICT_MERGE builds the
+   * keyword arguments of `f(**other)`: nothing for an empty `other`; into an empty `d`, a clean
+   * combined `other` (no deleted entries, and at the minimum size or more than half full) has its
+   * keys object cloned (clone_combined_dict_keys: a PyObject_Malloc of the same bytes, never the
+   * keys free list, each key and value gaining a reference); otherwise `d` is resized once up
+   * front when it lacks the room (estimate_log2_keysize of both counts), then each item is
+   * inserted in order. Returns 0, or the first key already in `d` (the caller's duplicate
+   * keyword), the items before it merged.
+   */
+  merge(d: Ref, other: Ref): Ref {
+    const heap = this.heap;
+    const i32 = heap.i32;
+    const used = i32[other + FIELD.DICT_USED];
+    if (used === 0 || other === d) return 0;
+    const okeys = i32[other + FIELD.DICT_KEYS];
+    const log2 = i32[okeys + KEYS.LOG2SIZE];
+    const kind = i32[okeys + KEYS.KIND] as DictKeysKind;
+    const dUsed = i32[d + FIELD.DICT_USED];
+    if (dUsed === 0 && i32[d + FIELD.DICT_VALUES] === 0 && i32[other + FIELD.DICT_VALUES] === 0 && i32[okeys + KEYS.NENTRIES] === used && (log2 === LOG2_MINSIZE || usableFraction((1 << log2) >> 1) < used)) {
+      const bytes = keysBytes(log2, kind);
+      const keys = heap.allocator.malloc(bytes);
+      moveWords(i32, keys, okeys, okeys + (bytes >> 2));
+      i32[keys + KEYS.REFCNT] = 1;
+      for (let e = 0; e < used; e++) {
+        const w = this.entryKeyWord(keys, e);
+        heap.incref(i32[w]);
+        heap.incref(i32[w + ENTRY_VALUE]);
+      }
+      this.releaseKeys(i32[d + FIELD.DICT_KEYS]);
+      i32[d + FIELD.DICT_KEYS] = keys;
+      i32[d + FIELD.DICT_USED] = used;
+      if (i32[other + GC.NEXT] !== 0 && i32[d + GC.NEXT] === 0) heap.track(d);
+      return 0;
+    }
+    const dkeys = i32[d + FIELD.DICT_KEYS];
+    if (usableFraction(1 << i32[dkeys + KEYS.LOG2SIZE]) < used) {
+      this.resize(d, log2KeysizeFor((((dUsed + used) * 3 + 1) / 2) | 0), kind === DictKeysKind.General ? DictKeysKind.General : DictKeysKind.Unicode);
+    }
+    for (let ix = this.nextEntry(other, 0); ix >= 0; ix = this.nextEntry(other, ix + 1)) {
+      const key = this.entryKey(other, ix);
+      if (this.getItem(d, key) !== 0) return key;
+      this.setItem(d, key, this.entryValue(other, ix));
+    }
+    return 0;
   }
 
   length(d: Ref): number {

@@ -227,6 +227,16 @@ export interface Profile {
    * inherited, not measured (no 64-bit 3.14 here: UNCERTAIN).
    */
   readonly objectCompareWrapperTuples: boolean;
+  /**
+   * `f(*args, **d)` of a Python function: whether CALL_FUNCTION_EX drops what it made for the
+   * call (the args tuple, the kwargs dict, and with keywords _PyStack_UnpackDict's arguments
+   * array, PyMem, 8 B a slot and one more, with its kwnames tuple) once the callee's frame is set
+   * up, before its body runs (3.12+: it pushes the frame itself), or only when the call returns
+   * (3.11: PyObject_Call's vectorcall). MEAS 3.11.2, 3.12.1, 3.13.0
+   * (test/fixtures/python/kwargs_decorators.py): from 3.12 a callee that allocates peaks that
+   * much lower, and reuses the freed dict and tuple. 3.14: inherited (UNCERTAIN: not measured).
+   */
+  readonly callExReleasesAtFramePush: boolean;
 }
 
 const FREE_LISTS_311: FreeListSizes = {
@@ -279,6 +289,7 @@ const P311: Profile = {
   adaptiveWarmup: 'code',
   withBindsMethods: true,
   objectCompareWrapperTuples: true,
+  callExReleasesAtFramePush: false,
   tracebackBytes: 56,
   frameObjectBase: 136,
   cExceptionObjectMade: 'handler',
@@ -286,6 +297,7 @@ const P311: Profile = {
 
 const P312: Profile = {
   ...P311,
+  callExReleasesAtFramePush: true,
   strSplitPrealloc: 'bounded-by-length',
   name: '3.12',
   pythonVersion: '3.12',

@@ -1920,10 +1920,11 @@ ${body}
    * are handed to the runtime as new references, which it consumes.
    */
   private call(b: CodeBuilder, e: ast.Call): string {
-    for (const k of e.keywords) if (k.arg === null || k.arg === undefined) this.unsupported(k, "'**kwargs' in a call");
     const starred = e.args.find((a) => a.nodeType === 'Starred');
-    if (starred !== undefined) {
-      if (e.func.nodeType === 'Attribute' && this.isSuperCall(b, e.func.value)) this.unsupported(starred, "'*args' in a super() method call");
+    const doubleStarred = e.keywords.find((k) => k.arg === null || k.arg === undefined);
+    if (doubleStarred !== undefined && e.func.nodeType === 'Attribute' && this.isSuperCall(b, e.func.value)) this.unsupported(doubleStarred, "'**kwargs' in a super() method call");
+    if (starred !== undefined || doubleStarred !== undefined) {
+      if (starred !== undefined && e.func.nodeType === 'Attribute' && this.isSuperCall(b, e.func.value)) this.unsupported(starred, "'*args' in a super() method call");
       if (e.func.nodeType === 'Attribute' && !this.isModuleRef(b, e.func.value) && !KNOWN_METHODS.has(e.func.attr) && !this.programMethods.has(e.func.attr)) this.unsupported(e.func, `method '${e.func.attr}'`);
       return this.starCall(b, e);
     }
@@ -1987,7 +1988,12 @@ ${body}
     const site = this.sites++;
     const f = this.expr(b, e.func);
     let tuple: string;
-    if (e.args.length === 1) {
+    if (!e.args.some((a) => a.nodeType === 'Starred')) {
+      // `f(a, b, **d)`: BUILD_TUPLE of the positional arguments (the empty tuple for none).
+      const items = e.args.map((a) => this.expr(b, a));
+      tuple = b.t();
+      b.emit(`const ${tuple} = R.buildTuple(${items.join(', ')});`);
+    } else if (e.args.length === 1) {
       const v = this.expr(b, (e.args[0] as ast.Starred).value);
       tuple = b.t();
       b.emit(`const ${tuple} = R.starArgs(${v});`);
@@ -2008,14 +2014,35 @@ ${body}
       tuple = b.t();
       b.emit(`const ${tuple} = R.listToTuple(${list});`);
     }
-    // Keywords: BUILD_MAP of them (the names' interned constants), passed as CALL_FUNCTION_EX's
-    // kwargs dict (Runtime.callWithTuple makes what a vectorcall callee gets them through).
+    // Keywords: CALL_FUNCTION_EX's kwargs dict (Runtime.callWithTuple makes what a vectorcall
+    // callee gets them through), built as compiler_call_helper builds it: a run of named keywords
+    // is a BUILD_MAP of them (their names' interned constants); a `**d` merges d (DICT_MERGE) into
+    // the dict so far, or into a new empty one (BUILD_MAP 0) when it comes first; a run after
+    // the dict exists is built on its own, then merged.
     let kwargs = '0';
-    if (e.keywords.length > 0) {
-      const pairs = e.keywords.map((k) => [this.nameConstant(b, k.arg as string), this.expr(b, k.value)]).flat();
-      kwargs = b.t();
-      b.emit(`const ${kwargs} = R.buildDict(${pairs.join(', ')});`);
+    let named: string[] = [];
+    const flushNamed = (): void => {
+      if (named.length === 0) return;
+      const sub = b.t();
+      b.emit(`const ${sub} = R.buildDict(${named.join(', ')});`);
+      named = [];
+      if (kwargs === '0') kwargs = sub;
+      else b.emit(`R.mergeKeywords(${f}, ${kwargs}, ${sub});`);
+    };
+    for (const k of e.keywords) {
+      if (k.arg !== null && k.arg !== undefined) {
+        named.push(this.nameConstant(b, k.arg), this.expr(b, k.value));
+        continue;
+      }
+      flushNamed();
+      if (kwargs === '0') {
+        kwargs = b.t();
+        b.emit(`const ${kwargs} = H.dict.newDict();`);
+      }
+      const v = this.expr(b, k.value);
+      b.emit(`R.mergeKeywords(${f}, ${kwargs}, ${v});`);
     }
+    flushNamed();
     const t = b.t();
     b.op(Op.Build);
     b.op(Op.Call);

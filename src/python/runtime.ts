@@ -49,6 +49,17 @@ interface Code {
 
 type ClassRecord = Extract<Handle, { kind: 'class' }>;
 
+/** CALL_FUNCTION_EX's own allocations and references for one call (Runtime.releaseCallEx). */
+interface CallExRelease {
+  /** _PyStack_UnpackDict's arguments array (PyMem) and its bytes; 0 without keywords. */
+  stack: Ref;
+  readonly stackBytes: number;
+  /** The kwnames tuple; 0 without keywords. */
+  names: Ref;
+  readonly tuple: Ref;
+  readonly kwargs: Ref;
+}
+
 type Handle =
   | {
       readonly kind: 'class';
@@ -1726,6 +1737,12 @@ export class Runtime {
     const npos = bound.length - nk;
     const nparams = spec.positional + spec.kwonly;
     if (nk > 0 || npos !== nparams || spec.varargs || spec.varkw) bound = this.bindArguments(fn, spec, bound, kwnames);
+    const release = this.callExRelease;
+    if (release !== undefined) {
+      // The frame is set up: 3.12+'s CALL_FUNCTION_EX drops what it made for the call now.
+      this.callExRelease = undefined;
+      this.releaseCallEx(release);
+    }
     if (spec.generator) return this.makeGenerator(code, fn, bound);
     switch (bound.length) {
       case 0:
@@ -1743,9 +1760,25 @@ export class Runtime {
     }
   }
 
+  /**
+   * The key objects of the keyword names of the call in progress, when they are not interned
+   * constants: `f(**d)` passes d's own keys (callWithTuple sets them, the first bindArguments
+   * takes them), and a **kwargs dict made from them holds those objects, as CPython's does.
+   */
+  private keywordKeys: Ref[] | undefined = undefined;
+
+  /**
+   * What the `f(*args, **d)` call in progress drops once the callee's frame is set up, where the
+   * profile drops it then (Profile.callExReleasesAtFramePush): callFunction releases it after
+   * binding the arguments; callWithTuple does if no frame did.
+   */
+  private callExRelease: CallExRelease | undefined = undefined;
+
   /** Positional and keyword arguments (consumed) onto the parameters, with defaults. */
   private bindArguments(fn: Ref, spec: CodeSpec, args: Ref[], kwnames: readonly string[] | undefined): Ref[] {
     const H = this.H;
+    const keyObjects = this.keywordKeys;
+    this.keywordKeys = undefined;
     const nk = kwnames?.length ?? 0;
     const npos = args.length - nk;
     const nparams = spec.positional + spec.kwonly;
@@ -1770,8 +1803,9 @@ export class Runtime {
     for (let k = 0; k < nk; k++) {
       const i = spec.argNames.indexOf(kwnames![k]);
       if (i < 0 && kwdict !== 0) {
-        // Not a parameter's name: into **kwargs under the call's interned name (PyDict_SetItem).
-        const key = H.intern(kwnames![k]);
+        // Not a parameter's name: into **kwargs under the call's name object (PyDict_SetItem):
+        // the interned constant of `f(x=1)`, the dict's own key of `f(**d)`.
+        const key = keyObjects !== undefined && keyObjects.length === nk ? H.sharedRef(keyObjects[k]) : H.intern(kwnames![k]);
         H.dict.setItem(kwdict, key, args[npos + k]);
         H.decref(key);
         H.decref(args[npos + k]);
@@ -2924,6 +2958,44 @@ export class Runtime {
       H.decref(kv[i + 1]);
     }
     return d;
+  }
+
+  /**
+   * DICT_MERGE of a call's `**v` (consumed) into the call's keyword dict `d` (borrowed): f, the
+   * callable (borrowed), is named in the errors as `_PyObject_FunctionStr` names it.
+   */
+  mergeKeywords(f: Ref, d: Ref, v: Ref): void {
+    const H = this.H;
+    try {
+      if (H.kindOf(v) !== Kind.Dict) throw new PythonException('TypeError', `${this.functionStr(f)} argument after ** must be a mapping, not ${H.types.nameOf(H.typeOf(v))}`);
+      if (this.I[v + FIELD.DICT_VALUES] !== 0) throw new PythonException('NotImplementedError', "'**' of an instance's __dict__ is not simulated yet");
+      for (let ix = H.dict.nextEntry(v, 0); ix >= 0; ix = H.dict.nextEntry(v, ix + 1)) {
+        // _PyStack_UnpackDict's check, when the call unpacks the dict (its message names no function).
+        if (H.kindOf(H.dict.entryKey(v, ix)) !== Kind.Str) throw new PythonException('TypeError', 'keywords must be strings');
+      }
+      const duplicate = H.dict.merge(d, v);
+      if (duplicate !== 0) throw new PythonException('TypeError', `${this.functionStr(f)} got multiple values for keyword argument '${H.str.read(duplicate)}'`);
+    } finally {
+      H.decref(v);
+    }
+  }
+
+  /** A callable as `_PyObject_FunctionStr` names it in call errors: `__main__.f()`, `__main__.C.m()`, `len()`. */
+  private functionStr(f: Ref): string {
+    const H = this.H;
+    if (this.I[f + OB.TYPE] === Kind.Function) {
+      const key = H.intern('__name__');
+      const name = H.dict.getItem(this.I[f + FIELD.FUNC_GLOBALS], key);
+      H.decref(key);
+      const module = name !== 0 && H.kindOf(name) === Kind.Str ? H.str.read(name) : this.moduleName;
+      const qualname = this.C[this.I[f + FIELD.FUNC_CODE]].spec.qualname;
+      return module === 'builtins' ? `${qualname}()` : `${module}.${qualname}()`;
+    }
+    // A bound method's __qualname__ and __module__ are its function's.
+    if (this.I[f + OB.TYPE] === Kind.BoundMethod) return this.functionStr(this.I[f + FIELD.METHOD_FUNC]);
+    const h = this.handleOf(f);
+    if (h !== undefined && 'name' in h) return `${h.name}()`;
+    return `${H.types.nameOf(H.typeOf(f))} object`;
   }
 
   buildSet(...items: Ref[]): Ref {
@@ -4870,22 +4942,32 @@ export class Runtime {
     }
     // A Python function takes keywords by vectorcall: _PyStack_UnpackDict copies the arguments
     // into a PyMem array (one slot more) and the names into a kwnames tuple, both dropped after.
-    let stack = 0;
-    let names = 0;
+    const release: CallExRelease = { stack: 0, stackBytes: 8 * (1 + args.length), names: 0, tuple, kwargs };
     if (kwnames.length > 0 && this.I[f + OB.TYPE] === Kind.Function) {
-      stack = H.allocator.malloc(8 * (1 + args.length));
+      release.stack = H.allocator.malloc(release.stackBytes);
       const keys: Ref[] = [];
       for (let ix = H.dict.nextEntry(kwargs, 0); ix >= 0; ix = H.dict.nextEntry(kwargs, ix + 1)) keys.push(H.dict.entryKey(kwargs, ix));
-      names = this.buildTupleOf(keys, true);
+      release.names = this.buildTupleOf(keys, true);
+      this.keywordKeys = keys;
     }
+    if (H.profile.callExReleasesAtFramePush && this.I[f + OB.TYPE] === Kind.Function) this.callExRelease = release;
     try {
       return this.call(site, f, args, kwnames.length > 0 ? kwnames : undefined);
     } finally {
-      if (names !== 0) H.decref(names);
-      if (stack !== 0) H.allocator.free(stack, 8 * (1 + args.length));
-      H.decref(tuple);
-      if (kwargs !== 0) H.decref(kwargs);
+      this.keywordKeys = undefined;
+      // Released here unless the callee's frame set-up released them (callExRelease is gone then).
+      if (this.callExRelease === release || !H.profile.callExReleasesAtFramePush || this.I[f + OB.TYPE] !== Kind.Function) this.releaseCallEx(release);
+      this.callExRelease = undefined;
     }
+  }
+
+  /** What CALL_FUNCTION_EX drops once its call is set up: the unpacked arguments array, the kwnames tuple, the args tuple and the kwargs dict. */
+  private releaseCallEx(r: CallExRelease): void {
+    const H = this.H;
+    if (r.names !== 0) H.decref(r.names);
+    if (r.stack !== 0) H.allocator.free(r.stack, r.stackBytes);
+    H.decref(r.tuple);
+    if (r.kwargs !== 0) H.decref(r.kwargs);
   }
 
   /**

@@ -30,17 +30,12 @@ import { prepareRun, runBody } from '../src/lab/measure.js';
 import { resolveRunSpec, type RunSpec } from '../src/lab/options.js';
 import { builtIns, installBuiltIns } from '../src/lab/registry.js';
 import { BUILT_INS } from '../workloads/index.js';
+import { MISSION_HEAP_MIB, MISSION_N } from './support/mission-size.js';
 
 installBuiltIns(BUILT_INS);
 
 const PROFILE: ProfileName = '3.11';
 const HEAP_MIB = 1024;
-/**
- * The mission workloads' large size, and the heap it runs in. Not 2048: a heap of 2 GiB or more
- * fails to set up (HeapMemory's `sabBytes >> 2` overflows past 2^31 bytes).
- */
-const MISSION_N = 1_000_000;
-const MISSION_HEAP_MIB = 1536;
 
 const { values } = parseArgs({
   options: {

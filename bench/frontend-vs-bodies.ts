@@ -31,13 +31,12 @@ import { prepareRun, runBody } from '../src/lab/measure.js';
 import { resolveRunSpec, type RunSpec } from '../src/lab/options.js';
 import { builtIns, installBuiltIns } from '../src/lab/registry.js';
 import { BUILT_INS } from '../workloads/index.js';
+import { MISSION_HEAP_MIB, MISSION_N } from './support/mission-size.js';
 
 installBuiltIns(BUILT_INS);
 
 /** The last commit with the TypeScript bodies (the next one, ddccda5, retired them). */
 const BODIES_COMMIT = '9ce43d4';
-const MISSION_N = 1_000_000;
-const MISSION_HEAP_MIB = 1536;
 
 const { values } = parseArgs({
   options: {

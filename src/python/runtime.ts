@@ -122,10 +122,10 @@ const EXCEPTION_BASES: Readonly<Record<string, readonly string[]>> = {
   ModuleNotFoundError: ['ImportError'],
 };
 
-/** A class attribute found along the method resolution order (borrowed), or undefined. */
 /** The rich comparison methods a class may define. */
 const RICH_COMPARE_DUNDERS = ['__lt__', '__le__', '__gt__', '__ge__', '__eq__', '__ne__'];
 
+/** A class attribute found along the method resolution order (borrowed), or undefined. */
 function classAttr(record: ClassRecord, name: string): Ref | undefined {
   for (const c of record.mro) {
     const v = c.ns.get(name);

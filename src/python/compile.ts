@@ -806,8 +806,20 @@ ${body}
       b.indent++;
       this.block(b, h.body);
       b.indent--;
-      b.emit(`} finally { R.leaveHandler(${e}); }`);
-      if (h.name) this.delName(b, h.name, h, true);
+      // An exception leaving the handler body is chained to this one before the handler is left.
+      // A fast `as` name is cleared on every way out of the body (CPython's `name = None; del
+      // name` in the handler's cleanup, on a return too): after POP_EXCEPT, or before the
+      // re-raise on the exception's way out.
+      const x = b.t();
+      const y = b.t();
+      const fast = h.name !== undefined && h.name !== null && this.where(b, h.name).access === 'fast';
+      const clear = fast ? this.quietClear(b, h.name as string) : '';
+      if (fast) {
+        b.op(Op.Local);
+        b.bound.delete(h.name as string);
+      }
+      b.emit(`} catch (${x}) { const ${y} = R.chainContext(${x});${clear} throw ${y}; } finally { R.leaveHandler(${e});${clear} }`);
+      if (h.name && !fast) this.delName(b, h.name, h, true);
       afterHandlers = afterHandlers === undefined ? b.bound : boundAtJoin(afterHandlers, b.bound);
       b.indent--;
       b.emit('} else {');
@@ -1506,6 +1518,12 @@ ${body}
       default:
         return this.unsupported(t, `assignment target ${t.nodeType}`);
     }
+  }
+
+  /** `del name` of a fast local that may already be unbound, as code (no check, no error). */
+  private quietClear(b: CodeBuilder, n: string): string {
+    const ref = b.slotRef(this.where(b, n).slot);
+    return ` { const old = ${ref}; ${ref} = 0; if (old !== 0) ${decrefJs('old')} }`;
   }
 
   private del(b: CodeBuilder, t: ast.ExprNode): void {

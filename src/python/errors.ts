@@ -43,6 +43,8 @@ export class PythonException extends Error {
    * owned; the object takes it over when it is made.
    */
   pendingTraceback = 0;
+  /** Its `__context__` is settled: set (or found none to set) where it was raised (Runtime.chainContext). */
+  chained = false;
   constructor(
     readonly type: string,
     /** The message after the type in the traceback's last line (str() of the exception). */

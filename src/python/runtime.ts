@@ -285,6 +285,7 @@ const EXCEPTION_FIELDS = ['__dict__', 'args', '__notes__', '__traceback__', '__c
 const EXC_DICT = 0;
 const EXC_ARGS = 1;
 const EXC_TRACEBACK = 3;
+const EXC_CONTEXT = 4;
 
 /**
  * The fields some exception types add to BaseException's (Include/cpython/pyerrors.h), left
@@ -779,6 +780,7 @@ export class Runtime {
    * taking over its frame's locals when the frame returns.
    */
   private passThrough(pe: PythonException, file: string, line: number, func: string, frame: Frame | null, frameSlots: number): void {
+    this.chainContext(pe);
     if (frame !== null && pe.lastFrame === frame) return;
     pe.lastFrame = frame;
     pe.traceback.push({ file, line, func });
@@ -4158,6 +4160,40 @@ export class Runtime {
   }
 
 
+
+  /**
+   * Implicit exception chaining (_PyErr_SetObject): an exception raised while another is being
+   * handled (the innermost handler's, in this frame or a caller's) gets that one's object as its
+   * `__context__`, once, where it was raised: at its first frame or handler (passThrough), or
+   * leaving the handler body it was raised in (the compiled handler's catch, before the handler is
+   * left). Made at once then, as CPython makes it to chain it. A context chain that already leads
+   * back to the new exception is cut there (no new reference cycle). Returns the exception (a
+   * JS error made a Python one once) to rethrow.
+   */
+  chainContext(e: unknown): unknown {
+    const pe = e instanceof PythonException ? e : this.asPythonException(e);
+    if (pe === undefined || pe.chained) return pe ?? e;
+    pe.chained = true;
+    const handled = this.handling[this.handling.length - 1];
+    if (handled === undefined || handled === pe) return pe;
+    const H = this.H;
+    if (handled.value === 0) this.materialize(handled);
+    if (pe.value === 0) this.materialize(pe);
+    const context = handled.value;
+    const value = pe.value;
+    if (context === 0 || value === 0 || context === value) return pe;
+    for (let o = context, guard = 0; guard < 10_000; guard++) {
+      const next = H.getSlot(o, EXC_CONTEXT);
+      if (next === 0 || next === H.None) break;
+      if (next === value) {
+        H.setSlot(o, EXC_CONTEXT, 0);
+        break;
+      }
+      o = next;
+    }
+    H.setSlot(value, EXC_CONTEXT, context);
+    return pe;
+  }
 
   /** `except T:` with T an exception class or a tuple of them (consumed). */
   exceptionMatches(e: unknown, type: Ref): boolean {

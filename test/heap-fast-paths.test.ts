@@ -1,8 +1,8 @@
 // The allocation and free fast paths of `__slots__` instances (newInstance, decref of a leaf GC
-// object) and of ints and floats (mediumInt, decref of a number) change nothing a program can see:
-// the same seeded program, run once with them and once with copy-on-write accounting on (which
-// sends every free down the general paths) and `int(v, 'arith')` for `mediumInt(v)`, leaves the
-// same bytes in simulated memory and the same counters, collections and counts, on every profile.
+// object) and the free fast path of ints and floats (decref of a number) change nothing a program
+// can see: the same seeded program, run once with them and once with copy-on-write accounting on
+// (which sends every free down the general paths), leaves the same bytes in simulated memory and
+// the same counters, collections and counts, on every profile.
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/compare/stats.js';
 import { Heap } from '../src/heap/heap.js';
@@ -36,7 +36,7 @@ function run(profile: ProfileName, generalPaths: boolean): Outcome {
       const kind = rnd();
       const v = Math.floor(rnd() * 2000) - 1000;
       if (kind < 0.4) live.push(heap.float(v / 7));
-      else if (kind < 0.8) live.push(v >= -5 && v <= 256 ? heap.int(v) : generalPaths ? heap.int(v, 'arith') : heap.mediumInt(v));
+      else if (kind < 0.8) live.push(heap.int(v, 'arith'));
       else live.push(heap.int(v * 1e7, 'arith'));
     } else if (r < 0.6) {
       // A T instance takes a reference to any live object: chains, and cycles for the collector.

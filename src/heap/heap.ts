@@ -404,14 +404,9 @@ export class Heap {
    * release.
    */
   private freeNumber(ref: Ref, typeId: number): void {
-    const i32 = this.i32;
-    const fl = typeId === Kind.Float ? this.freeLists.float : this.freeLists.int;
-    if (fl.top < fl.capacity && (typeId === Kind.Float || i32[ref + OB.SIZE] === 1 || i32[ref + OB.SIZE] === -1)) {
-      fl.items[fl.top++] = ref;
-      return;
-    }
+    if (this.pushFreeList(ref, typeId)) return;
     this.counters[Stat.ObjectsFreed]++;
-    this.freeSmallBlock(ref, i32[ref + 2]);
+    this.freeSmallBlock(ref, this.i32[ref + 2]);
   }
 
   /**
@@ -925,6 +920,7 @@ export class Heap {
     let bytes: number;
     if (origin === 'exact') bytes = Math.max(24 + 4 * ndigits, this.profile.intMinExactBytes);
     else bytes = ndigits === 1 ? 32 : 24 + 4 * (ndigits + 1);
+    if (ndigits === 1 && origin === 'arith') return this.mediumInt(value);
     let ref = 0;
     if (ndigits === 1) ref = this.freeLists.pop(this.freeLists.int);
     if (ref !== 0) {

@@ -18,6 +18,8 @@ import type { Runtime } from './runtime.js';
 /** The rich comparisons by operator, and the reflected one tried on the right operand. */
 export type CompareOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 const COMPARE_DUNDER: Readonly<Record<CompareOp, string>> = { '<': '__lt__', '<=': '__le__', '>': '__gt__', '>=': '__ge__', '==': '__eq__', '!=': '__ne__' };
+/** The rich comparison methods a class may define (Runtime.definesRichCompare looks for any). */
+export const RICH_COMPARE_DUNDERS: readonly string[] = Object.values(COMPARE_DUNDER);
 const REFLECTED: Readonly<Record<CompareOp, CompareOp>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
 
 /** Whether `v` is an instance of one of the program's classes (or of a C type the runtime defines as one). */
@@ -92,10 +94,6 @@ export function formatInstance(R: Runtime, v: Ref, spec: string): Ref {
 
 // ---- rich comparisons ----------------------------------------------------------------------------
 
-/** Whether x's class (along its MRO) defines a rich comparison, so its tp_richcompare is slot_tp_richcompare. */
-function hasCompareSlot(R: Runtime, x: Ref): boolean {
-  return R.definesRichCompare(x);
-}
 
 /**
  * slot_tp_richcompare(self, other, op) of a class that defines some rich comparison: the class's
@@ -137,14 +135,14 @@ function slotRichCompare(R: Runtime, self: Ref, other: Ref, op: CompareOp): Ref 
 export function richCompare(R: Runtime, a: Ref, b: Ref, op: CompareOp): Ref {
   const ta = R.I[a + OB.TYPE];
   const tb = R.I[b + OB.TYPE];
-  const bHasSlot = hasCompareSlot(R, b);
+  const bHasSlot = R.definesRichCompare(b);
   let checkedReverse = false;
   if (bHasSlot && ta !== tb && R.isSubclassType(tb, ta)) {
     checkedReverse = true;
     const r = slotRichCompare(R, b, a, REFLECTED[op]);
     if (r !== 0) return r;
   }
-  if (hasCompareSlot(R, a)) {
+  if (R.definesRichCompare(a)) {
     const r = slotRichCompare(R, a, b, op);
     if (r !== 0) return r;
   }

@@ -29,7 +29,7 @@ import { DICT_CHANGED_SIZE, iterKindOfView, type DictViewKind } from '../heap/di
 import { hashOfInt } from './hashing.js';
 import { cIteratorLengthHint, cIteratorNext, isCIterator, newCount, newIslice, reversedList, reversedSequence, setIterator, strIterator } from './c-iterators.js';
 import { addOpCounts, Op, zeroOpCounts, type OpCounts } from './work-counts.js';
-import { callTextMethod, containsOf, formatInstance, hashResult, lengthOf, orderFromDunder, reprMethod, richCompare, strMethod, textOf, truthOf, type CompareOp } from './dunder-slots.js';
+import { callTextMethod, containsOf, formatInstance, hashResult, lengthOf, orderFromDunder, reprMethod, richCompare, RICH_COMPARE_DUNDERS, strMethod, textOf, truthOf, type CompareOp } from './dunder-slots.js';
 
 /** What the program can reach outside the heap: the lab's probes and reports, and its output. */
 export interface ProgramHost {
@@ -49,8 +49,12 @@ interface Code {
 
 type ClassRecord = Extract<Handle, { kind: 'class' }>;
 
-/** CALL_FUNCTION_EX's own allocations and references for one call (Runtime.releaseCallEx). */
-interface CallExRelease {
+/**
+ * One CALL_FUNCTION_EX of a Python function: its own allocations and references, which it drops
+ * when the call returns or once the callee's frame is set up (Runtime.releaseCallEx), and the
+ * keyword names' key objects the callee's **kwargs dict takes.
+ */
+interface CallEx {
   /** _PyStack_UnpackDict's arguments array (PyMem) and its bytes; 0 without keywords. */
   stack: Ref;
   readonly stackBytes: number;
@@ -58,6 +62,9 @@ interface CallExRelease {
   names: Ref;
   readonly tuple: Ref;
   readonly kwargs: Ref;
+  /** The kwargs dict's own keys, in kwnames' order (undefined without keywords). */
+  keys: Ref[] | undefined;
+  released: boolean;
 }
 
 type Handle =
@@ -121,9 +128,6 @@ const EXCEPTION_BASES: Readonly<Record<string, readonly string[]>> = {
   ImportError: ['Exception'],
   ModuleNotFoundError: ['ImportError'],
 };
-
-/** The rich comparison methods a class may define. */
-const RICH_COMPARE_DUNDERS = ['__lt__', '__le__', '__gt__', '__ge__', '__eq__', '__ne__'];
 
 /** A class attribute found along the method resolution order (borrowed), or undefined. */
 function classAttr(record: ClassRecord, name: string): Ref | undefined {
@@ -1738,13 +1742,12 @@ export class Runtime {
     const nk = kwnames?.length ?? 0;
     const npos = bound.length - nk;
     const nparams = spec.positional + spec.kwonly;
-    if (nk > 0 || npos !== nparams || spec.varargs || spec.varkw) bound = this.bindArguments(fn, spec, bound, kwnames);
-    const release = this.callExRelease;
-    if (release !== undefined) {
-      // The frame is set up: 3.12+'s CALL_FUNCTION_EX drops what it made for the call now.
-      this.callExRelease = undefined;
-      this.releaseCallEx(release);
-    }
+    // The CALL_FUNCTION_EX this call is, if it is one: this frame takes it (nested calls must not).
+    const callEx = this.callEx;
+    this.callEx = undefined;
+    if (nk > 0 || npos !== nparams || spec.varargs || spec.varkw) bound = this.bindArguments(fn, spec, bound, kwnames, callEx?.keys);
+    // The frame is set up: 3.12+'s CALL_FUNCTION_EX drops what it made for the call now.
+    if (callEx !== undefined && this.H.profile.callExReleasesAtFramePush) this.releaseCallEx(callEx);
     if (spec.generator) return this.makeGenerator(code, fn, bound);
     switch (bound.length) {
       case 0:
@@ -1763,24 +1766,19 @@ export class Runtime {
   }
 
   /**
-   * The key objects of the keyword names of the call in progress, when they are not interned
-   * constants: `f(**d)` passes d's own keys (callWithTuple sets them, the first bindArguments
-   * takes them), and a **kwargs dict made from them holds those objects, as CPython's does.
+   * The `f(*args, **d)` of a Python function in progress (callWithTuple sets it; the callee's
+   * callFunction takes it): a **kwargs dict made from d's keywords holds d's own key objects, as
+   * CPython's does, and the profile says when the call's own objects go
+   * (Profile.callExReleasesAtFramePush).
    */
-  private keywordKeys: Ref[] | undefined = undefined;
+  private callEx: CallEx | undefined = undefined;
 
   /**
-   * What the `f(*args, **d)` call in progress drops once the callee's frame is set up, where the
-   * profile drops it then (Profile.callExReleasesAtFramePush): callFunction releases it after
-   * binding the arguments; callWithTuple does if no frame did.
+   * Positional and keyword arguments (consumed) onto the parameters, with defaults; `keyObjects`
+   * are the keyword names' own objects when they are not interned constants (`f(**d)`).
    */
-  private callExRelease: CallExRelease | undefined = undefined;
-
-  /** Positional and keyword arguments (consumed) onto the parameters, with defaults. */
-  private bindArguments(fn: Ref, spec: CodeSpec, args: Ref[], kwnames: readonly string[] | undefined): Ref[] {
+  private bindArguments(fn: Ref, spec: CodeSpec, args: Ref[], kwnames: readonly string[] | undefined, keyObjects?: Ref[]): Ref[] {
     const H = this.H;
-    const keyObjects = this.keywordKeys;
-    this.keywordKeys = undefined;
     const nk = kwnames?.length ?? 0;
     const npos = args.length - nk;
     const nparams = spec.positional + spec.kwonly;
@@ -1974,11 +1972,7 @@ export class Runtime {
       // A built-in type's method (`d.get(k)`, `s.add(x)`): the arguments array from the pool.
       const args = this.pooledArgs(1);
       args[0] = a0;
-      try {
-        return this.callMethod(site, obj, name, args);
-      } finally {
-        this.argDepth--;
-      }
+      return this.callTypeMethodPooled(site, obj, name, args);
     }
     return this.callMethod(site, obj, name, [a0]);
   }
@@ -1991,13 +1985,18 @@ export class Runtime {
       const args = this.pooledArgs(2);
       args[0] = a0;
       args[1] = a1;
-      try {
-        return this.callMethod(site, obj, name, args);
-      } finally {
-        this.argDepth--;
-      }
+      return this.callTypeMethodPooled(site, obj, name, args);
     }
     return this.callMethod(site, obj, name, [a0, a1]);
+  }
+
+  /** callMethod of a built-in type's object with a pooled arguments array (pooledArgs), given back after. */
+  private callTypeMethodPooled(site: number, obj: Ref, name: number, args: Ref[]): Ref {
+    try {
+      return this.callMethod(site, obj, name, args);
+    } finally {
+      this.argDepth--;
+    }
   }
 
   /** The function `obj.name` calls, from the class cache, when it takes exactly `arity` parameters directly; else 0. */
@@ -4978,27 +4977,29 @@ export class Runtime {
     }
     // A Python function takes keywords by vectorcall: _PyStack_UnpackDict copies the arguments
     // into a PyMem array (one slot more) and the names into a kwnames tuple, both dropped after.
-    const release: CallExRelease = { stack: 0, stackBytes: 8 * (1 + args.length), names: 0, tuple, kwargs };
-    if (kwnames.length > 0 && this.I[f + OB.TYPE] === Kind.Function) {
-      release.stack = H.allocator.malloc(release.stackBytes);
+    const callEx: CallEx = { stack: 0, stackBytes: 8 * (1 + args.length), names: 0, tuple, kwargs, keys: undefined, released: false };
+    const isFunction = this.I[f + OB.TYPE] === Kind.Function;
+    if (kwnames.length > 0 && isFunction) {
+      callEx.stack = H.allocator.malloc(callEx.stackBytes);
       const keys: Ref[] = [];
       for (let ix = H.dict.nextEntry(kwargs, 0); ix >= 0; ix = H.dict.nextEntry(kwargs, ix + 1)) keys.push(H.dict.entryKey(kwargs, ix));
-      release.names = this.buildTupleOf(keys, true);
-      this.keywordKeys = keys;
+      callEx.names = this.buildTupleOf(keys, true);
+      callEx.keys = keys;
     }
-    if (H.profile.callExReleasesAtFramePush && this.I[f + OB.TYPE] === Kind.Function) this.callExRelease = release;
+    if (isFunction) this.callEx = callEx;
     try {
       return this.call(site, f, args, kwnames.length > 0 ? kwnames : undefined);
     } finally {
-      this.keywordKeys = undefined;
-      // Released here unless the callee's frame set-up released them (callExRelease is gone then).
-      if (this.callExRelease === release || !H.profile.callExReleasesAtFramePush || this.I[f + OB.TYPE] !== Kind.Function) this.releaseCallEx(release);
-      this.callExRelease = undefined;
+      this.callEx = undefined;
+      // Here, unless the callee's frame set-up released them (f itself may be gone by now).
+      this.releaseCallEx(callEx);
     }
   }
 
-  /** What CALL_FUNCTION_EX drops once its call is set up: the unpacked arguments array, the kwnames tuple, the args tuple and the kwargs dict. */
-  private releaseCallEx(r: CallExRelease): void {
+  /** What CALL_FUNCTION_EX drops once its call is set up: the unpacked arguments array, the kwnames tuple, the args tuple and the kwargs dict; once. */
+  private releaseCallEx(r: CallEx): void {
+    if (r.released) return;
+    r.released = true;
     const H = this.H;
     if (r.names !== 0) H.decref(r.names);
     if (r.stack !== 0) H.allocator.free(r.stack, r.stackBytes);

@@ -159,7 +159,7 @@ describe('exception classes of the program', () => {
   it.skipIf(interpreters.length === 0)("the harness frames' sizes are twin.py's on the real interpreters", () => {
     for (const py of interpreters) {
       const slots = realFrameSlots(py.python, 'workloads/python/twin.py');
-      expect({ python: py.version, twin: slots.get('/main'), pyperf: slots.get('/_pyperf_main/body'), script: slots.get('/_script_main/body') }).toEqual({
+      expect({ python: py.version, twin: slots.get('/main'), pyperf: slots.get('/_pyperf_main/body') }).toEqual({
         python: py.version,
         ...HARNESS_FRAME_SLOTS,
       });

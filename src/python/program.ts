@@ -508,14 +508,14 @@ function runVariant(run: ProgramRun, ctx: WorkloadContext): void {
 
 /**
  * The slots (co_nlocalsplus + co_stacksize) of twin.py's frames that call the measured code:
- * twin.main for a twin's variant, the `body` closure of pyperf mode (and of script mode, whose
- * module code has no frame of its own here, so not used yet). A frame of the
+ * twin.main for a twin's variant, the `body` closure of pyperf mode (script mode's module code
+ * has no frame of its own here, so its caller's size is not needed). A frame of the
  * measured code that outlives its call (a kept exception's traceback holds its frame object)
  * links its caller's frame object, made then (take_ownership), so its size is part of the
  * measured bytes. MEAS workloads/python/twin.py on 3.11.2, 3.12.1 and 3.13.0 (the same on each);
  * test/python-exception-classes.test.ts reads them off the real interpreters.
  */
-export const HARNESS_FRAME_SLOTS = { twin: 45, script: 7, pyperf: 6 } as const;
+export const HARNESS_FRAME_SLOTS = { twin: 45, pyperf: 6 } as const;
 
 /**
  * The measured call `f(*args)` (f and args new references, consumed), made as the harness makes
